@@ -1,0 +1,52 @@
+"""Containers passed between the readers, the sources and the join."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["SourceData", "now_iso"]
+
+
+def now_iso() -> str:
+    """Current UTC time as ISO 8601, seconds precision."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class SourceData:
+    """Indicator values of one source for every region level it delivered.
+
+    ``values`` and ``states`` are indexed by CBS region code (``BU…``, ``WK…``, ``GM…``,
+    ``NL…``) in that source's own boundary year. ``lower``/``upper`` hold 95% interval bounds
+    where the source publishes them (health monitor). ``trend`` is a long frame
+    ``code, period, indicator, value`` over all periods the source has.
+    """
+
+    name: str
+    table: str
+    title: str
+    period: str
+    url: str
+    values: pd.DataFrame
+    states: pd.DataFrame
+    lower: pd.DataFrame | None = None
+    upper: pd.DataFrame | None = None
+    trend: pd.DataFrame | None = None
+    fetched_at: str = field(default_factory=now_iso)
+    notes: list[str] = field(default_factory=list)
+
+    def provenance(self) -> dict[str, Any]:
+        """Provenance record shown by the CLI and the app."""
+        return {
+            "bron": self.name,
+            "tabel": self.table,
+            "titel": self.title,
+            "periode": self.period,
+            "url": self.url,
+            "opgehaald": self.fetched_at,
+            "opmerkingen": list(self.notes),
+        }

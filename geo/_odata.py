@@ -1,0 +1,168 @@
+"""Parsing of CBS OData rows (TypedDataSet and UntypedDataSet) into indicator frames.
+
+No network here: the same functions read HTTP responses, StatLine CSV exports and the RIVM
+Excel exports of the UntypedDataSet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._errors import DataFormatError
+from ._states import MISSING, PRESENT, SUPPRESSED, state_dtype
+from .indicators import Indicator, Ratio
+
+__all__ = [
+    "SENTINELS",
+    "rows_to_frame",
+    "to_number",
+    "stem_map",
+    "map_indicators",
+    "code_level",
+]
+
+SENTINELS = (-99995.0, -99997.0)
+"""Negative sentinels of the CBS Wijk- en buurtkaart; both mean 'not published'."""
+
+_SUFFIX = re.compile(r"_\d+$")
+_KEY_COLUMNS = ("ID", "WijkenEnBuurten", "Gemeentenaam_1", "SoortRegio_2", "Codering_3",
+                "Perioden", "Marges", "Leeftijd")
+
+
+def code_level(code: str) -> str:
+    """Return ``buurt``, ``wijk``, ``gemeente`` or ``land`` for a CBS region code."""
+    prefix = code[:2]
+    return {"BU": "buurt", "WK": "wijk", "GM": "gemeente", "NL": "land"}.get(prefix, "anders")
+
+
+def to_number(values: pd.Series) -> pd.Series:
+    """Convert OData values to float: JSON numbers, padded strings, ``'.'`` and sentinels.
+
+    ``None``, ``'.'``, empty strings and the sentinels -99995/-99997 become NaN. Any other
+    string that is not a number raises :class:`DataFormatError` naming the value.
+    """
+    if pd.api.types.is_numeric_dtype(values):
+        out = values.astype("float64")
+    else:
+        text = values.astype("object").map(
+            lambda v: v.strip() if isinstance(v, str) else v
+        )
+        text = text.map(lambda v: np.nan if v in ("", ".", None) else v)
+        out = pd.to_numeric(text, errors="coerce").astype("float64")
+        bad = out.isna() & text.notna()
+        if bad.any():
+            first = text[bad].iloc[0]
+            raise DataFormatError(
+                f"column {values.name!r}, row {bad.idxmax()}: value {first!r} is not a number, "
+                "'.' or empty"
+            )
+    return out.mask(out.isin(SENTINELS))
+
+
+def rows_to_frame(rows: Sequence[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFrame:
+    """Turn OData rows into a frame with stripped codes.
+
+    Key columns (``WijkenEnBuurten``, ``Perioden``, ``Marges``, ...) are stripped of their
+    space padding. Topics are left as they are; :func:`map_indicators` converts the ones it
+    uses with :func:`to_number`, so unrelated text columns never cause an error.
+    """
+    frame = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
+    if "WijkenEnBuurten" not in frame.columns:
+        raise DataFormatError(
+            "OData rows have no 'WijkenEnBuurten' column; columns are: "
+            + ", ".join(map(str, frame.columns[:12]))
+        )
+    for col in frame.columns:
+        if col in _KEY_COLUMNS or col.startswith(("Gemeentenaam", "SoortRegio", "Codering")):
+            frame[col] = frame[col].astype("object").map(
+                lambda v: v.strip() if isinstance(v, str) else v
+            ).astype("string")
+    frame["WijkenEnBuurten"] = frame["WijkenEnBuurten"].astype(str)
+    return frame
+
+
+def stem_map(columns: Iterable[str]) -> dict[str, list[str]]:
+    """Map each topic name stem (``AantalInwoners``) to the columns that carry it."""
+    out: dict[str, list[str]] = {}
+    for col in columns:
+        out.setdefault(_SUFFIX.sub("", str(col)), []).append(str(col))
+    return out
+
+
+def _resolve(stems: dict[str, list[str]], stem: str) -> str | None:
+    cols = stems.get(stem)
+    if not cols:
+        return None
+    if len(cols) > 1:
+        raise DataFormatError(
+            f"topic name {stem!r} is ambiguous: {', '.join(cols)}; map it explicitly"
+        )
+    return cols[0]
+
+
+def map_indicators(
+    frame: pd.DataFrame,
+    indicators: Sequence[Indicator],
+    *,
+    attr: str = "odata",
+    by_stem: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compute indicator columns from a source frame (one row per region).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Source rows, indexed by region code.
+    indicators : sequence of Indicator
+        What to compute.
+    attr : {"odata", "kaart", "kwb"}
+        Which mapping of the catalogue to use.
+    by_stem : bool
+        Match OData topics by name stem (suffix ``_NN`` ignored); otherwise exact names.
+
+    Returns
+    -------
+    values : DataFrame
+        Indexed like ``frame``, one column per indicator the source carries.
+    states : DataFrame
+        Same shape; ``aanwezig`` where a value exists, ``onderdrukt`` where the row exists but
+        the value was not published.
+    """
+    stems = stem_map(frame.columns) if by_stem else {c: [c] for c in frame.columns}
+    values: dict[str, pd.Series] = {}
+    for ind in indicators:
+        spec = getattr(ind, attr)
+        candidates: list[str | Ratio] = [spec] if spec is not None else []
+        candidates += list(ind.aliases)
+        for cand in candidates:
+            if isinstance(cand, Ratio):
+                num = _resolve(stems, cand.numerator)
+                den = _resolve(stems, cand.denominator)
+                if num is None or den is None:
+                    continue
+                n, d = _number(frame, num), _number(frame, den)
+                values[ind.id] = (n / d.where(d > 0) * cand.factor).astype("float64")
+                break
+            col = _resolve(stems, cand)
+            if col is not None:
+                values[ind.id] = _number(frame, col)
+                break
+    out = pd.DataFrame(values, index=frame.index)
+    states = pd.DataFrame(
+        np.where(out.notna(), PRESENT, SUPPRESSED), index=out.index, columns=out.columns
+    ).astype(state_dtype)
+    return out, states
+
+
+def _number(frame: pd.DataFrame, col: str) -> pd.Series:
+    return to_number(frame[col].rename(col))
+
+
+def empty_states(index: pd.Index, columns: Sequence[str]) -> pd.DataFrame:
+    """A state frame that says ``ontbreekt`` everywhere."""
+    return pd.DataFrame(MISSING, index=index, columns=list(columns)).astype(state_dtype)

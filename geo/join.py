@@ -1,0 +1,147 @@
+"""Joining sources onto the buurt geometry by buurtcode, with the wijk fallback."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ._errors import DataFormatError
+from ._model import SourceData
+from ._states import MISSING, PRESENT, SUPPRESSED, WIJK, state_dtype
+from .indicators import get_indicator
+
+__all__ = ["normalise_buurten", "join_source", "IDENTITY_COLUMNS", "wijkcode_of"]
+
+IDENTITY_COLUMNS = ["buurtnaam", "wijkcode", "wijknaam", "gemeentecode", "gemeentenaam", "jaar"]
+
+
+def wijkcode_of(buurtcodes: pd.Index | pd.Series) -> pd.Index:
+    """``WK`` + the 6 digits of gemeente and wijk, from buurt codes."""
+    return pd.Index(["WK" + str(c)[2:8] for c in buurtcodes])
+
+
+def normalise_buurten(
+    frame: gpd.GeoDataFrame,
+    *,
+    gemeentecode: str,
+    jaar: int,
+    wijknamen: pd.Series | None = None,
+    gemeentenaam: str | None = None,
+) -> tuple[gpd.GeoDataFrame, int]:
+    """Bring a buurt layer (PDOK WFS or Wijk- en buurtkaart) to the Wijkradar shape.
+
+    Keeps the gemeente's land buurten (``water == 'JA'`` dropped), indexes by ``buurtcode``,
+    projects to EPSG:28992 and repairs invalid polygons.
+
+    Returns
+    -------
+    frame : GeoDataFrame
+        Index ``buurtcode``; columns :data:`IDENTITY_COLUMNS` and ``geometry``.
+    dropped_water : int
+        How many water buurten were dropped.
+    """
+    if frame.crs is None:
+        raise DataFormatError("buurt layer has no CRS")
+    f = frame.copy()
+    f["buurtcode"] = f["buurtcode"].astype(str).str.strip()
+    if "gemeentecode" not in f.columns:
+        f["gemeentecode"] = "GM" + f["buurtcode"].str[2:6]
+    f["gemeentecode"] = f["gemeentecode"].astype(str).str.strip()
+    f = f[f["gemeentecode"] == gemeentecode]
+    dropped = 0
+    if "water" in f.columns:
+        water = f["water"].astype(str).str.strip().str.upper() == "JA"
+        dropped = int(water.sum())
+        f = f[~water]
+    if f["buurtcode"].duplicated().any():
+        dup = f.loc[f["buurtcode"].duplicated(), "buurtcode"].iloc[0]
+        raise DataFormatError(f"buurt layer has buurtcode {dup} more than once")
+    f = f.to_crs("EPSG:28992")
+    invalid = ~f.geometry.is_valid
+    if invalid.any():
+        f.loc[invalid, f.geometry.name] = f.geometry[invalid].make_valid()
+    f["wijkcode"] = "WK" + f["buurtcode"].str[2:8]
+    if "wijknaam" not in f.columns:
+        f["wijknaam"] = pd.NA
+    if wijknamen is not None:
+        f["wijknaam"] = f["wijkcode"].map(wijknamen).fillna(f["wijknaam"])
+    if "buurtnaam" not in f.columns:
+        f["buurtnaam"] = f["buurtcode"]
+    if gemeentenaam is None and "gemeentenaam" in f.columns and len(f):
+        gemeentenaam = str(f["gemeentenaam"].iloc[0]).strip()
+    f["gemeentenaam"] = gemeentenaam or gemeentecode
+    f["jaar"] = int(jaar)
+    for col in ("buurtnaam", "wijknaam", "gemeentenaam"):
+        f[col] = f[col].astype("string").str.strip()
+    f = f.set_index("buurtcode").sort_index()
+    f.index.name = "buurtcode"
+    out = gpd.GeoDataFrame(f[IDENTITY_COLUMNS + [f.geometry.name]], geometry=f.geometry.name,
+                           crs="EPSG:28992")
+    if out.geometry.name != "geometry":
+        out = out.rename_geometry("geometry")
+    return out, dropped
+
+
+def join_source(
+    buurtcodes: pd.Index, source: SourceData
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame], dict[str, object]]:
+    """Join one source onto the geometry's buurtcodes.
+
+    Buurten found in the source take its value (``aanwezig`` or ``onderdrukt``). Buurten not
+    in the source take their wijk's value when the wijk code exists there and the indicator
+    allows it (``wijkwaarde``); otherwise ``ontbreekt``.
+
+    Returns
+    -------
+    values, states : DataFrame
+        Indexed by ``buurtcodes``.
+    bounds : dict
+        ``lower``/``upper`` frames aligned the same way (empty dict when absent).
+    report : dict
+        ``bron, tabel, periode, buurten, op_buurtcode, via_wijk, ontbreekt, match_rate``.
+    """
+    cols = list(source.values.columns)
+    idx = pd.Index(buurtcodes, name="buurtcode")
+    in_source = idx.isin(source.values.index)
+    wijk = wijkcode_of(idx)
+    wijk_in_source = wijk.isin(source.values.index) & ~in_source
+
+    values = source.values.reindex(idx)
+    states = source.states.reindex(idx).astype(object)
+    states.loc[~in_source, :] = MISSING
+    fallback_cols = [c for c in cols if get_indicator(c).wijk_fallback]
+    bounds: dict[str, pd.DataFrame] = {}
+    for name in ("lower", "upper"):
+        frame = getattr(source, name)
+        if frame is not None:
+            bounds[name] = frame.reindex(idx)
+    if wijk_in_source.any() and fallback_cols:
+        wijk_vals = source.values.reindex(wijk[wijk_in_source])[fallback_cols]
+        wijk_vals.index = idx[wijk_in_source]
+        values.loc[wijk_in_source, fallback_cols] = wijk_vals.to_numpy()
+        filled = wijk_vals.notna().to_numpy()
+        sub = np.where(filled, WIJK, MISSING)
+        states.loc[wijk_in_source, fallback_cols] = sub
+        for name, frame in bounds.items():
+            src = getattr(source, name).reindex(wijk[wijk_in_source])[fallback_cols]
+            frame.loc[wijk_in_source, fallback_cols] = src.to_numpy()
+    states = states.astype(state_dtype)
+    n = len(idx)
+    report: dict[str, object] = {
+        "bron": source.name,
+        "tabel": source.table,
+        "periode": source.period,
+        "buurten": n,
+        "op_buurtcode": int(in_source.sum()),
+        "via_wijk": int(wijk_in_source.sum()) if fallback_cols else 0,
+        "ontbreekt": int(n - in_source.sum() - (wijk_in_source.sum() if fallback_cols else 0)),
+        "match_rate": float(in_source.sum() / n) if n else 0.0,
+    }
+    return values, states, bounds, report
+
+
+def count_states(states: pd.DataFrame) -> dict[str, int]:
+    """How many cells are in each state."""
+    flat = states.to_numpy().ravel()
+    return {s: int((flat == s).sum()) for s in (PRESENT, SUPPRESSED, MISSING, WIJK)}

@@ -1,0 +1,13 @@
+"""Network clients: the only modules in Wijkradar that talk to the internet."""
+
+from ._http import HttpClient
+from .cbs import fetch_health, fetch_kerncijfers, fetch_odata_rows
+from .pdok import fetch_wfs_features
+
+__all__ = [
+    "HttpClient",
+    "fetch_odata_rows",
+    "fetch_kerncijfers",
+    "fetch_health",
+    "fetch_wfs_features",
+]

@@ -1,0 +1,217 @@
+"""CBS StatLine OData v3 client: Kerncijfers wijken en buurten and the RIVM health monitor."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pandas as pd
+
+from .._errors import SourceError
+from .._model import SourceData
+from .._odata import map_indicators, rows_to_frame
+from ..datasets import HEALTH_TABLES, Dataset, kerncijfers_table
+from ..indicators import by_source
+from ._http import HttpClient, NotFound
+
+__all__ = ["fetch_odata_rows", "fetch_dimension", "fetch_kerncijfers", "fetch_health",
+           "region_filter"]
+
+log = logging.getLogger(__name__)
+
+MAX_PAGES = 500
+HEALTH_AGE_18PLUS = "20300"
+POINT_ESTIMATE = "MW00000"
+
+
+def region_filter(gemeentecode: str, *, field: str = "WijkenEnBuurten") -> str:
+    """OData filter for a gemeente's buurten, wijken, the gemeente itself and NL."""
+    digits = gemeentecode[2:]
+    parts = [f"startswith({field},'{p}{digits}')" for p in ("BU", "WK", "GM")]
+    parts.append(f"startswith({field},'NL0')")
+    return "(" + " or ".join(parts) + ")"
+
+
+def fetch_odata_rows(
+    client: HttpClient,
+    base_url: str,
+    table: str,
+    entity: str = "TypedDataSet",
+    *,
+    filter: str | None = None,
+    source: str = "CBS OData",
+) -> tuple[list[dict[str, Any]], str]:
+    """Fetch all rows of ``{base_url}/{table}/{entity}``, following ``odata.nextLink``.
+
+    Returns
+    -------
+    rows : list of dict
+    url : str
+        The first URL requested (for provenance).
+    """
+    url = f"{base_url.rstrip('/')}/{table}/{entity}"
+    params: dict[str, str] | None = {"$format": "json"}
+    if filter:
+        params["$filter"] = filter
+    first_url = url
+    rows: list[dict[str, Any]] = []
+    for _page in range(MAX_PAGES):
+        payload = client.get_json(url, params, source=source)
+        if not isinstance(payload, dict) or not isinstance(payload.get("value"), list):
+            raise SourceError(
+                f"{source}: response from {url} has no 'value' list; is this an OData feed?",
+                source=source, url=url,
+            )
+        rows.extend(payload["value"])
+        next_link = payload.get("odata.nextLink") or payload.get("@odata.nextLink")
+        if not next_link:
+            return rows, first_url
+        url, params = next_link, None
+    raise SourceError(f"{source}: more than {MAX_PAGES} pages from {first_url}; stopping",
+                      source=source, url=first_url)
+
+
+def fetch_dimension(
+    client: HttpClient, base_url: str, table: str, dimension: str, *, source: str
+) -> list[dict[str, Any]]:
+    """Rows of a dimension feed such as ``Marges`` or ``WijkenEnBuurten``."""
+    rows, _ = fetch_odata_rows(client, base_url, table, dimension, source=source)
+    return rows
+
+
+def fetch_kerncijfers(
+    client: HttpClient, base_url: str, gemeentecode: str, jaar: int
+) -> SourceData:
+    """Kerncijfers wijken en buurten of ``jaar`` for a gemeente, its wijken and buurten, NL.
+
+    Columns are matched by topic name, so the same code reads 2022, 2023 and 2024 tables.
+    """
+    ds = kerncijfers_table(jaar)
+    source = f"CBS Kerncijfers {ds.id}"
+    rows, url = fetch_odata_rows(
+        client, base_url, ds.id, filter=region_filter(gemeentecode), source=source
+    )
+    frame = rows_to_frame(rows) if rows else pd.DataFrame({"WijkenEnBuurten": []})
+    frame = frame.drop_duplicates("WijkenEnBuurten").set_index("WijkenEnBuurten")
+    frame.index.name = "code"
+    values, states = map_indicators(frame, by_source("kerncijfers"), attr="odata")
+    data = SourceData("kerncijfers", ds.id, ds.title, str(jaar), url, values, states)
+    if not any(frame.index.str.startswith("BU")):
+        data.notes.append(f"{ds.id} returned no buurten for {gemeentecode}")
+    return data
+
+
+def fetch_health(
+    client: HttpClient,
+    base_url: str,
+    gemeentecode: str,
+    *,
+    jaar: int | None = None,
+    tables: tuple[Dataset, ...] = HEALTH_TABLES,
+) -> SourceData:
+    """RIVM/GGD health monitor (18+) for a gemeente, with 95% bounds where published.
+
+    The first table of ``tables`` the server knows is used (50120NED, then 50090NED). The
+    period is the latest one up to ``jaar`` (the latest available when ``jaar`` is None); all
+    periods are kept in ``trend``.
+    """
+    last_error: SourceError | None = None
+    for ds in tables:
+        source = f"RIVM {ds.id}"
+        try:
+            marges = _marges(client, base_url, ds.id, source)
+            filt = f"{region_filter(gemeentecode)} and Leeftijd eq '{HEALTH_AGE_18PLUS}'"
+            rows, url = fetch_odata_rows(client, base_url, ds.id, filter=filt, source=source)
+        except NotFound as exc:
+            log.info("%s not available (%s); trying the next health table", ds.id, exc)
+            last_error = exc
+            continue
+        return _health_from_rows(rows, ds, url, marges, jaar)
+    assert last_error is not None
+    raise SourceError(
+        f"no health table found on {base_url} (tried {', '.join(d.id for d in tables)})",
+        source="RIVM", url=last_error.url,
+    )
+
+
+def _marges(client: HttpClient, base_url: str, table: str, source: str) -> dict[str, str]:
+    """Map 'point'/'lower'/'upper' to the table's Marges keys."""
+    rows = fetch_dimension(client, base_url, table, "Marges", source=source)
+    out = {"point": POINT_ESTIMATE}
+    for row in rows:
+        key = str(row.get("Key", "")).strip()
+        title = str(row.get("Title", "")).lower()
+        if "ondergrens" in title or key.startswith("MOG"):
+            out["lower"] = key
+        elif "bovengrens" in title or key.startswith("MBG"):
+            out["upper"] = key
+        elif "waarde" in title and key:
+            out["point"] = key
+    return out
+
+
+def health_frames(
+    frame: pd.DataFrame,
+    marges: dict[str, str],
+    jaar: int | None,
+) -> tuple[str, dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+    """Split parsed health rows into point/lower/upper frames for one period, plus the trend.
+
+    Returns ``(period, frames, point_states, trend)``; ``frames`` has keys point/lower/upper.
+    """
+    indicators = by_source("gezondheid")
+    if "Leeftijd" in frame.columns:
+        frame = frame[frame["Leeftijd"] == HEALTH_AGE_18PLUS]
+    periods = sorted(frame["Perioden"].dropna().unique())
+    if jaar is not None:
+        eligible = [p for p in periods if int(p[:4]) <= jaar]
+        periods_used = eligible or periods
+    else:
+        periods_used = periods
+    if not periods_used:
+        raise SourceError("health rows carry no Perioden", source="RIVM")
+    period = periods_used[-1]
+    point_key = marges.get("point", POINT_ESTIMATE)
+
+    def pick(p: str, marge: str) -> pd.DataFrame:
+        sub = frame[(frame["Perioden"] == p) & (frame["Marges"] == marge)]
+        return sub.drop_duplicates("WijkenEnBuurten").set_index("WijkenEnBuurten")
+
+    point = pick(period, point_key)
+    point.index.name = "code"
+    values, states = map_indicators(point, indicators, attr="odata")
+    frames = {"point": values}
+    for which in ("lower", "upper"):
+        if which in marges:
+            bound, _ = map_indicators(pick(period, marges[which]), indicators, attr="odata")
+            frames[which] = bound.reindex(index=values.index, columns=values.columns)
+    trend_parts = []
+    for p in periods:
+        v, _ = map_indicators(pick(p, point_key), indicators, attr="odata")
+        if v.empty:
+            continue
+        long = v.rename_axis("code").reset_index().melt(
+            id_vars="code", var_name="indicator", value_name="value"
+        )
+        long.insert(1, "period", p[:4])
+        trend_parts.append(long.dropna(subset=["value"]))
+    trend = (pd.concat(trend_parts, ignore_index=True) if trend_parts
+             else pd.DataFrame(columns=["code", "period", "indicator", "value"]))
+    return period[:4], frames, states, trend
+
+
+def _health_from_rows(
+    rows: list[dict[str, Any]], ds: Dataset, url: str, marges: dict[str, str], jaar: int | None
+) -> SourceData:
+    if not rows:
+        raise SourceError(f"RIVM {ds.id}: no rows for this gemeente at {url}", source="RIVM",
+                          url=url)
+    frame = rows_to_frame(rows)
+    period, frames, states, trend = health_frames(frame, marges, jaar)
+    data = SourceData(
+        "gezondheid", ds.id, ds.title, period, url, frames["point"], states,
+        lower=frames.get("lower"), upper=frames.get("upper"), trend=trend,
+    )
+    if "lower" not in frames:
+        data.notes.append(f"{ds.id} publishes no 95% bounds; uncertainty uses weights only")
+    return data

@@ -1,0 +1,33 @@
+"""Wijkradar: prevention priority per buurt for Dutch municipalities.
+
+The application layer: configuration, the pipeline that wires sources -> joins -> scoring,
+and the ``wijkradar`` command line. Notebooks and the Streamlit app use this API.
+"""
+
+from geo._errors import (
+    CacheError,
+    DataFormatError,
+    GemeenteNotFoundError,
+    SourceError,
+    WijkradarError,
+)
+from geo.gemeente import GemeenteData
+
+from .config import Settings
+from .pipeline import DEFAULT_JAAR, build_from_files, fetch_gemeente, load_gemeente
+
+__all__ = [
+    "Settings",
+    "GemeenteData",
+    "fetch_gemeente",
+    "load_gemeente",
+    "build_from_files",
+    "DEFAULT_JAAR",
+    "WijkradarError",
+    "SourceError",
+    "DataFormatError",
+    "GemeenteNotFoundError",
+    "CacheError",
+]
+
+__version__ = "0.1.0"

@@ -1,0 +1,95 @@
+"""The ``wijkradar`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+
+from geo._errors import WijkradarError
+from geo.gemeente import GemeenteData, cache_path
+
+from .config import Settings
+from .pipeline import DEFAULT_JAAR, fetch_gemeente
+
+__all__ = ["main", "build_parser"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs)."""
+    parser = argparse.ArgumentParser(
+        prog="wijkradar", description="Prevention priority per buurt (CBS, RIVM, PDOK)."
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    fetch = sub.add_parser("fetch", help="fetch, join and cache one gemeente")
+    fetch.add_argument("--gemeente", required=True, help="gemeente code, e.g. GM0307")
+    fetch.add_argument("--jaar", type=int, default=DEFAULT_JAAR,
+                       help=f"indeling year (default {DEFAULT_JAAR})")
+    fetch.add_argument("--from", dest="files", nargs="+", metavar="FILE",
+                       help="build from local files instead of the network")
+    fetch.set_defaults(func=_cmd_fetch)
+
+    _add_score_parser(sub)
+    return parser
+
+
+def _add_score_parser(sub: argparse._SubParsersAction) -> None:
+    from .scoring_cli import add_score_parser
+
+    add_score_parser(sub)
+
+
+def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> None:
+    """The short report after a fetch."""
+    out = sys.stdout
+    src = "cache" if data.from_cache else "sources"
+    print(f"{data.gemeentecode} {data.gemeentenaam}, indeling {data.jaar}: "
+          f"{len(data.buurten)} buurten, {len(data.indicator_ids)} indicators "
+          f"(from {src}, {seconds:.1f} s)", file=out)
+    print(f"{'source':<12} {'table':<22} {'period':<9} {'buurtcode':>10} {'via wijk':>9} "
+          f"{'missing':>8} {'match':>7}", file=out)
+    for row in data.match.itertuples(index=False):
+        print(f"{row.bron:<12} {str(row.tabel)[:22]:<22} {str(row.periode):<9} "
+              f"{row.op_buurtcode:>4}/{row.buurten:<5} {row.via_wijk:>9} {row.ontbreekt:>8} "
+              f"{row.match_rate:>7.1%}", file=out)
+    for prov in data.provenance:
+        print(f"  {prov['bron']}: {prov['titel']} [{prov['periode']}] {prov['url']}", file=out)
+    for warning in data.warnings:
+        print(f"warning: {warning}", file=out)
+    print(f"cache: {cache_path(settings.data_dir, data.gemeentecode, data.jaar)}", file=out)
+
+
+def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    start = time.perf_counter()
+    data = fetch_gemeente(args.gemeente, jaar=args.jaar, settings=settings, files=args.files)
+    print_summary(data, seconds=time.perf_counter() - start, settings=settings)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``wijkradar`` console script; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings.from_env()
+        return int(args.func(args, settings))
+    except WijkradarError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except (ValueError, OSError, KeyError) as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

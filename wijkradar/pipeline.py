@@ -1,0 +1,237 @@
+"""Wiring sources -> joins -> one :class:`~geo.gemeente.GemeenteData`, with the cache."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from geo._errors import CacheError, DataFormatError, GemeenteNotFoundError, SourceError
+from geo._model import SourceData, now_iso
+from geo._states import state_dtype
+from geo.datasets import kerncijfers_table, validate_gemeentecode
+from geo.gemeente import GemeenteData, cache_path, read_cache, write_cache
+from geo.indicators import indicator_table
+from geo.io import read_source_file
+from geo.join import join_source, normalise_buurten
+from geo.sources import HttpClient, fetch_health, fetch_kerncijfers, fetch_wfs_features
+
+from .config import Settings
+
+__all__ = ["fetch_gemeente", "load_gemeente", "build_from_files", "assemble", "make_client",
+           "DEFAULT_JAAR"]
+
+log = logging.getLogger(__name__)
+DEFAULT_JAAR = 2024
+LOW_MATCH = 0.9
+
+
+def make_client(settings: Settings) -> HttpClient:
+    """An HTTP client configured from ``settings``."""
+    return HttpClient(timeout=settings.http_timeout, retries=settings.http_retries,
+                      backoff=settings.http_backoff)
+
+
+def assemble(
+    geometry: pd.DataFrame,
+    sources: Sequence[SourceData],
+    *,
+    gemeentecode: str,
+    gemeentenaam: str,
+    jaar: int,
+    extra_provenance: Sequence[dict] = (),
+) -> GemeenteData:
+    """Join every source onto the normalised buurt geometry and collect the reports."""
+    idx = geometry.index
+    buurten = geometry.copy()
+    states_parts, lower_parts, upper_parts, reports = [], [], [], []
+    catalogue = indicator_table()
+    cat_rows = []
+    seen: set[str] = set()
+    reference = pd.DataFrame(index=["gemeente", "nederland"])
+    trend_parts = []
+    for src in sources:
+        new_cols = [c for c in src.values.columns if c not in seen]
+        if not new_cols:
+            continue
+        sub = SourceData(
+            src.name, src.table, src.title, src.period, src.url,
+            src.values[new_cols], src.states[new_cols],
+            lower=None if src.lower is None else src.lower.reindex(columns=new_cols),
+            upper=None if src.upper is None else src.upper.reindex(columns=new_cols),
+        )
+        values, states, bounds, report = join_source(idx, sub)
+        seen.update(new_cols)
+        for col in new_cols:
+            buurten[col] = values[col]
+        states_parts.append(states)
+        lower_parts.append(bounds.get("lower", pd.DataFrame(index=idx, columns=new_cols,
+                                                            dtype=float)))
+        upper_parts.append(bounds.get("upper", pd.DataFrame(index=idx, columns=new_cols,
+                                                            dtype=float)))
+        reports.append(report)
+        for col in new_cols:
+            row = catalogue.loc[col].to_dict()
+            row.update(id=col, tabel=src.table, periode=src.period)
+            cat_rows.append(row)
+        gm = src.values.reindex([gemeentecode])[new_cols]
+        nl_codes = [c for c in src.values.index if str(c).startswith("NL")]
+        nl = src.values.reindex(nl_codes[:1])[new_cols] if nl_codes else None
+        for col in new_cols:
+            reference.loc["gemeente", col] = gm[col].iloc[0]
+            reference.loc["nederland", col] = nl[col].iloc[0] if nl is not None else float("nan")
+        if src.trend is not None and not src.trend.empty:
+            wijken = set("WK" + c[2:8] for c in idx)
+            keep = src.trend["code"].isin(set(idx) | wijken | {gemeentecode}) | src.trend[
+                "code"].str.startswith("NL")
+            trend_parts.append(src.trend[keep & src.trend["indicator"].isin(new_cols)])
+    states = (pd.concat(states_parts, axis=1) if states_parts
+              else pd.DataFrame(index=idx)).astype(state_dtype)
+    lower = pd.concat(lower_parts, axis=1) if lower_parts else pd.DataFrame(index=idx)
+    upper = pd.concat(upper_parts, axis=1) if upper_parts else pd.DataFrame(index=idx)
+    match = pd.DataFrame(reports, columns=["bron", "tabel", "periode", "buurten",
+                                           "op_buurtcode", "via_wijk", "ontbreekt",
+                                           "match_rate"])
+    warnings = []
+    for rep in reports:
+        if rep["match_rate"] < LOW_MATCH:
+            warnings.append(
+                f"{rep['tabel']} ({rep['periode']}): only {rep['op_buurtcode']} of "
+                f"{rep['buurten']} buurtcodes match the {jaar} indeling; {rep['via_wijk']} use "
+                f"the wijk value, {rep['ontbreekt']} have no value"
+            )
+    cat = (pd.DataFrame(cat_rows).set_index("id") if cat_rows
+           else catalogue.iloc[0:0].assign(tabel=[], periode=[]))
+    trend = (pd.concat(trend_parts, ignore_index=True) if trend_parts
+             else pd.DataFrame(columns=["code", "period", "indicator", "value"]))
+    provenance = [src.provenance() for src in sources] + list(extra_provenance)
+    return GemeenteData(
+        gemeentecode=gemeentecode, gemeentenaam=gemeentenaam, jaar=jaar, buurten=buurten,
+        states=states, lower=lower.astype(float), upper=upper.astype(float), catalogue=cat,
+        provenance=provenance, match=match, reference=reference.astype(float), trend=trend,
+        warnings=warnings, created=now_iso(),
+    )
+
+
+def _from_network(settings: Settings, client: HttpClient, gm: str, jaar: int) -> GemeenteData:
+    kerncijfers_table(jaar)  # fail early on an unknown year
+    buurten_raw, wfs_url = fetch_wfs_features(client, settings.pdok_url, jaar, "buurten",
+                                              gemeentecode=gm)
+    if buurten_raw.empty:
+        raise GemeenteNotFoundError(
+            f"gemeente {gm} has no buurten in PDOK wijkenbuurten {jaar}; check the code "
+            "(the CBS list of gemeenten changes every year)"
+        )
+    wijken_raw, _ = fetch_wfs_features(client, settings.pdok_url, jaar, "wijken",
+                                       gemeentecode=gm)
+    wijknamen = None
+    if not wijken_raw.empty and {"wijkcode", "wijknaam"} <= set(wijken_raw.columns):
+        wijknamen = wijken_raw.set_index(wijken_raw["wijkcode"].astype(str).str.strip())[
+            "wijknaam"]
+    geometry, dropped = normalise_buurten(buurten_raw, gemeentecode=gm, jaar=jaar,
+                                          wijknamen=wijknamen)
+    kern = fetch_kerncijfers(client, settings.cbs_odata_url, gm, jaar)
+    health = fetch_health(client, settings.cbs_dataderden_url, gm, jaar=jaar)
+    naam = str(geometry["gemeentenaam"].iloc[0])
+    geo_prov = {
+        "bron": "geometrie", "tabel": f"wijkenbuurten:{jaar}", "titel":
+        f"CBS Wijken en buurten {jaar} (PDOK WFS)", "periode": str(jaar), "url": wfs_url,
+        "opgehaald": now_iso(),
+        "opmerkingen": [f"{dropped} waterbuurten weggelaten"] if dropped else [],
+    }
+    return assemble(geometry, [kern, health], gemeentecode=gm, gemeentenaam=naam, jaar=jaar,
+                    extra_provenance=[geo_prov])
+
+
+def build_from_files(
+    files: Sequence[str | Path], gemeentecode: str, *, jaar: int = DEFAULT_JAAR
+) -> GemeenteData:
+    """Build the same result as a fetch from local files (``wijkradar fetch --from``).
+
+    One file must hold the buurt geometry (CBS Wijk- en buurtkaart); the others add
+    Kerncijfers (StatLine CSV, kwb xlsx) and the health monitor (RIVM export).
+    """
+    gm = validate_gemeentecode(gemeentecode)
+    geometry_frames, sources = [], []
+    for f in files:
+        fs = read_source_file(f, jaar=jaar)
+        if fs.geometry is not None:
+            geometry_frames.append(fs)
+        if fs.data is not None:
+            sources.append(fs.data)
+    if not geometry_frames:
+        raise DataFormatError(
+            "none of the --from files holds buurt geometry; add the CBS Wijk- en buurtkaart "
+            "(GeoPackage or GeoJSON with a 'buurtcode' column)"
+        )
+    kaart = geometry_frames[0]
+    geometry, dropped = normalise_buurten(kaart.geometry, gemeentecode=gm, jaar=jaar)
+    if geometry.empty:
+        raise GemeenteNotFoundError(f"{kaart.path}: no buurten of {gm} in this file")
+    naam = str(geometry["gemeentenaam"].iloc[0])
+    geo_prov = {
+        "bron": "geometrie", "tabel": "Wijk- en buurtkaart", "titel": kaart.path.name,
+        "periode": str(jaar), "url": str(kaart.path.resolve()), "opgehaald": now_iso(),
+        "opmerkingen": [f"{dropped} waterbuurten weggelaten"] if dropped else [],
+    }
+    return assemble(geometry, sources, gemeentecode=gm, gemeentenaam=naam, jaar=jaar,
+                    extra_provenance=[geo_prov])
+
+
+def fetch_gemeente(
+    gemeentecode: str,
+    *,
+    jaar: int = DEFAULT_JAAR,
+    settings: Settings | None = None,
+    files: Sequence[str | Path] | None = None,
+    client: HttpClient | None = None,
+) -> GemeenteData:
+    """Fetch (or read from ``files``), join and cache one gemeente.
+
+    When a source fails and a cache exists, the cached data is returned with a warning
+    saying which source failed and how old the cache is.
+
+    Raises
+    ------
+    GemeenteNotFoundError, SourceError, DataFormatError
+        With a one-line message; the cache is never left half-written.
+    """
+    settings = settings or Settings.from_env()
+    gm = validate_gemeentecode(gemeentecode)
+    path = cache_path(settings.data_dir, gm, jaar)
+    if files:
+        data = build_from_files(files, gm, jaar=jaar)
+    else:
+        try:
+            data = _from_network(settings, client or make_client(settings), gm, jaar)
+        except SourceError as exc:
+            try:
+                cached = read_cache(path)
+            except CacheError:
+                raise exc from None
+            cached.warnings.insert(
+                0, f"source unavailable ({exc}); using the cache of {cached.created}"
+            )
+            return cached
+    write_cache(data, path)
+    return data
+
+
+def load_gemeente(
+    gemeentecode: str,
+    *,
+    jaar: int = DEFAULT_JAAR,
+    settings: Settings | None = None,
+    refresh: bool = False,
+) -> GemeenteData:
+    """The gemeente from the cache when present (fast), otherwise fetched and cached."""
+    settings = settings or Settings.from_env()
+    gm = validate_gemeentecode(gemeentecode)
+    if not refresh:
+        try:
+            return read_cache(cache_path(settings.data_dir, gm, jaar))
+        except CacheError:
+            pass
+    return fetch_gemeente(gm, jaar=jaar, settings=settings)
