@@ -1,0 +1,166 @@
+"""fetch_gemeente and the CLI end to end against the loopback server."""
+
+import os
+import time
+
+import pytest
+
+from geo._errors import GemeenteNotFoundError, SourceError
+from geo.gemeente import cache_path, read_cache
+from tests.conftest import settings_for
+from wijkradar import cli
+from wijkradar.pipeline import build_from_files, fetch_gemeente, load_gemeente
+
+
+@pytest.mark.parametrize("gm,n,match_health", [("GM0307", 145, 126), ("GM0034", 238, 16)],
+                         ids=["Amersfoort", "Almere"])
+def test_fetch_gemeente_end_to_end(settings, gm, n, match_health):
+    data = fetch_gemeente(gm, settings=settings)
+    assert len(data.buurten) == n
+    assert data.buurten.index.name == "buurtcode" and data.buurten.index.is_unique
+    assert data.buurten.crs.to_epsg() == 28992
+    assert data.buurten["wijknaam"].notna().all()
+    match = data.match.set_index("bron")
+    assert match.loc["kerncijfers", "op_buurtcode"] == n
+    assert match.loc["gezondheid", "op_buurtcode"] == match_health
+    h = match.loc["gezondheid"]
+    assert h["op_buurtcode"] + h["via_wijk"] + h["ontbreekt"] == n
+    states = data.states["eenzaam"]
+    # via_wijk counts buurten whose wijk is in the source; the wijk value may be suppressed
+    assert 0 < (states == "wijkwaarde").sum() <= h["via_wijk"]
+    assert data.catalogue.loc["eenzaam", "kind"] == "modelschatting"
+    assert data.catalogue.loc["inwoners", "tabel"] == "85984NED"
+    assert not data.reference.loc["gemeente"].isna().all()
+    assert cache_path(settings.data_dir, gm, 2024).is_file()
+
+
+def test_almere_low_match_is_reported(settings):
+    data = fetch_gemeente("GM0034", settings=settings)
+    assert any("16 of 238" in w for w in data.warnings)
+
+
+def test_wijk_fallback_takes_wijk_value(settings):
+    data = fetch_gemeente("GM0307", settings=settings)
+    wijk_rows = data.states.index[data.states["eenzaam"] == "wijkwaarde"]
+    assert len(wijk_rows) > 0
+    wijk_values = data.trend[(data.trend["period"] == "2020") &
+                             (data.trend["indicator"] == "eenzaam")].set_index("code")["value"]
+    for code in wijk_rows:
+        assert data.buurten.loc[code, "eenzaam"] == wijk_values["WK" + code[2:8]]
+    # Counts never fall back to a wijk value.
+    assert not (data.states["inwoners"] == "wijkwaarde").any()
+
+
+def test_cache_roundtrip_and_offline_second_run(server, tmp_path):
+    s = settings_for(server, tmp_path / "d")
+    first = fetch_gemeente("GM0307", settings=s)
+    server.inject("/", "500", times=10_000)  # every source down
+    second = fetch_gemeente("GM0307", settings=s)
+    assert second.from_cache
+    assert "using the cache" in second.warnings[0]
+    assert second.buurten.drop(columns="geometry").equals(first.buurten.drop(columns="geometry"))
+    assert second.states.equals(first.states)
+    assert second.buurten.geometry.geom_equals(first.buurten.geometry).all()
+
+
+def test_failed_fetch_never_corrupts_the_cache(server, tmp_path):
+    s = settings_for(server, tmp_path / "d")
+    fetch_gemeente("GM0307", settings=s)
+    path = cache_path(s.data_dir, "GM0307", 2024)
+    before = path.read_bytes()
+    server.inject("50090NED/TypedDataSet", "truncated", times=10)
+    fetch_gemeente("GM0307", settings=s)  # falls back to the cache
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left
+
+
+def test_no_cache_and_source_down_raises(server, tmp_path):
+    server.inject("/", "500", times=10_000)
+    with pytest.raises(SourceError):
+        fetch_gemeente("GM0307", settings=settings_for(server, tmp_path / "d", retries=0))
+
+
+def test_unknown_gemeente(settings):
+    with pytest.raises(GemeenteNotFoundError, match="GM9999 has no buurten"):
+        fetch_gemeente("GM9999", settings=settings)
+    with pytest.raises(GemeenteNotFoundError, match="not valid"):
+        fetch_gemeente("Amersfoort", settings=settings)
+
+
+def test_load_gemeente_uses_cache(settings):
+    fetch_gemeente("GM0307", settings=settings)
+    start = time.perf_counter()
+    data = load_gemeente("GM0307", settings=settings)
+    assert data.from_cache and len(data.buurten) == 145
+    assert time.perf_counter() - start < 5  # generous bound; the real figure is in make bench
+
+
+def _run_cli(server, tmp_path, monkeypatch, argv):
+    for k, v in server.env().items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("WIJKRADAR_HTTP_RETRIES", "0")
+    monkeypatch.setenv("WIJKRADAR_HTTP_BACKOFF", "0")
+    return cli.main(argv)
+
+
+def test_cli_fetch_prints_summary(server, tmp_path, monkeypatch, capsys):
+    assert _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0034"]) == 0
+    out = capsys.readouterr().out
+    assert "GM0034 Almere, indeling 2024: 238 buurten" in out
+    assert "50090NED" in out and "6.7%" in out and "100.0%" in out
+
+
+@pytest.mark.parametrize("fault,message", [
+    ("500", "HTTP 500"), ("badjson", "malformed JSON"), ("html", "expected JSON"),
+], ids=["http500", "badjson", "wrong-content-type"])
+def test_cli_errors_are_one_line(server, tmp_path, monkeypatch, capsys, fault, message):
+    server.inject("/", fault, times=10_000)
+    code = _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0307"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_cli_unknown_gemeente(server, tmp_path, monkeypatch, capsys):
+    assert _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM9999"]) == 1
+    assert "GM9999" in capsys.readouterr().err
+
+
+def test_cli_offline_uses_cache_and_says_so(server, tmp_path, monkeypatch, capsys):
+    assert _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0307"]) == 0
+    server.inject("/", "500", times=10_000)
+    capsys.readouterr()
+    assert _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0307"]) == 0
+    out = capsys.readouterr().out
+    assert "from cache" in out and "using the cache" in out
+
+
+def test_from_files_builds_same_shape(shared, settings):
+    net = fetch_gemeente("GM0307", settings=settings)
+    files = [shared / "geo" / "cbs_buurten_2024_gegeneraliseerd_GM0307_GM0034.gpkg",
+             shared / "kerncijfers" / "cbs_85984NED_2024_buurten_subset_plus_politie_47018NED_NL.csv",
+             shared / "gezondheid" / "rivm_cbs_50090NED_2012_2016_2020_GM0307_GM0034_untyped_raw.csv"]
+    local = build_from_files(files, "GM0307")
+    assert list(local.buurten.index) == list(net.buurten.index)
+    assert local.buurten.crs == net.buurten.crs
+    # the Untyped export and the Typed API give the same health figures
+    assert local.buurten["eenzaam"].equals(net.buurten["eenzaam"])
+    assert local.states["eenzaam"].equals(net.states["eenzaam"])
+    # register counts agree where the complete-case CSV has the buurt
+    both = local.states["inwoners"] == "aanwezig"
+    assert both.sum() == 135
+    assert (local.buurten.loc[both, "inwoners"] == net.buurten.loc[both, "inwoners"]).all()
+
+
+def test_cli_from_files(shared, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
+    code = cli.main(["fetch", "--gemeente", "GM0034", "--from",
+                     str(shared / "geo" / "cbs_buurten_2024_gegeneraliseerd_GM0307_GM0034.gpkg"),
+                     str(shared / "gezondheid" /
+                         "rivm_cbs_50090NED_2012_2016_2020_GM0307_GM0034_typed.csv")])
+    assert code == 0
+    assert "238 buurten" in capsys.readouterr().out
+    assert read_cache(cache_path(tmp_path / "d", "GM0034", 2024)).gemeentenaam == "Almere"
+    assert not os.environ.get("WIJKRADAR_CBS_ODATA_URL", "").startswith("https://x")
