@@ -1,10 +1,92 @@
-"""``wijkradar score``: placeholder registration until the scoring engine lands."""
+"""``wijkradar score``: score a gemeente with a profile and write CSV or GeoPackage."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from models import ProfileError, ScoringProfile, load_profile, score_buurten
+
+from .config import Settings
+from .pipeline import DEFAULT_JAAR, load_gemeente
+
+__all__ = ["add_score_parser", "resolve_profile", "list_profiles", "score_gemeente",
+           "BUILTIN_PROFILES"]
+
+BUILTIN_PROFILES = Path(__file__).resolve().parents[1] / "data" / "profiles"
+DEFAULT_PROFILE = "kansrijke-wijk"
+
+
+def list_profiles(settings: Settings) -> dict[str, Path]:
+    """Profile name -> file, user profiles (``data_dir/profiles``) over the shipped ones."""
+    found: dict[str, Path] = {}
+    for folder in (BUILTIN_PROFILES, settings.data_dir / "profiles"):
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.yaml")):
+                found[path.stem] = path
+    return found
+
+
+def resolve_profile(name_or_path: str, settings: Settings) -> ScoringProfile:
+    """Load a profile by name (see :func:`list_profiles`) or by path."""
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        return load_profile(path)
+    profiles = list_profiles(settings)
+    if name_or_path not in profiles:
+        raise ProfileError(f"profile {name_or_path!r} not found; available: "
+                           f"{', '.join(sorted(profiles)) or '(none)'}")
+    return load_profile(profiles[name_or_path])
+
+
+def score_gemeente(data, profile: ScoringProfile, *, seed: int, draws: int) -> pd.DataFrame:
+    """Score a loaded :class:`~geo.gemeente.GemeenteData`; identity columns first."""
+    result = score_buurten(data.indicators(), profile, seed=seed, draws=draws,
+                           states=data.states, lower=data.lower, upper=data.upper)
+    ident = data.buurten[["buurtnaam", "wijkcode", "wijknaam"]]
+    return ident.join(result)
 
 
 def add_score_parser(sub: argparse._SubParsersAction) -> None:
     """Register the ``score`` sub-command."""
-    return None
+    p = sub.add_parser("score", help="score the buurten of a gemeente")
+    p.add_argument("--gemeente", required=True)
+    p.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
+    p.add_argument("--profiel", default=DEFAULT_PROFILE, help="profile name or YAML path")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--draws", type=int, default=1000)
+    p.add_argument("--uit", required=True, help="output file: .csv or .gpkg")
+    p.set_defaults(func=_cmd_score)
+
+
+def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
+    out = Path(args.uit)
+    if out.suffix.lower() not in (".csv", ".gpkg"):
+        raise ValueError(f"--uit {out}: use a .csv or .gpkg file name")
+    profile = resolve_profile(args.profiel, settings)
+    data = load_gemeente(args.gemeente, jaar=args.jaar, settings=settings)
+    result = score_gemeente(data, profile, seed=args.seed, draws=args.draws)
+    result.index.name = "buurtcode"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp" + out.suffix)
+    if out.suffix.lower() == ".csv":
+        result.to_csv(tmp, float_format="%.6g")
+    else:
+        gdf = gpd.GeoDataFrame(result.join(data.buurten[["geometry"]]), geometry="geometry",
+                               crs=data.buurten.crs)
+        gdf.columns = [c.replace("__", "_") if c != "geometry" else c for c in gdf.columns]
+        gdf.reset_index().to_file(tmp, layer="scores", driver="GPKG")
+    tmp.replace(out)
+    scored = result["score"].notna().sum()
+    print(f"{data.gemeentecode} {data.gemeentenaam}: {scored} of {len(result)} buurten scored "
+          f"with profile {profile.name!r} (seed {args.seed}, {args.draws} draws) -> {out}")
+    for w in result.attrs.get("warnings", []):
+        print(f"note: {w}")
+    top = result.sort_values("rank").head(5)
+    for code, row in top.iterrows():
+        print(f"  {int(row['rank']):>3}  {code}  {row['buurtnaam']:<30} {row['score']:5.1f}  "
+              f"[{row['rank_low']:.0f}-{row['rank_high']:.0f}]")
+    return 0

@@ -1,0 +1,84 @@
+"""Normalisers: fitted on the point estimates, then applied to any array (also MC draws).
+
+Each entry of :data:`NORMALISERS` takes the 1-D array of (need-oriented) point values and
+returns a function mapping arrays of any shape onto [0, 1]; NaN stays NaN.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["NORMALISERS", "NORMALISER_LABELS", "fit_normaliser"]
+
+Transform = Callable[[np.ndarray], np.ndarray]
+
+
+def _constant(value: float) -> Transform:
+    return lambda a: np.where(np.isnan(a), np.nan, value)
+
+
+def _fit_percentile(x: np.ndarray) -> Transform:
+    v = np.sort(x[~np.isnan(x)])
+    n = len(v)
+    if n == 0:
+        return _constant(np.nan)
+    uniq, first = np.unique(v, return_index=True)
+    counts = np.diff(np.append(first, n))
+    pct = (first + (counts + 1) / 2.0) / n  # average rank / n, ties share a rank
+
+    def f(a: np.ndarray) -> np.ndarray:
+        return np.where(np.isnan(a), np.nan, np.interp(a, uniq, pct))
+
+    return f
+
+
+def _fit_zscore(x: np.ndarray, cap: float = 3.0) -> Transform:
+    if np.isnan(x).all():
+        return _constant(np.nan)
+    m, s = np.nanmean(x), np.nanstd(x)
+    if not s > 0:
+        return _constant(0.5)
+    return lambda a: (np.clip((a - m) / s, -cap, cap) + cap) / (2 * cap)
+
+
+def _fit_minmax(x: np.ndarray, lower: float = 5.0, upper: float = 95.0) -> Transform:
+    if np.isnan(x).all():
+        return _constant(np.nan)
+    lo, hi = np.nanpercentile(x, [lower, upper])
+    if not hi > lo:
+        lo, hi = np.nanmin(x), np.nanmax(x)
+    if not hi > lo:
+        return _constant(0.5)
+    return lambda a: np.clip((a - lo) / (hi - lo), 0.0, 1.0)
+
+
+NORMALISERS: dict[str, Callable[[np.ndarray], Transform]] = {
+    "percentile": _fit_percentile,
+    "zscore": _fit_zscore,
+    "minmax": _fit_minmax,
+}
+
+NORMALISER_LABELS = {
+    "percentile": "Percentielrang",
+    "zscore": "z-score (afgekapt op ±3)",
+    "minmax": "Min-max (afgekapt op P5-P95)",
+}
+
+
+def fit_normaliser(name: str, x: np.ndarray) -> Transform:
+    """Fit normaliser ``name`` on ``x``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, listing the known ones.
+    """
+    try:
+        fit = NORMALISERS[name]
+    except KeyError:
+        raise ValueError(
+            f"normalisation {name!r} unknown; choose one of {', '.join(NORMALISERS)}"
+        ) from None
+    return fit(np.asarray(x, dtype=float))

@@ -1,0 +1,385 @@
+"""Composite prevention-priority score with Monte Carlo rank uncertainty.
+
+Pure functions: DataFrames in, DataFrames out, randomness only through ``seed``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._errors import ProfileError
+from ._normalise import NORMALISERS, fit_normaliser
+from .profile import ScoringProfile
+
+__all__ = ["score_buurten", "impute", "pca_weights", "AGGREGATIONS", "MISSING_POLICIES",
+           "WEIGHTINGS", "effective_weights"]
+
+AGGREGATIONS = {
+    "arithmetic": "Gewogen gemiddelde (compenserend)",
+    "geometric": "Gewogen meetkundig gemiddelde (beperkt compenserend)",
+    "exponential": "Exponentiële transformatie (IMD, niet compenserend)",
+}
+MISSING_POLICIES = {
+    "gemeente_mean": "Gemiddelde van de gemeente invullen",
+    "wijk_mean": "Gemiddelde van de wijk invullen (anders gemeente)",
+    "drop": "Indicator weglaten en herwegen",
+}
+WEIGHTINGS = {
+    "manual": "Handmatig",
+    "equal": "Gelijke gewichten",
+    "pca": "Eerste hoofdcomponent (PCA)",
+}
+
+QUALITY = {"aanwezig": 1.0, "wijkwaarde": 0.5}
+_EXP_C = 1.0 - np.exp(-100.0 / 23.0)
+
+
+def impute(
+    frame: pd.DataFrame, columns: list[str], policy: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fill missing values of ``columns`` by ``policy``; return (filled, imputed mask).
+
+    ``wijk_mean`` groups buurten by wijk (``WK`` + code[2:8]) and falls back to the mean of
+    all buurten; ``drop`` fills nothing. The index is unchanged.
+    """
+    if policy not in MISSING_POLICIES:
+        raise ProfileError(f"missing policy {policy!r} unknown; choose one of "
+                           f"{', '.join(MISSING_POLICIES)}")
+    data = frame[columns].astype(float)
+    if policy == "drop":
+        return data, pd.DataFrame(False, index=data.index, columns=columns)
+    filled = data.copy()
+    if policy == "wijk_mean":
+        wijk = pd.Series(["WK" + str(c)[2:8] for c in data.index], index=data.index)
+        filled = filled.fillna(data.groupby(wijk.to_numpy()).transform("mean"))
+    filled = filled.fillna(data.mean())
+    mask = data.isna() & filled.notna()
+    return filled, mask
+
+
+def pca_weights(normalised: pd.DataFrame) -> tuple[pd.Series, float]:
+    """Indicator weights from the first principal component (squared loadings, sum 1).
+
+    Returns the weights and the share of variance the component explains.
+    """
+    from sklearn.decomposition import PCA
+
+    x = normalised.dropna(axis=0, how="any")
+    if len(x) < 3 or x.shape[1] < 2:
+        return pd.Series(1.0 / normalised.shape[1], index=normalised.columns), float("nan")
+    x = (x - x.mean()) / x.std(ddof=0).replace(0, 1)
+    pca = PCA(n_components=1).fit(x.to_numpy())
+    load = pd.Series(pca.components_[0] ** 2, index=normalised.columns)
+    return load / load.sum(), float(pca.explained_variance_ratio_[0])
+
+
+@dataclass
+class _Prepared:
+    ids: list[str]
+    domains: list[str]
+    dom_of: np.ndarray  # (p,) domain index per indicator
+    w: np.ndarray  # (p,) indicator weight within its domain (sums to 1 per domain)
+    W: np.ndarray  # (D,) domain weights (sum 1)
+    raw: np.ndarray  # (n, p) need-oriented raw values after imputation (NaN = dropped)
+    imputed: pd.DataFrame
+    quality: np.ndarray  # (n, p)
+    sd: np.ndarray | None  # (n, p) sd of health values where bounds are known
+    index: pd.Index
+    warnings: list[str]
+    explained: float | None
+
+
+def effective_weights(profile: ScoringProfile) -> pd.Series:
+    """Nominal weight of each indicator in the total score (domain x indicator, sum 1)."""
+    total = sum(d.weight for d in profile.domains)
+    out = {}
+    for d in profile.domains:
+        s = sum(i.weight for i in d.indicators)
+        for i in d.indicators:
+            out[i.id] = d.weight / total * i.weight / s
+    return pd.Series(out)
+
+
+def _prepare(frame, profile, scored, states, lower, upper) -> _Prepared:
+    profile.validate_ids(frame.columns)
+    warnings: list[str] = []
+    sub = frame.loc[scored]
+    domains, dom_of, ids, w = [], [], [], []
+    empty_domains = []
+    for d in profile.domains:
+        usable = [i for i in d.indicators if sub[i.id].notna().any()]
+        for i in d.indicators:
+            if i not in usable:
+                warnings.append(f"indicator {i.id} has no values in this data; left out of "
+                                f"domain {d.name}")
+        if not usable or sum(i.weight for i in usable) <= 0:
+            empty_domains.append(d.name)
+            continue
+        s = sum(i.weight for i in usable)
+        domains.append(d.name)
+        for i in usable:
+            ids.append(i.id)
+            dom_of.append(len(domains) - 1)
+            w.append(i.weight / s)
+    if empty_domains:
+        raise ProfileError(
+            f"profile {profile.name!r}: domain(s) {', '.join(empty_domains)} have no indicator "
+            "with data for this gemeente and year; choose other indicators or another year"
+        )
+    dweights = {d.name: d.weight for d in profile.domains}
+    W = np.array([dweights[name] for name in domains], dtype=float)
+    if W.sum() <= 0:
+        raise ProfileError(f"profile {profile.name!r}: the domains that have data all have "
+                           "weight 0")
+    W = W / W.sum()
+    direction = {i.id: i.direction for d in profile.domains for i in d.indicators}
+    filled, mask = impute(sub, ids, profile.missing)
+    sign = np.array([-1.0 if direction[i] == "hoger_beter" else 1.0 for i in ids])
+    raw = filled.to_numpy() * sign
+    w_arr = np.array(w)
+    explained = None
+    if profile.weighting == "equal":
+        for k in range(len(domains)):
+            members = np.flatnonzero(np.array(dom_of) == k)
+            w_arr[members] = 1.0 / len(members)
+        W = np.full(len(domains), 1.0 / len(domains))
+    elif profile.weighting == "pca":
+        norm = pd.DataFrame(
+            {c: fit_normaliser(profile.normalisation, raw[:, j])(raw[:, j])
+             for j, c in enumerate(ids)}, index=scored)
+        pw, explained = pca_weights(norm)
+        for k in range(len(domains)):
+            members = np.flatnonzero(np.array(dom_of) == k)
+            vals = pw.iloc[members].to_numpy()
+            w_arr[members] = vals / vals.sum() if vals.sum() > 0 else 1.0 / len(members)
+        warnings.append(f"PCA weights: first component explains {explained:.0%} of variance")
+    if states is not None:
+        st = states.reindex(index=scored, columns=ids).astype(object)
+        quality = st.apply(lambda c: c.map(QUALITY)).fillna(0.0).to_numpy(dtype=float)
+    else:
+        quality = sub[ids].notna().to_numpy(dtype=float)
+    quality = np.where(mask.to_numpy(), 0.0, quality)
+    sd = None
+    if lower is not None and upper is not None:
+        lo = lower.reindex(index=scored, columns=ids).to_numpy(dtype=float)
+        hi = upper.reindex(index=scored, columns=ids).to_numpy(dtype=float)
+        width = (hi - lo) / (2 * 1.959964)
+        width = np.where(np.isfinite(width) & (width > 0) & ~mask.to_numpy(), width, 0.0)
+        if width.any():
+            sd = width
+    return _Prepared(ids, domains, np.array(dom_of), w_arr, W, raw, mask, quality, sd,
+                     pd.Index(scored), warnings, explained)
+
+
+def _aggregate(dom: np.ndarray, W: np.ndarray, how: str) -> np.ndarray:
+    """Combine domain scores (n, D, c) in [0, 1] with weights W (D, c) into (n, c) in [0, 1]."""
+    present = ~np.isnan(dom)
+    Wb = np.where(present, W[None, :, :], 0.0)
+    den = Wb.sum(axis=1)
+    den = np.where(den > 0, den, np.nan)
+    if how == "arithmetic":
+        return np.nansum(np.where(present, dom, 0.0) * Wb, axis=1) / den
+    if how == "geometric":
+        shifted = 0.01 + 0.99 * np.where(present, dom, 1.0)
+        g = np.exp(np.sum(np.log(shifted) * Wb, axis=1) / den)
+        return (g - 0.01) / 0.99
+    if how == "exponential":
+        n = dom.shape[0]
+        r = pd.DataFrame(dom.reshape(n, -1)).rank(pct=True, method="average").to_numpy()
+        x = -23.0 * np.log(1.0 - r * _EXP_C) / 100.0
+        x = x.reshape(dom.shape)
+        return np.nansum(np.where(present, x, 0.0) * Wb, axis=1) / den
+    raise ProfileError(f"aggregation {how!r} unknown; choose one of {', '.join(AGGREGATIONS)}")
+
+
+def _scores(prep: _Prepared, raw: np.ndarray, norms: list[str], w: np.ndarray, W: np.ndarray,
+            how: str, fits: dict[str, list]) -> tuple[np.ndarray, np.ndarray]:
+    """Scores for c draws. raw (n, p, c) or (n, p); norms: normaliser per draw; w (p, c)."""
+    n, p = prep.raw.shape
+    c = len(norms)
+    D = len(prep.domains)
+    num = np.zeros((n, D, c))
+    den = np.zeros((n, D, c))
+    norms_arr = np.array(norms)
+    for j in range(p):
+        col = raw[:, j] if raw.ndim == 2 else raw[:, j, :]
+        xj = np.empty((n, c))
+        for name in set(norms):
+            sel = norms_arr == name
+            f = fits[name][j]
+            xj[:, sel] = f(col)[:, None] if col.ndim == 1 else f(col[:, sel])
+        present = ~np.isnan(xj)
+        k = prep.dom_of[j]
+        num[:, k, :] += np.where(present, xj, 0.0) * w[j]
+        den[:, k, :] += present * w[j]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dom = np.where(den > 0, num / den, np.nan)
+    return _aggregate(dom, W, how), dom
+
+
+def _dirichlet(rng: np.random.Generator, base: np.ndarray, conc: float, size: int) -> np.ndarray:
+    """Draws (len(base), size) from a Dirichlet centred on ``base`` (zeros stay zero)."""
+    out = np.zeros((len(base), size))
+    pos = base > 0
+    if pos.sum() == 1:
+        out[pos] = 1.0
+        return out
+    out[pos] = rng.dirichlet(conc * base[pos] / base[pos].sum(), size=size).T
+    return out
+
+
+def _ranks(scores: np.ndarray) -> np.ndarray:
+    """Rank 1 = highest score, per column; ties share the best rank."""
+    return pd.DataFrame(scores).rank(ascending=False, method="min").to_numpy()
+
+
+def score_buurten(
+    frame: pd.DataFrame,
+    profile: ScoringProfile,
+    *,
+    seed: int = 0,
+    draws: int = 1000,
+    states: pd.DataFrame | None = None,
+    lower: pd.DataFrame | None = None,
+    upper: pd.DataFrame | None = None,
+    top_k: int | None = None,
+    population_column: str = "inwoners",
+    chunk: int = 100,
+) -> pd.DataFrame:
+    """Score every buurt for prevention priority.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Indicator values indexed by buurtcode (``inwoners`` needed for the population rule).
+    profile : ScoringProfile
+        Indicators, weights and methods.
+    seed : int
+        Seed of the Monte Carlo analysis; the same seed gives the same result.
+    draws : int
+        Monte Carlo draws (0 skips the uncertainty analysis).
+    states : DataFrame, optional
+        Value states from loading; ``wijkwaarde`` lowers confidence.
+    lower, upper : DataFrame, optional
+        95% bounds (health monitor); values are varied within them in the Monte Carlo.
+    top_k : int, optional
+        k of ``p_top_k``; defaults to ``profile.top_k``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``frame``: ``score`` (0-100), ``rank`` (1 = highest need), ``rank_low``,
+        ``rank_high`` (90% interval), ``p_top_k``, ``robust``, ``confidence`` (0-1),
+        ``n_geimputeerd``, ``geimputeerd``, ``reden`` (why there is no score), one
+        ``domein__<name>`` column per domain (0-100) and one ``bijdrage__<id>`` per indicator
+        (points of the score). ``attrs["warnings"]`` lists what was left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from models.profile import ScoringProfile
+    >>> prof = ScoringProfile(name="t", domains=[{"name": "G", "indicators": [{"id": "a"}]}])
+    >>> df = pd.DataFrame({"a": [1.0, 3.0, 2.0], "inwoners": [500, 500, 500]},
+    ...                   index=["BU1", "BU2", "BU3"])
+    >>> score_buurten(df, prof, draws=0)["rank"].tolist()
+    [3.0, 1.0, 2.0]
+    """
+    k = top_k or profile.top_k
+    if population_column not in frame.columns:
+        raise ProfileError(f"frame has no {population_column!r} column; the minimum-population "
+                           "rule needs it")
+    pop = frame[population_column].astype(float)
+    too_small = pop < profile.min_population
+    unknown = pop.isna()
+    scored = frame.index[~too_small & ~unknown]
+    if len(scored) == 0:
+        raise ProfileError(f"no buurt has at least {profile.min_population} inhabitants")
+    prep = _prepare(frame, profile, scored, states, lower, upper)
+    n, p = prep.raw.shape
+    fits = {name: [NORMALISERS[name](prep.raw[:, j]) for j in range(p)] for name in NORMALISERS}
+
+    # point estimate
+    w1 = prep.w[:, None]
+    score, dom = _scores(prep, prep.raw, [profile.normalisation], w1, prep.W[:, None],
+                         profile.aggregation, fits)
+    score = score[:, 0] * 100.0
+    dom = dom[:, :, 0] * 100.0
+
+    # contributions: share of each indicator in its domain, times the domain weight
+    contrib = np.zeros((n, p))
+    xnorm = np.column_stack([fits[profile.normalisation][j](prep.raw[:, j]) for j in range(p)])
+    present = ~np.isnan(xnorm)
+    dom_present = ~np.isnan(dom)
+    Wb = np.where(dom_present, prep.W[None, :], 0.0)
+    Wb = Wb / np.where(Wb.sum(axis=1, keepdims=True) > 0, Wb.sum(axis=1, keepdims=True), 1)
+    for j in range(p):
+        kk = prep.dom_of[j]
+        members = prep.dom_of == kk
+        wsum = (present[:, members] * prep.w[members]).sum(axis=1)
+        share = np.where(present[:, j], prep.w[j] / np.where(wsum > 0, wsum, 1), 0.0)
+        contrib[:, j] = np.where(present[:, j], xnorm[:, j], 0.0) * share * Wb[:, kk] * 100
+    if profile.aggregation != "arithmetic":
+        total = contrib.sum(axis=1, keepdims=True)
+        contrib = contrib * np.where(total > 0, score[:, None] / np.where(total > 0, total, 1),
+                                     0)
+
+    out = pd.DataFrame(index=frame.index)
+    out["score"] = pd.Series(score, index=scored)
+    out["rank"] = out["score"].rank(ascending=False, method="min")
+
+    if draws > 0:
+        rng = np.random.default_rng(seed)
+        norm_names = list(NORMALISERS) if profile.vary_normalisation else [profile.normalisation]
+        ranks_all = np.empty((n, draws), dtype=np.float32)
+        done = 0
+        while done < draws:
+            c = min(chunk, draws - done)
+            norms = list(rng.choice(norm_names, size=c))
+            w = np.zeros((p, c))
+            for kk in range(len(prep.domains)):
+                members = np.flatnonzero(prep.dom_of == kk)
+                w[members] = _dirichlet(rng, prep.w[members], profile.concentration, c)
+            W = _dirichlet(rng, prep.W, profile.concentration, c)
+            raw = prep.raw
+            if prep.sd is not None:
+                noise = rng.standard_normal((n, p, c)) * prep.sd[:, :, None]
+                raw = prep.raw[:, :, None] + noise
+            s, _ = _scores(prep, raw, norms, w, W, profile.aggregation, fits)
+            ranks_all[:, done:done + c] = _ranks(s)
+            done += c
+        lo, hi = np.nanpercentile(ranks_all, [5, 95], axis=1)
+        ptop = (ranks_all <= k).mean(axis=1)
+        out["rank_low"] = pd.Series(np.floor(lo), index=scored)
+        out["rank_high"] = pd.Series(np.ceil(hi), index=scored)
+        out["p_top_k"] = pd.Series(ptop, index=scored)
+        out["robust"] = (out["p_top_k"] >= 0.9).astype("boolean")
+        out.loc[out["score"].isna(), "robust"] = pd.NA
+    else:
+        out["rank_low"] = out["rank"]
+        out["rank_high"] = out["rank"]
+        out["p_top_k"] = (out["rank"] <= k).astype(float).where(out["rank"].notna())
+        out["robust"] = pd.array([pd.NA] * len(out), dtype="boolean")
+    effw = np.array([prep.W[prep.dom_of[j]] * prep.w[j] for j in range(p)])
+    out["confidence"] = pd.Series((prep.quality * effw).sum(axis=1), index=scored)
+    imp = prep.imputed
+    out["n_geimputeerd"] = imp.sum(axis=1).reindex(frame.index).fillna(0).astype(int)
+    out["geimputeerd"] = imp.apply(lambda r: ",".join(r.index[r.to_numpy()]), axis=1).reindex(
+        frame.index).fillna("")
+    reden = pd.Series("", index=frame.index)
+    reden[unknown] = "geen score: aantal inwoners onbekend"
+    reden[too_small] = (f"geen score: minder dan {profile.min_population} inwoners")
+    reden[out["score"].isna() & (reden == "")] = "geen score: geen indicatorwaarden"
+    out["reden"] = reden
+    for kk, name in enumerate(prep.domains):
+        out[f"domein__{name}"] = pd.Series(dom[:, kk], index=scored)
+    for j, ind in enumerate(prep.ids):
+        out[f"bijdrage__{ind}"] = pd.Series(contrib[:, j], index=scored)
+    out.attrs["warnings"] = prep.warnings
+    out.attrs["profile"] = profile.name
+    out.attrs["top_k"] = k
+    if prep.explained is not None:
+        out.attrs["pca_explained_variance"] = prep.explained
+    return out

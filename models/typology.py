@@ -1,0 +1,58 @@
+"""Buurt types: k-means on normalised indicators, described by their strongest indicators."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["buurt_types"]
+
+
+def buurt_types(
+    normalised: pd.DataFrame,
+    *,
+    k: int = 5,
+    seed: int = 0,
+    labels: dict[str, str] | None = None,
+) -> tuple[pd.Series, pd.DataFrame]:
+    """Cluster buurten into ``k`` types.
+
+    Parameters
+    ----------
+    normalised : DataFrame
+        Need-oriented values in [0, 1] (e.g. percentile ranks), indexed by buurtcode. Rows
+        with missing values get no type.
+    labels : dict, optional
+        Indicator id -> Dutch label for the descriptions.
+
+    Returns
+    -------
+    types : Series
+        Type number (1..k) per buurt, NaN where not typed.
+    description : DataFrame
+        Per type: ``aantal`` and ``omschrijving`` ("hoog: ..., laag: ...").
+    """
+    from sklearn.cluster import KMeans
+
+    x = normalised.dropna()
+    k = max(1, min(k, len(x)))
+    km = KMeans(n_clusters=k, n_init=10, random_state=seed).fit(x.to_numpy())
+    # number types by decreasing mean need so type 1 is the most burdened
+    centres = pd.DataFrame(km.cluster_centers_, columns=x.columns)
+    order = centres.mean(axis=1).sort_values(ascending=False).index
+    relabel = {old: new + 1 for new, old in enumerate(order)}
+    types = pd.Series(np.nan, index=normalised.index)
+    types.loc[x.index] = [relabel[c] for c in km.labels_]
+    mean = x.mean()
+    rows = []
+    for old in order:
+        diff = (centres.loc[old] - mean).sort_values()
+        name = (labels or {}).get
+        high = [name(i, i) for i in diff.index[::-1][:2] if diff[i] > 0.05]
+        low = [name(i, i) for i in diff.index[:2] if diff[i] < -0.05]
+        text = "; ".join(p for p in (
+            "hoog: " + ", ".join(high) if high else "",
+            "laag: " + ", ".join(low) if low else "") if p) or "gemiddeld op alles"
+        rows.append({"type": relabel[old], "aantal": int((km.labels_ == old).sum()),
+                     "omschrijving": text})
+    return types, pd.DataFrame(rows).set_index("type")

@@ -1,0 +1,184 @@
+"""Scoring engine on small hand-made frames, plus the real Amersfoort data."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models import (
+    ProfileError,
+    ScoringProfile,
+    compare_profiles,
+    impute,
+    load_profile,
+    parse_profile,
+    save_profile,
+    score_buurten,
+)
+from models._normalise import NORMALISERS
+
+CODES = [f"BU09990{w}0{b}" for w in (1, 2) for b in range(1, 6)]
+
+
+@pytest.fixture
+def frame():
+    rng = np.random.default_rng(1)
+    return pd.DataFrame({
+        "inwoners": [1000, 800, 50, 1200, 900, 700, np.nan, 1500, 600, 1100],
+        "eenzaam": rng.uniform(20, 60, 10),
+        "gezond": rng.uniform(60, 85, 10),
+        "rondkomen": [10, 12, 30, np.nan, 15, 18, 20, 9, 25, 11],
+    }, index=pd.Index(CODES, name="buurtcode"))
+
+
+def profile(**kw):
+    base = {"name": "test", "domains": [
+        {"name": "Sociaal", "indicators": [{"id": "eenzaam"}]},
+        {"name": "Gezondheid", "indicators": [{"id": "gezond", "direction": "hoger_beter"}]},
+        {"name": "Geld", "indicators": [{"id": "rondkomen"}]},
+    ]}
+    base.update(kw)
+    return ScoringProfile.model_validate(base)
+
+
+@pytest.mark.parametrize("name", list(NORMALISERS), ids=list(NORMALISERS))
+def test_normalisers_map_to_unit_interval_and_keep_order(name):
+    x = np.array([1.0, 5.0, 3.0, np.nan, 100.0, -50.0])
+    f = NORMALISERS[name](x)
+    y = f(x)
+    assert np.isnan(y[3])
+    finite = ~np.isnan(x)
+    assert ((y[finite] >= 0) & (y[finite] <= 1)).all()
+    order = np.argsort(x[finite])
+    assert (np.diff(y[finite][order]) >= 0).all()
+
+
+def test_zscore_is_capped_at_three():
+    x = np.r_[np.zeros(99), 1000.0]
+    assert NORMALISERS["zscore"](x)(np.array([1000.0]))[0] == pytest.approx(1.0)
+
+
+def test_direction_and_index(frame):
+    result = score_buurten(frame, profile(), draws=0)
+    assert result.index.equals(frame.index)
+    one = profile(domains=[{"name": "G", "indicators": [{"id": "gezond", "direction":
+                                                          "hoger_beter"}]}])
+    r = score_buurten(frame, one, draws=0)
+    scored = r["score"].dropna().index
+    best_health = frame.loc[scored, "gezond"].idxmax()
+    assert r.loc[best_health, "rank"] == r["rank"].max()  # healthiest = least need
+
+
+def test_small_and_unknown_population_get_reasons(frame):
+    r = score_buurten(frame, profile(), draws=0)
+    assert np.isnan(r.loc[CODES[2], "score"])
+    assert r.loc[CODES[2], "reden"] == "geen score: minder dan 100 inwoners"
+    assert r.loc[CODES[6], "reden"] == "geen score: aantal inwoners onbekend"
+    assert (r["score"].notna() | (r["reden"] != "")).all()
+
+
+@pytest.mark.parametrize("policy", ["gemeente_mean", "wijk_mean", "drop"])
+def test_missing_policies_flag_and_lower_confidence(frame, policy):
+    r = score_buurten(frame, profile(missing=policy), draws=0)
+    code = CODES[3]  # rondkomen missing
+    assert r.loc[code, "confidence"] == pytest.approx(2 / 3)
+    if policy == "drop":
+        assert r.loc[code, "n_geimputeerd"] == 0
+        assert np.isnan(r.loc[code, "domein__Geld"])
+        # re-weighted over the two remaining domains
+        assert r.loc[code, "score"] == pytest.approx(
+            (r.loc[code, "domein__Sociaal"] + r.loc[code, "domein__Gezondheid"]) / 2)
+    else:
+        assert r.loc[code, "n_geimputeerd"] == 1
+        assert r.loc[code, "geimputeerd"] == "rondkomen"
+
+
+def test_wijk_mean_uses_wijk_neighbours():
+    df = pd.DataFrame({"x": [1.0, 3.0, np.nan, 100.0]},
+                      index=["BU09990101", "BU09990102", "BU09990103", "BU09990201"])
+    filled, mask = impute(df, ["x"], "wijk_mean")
+    assert filled.loc["BU09990103", "x"] == pytest.approx(2.0)
+    assert mask.loc["BU09990103", "x"] and mask.sum().sum() == 1
+
+
+def test_contributions_sum_to_score(frame):
+    r = score_buurten(frame, profile(), draws=0)
+    contrib = r.filter(like="bijdrage__").sum(axis=1)
+    scored = r["score"].notna()
+    np.testing.assert_allclose(contrib[scored], r.loc[scored, "score"], rtol=1e-9)
+
+
+@pytest.mark.parametrize("agg", ["arithmetic", "geometric", "exponential"])
+@pytest.mark.parametrize("norm", ["percentile", "zscore", "minmax"])
+def test_monotonic_worsening_never_lowers_score(frame, agg, norm):
+    prof = profile(aggregation=agg, normalisation=norm)
+    base = score_buurten(frame, prof, draws=0)
+    worse = frame.copy()
+    worse.loc[CODES[0], "eenzaam"] += 15
+    after = score_buurten(worse, prof, draws=0)
+    assert after.loc[CODES[0], "score"] >= base.loc[CODES[0], "score"] - 1e-9
+
+
+def test_seed_reproduces_and_intervals_hold(frame):
+    a = score_buurten(frame, profile(top_k=3), seed=7, draws=300)
+    b = score_buurten(frame, profile(top_k=3), seed=7, draws=300)
+    pd.testing.assert_frame_equal(a, b)
+    s = a["score"].notna()
+    assert (a.loc[s, "rank_low"] <= a.loc[s, "rank"]).all()
+    assert (a.loc[s, "rank"] <= a.loc[s, "rank_high"]).all()
+    assert ((a.loc[s, "p_top_k"] >= 0) & (a.loc[s, "p_top_k"] <= 1)).all()
+    assert a.loc[s, "p_top_k"].sum() == pytest.approx(3, abs=0.5)  # ~k buurten in top k
+
+
+def test_bounds_widen_rank_intervals(frame):
+    prof = profile(vary_normalisation=False, concentration=1e6)
+    lower = frame[["eenzaam"]] - 20
+    upper = frame[["eenzaam"]] + 20
+    narrow = score_buurten(frame, prof, seed=1, draws=200)
+    wide = score_buurten(frame, prof, seed=1, draws=200, lower=lower, upper=upper)
+    width = lambda r: (r["rank_high"] - r["rank_low"]).sum()  # noqa: E731
+    assert width(wide) > width(narrow)
+
+
+def test_pca_weighting_reports_variance(frame):
+    prof = profile(weighting="pca", domains=[{"name": "Alles", "indicators": [
+        {"id": "eenzaam"}, {"id": "gezond", "direction": "hoger_beter"}, {"id": "rondkomen"}]}])
+    r = score_buurten(frame, prof, draws=0)
+    assert 0 < r.attrs["pca_explained_variance"] <= 1
+
+
+def test_profile_validation_errors(frame):
+    with pytest.raises(ProfileError, match="unknown indicator id.*nope"):
+        score_buurten(frame, profile(domains=[{"name": "X", "indicators": [{"id": "nope"}]}]),
+                      draws=0)
+    with pytest.raises(ProfileError, match="weights of domain 'X' sum to 0"):
+        parse_profile({"name": "z", "domains": [{"name": "X", "indicators": [
+            {"id": "eenzaam", "weight": 0}]}]})
+    empty = frame.assign(rondkomen=np.nan)
+    with pytest.raises(ProfileError, match="domain.*Geld have no indicator with data"):
+        score_buurten(empty, profile(), draws=0)
+
+
+def test_profile_yaml_roundtrip(tmp_path):
+    prof = profile(aggregation="geometric")
+    path = save_profile(prof, tmp_path / "p.yaml")
+    assert load_profile(path) == prof
+    path.write_text("name: [unclosed")
+    with pytest.raises(ProfileError, match="not valid YAML"):
+        load_profile(path)
+
+
+def test_compare_profiles(frame):
+    a = score_buurten(frame, profile(), draws=0)
+    b = score_buurten(frame, profile(aggregation="geometric"), draws=0)
+    cmp = compare_profiles({"a": a, "b": b}, k=3)
+    assert cmp["spearman"].loc["a", "b"] > 0.5
+    assert set(cmp["robuust_top"]) <= set(a.index[a["rank"] <= 3])
+
+
+def test_shipped_profiles_load():
+    from wijkradar.scoring_cli import BUILTIN_PROFILES
+    names = {p.stem for p in BUILTIN_PROFILES.glob("*.yaml")}
+    assert {"kansrijke-wijk", "eenzaamheid", "geldzorgen"} <= names
+    from geo.indicators import INDICATORS
+    for p in BUILTIN_PROFILES.glob("*.yaml"):
+        load_profile(p).validate_ids({i.id for i in INDICATORS})
