@@ -196,27 +196,40 @@ def _aggregate(dom: np.ndarray, W: np.ndarray, how: str) -> np.ndarray:
 
 
 def _scores(prep: _Prepared, raw: np.ndarray, norms: list[str], w: np.ndarray, W: np.ndarray,
-            how: str, fits: dict[str, list]) -> tuple[np.ndarray, np.ndarray]:
-    """Scores for c draws. raw (n, p, c) or (n, p); norms: normaliser per draw; w (p, c)."""
+            how: str, fits: dict[str, list], xn: dict[str, np.ndarray]
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Scores for c draws.
+
+    ``raw`` is (n, p) or, with perturbed values, (n, p, c); ``norms`` the normaliser of each
+    draw; ``w`` (p, c) indicator weights; ``W`` (D, c) domain weights; ``xn`` the normalised
+    point values per normaliser (n, p), used for every column that is not perturbed.
+    """
     n, p = prep.raw.shape
     c = len(norms)
     D = len(prep.domains)
-    num = np.zeros((n, D, c))
-    den = np.zeros((n, D, c))
+    num = np.zeros((D, n, c))  # domain-major: contiguous writes per domain
+    den = np.zeros((D, n, c))
     norms_arr = np.array(norms)
-    for j in range(p):
-        col = raw[:, j] if raw.ndim == 2 else raw[:, j, :]
-        xj = np.empty((n, c))
-        for name in set(norms):
-            sel = norms_arr == name
-            f = fits[name][j]
-            xj[:, sel] = f(col)[:, None] if col.ndim == 1 else f(col[:, sel])
-        present = ~np.isnan(xj)
-        k = prep.dom_of[j]
-        num[:, k, :] += np.where(present, xj, 0.0) * w[j]
-        den[:, k, :] += present * w[j]
+    perturbed = (np.zeros(p, dtype=bool) if raw.ndim == 2 or prep.sd is None
+                 else prep.sd.any(axis=0))
+    for name in set(norms):
+        sel = np.flatnonzero(norms_arr == name)
+        X = xn[name]
+        present = ~np.isnan(X)
+        X0 = np.where(present, X, 0.0)
+        for k in range(D):
+            m = (prep.dom_of == k) & ~perturbed
+            if m.any():
+                num[k][:, sel] = X0[:, m] @ w[m][:, sel]
+                den[k][:, sel] = present[:, m].astype(float) @ w[m][:, sel]
+        for j in np.flatnonzero(perturbed):
+            xj = fits[name][j](raw[:, j, :][:, sel])
+            ok = ~np.isnan(xj)
+            k = prep.dom_of[j]
+            num[k][:, sel] += np.where(ok, xj, 0.0) * w[j, sel]
+            den[k][:, sel] += ok * w[j, sel]
     with np.errstate(invalid="ignore", divide="ignore"):
-        dom = np.where(den > 0, num / den, np.nan)
+        dom = np.where(den > 0, num / den, np.nan).transpose(1, 0, 2)
     return _aggregate(dom, W, how), dom
 
 
@@ -232,8 +245,14 @@ def _dirichlet(rng: np.random.Generator, base: np.ndarray, conc: float, size: in
 
 
 def _ranks(scores: np.ndarray) -> np.ndarray:
-    """Rank 1 = highest score, per column; ties share the best rank."""
-    return pd.DataFrame(scores).rank(ascending=False, method="min").to_numpy()
+    """Rank 1 = highest score, per column (NaN scores get NaN); ties broken by position."""
+    key = np.where(np.isnan(scores), np.inf, -scores)
+    order = np.argsort(key, axis=0, kind="stable")
+    ranks = np.empty(scores.shape, dtype=np.float32)
+    np.put_along_axis(ranks, order, np.arange(1, scores.shape[0] + 1, dtype=np.float32)[:, None],
+                      axis=0)
+    ranks[np.isnan(scores)] = np.nan
+    return ranks
 
 
 def score_buurten(
@@ -300,17 +319,19 @@ def score_buurten(
     prep = _prepare(frame, profile, scored, states, lower, upper)
     n, p = prep.raw.shape
     fits = {name: [NORMALISERS[name](prep.raw[:, j]) for j in range(p)] for name in NORMALISERS}
+    xn = {name: np.column_stack([f(prep.raw[:, j]) for j, f in enumerate(fs)])
+          for name, fs in fits.items()}
 
     # point estimate
     w1 = prep.w[:, None]
     score, dom = _scores(prep, prep.raw, [profile.normalisation], w1, prep.W[:, None],
-                         profile.aggregation, fits)
+                         profile.aggregation, fits, xn)
     score = score[:, 0] * 100.0
     dom = dom[:, :, 0] * 100.0
 
     # contributions: share of each indicator in its domain, times the domain weight
     contrib = np.zeros((n, p))
-    xnorm = np.column_stack([fits[profile.normalisation][j](prep.raw[:, j]) for j in range(p)])
+    xnorm = xn[profile.normalisation]
     present = ~np.isnan(xnorm)
     dom_present = ~np.isnan(dom)
     Wb = np.where(dom_present, prep.W[None, :], 0.0)
@@ -347,10 +368,13 @@ def score_buurten(
             if prep.sd is not None:
                 noise = rng.standard_normal((n, p, c)) * prep.sd[:, :, None]
                 raw = prep.raw[:, :, None] + noise
-            s, _ = _scores(prep, raw, norms, w, W, profile.aggregation, fits)
+            s, _ = _scores(prep, raw, norms, w, W, profile.aggregation, fits, xn)
             ranks_all[:, done:done + c] = _ranks(s)
             done += c
-        lo, hi = np.nanpercentile(ranks_all, [5, 95], axis=1)
+        never = np.isnan(ranks_all).all(axis=1)
+        ranks_all[np.isnan(ranks_all)] = n + 1  # no score in a draw: ranks after all others
+        lo, hi = np.percentile(ranks_all, [5, 95], axis=1)
+        lo[never], hi[never] = np.nan, np.nan
         ptop = (ranks_all <= k).mean(axis=1)
         out["rank_low"] = pd.Series(np.floor(lo), index=scored)
         out["rank_high"] = pd.Series(np.ceil(hi), index=scored)
@@ -366,8 +390,10 @@ def score_buurten(
     out["confidence"] = pd.Series((prep.quality * effw).sum(axis=1), index=scored)
     imp = prep.imputed
     out["n_geimputeerd"] = imp.sum(axis=1).reindex(frame.index).fillna(0).astype(int)
-    out["geimputeerd"] = imp.apply(lambda r: ",".join(r.index[r.to_numpy()]), axis=1).reindex(
-        frame.index).fillna("")
+    names = pd.Series("", index=imp.index)
+    for col in imp.columns:
+        names = names.where(~imp[col], names + "," + col)
+    out["geimputeerd"] = names.str.lstrip(",").reindex(frame.index).fillna("")
     reden = pd.Series("", index=frame.index)
     reden[unknown] = "geen score: aantal inwoners onbekend"
     reden[too_small] = (f"geen score: minder dan {profile.min_population} inwoners")
