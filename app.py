@@ -11,7 +11,7 @@ import streamlit as st
 from geo._errors import GemeenteNotFoundError, SourceError, WijkradarError
 from geo._states import STATE_LABELS
 from models import ProfileError
-from wijkradar import DEFAULT_JAAR, Settings, build_from_files, load_gemeente
+from wijkradar import DEFAULT_JAAR, Settings, load_gemeente
 from wijkradar.pipeline import fetch_gemeente
 from wijkradar.scoring_cli import list_profiles, resolve_profile, score_gemeente
 
@@ -35,14 +35,23 @@ st.title("Wijkradar")
 st.caption("Preventieprioriteit per buurt uit CBS-kerncijfers en de RIVM/GGD-gezondheidsmonitor.")
 
 with st.sidebar:
-    gemeente = st.text_input("Gemeentecode", value=params.get("gemeente", "GM0307"),
-                             help="CBS-code, bijvoorbeeld GM0307 (Amersfoort) of GM0034 (Almere)")
-    jaar = st.number_input("Indelingsjaar", min_value=2019, max_value=2025,
-                           value=int(params.get("jaar", DEFAULT_JAAR)), step=1)
+    gemeente = st.text_input(
+        "Gemeentecode",
+        value=params.get("gemeente", "GM0307"),
+        help="CBS-code, bijvoorbeeld GM0307 (Amersfoort) of GM0034 (Almere)",
+    )
+    jaar = st.number_input(
+        "Indelingsjaar",
+        min_value=2019,
+        max_value=2025,
+        value=int(params.get("jaar", DEFAULT_JAAR)),
+        step=1,
+    )
     profielen = sorted(list_profiles(settings))
     gekozen = params.get("profiel", "kansrijke-wijk")
-    profiel = st.selectbox("Scoringsprofiel", profielen,
-                           index=profielen.index(gekozen) if gekozen in profielen else 0)
+    profiel = st.selectbox(
+        "Scoringsprofiel", profielen, index=profielen.index(gekozen) if gekozen in profielen else 0
+    )
     vernieuwen = st.button("Opnieuw ophalen bij de bronnen")
 st.query_params.update({"gemeente": gemeente, "jaar": str(jaar), "profiel": profiel})
 
@@ -55,18 +64,25 @@ try:
 except GemeenteNotFoundError as exc:
     st.error(f"Onbekende gemeente: {exc}")
 except SourceError as exc:
-    st.error(f"Bron niet bereikbaar: {exc.source or 'onbekende bron'}. Er is nog geen cache "
-             "voor deze gemeente. Importeer de bestanden hieronder of probeer het later opnieuw.")
+    st.error(
+        f"Bron niet bereikbaar: {exc.source or 'onbekende bron'}. Er is nog geen cache "
+        "voor deze gemeente. Importeer de bestanden hieronder of probeer het later opnieuw."
+    )
     with st.expander("Technische details"):
         st.code(str(exc))
 except WijkradarError as exc:
     st.error(f"De gegevens konden niet worden geladen: {exc}")
 
 with st.expander("Bestanden importeren (als de bronnen geblokkeerd zijn)"):
-    st.write("Wijk- en buurtkaart (GeoPackage/GeoJSON), StatLine-CSV of kwb-xlsx en de "
-             "RIVM-export. De buurtgrenzen zijn verplicht.")
-    uploads = st.file_uploader("Bestanden", accept_multiple_files=True,
-                               type=["gpkg", "geojson", "json", "csv", "xlsx", "parquet"])
+    st.write(
+        "Wijk- en buurtkaart (GeoPackage/GeoJSON), StatLine-CSV of kwb-xlsx en de "
+        "RIVM-export. De buurtgrenzen zijn verplicht."
+    )
+    uploads = st.file_uploader(
+        "Bestanden",
+        accept_multiple_files=True,
+        type=["gpkg", "geojson", "json", "csv", "xlsx", "parquet"],
+    )
     if uploads and st.button("Importeren"):
         with tempfile.TemporaryDirectory() as tmp:
             paths = []
@@ -94,13 +110,34 @@ if data is not None:
         st.error(f"Het profiel past niet bij deze gegevens: {exc}")
         scores = None
     if scores is not None:
-        table = scores[["buurtnaam", "wijknaam", "score", "rank", "rank_low", "rank_high",
-                        "p_top_k", "robust", "confidence", "reden"]].sort_values("rank")
-        table = table.rename(columns={
-            "buurtnaam": "Buurt", "wijknaam": "Wijk", "score": "Score", "rank": "Rang",
-            "rank_low": "Rang (laag)", "rank_high": "Rang (hoog)",
-            "p_top_k": f"Kans top {scores.attrs.get('top_k', 10)}", "robust": "Robuust",
-            "confidence": "Betrouwbaarheid", "reden": "Toelichting"})
+        table = scores[
+            [
+                "buurtnaam",
+                "wijknaam",
+                "score",
+                "rank",
+                "rank_low",
+                "rank_high",
+                "p_top_k",
+                "robust",
+                "confidence",
+                "reden",
+            ]
+        ].sort_values("rank")
+        table = table.rename(
+            columns={
+                "buurtnaam": "Buurt",
+                "wijknaam": "Wijk",
+                "score": "Score",
+                "rank": "Rang",
+                "rank_low": "Rang (laag)",
+                "rank_high": "Rang (hoog)",
+                "p_top_k": f"Kans top {scores.attrs.get('top_k', 10)}",
+                "robust": "Robuust",
+                "confidence": "Betrouwbaarheid",
+                "reden": "Toelichting",
+            }
+        )
         st.dataframe(table, use_container_width=True)
     st.markdown("**Matchrapport van de bronnen**")
     st.dataframe(data.match.rename(columns={"match_rate": "match"}), hide_index=True)

@@ -20,9 +20,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from geo._odata import map_indicators, rows_to_frame  # noqa: E402
 from geo.gemeente import cache_path, read_cache  # noqa: E402
 from geo.indicators import by_source  # noqa: E402
-from geo._odata import map_indicators, rows_to_frame  # noqa: E402
 from models import load_profile, score_buurten  # noqa: E402
 from tests.loopback import LoopbackServer, build_data, shared_data_dir  # noqa: E402
 from wijkradar.config import Settings  # noqa: E402
@@ -37,11 +37,21 @@ def measure(name: str, fn, *, repeat: int = 5, target: str = "", note: str = "")
         t0 = time.perf_counter()
         value = fn()
         times.append(time.perf_counter() - t0)
-    row = {"name": name, "median_s": statistics.median(times), "min_s": min(times),
-           "max_s": max(times), "repeat": repeat, "target": target, "note": note}
+    row = {
+        "name": name,
+        "median_s": statistics.median(times),
+        "min_s": min(times),
+        "max_s": max(times),
+        "repeat": repeat,
+        "target": target,
+        "note": note,
+    }
     RESULTS.append(row)
-    print(f"{name:<48} {row['median_s']:8.3f} s  [{row['min_s']:.3f}-{row['max_s']:.3f}]  "
-          f"{target:<12} {note}", flush=True)
+    print(
+        f"{name:<48} {row['median_s']:8.3f} s  [{row['min_s']:.3f}-{row['max_s']:.3f}]  "
+        f"{target:<12} {note}",
+        flush=True,
+    )
     return value
 
 
@@ -51,14 +61,17 @@ def national_frame(shared: Path) -> pd.DataFrame:
     The two use different indelingen; they are joined on buurtcode and unmatched cells stay
     NaN (the scoring imputes them). This is a synthesized national frame for timing only.
     """
-    h = pd.read_parquet(shared / "gezondheid" /
-                        "rivm_cbs_50090NED_gezondheid_wijk_buurt_2012_2016_2020_NL.parquet")
+    h = pd.read_parquet(
+        shared / "gezondheid" / "rivm_cbs_50090NED_gezondheid_wijk_buurt_2012_2016_2020_NL.parquet"
+    )
     h = h[(h["Perioden"] == "2020JJ00") & (h["Leeftijd"] == "20300")]
     h = rows_to_frame(h)
     h = h[h["WijkenEnBuurten"].str.startswith("BU")].set_index("WijkenEnBuurten")
     health, _ = map_indicators(h, by_source("gezondheid"))
-    k = pd.read_csv(shared / "kerncijfers" /
-                    "cbs_85984NED_2024_buurten_subset_plus_politie_47018NED_NL.csv", dtype=str)
+    k = pd.read_csv(
+        shared / "kerncijfers" / "cbs_85984NED_2024_buurten_subset_plus_politie_47018NED_NL.csv",
+        dtype=str,
+    )
     k = rows_to_frame(k).set_index("WijkenEnBuurten")
     kern, _ = map_indicators(k, by_source("kerncijfers"))
     frame = health.join(kern, how="outer")
@@ -73,33 +86,61 @@ def main() -> int:
     if not (shared / "PROVENANCE.md").is_file():
         print(f"bench needs ../shared/data (not found at {shared})", file=sys.stderr)
         return 2
-    print(f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
-          f"python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
+        f"python {platform.python_version()}"
+    )
     profile = load_profile(ROOT / "data" / "profiles" / "kansrijke-wijk.yaml")
-    with tempfile.TemporaryDirectory() as tmp, LoopbackServer(build_data(shared),
-                                                              page_size=10_000) as srv:
-        s = Settings(cbs_odata_url=srv.odata_url, cbs_dataderden_url=srv.dataderden_url,
-                     pdok_url=srv.pdok_url, data_dir=Path(tmp))
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        LoopbackServer(build_data(shared), page_size=10_000) as srv,
+    ):
+        s = Settings(
+            cbs_odata_url=srv.odata_url,
+            cbs_dataderden_url=srv.dataderden_url,
+            pdok_url=srv.pdok_url,
+            data_dir=Path(tmp),
+        )
         for gm, name in (("GM0307", "Amersfoort"), ("GM0034", "Almere")):
-            measure(f"fetch {name} from loopback sources", lambda gm=gm: fetch_gemeente(
-                gm, settings=s), repeat=3, note="loopback, no network latency")
+            measure(
+                f"fetch {name} from loopback sources",
+                lambda gm=gm: fetch_gemeente(gm, settings=s),
+                repeat=3,
+                note="loopback, no network latency",
+            )
             path = cache_path(s.data_dir, gm, 2024)
-            measure(f"load cached {name}", lambda p=path: read_cache(p), repeat=10,
-                    target="< 1 s")
+            measure(f"load cached {name}", lambda p=path: read_cache(p), repeat=10, target="< 1 s")
         data = read_cache(cache_path(s.data_dir, "GM0307", 2024))
-    measure("score Amersfoort + 1000 MC draws",
-            lambda: score_buurten(data.indicators(), profile, seed=1, draws=1000,
-                                  states=data.states, lower=data.lower, upper=data.upper),
-            repeat=3)
+    measure(
+        "score Amersfoort + 1000 MC draws",
+        lambda: score_buurten(
+            data.indicators(),
+            profile,
+            seed=1,
+            draws=1000,
+            states=data.states,
+            lower=data.lower,
+            upper=data.upper,
+        ),
+        repeat=3,
+    )
     nl = national_frame(shared)
-    measure(f"score national ({len(nl)} buurten) + 1000 MC draws",
-            lambda: score_buurten(nl, profile, seed=1, draws=1000), repeat=3, target="< 5 s",
-            note="synthesized: 2020 health + 2024 kerncijfers joined on code")
+    measure(
+        f"score national ({len(nl)} buurten) + 1000 MC draws",
+        lambda: score_buurten(nl, profile, seed=1, draws=1000),
+        repeat=3,
+        target="< 5 s",
+        note="synthesized: 2020 health + 2024 kerncijfers joined on code",
+    )
     lower = nl[[c for c in nl.columns if c in {i.id for i in by_source("gezondheid")}]] - 2.0
     upper = lower + 4.0
-    measure("score national + 1000 draws, health within 95% bounds",
-            lambda: score_buurten(nl, profile, seed=1, draws=1000, lower=lower, upper=upper),
-            repeat=3, target="< 5 s", note="bounds synthetic (+/-2 points)")
+    measure(
+        "score national + 1000 draws, health within 95% bounds",
+        lambda: score_buurten(nl, profile, seed=1, draws=1000, lower=lower, upper=upper),
+        repeat=3,
+        target="< 5 s",
+        note="bounds synthetic (+/-2 points)",
+    )
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps({"machine": platform.platform(), "results": RESULTS}, indent=2))
     print(f"written {out}")

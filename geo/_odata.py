@@ -30,8 +30,16 @@ SENTINELS = (-99995.0, -99997.0)
 """Negative sentinels of the CBS Wijk- en buurtkaart; both mean 'not published'."""
 
 _SUFFIX = re.compile(r"_\d+$")
-_KEY_COLUMNS = ("ID", "WijkenEnBuurten", "Gemeentenaam_1", "SoortRegio_2", "Codering_3",
-                "Perioden", "Marges", "Leeftijd")
+_KEY_COLUMNS = (
+    "ID",
+    "WijkenEnBuurten",
+    "Gemeentenaam_1",
+    "SoortRegio_2",
+    "Codering_3",
+    "Perioden",
+    "Marges",
+    "Leeftijd",
+)
 
 
 def code_level(code: str) -> str:
@@ -49,9 +57,7 @@ def to_number(values: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(values):
         out = values.astype("float64")
     else:
-        text = values.astype("object").map(
-            lambda v: v.strip() if isinstance(v, str) else v
-        )
+        text = values.astype("object").map(lambda v: v.strip() if isinstance(v, str) else v)
         text = text.map(lambda v: np.nan if v in ("", ".", None) else v)
         out = pd.to_numeric(text, errors="coerce").astype("float64")
         bad = out.isna() & text.notna()
@@ -79,9 +85,12 @@ def rows_to_frame(rows: Sequence[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFr
         )
     for col in frame.columns:
         if col in _KEY_COLUMNS or col.startswith(("Gemeentenaam", "SoortRegio", "Codering")):
-            frame[col] = frame[col].astype("object").map(
-                lambda v: v.strip() if isinstance(v, str) else v
-            ).astype("string")
+            frame[col] = (
+                frame[col]
+                .astype("object")
+                .map(lambda v: v.strip() if isinstance(v, str) else v)
+                .astype("string")
+            )
     frame["WijkenEnBuurten"] = frame["WijkenEnBuurten"].astype(str)
     return frame
 

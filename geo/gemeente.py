@@ -134,11 +134,14 @@ def read_cache(path: str | Path) -> GemeenteData:
         meta = json.loads(table.schema.metadata[_META_KEY])
         frame = gpd.GeoDataFrame.from_arrow(table)
     except Exception as exc:
-        raise CacheError(f"cache {path} is unreadable ({exc.__class__.__name__}: {exc}); "
-                         "delete it and fetch again") from None
+        raise CacheError(
+            f"cache {path} is unreadable ({exc.__class__.__name__}: {exc}); "
+            "delete it and fetch again"
+        ) from None
     if meta.get("schema") != CACHE_SCHEMA:
-        raise CacheError(f"cache {path} has schema {meta.get('schema')}, expected "
-                         f"{CACHE_SCHEMA}; fetch again")
+        raise CacheError(
+            f"cache {path} has schema {meta.get('schema')}, expected {CACHE_SCHEMA}; fetch again"
+        )
     frame = frame.set_index("buurtcode")
     catalogue = pd.DataFrame(meta["catalogue"]).set_index("id")
     ids = [c for c in catalogue.index if c in frame.columns]

@@ -106,20 +106,18 @@ def _read_table(p: Path) -> pd.DataFrame:
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise DataFormatError(
-                f"{p}: not UTF-8 encoded; save the export as UTF-8 CSV"
-            ) from None
+            raise DataFormatError(f"{p}: not UTF-8 encoded; save the export as UTF-8 CSV") from None
         first = text.split("\n", 1)[0]
         sep = ";" if first.count(";") > first.count(",") else ","
         from io import StringIO
 
-        return pd.read_csv(StringIO(text), dtype=str, sep=sep, keep_default_na=False,
-                           na_values=[""])
+        return pd.read_csv(
+            StringIO(text), dtype=str, sep=sep, keep_default_na=False, na_values=[""]
+        )
     except DataFormatError:
         raise
     except Exception as exc:  # pandas/openpyxl raise many types for broken files
-        raise DataFormatError(f"{p}: cannot read table ({exc.__class__.__name__}: {exc})") \
-            from None
+        raise DataFormatError(f"{p}: cannot read table ({exc.__class__.__name__}: {exc})") from None
 
 
 def read_kaart(p: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
@@ -134,8 +132,9 @@ def read_kaart(p: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
                 layer = next((n for n in layers if "buurt" in n.lower()), layers[0])
             frame = gpd.read_file(p, layer=layer)
     except Exception as exc:
-        raise DataFormatError(f"{p}: cannot read geodata ({exc.__class__.__name__}: {exc})") \
-            from None
+        raise DataFormatError(
+            f"{p}: cannot read geodata ({exc.__class__.__name__}: {exc})"
+        ) from None
     if frame.crs is None:
         raise DataFormatError(f"{p}: layer has no CRS; set it (EPSG:28992 for RD New)")
     if "buurtcode" not in frame.columns:
@@ -150,15 +149,19 @@ def _kaart_source(p: Path) -> FileSource:
     frame = read_kaart(p)
     frame["buurtcode"] = frame["buurtcode"].astype(str).str.strip()
     attrs = frame.drop(columns=frame.geometry.name).set_index("buurtcode")
-    values, states = map_indicators(attrs, by_source("kerncijfers"), attr="kaart",
-                                    by_stem=False)
+    values, states = map_indicators(attrs, by_source("kerncijfers"), attr="kaart", by_stem=False)
     values.index.name = states.index.name = "code"
     data = None
     if not values.empty and len(values.columns):
         jaar = _first(attrs, "jaar")
         data = SourceData(
-            "kerncijfers", "Wijk- en buurtkaart", f"CBS Wijk- en buurtkaart ({p.name})",
-            str(jaar or "onbekend"), str(p.resolve()), values, states,
+            "kerncijfers",
+            "Wijk- en buurtkaart",
+            f"CBS Wijk- en buurtkaart ({p.name})",
+            str(jaar or "onbekend"),
+            str(p.resolve()),
+            values,
+            states,
         )
         data.notes.append(f"sha256 {file_sha256(p)[:16]}")
     return FileSource(p, "kaart", geometry=frame, data=data)
@@ -175,8 +178,16 @@ def _odata_kerncijfers(p: Path, table: pd.DataFrame) -> SourceData:
     frame = frame.drop_duplicates("WijkenEnBuurten").set_index("WijkenEnBuurten")
     frame.index.name = "code"
     values, states = map_indicators(frame, by_source("kerncijfers"), attr="odata")
-    data = SourceData("kerncijfers", "StatLine-export", f"CBS Kerncijfers ({p.name})",
-                      "onbekend", str(p.resolve()), values, states, fetched_at=now_iso())
+    data = SourceData(
+        "kerncijfers",
+        "StatLine-export",
+        f"CBS Kerncijfers ({p.name})",
+        "onbekend",
+        str(p.resolve()),
+        values,
+        states,
+        fetched_at=now_iso(),
+    )
     data.notes.append(f"sha256 {file_sha256(p)[:16]}")
     return data
 
@@ -194,9 +205,16 @@ def _health_source(p: Path, table: pd.DataFrame, jaar: int | None) -> SourceData
             marges["upper"] = key
     period, frames, states, trend = health_frames(frame, marges, jaar)
     data = SourceData(
-        "gezondheid", "RIVM-export", f"RIVM Gezondheid per wijk en buurt ({p.name})", period,
-        str(p.resolve()), frames["point"], states, lower=frames.get("lower"),
-        upper=frames.get("upper"), trend=trend,
+        "gezondheid",
+        "RIVM-export",
+        f"RIVM Gezondheid per wijk en buurt ({p.name})",
+        period,
+        str(p.resolve()),
+        frames["point"],
+        states,
+        lower=frames.get("lower"),
+        upper=frames.get("upper"),
+        trend=trend,
     )
     data.notes.append(f"sha256 {file_sha256(p)[:16]}")
     return data
@@ -208,9 +226,15 @@ def _kwb_kerncijfers(p: Path, table: pd.DataFrame) -> SourceData:
     frame[code_col] = frame[code_col].astype(str).str.strip()
     frame = frame.drop_duplicates(code_col).set_index(code_col)
     frame.index.name = "code"
-    values, states = map_indicators(frame, by_source("kerncijfers"), attr="kwb",
-                                    by_stem=False)
-    data = SourceData("kerncijfers", "kwb-download", f"CBS Kerncijfers ({p.name})",
-                      "onbekend", str(p.resolve()), values, states)
+    values, states = map_indicators(frame, by_source("kerncijfers"), attr="kwb", by_stem=False)
+    data = SourceData(
+        "kerncijfers",
+        "kwb-download",
+        f"CBS Kerncijfers ({p.name})",
+        "onbekend",
+        str(p.resolve()),
+        values,
+        states,
+    )
     data.notes.append(f"sha256 {file_sha256(p)[:16]}")
     return data

@@ -76,8 +76,9 @@ def normalise_buurten(
         f[col] = f[col].astype("string").str.strip()
     f = f.set_index("buurtcode").sort_index()
     f.index.name = "buurtcode"
-    out = gpd.GeoDataFrame(f[IDENTITY_COLUMNS + [f.geometry.name]], geometry=f.geometry.name,
-                           crs="EPSG:28992")
+    out = gpd.GeoDataFrame(
+        f[IDENTITY_COLUMNS + [f.geometry.name]], geometry=f.geometry.name, crs="EPSG:28992"
+    )
     if out.geometry.name != "geometry":
         out = out.rename_geometry("geometry")
     return out, dropped

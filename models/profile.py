@@ -71,8 +71,10 @@ class ScoringProfile(BaseModel):
         ids = [i.id for d in self.domains for i in d.indicators]
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
-            raise ValueError(f"indicator(s) {', '.join(sorted(dup))} appear in more than one "
-                             "domain; use each indicator once")
+            raise ValueError(
+                f"indicator(s) {', '.join(sorted(dup))} appear in more than one "
+                "domain; use each indicator once"
+            )
         names = [d.name for d in self.domains]
         if len(set(names)) != len(names):
             raise ValueError("domain names must be unique")
@@ -92,8 +94,9 @@ class ScoringProfile(BaseModel):
                 f"known: {', '.join(sorted(known))}"
             )
 
-    def with_weights(self, weights: dict[str, float], *, domain_weights: dict[str, float] |
-                     None = None) -> ScoringProfile:
+    def with_weights(
+        self, weights: dict[str, float], *, domain_weights: dict[str, float] | None = None
+    ) -> ScoringProfile:
         """A copy with indicator (and optionally domain) weights replaced."""
         data = self.model_dump()
         for d in data["domains"]:

@@ -14,8 +14,15 @@ from ._errors import ProfileError
 from ._normalise import NORMALISERS, fit_normaliser
 from .profile import ScoringProfile
 
-__all__ = ["score_buurten", "impute", "pca_weights", "AGGREGATIONS", "MISSING_POLICIES",
-           "WEIGHTINGS", "effective_weights"]
+__all__ = [
+    "score_buurten",
+    "impute",
+    "pca_weights",
+    "AGGREGATIONS",
+    "MISSING_POLICIES",
+    "WEIGHTINGS",
+    "effective_weights",
+]
 
 AGGREGATIONS = {
     "arithmetic": "Gewogen gemiddelde (compenserend)",
@@ -46,8 +53,9 @@ def impute(
     all buurten; ``drop`` fills nothing. The index is unchanged.
     """
     if policy not in MISSING_POLICIES:
-        raise ProfileError(f"missing policy {policy!r} unknown; choose one of "
-                           f"{', '.join(MISSING_POLICIES)}")
+        raise ProfileError(
+            f"missing policy {policy!r} unknown; choose one of {', '.join(MISSING_POLICIES)}"
+        )
     data = frame[columns].astype(float)
     if policy == "drop":
         return data, pd.DataFrame(False, index=data.index, columns=columns)
@@ -113,8 +121,9 @@ def _prepare(frame, profile, scored, states, lower, upper) -> _Prepared:
         usable = [i for i in d.indicators if sub[i.id].notna().any()]
         for i in d.indicators:
             if i not in usable:
-                warnings.append(f"indicator {i.id} has no values in this data; left out of "
-                                f"domain {d.name}")
+                warnings.append(
+                    f"indicator {i.id} has no values in this data; left out of domain {d.name}"
+                )
         if not usable or sum(i.weight for i in usable) <= 0:
             empty_domains.append(d.name)
             continue
@@ -132,8 +141,9 @@ def _prepare(frame, profile, scored, states, lower, upper) -> _Prepared:
     dweights = {d.name: d.weight for d in profile.domains}
     W = np.array([dweights[name] for name in domains], dtype=float)
     if W.sum() <= 0:
-        raise ProfileError(f"profile {profile.name!r}: the domains that have data all have "
-                           "weight 0")
+        raise ProfileError(
+            f"profile {profile.name!r}: the domains that have data all have weight 0"
+        )
     W = W / W.sum()
     direction = {i.id: i.direction for d in profile.domains for i in d.indicators}
     filled, mask = impute(sub, ids, profile.missing)
@@ -148,8 +158,12 @@ def _prepare(frame, profile, scored, states, lower, upper) -> _Prepared:
         W = np.full(len(domains), 1.0 / len(domains))
     elif profile.weighting == "pca":
         norm = pd.DataFrame(
-            {c: fit_normaliser(profile.normalisation, raw[:, j])(raw[:, j])
-             for j, c in enumerate(ids)}, index=scored)
+            {
+                c: fit_normaliser(profile.normalisation, raw[:, j])(raw[:, j])
+                for j, c in enumerate(ids)
+            },
+            index=scored,
+        )
         pw, explained = pca_weights(norm)
         for k in range(len(domains)):
             members = np.flatnonzero(np.array(dom_of) == k)
@@ -170,8 +184,20 @@ def _prepare(frame, profile, scored, states, lower, upper) -> _Prepared:
         width = np.where(np.isfinite(width) & (width > 0) & ~mask.to_numpy(), width, 0.0)
         if width.any():
             sd = width
-    return _Prepared(ids, domains, np.array(dom_of), w_arr, W, raw, mask, quality, sd,
-                     pd.Index(scored), warnings, explained)
+    return _Prepared(
+        ids,
+        domains,
+        np.array(dom_of),
+        w_arr,
+        W,
+        raw,
+        mask,
+        quality,
+        sd,
+        pd.Index(scored),
+        warnings,
+        explained,
+    )
 
 
 def _aggregate(dom: np.ndarray, W: np.ndarray, how: str) -> np.ndarray:
@@ -195,9 +221,16 @@ def _aggregate(dom: np.ndarray, W: np.ndarray, how: str) -> np.ndarray:
     raise ProfileError(f"aggregation {how!r} unknown; choose one of {', '.join(AGGREGATIONS)}")
 
 
-def _scores(prep: _Prepared, raw: np.ndarray, norms: list[str], w: np.ndarray, W: np.ndarray,
-            how: str, fits: dict[str, list], xn: dict[str, np.ndarray]
-            ) -> tuple[np.ndarray, np.ndarray]:
+def _scores(
+    prep: _Prepared,
+    raw: np.ndarray,
+    norms: list[str],
+    w: np.ndarray,
+    W: np.ndarray,
+    how: str,
+    fits: dict[str, list],
+    xn: dict[str, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
     """Scores for c draws.
 
     ``raw`` is (n, p) or, with perturbed values, (n, p, c); ``norms`` the normaliser of each
@@ -210,8 +243,7 @@ def _scores(prep: _Prepared, raw: np.ndarray, norms: list[str], w: np.ndarray, W
     num = np.zeros((D, n, c))  # domain-major: contiguous writes per domain
     den = np.zeros((D, n, c))
     norms_arr = np.array(norms)
-    perturbed = (np.zeros(p, dtype=bool) if raw.ndim == 2 or prep.sd is None
-                 else prep.sd.any(axis=0))
+    perturbed = np.zeros(p, dtype=bool) if raw.ndim == 2 or prep.sd is None else prep.sd.any(axis=0)
     for name in set(norms):
         sel = np.flatnonzero(norms_arr == name)
         X = xn[name]
@@ -249,8 +281,9 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
     key = np.where(np.isnan(scores), np.inf, -scores)
     order = np.argsort(key, axis=0, kind="stable")
     ranks = np.empty(scores.shape, dtype=np.float32)
-    np.put_along_axis(ranks, order, np.arange(1, scores.shape[0] + 1, dtype=np.float32)[:, None],
-                      axis=0)
+    np.put_along_axis(
+        ranks, order, np.arange(1, scores.shape[0] + 1, dtype=np.float32)[:, None], axis=0
+    )
     ranks[np.isnan(scores)] = np.nan
     return ranks
 
@@ -308,8 +341,9 @@ def score_buurten(
     """
     k = top_k or profile.top_k
     if population_column not in frame.columns:
-        raise ProfileError(f"frame has no {population_column!r} column; the minimum-population "
-                           "rule needs it")
+        raise ProfileError(
+            f"frame has no {population_column!r} column; the minimum-population rule needs it"
+        )
     pop = frame[population_column].astype(float)
     too_small = pop < profile.min_population
     unknown = pop.isna()
@@ -319,13 +353,16 @@ def score_buurten(
     prep = _prepare(frame, profile, scored, states, lower, upper)
     n, p = prep.raw.shape
     fits = {name: [NORMALISERS[name](prep.raw[:, j]) for j in range(p)] for name in NORMALISERS}
-    xn = {name: np.column_stack([f(prep.raw[:, j]) for j, f in enumerate(fs)])
-          for name, fs in fits.items()}
+    xn = {
+        name: np.column_stack([f(prep.raw[:, j]) for j, f in enumerate(fs)])
+        for name, fs in fits.items()
+    }
 
     # point estimate
     w1 = prep.w[:, None]
-    score, dom = _scores(prep, prep.raw, [profile.normalisation], w1, prep.W[:, None],
-                         profile.aggregation, fits, xn)
+    score, dom = _scores(
+        prep, prep.raw, [profile.normalisation], w1, prep.W[:, None], profile.aggregation, fits, xn
+    )
     score = score[:, 0] * 100.0
     dom = dom[:, :, 0] * 100.0
 
@@ -344,8 +381,7 @@ def score_buurten(
         contrib[:, j] = np.where(present[:, j], xnorm[:, j], 0.0) * share * Wb[:, kk] * 100
     if profile.aggregation != "arithmetic":
         total = contrib.sum(axis=1, keepdims=True)
-        contrib = contrib * np.where(total > 0, score[:, None] / np.where(total > 0, total, 1),
-                                     0)
+        contrib = contrib * np.where(total > 0, score[:, None] / np.where(total > 0, total, 1), 0)
 
     out = pd.DataFrame(index=frame.index)
     out["score"] = pd.Series(score, index=scored)
@@ -369,7 +405,7 @@ def score_buurten(
                 noise = rng.standard_normal((n, p, c)) * prep.sd[:, :, None]
                 raw = prep.raw[:, :, None] + noise
             s, _ = _scores(prep, raw, norms, w, W, profile.aggregation, fits, xn)
-            ranks_all[:, done:done + c] = _ranks(s)
+            ranks_all[:, done : done + c] = _ranks(s)
             done += c
         never = np.isnan(ranks_all).all(axis=1)
         ranks_all[np.isnan(ranks_all)] = n + 1  # no score in a draw: ranks after all others
@@ -396,7 +432,7 @@ def score_buurten(
     out["geimputeerd"] = names.str.lstrip(",").reindex(frame.index).fillna("")
     reden = pd.Series("", index=frame.index)
     reden[unknown] = "geen score: aantal inwoners onbekend"
-    reden[too_small] = (f"geen score: minder dan {profile.min_population} inwoners")
+    reden[too_small] = f"geen score: minder dan {profile.min_population} inwoners"
     reden[out["score"].isna() & (reden == "")] = "geen score: geen indicatorwaarden"
     out["reden"] = reden
     for kk, name in enumerate(prep.domains):

@@ -21,8 +21,9 @@ def contiguity_weights(frame: gpd.GeoDataFrame):
         warnings.simplefilter("ignore")
         w = weights.Queen.from_dataframe(frame, use_index=True)
         if w.islands:
-            knn = weights.KNN.from_dataframe(frame.set_geometry(frame.representative_point()),
-                                             k=1, use_index=True)
+            knn = weights.KNN.from_dataframe(
+                frame.set_geometry(frame.representative_point()), k=1, use_index=True
+            )
             w = weights.attach_islands(w, knn)
     w.transform = "r"
     return w
@@ -62,8 +63,7 @@ def hotspots(
     from esda.moran import Moran, Moran_Local
 
     valid = frame[frame[column].notna()]
-    out = pd.DataFrame(index=frame.index,
-                       columns=["local_i", "p_sim", "significant", "kwadrant"])
+    out = pd.DataFrame(index=frame.index, columns=["local_i", "p_sim", "significant", "kwadrant"])
     if len(valid) < 4:
         out.attrs.update(moran_i=float("nan"), moran_p=float("nan"))
         return out

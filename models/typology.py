@@ -50,9 +50,18 @@ def buurt_types(
         name = (labels or {}).get
         high = [name(i, i) for i in diff.index[::-1][:2] if diff[i] > 0.05]
         low = [name(i, i) for i in diff.index[:2] if diff[i] < -0.05]
-        text = "; ".join(p for p in (
-            "hoog: " + ", ".join(high) if high else "",
-            "laag: " + ", ".join(low) if low else "") if p) or "gemiddeld op alles"
-        rows.append({"type": relabel[old], "aantal": int((km.labels_ == old).sum()),
-                     "omschrijving": text})
+        text = (
+            "; ".join(
+                p
+                for p in (
+                    "hoog: " + ", ".join(high) if high else "",
+                    "laag: " + ", ".join(low) if low else "",
+                )
+                if p
+            )
+            or "gemiddeld op alles"
+        )
+        rows.append(
+            {"type": relabel[old], "aantal": int((km.labels_ == old).sum()), "omschrijving": text}
+        )
     return types, pd.DataFrame(rows).set_index("type")

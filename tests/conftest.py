@@ -14,8 +14,10 @@ SHARED = shared_data_dir()
 
 def _require_shared() -> Path:
     if not (SHARED / "PROVENANCE.md").is_file():
-        pytest.skip(f"real open data not found at {SHARED} (../shared/data); "
-                    "set WIJKRADAR_SHARED_DATA to run this test")
+        pytest.skip(
+            f"real open data not found at {SHARED} (../shared/data); "
+            "set WIJKRADAR_SHARED_DATA to run this test"
+        )
     return SHARED
 
 
@@ -37,9 +39,16 @@ def server(loopback_data):
 
 
 def settings_for(srv: LoopbackServer, data_dir: Path, **kw) -> Settings:
-    return Settings(cbs_odata_url=srv.odata_url, cbs_dataderden_url=srv.dataderden_url,
-                    pdok_url=srv.pdok_url, data_dir=data_dir, http_timeout=kw.pop("timeout", 5),
-                    http_retries=kw.pop("retries", 2), http_backoff=0.0, **kw)
+    return Settings(
+        cbs_odata_url=srv.odata_url,
+        cbs_dataderden_url=srv.dataderden_url,
+        pdok_url=srv.pdok_url,
+        data_dir=data_dir,
+        http_timeout=kw.pop("timeout", 5),
+        http_retries=kw.pop("retries", 2),
+        http_backoff=0.0,
+        **kw,
+    )
 
 
 @pytest.fixture

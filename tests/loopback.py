@@ -51,7 +51,7 @@ def parse_filter(text: str):
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m:
-            raise ValueError(f"bad $filter near {text[pos:pos + 20]!r}")
+            raise ValueError(f"bad $filter near {text[pos : pos + 20]!r}")
         tokens.append(m.group(1))
         pos = m.end()
     i = 0
@@ -194,26 +194,39 @@ def _num(value: Any) -> Any:
 
 def build_kerncijfers_2024(shared: Path) -> ODataTable:
     """85984NED TypedDataSet rows for GM0307, GM0034, their wijken and buurten, and NL."""
-    sample = json.loads((shared / "api_samples" /
-                         "cbs_odata_v3_TypedDataSet_rows_85318NED_2022_85618NED_2023_BU05990110"
-                         ".json").read_text())
+    sample = json.loads(
+        (
+            shared
+            / "api_samples"
+            / "cbs_odata_v3_TypedDataSet_rows_85318NED_2022_85618NED_2023_BU05990110"
+            ".json"
+        ).read_text()
+    )
     template = sample["85618NED_2023"]["rows"][0]
     keys = _keys_2024(template)
-    flat = pd.read_csv(shared / "kerncijfers" / "woonikveilig_snapshot_2024_GM0307_GM0034_flat.csv",
-                       dtype={"code": str})
+    flat = pd.read_csv(
+        shared / "kerncijfers" / "woonikveilig_snapshot_2024_GM0307_GM0034_flat.csv",
+        dtype={"code": str},
+    )
     nl = json.loads((shared / "kerncijfers" / "woonikveilig_snapshot_2024_NL00.json").read_text())
-    subset = pd.read_csv(shared / "kerncijfers" /
-                         "cbs_85984NED_2024_buurten_subset_plus_politie_47018NED_NL.csv",
-                         dtype=str, keep_default_na=False)
+    subset = pd.read_csv(
+        shared / "kerncijfers" / "cbs_85984NED_2024_buurten_subset_plus_politie_47018NED_NL.csv",
+        dtype=str,
+        keep_default_na=False,
+    )
     subset = subset[subset["WijkenEnBuurten"].str.startswith(("BU0307", "BU0034"))]
     subset = subset.set_index("WijkenEnBuurten")
     gemeentenaam = {"GM0307": "Amersfoort", "GM0034": "Almere"}
     rows = []
     records = flat.to_dict("records")
     nl_demo = nl.get("demografie", nl)
-    records.append({"code": "NL00", "naam": "Nederland",
-                    **{f"demografie.{k}": v for k, v in nl_demo.items()
-                       if isinstance(v, int | float)}})
+    records.append(
+        {
+            "code": "NL00",
+            "naam": "Nederland",
+            **{f"demografie.{k}": v for k, v in nl_demo.items() if isinstance(v, int | float)},
+        }
+    )
     for i, rec in enumerate(records):
         code = str(rec["code"])
         row: dict[str, Any] = {"ID": i, "WijkenEnBuurten": _pad(code, 10)}
@@ -241,9 +254,14 @@ def build_kerncijfers_2024(shared: Path) -> ODataTable:
 
 def build_kerncijfers_sample(shared: Path, key: str) -> ODataTable:
     """The real 85318NED (2022) / 85618NED (2023) rows of BU05990110, Rotterdam."""
-    sample = json.loads((shared / "api_samples" /
-                         "cbs_odata_v3_TypedDataSet_rows_85318NED_2022_85618NED_2023_BU05990110"
-                         ".json").read_text())
+    sample = json.loads(
+        (
+            shared
+            / "api_samples"
+            / "cbs_odata_v3_TypedDataSet_rows_85318NED_2022_85618NED_2023_BU05990110"
+            ".json"
+        ).read_text()
+    )
     block = sample[key]
     return ODataTable(typed=block["rows"], dimensions={"WijkenEnBuurten": block["names"]})
 
@@ -255,17 +273,26 @@ def build_health_50090(shared: Path, *, synthetic_bounds: float | None = None) -
     under Marges MOG0095/MBG0095, to exercise the bounds path; those rows are synthetic.
     """
     folder = shared / "gezondheid"
-    typed = pd.read_csv(folder / "rivm_cbs_50090NED_2012_2016_2020_GM0307_GM0034_typed.csv",
-                        dtype={"Leeftijd": str}, keep_default_na=True)
-    raw = pd.read_csv(folder / "rivm_cbs_50090NED_2012_2016_2020_GM0307_GM0034_untyped_raw.csv",
-                      dtype=str, keep_default_na=False)
+    typed = pd.read_csv(
+        folder / "rivm_cbs_50090NED_2012_2016_2020_GM0307_GM0034_typed.csv",
+        dtype={"Leeftijd": str},
+        keep_default_na=True,
+    )
+    raw = pd.read_csv(
+        folder / "rivm_cbs_50090NED_2012_2016_2020_GM0307_GM0034_untyped_raw.csv",
+        dtype=str,
+        keep_default_na=False,
+    )
     drop = ["bronbestand"]
     typed = typed.drop(columns=drop)
     raw = raw.drop(columns=drop)
-    typed_rows = [{k: _num(v) if not isinstance(v, str) else v for k, v in r.items()}
-                  for r in typed.to_dict("records")]
-    untyped_rows = [{k: (v if v != "" else None) for k, v in r.items()}
-                    for r in raw.to_dict("records")]
+    typed_rows = [
+        {k: _num(v) if not isinstance(v, str) else v for k, v in r.items()}
+        for r in typed.to_dict("records")
+    ]
+    untyped_rows = [
+        {k: (v if v != "" else None) for k, v in r.items()} for r in raw.to_dict("records")
+    ]
     marges = [{"Key": "MW00000", "Title": "Waarde", "Description": None}]
     if synthetic_bounds is not None:
         extra = []
@@ -274,13 +301,18 @@ def build_health_50090(shared: Path, *, synthetic_bounds: float | None = None) -
                 b = dict(r)
                 b["Marges"] = key
                 for k, v in r.items():
-                    if re.match(r".+_\d+$", k) and k not in ("Gemeentenaam_1", "SoortRegio_2",
-                                                             "Codering_3") and v is not None:
+                    if (
+                        re.match(r".+_\d+$", k)
+                        and k not in ("Gemeentenaam_1", "SoortRegio_2", "Codering_3")
+                        and v is not None
+                    ):
                         b[k] = round(v + sign * synthetic_bounds, 1)
                 extra.append(b)
         typed_rows += extra
-        marges += [{"Key": "MOG0095", "Title": "Ondergrens 95%-betrouwbaarheidsinterval"},
-                   {"Key": "MBG0095", "Title": "Bovengrens 95%-betrouwbaarheidsinterval"}]
+        marges += [
+            {"Key": "MOG0095", "Title": "Ondergrens 95%-betrouwbaarheidsinterval"},
+            {"Key": "MBG0095", "Title": "Bovengrens 95%-betrouwbaarheidsinterval"},
+        ]
     return ODataTable(typed=typed_rows, untyped=untyped_rows, dimensions={"Marges": marges})
 
 
@@ -289,36 +321,51 @@ def build_wfs(shared: Path) -> dict[tuple[int, str], list[dict[str, Any]]]:
     gpkg = shared / "geo" / "cbs_buurten_2024_gegeneraliseerd_GM0307_GM0034.gpkg"
     buurten = gpd.read_file(gpkg, layer="buurten")
     wijken = gpd.read_file(gpkg, layer="wijken_dissolved")
-    flat = pd.read_csv(shared / "kerncijfers" / "woonikveilig_snapshot_2024_GM0307_GM0034_flat.csv",
-                       dtype={"code": str}).set_index("code")
+    flat = pd.read_csv(
+        shared / "kerncijfers" / "woonikveilig_snapshot_2024_GM0307_GM0034_flat.csv",
+        dtype={"code": str},
+    ).set_index("code")
     inw = flat["demografie.inwoners"]
 
     def features(frame: gpd.GeoDataFrame, layer: str, code_col: str, props: list[str]):
         out = []
-        for rec, geom in zip(frame.drop(columns="geometry").to_dict("records"),
-                             frame.geometry, strict=True):
+        for rec, geom in zip(
+            frame.drop(columns="geometry").to_dict("records"), frame.geometry, strict=True
+        ):
             p = {k: rec[k] for k in props}
             p["water"] = "NEE"
             val = inw.get(rec[code_col])
             p["aantalInwoners"] = None if pd.isna(val) else int(val)
             p["jrstatcode"] = f"2024{rec[code_col]}"
             p["jaar"] = 2024
-            out.append({"type": "Feature", "id": f"{layer}.{uuid.uuid5(uuid.NAMESPACE_URL, rec[code_col])}",
-                        "geometry": json.loads(gpd.GeoSeries([geom]).to_json())["features"][0][
-                            "geometry"], "properties": p})
+            out.append(
+                {
+                    "type": "Feature",
+                    "id": f"{layer}.{uuid.uuid5(uuid.NAMESPACE_URL, rec[code_col])}",
+                    "geometry": json.loads(gpd.GeoSeries([geom]).to_json())["features"][0][
+                        "geometry"
+                    ],
+                    "properties": p,
+                }
+            )
         return out
 
     return {
-        (2024, "buurten"): features(buurten, "buurten", "buurtcode",
-                                    ["buurtcode", "buurtnaam", "wijkcode", "gemeentecode",
-                                     "gemeentenaam"]),
-        (2024, "wijken"): features(wijken, "wijken", "wijkcode",
-                                   ["wijkcode", "wijknaam", "gemeentecode", "gemeentenaam"]),
+        (2024, "buurten"): features(
+            buurten,
+            "buurten",
+            "buurtcode",
+            ["buurtcode", "buurtnaam", "wijkcode", "gemeentecode", "gemeentenaam"],
+        ),
+        (2024, "wijken"): features(
+            wijken, "wijken", "wijkcode", ["wijkcode", "wijknaam", "gemeentecode", "gemeentenaam"]
+        ),
     }
 
 
-def build_data(shared: Path | None = None, *, synthetic_bounds: float | None = None
-               ) -> LoopbackData:
+def build_data(
+    shared: Path | None = None, *, synthetic_bounds: float | None = None
+) -> LoopbackData:
     """Build every table and layer the server serves from ``shared``."""
     shared = shared or shared_data_dir()
     data = LoopbackData()
@@ -421,11 +468,13 @@ class LoopbackServer:
                 if fault in ("500", "503", "404"):
                     return self._send(int(fault), b'{"error": "injected"}')
                 if fault == "429":
-                    return self._send(429, b"slow down", headers={"Retry-After": "0"},
-                                      ctype="text/plain")
+                    return self._send(
+                        429, b"slow down", headers={"Retry-After": "0"}, ctype="text/plain"
+                    )
                 if fault == "html":
-                    return self._send(200, b"<html><body>Proxy login</body></html>",
-                                      ctype="text/html")
+                    return self._send(
+                        200, b"<html><body>Proxy login</body></html>", ctype="text/html"
+                    )
                 try:
                     status, payload = server._route(self.path)
                 except ValueError as exc:
@@ -437,8 +486,14 @@ class LoopbackServer:
                     body = body[: max(1, len(body) // 2)]
                 return self._send(status, body)
 
-            def _send(self, status: int, body: bytes, *, headers: dict[str, str] | None = None,
-                      ctype: str = "application/json;charset=utf-8") -> None:
+            def _send(
+                self,
+                status: int,
+                body: bytes,
+                *,
+                headers: dict[str, str] | None = None,
+                ctype: str = "application/json;charset=utf-8",
+            ) -> None:
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", ctype)
@@ -466,14 +521,23 @@ class LoopbackServer:
             return self._wfs(int(segs[3]), query)
         return 404, {"error": f"no route for {parts.path}"}
 
-    def _odata(self, segs: list[str], query: dict[str, str], table: ODataTable, path: str
-               ) -> tuple[int, Any]:
+    def _odata(
+        self, segs: list[str], query: dict[str, str], table: ODataTable, path: str
+    ) -> tuple[int, Any]:
         base = f"{self.base}/{segs[0]}/{segs[1]}"
         if len(segs) == 2:
-            names = ["TableInfos", "UntypedDataSet", "TypedDataSet", "DataProperties",
-                     "CategoryGroups", *table.dimensions]
-            return 200, {"odata.metadata": f"{base}/$metadata",
-                         "value": [{"name": n, "url": f"{base}/{n}"} for n in names]}
+            names = [
+                "TableInfos",
+                "UntypedDataSet",
+                "TypedDataSet",
+                "DataProperties",
+                "CategoryGroups",
+                *table.dimensions,
+            ]
+            return 200, {
+                "odata.metadata": f"{base}/$metadata",
+                "value": [{"name": n, "url": f"{base}/{n}"} for n in names],
+            }
         entity = segs[2]
         if entity == "TypedDataSet":
             rows = table.typed
@@ -490,15 +554,20 @@ class LoopbackServer:
             rows = [r for r in rows if pred(r)]
         skip = int(query.get("$skip", "0"))
         top = int(query.get("$top", str(len(rows))))
-        window = rows[skip: skip + top]
+        window = rows[skip : skip + top]
         page = window[: self.page_size]
-        payload: dict[str, Any] = {"odata.metadata": f"{base}/$metadata#Cbs.OData.{entity}",
-                                   "value": page}
+        payload: dict[str, Any] = {
+            "odata.metadata": f"{base}/$metadata#Cbs.OData.{entity}",
+            "value": page,
+        }
         if len(window) > self.page_size:
             nxt = dict(query)
             nxt["$skip"] = str(skip + self.page_size)
-            nxt["$top"] = str(top - self.page_size) if "$top" in query else str(
-                len(rows) - skip - self.page_size)
+            nxt["$top"] = (
+                str(top - self.page_size)
+                if "$top" in query
+                else str(len(rows) - skip - self.page_size)
+            )
             payload["odata.nextLink"] = f"{self.base}{path}?{urlencode(nxt, quote_via=quote)}"
         return 200, payload
 
@@ -512,15 +581,18 @@ class LoopbackServer:
             return 404, {"error": f"no layer {layer} for {year}"}
         flt = q.get("filter")
         if flt:
-            m = re.search(r"<fes:ValueReference>(\w+)</fes:ValueReference>\s*"
-                          r"<fes:Literal>([^<]*)</fes:Literal>", flt)
+            m = re.search(
+                r"<fes:ValueReference>(\w+)</fes:ValueReference>\s*"
+                r"<fes:Literal>([^<]*)</fes:Literal>",
+                flt,
+            )
             if not m:
                 return 400, {"error": "unsupported FILTER"}
             fld, val = m.group(1), m.group(2)
             feats = [f for f in feats if str(f["properties"].get(fld)) == val]
         start = int(q.get("startindex", "0"))
         count = int(q.get("count", "1000"))
-        page = feats[start: start + count]
+        page = feats[start : start + count]
         return 200, {
             "type": "FeatureCollection",
             "numberMatched": len(feats),

@@ -28,8 +28,9 @@ def test_app_loads_amersfoort_and_scores(server, tmp_path, monkeypatch):
     ranking = at.dataframe[0].value
     assert len(ranking) == 145 and "Score" in ranking.columns
     assert at.selectbox[0].value == "eenzaamheid"
-    assert at.query_params["profiel"] == ["eenzaamheid"] or at.query_params["profiel"] == \
-        "eenzaamheid"
+    assert (
+        at.query_params["profiel"] == ["eenzaamheid"] or at.query_params["profiel"] == "eenzaamheid"
+    )
 
 
 def test_app_says_which_source_failed(loopback_data, tmp_path, monkeypatch):
@@ -43,8 +44,9 @@ def test_app_says_which_source_failed(loopback_data, tmp_path, monkeypatch):
     assert any("Bron niet bereikbaar: PDOK" in e.value for e in at.error)
 
 
-@pytest.mark.parametrize("code,text", [("GM9999", "Onbekende gemeente"),
-                                       ("Amersfoort", "Onbekende gemeente")])
+@pytest.mark.parametrize(
+    "code,text", [("GM9999", "Onbekende gemeente"), ("Amersfoort", "Onbekende gemeente")]
+)
 def test_app_unknown_gemeente(server, tmp_path, monkeypatch, code, text):
     _env(monkeypatch, server, tmp_path)
     at = AppTest.from_file(APP, default_timeout=60)

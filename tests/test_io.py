@@ -25,8 +25,11 @@ def kaart(tmp_path):
             "aantal_personen_met_een_alg_bijstandsuitkering_tot": [30, 5, -99995],
             "jaar": [2024] * 3,
         },
-        geometry=[box(150000, 450000, 151000, 451000), box(151000, 450000, 152000, 451000),
-                  box(152000, 450000, 153000, 451000)],
+        geometry=[
+            box(150000, 450000, 151000, 451000),
+            box(151000, 450000, 152000, 451000),
+            box(152000, 450000, 153000, 451000),
+        ],
         crs="EPSG:28992",
     )
     path = tmp_path / "kaart.gpkg"
@@ -47,8 +50,10 @@ def test_kaart_sentinels_become_suppressed_and_water_is_dropped(kaart):
 @pytest.mark.filterwarnings("ignore:'crs' was not provided")
 def test_kaart_without_crs_is_refused(tmp_path):
     path = tmp_path / "nocrs.geojson"
-    path.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
-                    '{"buurtcode":"BU09990101"},"geometry":{"type":"Point","coordinates":[1,2]}}]}')
+    path.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
+        '{"buurtcode":"BU09990101"},"geometry":{"type":"Point","coordinates":[1,2]}}]}'
+    )
     frame = gpd.read_file(path)
     frame = frame.set_crs(None, allow_override=True)
     frame.to_file(tmp_path / "nocrs.gpkg")
@@ -68,11 +73,15 @@ def test_gemeente_not_in_file(kaart):
         build_from_files([kaart], "GM0307")
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"foo,bar\n1,2\n", "not a known CBS/RIVM table"),
-    (b"WijkenEnBuurten;AantalInwoners_5\n\xe9\xe9;1\n", "not UTF-8"),
-    (b"WijkenEnBuurten,AantalInwoners_5\nBU09990101,veel\n", "row BU09990101: value 'veel'"),
-], ids=["unknown-columns", "wrong-encoding", "bad-number"])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b"foo,bar\n1,2\n", "not a known CBS/RIVM table"),
+        (b"WijkenEnBuurten;AantalInwoners_5\n\xe9\xe9;1\n", "not UTF-8"),
+        (b"WijkenEnBuurten,AantalInwoners_5\nBU09990101,veel\n", "row BU09990101: value 'veel'"),
+    ],
+    ids=["unknown-columns", "wrong-encoding", "bad-number"],
+)
 def test_bad_tables_name_the_problem(kaart, tmp_path, content, message):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
@@ -89,9 +98,11 @@ def test_unsupported_suffix(tmp_path):
 
 def test_semicolon_statline_csv_with_padding(kaart, tmp_path):
     path = tmp_path / "statline.csv"
-    path.write_text("WijkenEnBuurten;SoortRegio_2;AantalInwoners_5;HuishOnderOfRondSociaalMinimum_88\n"
-                    "BU09990101;Buurt     ;    1200;     7.5\nBU09990102;Buurt     ;     300;       .\n",
-                    encoding="utf-8")
+    path.write_text(
+        "WijkenEnBuurten;SoortRegio_2;AantalInwoners_5;HuishOnderOfRondSociaalMinimum_88\n"
+        "BU09990101;Buurt     ;    1200;     7.5\nBU09990102;Buurt     ;     300;       .\n",
+        encoding="utf-8",
+    )
     data = build_from_files([kaart, path], "GM0999")
     # the kaart came first and wins for inwoners; the CSV adds the social minimum
     assert data.buurten.loc["BU09990101", "pct_hh_sociaal_minimum"] == pytest.approx(7.5)
@@ -99,8 +110,9 @@ def test_semicolon_statline_csv_with_padding(kaart, tmp_path):
 
 
 def test_kwb_xlsx_format(shared):
-    fs = read_source_file(shared / "api_samples" /
-                          "cbs_kwb-2023_xlsx_format_sample_GM0344_Utrecht.xlsx")
+    fs = read_source_file(
+        shared / "api_samples" / "cbs_kwb-2023_xlsx_format_sample_GM0344_Utrecht.xlsx"
+    )
     v, s = fs.data.values, fs.data.states
     assert fs.kind == "kerncijfers"
     assert v.loc["GM0344", "bijstand_per_1000"] > 0
@@ -110,8 +122,9 @@ def test_kwb_xlsx_format(shared):
 
 
 def test_baarn_kaart_schema_sample(shared):
-    fs = read_source_file(shared / "geo" /
-                          "cbs_wijkenbuurtenkaart_2024_buurten_GM0308_Baarn_schema_sample.geojson")
+    fs = read_source_file(
+        shared / "geo" / "cbs_wijkenbuurtenkaart_2024_buurten_GM0308_Baarn_schema_sample.geojson"
+    )
     assert fs.kind == "kaart" and len(fs.geometry) == 21
     s = fs.data.states
     assert (s["pct_hh_laag_inkomen"] == "onderdrukt").all()  # -99995 everywhere in 2024
@@ -119,6 +132,7 @@ def test_baarn_kaart_schema_sample(shared):
 
 
 def test_mojibake_name_survives(shared):
-    data = build_from_files([shared / "geo" / "cbs_buurten_2024_gegeneraliseerd_GM0307_GM0034.gpkg"],
-                            "GM0034")
+    data = build_from_files(
+        [shared / "geo" / "cbs_buurten_2024_gegeneraliseerd_GM0307_GM0034.gpkg"], "GM0034"
+    )
     assert data.buurten.loc["BU00341807", "buurtnaam"] == "LumiÞrepark"

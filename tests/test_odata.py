@@ -22,8 +22,15 @@ def test_to_number_names_column_and_row_of_bad_value():
 
 
 def test_rows_to_frame_strips_padding_of_keys():
-    frame = rows_to_frame([{"WijkenEnBuurten": "GM0307    ", "Gemeentenaam_1": "Amersfoort" + " " * 30,
-                            "AantalInwoners_5": 10}])
+    frame = rows_to_frame(
+        [
+            {
+                "WijkenEnBuurten": "GM0307    ",
+                "Gemeentenaam_1": "Amersfoort" + " " * 30,
+                "AantalInwoners_5": 10,
+            }
+        ]
+    )
     assert frame.loc[0, "WijkenEnBuurten"] == "GM0307"
     assert frame.loc[0, "Gemeentenaam_1"] == "Amersfoort"
 
@@ -31,10 +38,18 @@ def test_rows_to_frame_strips_padding_of_keys():
 @pytest.mark.parametrize(
     "keys",
     [
-        {"AantalInwoners_5": 1000, "HuishOnderOfRondSociaalMinimum_79": 6.8,
-         "HuishoudensTotaal_28": 500, "HuishoudensMetKinderen_31": 100},
-        {"AantalInwoners_5": 1000, "HuishOnderOfRondSociaalMinimum_88": 6.8,
-         "HuishoudensTotaal_29": 500, "HuishoudensMetKinderen_32": 100},
+        {
+            "AantalInwoners_5": 1000,
+            "HuishOnderOfRondSociaalMinimum_79": 6.8,
+            "HuishoudensTotaal_28": 500,
+            "HuishoudensMetKinderen_31": 100,
+        },
+        {
+            "AantalInwoners_5": 1000,
+            "HuishOnderOfRondSociaalMinimum_88": 6.8,
+            "HuishoudensTotaal_29": 500,
+            "HuishoudensMetKinderen_32": 100,
+        },
     ],
     ids=["2022-layout", "2023-layout"],
 )
@@ -47,8 +62,10 @@ def test_topics_are_mapped_by_name_not_suffix(keys):
 
 
 def test_null_in_existing_row_is_suppressed_and_zero_denominator_is_nan():
-    frame = pd.DataFrame({"AantalInwoners_5": [0.0, None], "k_0Tot15Jaar_8": [0.0, 5.0]},
-                         index=pd.Index(["BU1", "BU2"], name="code"))
+    frame = pd.DataFrame(
+        {"AantalInwoners_5": [0.0, None], "k_0Tot15Jaar_8": [0.0, 5.0]},
+        index=pd.Index(["BU1", "BU2"], name="code"),
+    )
     values, states = map_indicators(frame, [get_indicator("pct_0_15"), get_indicator("inwoners")])
     assert np.isnan(values.loc["BU1", "pct_0_15"])  # 0 inhabitants: no share, never 0 %
     assert states.loc["BU2", "inwoners"] == SUPPRESSED

@@ -12,8 +12,9 @@ from wijkradar import cli
 from wijkradar.pipeline import build_from_files, fetch_gemeente, load_gemeente
 
 
-@pytest.mark.parametrize("gm,n,match_health", [("GM0307", 145, 126), ("GM0034", 238, 16)],
-                         ids=["Amersfoort", "Almere"])
+@pytest.mark.parametrize(
+    "gm,n,match_health", [("GM0307", 145, 126), ("GM0034", 238, 16)], ids=["Amersfoort", "Almere"]
+)
 def test_fetch_gemeente_end_to_end(settings, gm, n, match_health):
     data = fetch_gemeente(gm, settings=settings)
     assert len(data.buurten) == n
@@ -43,8 +44,9 @@ def test_wijk_fallback_takes_wijk_value(settings):
     data = fetch_gemeente("GM0307", settings=settings)
     wijk_rows = data.states.index[data.states["eenzaam"] == "wijkwaarde"]
     assert len(wijk_rows) > 0
-    wijk_values = data.trend[(data.trend["period"] == "2020") &
-                             (data.trend["indicator"] == "eenzaam")].set_index("code")["value"]
+    wijk_values = data.trend[
+        (data.trend["period"] == "2020") & (data.trend["indicator"] == "eenzaam")
+    ].set_index("code")["value"]
     for code in wijk_rows:
         assert data.buurten.loc[code, "eenzaam"] == wijk_values["WK" + code[2:8]]
     # Counts never fall back to a wijk value.
@@ -111,9 +113,15 @@ def test_cli_fetch_prints_summary(server, tmp_path, monkeypatch, capsys):
     assert "50090NED" in out and "6.7%" in out and "100.0%" in out
 
 
-@pytest.mark.parametrize("fault,message", [
-    ("500", "HTTP 500"), ("badjson", "malformed JSON"), ("html", "expected JSON"),
-], ids=["http500", "badjson", "wrong-content-type"])
+@pytest.mark.parametrize(
+    "fault,message",
+    [
+        ("500", "HTTP 500"),
+        ("badjson", "malformed JSON"),
+        ("html", "expected JSON"),
+    ],
+    ids=["http500", "badjson", "wrong-content-type"],
+)
 def test_cli_errors_are_one_line(server, tmp_path, monkeypatch, capsys, fault, message):
     server.inject("/", fault, times=10_000)
     code = _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0307"])
@@ -139,9 +147,11 @@ def test_cli_offline_uses_cache_and_says_so(server, tmp_path, monkeypatch, capsy
 
 def test_from_files_builds_same_shape(shared, settings):
     net = fetch_gemeente("GM0307", settings=settings)
-    files = [shared / "geo" / "cbs_buurten_2024_gegeneraliseerd_GM0307_GM0034.gpkg",
-             shared / "kerncijfers" / "cbs_85984NED_2024_buurten_subset_plus_politie_47018NED_NL.csv",
-             shared / "gezondheid" / "rivm_cbs_50090NED_2012_2016_2020_GM0307_GM0034_untyped_raw.csv"]
+    files = [
+        shared / "geo" / "cbs_buurten_2024_gegeneraliseerd_GM0307_GM0034.gpkg",
+        shared / "kerncijfers" / "cbs_85984NED_2024_buurten_subset_plus_politie_47018NED_NL.csv",
+        shared / "gezondheid" / "rivm_cbs_50090NED_2012_2016_2020_GM0307_GM0034_untyped_raw.csv",
+    ]
     local = build_from_files(files, "GM0307")
     assert list(local.buurten.index) == list(net.buurten.index)
     assert local.buurten.crs == net.buurten.crs
@@ -156,10 +166,16 @@ def test_from_files_builds_same_shape(shared, settings):
 
 def test_cli_from_files(shared, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
-    code = cli.main(["fetch", "--gemeente", "GM0034", "--from",
-                     str(shared / "geo" / "cbs_buurten_2024_gegeneraliseerd_GM0307_GM0034.gpkg"),
-                     str(shared / "gezondheid" /
-                         "rivm_cbs_50090NED_2012_2016_2020_GM0307_GM0034_typed.csv")])
+    code = cli.main(
+        [
+            "fetch",
+            "--gemeente",
+            "GM0034",
+            "--from",
+            str(shared / "geo" / "cbs_buurten_2024_gegeneraliseerd_GM0307_GM0034.gpkg"),
+            str(shared / "gezondheid" / "rivm_cbs_50090NED_2012_2016_2020_GM0307_GM0034_typed.csv"),
+        ]
+    )
     assert code == 0
     assert "238 buurten" in capsys.readouterr().out
     assert read_cache(cache_path(tmp_path / "d", "GM0034", 2024)).gemeentenaam == "Almere"

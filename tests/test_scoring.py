@@ -22,20 +22,26 @@ CODES = [f"BU09990{w}0{b}" for w in (1, 2) for b in range(1, 6)]
 @pytest.fixture
 def frame():
     rng = np.random.default_rng(1)
-    return pd.DataFrame({
-        "inwoners": [1000, 800, 50, 1200, 900, 700, np.nan, 1500, 600, 1100],
-        "eenzaam": rng.uniform(20, 60, 10),
-        "gezond": rng.uniform(60, 85, 10),
-        "rondkomen": [10, 12, 30, np.nan, 15, 18, 20, 9, 25, 11],
-    }, index=pd.Index(CODES, name="buurtcode"))
+    return pd.DataFrame(
+        {
+            "inwoners": [1000, 800, 50, 1200, 900, 700, np.nan, 1500, 600, 1100],
+            "eenzaam": rng.uniform(20, 60, 10),
+            "gezond": rng.uniform(60, 85, 10),
+            "rondkomen": [10, 12, 30, np.nan, 15, 18, 20, 9, 25, 11],
+        },
+        index=pd.Index(CODES, name="buurtcode"),
+    )
 
 
 def profile(**kw):
-    base = {"name": "test", "domains": [
-        {"name": "Sociaal", "indicators": [{"id": "eenzaam"}]},
-        {"name": "Gezondheid", "indicators": [{"id": "gezond", "direction": "hoger_beter"}]},
-        {"name": "Geld", "indicators": [{"id": "rondkomen"}]},
-    ]}
+    base = {
+        "name": "test",
+        "domains": [
+            {"name": "Sociaal", "indicators": [{"id": "eenzaam"}]},
+            {"name": "Gezondheid", "indicators": [{"id": "gezond", "direction": "hoger_beter"}]},
+            {"name": "Geld", "indicators": [{"id": "rondkomen"}]},
+        ],
+    }
     base.update(kw)
     return ScoringProfile.model_validate(base)
 
@@ -60,8 +66,9 @@ def test_zscore_is_capped_at_three():
 def test_direction_and_index(frame):
     result = score_buurten(frame, profile(), draws=0)
     assert result.index.equals(frame.index)
-    one = profile(domains=[{"name": "G", "indicators": [{"id": "gezond", "direction":
-                                                          "hoger_beter"}]}])
+    one = profile(
+        domains=[{"name": "G", "indicators": [{"id": "gezond", "direction": "hoger_beter"}]}]
+    )
     r = score_buurten(frame, one, draws=0)
     scored = r["score"].dropna().index
     best_health = frame.loc[scored, "gezond"].idxmax()
@@ -86,15 +93,18 @@ def test_missing_policies_flag_and_lower_confidence(frame, policy):
         assert np.isnan(r.loc[code, "domein__Geld"])
         # re-weighted over the two remaining domains
         assert r.loc[code, "score"] == pytest.approx(
-            (r.loc[code, "domein__Sociaal"] + r.loc[code, "domein__Gezondheid"]) / 2)
+            (r.loc[code, "domein__Sociaal"] + r.loc[code, "domein__Gezondheid"]) / 2
+        )
     else:
         assert r.loc[code, "n_geimputeerd"] == 1
         assert r.loc[code, "geimputeerd"] == "rondkomen"
 
 
 def test_wijk_mean_uses_wijk_neighbours():
-    df = pd.DataFrame({"x": [1.0, 3.0, np.nan, 100.0]},
-                      index=["BU09990101", "BU09990102", "BU09990103", "BU09990201"])
+    df = pd.DataFrame(
+        {"x": [1.0, 3.0, np.nan, 100.0]},
+        index=["BU09990101", "BU09990102", "BU09990103", "BU09990201"],
+    )
     filled, mask = impute(df, ["x"], "wijk_mean")
     assert filled.loc["BU09990103", "x"] == pytest.approx(2.0)
     assert mask.loc["BU09990103", "x"] and mask.sum().sum() == 1
@@ -140,19 +150,35 @@ def test_bounds_widen_rank_intervals(frame):
 
 
 def test_pca_weighting_reports_variance(frame):
-    prof = profile(weighting="pca", domains=[{"name": "Alles", "indicators": [
-        {"id": "eenzaam"}, {"id": "gezond", "direction": "hoger_beter"}, {"id": "rondkomen"}]}])
+    prof = profile(
+        weighting="pca",
+        domains=[
+            {
+                "name": "Alles",
+                "indicators": [
+                    {"id": "eenzaam"},
+                    {"id": "gezond", "direction": "hoger_beter"},
+                    {"id": "rondkomen"},
+                ],
+            }
+        ],
+    )
     r = score_buurten(frame, prof, draws=0)
     assert 0 < r.attrs["pca_explained_variance"] <= 1
 
 
 def test_profile_validation_errors(frame):
     with pytest.raises(ProfileError, match="unknown indicator id.*nope"):
-        score_buurten(frame, profile(domains=[{"name": "X", "indicators": [{"id": "nope"}]}]),
-                      draws=0)
+        score_buurten(
+            frame, profile(domains=[{"name": "X", "indicators": [{"id": "nope"}]}]), draws=0
+        )
     with pytest.raises(ProfileError, match="weights of domain 'X' sum to 0"):
-        parse_profile({"name": "z", "domains": [{"name": "X", "indicators": [
-            {"id": "eenzaam", "weight": 0}]}]})
+        parse_profile(
+            {
+                "name": "z",
+                "domains": [{"name": "X", "indicators": [{"id": "eenzaam", "weight": 0}]}],
+            }
+        )
     empty = frame.assign(rondkomen=np.nan)
     with pytest.raises(ProfileError, match="domain.*Geld have no indicator with data"):
         score_buurten(empty, profile(), draws=0)
@@ -177,8 +203,10 @@ def test_compare_profiles(frame):
 
 def test_shipped_profiles_load():
     from wijkradar.scoring_cli import BUILTIN_PROFILES
+
     names = {p.stem for p in BUILTIN_PROFILES.glob("*.yaml")}
     assert {"kansrijke-wijk", "eenzaamheid", "geldzorgen"} <= names
     from geo.indicators import INDICATORS
+
     for p in BUILTIN_PROFILES.glob("*.yaml"):
         load_profile(p).validate_ids({i.id for i in INDICATORS})

@@ -17,8 +17,15 @@ def amersfoort(settings):
 
 def test_default_profile_on_amersfoort(amersfoort):
     prof = load_profile(BUILTIN_PROFILES / "kansrijke-wijk.yaml")
-    r = score_buurten(amersfoort.indicators(), prof, seed=1, draws=200,
-                      states=amersfoort.states, lower=amersfoort.lower, upper=amersfoort.upper)
+    r = score_buurten(
+        amersfoort.indicators(),
+        prof,
+        seed=1,
+        draws=200,
+        states=amersfoort.states,
+        lower=amersfoort.lower,
+        upper=amersfoort.upper,
+    )
     assert r.index.equals(amersfoort.buurten.index)
     assert (r["score"].notna() | r["reden"].str.startswith("geen score")).all()
     assert r["score"].notna().sum() > 100
@@ -36,8 +43,13 @@ def test_hotspots_and_types_on_amersfoort(amersfoort):
     h = hotspots(amersfoort.buurten.join(r[["score"]]), permutations=199, seed=3)
     assert h.index.equals(amersfoort.buurten.index)
     assert 0.1 < h.attrs["moran_i"] < 1  # scores cluster in space
-    assert set(h["kwadrant"].dropna()) <= {"hoog-hoog", "laag-laag", "hoog-laag", "laag-hoog",
-                                           "niet significant"}
+    assert set(h["kwadrant"].dropna()) <= {
+        "hoog-hoog",
+        "laag-laag",
+        "hoog-laag",
+        "laag-hoog",
+        "niet significant",
+    }
     ids = ["eenzaam", "moeite_rondkomen", "gezondheid_goed", "pct_0_15"]
     norm = amersfoort.indicators()[ids].rank(pct=True)
     types, desc = buurt_types(norm, k=4, seed=0)
@@ -55,13 +67,22 @@ def test_cli_score_reproducible(server, tmp_path, monkeypatch, capsys):
     assert cli.main([*argv, str(b)]) == 0
     assert a.read_bytes() == b.read_bytes()
     df = pd.read_csv(a, index_col="buurtcode")
-    for col in ["buurtnaam", "score", "rank", "rank_low", "rank_high", "p_top_k", "robust",
-                "domein__Gezondheid"]:
+    for col in [
+        "buurtnaam",
+        "score",
+        "rank",
+        "rank_low",
+        "rank_high",
+        "p_top_k",
+        "robust",
+        "domein__Gezondheid",
+    ]:
         assert col in df.columns
     assert len(df) == 145
     g = tmp_path / "s.gpkg"
     assert cli.main([*argv, str(g), "--profiel", "eenzaamheid"]) == 0
     import geopandas as gpd
+
     assert len(gpd.read_file(g)) == 145
     assert cli.main([*argv, str(g), "--profiel", "bestaat-niet"]) == 1
     assert "not found; available" in capsys.readouterr().err

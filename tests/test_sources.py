@@ -23,8 +23,9 @@ def test_filter_parser_respects_padding_and_precedence():
 
 
 def test_odata_paging_follows_next_link(server):
-    rows, url = fetch_odata_rows(client(), server.odata_url, "85984NED",
-                                 filter=region_filter("GM0307"))
+    rows, url = fetch_odata_rows(
+        client(), server.odata_url, "85984NED", filter=region_filter("GM0307")
+    )
     pages = [r for r in server.requests if "85984NED/TypedDataSet" in r]
     assert len(pages) == 2  # 145 buurten + 33 wijken + gemeente + NL with 100 rows per page
     codes = {r["WijkenEnBuurten"].strip() for r in rows}
@@ -39,12 +40,15 @@ def test_kerncijfers_2024_values_and_padding(server):
     assert "BU03070100" in data.values.index  # stripped
     assert data.values.loc["GM0307", "inwoners"] == pytest.approx(161852)
     # income columns exist in 85984NED but were not yet published for buurten: suppressed
-    assert (data.states.loc[data.values.index.str.startswith("BU"),
-                            "pct_hh_sociaal_minimum"] == "onderdrukt").all()
+    assert (
+        data.states.loc[data.values.index.str.startswith("BU"), "pct_hh_sociaal_minimum"]
+        == "onderdrukt"
+    ).all()
 
 
-@pytest.mark.parametrize("jaar,table,expected", [(2022, "85318NED", 6.8), (2023, "85618NED", 6.6)],
-                         ids=["2022", "2023"])
+@pytest.mark.parametrize(
+    "jaar,table,expected", [(2022, "85318NED", 6.8), (2023, "85618NED", 6.6)], ids=["2022", "2023"]
+)
 def test_kerncijfers_across_years_by_name(server, jaar, table, expected):
     data = fetch_kerncijfers(client(), server.odata_url, "GM0599", jaar)
     assert data.table == table
@@ -69,17 +73,25 @@ def test_health_bounds_when_published(shared):
 
 
 def test_wfs_filters_and_pages(server):
-    frame, _ = fetch_wfs_features(client(), server.pdok_url, 2024, "buurten",
-                                  gemeentecode="GM0034", page_size=100)
+    frame, _ = fetch_wfs_features(
+        client(), server.pdok_url, 2024, "buurten", gemeentecode="GM0034", page_size=100
+    )
     assert len(frame) == 238 and frame.crs.to_epsg() == 28992
     pages = [r for r in server.requests if "typeNames=wijkenbuurten%3Abuurten" in r]
     assert len(pages) == 3
 
 
-@pytest.mark.parametrize("kind,message", [
-    ("500", "HTTP 500"), ("badjson", "malformed JSON"), ("truncated", "malformed JSON"),
-    ("html", "expected JSON but got text/html"), ("404", "not found"),
-], ids=["http500", "badjson", "truncated", "html", "404"])
+@pytest.mark.parametrize(
+    "kind,message",
+    [
+        ("500", "HTTP 500"),
+        ("badjson", "malformed JSON"),
+        ("truncated", "malformed JSON"),
+        ("html", "expected JSON but got text/html"),
+        ("404", "not found"),
+    ],
+    ids=["http500", "badjson", "truncated", "html", "404"],
+)
 def test_errors_are_one_line_source_errors(server, kind, message):
     server.inject("85984NED/TypedDataSet", kind, times=10)
     with pytest.raises(SourceError, match=message) as info:
@@ -100,15 +112,18 @@ def test_retry_recovers_from_transient_errors(server):
 def test_timeout_is_retried_then_reported(server):
     server.timeout_seconds = 1.5
     server.inject("85984NED", "timeout", times=5)
-    with pytest.raises(SourceError, match=r"timed out after 0.5 s at .*\(gave up after 2 attempts\)"):
+    with pytest.raises(
+        SourceError, match=r"timed out after 0.5 s at .*\(gave up after 2 attempts\)"
+    ):
         fetch_kerncijfers(client(timeout=0.5, retries=1), server.odata_url, "GM0307", 2024)
 
 
 def test_broken_next_page_fails_cleanly(server):
     server.inject("skip", "500", times=10)  # only the nextLink carries $skip
     with pytest.raises(SourceError, match="HTTP 500"):
-        fetch_odata_rows(client(retries=1), server.odata_url, "85984NED",
-                         filter=region_filter("GM0307"))
+        fetch_odata_rows(
+            client(retries=1), server.odata_url, "85984NED", filter=region_filter("GM0307")
+        )
 
 
 def test_connection_refused_is_a_source_error():

@@ -27,10 +27,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     fetch = sub.add_parser("fetch", help="fetch, join and cache one gemeente")
     fetch.add_argument("--gemeente", required=True, help="gemeente code, e.g. GM0307")
-    fetch.add_argument("--jaar", type=int, default=DEFAULT_JAAR,
-                       help=f"indeling year (default {DEFAULT_JAAR})")
-    fetch.add_argument("--from", dest="files", nargs="+", metavar="FILE",
-                       help="build from local files instead of the network")
+    fetch.add_argument(
+        "--jaar", type=int, default=DEFAULT_JAAR, help=f"indeling year (default {DEFAULT_JAAR})"
+    )
+    fetch.add_argument(
+        "--from",
+        dest="files",
+        nargs="+",
+        metavar="FILE",
+        help="build from local files instead of the network",
+    )
     fetch.set_defaults(func=_cmd_fetch)
 
     _add_score_parser(sub)
@@ -47,15 +53,24 @@ def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> 
     """The short report after a fetch."""
     out = sys.stdout
     src = "cache" if data.from_cache else "sources"
-    print(f"{data.gemeentecode} {data.gemeentenaam}, indeling {data.jaar}: "
-          f"{len(data.buurten)} buurten, {len(data.indicator_ids)} indicators "
-          f"(from {src}, {seconds:.1f} s)", file=out)
-    print(f"{'source':<12} {'table':<22} {'period':<9} {'buurtcode':>10} {'via wijk':>9} "
-          f"{'missing':>8} {'match':>7}", file=out)
+    print(
+        f"{data.gemeentecode} {data.gemeentenaam}, indeling {data.jaar}: "
+        f"{len(data.buurten)} buurten, {len(data.indicator_ids)} indicators "
+        f"(from {src}, {seconds:.1f} s)",
+        file=out,
+    )
+    print(
+        f"{'source':<12} {'table':<22} {'period':<9} {'buurtcode':>10} {'via wijk':>9} "
+        f"{'missing':>8} {'match':>7}",
+        file=out,
+    )
     for row in data.match.itertuples(index=False):
-        print(f"{row.bron:<12} {str(row.tabel)[:22]:<22} {str(row.periode):<9} "
-              f"{row.op_buurtcode:>4}/{row.buurten:<5} {row.via_wijk:>9} {row.ontbreekt:>8} "
-              f"{row.match_rate:>7.1%}", file=out)
+        print(
+            f"{row.bron:<12} {str(row.tabel)[:22]:<22} {str(row.periode):<9} "
+            f"{row.op_buurtcode:>4}/{row.buurten:<5} {row.via_wijk:>9} {row.ontbreekt:>8} "
+            f"{row.match_rate:>7.1%}",
+            file=out,
+        )
     for prov in data.provenance:
         print(f"  {prov['bron']}: {prov['titel']} [{prov['periode']}] {prov['url']}", file=out)
     for warning in data.warnings:
@@ -74,8 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wijkradar`` console script; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     try:
         settings = Settings.from_env()
         return int(args.func(args, settings))

@@ -20,8 +20,14 @@ from geo.sources import HttpClient, fetch_health, fetch_kerncijfers, fetch_wfs_f
 
 from .config import Settings
 
-__all__ = ["fetch_gemeente", "load_gemeente", "build_from_files", "assemble", "make_client",
-           "DEFAULT_JAAR"]
+__all__ = [
+    "fetch_gemeente",
+    "load_gemeente",
+    "build_from_files",
+    "assemble",
+    "make_client",
+    "DEFAULT_JAAR",
+]
 
 log = logging.getLogger(__name__)
 DEFAULT_JAAR = 2024
@@ -30,8 +36,9 @@ LOW_MATCH = 0.9
 
 def make_client(settings: Settings) -> HttpClient:
     """An HTTP client configured from ``settings``."""
-    return HttpClient(timeout=settings.http_timeout, retries=settings.http_retries,
-                      backoff=settings.http_backoff)
+    return HttpClient(
+        timeout=settings.http_timeout, retries=settings.http_retries, backoff=settings.http_backoff
+    )
 
 
 def assemble(
@@ -57,8 +64,13 @@ def assemble(
         if not new_cols:
             continue
         sub = SourceData(
-            src.name, src.table, src.title, src.period, src.url,
-            src.values[new_cols], src.states[new_cols],
+            src.name,
+            src.table,
+            src.title,
+            src.period,
+            src.url,
+            src.values[new_cols],
+            src.states[new_cols],
             lower=None if src.lower is None else src.lower.reindex(columns=new_cols),
             upper=None if src.upper is None else src.upper.reindex(columns=new_cols),
         )
@@ -67,10 +79,12 @@ def assemble(
         for col in new_cols:
             buurten[col] = values[col]
         states_parts.append(states)
-        lower_parts.append(bounds.get("lower", pd.DataFrame(index=idx, columns=new_cols,
-                                                            dtype=float)))
-        upper_parts.append(bounds.get("upper", pd.DataFrame(index=idx, columns=new_cols,
-                                                            dtype=float)))
+        lower_parts.append(
+            bounds.get("lower", pd.DataFrame(index=idx, columns=new_cols, dtype=float))
+        )
+        upper_parts.append(
+            bounds.get("upper", pd.DataFrame(index=idx, columns=new_cols, dtype=float))
+        )
         reports.append(report)
         for col in new_cols:
             row = catalogue.loc[col].to_dict()
@@ -85,15 +99,27 @@ def assemble(
         if src.trend is not None and not src.trend.empty:
             wijken = set("WK" + c[2:8] for c in idx)
             keep = src.trend["code"].isin(set(idx) | wijken | {gemeentecode}) | src.trend[
-                "code"].str.startswith("NL")
+                "code"
+            ].str.startswith("NL")
             trend_parts.append(src.trend[keep & src.trend["indicator"].isin(new_cols)])
-    states = (pd.concat(states_parts, axis=1) if states_parts
-              else pd.DataFrame(index=idx)).astype(state_dtype)
+    states = (pd.concat(states_parts, axis=1) if states_parts else pd.DataFrame(index=idx)).astype(
+        state_dtype
+    )
     lower = pd.concat(lower_parts, axis=1) if lower_parts else pd.DataFrame(index=idx)
     upper = pd.concat(upper_parts, axis=1) if upper_parts else pd.DataFrame(index=idx)
-    match = pd.DataFrame(reports, columns=["bron", "tabel", "periode", "buurten",
-                                           "op_buurtcode", "via_wijk", "ontbreekt",
-                                           "match_rate"])
+    match = pd.DataFrame(
+        reports,
+        columns=[
+            "bron",
+            "tabel",
+            "periode",
+            "buurten",
+            "op_buurtcode",
+            "via_wijk",
+            "ontbreekt",
+            "match_rate",
+        ],
+    )
     warnings = []
     for rep in reports:
         if rep["match_rate"] < LOW_MATCH:
@@ -102,47 +128,72 @@ def assemble(
                 f"{rep['buurten']} buurtcodes match the {jaar} indeling; {rep['via_wijk']} use "
                 f"the wijk value, {rep['ontbreekt']} have no value"
             )
-    cat = (pd.DataFrame(cat_rows).set_index("id") if cat_rows
-           else catalogue.iloc[0:0].assign(tabel=[], periode=[]))
-    trend = (pd.concat(trend_parts, ignore_index=True) if trend_parts
-             else pd.DataFrame(columns=["code", "period", "indicator", "value"]))
+    cat = (
+        pd.DataFrame(cat_rows).set_index("id")
+        if cat_rows
+        else catalogue.iloc[0:0].assign(tabel=[], periode=[])
+    )
+    trend = (
+        pd.concat(trend_parts, ignore_index=True)
+        if trend_parts
+        else pd.DataFrame(columns=["code", "period", "indicator", "value"])
+    )
     provenance = [src.provenance() for src in sources] + list(extra_provenance)
     return GemeenteData(
-        gemeentecode=gemeentecode, gemeentenaam=gemeentenaam, jaar=jaar, buurten=buurten,
-        states=states, lower=lower.astype(float), upper=upper.astype(float), catalogue=cat,
-        provenance=provenance, match=match, reference=reference.astype(float), trend=trend,
-        warnings=warnings, created=now_iso(),
+        gemeentecode=gemeentecode,
+        gemeentenaam=gemeentenaam,
+        jaar=jaar,
+        buurten=buurten,
+        states=states,
+        lower=lower.astype(float),
+        upper=upper.astype(float),
+        catalogue=cat,
+        provenance=provenance,
+        match=match,
+        reference=reference.astype(float),
+        trend=trend,
+        warnings=warnings,
+        created=now_iso(),
     )
 
 
 def _from_network(settings: Settings, client: HttpClient, gm: str, jaar: int) -> GemeenteData:
     kerncijfers_table(jaar)  # fail early on an unknown year
-    buurten_raw, wfs_url = fetch_wfs_features(client, settings.pdok_url, jaar, "buurten",
-                                              gemeentecode=gm)
+    buurten_raw, wfs_url = fetch_wfs_features(
+        client, settings.pdok_url, jaar, "buurten", gemeentecode=gm
+    )
     if buurten_raw.empty:
         raise GemeenteNotFoundError(
             f"gemeente {gm} has no buurten in PDOK wijkenbuurten {jaar}; check the code "
             "(the CBS list of gemeenten changes every year)"
         )
-    wijken_raw, _ = fetch_wfs_features(client, settings.pdok_url, jaar, "wijken",
-                                       gemeentecode=gm)
+    wijken_raw, _ = fetch_wfs_features(client, settings.pdok_url, jaar, "wijken", gemeentecode=gm)
     wijknamen = None
     if not wijken_raw.empty and {"wijkcode", "wijknaam"} <= set(wijken_raw.columns):
-        wijknamen = wijken_raw.set_index(wijken_raw["wijkcode"].astype(str).str.strip())[
-            "wijknaam"]
-    geometry, dropped = normalise_buurten(buurten_raw, gemeentecode=gm, jaar=jaar,
-                                          wijknamen=wijknamen)
+        wijknamen = wijken_raw.set_index(wijken_raw["wijkcode"].astype(str).str.strip())["wijknaam"]
+    geometry, dropped = normalise_buurten(
+        buurten_raw, gemeentecode=gm, jaar=jaar, wijknamen=wijknamen
+    )
     kern = fetch_kerncijfers(client, settings.cbs_odata_url, gm, jaar)
     health = fetch_health(client, settings.cbs_dataderden_url, gm, jaar=jaar)
     naam = str(geometry["gemeentenaam"].iloc[0])
     geo_prov = {
-        "bron": "geometrie", "tabel": f"wijkenbuurten:{jaar}", "titel":
-        f"CBS Wijken en buurten {jaar} (PDOK WFS)", "periode": str(jaar), "url": wfs_url,
+        "bron": "geometrie",
+        "tabel": f"wijkenbuurten:{jaar}",
+        "titel": f"CBS Wijken en buurten {jaar} (PDOK WFS)",
+        "periode": str(jaar),
+        "url": wfs_url,
         "opgehaald": now_iso(),
         "opmerkingen": [f"{dropped} waterbuurten weggelaten"] if dropped else [],
     }
-    return assemble(geometry, [kern, health], gemeentecode=gm, gemeentenaam=naam, jaar=jaar,
-                    extra_provenance=[geo_prov])
+    return assemble(
+        geometry,
+        [kern, health],
+        gemeentecode=gm,
+        gemeentenaam=naam,
+        jaar=jaar,
+        extra_provenance=[geo_prov],
+    )
 
 
 def build_from_files(
@@ -172,12 +223,22 @@ def build_from_files(
         raise GemeenteNotFoundError(f"{kaart.path}: no buurten of {gm} in this file")
     naam = str(geometry["gemeentenaam"].iloc[0])
     geo_prov = {
-        "bron": "geometrie", "tabel": "Wijk- en buurtkaart", "titel": kaart.path.name,
-        "periode": str(jaar), "url": str(kaart.path.resolve()), "opgehaald": now_iso(),
+        "bron": "geometrie",
+        "tabel": "Wijk- en buurtkaart",
+        "titel": kaart.path.name,
+        "periode": str(jaar),
+        "url": str(kaart.path.resolve()),
+        "opgehaald": now_iso(),
         "opmerkingen": [f"{dropped} waterbuurten weggelaten"] if dropped else [],
     }
-    return assemble(geometry, sources, gemeentecode=gm, gemeentenaam=naam, jaar=jaar,
-                    extra_provenance=[geo_prov])
+    return assemble(
+        geometry,
+        sources,
+        gemeentecode=gm,
+        gemeentenaam=naam,
+        jaar=jaar,
+        extra_provenance=[geo_prov],
+    )
 
 
 def fetch_gemeente(

@@ -13,8 +13,13 @@ from models import ProfileError, ScoringProfile, load_profile, score_buurten
 from .config import Settings
 from .pipeline import DEFAULT_JAAR, load_gemeente
 
-__all__ = ["add_score_parser", "resolve_profile", "list_profiles", "score_gemeente",
-           "BUILTIN_PROFILES"]
+__all__ = [
+    "add_score_parser",
+    "resolve_profile",
+    "list_profiles",
+    "score_gemeente",
+    "BUILTIN_PROFILES",
+]
 
 BUILTIN_PROFILES = Path(__file__).resolve().parents[1] / "data" / "profiles"
 DEFAULT_PROFILE = "kansrijke-wijk"
@@ -37,15 +42,24 @@ def resolve_profile(name_or_path: str, settings: Settings) -> ScoringProfile:
         return load_profile(path)
     profiles = list_profiles(settings)
     if name_or_path not in profiles:
-        raise ProfileError(f"profile {name_or_path!r} not found; available: "
-                           f"{', '.join(sorted(profiles)) or '(none)'}")
+        raise ProfileError(
+            f"profile {name_or_path!r} not found; available: "
+            f"{', '.join(sorted(profiles)) or '(none)'}"
+        )
     return load_profile(profiles[name_or_path])
 
 
 def score_gemeente(data, profile: ScoringProfile, *, seed: int, draws: int) -> pd.DataFrame:
     """Score a loaded :class:`~geo.gemeente.GemeenteData`; identity columns first."""
-    result = score_buurten(data.indicators(), profile, seed=seed, draws=draws,
-                           states=data.states, lower=data.lower, upper=data.upper)
+    result = score_buurten(
+        data.indicators(),
+        profile,
+        seed=seed,
+        draws=draws,
+        states=data.states,
+        lower=data.lower,
+        upper=data.upper,
+    )
     ident = data.buurten[["buurtnaam", "wijkcode", "wijknaam"]]
     return ident.join(result)
 
@@ -75,18 +89,23 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     if out.suffix.lower() == ".csv":
         result.to_csv(tmp, float_format="%.6g")
     else:
-        gdf = gpd.GeoDataFrame(result.join(data.buurten[["geometry"]]), geometry="geometry",
-                               crs=data.buurten.crs)
+        gdf = gpd.GeoDataFrame(
+            result.join(data.buurten[["geometry"]]), geometry="geometry", crs=data.buurten.crs
+        )
         gdf.columns = [c.replace("__", "_") if c != "geometry" else c for c in gdf.columns]
         gdf.reset_index().to_file(tmp, layer="scores", driver="GPKG")
     tmp.replace(out)
     scored = result["score"].notna().sum()
-    print(f"{data.gemeentecode} {data.gemeentenaam}: {scored} of {len(result)} buurten scored "
-          f"with profile {profile.name!r} (seed {args.seed}, {args.draws} draws) -> {out}")
+    print(
+        f"{data.gemeentecode} {data.gemeentenaam}: {scored} of {len(result)} buurten scored "
+        f"with profile {profile.name!r} (seed {args.seed}, {args.draws} draws) -> {out}"
+    )
     for w in result.attrs.get("warnings", []):
         print(f"note: {w}")
     top = result.sort_values("rank").head(5)
     for code, row in top.iterrows():
-        print(f"  {int(row['rank']):>3}  {code}  {row['buurtnaam']:<30} {row['score']:5.1f}  "
-              f"[{row['rank_low']:.0f}-{row['rank_high']:.0f}]")
+        print(
+            f"  {int(row['rank']):>3}  {code}  {row['buurtnaam']:<30} {row['score']:5.1f}  "
+            f"[{row['rank_low']:.0f}-{row['rank_high']:.0f}]"
+        )
     return 0

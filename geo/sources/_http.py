@@ -74,20 +74,23 @@ class HttpClient:
             except requests.ConnectionError as exc:
                 problem = f"cannot connect ({_short(exc)})"
             except requests.RequestException as exc:  # invalid URL and the like
-                raise SourceError(f"{source}: request failed: {_short(exc)}", source=source,
-                                  url=url) from None
+                raise SourceError(
+                    f"{source}: request failed: {_short(exc)}", source=source, url=url
+                ) from None
             else:
                 if resp.status_code == 200:
                     return _decode(resp, source)
                 if resp.status_code == 404:
                     raise NotFound(
-                        f"{source}: not found (HTTP 404) at {resp.url}", source=source,
+                        f"{source}: not found (HTTP 404) at {resp.url}",
+                        source=source,
                         url=resp.url,
                     )
                 problem = f"HTTP {resp.status_code} {resp.reason or ''}".strip()
                 if resp.status_code not in _RETRY_STATUS:
-                    raise SourceError(f"{source}: {problem} at {resp.url}", source=source,
-                                      url=resp.url)
+                    raise SourceError(
+                        f"{source}: {problem} at {resp.url}", source=source, url=resp.url
+                    )
                 retry_after = resp.headers.get("Retry-After", "")
                 if retry_after.strip().isdigit():
                     wait = float(retry_after)

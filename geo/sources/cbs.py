@@ -14,8 +14,13 @@ from ..datasets import HEALTH_TABLES, Dataset, kerncijfers_table
 from ..indicators import by_source
 from ._http import HttpClient, NotFound
 
-__all__ = ["fetch_odata_rows", "fetch_dimension", "fetch_kerncijfers", "fetch_health",
-           "region_filter"]
+__all__ = [
+    "fetch_odata_rows",
+    "fetch_dimension",
+    "fetch_kerncijfers",
+    "fetch_health",
+    "region_filter",
+]
 
 log = logging.getLogger(__name__)
 
@@ -60,15 +65,19 @@ def fetch_odata_rows(
         if not isinstance(payload, dict) or not isinstance(payload.get("value"), list):
             raise SourceError(
                 f"{source}: response from {url} has no 'value' list; is this an OData feed?",
-                source=source, url=url,
+                source=source,
+                url=url,
             )
         rows.extend(payload["value"])
         next_link = payload.get("odata.nextLink") or payload.get("@odata.nextLink")
         if not next_link:
             return rows, first_url
         url, params = next_link, None
-    raise SourceError(f"{source}: more than {MAX_PAGES} pages from {first_url}; stopping",
-                      source=source, url=first_url)
+    raise SourceError(
+        f"{source}: more than {MAX_PAGES} pages from {first_url}; stopping",
+        source=source,
+        url=first_url,
+    )
 
 
 def fetch_dimension(
@@ -130,7 +139,8 @@ def fetch_health(
     assert last_error is not None
     raise SourceError(
         f"no health table found on {base_url} (tried {', '.join(d.id for d in tables)})",
-        source="RIVM", url=last_error.url,
+        source="RIVM",
+        url=last_error.url,
     )
 
 
@@ -190,13 +200,18 @@ def health_frames(
         v, _ = map_indicators(pick(p, point_key), indicators, attr="odata")
         if v.empty:
             continue
-        long = v.rename_axis("code").reset_index().melt(
-            id_vars="code", var_name="indicator", value_name="value"
+        long = (
+            v.rename_axis("code")
+            .reset_index()
+            .melt(id_vars="code", var_name="indicator", value_name="value")
         )
         long.insert(1, "period", p[:4])
         trend_parts.append(long.dropna(subset=["value"]))
-    trend = (pd.concat(trend_parts, ignore_index=True) if trend_parts
-             else pd.DataFrame(columns=["code", "period", "indicator", "value"]))
+    trend = (
+        pd.concat(trend_parts, ignore_index=True)
+        if trend_parts
+        else pd.DataFrame(columns=["code", "period", "indicator", "value"])
+    )
     return period[:4], frames, states, trend
 
 
@@ -204,13 +219,22 @@ def _health_from_rows(
     rows: list[dict[str, Any]], ds: Dataset, url: str, marges: dict[str, str], jaar: int | None
 ) -> SourceData:
     if not rows:
-        raise SourceError(f"RIVM {ds.id}: no rows for this gemeente at {url}", source="RIVM",
-                          url=url)
+        raise SourceError(
+            f"RIVM {ds.id}: no rows for this gemeente at {url}", source="RIVM", url=url
+        )
     frame = rows_to_frame(rows)
     period, frames, states, trend = health_frames(frame, marges, jaar)
     data = SourceData(
-        "gezondheid", ds.id, ds.title, period, url, frames["point"], states,
-        lower=frames.get("lower"), upper=frames.get("upper"), trend=trend,
+        "gezondheid",
+        ds.id,
+        ds.title,
+        period,
+        url,
+        frames["point"],
+        states,
+        lower=frames.get("lower"),
+        upper=frames.get("upper"),
+        trend=trend,
     )
     if "lower" not in frames:
         data.notes.append(f"{ds.id} publishes no 95% bounds; uncertainty uses weights only")

@@ -74,24 +74,28 @@ def fetch_wfs_features(
         payload = client.get_json(url, params, source=source)
         page = payload.get("features") if isinstance(payload, dict) else None
         if not isinstance(page, list):
-            raise SourceError(f"{source}: response has no 'features' list ({url})",
-                              source=source, url=url)
+            raise SourceError(
+                f"{source}: response has no 'features' list ({url})", source=source, url=url
+            )
         features.extend(page)
         if len(page) < page_size:
             break
         start += page_size
     else:
-        raise SourceError(f"{source}: more than {MAX_PAGES} pages; stopping", source=source,
-                          url=url)
+        raise SourceError(
+            f"{source}: more than {MAX_PAGES} pages; stopping", source=source, url=url
+        )
     if not features:
-        frame = gpd.GeoDataFrame({"gemeentecode": pd.Series([], dtype=str)}, geometry=[],
-                                 crs=RD_NEW)
+        frame = gpd.GeoDataFrame(
+            {"gemeentecode": pd.Series([], dtype=str)}, geometry=[], crs=RD_NEW
+        )
         return frame, url
     try:
         frame = gpd.GeoDataFrame.from_features(features, crs=RD_NEW)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise SourceError(f"{source}: features cannot be read as GeoJSON ({exc})",
-                          source=source, url=url) from None
+        raise SourceError(
+            f"{source}: features cannot be read as GeoJSON ({exc})", source=source, url=url
+        ) from None
     _check_rd(frame, source, url)
     if gemeentecode and "gemeentecode" in frame.columns:
         frame = frame[frame["gemeentecode"].astype(str).str.strip() == gemeentecode]
@@ -108,5 +112,6 @@ def _check_rd(frame: gpd.GeoDataFrame, source: str, url: str) -> None:
         raise SourceError(
             f"{source}: coordinates ({minx:.1f}, {miny:.1f}, {maxx:.1f}, {maxy:.1f}) are not in "
             f"RD New (EPSG:28992); was srsName ignored?",
-            source=source, url=url,
+            source=source,
+            url=url,
         )
