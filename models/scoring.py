@@ -233,7 +233,7 @@ def _scores(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Scores for c draws.
 
-    ``raw`` is (n, p) or, with perturbed values, (n, p, c); ``norms`` the normaliser of each
+    ``raw`` maps each perturbed column to its (n, c) drawn values; ``norms`` the normaliser of each
     draw; ``w`` (p, c) indicator weights; ``W`` (D, c) domain weights; ``xn`` the normalised
     point values per normaliser (n, p), used for every column that is not perturbed.
     """
@@ -243,7 +243,8 @@ def _scores(
     num = np.zeros((D, n, c))  # domain-major: contiguous writes per domain
     den = np.zeros((D, n, c))
     norms_arr = np.array(norms)
-    perturbed = np.zeros(p, dtype=bool) if raw.ndim == 2 or prep.sd is None else prep.sd.any(axis=0)
+    perturbed = np.zeros(p, dtype=bool)
+    perturbed[np.array(list(raw), dtype=int)] = True
     for name in set(norms):
         sel = np.flatnonzero(norms_arr == name)
         X = xn[name]
@@ -255,7 +256,7 @@ def _scores(
                 num[k][:, sel] = X0[:, m] @ w[m][:, sel]
                 den[k][:, sel] = present[:, m].astype(float) @ w[m][:, sel]
         for j in np.flatnonzero(perturbed):
-            xj = fits[name][j](raw[:, j, :][:, sel])
+            xj = fits[name][j](raw[j][:, sel])
             ok = ~np.isnan(xj)
             k = prep.dom_of[j]
             num[k][:, sel] += np.where(ok, xj, 0.0) * w[j, sel]
@@ -361,7 +362,7 @@ def score_buurten(
     # point estimate
     w1 = prep.w[:, None]
     score, dom = _scores(
-        prep, prep.raw, [profile.normalisation], w1, prep.W[:, None], profile.aggregation, fits, xn
+        prep, {}, [profile.normalisation], w1, prep.W[:, None], profile.aggregation, fits, xn
     )
     score = score[:, 0] * 100.0
     dom = dom[:, :, 0] * 100.0
@@ -400,10 +401,11 @@ def score_buurten(
                 members = np.flatnonzero(prep.dom_of == kk)
                 w[members] = _dirichlet(rng, prep.w[members], profile.concentration, c)
             W = _dirichlet(rng, prep.W, profile.concentration, c)
-            raw = prep.raw
+            raw = {}
             if prep.sd is not None:
-                noise = rng.standard_normal((n, p, c)) * prep.sd[:, :, None]
-                raw = prep.raw[:, :, None] + noise
+                for j in np.flatnonzero(prep.sd.any(axis=0)):
+                    sd = prep.sd[:, j]
+                    raw[j] = prep.raw[:, j, None] + rng.standard_normal((n, c)) * sd[:, None]
             s, _ = _scores(prep, raw, norms, w, W, profile.aggregation, fits, xn)
             ranks_all[:, done : done + c] = _ranks(s)
             done += c
