@@ -27,6 +27,7 @@ from models import load_profile, score_buurten  # noqa: E402
 from tests.loopback import LoopbackServer, build_data, shared_data_dir  # noqa: E402
 from wijkradar.config import Settings  # noqa: E402
 from wijkradar.pipeline import fetch_gemeente  # noqa: E402
+from wijkradar.scoring_cli import score_gemeente  # noqa: E402
 
 RESULTS: list[dict] = []
 
@@ -113,15 +114,7 @@ def main() -> int:
         data = read_cache(cache_path(s.data_dir, "GM0307", 2024))
     measure(
         "score Amersfoort + 1000 MC draws",
-        lambda: score_buurten(
-            data.indicators(),
-            profile,
-            seed=1,
-            draws=1000,
-            states=data.states,
-            lower=data.lower,
-            upper=data.upper,
-        ),
+        lambda: score_gemeente(data, profile, seed=1, draws=1000),
         repeat=3,
     )
     nl = national_frame(shared)

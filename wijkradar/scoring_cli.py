@@ -60,8 +60,10 @@ def score_gemeente(data, profile: ScoringProfile, *, seed: int, draws: int) -> p
         lower=data.lower,
         upper=data.upper,
     )
-    ident = data.buurten[["buurtnaam", "wijkcode", "wijknaam"]]
-    return ident.join(result)
+    ident = pd.DataFrame(data.buurten[["buurtnaam", "wijkcode", "wijknaam"]])
+    out = ident.join(result)
+    out.attrs = dict(result.attrs)  # join drops attrs: keep warnings and top_k
+    return out
 
 
 def add_score_parser(sub: argparse._SubParsersAction) -> None:
