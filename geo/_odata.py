@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataFormatError
-from ._states import MISSING, PRESENT, SUPPRESSED, state_dtype
+from ._states import PRESENT, SUPPRESSED, state_dtype
 from .indicators import Indicator, Ratio
 
 __all__ = [
@@ -23,7 +23,6 @@ __all__ = [
     "to_number",
     "stem_map",
     "map_indicators",
-    "code_level",
 ]
 
 SENTINELS = (-99995.0, -99997.0)
@@ -40,12 +39,6 @@ _KEY_COLUMNS = (
     "Marges",
     "Leeftijd",
 )
-
-
-def code_level(code: str) -> str:
-    """Return ``buurt``, ``wijk``, ``gemeente`` or ``land`` for a CBS region code."""
-    prefix = code[:2]
-    return {"BU": "buurt", "WK": "wijk", "GM": "gemeente", "NL": "land"}.get(prefix, "anders")
 
 
 def to_number(values: pd.Series) -> pd.Series:
@@ -170,8 +163,3 @@ def map_indicators(
 
 def _number(frame: pd.DataFrame, col: str) -> pd.Series:
     return to_number(frame[col].rename(col))
-
-
-def empty_states(index: pd.Index, columns: Sequence[str]) -> pd.DataFrame:
-    """A state frame that says ``ontbreekt`` everywhere."""
-    return pd.DataFrame(MISSING, index=index, columns=list(columns)).astype(state_dtype)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ._errors import DataFormatError
 from ._model import SourceData
-from ._states import MISSING, PRESENT, SUPPRESSED, WIJK, state_dtype
+from ._states import MISSING, WIJK, state_dtype
 from .indicators import get_indicator
 
 __all__ = ["normalise_buurten", "join_source", "IDENTITY_COLUMNS", "wijkcode_of"]
@@ -61,7 +61,7 @@ def normalise_buurten(
     invalid = ~f.geometry.is_valid
     if invalid.any():
         f.loc[invalid, f.geometry.name] = f.geometry[invalid].make_valid()
-    f["wijkcode"] = "WK" + f["buurtcode"].str[2:8]
+    f["wijkcode"] = wijkcode_of(f["buurtcode"]).to_numpy()
     if "wijknaam" not in f.columns:
         f["wijknaam"] = pd.NA
     if wijknamen is not None:
@@ -140,9 +140,3 @@ def join_source(
         "match_rate": float(in_source.sum() / n) if n else 0.0,
     }
     return values, states, bounds, report
-
-
-def count_states(states: pd.DataFrame) -> dict[str, int]:
-    """How many cells are in each state."""
-    flat = states.to_numpy().ravel()
-    return {s: int((flat == s).sum()) for s in (PRESENT, SUPPRESSED, MISSING, WIJK)}

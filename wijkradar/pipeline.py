@@ -15,7 +15,7 @@ from geo.datasets import kerncijfers_table, validate_gemeentecode
 from geo.gemeente import GemeenteData, cache_path, read_cache, write_cache
 from geo.indicators import indicator_table
 from geo.io import read_source_file
-from geo.join import join_source, normalise_buurten
+from geo.join import join_source, normalise_buurten, wijkcode_of
 from geo.sources import HttpClient, fetch_health, fetch_kerncijfers, fetch_wfs_features
 
 from .config import Settings
@@ -97,7 +97,7 @@ def assemble(
             reference.loc["gemeente", col] = gm[col].iloc[0]
             reference.loc["nederland", col] = nl[col].iloc[0] if nl is not None else float("nan")
         if src.trend is not None and not src.trend.empty:
-            wijken = set("WK" + c[2:8] for c in idx)
+            wijken = set(wijkcode_of(idx))
             keep = src.trend["code"].isin(set(idx) | wijken | {gemeentecode}) | src.trend[
                 "code"
             ].str.startswith("NL")

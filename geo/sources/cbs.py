@@ -197,7 +197,7 @@ def health_frames(
             frames[which] = bound.reindex(index=values.index, columns=values.columns)
     trend_parts = []
     for p in periods:
-        v, _ = map_indicators(pick(p, point_key), indicators, attr="odata")
+        v = values if p == period else map_indicators(pick(p, point_key), indicators)[0]
         if v.empty:
             continue
         long = (
