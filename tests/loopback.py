@@ -72,21 +72,19 @@ def parse_filter(text: str):
             raise ValueError(f"bad $filter: expected a string literal, got {tok!r}")
         return tok[1:-1].replace("''", "'")
 
-    def expr():
-        left = term()
-        while peek() == "or":
+    def chain(op, operand, combine):
+        """Left-associative ``operand (op operand)*``."""
+        left = operand()
+        while peek() == op:
             take()
-            right = term()
-            left = (lambda a, b: lambda r: a(r) or b(r))(left, right)
+            left = (lambda a, b: lambda r: combine(a(r), b(r)))(left, operand())
         return left
 
+    def expr():
+        return chain("or", term, lambda x, y: x or y)
+
     def term():
-        left = factor()
-        while peek() == "and":
-            take()
-            right = factor()
-            left = (lambda a, b: lambda r: a(r) and b(r))(left, right)
-        return left
+        return chain("and", factor, lambda x, y: x and y)
 
     def factor():
         tok = peek()
