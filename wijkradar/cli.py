@@ -13,6 +13,7 @@ from geo.gemeente import GemeenteData, cache_path
 
 from .config import Settings
 from .pipeline import DEFAULT_JAAR, fetch_gemeente
+from .scoring_cli import add_score_parser
 
 __all__ = ["main", "build_parser"]
 
@@ -39,14 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fetch.set_defaults(func=_cmd_fetch)
 
-    _add_score_parser(sub)
-    return parser
-
-
-def _add_score_parser(sub: argparse._SubParsersAction) -> None:
-    from .scoring_cli import add_score_parser
-
     add_score_parser(sub)
+    return parser
 
 
 def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> None:
