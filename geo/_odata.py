@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import DataFormatError
+from ._errors import DataFormatError, SourceError
 from ._states import PRESENT, SUPPRESSED, state_dtype
-from .indicators import Indicator, Ratio
+from .indicators import Indicator, Ratio, by_source
 
 __all__ = [
     "SENTINELS",
@@ -23,7 +23,13 @@ __all__ = [
     "to_number",
     "stem_map",
     "map_indicators",
+    "health_frames",
 ]
+
+HEALTH_AGE_18PLUS = "20300"
+"""``Leeftijd`` code of the health monitor for adults (18+)."""
+POINT_ESTIMATE = "MW00000"
+"""``Marges`` code of the point estimate."""
 
 SENTINELS = (-99995.0, -99997.0)
 """Negative sentinels of the CBS Wijk- en buurtkaart; both mean 'not published'."""
@@ -163,3 +169,58 @@ def map_indicators(
 
 def _number(frame: pd.DataFrame, col: str) -> pd.Series:
     return to_number(frame[col].rename(col))
+
+
+def health_frames(
+    frame: pd.DataFrame,
+    marges: dict[str, str],
+    jaar: int | None,
+) -> tuple[str, dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+    """Split parsed health rows into point/lower/upper frames for one period, plus the trend.
+
+    Returns ``(period, frames, point_states, trend)``; ``frames`` has keys point/lower/upper.
+    """
+    indicators = by_source("gezondheid")
+    if "Leeftijd" in frame.columns:
+        frame = frame[frame["Leeftijd"] == HEALTH_AGE_18PLUS]
+    periods = sorted(frame["Perioden"].dropna().unique())
+    if jaar is not None:
+        eligible = [p for p in periods if int(p[:4]) <= jaar]
+        periods_used = eligible or periods
+    else:
+        periods_used = periods
+    if not periods_used:
+        raise SourceError("health rows carry no Perioden", source="RIVM")
+    period = periods_used[-1]
+    point_key = marges.get("point", POINT_ESTIMATE)
+
+    def pick(p: str, marge: str) -> pd.DataFrame:
+        sub = frame[(frame["Perioden"] == p) & (frame["Marges"] == marge)]
+        return sub.drop_duplicates("WijkenEnBuurten").set_index("WijkenEnBuurten")
+
+    point = pick(period, point_key)
+    point.index.name = "code"
+    values, states = map_indicators(point, indicators, attr="odata")
+    frames = {"point": values}
+    for which in ("lower", "upper"):
+        if which in marges:
+            bound, _ = map_indicators(pick(period, marges[which]), indicators, attr="odata")
+            frames[which] = bound.reindex(index=values.index, columns=values.columns)
+    trend_parts = []
+    for p in periods:
+        v = values if p == period else map_indicators(pick(p, point_key), indicators)[0]
+        if v.empty:
+            continue
+        long = (
+            v.rename_axis("code")
+            .reset_index()
+            .melt(id_vars="code", var_name="indicator", value_name="value")
+        )
+        long.insert(1, "period", p[:4])
+        trend_parts.append(long.dropna(subset=["value"]))
+    trend = (
+        pd.concat(trend_parts, ignore_index=True)
+        if trend_parts
+        else pd.DataFrame(columns=["code", "period", "indicator", "value"])
+    )
+    return period[:4], frames, states, trend

@@ -22,7 +22,7 @@ import pyogrio
 
 from ._errors import DataFormatError
 from ._model import SourceData, now_iso
-from ._odata import map_indicators, rows_to_frame
+from ._odata import POINT_ESTIMATE, health_frames, map_indicators, rows_to_frame
 from .indicators import by_source
 
 __all__ = ["FileSource", "read_source_file", "read_kaart", "MAX_FILE_BYTES", "file_sha256"]
@@ -193,8 +193,6 @@ def _odata_kerncijfers(p: Path, table: pd.DataFrame) -> SourceData:
 
 
 def _health_source(p: Path, table: pd.DataFrame, jaar: int | None) -> SourceData:
-    from .sources.cbs import POINT_ESTIMATE, health_frames
-
     frame = rows_to_frame(table)
     marges = {"point": POINT_ESTIMATE}
     keys = set(frame["Marges"].dropna().unique())

@@ -9,7 +9,13 @@ import pandas as pd
 
 from .._errors import SourceError
 from .._model import SourceData
-from .._odata import map_indicators, rows_to_frame
+from .._odata import (
+    HEALTH_AGE_18PLUS,
+    POINT_ESTIMATE,
+    health_frames,
+    map_indicators,
+    rows_to_frame,
+)
 from ..datasets import HEALTH_TABLES, Dataset, kerncijfers_table
 from ..indicators import by_source
 from ._http import HttpClient, NotFound
@@ -25,8 +31,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 500
-HEALTH_AGE_18PLUS = "20300"
-POINT_ESTIMATE = "MW00000"
 
 
 def region_filter(gemeentecode: str, *, field: str = "WijkenEnBuurten") -> str:
@@ -158,61 +162,6 @@ def _marges(client: HttpClient, base_url: str, table: str, source: str) -> dict[
         elif "waarde" in title and key:
             out["point"] = key
     return out
-
-
-def health_frames(
-    frame: pd.DataFrame,
-    marges: dict[str, str],
-    jaar: int | None,
-) -> tuple[str, dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
-    """Split parsed health rows into point/lower/upper frames for one period, plus the trend.
-
-    Returns ``(period, frames, point_states, trend)``; ``frames`` has keys point/lower/upper.
-    """
-    indicators = by_source("gezondheid")
-    if "Leeftijd" in frame.columns:
-        frame = frame[frame["Leeftijd"] == HEALTH_AGE_18PLUS]
-    periods = sorted(frame["Perioden"].dropna().unique())
-    if jaar is not None:
-        eligible = [p for p in periods if int(p[:4]) <= jaar]
-        periods_used = eligible or periods
-    else:
-        periods_used = periods
-    if not periods_used:
-        raise SourceError("health rows carry no Perioden", source="RIVM")
-    period = periods_used[-1]
-    point_key = marges.get("point", POINT_ESTIMATE)
-
-    def pick(p: str, marge: str) -> pd.DataFrame:
-        sub = frame[(frame["Perioden"] == p) & (frame["Marges"] == marge)]
-        return sub.drop_duplicates("WijkenEnBuurten").set_index("WijkenEnBuurten")
-
-    point = pick(period, point_key)
-    point.index.name = "code"
-    values, states = map_indicators(point, indicators, attr="odata")
-    frames = {"point": values}
-    for which in ("lower", "upper"):
-        if which in marges:
-            bound, _ = map_indicators(pick(period, marges[which]), indicators, attr="odata")
-            frames[which] = bound.reindex(index=values.index, columns=values.columns)
-    trend_parts = []
-    for p in periods:
-        v = values if p == period else map_indicators(pick(p, point_key), indicators)[0]
-        if v.empty:
-            continue
-        long = (
-            v.rename_axis("code")
-            .reset_index()
-            .melt(id_vars="code", var_name="indicator", value_name="value")
-        )
-        long.insert(1, "period", p[:4])
-        trend_parts.append(long.dropna(subset=["value"]))
-    trend = (
-        pd.concat(trend_parts, ignore_index=True)
-        if trend_parts
-        else pd.DataFrame(columns=["code", "period", "indicator", "value"])
-    )
-    return period[:4], frames, states, trend
 
 
 def _health_from_rows(
