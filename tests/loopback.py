@@ -190,16 +190,15 @@ def _num(value: Any) -> Any:
     return value
 
 
+def _rotterdam_sample(shared: Path) -> dict[str, Any]:
+    """The real 85318NED/85618NED rows of BU05990110 (see PROVENANCE.md, api_samples)."""
+    name = "cbs_odata_v3_TypedDataSet_rows_85318NED_2022_85618NED_2023_BU05990110.json"
+    return json.loads((shared / "api_samples" / name).read_text())
+
+
 def build_kerncijfers_2024(shared: Path) -> ODataTable:
     """85984NED TypedDataSet rows for GM0307, GM0034, their wijken and buurten, and NL."""
-    sample = json.loads(
-        (
-            shared
-            / "api_samples"
-            / "cbs_odata_v3_TypedDataSet_rows_85318NED_2022_85618NED_2023_BU05990110"
-            ".json"
-        ).read_text()
-    )
+    sample = _rotterdam_sample(shared)
     template = sample["85618NED_2023"]["rows"][0]
     keys = _keys_2024(template)
     flat = pd.read_csv(
@@ -252,14 +251,7 @@ def build_kerncijfers_2024(shared: Path) -> ODataTable:
 
 def build_kerncijfers_sample(shared: Path, key: str) -> ODataTable:
     """The real 85318NED (2022) / 85618NED (2023) rows of BU05990110, Rotterdam."""
-    sample = json.loads(
-        (
-            shared
-            / "api_samples"
-            / "cbs_odata_v3_TypedDataSet_rows_85318NED_2022_85618NED_2023_BU05990110"
-            ".json"
-        ).read_text()
-    )
+    sample = _rotterdam_sample(shared)
     block = sample[key]
     return ODataTable(typed=block["rows"], dimensions={"WijkenEnBuurten": block["names"]})
 
