@@ -3,8 +3,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Leaflet for the maps comes from the npm registry (package-lock.json), never from a CDN.
+LEAFLET := node_modules/leaflet/dist/leaflet.js
 
 .PHONY: run test bench lint clean
+
+$(LEAFLET): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to install Leaflet (apt-get install npm)"; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(LEAFLET)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,13 +19,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) $(LEAFLET)
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false
 
-test: $(STAMP)
+test: $(STAMP) $(LEAFLET)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP)
+bench: $(STAMP) $(LEAFLET)
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
@@ -26,4 +33,4 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache node_modules static/vendor

@@ -63,6 +63,8 @@ class GemeenteData:
     warnings: list[str] = field(default_factory=list)
     created: str = ""
     from_cache: bool = False
+    #: Set when a refresh failed and this cached copy was returned instead (not persisted).
+    failed_source: str = ""
 
     @property
     def indicator_ids(self) -> list[str]:

@@ -326,7 +326,8 @@ def score_buurten(
     DataFrame
         Indexed like ``frame``: ``score`` (0-100), ``rank`` (1 = highest need), ``rank_low``,
         ``rank_high`` (90% interval), ``p_top_k``, ``robust``, ``confidence`` (0-1),
-        ``n_geimputeerd``, ``geimputeerd``, ``reden`` (why there is no score), one
+        ``n_geimputeerd``, ``geimputeerd``, ``reden`` (why there is no score), ``te_klein``
+        (population unknown or under the minimum: show no indicator of this buurt), one
         ``domein__<name>`` column per domain (0-100) and one ``bijdrage__<id>`` per indicator
         (points of the score). ``attrs["warnings"]`` lists what was left out.
 
@@ -437,6 +438,8 @@ def score_buurten(
     reden[too_small] = f"geen score: minder dan {profile.min_population} inwoners"
     reden[out["score"].isna() & (reden == "")] = "geen score: geen indicatorwaarden"
     out["reden"] = reden
+    # Disclosure control: no indicator of these buurten may be shown anywhere.
+    out["te_klein"] = (unknown | too_small).reindex(frame.index).fillna(True).astype(bool)
     for kk, name in enumerate(prep.domains):
         out[f"domein__{name}"] = pd.Series(dom[:, kk], index=scored)
     for j, ind in enumerate(prep.ids):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
-__all__ = ["Settings", "ENV_VARS"]
+__all__ = ["Settings", "ENV_VARS", "BASEMAPS", "PDOK_BRT_URL", "OSM_URL"]
 
 ENV_VARS = {
     "cbs_odata_url": "WIJKRADAR_CBS_ODATA_URL",
@@ -18,7 +18,20 @@ ENV_VARS = {
     "http_timeout": "WIJKRADAR_HTTP_TIMEOUT",
     "http_retries": "WIJKRADAR_HTTP_RETRIES",
     "http_backoff": "WIJKRADAR_HTTP_BACKOFF",
+    "basemap": "WIJKRADAR_BASEMAP",
+    "basemap_url": "WIJKRADAR_BASEMAP_URL",
+    "osm_url": "WIJKRADAR_OSM_URL",
+    "leaflet_dir": "WIJKRADAR_LEAFLET_DIR",
 }
+
+#: The PDOK BRT-Achtergrondkaart (Dutch government standard basemap), Web Mercator tiles.
+PDOK_BRT_URL = (
+    "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
+)
+OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+#: Where ``npm ci`` puts Leaflet in a source checkout (see package.json).
+DEFAULT_LEAFLET_DIR = Path(__file__).resolve().parents[1] / "node_modules" / "leaflet" / "dist"
+BASEMAPS = ("pdok", "osm", "geen")
 
 
 class Settings(BaseModel):
@@ -37,8 +50,12 @@ class Settings(BaseModel):
     http_timeout: float = Field(30.0, gt=0)
     http_retries: int = Field(3, ge=0, le=10)
     http_backoff: float = Field(1.0, ge=0)
+    basemap: str = Field("pdok", pattern="^(pdok|osm|geen)$")
+    basemap_url: str = PDOK_BRT_URL
+    osm_url: str = OSM_URL
+    leaflet_dir: Path = DEFAULT_LEAFLET_DIR
 
-    @field_validator("cbs_odata_url", "cbs_dataderden_url", "pdok_url")
+    @field_validator("cbs_odata_url", "cbs_dataderden_url", "pdok_url", "basemap_url", "osm_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
@@ -51,6 +68,11 @@ class Settings(BaseModel):
         env = os.environ if environ is None else environ
         values = {field: env[var] for field, var in ENV_VARS.items() if env.get(var)}
         return cls(**values)
+
+    def tile_url(self, basemap: str | None = None) -> str | None:
+        """Tile URL template of ``basemap`` (default: the configured one); None for 'geen'."""
+        choice = basemap or self.basemap
+        return {"pdok": self.basemap_url, "osm": self.osm_url}.get(choice)
 
     @property
     def cache_dir(self) -> Path:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Sequence
+import os
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -26,8 +29,19 @@ __all__ = [
     "build_from_files",
     "assemble",
     "make_client",
+    "list_gemeenten",
     "DEFAULT_JAAR",
+    "Progress",
+    "LOW_MATCH",
 ]
+
+#: Called with (fraction done 0..1, Dutch description of the step) while fetching.
+Progress = Callable[[float, str], None]
+
+
+def _no_progress(_fraction: float, _step: str) -> None:
+    return None
+
 
 log = logging.getLogger(__name__)
 DEFAULT_JAAR = 2024
@@ -157,8 +171,11 @@ def assemble(
     )
 
 
-def _from_network(settings: Settings, client: HttpClient, gm: str, jaar: int) -> GemeenteData:
+def _from_network(
+    settings: Settings, client: HttpClient, gm: str, jaar: int, progress: Progress = _no_progress
+) -> GemeenteData:
     kerncijfers_table(jaar)  # fail early on an unknown year
+    progress(0.05, "Buurtgrenzen ophalen bij PDOK")
     buurten_raw, wfs_url = fetch_wfs_features(
         client, settings.pdok_url, jaar, "buurten", gemeentecode=gm
     )
@@ -167,6 +184,7 @@ def _from_network(settings: Settings, client: HttpClient, gm: str, jaar: int) ->
             f"gemeente {gm} has no buurten in PDOK wijkenbuurten {jaar}; check the code "
             "(the CBS list of gemeenten changes every year)"
         )
+    progress(0.3, "Wijkgrenzen ophalen bij PDOK")
     wijken_raw, _ = fetch_wfs_features(client, settings.pdok_url, jaar, "wijken", gemeentecode=gm)
     wijknamen = None
     if not wijken_raw.empty and {"wijkcode", "wijknaam"} <= set(wijken_raw.columns):
@@ -174,8 +192,11 @@ def _from_network(settings: Settings, client: HttpClient, gm: str, jaar: int) ->
     geometry, dropped = normalise_buurten(
         buurten_raw, gemeentecode=gm, jaar=jaar, wijknamen=wijknamen
     )
+    progress(0.45, "Kerncijfers ophalen bij CBS")
     kern = fetch_kerncijfers(client, settings.cbs_odata_url, gm, jaar)
+    progress(0.7, "Gezondheidsmonitor ophalen bij RIVM/CBS")
     health = fetch_health(client, settings.cbs_dataderden_url, gm, jaar=jaar)
+    progress(0.9, "Bronnen koppelen")
     naam = str(geometry["gemeentenaam"].iloc[0])
     geo_prov = {
         "bron": "geometrie",
@@ -248,6 +269,7 @@ def fetch_gemeente(
     settings: Settings | None = None,
     files: Sequence[str | Path] | None = None,
     client: HttpClient | None = None,
+    progress: Progress | None = None,
 ) -> GemeenteData:
     """Fetch (or read from ``files``), join and cache one gemeente.
 
@@ -260,13 +282,15 @@ def fetch_gemeente(
         With a one-line message; the cache is never left half-written.
     """
     settings = settings or Settings.from_env()
+    progress = progress or _no_progress
     gm = validate_gemeentecode(gemeentecode)
     path = cache_path(settings.data_dir, gm, jaar)
     if files:
+        progress(0.1, "Bestanden lezen")
         data = build_from_files(files, gm, jaar=jaar)
     else:
         try:
-            data = _from_network(settings, client or make_client(settings), gm, jaar)
+            data = _from_network(settings, client or make_client(settings), gm, jaar, progress)
         except SourceError as exc:
             try:
                 cached = read_cache(path)
@@ -275,8 +299,11 @@ def fetch_gemeente(
             cached.warnings.insert(
                 0, f"source unavailable ({exc}); using the cache of {cached.created}"
             )
+            cached.failed_source = exc.source or "onbekende bron"
             return cached
+    progress(0.95, "Cache schrijven")
     write_cache(data, path)
+    progress(1.0, "Klaar")
     return data
 
 
@@ -286,6 +313,7 @@ def load_gemeente(
     jaar: int = DEFAULT_JAAR,
     settings: Settings | None = None,
     refresh: bool = False,
+    progress: Progress | None = None,
 ) -> GemeenteData:
     """The gemeente from the cache when present (fast), otherwise fetched and cached."""
     settings = settings or Settings.from_env()
@@ -295,4 +323,46 @@ def load_gemeente(
             return read_cache(cache_path(settings.data_dir, gm, jaar))
         except CacheError:
             pass
-    return fetch_gemeente(gm, jaar=jaar, settings=settings)
+    return fetch_gemeente(gm, jaar=jaar, settings=settings, progress=progress)
+
+
+def list_gemeenten(
+    jaar: int = DEFAULT_JAAR, *, settings: Settings | None = None, client: HttpClient | None = None
+) -> pd.Series:
+    """Names of the gemeenten of ``jaar`` indexed by code (PDOK ``gemeenten`` layer, no geometry).
+
+    The list is cached in the data folder; when PDOK is unreachable the cached list is used
+    and, without one, the :class:`SourceError` is raised.
+    """
+    settings = settings or Settings.from_env()
+    path = settings.data_dir / "cache" / f"gemeenten_{jaar}.json"
+    try:
+        frame, _ = fetch_wfs_features(
+            client or make_client(settings),
+            settings.pdok_url,
+            jaar,
+            "gemeenten",
+            properties=["gemeentecode", "gemeentenaam", "water"],
+        )
+    except SourceError as exc:
+        try:
+            cached = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise exc from None
+        return pd.Series(cached, name="gemeentenaam").rename_axis("gemeentecode")
+    if "water" in frame.columns:
+        frame = frame[frame["water"].astype(str).str.upper() != "JA"]
+    codes = frame["gemeentecode"].astype(str).str.strip()
+    names = frame["gemeentenaam"].astype(str).str.strip()
+    series = (
+        pd.Series(names.to_numpy(), index=codes.to_numpy(), name="gemeentenaam")
+        .rename_axis("gemeentecode")
+        .loc[lambda s: ~s.index.duplicated()]
+        .sort_values(key=lambda s: s.str.casefold())
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(series.to_dict(), fh, ensure_ascii=False)
+    os.replace(tmp, path)
+    return series

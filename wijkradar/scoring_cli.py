@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 
 from models import ProfileError, ScoringProfile, load_profile, score_buurten
 
 from .config import Settings
+from .export import write_scores
 from .pipeline import DEFAULT_JAAR, load_gemeente
 
 __all__ = [
@@ -85,18 +85,7 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     profile = resolve_profile(args.profiel, settings)
     data = load_gemeente(args.gemeente, jaar=args.jaar, settings=settings)
     result = score_gemeente(data, profile, seed=args.seed, draws=args.draws)
-    result.index.name = "buurtcode"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp" + out.suffix)
-    if out.suffix.lower() == ".csv":
-        result.to_csv(tmp, float_format="%.6g")
-    else:
-        gdf = gpd.GeoDataFrame(
-            result.join(data.buurten[["geometry"]]), geometry="geometry", crs=data.buurten.crs
-        )
-        gdf.columns = [c.replace("__", "_") if c != "geometry" else c for c in gdf.columns]
-        gdf.reset_index().to_file(tmp, layer="scores", driver="GPKG")
-    tmp.replace(out)
+    write_scores(result, data, out)
     scored = result["score"].notna().sum()
     print(
         f"{data.gemeentecode} {data.gemeentenaam}: {scored} of {len(result)} buurten scored "

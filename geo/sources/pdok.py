@@ -40,12 +40,14 @@ def fetch_wfs_features(
     layer: str,
     *,
     gemeentecode: str | None = None,
+    properties: list[str] | None = None,
     page_size: int = PAGE_SIZE,
 ) -> tuple[gpd.GeoDataFrame, str]:
     """Fetch ``wijkenbuurten:{layer}`` features in EPSG:28992, paging with count/startIndex.
 
     The gemeente filter is sent to the server and checked again on ``gemeentecode``, since
-    some deployments ignore filters.
+    some deployments ignore filters. ``properties`` limits the attributes (and leaves out the
+    geometry), e.g. for the list of gemeenten.
 
     Returns
     -------
@@ -71,6 +73,8 @@ def fetch_wfs_features(
         }
         if gemeentecode:
             params["FILTER"] = gemeente_filter(gemeentecode)
+        if properties:
+            params["propertyName"] = ",".join(properties)
         payload = client.get_json(url, params, source=source)
         page = payload.get("features") if isinstance(payload, dict) else None
         if not isinstance(page, list):

@@ -1,0 +1,1 @@
+"""Streamlit pages of the Wijkradar app (widgets and rendering only)."""

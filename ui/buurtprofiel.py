@@ -1,0 +1,100 @@
+"""Buurtprofiel: one buurt against the gemeente and NL, why it ranks high, trends, sources."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ui import common
+from wijkradar.maps import fmt_number
+from wijkradar.report import (
+    CAVEATS,
+    buurt_profile_html,
+    buurt_trend,
+    contributions,
+    indicator_profile,
+)
+
+st.title("Buurtprofiel")
+v = common.view()
+if v is None or v.scores is None:
+    st.stop()
+data, scores = v.data, v.scores
+
+options = v.buurt_options()
+wanted = common.get("buurt")
+if wanted not in options:
+    wanted = str(scores["rank"].idxmin())
+code = st.selectbox("Buurt", options, index=options.index(wanted), format_func=v.buurt_name)
+common.put("buurt", code)
+common.publish()
+
+row = scores.loc[code]
+small = bool(row["te_klein"])
+st.subheader(v.buurt_name(code))
+st.caption(
+    f"Wijk {data.buurten.loc[code, 'wijknaam']} · {data.gemeentenaam} · indeling {data.jaar}"
+)
+if small:
+    st.warning(
+        f"Geen score: {row['reden']}. Voor buurten met zo weinig inwoners toont Wijkradar geen "
+        "cijfers (onthullingsbeheersing)."
+    )
+else:
+    top_k = scores.attrs.get("top_k", v.profile.top_k)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Score (0-100)", fmt_number(row["score"]))
+    c2.metric(
+        "Rang",
+        f"{int(row['rank'])} van {int(scores['rank'].max())}",
+        help="1 = hoogste nood",
+    )
+    if pd.notna(row["rank_low"]):
+        c3.metric("90%-interval van de rang", f"{int(row['rank_low'])}–{int(row['rank_high'])}")
+        c4.metric(
+            f"Kans in top {top_k}",
+            f"{fmt_number(100 * row['p_top_k'], 0)}%",
+            help="Robuust" if row["robust"] is True else "Niet robuust",
+        )
+    if row["n_geimputeerd"]:
+        st.info(
+            f"{int(row['n_geimputeerd'])} indicator(en) ingevuld volgens het profiel "
+            f"({row['geimputeerd']}); dat verlaagt de betrouwbaarheid "
+            f"({fmt_number(row['confidence'], 2)})."
+        )
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Domeinscores**")
+        domains = {
+            c.removeprefix("domein__"): row[c] for c in scores.columns if c.startswith("domein__")
+        }
+        st.bar_chart(pd.Series(domains, name="score"), horizontal=True)
+    with right:
+        st.markdown("**Waarom hoog: bijdrage per indicator (punten van de score)**")
+        st.bar_chart(contributions(data, scores, code).head(10).rename("punten"), horizontal=True)
+
+st.markdown("**Indicatoren: buurt, gemeente en Nederland**")
+st.dataframe(indicator_profile(data, scores, code), hide_index=True, width="stretch")
+
+if not small:
+    st.markdown("**Trend in de gezondheidsmonitor**")
+    wide, note = buurt_trend(data, code)
+    if note:
+        st.caption(note)
+    if wide.empty:
+        st.write("Geen monitorgegevens voor deze buurtcode.")
+    else:
+        st.line_chart(wide)
+
+with st.expander("Bronnen en kanttekeningen"):
+    st.dataframe(common.provenance_table(data), hide_index=True, width="stretch")
+    for c in CAVEATS:
+        st.markdown(f"- {c}")
+
+st.download_button(
+    "Printbaar buurtprofiel (HTML)",
+    buurt_profile_html(data, scores, code, profile_name=v.profile.name),
+    file_name=f"buurtprofiel-{code}.html",
+    mime="text/html",
+    on_click="ignore",
+)

@@ -1,0 +1,447 @@
+"""Shared state of the Streamlit pages: URL parameters, loading, scoring (cached).
+
+Everything a user chooses that defines a view lives in the URL query parameters, so a view can
+be shared by link and reopened exactly: ``gemeente``, ``jaar``, ``profiel``, ``gewichten``,
+``normalisatie``, ``aggregatie``, ``ontbrekend``, ``buurt``, ``kaart``. Only widgets and
+rendering live in ``ui/``; logic lives in the packages.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+import yaml
+
+from geo._errors import GemeenteNotFoundError, SourceError, WijkradarError
+from geo.gemeente import cache_path
+from models import ProfileError, ScoringProfile, buurt_types, hotspots, profile_yaml
+from models.profile import parse_profile
+from wijkradar import DEFAULT_JAAR, Settings, load_gemeente
+from wijkradar.basemap import basemap_reachable
+from wijkradar.maps import map_geometry, top_factors
+from wijkradar.pipeline import LOW_MATCH, fetch_gemeente, list_gemeenten
+from wijkradar.scoring_cli import list_profiles, resolve_profile, score_gemeente
+
+DEFAULTS = {"gemeente": "GM0307", "jaar": str(DEFAULT_JAAR), "profiel": "kansrijke-wijk"}
+URL_KEYS = (
+    "gemeente",
+    "jaar",
+    "profiel",
+    "gewichten",
+    "normalisatie",
+    "aggregatie",
+    "ontbrekend",
+    "buurt",
+    "kaart",
+)
+SEED = 42
+DRAWS = 1000
+YEARS = list(range(2019, 2026))
+
+
+def settings() -> Settings:
+    """Settings from the environment (cheap; cache keys below include them)."""
+    return Settings.from_env()
+
+
+def _cfg() -> str:
+    """Cache-key fragment: cached results never cross data folders or source URLs."""
+    return settings().model_dump_json()
+
+
+def static_dir() -> Path:
+    """The app's ``static/`` folder (Streamlit serves it at ``/app/static``)."""
+    return Path(__file__).resolve().parents[1] / "static"
+
+
+def static_url() -> str:
+    """URL path of the static folder, honouring ``server.baseUrlPath``."""
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}/app/static" if base else "/app/static"
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def basemap_ok(tile_url: str) -> bool:
+    """Whether the basemap answers (checked at most every 10 minutes)."""
+    return basemap_reachable(tile_url)
+
+
+# -- URL state --------------------------------------------------------------------------------
+def bootstrap() -> None:
+    """Copy the URL parameters into the session once, when a session starts."""
+    ss = st.session_state
+    if ss.get("_wr_init"):
+        return
+    for key in URL_KEYS:
+        if key in st.query_params:
+            ss[f"url_{key}"] = st.query_params[key]
+    for key, value in DEFAULTS.items():
+        ss.setdefault(f"url_{key}", value)
+    ss["_wr_init"] = True
+
+
+def get(key: str, default: str | None = None) -> str | None:
+    """The current value of URL parameter ``key``."""
+    value = st.session_state.get(f"url_{key}")
+    return default if value in (None, "") else str(value)
+
+
+def put(key: str, value: object | None) -> None:
+    """Set URL parameter ``key`` (None or '' removes it)."""
+    st.session_state[f"url_{key}"] = None if value in (None, "") else str(value)
+
+
+def publish() -> None:
+    """Write the session's URL parameters to the address bar."""
+    wanted = {k: get(k) for k in URL_KEYS if get(k) is not None}
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if wanted != current:
+        st.query_params.from_dict(wanted)
+
+
+def encode_weights(domains: dict[str, float], indicators: dict[str, float]) -> str:
+    """``d.Gezondheid:1,eenzaam:0.5`` (domain weights prefixed with ``d.``)."""
+    parts = [f"d.{k}:{v:g}" for k, v in domains.items()]
+    parts += [f"{k}:{v:g}" for k, v in indicators.items()]
+    return ",".join(parts)
+
+
+def decode_weights(text: str | None) -> tuple[dict[str, float], dict[str, float]]:
+    """Inverse of :func:`encode_weights`; malformed parts are ignored."""
+    domains: dict[str, float] = {}
+    indicators: dict[str, float] = {}
+    for part in (text or "").split(","):
+        key, sep, value = part.rpartition(":")
+        if not sep or not key:
+            continue
+        try:
+            number = max(0.0, float(value))
+        except ValueError:
+            continue
+        if key.startswith("d."):
+            domains[key[2:]] = number
+        else:
+            indicators[key] = number
+    return domains, indicators
+
+
+# -- profiles ---------------------------------------------------------------------------------
+def base_profile() -> ScoringProfile:
+    """The named profile of the URL (user profiles in the data folder included)."""
+    return resolve_profile(get("profiel", DEFAULTS["profiel"]), settings())
+
+
+def current_profile() -> ScoringProfile:
+    """The named profile with the weight and method changes of the URL applied."""
+    profile = base_profile()
+    domains, indicators = decode_weights(get("gewichten"))
+    known_d = {d.name for d in profile.domains}
+    known_i = set(profile.indicator_ids)
+    domains = {k: v for k, v in domains.items() if k in known_d}
+    indicators = {k: v for k, v in indicators.items() if k in known_i}
+    try:
+        if domains or indicators:
+            profile = profile.with_weights(indicators, domain_weights=domains)
+        update = {
+            field: get(param)
+            for field, param in (
+                ("normalisation", "normalisatie"),
+                ("aggregation", "aggregatie"),
+                ("missing", "ontbrekend"),
+            )
+            if get(param)
+        }
+        if update:
+            profile = parse_profile({**profile.model_dump(), **update}, source="URL")
+    except (ValueError, ProfileError) as exc:
+        st.warning(f"De aanpassingen in de link zijn ongeldig en genegeerd: {exc}")
+        return base_profile()
+    return profile
+
+
+# -- loading and scoring (cached) -------------------------------------------------------------
+def gemeenten(jaar: int) -> pd.Series | None:
+    """Gemeente names by code, or None when PDOK and the cached list are both unavailable."""
+    return _gemeenten(jaar, _cfg())
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=24 * 3600)
+def _gemeenten(jaar: int, cfg: str) -> pd.Series | None:
+    try:
+        return list_gemeenten(jaar, settings=settings())
+    except WijkradarError:
+        return None
+
+
+@st.cache_data(show_spinner="Gegevens laden...", max_entries=16)
+def _load_cached(gm: str, jaar: int, stamp: float, cfg: str):
+    return load_gemeente(gm, jaar=jaar, settings=settings())
+
+
+def load(gm: str, jaar: int):
+    """The gemeente from the cache; fetched first (with a progress bar) when not cached."""
+    path = cache_path(settings().data_dir, gm, jaar)
+    if not path.exists():
+        bar = st.progress(0.0, text=f"{gm} ophalen bij de bronnen...")
+        try:
+            fetch_gemeente(
+                gm,
+                jaar=jaar,
+                settings=settings(),
+                progress=lambda f, step: bar.progress(min(max(f, 0.0), 1.0), text=step),
+            )
+        finally:
+            bar.empty()
+    return _load_cached(gm, jaar, path.stat().st_mtime if path.exists() else 0.0, _cfg())
+
+
+@st.cache_data(show_spinner="Buurten scoren...", max_entries=64)
+def score(gm: str, jaar: int, yaml_text: str, created: str) -> pd.DataFrame:
+    """Scores of the gemeente under the profile given as YAML (the cache key)."""
+    data = load(gm, jaar)
+    profile = parse_profile(yaml.safe_load(yaml_text), source="profiel")
+    return score_gemeente(data, profile, seed=SEED, draws=DRAWS)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def geometry(gm: str, jaar: int, created: str) -> gpd.GeoDataFrame:
+    """Coverage-simplified WGS84 buurt polygons for the map."""
+    return map_geometry(load(gm, jaar).buurten)
+
+
+@st.cache_data(show_spinner="Hotspots berekenen...", max_entries=16)
+def hotspot_table(gm: str, jaar: int, yaml_text: str, created: str) -> pd.DataFrame:
+    """Local Moran's I of the score (999 permutations, FDR)."""
+    data = load(gm, jaar)
+    scores = score(gm, jaar, yaml_text, created)
+    frame = gpd.GeoDataFrame(
+        {"score": scores["score"]}, geometry=data.buurten.geometry, crs=data.buurten.crs
+    )
+    return hotspots(frame, "score", permutations=999, seed=SEED)
+
+
+@st.cache_data(show_spinner="Buurttypen bepalen...", max_entries=16)
+def type_table(
+    gm: str, jaar: int, yaml_text: str, created: str, k: int = 5
+) -> tuple[pd.Series, pd.DataFrame]:
+    """k-means buurt types on percentile ranks (higher = more need) of the profile's indicators."""
+    data = load(gm, jaar)
+    scores = score(gm, jaar, yaml_text, created)
+    profile = parse_profile(yaml.safe_load(yaml_text), source="profiel")
+    ids = [i for i in profile.indicator_ids if i in data.buurten.columns]
+    keep = ~scores["te_klein"].reindex(data.buurten.index).fillna(True).astype(bool)
+    values = data.indicators().loc[keep, ids]
+    ranks = values.rank(pct=True)
+    for d in profile.domains:
+        for ind in d.indicators:
+            if ind.id in ranks.columns and ind.direction == "hoger_beter":
+                ranks[ind.id] = 1.0 - ranks[ind.id]
+    ranks = ranks.dropna(axis=1, how="all").dropna()
+    if len(ranks) < 3 or ranks.empty:
+        return pd.Series(dtype=float), pd.DataFrame()
+    labels = data.catalogue["label"].to_dict()
+    return buurt_types(ranks, k=k, seed=SEED, labels=labels)
+
+
+@dataclass
+class View:
+    """What every page works on."""
+
+    data: object
+    profile: ScoringProfile
+    yaml_text: str
+    scores: pd.DataFrame | None
+
+    @property
+    def key(self) -> tuple[str, int, str, str]:
+        d = self.data
+        return d.gemeentecode, d.jaar, self.yaml_text, d.created
+
+    def factors(self) -> pd.Series:
+        return top_factors(self.scores, self.data.catalogue)
+
+    def label(self, indicator: str) -> str:
+        cat = self.data.catalogue
+        return str(cat.loc[indicator, "label"]) if indicator in cat.index else indicator
+
+    def buurt_options(self) -> list[str]:
+        names = self.data.buurten["buurtnaam"].astype(str)
+        return sorted(names.index, key=lambda c: (names[c].casefold(), c))
+
+    def buurt_name(self, code: str) -> str:
+        return f"{self.data.buurten.loc[code, 'buurtnaam']} ({code})"
+
+
+# -- the sidebar ------------------------------------------------------------------------------
+def _gemeente_widget(jaar: int) -> str | None:
+    names = gemeenten(jaar)
+    wanted = (get("gemeente") or DEFAULTS["gemeente"]).strip()
+    if names is None or names.empty:
+        st.caption("De lijst met gemeenten is niet bereikbaar (PDOK); typ de CBS-code.")
+        return st.text_input("Gemeentecode", value=wanted, help="Bijvoorbeeld GM0307").strip()
+    codes = list(names.index)
+    by_name = {str(v).casefold(): k for k, v in names.items()}
+    code = wanted.upper() if wanted.upper() in names.index else by_name.get(wanted.casefold())
+    if code is None:
+        st.error(
+            f"Onbekende gemeente: {wanted!r} staat niet in de CBS-lijst van {jaar}. "
+            "Kies een gemeente uit de lijst."
+        )
+    choice = st.selectbox(
+        f"Gemeente ({len(codes)})",
+        codes,
+        index=codes.index(code) if code else None,
+        format_func=lambda c: f"{names[c]} ({c})",
+        placeholder="Kies een gemeente",
+    )
+    return choice
+
+
+def sidebar() -> tuple[str | None, int, str]:
+    """Gemeente, year and profile choice; returns (gemeentecode or None, jaar, profiel)."""
+    with st.sidebar:
+        st.markdown("**Wijkradar**")
+        try:
+            jaar_default = int(get("jaar", DEFAULTS["jaar"]))
+        except ValueError:
+            jaar_default = DEFAULT_JAAR
+        jaar = st.selectbox(
+            "Indelingsjaar",
+            YEARS,
+            index=YEARS.index(jaar_default) if jaar_default in YEARS else YEARS.index(DEFAULT_JAAR),
+        )
+        gm = _gemeente_widget(jaar)
+        profiles = sorted(list_profiles(settings()))
+        wanted = get("profiel", DEFAULTS["profiel"])
+        if wanted not in profiles:
+            st.warning(f"Profiel {wanted!r} bestaat niet; het standaardprofiel wordt gebruikt.")
+            wanted = DEFAULTS["profiel"]
+        profiel = st.selectbox(
+            "Scoringsprofiel",
+            profiles,
+            index=profiles.index(wanted),
+            help="Profielen uit data/profiles en uit de datamap (ook die uit notebooks).",
+        )
+        if profiel != get("profiel"):
+            # another profile: the weight and method changes of the previous one no longer apply
+            for key in ("gewichten", "normalisatie", "aggregatie", "ontbrekend"):
+                put(key, None)
+        if gm and gm != get("gemeente"):
+            put("buurt", None)
+        put("gemeente", gm)
+        put("jaar", jaar)
+        put("profiel", profiel)
+        refresh = st.button("Opnieuw ophalen bij de bronnen", disabled=not gm)
+    if refresh and gm:
+        try:
+            fresh = fetch_gemeente(gm, jaar=jaar, settings=settings())
+            if fresh.failed_source:
+                st.error(
+                    f"Bron niet bereikbaar: {fresh.failed_source}. De gegevens uit de cache van "
+                    f"{fresh.created} blijven in gebruik."
+                )
+            else:
+                st.toast("Gegevens opnieuw opgehaald.")
+        except WijkradarError as exc:
+            st.error(f"Opnieuw ophalen mislukt; de vorige gegevens blijven staan: {exc}")
+    return gm, jaar, profiel
+
+
+def view() -> View | None:
+    """Load and score the current selection; Dutch errors (naming the source) otherwise."""
+    bootstrap()
+    gm, jaar, _ = sidebar()
+    publish()
+    if not gm:
+        st.info("Kies links een gemeente.")
+        return None
+    data = None
+    try:
+        data = load(gm, jaar)
+    except GemeenteNotFoundError as exc:
+        st.error(f"Onbekende gemeente: {exc}")
+    except SourceError as exc:
+        st.error(
+            f"Bron niet bereikbaar: {exc.source or 'onbekende bron'}. Er is nog geen cache "
+            "voor deze gemeente. Importeer de bestanden hieronder of probeer het later opnieuw."
+        )
+        with st.expander("Technische details"):
+            st.code(str(exc))
+    except WijkradarError as exc:
+        st.error(f"De gegevens konden niet worden geladen: {exc}")
+    if data is None:
+        import_files(gm, jaar)
+        return None
+    if data.from_cache:
+        st.caption(f"Gegevens uit de cache van {data.created}.")
+    for text in match_messages(data):
+        st.warning(text)
+    profile = current_profile()
+    text = profile_yaml(profile)
+    try:
+        scores = score(data.gemeentecode, data.jaar, text, data.created)
+    except ProfileError as exc:
+        st.error(f"Het profiel past niet bij deze gegevens: {exc}")
+        scores = None
+    return View(data=data, profile=profile, yaml_text=text, scores=scores)
+
+
+def import_files(gm: str, jaar: int) -> None:
+    """The ``--from`` file import, for when the sources are blocked."""
+    with st.expander("Bestanden importeren (als de bronnen geblokkeerd zijn)", expanded=True):
+        st.write(
+            "Wijk- en buurtkaart (GeoPackage/GeoJSON), StatLine-CSV of kwb-xlsx en de "
+            "RIVM-export. De buurtgrenzen zijn verplicht."
+        )
+        uploads = st.file_uploader(
+            "Bestanden",
+            accept_multiple_files=True,
+            type=["gpkg", "geojson", "json", "csv", "xlsx"],
+        )
+        if uploads and st.button("Importeren"):
+            with tempfile.TemporaryDirectory() as tmp:
+                paths = []
+                for up in uploads:
+                    p = Path(tmp) / Path(up.name).name
+                    p.write_bytes(up.getvalue())
+                    paths.append(p)
+                try:
+                    fetch_gemeente(gm, jaar=jaar, settings=settings(), files=paths)
+                    st.success("Bestanden geïmporteerd.")
+                    st.rerun()
+                except WijkradarError as exc:
+                    st.error(f"Import mislukt, er is niets opgeslagen: {exc}")
+
+
+def match_messages(data) -> list[str]:
+    """Dutch notes on sources whose buurtcodes match the indeling badly."""
+    out = []
+    for rep in data.match.to_dict("records"):
+        if rep["match_rate"] < LOW_MATCH:
+            out.append(
+                f"{rep['tabel']} ({rep['periode']}): {rep['op_buurtcode']} van de "
+                f"{rep['buurten']} buurtcodes komen voor in de indeling {data.jaar}; "
+                f"{rep['via_wijk']} buurten krijgen de wijkwaarde, {rep['ontbreekt']} hebben "
+                "geen waarde."
+            )
+    return out
+
+
+def provenance_table(data) -> pd.DataFrame:
+    """Sources with their periods, for display."""
+    rows = [
+        {
+            "Bron": p.get("titel", ""),
+            "Tabel": p.get("tabel", ""),
+            "Periode": p.get("periode", ""),
+            "Opgehaald": p.get("opgehaald", ""),
+            "Opmerkingen": "; ".join(p.get("opmerkingen", []) or []),
+        }
+        for p in data.provenance
+    ]
+    return pd.DataFrame(rows)

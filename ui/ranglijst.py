@@ -1,0 +1,81 @@
+"""Ranglijst: all buurten with score, rank interval and robustness; filters and downloads."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import common
+from wijkradar.export import ranking_csv, ranking_gpkg, ranking_table
+
+st.title("Ranglijst")
+v = common.view()
+if v is None or v.scores is None:
+    st.stop()
+data, scores = v.data, v.scores
+top_k = scores.attrs.get("top_k", v.profile.top_k)
+table = ranking_table(data, scores)
+
+with st.container(horizontal=True):
+    wijken = st.multiselect("Wijk", sorted(table["wijknaam"].dropna().unique()), key="rl_wijk")
+    use_types = st.checkbox("Buurttypen tonen", value=False, key="rl_typen_aan")
+types = None
+if use_types:
+    types, described = common.type_table(*v.key)
+    table["type"] = types.reindex(table.index)
+    chosen = st.multiselect(
+        "Type",
+        list(described.index),
+        format_func=lambda t: f"Type {t}: {described.loc[t, 'omschrijving']}",
+        key="rl_type",
+    )
+    if chosen:
+        table = table[table["type"].isin(chosen)]
+if wijken:
+    table = table[table["wijknaam"].isin(wijken)]
+only_scored = st.toggle("Alleen buurten met een score", value=False, key="rl_alleen")
+if only_scored:
+    table = table[table["score"].notna()]
+
+st.caption(
+    f"{len(table)} buurten. Rang 1 = hoogste nood. Het interval is het 90%-interval van de rang "
+    f"over {common.DRAWS} Monte-Carlotrekkingen; 'robuust' = in {'≥'}90% van de trekkingen in "
+    f"de top {top_k}. Buurten onder {v.profile.min_population} inwoners krijgen geen score en "
+    "tonen geen cijfers."
+)
+column_config = {
+    "buurtnaam": st.column_config.TextColumn("Buurt"),
+    "wijknaam": st.column_config.TextColumn("Wijk"),
+    "score": st.column_config.NumberColumn("Score", format="%.1f"),
+    "rank": st.column_config.NumberColumn("Rang", format="%d"),
+    "rank_low": st.column_config.NumberColumn("Rang (90%: hoog)", format="%d"),
+    "rank_high": st.column_config.NumberColumn("Rang (90%: laag)", format="%d"),
+    "p_top_k": st.column_config.ProgressColumn(
+        f"Kans top {top_k}", min_value=0.0, max_value=1.0, format="percent"
+    ),
+    "robust": st.column_config.CheckboxColumn("Robuust"),
+    "confidence": st.column_config.NumberColumn("Betrouwbaarheid", format="%.2f"),
+    "reden": st.column_config.TextColumn("Toelichting"),
+}
+for col in table.columns:
+    if col.startswith("domein__"):
+        column_config[col] = st.column_config.NumberColumn(
+            col.removeprefix("domein__"), format="%.1f"
+        )
+st.dataframe(table, column_config=column_config, width="stretch", height=560)
+
+name = f"wijkradar-{data.gemeentecode}-{data.jaar}-{v.profile.name}"
+with st.container(horizontal=True):
+    st.download_button(
+        "Download CSV",
+        ranking_csv(table),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
+    st.download_button(
+        "Download GeoPackage",
+        ranking_gpkg(data, table),
+        file_name=f"{name}.gpkg",
+        mime="application/geopackage+sqlite3",
+        on_click="ignore",
+    )

@@ -1,0 +1,86 @@
+"""Vergelijken: two to four buurten side by side, and two scoring profiles side by side."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from models import compare_profiles, profile_yaml
+from ui import common
+from wijkradar.maps import fmt_number
+from wijkradar.report import indicator_profile
+from wijkradar.scoring_cli import list_profiles, resolve_profile
+
+st.title("Vergelijken")
+v = common.view()
+if v is None or v.scores is None:
+    st.stop()
+data, scores = v.data, v.scores
+
+st.subheader("Buurten naast elkaar")
+options = v.buurt_options()
+default = [str(c) for c in scores.sort_values("rank").index[:2]]
+chosen = st.multiselect(
+    "Kies twee tot vier buurten",
+    options,
+    default=default,
+    max_selections=4,
+    format_func=v.buurt_name,
+    key="vg_buurten",
+)
+if len(chosen) < 2:
+    st.info("Kies minstens twee buurten.")
+else:
+    summary = {}
+    for code in chosen:
+        row = scores.loc[code]
+        col = {
+            "Score": fmt_number(row["score"]),
+            "Rang": "–" if pd.isna(row["rank"]) else str(int(row["rank"])),
+            "Rang (90%-interval)": "–"
+            if pd.isna(row["rank_low"])
+            else f"{int(row['rank_low'])}–{int(row['rank_high'])}",
+        }
+        for c in scores.columns:
+            if c.startswith("domein__"):
+                col[f"Domein {c.removeprefix('domein__')}"] = fmt_number(row[c])
+        prof = indicator_profile(data, scores, code)
+        col.update(dict(zip(prof["Indicator"].astype(str), prof["Buurt"], strict=True)))
+        summary[v.buurt_name(code)] = col
+    table = pd.DataFrame(summary)
+    ref = indicator_profile(data, scores, chosen[0])
+    table["Gemeente"] = pd.Series(dict(zip(ref["Indicator"], ref["Gemeente"], strict=True)))
+    table["Nederland"] = pd.Series(dict(zip(ref["Indicator"], ref["Nederland"], strict=True)))
+    st.dataframe(table.fillna(""), width="stretch", height=640)
+
+st.subheader("Profielen naast elkaar")
+profiles = sorted(list_profiles(common.settings()))
+others = [p for p in profiles if p != v.profile.name]
+second = st.multiselect(
+    f"Vergelijk '{v.profile.name}' met",
+    others,
+    default=others[:1],
+    key="vg_profielen",
+)
+if second:
+    results = {v.profile.name: scores}
+    for name in second:
+        text = profile_yaml(resolve_profile(name, common.settings()))
+        results[name] = common.score(data.gemeentecode, data.jaar, text, data.created)
+    k = st.slider("Top k", 3, 30, int(v.profile.top_k), key="vg_k")
+    cmp = compare_profiles(results, k=k)
+    st.markdown("**Rangcorrelatie (Spearman) van de scores**")
+    st.dataframe(cmp["spearman"].round(2), width="stretch")
+    ranks = cmp["ranks"].copy()
+    ranks.insert(0, "Buurt", data.buurten["buurtnaam"].reindex(ranks.index))
+    ranks = ranks.sort_values("verschuiving", ascending=False)
+    st.markdown("**Rangverschuivingen** (grootste eerst; 'verschuiving' = hoogste − laagste rang)")
+    st.dataframe(ranks, width="stretch", height=360)
+    top = cmp["robuust_top"]
+    st.markdown(f"**In de top {k} onder elk gekozen profiel ({len(top)})**")
+    if top:
+        st.dataframe(
+            pd.DataFrame({"Buurt": data.buurten["buurtnaam"].reindex(top)}), width="stretch"
+        )
+    else:
+        st.write("Geen buurt staat onder elk profiel in de top.")

@@ -1,0 +1,70 @@
+"""Score exports shared by the CLI and the app: CSV and GeoPackage, written atomically."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+__all__ = ["ranking_table", "write_scores", "ranking_csv", "ranking_gpkg", "RANKING_COLUMNS"]
+
+RANKING_COLUMNS = [
+    "buurtnaam",
+    "wijknaam",
+    "score",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "p_top_k",
+    "robust",
+    "confidence",
+    "reden",
+]
+
+
+def ranking_table(data, scores: pd.DataFrame) -> pd.DataFrame:
+    """The ranking columns and domain scores, best rank first (unscored buurten last)."""
+    domains = [c for c in scores.columns if c.startswith("domein__")]
+    table = scores[[c for c in RANKING_COLUMNS if c in scores.columns] + domains].copy()
+    table.index.name = "buurtcode"
+    return table.sort_values(["rank", "buurtnaam"], na_position="last")
+
+
+def write_scores(result: pd.DataFrame, data, path: str | Path) -> Path:
+    """Write ``result`` as CSV or (by extension) GeoPackage layer ``scores``; atomic."""
+    out = Path(path)
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".gpkg"):
+        raise ValueError(f"{out}: use a .csv or .gpkg file name")
+    result = result.copy()
+    result.index.name = "buurtcode"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp" + out.suffix)
+    if suffix == ".csv":
+        result.to_csv(tmp, float_format="%.6g")
+    else:
+        gdf = gpd.GeoDataFrame(
+            result.join(data.buurten[["geometry"]]), geometry="geometry", crs=data.buurten.crs
+        )
+        gdf.columns = [c.replace("__", "_") if c != "geometry" else c for c in gdf.columns]
+        tmp.unlink(missing_ok=True)
+        gdf.reset_index().to_file(tmp, layer="scores", driver="GPKG")
+    tmp.replace(out)
+    return out
+
+
+def _as_bytes(result: pd.DataFrame, data, suffix: str) -> bytes:
+    with tempfile.TemporaryDirectory() as tmp:
+        return write_scores(result, data, Path(tmp) / f"scores{suffix}").read_bytes()
+
+
+def ranking_csv(table: pd.DataFrame) -> bytes:
+    """CSV bytes of a ranking table (UTF-8)."""
+    return _as_bytes(table, None, ".csv")
+
+
+def ranking_gpkg(data, table: pd.DataFrame) -> bytes:
+    """GeoPackage bytes of a ranking table with the buurt polygons (EPSG:28992)."""
+    return _as_bytes(table, data, ".gpkg")

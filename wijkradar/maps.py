@@ -1,0 +1,542 @@
+"""Choropleth maps of scores, domain scores and indicators (folium/Leaflet, no CDN).
+
+The map keeps three kinds of "no ordinary value" apart, from the data to the legend:
+``geen_score`` (too few inhabitants: nothing is shown for the buurt), ``onderdrukt`` (the
+source suppressed the value), ``ontbreekt`` (the source has no value) and ``geschat`` (a value
+estimated from the wijk, drawn in its class colour with a dashed outline).
+
+Geometry is simplified as a coverage (shared edges stay shared) and only the properties the
+map shows are embedded, so a gemeente map stays far below 1 MB.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import warnings
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import mapclassify
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element, MacroElement
+from folium.template import Template
+
+from .assets import inline_leaflet
+from .config import Settings
+
+__all__ = [
+    "SCHEMES",
+    "PALETTES",
+    "STATUS_STYLES",
+    "MapValues",
+    "map_geometry",
+    "map_values",
+    "classify",
+    "top_factors",
+    "build_map",
+    "standalone_html",
+    "fmt_number",
+]
+
+#: Classification schemes (id -> Dutch label, mapclassify class).
+SCHEMES = {
+    "quantiles": ("Kwantielen (gelijke aantallen)", mapclassify.Quantiles),
+    "natural_breaks": ("Natuurlijke grenzen (Fisher-Jenks)", mapclassify.FisherJenks),
+    "equal_interval": ("Gelijke intervallen", mapclassify.EqualInterval),
+}
+
+#: Colour-blind-safe sequential palettes, light (low need) to dark (high need).
+PALETTES = {
+    "ylorrd": (
+        "Geel-oranje-rood",
+        [
+            "#ffffcc",
+            "#ffeda0",
+            "#fed976",
+            "#feb24c",
+            "#fd8d3c",
+            "#fc4e2a",
+            "#e31a1c",
+            "#bd0026",
+            "#800026",
+        ],
+    ),
+    "viridis": (
+        "Viridis",
+        [
+            "#fde725",
+            "#addc30",
+            "#5ec962",
+            "#28ae80",
+            "#21918c",
+            "#2c728e",
+            "#3b528b",
+            "#472d7b",
+            "#440154",
+        ],
+    ),
+    "cividis": (
+        "Cividis",
+        [
+            "#fee838",
+            "#e4cf5b",
+            "#c4b56c",
+            "#a69d75",
+            "#8a8779",
+            "#707173",
+            "#575d6d",
+            "#3b496c",
+            "#00224e",
+        ],
+    ),
+}
+
+#: Okabe-Ito: categorical colours for buurt types and hotspot quadrants.
+CATEGORICAL = ["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7"]
+QUADRANT_COLOURS = {
+    "hoog-hoog": "#d55e00",
+    "laag-laag": "#0072b2",
+    "hoog-laag": "#e69f00",
+    "laag-hoog": "#56b4e9",
+}
+
+NO_SCORE_FILL = "#9e9e9e"
+#: Status id -> (legend label, Leaflet path style without the fill colour of a class).
+STATUS_STYLES: dict[str, tuple[str, dict[str, object]]] = {
+    "geschat": (
+        "geschat uit wijkwaarde",
+        {"color": "#000000", "weight": 2, "dashArray": "4 3", "fillOpacity": 0.8},
+    ),
+    "geen_score": (
+        "geen score (te weinig inwoners)",
+        {"fillColor": NO_SCORE_FILL, "color": "#616161", "weight": 0.6, "fillOpacity": 0.55},
+    ),
+    "onderdrukt": (
+        "onderdrukt door bron",
+        {
+            "fillColor": "#ffffff",
+            "color": "#424242",
+            "weight": 1.2,
+            "dashArray": "1 3",
+            "fillOpacity": 0.85,
+        },
+    ),
+    "ontbreekt": (
+        "geen gegevens",
+        {"fillColor": "#ffffff", "color": "#9e9e9e", "weight": 0.6, "fillOpacity": 0.4},
+    ),
+}
+_VALUE_STYLE = {"color": "#5f5f5f", "weight": 0.6, "fillOpacity": 0.8}
+
+
+def fmt_number(value: float, decimals: int = 1) -> str:
+    """Dutch number formatting: decimal comma, dot for thousands (``12.345,6``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def map_geometry(buurten: gpd.GeoDataFrame, *, tolerance: float = 10.0) -> gpd.GeoDataFrame:
+    """Buurt polygons for the web map: coverage-simplified in RD New, then WGS84 at ~1 m.
+
+    ``tolerance`` is in metres (roughly the square root of the smallest triangle area kept,
+    as in Visvalingam-Whyatt). Shared edges are simplified once, so neighbours keep sharing
+    them; rounding to 1e-5 degrees keeps identical vertices identical.
+    """
+    geo = buurten[["buurtnaam", "wijkcode", "geometry"]].copy()
+    if geo.crs is None or geo.crs.to_epsg() != 28992:
+        geo = geo.to_crs(28992)
+    geo["geometry"] = geo.geometry.make_valid()
+    simplified = geo.geometry.simplify_coverage(tolerance)
+    geo = geo.set_geometry(simplified).to_crs(4326)
+    geo["geometry"] = shapely.set_precision(geo.geometry.array, 1e-5)
+    return geo
+
+
+@dataclass
+class MapValues:
+    """What the map shows per buurt: numeric ``value``, ``status`` and a text ``label``."""
+
+    title: str
+    unit: str
+    frame: pd.DataFrame  # value, status, label
+    higher_is_worse: bool = True
+
+
+def map_values(scores: pd.DataFrame, data, column: str) -> MapValues:
+    """Values of ``column`` (``score``, ``domein__<naam>`` or an indicator id) with states.
+
+    Buurten under the minimum population (``te_klein``) show nothing, whatever the column.
+    """
+    small = scores["te_klein"].reindex(data.buurten.index).fillna(True).astype(bool)
+    if column == "score" or column.startswith("domein__"):
+        value = scores[column].reindex(data.buurten.index).astype(float)
+        status = pd.Series("waarde", index=value.index, dtype=object)
+        if column == "score":
+            imputed = scores["n_geimputeerd"].reindex(value.index).fillna(0) > 0
+            status[imputed] = "geschat"
+            title, unit = "Prioriteitsscore", "0-100"
+        else:
+            title, unit = f"Domeinscore {column.removeprefix('domein__')}", "0-100"
+        status[value.isna()] = "ontbreekt"
+        higher = True
+    else:
+        if column not in data.buurten.columns:
+            raise KeyError(f"unknown indicator {column!r}")
+        value = data.buurten[column].astype(float)
+        state = data.states[column].astype(str)
+        status = pd.Series("waarde", index=value.index, dtype=object)
+        status[state == "wijkwaarde"] = "geschat"
+        status[state == "onderdrukt"] = "onderdrukt"
+        status[(state == "ontbreekt") | value.isna() & (status == "waarde")] = "ontbreekt"
+        value = value.where(status.isin(["waarde", "geschat"]))
+        cat = data.catalogue.loc[column]
+        title, unit = str(cat["label"]), str(cat["unit"])
+        higher = str(cat["direction"]) != "lager_slechter"
+    status[small] = "geen_score"
+    value = value.where(~small)
+    decimals = 0 if unit == "aantal" else 1
+    label = value.map(lambda v: fmt_number(v, decimals))
+    for key, (text, _style) in STATUS_STYLES.items():
+        if key != "geschat":
+            label[status == key] = text
+    label[status == "geschat"] = label[status == "geschat"] + " (geschat uit wijkwaarde)"
+    frame = pd.DataFrame({"value": value, "status": status, "label": label})
+    return MapValues(title=title, unit=unit, frame=frame, higher_is_worse=higher)
+
+
+def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.ndarray:
+    """Upper class bounds of the non-missing ``values`` with a mapclassify scheme."""
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown classification {scheme!r}; choose from {sorted(SCHEMES)}")
+    x = values.dropna().to_numpy(dtype=float)
+    if x.size == 0:
+        return np.array([])
+    k = int(max(1, min(k, np.unique(x).size, 9)))
+    if k == 1:
+        return np.array([x.max()])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # mapclassify warns on ties; k is reduced above
+        bins = SCHEMES[scheme][1](x, k=k).bins
+    return np.unique(np.asarray(bins, dtype=float))
+
+
+def _colours(palette: str, n: int) -> list[str]:
+    ramp = PALETTES[palette][1]
+    if n == 0:
+        return []
+    if n == 1:
+        return [ramp[len(ramp) // 2]]
+    idx = np.round(np.linspace(1, len(ramp) - 1, n)).astype(int)
+    return [ramp[i] for i in idx]
+
+
+def top_factors(scores: pd.DataFrame, catalogue: pd.DataFrame, n: int = 3) -> pd.Series:
+    """The ``n`` indicators contributing most to each buurt's score, as Dutch text."""
+    cols = [c for c in scores.columns if c.startswith("bijdrage__")]
+    labels = catalogue["label"].to_dict()
+    out = pd.Series("", index=scores.index, dtype=object)
+    if not cols:
+        return out
+    contrib = scores[cols].to_numpy(dtype=float)
+    names = [labels.get(c.removeprefix("bijdrage__"), c.removeprefix("bijdrage__")) for c in cols]
+    for i, row in enumerate(contrib):
+        if np.all(np.isnan(row)):
+            continue
+        order = np.argsort(-np.nan_to_num(row, nan=-np.inf))[:n]
+        out.iloc[i] = ", ".join(names[j] for j in order if np.isfinite(row[j]) and row[j] > 0)
+    return out
+
+
+def _legend_html(mv: MapValues, bins: np.ndarray, colours: list[str], counts: dict) -> str:
+    esc = html.escape
+    rows = [f'<div style="font-weight:600;margin-bottom:4px">{esc(mv.title)}</div>']
+    lower = mv.frame["value"].min()
+    decimals = 0 if mv.unit == "aantal" else 1
+    for i, (upper, colour) in enumerate(zip(bins, colours, strict=True)):
+        lo = lower if i == 0 else bins[i - 1]
+        text = f"{fmt_number(lo, decimals)} – {fmt_number(upper, decimals)}"
+        rows.append(
+            f'<div><span class="wr-swatch" style="background:{colour}"></span>{esc(text)}</div>'
+        )
+    for key, (text, style) in STATUS_STYLES.items():
+        if not counts.get(key):
+            continue
+        fill = style.get("fillColor", colours[len(colours) // 2] if colours else "#ffffff")
+        border = "dashed" if "dashArray" in style else "solid"
+        if style.get("dashArray") == "1 3":
+            border = "dotted"
+        rows.append(
+            f'<div><span class="wr-swatch" style="background:{fill};border:2px {border} '
+            f'{style["color"]}"></span>{esc(text)} ({counts[key]})</div>'
+        )
+    return "".join(rows)
+
+
+class _Control(MacroElement):
+    """A Leaflet control holding escaped HTML (legend) or text (notice)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var control = L.control({position: {{ this.position|tojson }}});
+            control.onAdd = function() {
+                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
+                div.innerHTML = {{ this.inner_html|tojson }};
+                L.DomEvent.disableClickPropagation(div);
+                return div;
+            };
+            control.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, inner_html: str, *, position: str, css_class: str) -> None:
+        super().__init__()
+        self._name = "WijkradarControl"
+        self.inner_html = inner_html
+        self.position = position
+        self.css_class = css_class
+
+
+class _TileNotice(MacroElement):
+    """Tells the user, on the map, when basemap tiles cannot be loaded."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var shown = false;
+            {{ this.tiles.get_name() }}.on('tileerror', function() {
+                if (shown) { return; }
+                shown = true;
+                var notice = L.control({position: 'bottomleft'});
+                notice.onAdd = function() {
+                    var div = L.DomUtil.create('div', 'wr-notice');
+                    div.textContent = {{ this.message|tojson }};
+                    return div;
+                };
+                notice.addTo({{ this._parent.get_name() }});
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, tiles: folium.TileLayer, message: str) -> None:
+        super().__init__()
+        self._name = "WijkradarTileNotice"
+        self.tiles = tiles
+        self.message = message
+
+
+_CSS = """
+<style>
+.wr-legend, .wr-notice {background: rgba(255,255,255,0.92); padding: 6px 8px; font: 12px/1.4
+  system-ui, sans-serif; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);}
+.wr-legend {max-width: 260px;}
+.wr-notice {background: #fff3cd; color: #5c4400;}
+.wr-swatch {display: inline-block; width: 14px; height: 12px; margin-right: 6px;
+  vertical-align: middle; border: 1px solid #5f5f5f; box-sizing: border-box;}
+</style>
+"""
+
+BASEMAP_ATTRIBUTION = {
+    "pdok": 'Achtergrond: <a href="https://www.pdok.nl">PDOK</a> BRT-Achtergrondkaart, '
+    "&copy; Kadaster",
+    "osm": '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bijdragers',
+}
+
+
+def build_map(
+    geometry: gpd.GeoDataFrame,
+    mv: MapValues,
+    *,
+    scores: pd.DataFrame | None = None,
+    factors: pd.Series | None = None,
+    scheme: str = "quantiles",
+    k: int = 5,
+    palette: str = "ylorrd",
+    tile_url: str | None = None,
+    basemap: str = "pdok",
+    leaflet_js: str = "",
+    leaflet_css: str = "",
+    wijken: bool = True,
+    hotspots: pd.DataFrame | None = None,
+    types: pd.Series | None = None,
+    height: int = 620,
+) -> folium.Map:
+    """A folium map of ``mv`` on ``geometry`` (from :func:`map_geometry`).
+
+    ``leaflet_js``/``leaflet_css`` are the URLs the browser loads Leaflet from (the app's
+    static files); use :func:`standalone_html` for a file that opens offline.
+    """
+    geo = geometry.join(mv.frame, how="left")
+    bins = classify(geo["value"], scheme, k)
+    colours = _colours(palette, len(bins))
+    value = geo["value"].to_numpy(dtype=float)
+    cls = np.searchsorted(bins, value, side="left") if len(bins) else np.zeros(len(geo), int)
+    cls = np.clip(cls, 0, max(len(bins) - 1, 0))
+    fill = [
+        colours[c] if np.isfinite(v) and colours else NO_SCORE_FILL
+        for c, v in zip(cls, value, strict=True)
+    ]
+    status = geo["status"].fillna("ontbreekt").to_numpy()
+    props = pd.DataFrame(index=geo.index)
+    props["code"] = geo.index.astype(str)
+    props["naam"] = geo["buurtnaam"].astype(str).map(html.escape)
+    props["waarde"] = geo["label"].fillna("–").astype(str).map(html.escape)
+    fields, aliases = ["naam", "waarde"], ["Buurt", f"{mv.title} ({mv.unit})"]
+    if scores is not None:
+        sc = scores.reindex(geo.index)
+        rank = [
+            "–"
+            if pd.isna(r)
+            else f"{int(r)} (90%: {int(lo)}–{int(hi)})"
+            if pd.notna(lo) and pd.notna(hi)
+            else f"{int(r)}"
+            for r, lo, hi in zip(sc["rank"], sc["rank_low"], sc["rank_high"], strict=True)
+        ]
+        small = sc["te_klein"].fillna(True).astype(bool).to_numpy()
+        props["rang"] = ["–" if s else r for r, s in zip(rank, small, strict=True)]
+        fields.append("rang")
+        aliases.append("Rang (1 = hoogste nood)")
+        if factors is not None:
+            f = factors.reindex(geo.index).fillna("").astype(str).map(html.escape)
+            props["factoren"] = [("–" if s or not t else t) for t, s in zip(f, small, strict=True)]
+            fields.append("factoren")
+            aliases.append("Belangrijkste factoren")
+    styles = {
+        code: {**_VALUE_STYLE, "fillColor": fc}
+        if st == "waarde"
+        else {**_VALUE_STYLE, **STATUS_STYLES[st][1], "fillColor": fc}
+        if st == "geschat"
+        else {**_VALUE_STYLE, **STATUS_STYLES[st][1]}
+        for code, fc, st in zip(props["code"], fill, status, strict=True)
+    }
+    data_geo = gpd.GeoDataFrame(props, geometry=geo.geometry.values, crs=geo.crs)
+    features = json.loads(data_geo.to_json(drop_id=True))
+
+    minx, miny, maxx, maxy = geo.total_bounds
+    m = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=12,
+        tiles=None,
+        control_scale=True,
+        height=height,
+    )
+    tiles = None
+    if tile_url:
+        tiles = folium.TileLayer(
+            tile_url,
+            attr=BASEMAP_ATTRIBUTION.get(basemap, "Achtergrondkaart"),
+            name="Achtergrondkaart",
+            max_zoom=19,
+            control=False,
+        )
+        tiles.add_to(m)
+        _TileNotice(
+            tiles, "Achtergrondkaart niet bereikbaar; de kaart toont alleen de buurten."
+        ).add_to(m)
+    m.get_root().header.add_child(Element(_CSS), name="wijkradar_css")
+
+    folium.GeoJson(
+        features,
+        name=mv.title,
+        style_function=lambda feat: styles[feat["properties"]["code"]],
+        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
+        className="wr-buurt",
+        control=False,
+    ).add_to(m)
+
+    if wijken and "wijkcode" in geometry.columns:
+        lines = geometry.dissolve("wijkcode").boundary
+        folium.GeoJson(
+            json.loads(gpd.GeoDataFrame(geometry=lines.values, crs=geometry.crs).to_json()),
+            name="Wijkgrenzen",
+            style_function=lambda _f: {"color": "#212121", "weight": 2, "fill": False},
+            interactive=False,
+            show=True,
+        ).add_to(m)
+    if hotspots is not None and "kwadrant" in hotspots.columns:
+        _category_layer(
+            m, geometry, hotspots["kwadrant"], "Hotspots (lokale Moran)", QUADRANT_COLOURS
+        )
+    if types is not None:
+        labels = types.dropna().astype(int).astype(str)
+        _category_layer(
+            m,
+            geometry,
+            "Type " + labels,
+            "Buurttypen",
+            {f"Type {t}": CATEGORICAL[(int(t) - 1) % 7] for t in sorted(labels.unique())},
+        )
+    counts = pd.Series(status).value_counts().to_dict()
+    _Control(
+        _legend_html(mv, bins, colours, counts), position="bottomright", css_class="wr-legend"
+    ).add_to(m)
+    if hotspots is not None or types is not None or wijken:
+        folium.LayerControl(collapsed=False).add_to(m)
+    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    _use_local_leaflet(m, leaflet_js, leaflet_css)
+    return m
+
+
+def _category_layer(m, geometry, labels: pd.Series, name: str, colours: dict) -> None:
+    labels = labels[labels.isin(list(colours))]
+    if labels.empty:
+        return
+    sub = geometry.loc[labels.index, ["geometry"]].copy()
+    sub["categorie"] = labels.astype(str).map(html.escape)
+    sub["_c"] = labels.map(colours)
+    folium.GeoJson(
+        json.loads(sub.to_json(drop_id=True)),
+        name=name,
+        style_function=lambda f: {
+            "color": f["properties"]["_c"],
+            "weight": 3,
+            "fillColor": f["properties"]["_c"],
+            "fillOpacity": 0.35,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["categorie"], aliases=[name]),
+        show=False,
+    ).add_to(m)
+
+
+def _walk(element):
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _walk(child)
+
+
+def _use_local_leaflet(m: folium.Map, js_url: str, css_url: str) -> None:
+    """Point every asset the map declares at local Leaflet and drop the unused CDN assets."""
+    for el in _walk(m):
+        if hasattr(el, "default_js"):
+            el.default_js = []
+        if hasattr(el, "default_css"):
+            el.default_css = []
+    if js_url:
+        m.default_js = [("leaflet", js_url)]
+    if css_url:
+        m.default_css = [("leaflet_css", css_url)]
+
+
+def standalone_html(m: folium.Map, settings: Settings) -> str:
+    """The map as one HTML file with Leaflet inline: it opens offline, without any CDN."""
+    js, css = inline_leaflet(settings)
+    _use_local_leaflet(m, "", "")
+    fig = m.get_root()
+    for name in ("leaflet", "leaflet_css"):  # links added by an earlier render
+        fig.header._children.pop(name, None)
+    fig.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline", index=0)
+    fig.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline", index=1)
+    return fig.render()

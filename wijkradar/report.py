@@ -1,0 +1,230 @@
+"""Buurt profile: indicator table, contributions, trends, and a printable HTML file.
+
+The HTML profile is one self-contained file (inline CSS and an inline SVG outline of the buurt,
+no scripts, no external requests), so it opens offline and prints on A4. Every text that comes
+from data is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from geo._states import STATE_LABELS
+
+from .maps import fmt_number
+
+__all__ = [
+    "indicator_profile",
+    "contributions",
+    "buurt_trend",
+    "buurt_profile_html",
+    "KIND_LABELS",
+    "CAVEATS",
+]
+
+KIND_LABELS = {
+    "registratie": "registratie (telling)",
+    "modelschatting": "modelschatting uit enquête",
+}
+CAVEATS = [
+    "Gezondheidscijfers per buurt (RIVM/GGD-gezondheidsmonitor) zijn modelschattingen uit een "
+    "enquête, geen tellingen: ze geven de verwachte waarde voor een buurt met deze "
+    "bevolkingssamenstelling, met een 95%-onzekerheidsmarge.",
+    "Kerncijfers van het CBS zijn registratiecijfers; kleine aantallen worden door het CBS "
+    "onderdrukt ('.').",
+    "De gezondheidsmonitor is van een ander jaar dan de buurtindeling; buurten die sindsdien "
+    "zijn veranderd krijgen de waarde van hun wijk ('geschat uit wijkwaarde').",
+    "De score is relatief: hij vergelijkt buurten binnen deze gemeente.",
+]
+
+
+def _hidden(scores: pd.DataFrame, code: str) -> bool:
+    return bool(scores["te_klein"].get(code, True))
+
+
+def indicator_profile(data, scores: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Every indicator of the buurt against the gemeente and NL (nothing if too small)."""
+    cat = data.catalogue
+    rows = []
+    hide = _hidden(scores, code)
+    for ind in data.indicator_ids:
+        state = str(data.states.loc[code, ind]) if ind in data.states.columns else "ontbreekt"
+        value = data.buurten.loc[code, ind]
+        if hide:
+            shown, status = "niet getoond", "te weinig inwoners"
+        elif state in ("onderdrukt", "ontbreekt") or pd.isna(value):
+            shown, status = "–", STATE_LABELS.get(state, state)
+        else:
+            shown, status = fmt_number(float(value)), STATE_LABELS.get(state, state)
+        ref = data.reference
+        rows.append(
+            {
+                "indicator": ind,
+                "Indicator": cat.loc[ind, "label"],
+                "Domein": cat.loc[ind, "domain"],
+                "Buurt": shown,
+                "Status": status,
+                "Gemeente": fmt_number(ref.loc["gemeente", ind]) if ind in ref else "–",
+                "Nederland": fmt_number(ref.loc["nederland", ind]) if ind in ref else "–",
+                "Eenheid": cat.loc[ind, "unit"],
+                "Soort": KIND_LABELS.get(str(cat.loc[ind, "kind"]), str(cat.loc[ind, "kind"])),
+                "Bron": f"{cat.loc[ind, 'tabel']} ({cat.loc[ind, 'periode']})",
+            }
+        )
+    return pd.DataFrame(rows).set_index("indicator")
+
+
+def contributions(data, scores: pd.DataFrame, code: str) -> pd.Series:
+    """Points each indicator adds to the buurt's score (sorted, largest first)."""
+    cols = [c for c in scores.columns if c.startswith("bijdrage__")]
+    values = scores.loc[code, cols].astype(float)
+    values.index = [c.removeprefix("bijdrage__") for c in cols]
+    labels = data.catalogue["label"].to_dict()
+    values.index = [labels.get(i, i) for i in values.index]
+    return values.dropna().sort_values(ascending=False)
+
+
+def buurt_trend(data, code: str) -> tuple[pd.DataFrame, str]:
+    """Health-monitor values of the buurt per period (wide) and a note on missing years."""
+    trend = data.trend
+    own = trend[trend["code"] == code]
+    periods = sorted(trend["period"].unique())
+    missing = [p for p in periods if p not in set(own["period"])]
+    note = ""
+    if missing:
+        note = (
+            f"Buurtcode {code} bestaat niet in de monitor van {', '.join(missing)} "
+            "(andere buurtindeling); die jaren ontbreken hier."
+        )
+    if own.empty:
+        return pd.DataFrame(), note
+    labels = data.catalogue["label"].to_dict()
+    wide = own.pivot_table(index="period", columns="indicator", values="value", aggfunc="first")
+    return wide.rename(columns=labels), note
+
+
+def _svg_outline(data, code: str, size: int = 260) -> str:
+    """Inline SVG of the gemeente's buurten with this buurt highlighted (RD New, no scripts)."""
+    geo = data.buurten.geometry
+    minx, miny, maxx, maxy = geo.total_bounds
+    scale = size / max(maxx - minx, maxy - miny, 1.0)
+
+    def path(geom) -> str:
+        parts = []
+        polys = getattr(geom, "geoms", [geom])
+        for poly in polys:
+            if poly.is_empty or not hasattr(poly, "exterior"):
+                continue
+            for ring in [poly.exterior, *poly.interiors]:
+                xy = np.asarray(ring.coords)
+                pts = " ".join(
+                    f"{(x - minx) * scale:.1f},{(maxy - y) * scale:.1f}" for x, y in xy[::2]
+                )
+                parts.append(f"M{pts}Z")
+        return " ".join(parts)
+
+    simple = geo.simplify(15)
+    shapes = [
+        f'<path d="{path(g)}" fill="{"#d7301f" if c == code else "#eeeeee"}" '
+        f'stroke="#757575" stroke-width="0.5"/>'
+        for c, g in simple.items()
+        if g is not None
+    ]
+    w, h = (maxx - minx) * scale, (maxy - miny) * scale
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0f}" height="{h:.0f}" '
+        f'viewBox="0 0 {w:.0f} {h:.0f}" role="img" aria-label="Ligging van de buurt">'
+        + "".join(shapes)
+        + "</svg>"
+    )
+
+
+def _table_html(frame: pd.DataFrame) -> str:
+    esc = html.escape
+    head = "".join(f"<th>{esc(str(c))}</th>" for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False)
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def buurt_profile_html(data, scores: pd.DataFrame, code: str, *, profile_name: str) -> str:
+    """A printable, self-contained HTML profile of one buurt."""
+    esc = html.escape
+    row = scores.loc[code]
+    naam = str(data.buurten.loc[code, "buurtnaam"])
+    wijk = str(data.buurten.loc[code, "wijknaam"]) if "wijknaam" in data.buurten else ""
+    hide = _hidden(scores, code)
+    top_k = scores.attrs.get("top_k", 10)
+    parts = [
+        "<!doctype html><html lang='nl'><head><meta charset='utf-8'>",
+        f"<title>Buurtprofiel {esc(naam)} ({esc(code)})</title>",
+        "<style>body{font:11pt/1.45 system-ui,sans-serif;margin:2em;color:#212121}"
+        "h1{font-size:18pt;margin:0}h2{font-size:13pt;margin-top:1.4em;border-bottom:1px solid"
+        " #bdbdbd}table{border-collapse:collapse;width:100%;font-size:9.5pt}td,th{border:1px "
+        "solid #e0e0e0;padding:2px 5px;text-align:left}.bar{background:#d7301f;height:10px}"
+        ".kpi{display:inline-block;margin-right:2em}.kpi b{font-size:15pt;display:block}"
+        "@media print{body{margin:1cm}h2{break-after:avoid}}</style></head><body>",
+        f"<h1>{esc(naam)}</h1><p>{esc(code)} · wijk {esc(wijk)} · {esc(data.gemeentenaam)} "
+        f"({esc(data.gemeentecode)}) · indeling {data.jaar} · profiel {esc(profile_name)}</p>",
+        _svg_outline(data, code),
+    ]
+    if hide:
+        parts.append(
+            f"<p><strong>Geen score.</strong> {esc(str(row['reden']))}. Voor buurten met zo "
+            "weinig inwoners worden geen cijfers getoond.</p>"
+        )
+    else:
+        rank = (
+            f"{int(row['rank'])} (90%-interval {int(row['rank_low'])}–{int(row['rank_high'])})"
+            if pd.notna(row["rank_low"])
+            else f"{int(row['rank'])}"
+        )
+        parts.append(
+            f"<div><span class='kpi'>Score<b>{fmt_number(row['score'])}</b></span>"
+            f"<span class='kpi'>Rang<b>{esc(rank)}</b></span>"
+            f"<span class='kpi'>Kans top {top_k}<b>{fmt_number(100 * row['p_top_k'], 0)}%</b>"
+            f"</span><span class='kpi'>Robuust<b>{'ja' if row['robust'] is True else 'nee'}"
+            "</b></span></div>"
+        )
+        domains = {c.removeprefix("domein__"): row[c] for c in scores if c.startswith("domein__")}
+        parts.append("<h2>Domeinscores (0-100)</h2><table>")
+        for name, value in domains.items():
+            width = 0 if pd.isna(value) else max(0.0, min(100.0, float(value)))
+            parts.append(
+                f"<tr><td style='width:30%'>{esc(name)}</td><td>{fmt_number(value)}</td>"
+                f"<td style='width:50%'><div class='bar' style='width:{width:.0f}%'></div>"
+                "</td></tr>"
+            )
+        parts.append("</table><h2>Waarom hoog: bijdrage aan de score</h2><table>")
+        for label, value in contributions(data, scores, code).head(8).items():
+            parts.append(f"<tr><td>{esc(str(label))}</td><td>{fmt_number(value)} punten</td></tr>")
+        parts.append("</table>")
+    parts.append("<h2>Indicatoren</h2>")
+    parts.append(_table_html(indicator_profile(data, scores, code).reset_index(drop=True)))
+    if not hide:
+        wide, note = buurt_trend(data, code)
+        parts.append("<h2>Trend gezondheidsmonitor</h2>")
+        if note:
+            parts.append(f"<p>{esc(note)}</p>")
+        if not wide.empty:
+            table = wide.T.map(lambda v: fmt_number(v)).reset_index(names="Indicator")
+            parts.append(_table_html(table))
+    parts.append("<h2>Bronnen en kanttekeningen</h2><ul>")
+    for p in data.provenance:
+        parts.append(
+            f"<li>{esc(str(p.get('titel', '')))} ({esc(str(p.get('tabel', '')))}, periode "
+            f"{esc(str(p.get('periode', '')))}, opgehaald {esc(str(p.get('opgehaald', '')))})</li>"
+        )
+    parts.append("</ul><ul>")
+    parts.extend(f"<li>{esc(c)}</li>" for c in CAVEATS)
+    parts.append(
+        f"</ul><p style='color:#757575'>Gemaakt met Wijkradar op {date.today().isoformat()}."
+        "</p></body></html>"
+    )
+    return "".join(parts)
