@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import math
 import re
+import struct
 import threading
 import time
 import uuid
+import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -340,7 +342,25 @@ def build_wfs(shared: Path) -> dict[tuple[int, str], list[dict[str, Any]]]:
             )
         return out
 
+    # The gemeente list: the 2023 gemeenten file stands in for 2024 (the same 342 gemeenten).
+    gemeenten = gpd.read_file(
+        shared / "geo" / "pdok_wijkenbuurten_2023_gemeenten_NL_simplified.geojson"
+    )
+    gemeente_features = [
+        {
+            "type": "Feature",
+            "id": str(rec["id"]),
+            "geometry": None,
+            "properties": {
+                "gemeentecode": rec["gemeentecode"],
+                "gemeentenaam": rec["gemeentenaam"],
+                "water": rec["water"],
+            },
+        }
+        for rec in gemeenten.drop(columns="geometry").to_dict("records")
+    ]
     return {
+        (2024, "gemeenten"): gemeente_features,
         (2024, "buurten"): features(
             buurten,
             "buurten",
@@ -370,6 +390,24 @@ def build_data(
 # --------------------------------------------------------------------------------------------
 # The server
 # --------------------------------------------------------------------------------------------
+def _png_1x1(rgb: tuple[int, int, int]) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    ihdr = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    raw = zlib.compress(b"\x00" + bytes(rgb))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
+
+
+#: The loopback basemap tile: one light grey pixel.
+TILE_PNG = _png_1x1((235, 235, 235))
+
+
 @dataclass
 class Fault:
     """Misbehave on requests whose path contains ``match``, ``times`` times."""
@@ -413,12 +451,18 @@ class LoopbackServer:
     def pdok_url(self) -> str:
         return f"{self.base}/pdok"
 
+    @property
+    def tile_url(self) -> str:
+        return f"{self.base}/tiles/{{z}}/{{x}}/{{y}}.png"
+
     def env(self) -> dict[str, str]:
         """Environment variables pointing Wijkradar at this server."""
         return {
             "WIJKRADAR_CBS_ODATA_URL": self.odata_url,
             "WIJKRADAR_CBS_DATADERDEN_URL": self.dataderden_url,
             "WIJKRADAR_PDOK_URL": self.pdok_url,
+            "WIJKRADAR_BASEMAP_URL": self.tile_url,
+            "WIJKRADAR_OSM_URL": self.tile_url,
         }
 
     def inject(self, match: str, kind: str, times: int = 1) -> None:
@@ -465,6 +509,8 @@ class LoopbackServer:
                     return self._send(
                         200, b"<html><body>Proxy login</body></html>", ctype="text/html"
                     )
+                if self.path.startswith("/tiles/"):
+                    return self._send(200, TILE_PNG, ctype="image/png")
                 try:
                     status, payload = server._route(self.path)
                 except ValueError as exc:
@@ -580,6 +626,12 @@ class LoopbackServer:
                 return 400, {"error": "unsupported FILTER"}
             fld, val = m.group(1), m.group(2)
             feats = [f for f in feats if str(f["properties"].get(fld)) == val]
+        wanted = [p for p in q.get("propertyname", "").split(",") if p]
+        if wanted:
+            feats = [
+                {**f, "geometry": None, "properties": {k: f["properties"].get(k) for k in wanted}}
+                for f in feats
+            ]
         start = int(q.get("startindex", "0"))
         count = int(q.get("count", "1000"))
         page = feats[start : start + count]

@@ -9,7 +9,7 @@ from geo._errors import GemeenteNotFoundError, SourceError
 from geo.gemeente import cache_path, read_cache
 from tests.conftest import settings_for
 from wijkradar import cli
-from wijkradar.pipeline import build_from_files, fetch_gemeente, load_gemeente
+from wijkradar.pipeline import build_from_files, fetch_gemeente, list_gemeenten, load_gemeente
 
 
 @pytest.mark.parametrize(
@@ -180,3 +180,33 @@ def test_cli_from_files(shared, tmp_path, monkeypatch, capsys):
     assert "238 buurten" in capsys.readouterr().out
     assert read_cache(cache_path(tmp_path / "d", "GM0034", 2024)).gemeentenaam == "Almere"
     assert not os.environ.get("WIJKRADAR_CBS_ODATA_URL", "").startswith("https://x")
+
+
+def test_fetch_reports_progress(settings):
+    steps = []
+    data = fetch_gemeente("GM0307", settings=settings, progress=lambda f, s: steps.append((f, s)))
+    fractions = [f for f, _ in steps]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert any("PDOK" in s for _, s in steps) and any("CBS" in s for _, s in steps)
+    assert data.failed_source == ""
+
+
+def test_refresh_with_source_down_names_the_source(server, tmp_path):
+    s = settings_for(server, tmp_path / "d", retries=0)
+    fetch_gemeente("GM0307", settings=s)
+    server.inject("/odata/", "500", times=100)
+    data = fetch_gemeente("GM0307", settings=s)
+    assert data.from_cache and data.failed_source.startswith("CBS Kerncijfers")
+
+
+def test_list_gemeenten_with_names_and_cached_fallback(server, tmp_path):
+    s = settings_for(server, tmp_path / "d", retries=0)
+    names = list_gemeenten(2024, settings=s)
+    assert names["GM0307"] == "Amersfoort" and names["GM0034"] == "Almere"
+    assert names.index.is_unique and len(names) > 300
+    assert not any("geometry" in r for r in server.requests if "gemeenten" in r)
+    server.inject("gemeenten", "500", times=100)
+    assert list_gemeenten(2024, settings=s).equals(names)
+    empty = settings_for(server, tmp_path / "other", retries=0)
+    with pytest.raises(SourceError, match="PDOK"):
+        list_gemeenten(2024, settings=empty)

@@ -1,0 +1,209 @@
+"""Real-browser tests: the app in headless Debian chromium through Playwright, fully offline.
+
+Every request the browser makes is recorded; none may leave 127.0.0.1. CI installs chromium
+(``.ci/run``) and sets ``WIJKRADAR_REQUIRE_BROWSER=1`` so a missing browser fails the build
+instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+
+from tests.loopback import LoopbackServer
+from wijkradar import Settings, load_gemeente
+from wijkradar.maps import NO_SCORE_FILL, build_map, map_geometry, map_values, standalone_html
+from wijkradar.report import buurt_profile_html
+from wijkradar.scoring_cli import resolve_profile, score_gemeente
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path(os.environ.get("WIJKRADAR_CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = ROOT / "tests" / "artifacts"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _require_browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    missing = None
+    if sync_playwright is None:
+        missing = "the playwright package is not installed"
+    elif not CHROMIUM.exists():
+        missing = f"{CHROMIUM} not found (apt-get install chromium)"
+    if missing:
+        if os.environ.get("WIJKRADAR_REQUIRE_BROWSER"):
+            pytest.fail(f"browser test required but {missing}")
+        pytest.skip(missing)
+    return sync_playwright
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_playwright = _require_browser()
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def app_server(loopback_data, tmp_path_factory):
+    """Streamlit on 127.0.0.1 with every source (and the basemap) on the loopback server."""
+    data_dir = tmp_path_factory.mktemp("appdata")
+    with LoopbackServer(loopback_data) as srv:
+        port = _free_port()
+        log_path = data_dir / "streamlit.log"
+        env = {
+            **os.environ,
+            **srv.env(),
+            "WIJKRADAR_DATA_DIR": str(data_dir),
+            "WIJKRADAR_HTTP_RETRIES": "0",
+        }
+        log_file = log_path.open("wb")
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "app.py"),
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(port),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if requests.get(f"{base}/_stcore/health", timeout=1).ok:
+                        break
+                except requests.RequestException:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    out = log_path.read_text(errors="replace")
+                    pytest.fail(f"streamlit did not start:\n{out[-3000:]}")
+                time.sleep(0.3)
+            yield base, srv, Settings.from_env({**srv.env(), "WIJKRADAR_DATA_DIR": str(data_dir)})
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            log_file.close()
+
+
+def _offsite(urls: list[str]) -> list[str]:
+    ok = {"127.0.0.1", ""}
+    return [
+        u
+        for u in urls
+        if not u.startswith(("data:", "blob:", "about:")) and urlsplit(u).hostname not in ok
+    ]
+
+
+def _fills(frame) -> list[str]:
+    return frame.locator("path.wr-buurt").evaluate_all(
+        "els => els.map(e => e.getAttribute('fill'))"
+    )
+
+
+def test_map_renders_offline_with_one_path_per_buurt(app_server, browser):
+    base, _srv, settings = app_server
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{base}/?gemeente=GM0307&profiel=kansrijke-wijk", wait_until="domcontentloaded")
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame.locator(".leaflet-container").wait_for(timeout=180_000)
+    frame.locator("path.wr-buurt").first.wait_for(timeout=60_000)
+    time.sleep(1.0)
+    fills = _fills(frame)
+
+    data = load_gemeente("GM0307", settings=settings)
+    scores = score_gemeente(data, resolve_profile("kansrijke-wijk", settings), seed=42, draws=0)
+    n_scored = int(scores["score"].notna().sum())
+    assert len(fills) == len(data.buurten) == 145
+    assert sum(f != NO_SCORE_FILL for f in fills) == n_scored
+    assert sum(f == NO_SCORE_FILL for f in fills) == 145 - n_scored
+    legend = frame.locator(".wr-legend").inner_text()
+    assert "Prioriteitsscore" in legend and "geen score (te weinig inwoners)" in legend
+    # Leaflet came from the app's own static files, and nothing left 127.0.0.1
+    assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in requested)
+    assert any("/tiles/" in u for u in requested), "the basemap tiles were requested"
+    assert _offsite(requested) == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "kaart-GM0307.png"), full_page=True)
+    page.close()
+
+
+def test_exported_html_opens_offline(app_server, browser, tmp_path):
+    """The map download and the printable profile open from file:// with no network at all."""
+    _base, _srv, settings = app_server
+    data = load_gemeente("GM0307", settings=settings)
+    scores = score_gemeente(data, resolve_profile("kansrijke-wijk", settings), seed=1, draws=50)
+    unreachable = Settings(
+        **{**settings.model_dump(), "basemap_url": "http://127.0.0.1:9/{z}/{x}/{y}.png"}
+    )
+    m = build_map(
+        map_geometry(data.buurten),
+        map_values(scores, data, "score"),
+        scores=scores,
+        tile_url=unreachable.tile_url("pdok"),
+    )
+    map_file = tmp_path / "kaart.html"
+    map_file.write_text(standalone_html(m, settings), encoding="utf-8")
+    code = str(scores["rank"].idxmin())
+    profile_file = tmp_path / "profiel.html"
+    profile_file.write_text(buurt_profile_html(data, scores, code, profile_name="kansrijke-wijk"))
+
+    page = browser.new_page()
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(map_file.as_uri())
+    page.locator("path.wr-buurt").first.wait_for(timeout=30_000)
+    assert page.locator("path.wr-buurt").count() == 145
+    page.locator(".wr-notice").wait_for(timeout=30_000)
+    assert "Achtergrondkaart niet bereikbaar" in page.locator(".wr-notice").inner_text()
+    page.goto(profile_file.as_uri())
+    assert data.buurten.loc[code, "buurtnaam"] in page.locator("h1").inner_text()
+    non_file = [u for u in requested if not u.startswith(("file:", "data:"))]
+    assert all(urlsplit(u).hostname == "127.0.0.1" and urlsplit(u).port == 9 for u in non_file)
+    page.close()

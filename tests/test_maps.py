@@ -1,0 +1,284 @@
+"""Map building, classification, local Leaflet assets, buurt profile and exports (fixtures)."""
+
+from __future__ import annotations
+
+import json
+import re
+from types import SimpleNamespace
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import Polygon
+
+from wijkradar import Settings
+from wijkradar.assets import AssetError, inline_leaflet, install_static, leaflet_dir
+from wijkradar.basemap import basemap_reachable
+from wijkradar.export import ranking_csv, ranking_gpkg, ranking_table
+from wijkradar.maps import (
+    NO_SCORE_FILL,
+    build_map,
+    classify,
+    fmt_number,
+    map_geometry,
+    map_values,
+    standalone_html,
+    top_factors,
+)
+from wijkradar.report import buurt_profile_html, indicator_profile
+
+EVIL = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture
+def fake_leaflet(tmp_path):
+    folder = tmp_path / "leaflet"
+    (folder / "images").mkdir(parents=True)
+    (folder / "leaflet.js").write_text("/* @preserve\n * Leaflet 1.9.4 */\nwindow.L={};")
+    (folder / "leaflet.css").write_text(".leaflet-control-layers-toggle{url(images/layers.png)}")
+    (folder / "images" / "layers.png").write_bytes(b"\x89PNG fake")
+    return Settings(leaflet_dir=folder, data_dir=tmp_path / "data")
+
+
+def _grid(n: int = 3) -> gpd.GeoDataFrame:
+    """n x n squares of 500 m in RD New, with a wiggly shared edge between the first two."""
+    polys, codes = [], []
+    for i in range(n):
+        for j in range(n):
+            x0, y0 = 150_000 + 500 * i, 450_000 + 500 * j
+            polys.append(Polygon([(x0, y0), (x0 + 500, y0), (x0 + 500, y0 + 500), (x0, y0 + 500)]))
+            codes.append(f"BU0001{i}{j}00")
+    wiggle = [(150_500 + (3 if k % 2 else -3), 450_000 + 25 * k) for k in range(21)]
+    polys[0] = Polygon([(150_000, 450_000), *wiggle, (150_000, 450_500)])
+    both = Polygon([(150_000, 450_000), (151_000, 450_000), (151_000, 450_500), (150_000, 450_500)])
+    polys[n] = both.difference(polys[0])
+    frame = gpd.GeoDataFrame(
+        {
+            "buurtnaam": [f"Buurt {c}" for c in codes],
+            "wijkcode": [f"WK0001{c[6]}0" for c in codes],
+            "wijknaam": [f"Wijk {c[6]}" for c in codes],
+        },
+        geometry=polys,
+        crs=28992,
+        index=pd.Index(codes, name="buurtcode"),
+    )
+    frame.loc[codes[4], "buurtnaam"] = EVIL
+    return frame
+
+
+def _data_and_scores():
+    buurten = _grid()
+    codes = list(buurten.index)
+    rng = np.random.default_rng(0)
+    buurten["inwoners"] = [50, 400, 800, 900, 1200, 700, 60, 1500, 300]
+    buurten["eenzaam"] = rng.uniform(10, 30, len(codes)).round(1)
+    states = pd.DataFrame("aanwezig", index=buurten.index, columns=["inwoners", "eenzaam"])
+    states.loc[codes[2], "eenzaam"] = "onderdrukt"
+    states.loc[codes[3], "eenzaam"] = "wijkwaarde"
+    buurten.loc[codes[2], "eenzaam"] = np.nan
+    catalogue = pd.DataFrame(
+        {
+            "label": ["Aantal inwoners", "Eenzaam"],
+            "domain": ["Bevolking", "Sociaal"],
+            "unit": ["aantal", "%"],
+            "direction": ["neutraal", "hoger_slechter"],
+            "kind": ["registratie", "modelschatting"],
+            "tabel": ["85984NED", "50090NED"],
+            "periode": ["2024", "2020"],
+        },
+        index=pd.Index(["inwoners", "eenzaam"], name="id"),
+    )
+    data = SimpleNamespace(
+        buurten=buurten,
+        states=states,
+        catalogue=catalogue,
+        indicator_ids=["inwoners", "eenzaam"],
+        reference=pd.DataFrame(
+            {"inwoners": [5000.0, 1.8e7], "eenzaam": [20.0, 19.0]}, index=["gemeente", "nederland"]
+        ),
+        trend=pd.DataFrame(
+            {
+                "code": [codes[4], codes[4]],
+                "period": ["2016", "2020"],
+                "indicator": ["eenzaam", "eenzaam"],
+                "value": [18.0, 21.0],
+            }
+        ),
+        provenance=[{"titel": EVIL, "tabel": "X", "periode": "2020", "opgehaald": "nu"}],
+        gemeentecode="GM0001",
+        gemeentenaam="Testgemeente",
+        jaar=2024,
+    )
+    small = buurten["inwoners"] < 100
+    score = pd.Series(np.linspace(20, 90, len(codes)), index=buurten.index).where(~small)
+    scores = pd.DataFrame(
+        {
+            "buurtnaam": buurten["buurtnaam"],
+            "wijknaam": buurten["wijknaam"],
+            "score": score,
+            "rank": score.rank(ascending=False),
+            "rank_low": score.rank(ascending=False) - 1,
+            "rank_high": score.rank(ascending=False) + 1,
+            "p_top_k": 0.5,
+            "robust": pd.array([False] * len(codes), dtype="boolean"),
+            "confidence": 1.0,
+            "reden": np.where(small, "geen score: minder dan 100 inwoners", ""),
+            "te_klein": small,
+            "n_geimputeerd": [0, 0, 0, 1, 0, 0, 0, 0, 0],
+            "geimputeerd": "",
+            "domein__Sociaal": score,
+            "bijdrage__eenzaam": score,
+        }
+    )
+    scores.attrs["top_k"] = 3
+    return data, scores
+
+
+def test_fmt_number_is_dutch():
+    assert fmt_number(12345.678) == "12.345,7"
+    assert fmt_number(float("nan")) == "–"
+    assert fmt_number(3.0, 0) == "3"
+
+
+@pytest.mark.parametrize("scheme", ["quantiles", "natural_breaks", "equal_interval"])
+def test_classify_schemes(scheme):
+    values = pd.Series([1, 2, 2, 3, 4, 8, 9, 10, 20, np.nan], dtype=float)
+    bins = classify(values, scheme, 4)
+    assert len(bins) == 4 and np.all(np.diff(bins) > 0)
+    assert bins[-1] == 20
+    # with few distinct values, k shrinks instead of warning
+    assert len(classify(pd.Series([1.0, 1.0, 2.0]), scheme, 5)) <= 2
+
+
+def test_classify_rejects_unknown_scheme():
+    with pytest.raises(ValueError, match="unknown classification"):
+        classify(pd.Series([1.0, 2.0]), "jenks2", 3)
+
+
+def test_map_geometry_keeps_shared_edges():
+    grid = _grid()
+    geo = map_geometry(grid, tolerance=20.0)
+    assert geo.crs.to_epsg() == 4326
+    before = sum(len(shapely.get_coordinates(g)) for g in grid.geometry)
+    after = sum(len(shapely.get_coordinates(g)) for g in geo.geometry)
+    assert after < before  # the wiggle was simplified
+    rd = geo.to_crs(28992)
+    # no gaps and no overlaps between the simplified neighbours
+    union = shapely.union_all(rd.geometry.values)
+    assert abs(union.area - rd.area.sum()) < 1e-5 * rd.area.sum()  # ~1 m rounding only
+    assert rd.geometry.iloc[0].intersection(rd.geometry.iloc[3]).area < 1.0
+    assert rd.geometry.iloc[0].touches(rd.geometry.iloc[3])
+
+
+def test_map_values_keeps_states_apart_and_hides_small_buurten():
+    data, scores = _data_and_scores()
+    codes = list(data.buurten.index)
+    mv = map_values(scores, data, "eenzaam")
+    st = mv.frame["status"]
+    assert st[codes[0]] == "geen_score" and np.isnan(mv.frame.loc[codes[0], "value"])
+    assert st[codes[6]] == "geen_score"
+    assert (
+        st[codes[2]] == "onderdrukt" and mv.frame.loc[codes[2], "label"] == "onderdrukt door bron"
+    )
+    assert st[codes[3]] == "geschat" and "geschat uit wijkwaarde" in mv.frame.loc[codes[3], "label"]
+    assert st[codes[4]] == "waarde"
+    score = map_values(scores, data, "score").frame["status"]
+    assert score[codes[3]] == "geschat" and score[codes[0]] == "geen_score"
+
+
+def test_build_map_escapes_uses_local_leaflet_and_styles_states(fake_leaflet):
+    data, scores = _data_and_scores()
+    geo = map_geometry(data.buurten)
+    mv = map_values(scores, data, "score")
+    m = build_map(
+        geo,
+        mv,
+        scores=scores,
+        factors=top_factors(scores, data.catalogue),
+        leaflet_js="/app/static/vendor/leaflet/leaflet.js",
+        leaflet_css="/app/static/vendor/leaflet/leaflet.css",
+        tile_url="http://127.0.0.1:9/{z}/{x}/{y}.png",
+    )
+    html = m.get_root().render()
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
+    links = re.findall(r'<link[^>]+href="([^"]+)"', html)
+    assert scripts == ["/app/static/vendor/leaflet/leaflet.js"]
+    assert links == ["/app/static/vendor/leaflet/leaflet.css"]
+    assert EVIL not in html and 'onerror=\\"' not in html
+    assert "\\u0026lt;img" in html  # html-escaped, then JSON-escaped by folium
+    assert NO_SCORE_FILL in html
+    assert "geen score (te weinig inwoners) (2)" in html
+    assert "geschat uit wijkwaarde (1)" in html
+    assert "Achtergrondkaart niet bereikbaar" in html
+    features = re.search(r"_add\((\{\"features\".*?\})\);\n", html, re.S)
+    assert features is not None
+    collection = json.loads(features.group(1))
+    assert len(collection["features"]) == 9
+    assert set(collection["features"][0]["properties"]) <= {
+        "code",
+        "naam",
+        "waarde",
+        "rang",
+        "factoren",
+    }
+
+    standalone = standalone_html(m, fake_leaflet)
+    assert "<script src" not in standalone.replace("<script src=x", "")
+    assert "window.L={};" in standalone
+    assert "data:image/png;base64," in standalone
+
+
+def test_leaflet_assets(fake_leaflet, tmp_path):
+    target = install_static(fake_leaflet, tmp_path / "static")
+    assert (target / "leaflet.js").read_text().endswith("window.L={};")
+    assert (target / "images" / "layers.png").is_file()
+    install_static(fake_leaflet, tmp_path / "static")  # idempotent
+    js, css = inline_leaflet(fake_leaflet)
+    assert "url(data:image/png;base64," in css
+    missing = Settings(leaflet_dir=tmp_path / "nowhere")
+    with pytest.raises(AssetError, match="Leaflet not found"):
+        leaflet_dir(missing)
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "leaflet.js").write_text("/* Leaflet 1.7.1 */")
+    (old / "leaflet.css").write_text("")
+    with pytest.raises(AssetError, match="needs 1.9"):
+        leaflet_dir(Settings(leaflet_dir=old))
+
+
+def test_buurt_profile_html_is_escaped_and_discloses_nothing_for_small_buurten():
+    data, scores = _data_and_scores()
+    codes = list(data.buurten.index)
+    page = buurt_profile_html(data, scores, codes[4], profile_name="test<script>")
+    assert "<script" not in page
+    assert EVIL not in page and "&lt;img" in page
+    assert "Trend gezondheidsmonitor" in page
+    small = buurt_profile_html(data, scores, codes[0], profile_name="p")
+    assert "Geen score" in small and "niet getoond" in small
+    table = indicator_profile(data, scores, codes[0])
+    assert (table["Buurt"] == "niet getoond").all()
+    table = indicator_profile(data, scores, codes[2])
+    assert table.loc["eenzaam", "Status"] == "onderdrukt door bron"
+
+
+def test_ranking_exports_round_trip(tmp_path):
+    data, scores = _data_and_scores()
+    table = ranking_table(data, scores)
+    assert table["rank"].dropna().is_monotonic_increasing
+    csv = tmp_path / "r.csv"
+    csv.write_bytes(ranking_csv(table))
+    back = pd.read_csv(csv, index_col="buurtcode")
+    assert list(back.index) == list(table.index)
+    gpkg = tmp_path / "r.gpkg"
+    gpkg.write_bytes(ranking_gpkg(data, table))
+    frame = gpd.read_file(gpkg, layer="scores")
+    assert len(frame) == 9 and frame.crs.to_epsg() == 28992
+    assert "domein_Sociaal" in frame.columns
+
+
+def test_basemap_reachable(server):
+    assert basemap_reachable(server.tile_url)
+    assert not basemap_reachable("http://127.0.0.1:9/{z}/{x}/{y}.png", timeout=1)
+    assert not basemap_reachable(f"{server.base}/pdok/nothing/{{z}}/{{x}}/{{y}}.png")
