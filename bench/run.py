@@ -26,6 +26,7 @@ from geo.indicators import by_source  # noqa: E402
 from models import load_profile, score_buurten  # noqa: E402
 from tests.loopback import LoopbackServer, build_data, shared_data_dir  # noqa: E402
 from wijkradar.config import Settings  # noqa: E402
+from wijkradar.maps import build_map, map_geometry, map_values, top_factors  # noqa: E402
 from wijkradar.pipeline import fetch_gemeente  # noqa: E402
 from wijkradar.scoring_cli import score_gemeente  # noqa: E402
 
@@ -82,6 +83,81 @@ def national_frame(shared: Path) -> pd.DataFrame:
     return frame.reindex(columns=list(dict.fromkeys([*frame.columns, *ids])))
 
 
+def _html_size(m) -> int:
+    return len(m.get_root().render().encode("utf-8"))
+
+
+def bench_maps(gemeenten: dict, profile) -> None:
+    """Map HTML: Wijkradar's map against GeoDataFrame.explore() on the same frame."""
+    for name, data in gemeenten.items():
+        scores = score_gemeente(data, profile, seed=1, draws=200)
+        geo_frame = data.buurten.join(scores[["score", "rank"]])
+
+        def ours(data=data, scores=scores):
+            geometry = map_geometry(data.buurten)
+            m = build_map(
+                geometry,
+                map_values(scores, data, "score"),
+                scores=scores,
+                factors=top_factors(scores, data.catalogue),
+                leaflet_js="/app/static/vendor/leaflet/leaflet.js",
+                leaflet_css="/app/static/vendor/leaflet/leaflet.css",
+                tile_url="https://example.invalid/{z}/{x}/{y}.png",
+            )
+            return _html_size(m)
+
+        size = measure(f"map HTML {name}: build + render", ours, repeat=5, target="< 1 MB")
+        RESULTS[-1]["bytes"] = size
+        try:
+            import matplotlib  # noqa: F401  (explore() needs it for the colour map)
+        except ImportError:
+            print("  explore() baseline skipped: matplotlib not installed (pip install .[bench])")
+            continue
+        base = measure(
+            f"map HTML {name}: GeoDataFrame.explore()",
+            lambda g=geo_frame: _html_size(g.explore(column="score", scheme="quantiles", k=5)),
+            repeat=3,
+            note="baseline",
+        )
+        RESULTS[-1]["bytes"] = base
+        ratio = base / size
+        time_ratio = RESULTS[-1]["median_s"] / RESULTS[-2]["median_s"]
+        print(
+            f"  {name}: {size / 1e3:.0f} kB vs explore() {base / 1e3:.0f} kB "
+            f"({ratio:.1f}x smaller); build {time_ratio:.1f}x faster (target >= 5x smaller)"
+        )
+        RESULTS[-2]["ratio_vs_explore_size"] = ratio
+        RESULTS[-2]["ratio_vs_explore_time"] = time_ratio
+
+
+def bench_app_redraw(srv: LoopbackServer, s: Settings) -> None:
+    """Weight change -> re-score -> redrawn Kaart page for Amersfoort (AppTest, one session)."""
+    import os
+
+    from streamlit.testing.v1 import AppTest
+
+    os.environ.update(srv.env())
+    os.environ["WIJKRADAR_DATA_DIR"] = str(s.data_dir)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["gemeente"] = "GM0307"
+    at.run()
+    weights = iter(np.linspace(0.2, 2.9, 40))
+
+    def redraw():
+        at.session_state["url_gewichten"] = f"d.Sociaal:{next(weights):.2f}"
+        at.run()
+        if at.exception:
+            raise RuntimeError(at.exception[0].value)
+
+    measure(
+        "app: weight change -> re-score + map (Amersfoort)",
+        redraw,
+        repeat=7,
+        target="< 1 s",
+        note="AppTest script run, 1000 MC draws; browser paint not included",
+    )
+
+
 def main() -> int:
     shared = shared_data_dir()
     if not (shared / "PROVENANCE.md").is_file():
@@ -112,6 +188,9 @@ def main() -> int:
             path = cache_path(s.data_dir, gm, 2024)
             measure(f"load cached {name}", lambda p=path: read_cache(p), repeat=10, target="< 1 s")
         data = read_cache(cache_path(s.data_dir, "GM0307", 2024))
+        almere = read_cache(cache_path(s.data_dir, "GM0034", 2024))
+        bench_maps({"Amersfoort": data, "Almere": almere}, profile)
+        bench_app_redraw(srv, s)
     measure(
         "score Amersfoort + 1000 MC draws",
         lambda: score_gemeente(data, profile, seed=1, draws=1000),

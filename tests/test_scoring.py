@@ -210,3 +210,24 @@ def test_shipped_profiles_load():
 
     for p in BUILTIN_PROFILES.glob("*.yaml"):
         load_profile(p).validate_ids({i.id for i in INDICATORS})
+
+
+def test_result_does_not_depend_on_worker_threads(frame):
+    lower, upper = frame[["eenzaam"]] - 5, frame[["eenzaam"]] + 5
+    kw = {"seed": 3, "draws": 230, "chunk": 40, "lower": lower, "upper": upper}
+    one = score_buurten(frame, profile(top_k=3), workers=1, **kw)
+    two = score_buurten(frame, profile(top_k=3), workers=2, **kw)
+    pd.testing.assert_frame_equal(one, two)
+
+
+def test_tabulated_percentile_matches_the_exact_transform():
+    rng = np.random.default_rng(5)
+    x = np.round(rng.gamma(2.0, 10.0, 5000), 1)  # many ties, skewed, like survey percentages
+    f = NORMALISERS["percentile"](x)
+    assert hasattr(f, "fast")  # large n: the Monte Carlo uses the table
+    a = np.concatenate([x + rng.normal(0, 2, x.size), [np.nan, x.min() - 5, x.max() + 5]])
+    exact, fast = f(a), f.fast(a)
+    assert np.isnan(fast[-3]) and fast[-2] == pytest.approx(exact[-2], abs=1e-4)
+    assert fast.dtype == np.float32
+    assert np.nanmax(np.abs(exact - fast)) < 2e-3
+    assert not hasattr(NORMALISERS["percentile"](x[:100]), "fast")  # small n stays exact
