@@ -14,7 +14,7 @@ from .scoring import (
     score_buurten,
 )
 from .spatial import hotspots
-from .typology import buurt_types
+from .typology import buurt_types, need_ranks
 
 __all__ = [
     "ProfileError",
@@ -35,4 +35,5 @@ __all__ = [
     "compare_profiles",
     "hotspots",
     "buurt_types",
+    "need_ranks",
 ]

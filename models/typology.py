@@ -8,6 +8,23 @@ import pandas as pd
 __all__ = ["buurt_types"]
 
 
+def need_ranks(frame: pd.DataFrame, profile, *, keep: pd.Series | None = None) -> pd.DataFrame:
+    """Percentile ranks (0-1, higher = more need) of the profile's indicators.
+
+    The input of :func:`buurt_types`: indicators where higher is better are flipped, rows not
+    in ``keep`` (e.g. buurten under the minimum population) and rows or columns without
+    values are dropped.
+    """
+    ids = [i for i in profile.indicator_ids if i in frame.columns]
+    values = frame[ids] if keep is None else frame.loc[keep.reindex(frame.index).fillna(False), ids]
+    ranks = values.astype(float).rank(pct=True)
+    for d in profile.domains:
+        for ind in d.indicators:
+            if ind.id in ranks.columns and ind.direction == "hoger_beter":
+                ranks[ind.id] = 1.0 - ranks[ind.id]
+    return ranks.dropna(axis=1, how="all").dropna()
+
+
 def buurt_types(
     normalised: pd.DataFrame,
     *,

@@ -19,7 +19,14 @@ import yaml
 
 from geo._errors import GemeenteNotFoundError, SourceError, WijkradarError
 from geo.gemeente import cache_path
-from models import ProfileError, ScoringProfile, buurt_types, hotspots, profile_yaml
+from models import (
+    ProfileError,
+    ScoringProfile,
+    buurt_types,
+    hotspots,
+    need_ranks,
+    profile_yaml,
+)
 from models.profile import parse_profile
 from wijkradar import DEFAULT_JAAR, Settings, load_gemeente
 from wijkradar.basemap import basemap_reachable
@@ -233,15 +240,8 @@ def type_table(
     data = load(gm, jaar)
     scores = score(gm, jaar, yaml_text, created)
     profile = parse_profile(yaml.safe_load(yaml_text), source="profiel")
-    ids = [i for i in profile.indicator_ids if i in data.buurten.columns]
-    keep = ~scores["te_klein"].reindex(data.buurten.index).fillna(True).astype(bool)
-    values = data.indicators().loc[keep, ids]
-    ranks = values.rank(pct=True)
-    for d in profile.domains:
-        for ind in d.indicators:
-            if ind.id in ranks.columns and ind.direction == "hoger_beter":
-                ranks[ind.id] = 1.0 - ranks[ind.id]
-    ranks = ranks.dropna(axis=1, how="all").dropna()
+    keep = ~scores["te_klein"].astype(bool)
+    ranks = need_ranks(data.indicators(), profile, keep=keep)
     if len(ranks) < 3 or ranks.empty:
         return pd.Series(dtype=float), pd.DataFrame()
     labels = data.catalogue["label"].to_dict()
