@@ -11,6 +11,7 @@ PAGES = [
     st.Page("ui/ranglijst.py", title="Ranglijst"),
     st.Page("ui/buurtprofiel.py", title="Buurtprofiel"),
     st.Page("ui/vergelijken.py", title="Vergelijken"),
+    st.Page("ui/initiatieven.py", title="Initiatieven en wijkteams"),
     st.Page("ui/methode.py", title="Methode"),
 ]
 

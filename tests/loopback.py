@@ -404,6 +404,16 @@ def _png_1x1(rgb: tuple[int, int, int]) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", raw) + chunk(b"IEND", b"")
 
 
+#: Example addresses for the loopback Locatieserver (approximate points, for tests only).
+EXAMPLE_ADDRESSES = {
+    "stadhuisplein 1, amersfoort": (155_040.0, 463_080.0, "Stadhuisplein 1, 3811LM Amersfoort"),
+    "voorbeeldstraat 12, amersfoort": (
+        156_300.0,
+        464_600.0,
+        "Voorbeeldstraat 12, 3812AA Amersfoort",
+    ),
+}
+
 #: The loopback basemap tile: one light grey pixel.
 TILE_PNG = _png_1x1((235, 235, 235))
 
@@ -425,6 +435,8 @@ class LoopbackServer:
 
     def __init__(self, data: LoopbackData, *, page_size: int = 100, delay: float = 0.0) -> None:
         self.data = data
+        #: Locatieserver address book: lower-case query -> (x, y, weergavenaam) in RD New.
+        self.addresses: dict[str, tuple[float, float, str]] = dict(EXAMPLE_ADDRESSES)
         self.page_size = page_size
         self.delay = delay
         self.faults: list[Fault] = []
@@ -452,6 +464,10 @@ class LoopbackServer:
         return f"{self.base}/pdok"
 
     @property
+    def locatieserver_url(self) -> str:
+        return f"{self.base}/locatieserver"
+
+    @property
     def tile_url(self) -> str:
         return f"{self.base}/tiles/{{z}}/{{x}}/{{y}}.png"
 
@@ -463,6 +479,7 @@ class LoopbackServer:
             "WIJKRADAR_PDOK_URL": self.pdok_url,
             "WIJKRADAR_BASEMAP_URL": self.tile_url,
             "WIJKRADAR_OSM_URL": self.tile_url,
+            "WIJKRADAR_PDOK_LOCATIESERVER_URL": self.locatieserver_url,
         }
 
     def inject(self, match: str, kind: str, times: int = 1) -> None:
@@ -555,6 +572,8 @@ class LoopbackServer:
             return self._odata(segs, query, table, parts.path)
         if segs[:1] == ["pdok"] and len(segs) == 6 and segs[1:3] == ["cbs", "wijkenbuurten"]:
             return self._wfs(int(segs[3]), query)
+        if segs == ["locatieserver", "free"]:
+            return self._locatieserver(query)
         return 404, {"error": f"no route for {parts.path}"}
 
     def _odata(
@@ -606,6 +625,31 @@ class LoopbackServer:
             )
             payload["odata.nextLink"] = f"{self.base}{path}?{urlencode(nxt, quote_via=quote)}"
         return 200, payload
+
+    def _locatieserver(self, query: dict[str, str]) -> tuple[int, Any]:
+        """The Locatieserver v3.1 ``free`` response shape (Solr: response.docs)."""
+        q = " ".join(query.get("q", "").lower().split())
+        hit = self.addresses.get(q)
+        docs = []
+        if hit is not None:
+            x, y, name = hit
+            docs.append(
+                {
+                    "id": f"adr-{uuid.uuid5(uuid.NAMESPACE_URL, name).hex}",
+                    "weergavenaam": name,
+                    "centroide_rd": f"POINT({x} {y})",
+                    "score": 9.5,
+                }
+            )
+        return 200, {
+            "response": {
+                "numFound": len(docs),
+                "start": 0,
+                "maxScore": 9.5 if docs else 0.0,
+                "numFoundExact": True,
+                "docs": docs,
+            }
+        }
 
     def _wfs(self, year: int, query: dict[str, str]) -> tuple[int, Any]:
         q = {k.lower(): v for k, v in query.items()}

@@ -168,3 +168,45 @@ def test_app_says_which_source_failed(loopback_data, tmp_path, monkeypatch):
     assert any("Bestanden importeren" in e.label for e in at.expander)
     # without the gemeente list, the code can still be typed
     assert _one(at.sidebar.text_input, "Gemeentecode").value == "GM0034"
+
+
+EVIL = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+def test_initiatieven_page(monkeypatch, app_env):
+    from geo.registry import Registry
+    from wijkradar import Settings
+
+    settings = Settings.from_env(app_env)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with Registry(settings.registry_url) as reg:
+        reg.save(
+            "initiatief",
+            {
+                "id": "X1",
+                "naam": EVIL,
+                "thema": "eenzaamheid/ontmoeting",
+                "status": "lopend",
+                "x": 155_100,
+                "y": 463_100,
+                "notities": "'; drop table initiatief; --",
+            },
+            user="test",
+        )
+        reg.save("wijkteam", {"id": "T1", "naam": "Wijkteam Noord", "fte": 4.5}, user="test")
+    at = _app(monkeypatch, app_env, "ui/initiatieven.py", gemeente="GM0307")
+    assert at.title[0].value == "Initiatieven en wijkteams"
+    assert "1 initiatieven, 1 wijkteams" in at.caption[-1].value or any(
+        "1 initiatieven, 1 wijkteams" in c.value for c in at.caption
+    )
+    tables = [d.value for d in at.dataframe]
+    assert any("toelichting" in t.columns for t in tables)  # the gap list
+    log = [t for t in tables if "actie" in t.columns][0]
+    assert (log["gebruiker"] == "test").all() and len(log) == 2
+    # nothing can be edited without a name for the audit trail
+    assert all(b.disabled for b in at.button if b.label == "Wijzigingen opslaan")
+    _one(at.sidebar.text_input, "Uw naam").set_value("Anna").run()
+    assert not at.exception
+    assert not all(b.disabled for b in at.button if b.label == "Wijzigingen opslaan")
+    with Registry(settings.registry_url) as reg:
+        assert reg.get("initiatief", "X1")["notities"] == "'; drop table initiatief; --"

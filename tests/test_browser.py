@@ -207,3 +207,62 @@ def test_exported_html_opens_offline(app_server, browser, tmp_path):
     non_file = [u for u in requested if not u.startswith(("file:", "data:"))]
     assert all(urlsplit(u).hostname == "127.0.0.1" and urlsplit(u).port == 9 for u in non_file)
     page.close()
+
+
+EVIL = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+
+
+def test_user_text_renders_as_text_in_map_and_profile(app_server, browser, tmp_path):
+    """Initiative names with HTML/JS show as text in the map tooltip and the printable profile."""
+    from geo.registry import Registry
+    from wijkradar.report import nearby_initiatives
+
+    base, _srv, settings = app_server
+    with Registry(settings.registry_url) as reg:
+        reg.save(
+            "initiatief",
+            {
+                "id": "EVIL",
+                "naam": EVIL,
+                "thema": "geldzorgen",
+                "status": "lopend",
+                "x": 155_100,
+                "y": 463_100,
+                "buurtcode": None,
+            },
+            user="browser-test",
+        )
+        initiatieven = reg.table("initiatief")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    page.goto(f"{base}/initiatieven?gemeente=GM0307", wait_until="domcontentloaded")
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame.locator("path.wr-buurt").first.wait_for(state="attached", timeout=180_000)
+    marker = frame.locator("path.leaflet-interactive:not(.wr-buurt)").first
+    marker.wait_for(state="attached", timeout=30_000)
+    marker.dispatch_event("mouseover")
+    tooltip = frame.locator(".leaflet-tooltip").first
+    tooltip.wait_for(timeout=10_000)
+    assert "<script>alert(2)</script>" in tooltip.inner_text()
+    assert frame.locator(".leaflet-tooltip img").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "initiatieven-GM0307.png"), full_page=True)
+    assert dialogs == [] and _offsite(requested) == []
+    page.close()
+
+    data = load_gemeente("GM0307", settings=settings)
+    scores = score_gemeente(data, resolve_profile("kansrijke-wijk", settings), seed=1, draws=0)
+    code = data.buurten.geometry.contains(__import__("shapely").Point(155_100, 463_100)).idxmax()
+    nearby = nearby_initiatives(initiatieven, data.buurten, code)
+    profile = tmp_path / "profiel.html"
+    profile.write_text(
+        buurt_profile_html(data, scores, code, profile_name="p", nearby=nearby), encoding="utf-8"
+    )
+    page = browser.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(profile.as_uri())
+    assert EVIL in page.locator("body").inner_text()
+    assert page.locator("img").count() == 0 and dialogs == []
+    page.close()

@@ -13,9 +13,9 @@ import pytest
 import shapely
 from shapely.geometry import Polygon
 
+from geo.sources.tiles import basemap_reachable
 from wijkradar import Settings
 from wijkradar.assets import AssetError, inline_leaflet, install_static, leaflet_dir
-from wijkradar.basemap import basemap_reachable
 from wijkradar.export import ranking_csv, ranking_gpkg, ranking_table
 from wijkradar.maps import (
     NO_SCORE_FILL,

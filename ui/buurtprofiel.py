@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from geo.registry import RegistryError
 from ui import common
 from wijkradar.maps import fmt_number
 from wijkradar.report import (
@@ -13,6 +14,7 @@ from wijkradar.report import (
     buurt_trend,
     contributions,
     indicator_profile,
+    nearby_initiatives,
 )
 
 st.title("Buurtprofiel")
@@ -86,6 +88,24 @@ if not small:
     else:
         st.line_chart(wide)
 
+st.markdown("**In en rond de buurt**")
+nearby = None
+try:
+    reg = common.registry()
+    nearby = nearby_initiatives(reg.table("initiatief"), data.buurten, code, radius_m=1000)
+    team = reg.table("wijkteam_buurt").set_index("buurtcode")["wijkteam_id"].get(code)
+    teams = reg.table("wijkteam").set_index("id")
+    if team is not None and team in teams.index:
+        st.write(f"Wijkteam: {teams.loc[team, 'naam']} ({teams.loc[team, 'fte']:g} fte)")
+    else:
+        st.write("Geen wijkteam toegewezen in het register.")
+    if nearby.empty:
+        st.write("Geen lopende of toegekende initiatieven binnen 1 km.")
+    else:
+        st.dataframe(nearby, hide_index=True, width="stretch")
+except RegistryError as exc:
+    st.caption(f"Register niet bereikbaar: {exc}")
+
 with st.expander("Bronnen en kanttekeningen"):
     st.dataframe(common.provenance_table(data), hide_index=True, width="stretch")
     for c in CAVEATS:
@@ -93,7 +113,7 @@ with st.expander("Bronnen en kanttekeningen"):
 
 st.download_button(
     "Printbaar buurtprofiel (HTML)",
-    buurt_profile_html(data, scores, code, profile_name=v.profile.name),
+    buurt_profile_html(data, scores, code, profile_name=v.profile.name, nearby=nearby),
     file_name=f"buurtprofiel-{code}.html",
     mime="text/html",
     on_click="ignore",

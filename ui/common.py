@@ -16,9 +16,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 import yaml
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo._errors import GemeenteNotFoundError, SourceError, WijkradarError
 from geo.gemeente import cache_path
+from geo.registry import Registry
+from geo.sources.tiles import basemap_reachable
 from models import (
     ProfileError,
     ScoringProfile,
@@ -29,7 +32,6 @@ from models import (
 )
 from models.profile import parse_profile
 from wijkradar import DEFAULT_JAAR, Settings, load_gemeente
-from wijkradar.basemap import basemap_reachable
 from wijkradar.maps import map_geometry, top_factors
 from wijkradar.pipeline import LOW_MATCH, fetch_gemeente, list_gemeenten
 from wijkradar.scoring_cli import list_profiles, resolve_profile, score_gemeente
@@ -76,6 +78,51 @@ def static_url() -> str:
 def basemap_ok(tile_url: str) -> bool:
     """Whether the basemap answers (checked at most every 10 minutes)."""
     return basemap_reachable(tile_url)
+
+
+@st.cache_resource(show_spinner=False)
+def _registry(url: str) -> Registry:
+    return Registry(url)
+
+
+def registry() -> Registry:
+    """The registry of the current settings (one connection pool per database)."""
+    s = settings()
+    if not s.database_url:
+        s.data_dir.mkdir(parents=True, exist_ok=True)
+    return _registry(s.registry_url)
+
+
+def login_configured() -> bool:
+    """Whether ``secrets.toml`` configures a login (``[auth]``, for ``st.login``)."""
+    try:
+        return "auth" in st.secrets
+    except (FileNotFoundError, KeyError, StreamlitSecretNotFoundError):
+        return False
+
+
+def editor_name() -> str:
+    """Who edits the registry (for the audit trail); empty when editing is not allowed.
+
+    With a login configured only signed-in users may edit, under their account name;
+    otherwise the user types a name in the sidebar.
+    """
+    with st.sidebar:
+        if login_configured():
+            if not st.user.is_logged_in:
+                st.caption("Log in om het register te bewerken.")
+                if st.button("Inloggen"):
+                    st.login()
+                return ""
+            name = str(st.user.get("email") or st.user.get("name") or "")
+            st.caption(f"Ingelogd als {name}")
+            if st.button("Uitloggen"):
+                st.logout()
+            return name
+        name = st.text_input(
+            "Uw naam (voor het logboek)", key="editor_name", help="Wie wijzigt wat, wanneer."
+        )
+        return name.strip()[:100]
 
 
 # -- URL state --------------------------------------------------------------------------------

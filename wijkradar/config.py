@@ -22,6 +22,9 @@ ENV_VARS = {
     "basemap_url": "WIJKRADAR_BASEMAP_URL",
     "osm_url": "WIJKRADAR_OSM_URL",
     "leaflet_dir": "WIJKRADAR_LEAFLET_DIR",
+    "locatieserver_url": "WIJKRADAR_PDOK_LOCATIESERVER_URL",
+    "database_url": "WIJKRADAR_DATABASE_URL",
+    "import_max_bytes": "WIJKRADAR_IMPORT_MAX_BYTES",
 }
 
 #: The PDOK BRT-Achtergrondkaart (Dutch government standard basemap), Web Mercator tiles.
@@ -54,8 +57,18 @@ class Settings(BaseModel):
     basemap_url: str = PDOK_BRT_URL
     osm_url: str = OSM_URL
     leaflet_dir: Path = DEFAULT_LEAFLET_DIR
+    locatieserver_url: str = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
+    database_url: str = ""
+    import_max_bytes: int = Field(20_000_000, gt=0)
 
-    @field_validator("cbs_odata_url", "cbs_dataderden_url", "pdok_url", "basemap_url", "osm_url")
+    @field_validator(
+        "cbs_odata_url",
+        "cbs_dataderden_url",
+        "pdok_url",
+        "basemap_url",
+        "osm_url",
+        "locatieserver_url",
+    )
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
@@ -73,6 +86,11 @@ class Settings(BaseModel):
         """Tile URL template of ``basemap`` (default: the configured one); None for 'geen'."""
         choice = basemap or self.basemap
         return {"pdok": self.basemap_url, "osm": self.osm_url}.get(choice)
+
+    @property
+    def registry_url(self) -> str:
+        """``database_url`` or the default SQLite file in the data folder."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'registry.sqlite').resolve()}"
 
     @property
     def cache_dir(self) -> Path:

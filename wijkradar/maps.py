@@ -26,6 +26,8 @@ import shapely
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from geo.registry import THEMES
+
 from .assets import inline_leaflet
 from .config import Settings
 
@@ -41,6 +43,8 @@ __all__ = [
     "build_map",
     "standalone_html",
     "fmt_number",
+    "add_registry_layers",
+    "THEME_COLOURS",
 ]
 
 #: Classification schemes (id -> Dutch label, mapclassify class).
@@ -517,13 +521,20 @@ def _walk(element):
         yield from _walk(child)
 
 
-def _use_local_leaflet(m: folium.Map, js_url: str, css_url: str) -> None:
-    """Point every asset the map declares at local Leaflet and drop the unused CDN assets."""
+def _drop_cdn_assets(m: folium.Map) -> None:
+    """Remove the CDN scripts and styles every element but the map itself declares."""
     for el in _walk(m):
-        if hasattr(el, "default_js"):
+        if el is not m and hasattr(el, "default_js"):
             el.default_js = []
-        if hasattr(el, "default_css"):
+        if el is not m and hasattr(el, "default_css"):
             el.default_css = []
+
+
+def _use_local_leaflet(m: folium.Map, js_url: str, css_url: str) -> None:
+    """Point the map at local Leaflet and drop every other (CDN) asset."""
+    _drop_cdn_assets(m)
+    m.default_js = []
+    m.default_css = []
     if js_url:
         m.default_js = [("leaflet", js_url)]
     if css_url:
@@ -540,3 +551,99 @@ def standalone_html(m: folium.Map, settings: Settings) -> str:
     fig.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline", index=0)
     fig.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline", index=1)
     return fig.render()
+
+
+#: Colour per initiative theme (Okabe-Ito, colour-blind safe).
+THEME_COLOURS = dict(zip(THEMES, [*CATEGORICAL[:6], "#000000"], strict=True))
+
+
+def _wgs84(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with a point, with ``lon``/``lat`` added (from RD New ``x``/``y``)."""
+    pts = frame.dropna(subset=["x", "y"]).copy()
+    if pts.empty:
+        return pts.assign(lon=[], lat=[])
+    g = gpd.GeoSeries(gpd.points_from_xy(pts["x"], pts["y"]), crs=28992).to_crs(4326)
+    pts["lon"], pts["lat"] = g.x.to_numpy(), g.y.to_numpy()
+    return pts
+
+
+def add_registry_layers(
+    m: folium.Map,
+    geometry: gpd.GeoDataFrame,
+    *,
+    initiatieven: pd.DataFrame | None = None,
+    locaties: pd.DataFrame | None = None,
+    wijkteams: pd.DataFrame | None = None,
+    toewijzing: pd.DataFrame | None = None,
+) -> folium.Map:
+    """Initiatives by theme, wijkteam areas and offices, and locations as map layers.
+
+    Every text that came from a user (names, notes) is HTML-escaped before it reaches the map.
+    """
+    esc = html.escape
+    if initiatieven is not None and not initiatieven.empty:
+        group = folium.FeatureGroup(name="Initiatieven (per thema)", show=True)
+        for rec in _wgs84(initiatieven).to_dict("records"):
+            tip = (
+                f"<b>{esc(str(rec['naam']))}</b><br>{esc(str(rec['thema']))} · "
+                f"{esc(str(rec['status']))}<br>{esc(str(rec.get('organisatie') or ''))}"
+            )
+            _marker(rec, THEME_COLOURS.get(rec["thema"], "#000000"), tip, 6, "#212121", 1).add_to(
+                group
+            )
+        group.add_to(m)
+    if toewijzing is not None and not toewijzing.empty and "wijkcode" in geometry:
+        areas = geometry.join(toewijzing.set_index("buurtcode")["wijkteam_id"], how="inner")
+        if not areas.empty:
+            dissolved = areas.dissolve("wijkteam_id").reset_index()
+            names = {}
+            if wijkteams is not None and not wijkteams.empty:
+                names = wijkteams.set_index("id")["naam"].astype(str).to_dict()
+            dissolved["team"] = [esc(names.get(t, t)) for t in dissolved["wijkteam_id"]]
+            folium.GeoJson(
+                json.loads(dissolved[["team", "geometry"]].to_json()),
+                name="Werkgebieden wijkteams",
+                style_function=lambda _f: {
+                    "color": "#0072b2",
+                    "weight": 3,
+                    "dashArray": "8 4",
+                    "fill": False,
+                },
+                tooltip=folium.GeoJsonTooltip(fields=["team"], aliases=["Wijkteam"]),
+                show=False,
+            ).add_to(m)
+    points = []
+    if wijkteams is not None and not wijkteams.empty:
+        points += [("Wijkteam", r) for r in _wgs84(wijkteams).to_dict("records")]
+    if locaties is not None and not locaties.empty:
+        points += [(str(r["soort"]), r) for r in _wgs84(locaties).to_dict("records")]
+    if points:
+        group = folium.FeatureGroup(name="Wijkteams en locaties", show=True)
+        for kind, rec in points:
+            tip = f"<b>{esc(str(rec['naam']))}</b><br>{esc(kind)}"
+            _marker(rec, "#ffffff", tip, 7, "#000000", 2).add_to(group)
+        group.add_to(m)
+    _layer_control_last(m)
+    _drop_cdn_assets(m)
+    return m
+
+
+def _marker(rec, fill: str, tip: str, radius: int, line: str, weight: int) -> folium.CircleMarker:
+    """A circle marker (no extra JS) with an already escaped tooltip."""
+    return folium.CircleMarker(
+        [rec["lat"], rec["lon"]],
+        radius=radius,
+        color=line,
+        weight=weight,
+        fill=True,
+        fill_color=fill,
+        fill_opacity=0.9,
+        tooltip=folium.Tooltip(tip),
+    )
+
+
+def _layer_control_last(m: folium.Map) -> None:
+    """Move the layer control after every layer: its script refers to them by name."""
+    controls = [k for k, v in m._children.items() if isinstance(v, folium.LayerControl)]
+    for key in controls:
+        m._children[key] = m._children.pop(key)

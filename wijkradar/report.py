@@ -22,6 +22,7 @@ __all__ = [
     "contributions",
     "buurt_trend",
     "buurt_profile_html",
+    "nearby_initiatives",
     "KIND_LABELS",
     "CAVEATS",
 ]
@@ -107,6 +108,23 @@ def buurt_trend(data, code: str) -> tuple[pd.DataFrame, str]:
     return wide.rename(columns=labels), note
 
 
+def nearby_initiatives(
+    initiatieven: pd.DataFrame, buurten, code: str, *, radius_m: float = 1000.0
+) -> pd.DataFrame:
+    """Active initiatives in the buurt or within ``radius_m`` of its centroid, nearest first."""
+    cols = ["naam", "thema", "status", "organisatie", "afstand_m"]
+    if initiatieven is None or initiatieven.empty:
+        return pd.DataFrame(columns=cols)
+    act = initiatieven[initiatieven["status"].isin(("toegekend", "lopend"))].copy()
+    c = buurten.to_crs(28992).geometry.loc[code].centroid
+    dist = np.hypot(act["x"].astype(float) - c.x, act["y"].astype(float) - c.y)
+    act["afstand_m"] = dist.round(0)
+    inside = act["buurtcode"] == code
+    act.loc[inside & act["afstand_m"].isna(), "afstand_m"] = 0.0
+    near = act[inside | (act["afstand_m"] <= radius_m)]
+    return near.sort_values("afstand_m")[cols].reset_index(drop=True)
+
+
 def _svg_outline(data, code: str, size: int = 260) -> str:
     """Inline SVG of the gemeente's buurten with this buurt highlighted (RD New, no scripts)."""
     geo = data.buurten.geometry
@@ -153,7 +171,9 @@ def _table_html(frame: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def buurt_profile_html(data, scores: pd.DataFrame, code: str, *, profile_name: str) -> str:
+def buurt_profile_html(
+    data, scores: pd.DataFrame, code: str, *, profile_name: str, nearby: pd.DataFrame | None = None
+) -> str:
     """A printable, self-contained HTML profile of one buurt."""
     esc = html.escape
     row = scores.loc[code]
@@ -215,6 +235,9 @@ def buurt_profile_html(data, scores: pd.DataFrame, code: str, *, profile_name: s
         if not wide.empty:
             table = wide.T.map(lambda v: fmt_number(v)).reset_index(names="Indicator")
             parts.append(_table_html(table))
+    if nearby is not None:
+        parts.append("<h2>Initiatieven in en rond de buurt (1 km)</h2>")
+        parts.append(_table_html(nearby) if not nearby.empty else "<p>Geen.</p>")
     parts.append("<h2>Bronnen en kanttekeningen</h2><ul>")
     for p in data.provenance:
         parts.append(

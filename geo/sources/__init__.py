@@ -2,7 +2,9 @@
 
 from ._http import HttpClient
 from .cbs import fetch_health, fetch_kerncijfers, fetch_odata_rows
+from .locatieserver import Geocoded, geocode
 from .pdok import fetch_wfs_features
+from .tiles import basemap_reachable
 
 __all__ = [
     "HttpClient",
@@ -10,4 +12,7 @@ __all__ = [
     "fetch_kerncijfers",
     "fetch_health",
     "fetch_wfs_features",
+    "geocode",
+    "Geocoded",
+    "basemap_reachable",
 ]

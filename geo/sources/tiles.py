@@ -1,4 +1,4 @@
-"""Checks whether the basemap tile server answers; without it the map has no background."""
+"""Basemap tile server check; without an answer the map is drawn without a background."""
 
 from __future__ import annotations
 

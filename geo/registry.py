@@ -1,0 +1,824 @@
+"""The registry: initiatives, wijkteams and locations the municipality keeps (SQLAlchemy 2).
+
+SQLite in the data folder by default (WAL mode), PostgreSQL when ``WIJKRADAR_DATABASE_URL``
+says so. Points are stored as RD New (EPSG:28992) ``x``/``y`` in both. Every write happens in
+one transaction and lands in the audit trail; every row has a ``version`` used for optimistic
+concurrency, so two sessions editing the same row cannot silently overwrite each other.
+
+Schema migrations are explicit and versioned (:data:`MIGRATIONS`); a database written by a
+newer Wijkradar is refused, never modified.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import (
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy import delete as sa_delete
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from ._errors import DataFormatError, WijkradarError
+
+__all__ = [
+    "Registry",
+    "RegistryError",
+    "ConflictError",
+    "ImportRejected",
+    "RowError",
+    "ENTITIES",
+    "THEMES",
+    "STATUSES",
+    "LOCATIE_SOORTEN",
+    "SCHEMA_VERSION",
+    "validate_records",
+]
+
+THEMES = (
+    "eenzaamheid/ontmoeting",
+    "gezondheid/bewegen",
+    "geldzorgen",
+    "jeugd en gezin",
+    "mantelzorg",
+    "taal en meedoen",
+    "overig",
+)
+STATUSES = ("aangevraagd", "toegekend", "afgewezen", "lopend", "afgerond")
+LOCATIE_SOORTEN = ("informatiewinkel", "wijkcentrum", "huisarts", "bibliotheek", "school", "overig")
+#: Plausible extents of the Netherlands, with a margin.
+RD_EXTENT = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
+WGS84_EXTENT = (3.2, 50.7, 7.3, 53.7)
+
+
+class RegistryError(WijkradarError):
+    """The registry database cannot be used (unreachable, newer schema, ...)."""
+
+
+class ConflictError(RegistryError):
+    """Someone else changed the row since it was read (optimistic concurrency)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an import file: 1-based ``row`` as the user sees it, and the field."""
+
+    row: int
+    field: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"rij {self.row}, veld '{self.field}': {self.message} (waarde: {self.value!r})"
+
+
+class ImportRejected(DataFormatError):
+    """An import file was rejected as a whole; :attr:`errors` lists every problem found."""
+
+    def __init__(self, source: str, errors: list[RowError], *, limit: int = 5) -> None:
+        shown = "; ".join(str(e) for e in errors[:limit])
+        more = f" (en {len(errors) - limit} meer)" if len(errors) > limit else ""
+        super().__init__(
+            f"{source}: import geweigerd, er is niets opgeslagen. {len(errors)} fout(en): "
+            f"{shown}{more}"
+        )
+        self.source = source
+        self.errors = errors
+
+    def report(self) -> pd.DataFrame:
+        """The errors as a table (rij, veld, waarde, probleem)."""
+        return pd.DataFrame(
+            [
+                {"rij": e.row, "veld": e.field, "waarde": e.value, "probleem": e.message}
+                for e in self.errors
+            ],
+            columns=["rij", "veld", "waarde", "probleem"],
+        )
+
+
+# -- schema -----------------------------------------------------------------------------------
+metadata = MetaData()
+
+
+def _bookkeeping() -> list[Column]:
+    return [
+        Column("version", Integer, nullable=False, server_default="1"),
+        Column("gewijzigd", DateTime(timezone=True)),
+        Column("gewijzigd_door", String(100)),
+    ]
+
+
+initiatief = Table(
+    "initiatief",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("naam", String(300), nullable=False),
+    Column("organisatie", String(200)),
+    Column("thema", String(40), nullable=False),
+    Column("doelgroep", String(200)),
+    Column("status", String(20), nullable=False),
+    Column("subsidie", Float),
+    Column("startdatum", Date),
+    Column("einddatum", Date),
+    Column("adres", String(300)),
+    Column("x", Float),
+    Column("y", Float),
+    Column("buurtcode", String(10)),
+    Column("notities", Text),
+    *_bookkeeping(),
+)
+wijkteam = Table(
+    "wijkteam",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("naam", String(200), nullable=False),
+    Column("adres", String(300)),
+    Column("x", Float),
+    Column("y", Float),
+    Column("fte", Float, nullable=False),
+    Column("notities", Text),
+    *_bookkeeping(),
+)
+wijkteam_buurt = Table(
+    "wijkteam_buurt",
+    metadata,
+    Column("buurtcode", String(10), primary_key=True),  # one wijkteam per buurt
+    Column("wijkteam_id", String(64), ForeignKey("wijkteam.id"), nullable=False),
+    *_bookkeeping(),
+)
+locatie = Table(
+    "locatie",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("soort", String(30), nullable=False),
+    Column("naam", String(200), nullable=False),
+    Column("adres", String(300)),
+    Column("x", Float),
+    Column("y", Float),
+    Column("buurtcode", String(10)),
+    *_bookkeeping(),
+)
+audit = Table(
+    "audit",
+    metadata,
+    Column("nr", Integer, primary_key=True, autoincrement=True),
+    Column("tijd", DateTime(timezone=True), nullable=False),
+    Column("gebruiker", String(100), nullable=False),
+    Column("actie", String(20), nullable=False),
+    Column("entiteit", String(30), nullable=False),
+    Column("sleutel", String(64)),
+    Column("voor", Text),
+    Column("na", Text),
+)
+schema_info = Table(
+    "wijkradar_schema",
+    metadata,
+    Column("sleutel", String(30), primary_key=True),
+    Column("waarde", String(100), nullable=False),
+)
+
+
+def _migrate_1(conn: Connection) -> None:
+    metadata.create_all(conn)
+
+
+#: Versioned migrations, applied in order inside one transaction.
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "initiatief, wijkteam, wijkteam_buurt, locatie, audit", _migrate_1),
+]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How an import column is read and checked."""
+
+    kind: str  # text, choice, number, date, code
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    max_len: int = 300
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An importable entity: its table, key and fields (coordinates are handled apart)."""
+
+    table: Table
+    fields: dict[str, FieldSpec]
+    point: bool = True
+    label: str = ""
+
+
+ENTITIES: dict[str, Entity] = {
+    "initiatief": Entity(
+        initiatief,
+        {
+            "id": FieldSpec("text", True, max_len=64),
+            "naam": FieldSpec("text", True),
+            "organisatie": FieldSpec("text", max_len=200),
+            "thema": FieldSpec("choice", True, THEMES),
+            "doelgroep": FieldSpec("text", max_len=200),
+            "status": FieldSpec("choice", True, STATUSES),
+            "subsidie": FieldSpec("number"),
+            "startdatum": FieldSpec("date"),
+            "einddatum": FieldSpec("date"),
+            "adres": FieldSpec("text"),
+            "buurtcode": FieldSpec("code"),
+            "notities": FieldSpec("text", max_len=5000),
+        },
+        label="initiatieven",
+    ),
+    "wijkteam": Entity(
+        wijkteam,
+        {
+            "id": FieldSpec("text", True, max_len=64),
+            "naam": FieldSpec("text", True, max_len=200),
+            "adres": FieldSpec("text"),
+            "fte": FieldSpec("number", True),
+            "notities": FieldSpec("text", max_len=5000),
+        },
+        label="wijkteams",
+    ),
+    "wijkteam_buurt": Entity(
+        wijkteam_buurt,
+        {
+            "buurtcode": FieldSpec("code", True),
+            "wijkteam_id": FieldSpec("text", True, max_len=64),
+        },
+        point=False,
+        label="toewijzing van buurten aan wijkteams",
+    ),
+    "locatie": Entity(
+        locatie,
+        {
+            "id": FieldSpec("text", True, max_len=64),
+            "soort": FieldSpec("choice", True, LOCATIE_SOORTEN),
+            "naam": FieldSpec("text", True, max_len=200),
+            "adres": FieldSpec("text"),
+            "buurtcode": FieldSpec("code"),
+        },
+        label="locaties",
+    ),
+}
+
+
+def _key(entity: str) -> str:
+    return list(ENTITIES[entity].table.primary_key.columns)[0].name
+
+
+# -- validation -------------------------------------------------------------------------------
+def _blank(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() == ""
+
+
+def _parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    text_value = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text_value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError("geen geldige datum; gebruik JJJJ-MM-DD of DD-MM-JJJJ")
+
+
+def _parse_number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise ValueError("geen getal")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        raw = str(value).strip().replace("€", "").replace(" ", "")
+        if "," in raw and "." in raw:  # Dutch thousands dots and decimal comma: 1.234,50
+            raw = raw.replace(".", "").replace(",", ".")
+        else:
+            raw = raw.replace(",", ".")
+        try:
+            number = float(raw)
+        except ValueError:
+            raise ValueError("geen getal") from None
+    if not math.isfinite(number):
+        raise ValueError("geen eindig getal")
+    if number < 0:
+        raise ValueError("mag niet negatief zijn")
+    return number
+
+
+def _to_rd(x: float, y: float) -> tuple[float, float] | None:
+    """RD New coordinates for a point given in RD New or WGS84 (lon/lat or lat/lon)."""
+    bx0, by0, bx1, by1 = RD_EXTENT
+    if bx0 <= x <= bx1 and by0 <= y <= by1:
+        return x, y
+    lx0, ly0, lx1, ly1 = WGS84_EXTENT
+    for lon, lat in ((x, y), (y, x)):
+        if lx0 <= lon <= lx1 and ly0 <= lat <= ly1:
+            from pyproj import Transformer
+
+            tr = Transformer.from_crs(4326, 28992, always_xy=True)
+            rx, ry = tr.transform(lon, lat)
+            return float(rx), float(ry)
+    return None
+
+
+def validate_records(
+    entity: str,
+    frame: pd.DataFrame,
+    *,
+    first_row: int = 2,
+    buurtcodes: Iterable[str] | None = None,
+) -> tuple[list[dict[str, Any]], list[RowError]]:
+    """Check and convert rows for ``entity``; returns (records, errors).
+
+    Coordinates come from ``x``/``y`` (RD New or WGS84, detected and checked against the
+    Netherlands' extent) or ``lon``/``lat``. ``first_row`` is the file row number of the first
+    record (2 for a CSV/Excel sheet with a header row, 1 for GeoJSON features).
+    """
+    spec = ENTITIES[entity]
+    errors: list[RowError] = []
+    columns = {str(c).strip().lower(): c for c in frame.columns}
+    missing = [f for f, s in spec.fields.items() if s.required and f not in columns]
+    if missing:
+        return [], [
+            RowError(1, f, "", f"verplichte kolom ontbreekt (kolommen: {', '.join(columns)})")
+            for f in missing
+        ]
+    known = set(spec.fields) | {"x", "y", "lon", "lat", "version"}
+    for extra in sorted(set(columns) - known):
+        errors.append(RowError(1, extra, "", f"onbekende kolom; toegestaan: {', '.join(known)}"))
+    codes = set(buurtcodes) if buurtcodes is not None else None
+    key = _key(entity)
+    seen: dict[str, int] = {}
+    records: list[dict[str, Any]] = []
+    for i, row in enumerate(frame.to_dict("records")):
+        rownr = first_row + i
+        get = {name: row[col] for name, col in columns.items()}
+        rec: dict[str, Any] = {}
+        for name, fs in spec.fields.items():
+            value = get.get(name)
+            shown = "" if _blank(value) else str(value)[:80]
+            if _blank(value):
+                if fs.required:
+                    errors.append(RowError(rownr, name, shown, "verplicht veld is leeg"))
+                rec[name] = None
+                continue
+            try:
+                if fs.kind == "text":
+                    v = str(value).strip()
+                    if isinstance(value, float) and value.is_integer():
+                        v = str(int(value))
+                    if len(v) > fs.max_len:
+                        raise ValueError(f"te lang ({len(v)} tekens, maximaal {fs.max_len})")
+                    rec[name] = v
+                elif fs.kind == "choice":
+                    v = str(value).strip().lower()
+                    if v not in fs.choices:
+                        raise ValueError(f"onbekende waarde; kies uit: {', '.join(fs.choices)}")
+                    rec[name] = v
+                elif fs.kind == "number":
+                    rec[name] = _parse_number(value)
+                elif fs.kind == "date":
+                    rec[name] = _parse_date(value)
+                elif fs.kind == "code":
+                    v = str(value).strip().upper()
+                    if not (len(v) == 10 and v.startswith("BU") and v[2:].isdigit()):
+                        raise ValueError("geen buurtcode (BU + 8 cijfers)")
+                    if codes is not None and v not in codes:
+                        raise ValueError("buurtcode komt niet voor in deze gemeente en dit jaar")
+                    rec[name] = v
+            except ValueError as exc:
+                errors.append(RowError(rownr, name, shown, str(exc)))
+        if rec.get("startdatum") and rec.get("einddatum") and rec["einddatum"] < rec["startdatum"]:
+            errors.append(
+                RowError(rownr, "einddatum", str(rec["einddatum"]), "ligt vóór de startdatum")
+            )
+        if spec.point:
+            x, y = get.get("x", get.get("lon")), get.get("y", get.get("lat"))
+            rec["x"] = rec["y"] = None
+            if not _blank(x) or not _blank(y):
+                try:
+                    fx, fy = _parse_coordinate(x), _parse_coordinate(y)
+                    rd = _to_rd(fx, fy)
+                    if rd is None:
+                        raise ValueError(
+                            "ligt buiten Nederland (verwacht RD New of WGS84 lengte/breedte)"
+                        )
+                    rec["x"], rec["y"] = rd
+                except ValueError as exc:
+                    errors.append(RowError(rownr, "x/y", f"{x}, {y}", str(exc)))
+        k = rec.get(key)
+        if k is not None:
+            if k in seen:
+                errors.append(
+                    RowError(rownr, key, str(k), f"dubbele sleutel (ook in rij {seen[k]})")
+                )
+            seen[k] = rownr
+        version = get.get("version")
+        if not _blank(version):
+            try:
+                rec["version"] = int(float(version))
+            except (TypeError, ValueError):
+                errors.append(RowError(rownr, "version", str(version), "geen geheel getal"))
+        records.append(rec)
+    return records, errors
+
+
+def _parse_coordinate(value: Any) -> float:
+    if _blank(value):
+        raise ValueError("x en y moeten allebei gevuld zijn")
+    try:
+        number = float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise ValueError("coördinaat is geen getal") from None
+    if not math.isfinite(number):
+        raise ValueError("coördinaat is geen eindig getal")
+    return number
+
+
+# -- the registry -----------------------------------------------------------------------------
+def _jsonable(record: dict[str, Any] | None) -> str | None:
+    if record is None:
+        return None
+    return json.dumps(
+        {k: (v.isoformat() if isinstance(v, date | datetime) else v) for k, v in record.items()},
+        ensure_ascii=False,
+        sort_keys=True,
+    )
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    entity: str
+    source: str
+    added: int = 0
+    updated: int = 0
+    geocoded: int = 0
+    assigned: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class Registry:
+    """The registry database.
+
+    Parameters
+    ----------
+    url : str
+        SQLAlchemy URL: ``sqlite:///path/registry.sqlite`` or ``postgresql+psycopg://...``.
+    migrate : bool
+        Create or upgrade the schema (default). A database of a newer schema is refused.
+    """
+
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
+        self.url = url
+        try:
+            self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise RegistryError(f"registry URL {url!r} cannot be used: {exc}") from None
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        if migrate:
+            try:
+                self.migrate()
+            except Exception:
+                self.close()
+                raise
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Registry:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema --
+    def schema_version(self) -> int:
+        """Schema version of the database (0 when empty)."""
+        try:
+            with self.engine.connect() as conn:
+                if not self.engine.dialect.has_table(conn, schema_info.name):
+                    return 0
+                value = conn.execute(
+                    select(schema_info.c.waarde).where(schema_info.c.sleutel == "version")
+                ).scalar()
+        except OperationalError as exc:
+            raise RegistryError(
+                f"registry database {self._safe_url()} unreachable: {exc}"
+            ) from None
+        return int(value or 0)
+
+    def migrate(self) -> int:
+        """Apply pending migrations in one transaction; return the schema version."""
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise RegistryError(
+                f"registry database {self._safe_url()} has schema version {current}, newer than "
+                f"this Wijkradar ({SCHEMA_VERSION}); upgrade Wijkradar. The database was not "
+                "changed."
+            )
+        if current == SCHEMA_VERSION:
+            return current
+        with self.engine.begin() as conn:
+            for version, _what, step in MIGRATIONS:
+                if version > current:
+                    step(conn)
+            values = {"sleutel": "version", "waarde": str(SCHEMA_VERSION)}
+            if current == 0:
+                conn.execute(insert(schema_info).values(**values))
+            else:
+                conn.execute(
+                    update(schema_info)
+                    .where(schema_info.c.sleutel == "version")
+                    .values(waarde=values["waarde"])
+                )
+        return SCHEMA_VERSION
+
+    def _safe_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    # -- reading --
+    def table(self, entity: str) -> pd.DataFrame:
+        """All rows of ``entity`` (sorted by key), bookkeeping columns included."""
+        spec = ENTITIES[entity]
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(spec.table).order_by(*spec.table.primary_key)).mappings()
+            frame = pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in spec.table.c])
+        return frame
+
+    def get(self, entity: str, key: str) -> dict[str, Any] | None:
+        """One row as a dict, or None."""
+        t = ENTITIES[entity].table
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t).where(t.c[_key(entity)] == key)).mappings().first()
+        return dict(row) if row else None
+
+    def audit_log(self, limit: int | None = None) -> pd.DataFrame:
+        """The audit trail, newest first."""
+        query = select(audit).order_by(audit.c.nr.desc())
+        if limit:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings()
+            return pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in audit.c])
+
+    # -- writing --
+    def _audit(self, conn, user, action, entity, key, before, after) -> None:
+        conn.execute(
+            insert(audit).values(
+                tijd=datetime.now(UTC),
+                gebruiker=user or "onbekend",
+                actie=action,
+                entiteit=entity,
+                sleutel=key,
+                voor=_jsonable(before),
+                na=_jsonable(after),
+            )
+        )
+
+    def _write(self, conn, entity, rec, user) -> str:
+        """Insert or update one validated record inside ``conn``; returns 'added'/'updated'."""
+        t = ENTITIES[entity].table
+        key = _key(entity)
+        expected = rec.pop("version", None)
+        current = (
+            conn.execute(select(t).where(t.c[key] == rec[key]).with_for_update()).mappings().first()
+        )
+        now = datetime.now(UTC)
+        if current is None:
+            values = {**rec, "version": 1, "gewijzigd": now, "gewijzigd_door": user}
+            conn.execute(insert(t).values(**values))
+            self._audit(conn, user, "insert", entity, rec[key], None, rec)
+            return "added"
+        before = dict(current)
+        if expected is not None and expected != before["version"]:
+            raise ConflictError(
+                f"{entity} {rec[key]!r} is gewijzigd door {before['gewijzigd_door']} op "
+                f"{before['gewijzigd']:%d-%m-%Y %H:%M} (versie {before['version']}, u had "
+                f"versie {expected}); laad opnieuw en breng uw wijziging opnieuw aan"
+            )
+        result = conn.execute(
+            update(t)
+            .where(t.c[key] == rec[key], t.c.version == before["version"])
+            .values(**rec, version=before["version"] + 1, gewijzigd=now, gewijzigd_door=user)
+        )
+        if result.rowcount != 1:
+            raise ConflictError(f"{entity} {rec[key]!r} is tegelijk gewijzigd; probeer opnieuw")
+        self._audit(conn, user, "update", entity, rec[key], before, rec)
+        return "updated"
+
+    def save(
+        self,
+        entity: str,
+        record: dict[str, Any],
+        *,
+        user: str,
+        version: int | None = None,
+        buurtcodes: Iterable[str] | None = None,
+    ) -> dict[str, Any]:
+        """Validate and insert or update one record (``version`` = the version that was read).
+
+        Raises
+        ------
+        ImportRejected
+            When a field is invalid (with the field named).
+        ConflictError
+            When the row changed since ``version`` was read.
+        """
+        record = {k: v for k, v in record.items() if k not in ("gewijzigd", "gewijzigd_door")}
+        records, errors = validate_records(
+            entity, pd.DataFrame([record]), first_row=1, buurtcodes=buurtcodes
+        )
+        if errors:
+            raise ImportRejected(f"{entity} {record.get(_key(entity))!r}", errors)
+        rec = records[0]
+        if version is not None:
+            rec["version"] = version
+        with self.engine.begin() as conn:
+            self._write(conn, entity, rec, user)
+        saved = self.get(entity, rec[_key(entity)])
+        assert saved is not None
+        return saved
+
+    def delete(self, entity: str, key: str, *, user: str, version: int) -> None:
+        """Delete a row if it still has ``version``; audited."""
+        t = ENTITIES[entity].table
+        k = _key(entity)
+        with self.engine.begin() as conn:
+            current = conn.execute(select(t).where(t.c[k] == key)).mappings().first()
+            if current is None:
+                return
+            result = conn.execute(sa_delete(t).where(t.c[k] == key, t.c.version == version))
+            if result.rowcount != 1:
+                raise ConflictError(
+                    f"{entity} {key!r} is gewijzigd door {current['gewijzigd_door']} (versie "
+                    f"{current['version']}, u had versie {version}); niet verwijderd"
+                )
+            self._audit(conn, user, "delete", entity, key, dict(current), None)
+
+    def import_records(
+        self,
+        entity: str,
+        frame: pd.DataFrame,
+        *,
+        user: str,
+        source: str,
+        first_row: int = 2,
+        buurten=None,
+        geocoder: Callable[[str], tuple[float, float] | None] | None = None,
+        replace: bool = False,
+    ) -> ImportReport:
+        """Validate every row, then write all of them in one transaction (or nothing).
+
+        Parameters
+        ----------
+        buurten : GeoDataFrame, optional
+            Buurt polygons (EPSG:28992, indexed by buurtcode): codes are checked against them
+            and points without a buurtcode get one by point-in-polygon.
+        geocoder : callable, optional
+            Address -> (x, y) in RD New, or None; used for rows with an address and no point.
+        replace : bool
+            Delete the rows of ``entity`` that the file does not contain (a full restore).
+        """
+        codes = list(buurten.index) if buurten is not None else None
+        records, errors = validate_records(entity, frame, first_row=first_row, buurtcodes=codes)
+        report = ImportReport(entity, source)
+        spec = ENTITIES[entity]
+        if spec.point and not errors:
+            for i, rec in enumerate(records):
+                if rec.get("x") is None and rec.get("adres") and geocoder is not None:
+                    found = geocoder(rec["adres"])
+                    if found is None:
+                        errors.append(
+                            RowError(first_row + i, "adres", rec["adres"], "adres niet gevonden")
+                        )
+                        continue
+                    rec["x"], rec["y"] = found
+                    report.geocoded += 1
+            if buurten is not None and not errors:
+                report.assigned = _assign_buurten(records, buurten, errors, first_row)
+        if entity == "wijkteam_buurt" and not errors:
+            with self.engine.connect() as conn:
+                teams = set(conn.execute(select(wijkteam.c.id)).scalars())
+            for i, rec in enumerate(records):
+                if rec["wijkteam_id"] not in teams:
+                    errors.append(
+                        RowError(
+                            first_row + i, "wijkteam_id", rec["wijkteam_id"], "onbekend wijkteam"
+                        )
+                    )
+        if errors:
+            raise ImportRejected(source, errors)
+        key = _key(entity)
+        with self.engine.begin() as conn:
+            for rec in records:
+                if self._write(conn, entity, dict(rec), user) == "added":
+                    report.added += 1
+                else:
+                    report.updated += 1
+            if replace:
+                t = spec.table
+                keep = [r[key] for r in records]
+                gone = conn.execute(select(t).where(t.c[key].not_in(keep))).mappings().all()
+                for row in gone:
+                    conn.execute(sa_delete(t).where(t.c[key] == row[key]))
+                    self._audit(conn, user, "delete", entity, row[key], dict(row), None)
+                if gone:
+                    report.notes.append(f"{len(gone)} rij(en) verwijderd (volledige vervanging)")
+            self._audit(
+                conn,
+                user,
+                "import",
+                entity,
+                None,
+                None,
+                {"bron": source, "nieuw": report.added, "bijgewerkt": report.updated},
+            )
+        return report
+
+    def count(self, entity: str) -> int:
+        """Number of rows of ``entity``."""
+        t = ENTITIES[entity].table
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(t)).scalar() or 0)
+
+    def ping(self) -> None:
+        """Raise :class:`RegistryError` when the database does not answer."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("select 1"))
+        except OperationalError as exc:
+            raise RegistryError(
+                f"registry database {self._safe_url()} unreachable: {exc}"
+            ) from None
+
+
+def _assign_buurten(records, buurten, errors, first_row) -> int:
+    """Give points without a buurtcode the buurt they lie in; count the assignments."""
+    import geopandas as gpd
+    import shapely
+
+    todo = [
+        (i, r) for i, r in enumerate(records) if r.get("x") is not None and not r.get("buurtcode")
+    ]
+    if not todo:
+        return 0
+    points = gpd.GeoDataFrame(
+        {"i": [i for i, _ in todo]},
+        geometry=shapely.points([(r["x"], r["y"]) for _, r in todo]),
+        crs=28992,
+    )
+    polys = buurten[["geometry"]].to_crs(28992).reset_index(names="_code")
+    hits = gpd.sjoin(points, polys, how="left", predicate="within")
+    hits = hits[~hits.index.duplicated()]
+    assigned = 0
+    for idx, row in hits.iterrows():
+        i = int(points.loc[idx, "i"])
+        if pd.isna(row.get("_code")):
+            continue  # outside the gemeente: kept as a point without a buurt
+        records[i]["buurtcode"] = str(row["_code"])
+        assigned += 1
+    return assigned
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()

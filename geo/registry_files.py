@@ -1,0 +1,204 @@
+"""Registry import/export files: CSV (UTF-8, ``,`` or ``;``), Excel (.xlsx) and GeoJSON points.
+
+Readers refuse a file as a whole with a clear message (file, row, field) when it is too large,
+not UTF-8, not parseable, or a zip bomb; they never return half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from ._errors import DataFormatError
+from .registry import ENTITIES, ImportRejected, RowError
+
+__all__ = ["read_registry_file", "write_registry_file", "REGISTRY_FORMATS"]
+
+REGISTRY_FORMATS = (".csv", ".xlsx", ".geojson", ".json")
+#: An .xlsx may unpack to at most this many times the size limit (zip bomb guard).
+XLSX_EXPANSION = 10
+
+
+def _reject(path: Path, message: str, field: str = "bestand") -> ImportRejected:
+    return ImportRejected(str(path.name), [RowError(0, field, "", message)])
+
+
+def read_registry_file(path: str | Path, *, max_bytes: int) -> tuple[pd.DataFrame, int]:
+    """Read an import file into a frame of strings; returns (frame, file row of the first record).
+
+    Raises
+    ------
+    ImportRejected
+        Too large, wrong encoding, unreadable, or an unsupported extension.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in REGISTRY_FORMATS:
+        raise _reject(
+            path, f"onbekend bestandstype {suffix!r}; gebruik {', '.join(REGISTRY_FORMATS)}"
+        )
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise _reject(path, f"bestand is {size:,} bytes, meer dan de limiet van {max_bytes:,}")
+    if size == 0:
+        raise _reject(path, "bestand is leeg")
+    if suffix == ".xlsx":
+        return _read_xlsx(path, max_bytes), 2
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _reject(
+            path,
+            f"bestand is geen UTF-8 (byte 0x{raw[exc.start]:02x} op positie {exc.start}); sla het "
+            "op als 'CSV UTF-8' of gebruik Excel (.xlsx)",
+        ) from None
+    if "\x00" in text:
+        raise _reject(path, "bestand bevat nul-tekens; is het een binair bestand?")
+    if suffix == ".csv":
+        return _read_csv(path, text), 2
+    return _read_geojson(path, text), 1
+
+
+def _read_csv(path: Path, text: str) -> pd.DataFrame:
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise _reject(path, f"CSV kan niet worden gelezen: {exc}") from None
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise _reject(path, "geen kopregel")
+    header = [h.strip() for h in rows[0]]
+    if len(set(h.lower() for h in header)) != len(header) or any(not h for h in header):
+        raise _reject(path, f"kopregel heeft lege of dubbele kolomnamen: {header}")
+    errors = [
+        RowError(i + 2, "rij", "", f"{len(r)} velden, de kopregel heeft er {len(header)}")
+        for i, r in enumerate(rows[1:])
+        if len(r) != len(header)
+    ]
+    if errors:
+        raise ImportRejected(path.name, errors)
+    return pd.DataFrame(rows[1:], columns=header, dtype=object)
+
+
+def _read_xlsx(path: Path, max_bytes: int) -> pd.DataFrame:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(i.file_size for i in zf.infolist())
+    except zipfile.BadZipFile:
+        raise _reject(path, "geen geldig Excel-bestand (.xlsx)") from None
+    if unpacked > XLSX_EXPANSION * max_bytes:
+        raise _reject(path, f"uitgepakt {unpacked:,} bytes: te groot (zip-bom?)")
+    try:
+        frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise _reject(
+            path, f"Excel-bestand kan niet worden gelezen: {type(exc).__name__}: {exc}"
+        ) from None
+    frame = frame.dropna(how="all")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame.reset_index(drop=True)
+
+
+def _read_geojson(path: Path, text: str) -> pd.DataFrame:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _reject(
+            path, f"geen geldige JSON (regel {exc.lineno}, kolom {exc.colno}): {exc.msg}"
+        ) from None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise _reject(path, "verwacht een GeoJSON FeatureCollection")
+    crs = json.dumps(data.get("crs", "")).upper()
+    rd = "28992" in crs
+    if crs.strip('"') and not rd and "4326" not in crs and "CRS84" not in crs:
+        raise _reject(
+            path, f"onbekend coördinatenstelsel {data.get('crs')}; gebruik WGS84 of EPSG:28992"
+        )
+    rows, errors = [], []
+    for i, feat in enumerate(data.get("features") or []):
+        if not isinstance(feat, dict) or not isinstance(feat.get("properties") or {}, dict):
+            errors.append(RowError(i + 1, "feature", "", "geen geldige GeoJSON-feature"))
+            continue
+        props = dict(feat.get("properties") or {})
+        geom = feat.get("geometry")
+        if geom is not None:
+            coords = geom.get("coordinates") if isinstance(geom, dict) else None
+            if not isinstance(geom, dict) or geom.get("type") != "Point":
+                errors.append(
+                    RowError(i + 1, "geometry", str(geom)[:60], "alleen Point-geometrieën")
+                )
+                continue
+            if (
+                not isinstance(coords, list)
+                or len(coords) < 2
+                or not all(isinstance(c, int | float) and math.isfinite(c) for c in coords[:2])
+            ):
+                errors.append(
+                    RowError(i + 1, "geometry", str(coords)[:60], "ongeldige coördinaten")
+                )
+                continue
+            props["x"], props["y"] = coords[0], coords[1]
+        rows.append(props)
+    if errors:
+        raise ImportRejected(path.name, errors)
+    return pd.DataFrame(rows, dtype=object)
+
+
+def write_registry_file(frame: pd.DataFrame, entity: str, path: str | Path) -> Path:
+    """Export rows of ``entity`` to CSV, Excel or GeoJSON (WGS84 points), atomically."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    spec = ENTITIES[entity]
+    cols = [c for c in [*spec.fields, "x", "y", "version"] if c in frame.columns]
+    out = frame[cols].copy()
+    tmp = path.with_name(path.name + ".tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        out.to_csv(tmp, index=False, encoding="utf-8")
+    elif suffix == ".xlsx":
+        out.to_excel(tmp, index=False, engine="openpyxl")
+    elif suffix in (".geojson", ".json"):
+        from pyproj import Transformer
+
+        tr = Transformer.from_crs(28992, 4326, always_xy=True)
+        features = []
+        for rec in out.to_dict("records"):
+            x, y = rec.pop("x", None), rec.pop("y", None)
+            geom = None
+            if x is not None and y is not None and not (pd.isna(x) or pd.isna(y)):
+                lon, lat = tr.transform(x, y)
+                geom = {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}
+            props = {k: (None if _isna(v) else _plain(v)) for k, v in rec.items()}
+            features.append({"type": "Feature", "geometry": geom, "properties": props})
+        tmp.write_text(
+            json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
+            encoding="utf-8",
+        )
+    else:
+        raise DataFormatError(f"{path}: use one of {', '.join(REGISTRY_FORMATS)}")
+    tmp.replace(path)
+    return path
+
+
+def _isna(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _plain(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value

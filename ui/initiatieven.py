@@ -1,0 +1,240 @@
+"""Initiatieven en wijkteams: the registry on the map, editing, import, gaps and the log."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo._errors import SourceError, WijkradarError
+from geo.registry import (
+    ENTITIES,
+    LOCATIE_SOORTEN,
+    STATUSES,
+    THEMES,
+    ConflictError,
+    ImportRejected,
+    RegistryError,
+)
+from geo.registry_files import REGISTRY_FORMATS
+from ui import common
+from wijkradar.assets import AssetError, install_static
+from wijkradar.maps import add_registry_layers, build_map, map_values
+from wijkradar.registry import analyse_gaps, import_file
+
+st.title("Initiatieven en wijkteams")
+v = common.view()
+if v is None or v.scores is None:
+    st.stop()
+data, scores = v.data, v.scores
+
+try:
+    reg = common.registry()
+    reg.ping()
+except RegistryError as exc:
+    st.error(f"Het register is niet bereikbaar: {exc}")
+    st.stop()
+
+user = common.editor_name()
+tables = {name: reg.table(name) for name in ENTITIES}
+codes = set(data.buurten.index)
+ini_here = tables["initiatief"]
+st.caption(
+    f"{len(ini_here)} initiatieven, {len(tables['wijkteam'])} wijkteams, "
+    f"{len(tables['locatie'])} locaties in het register ({reg.engine.dialect.name})."
+)
+
+tab_kaart, tab_ini, tab_team, tab_loc, tab_import, tab_gaten, tab_log = st.tabs(
+    ["Kaart", "Initiatieven", "Wijkteams", "Locaties", "Importeren", "Gaten", "Logboek"]
+)
+
+with tab_kaart:
+    try:
+        install_static(common.settings(), common.static_dir())
+        base = common.static_url()
+        geometry = common.geometry(data.gemeentecode, data.jaar, data.created)
+        tile_url = common.settings().tile_url()
+        if tile_url and not common.basemap_ok(tile_url):
+            tile_url = None
+        fmap = build_map(
+            geometry,
+            map_values(scores, data, "score"),
+            scores=scores,
+            factors=v.factors(),
+            tile_url=tile_url,
+            leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
+            leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
+        )
+        add_registry_layers(
+            fmap,
+            geometry,
+            initiatieven=tables["initiatief"],
+            locaties=tables["locatie"],
+            wijkteams=tables["wijkteam"],
+            toewijzing=tables["wijkteam_buurt"],
+        )
+        st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="reg_kaart")
+    except AssetError as exc:
+        st.error(f"De kaart kan niet worden getekend: {exc}")
+
+
+def _editor(entity: str, frame: pd.DataFrame, column_config: dict, key: str) -> None:
+    """A table editor; changed rows are saved one by one with their version (no lost update)."""
+    shown = frame.drop(columns=["gewijzigd"], errors="ignore")
+    edited = st.data_editor(
+        shown,
+        column_config={
+            **column_config,
+            "version": st.column_config.NumberColumn("versie", disabled=True),
+            "gewijzigd_door": st.column_config.TextColumn("gewijzigd door", disabled=True),
+        },
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key=key,
+    )
+    if not st.button("Wijzigingen opslaan", key=f"{key}_opslaan", disabled=not user):
+        return
+    keycol = list(ENTITIES[entity].table.primary_key.columns)[0].name
+    before = shown.set_index(keycol) if not shown.empty else shown
+    saved = problems = 0
+    for rec in edited.to_dict("records"):
+        key_value = rec.get(keycol)
+        if key_value is None or (isinstance(key_value, float) and pd.isna(key_value)):
+            continue
+        old = before.loc[key_value].to_dict() if key_value in before.index else None
+        if old is not None and all(
+            (pd.isna(old.get(c)) and pd.isna(rec.get(c))) or old.get(c) == rec.get(c)
+            for c in rec
+            if c not in (keycol, "version", "gewijzigd_door")
+        ):
+            continue
+        record = {k: val for k, val in rec.items() if k not in ("version", "gewijzigd_door")}
+        try:
+            reg.save(
+                entity,
+                record,
+                user=user,
+                version=None if old is None else int(rec["version"]),
+                buurtcodes=codes if "buurtcode" in record else None,
+            )
+            saved += 1
+        except ConflictError as exc:
+            problems += 1
+            st.error(f"Niet opgeslagen: {exc}")
+        except ImportRejected as exc:
+            problems += 1
+            st.error(f"Niet opgeslagen ({key_value}):")
+            st.dataframe(exc.report(), hide_index=True)
+    removed = set(before.index) - {r.get(keycol) for r in edited.to_dict("records")}
+    for key_value in removed:
+        try:
+            reg.delete(entity, key_value, user=user, version=int(before.loc[key_value, "version"]))
+            saved += 1
+        except ConflictError as exc:
+            problems += 1
+            st.error(f"Niet verwijderd: {exc}")
+    if saved and not problems:
+        st.success(f"{saved} wijziging(en) opgeslagen.")
+        st.rerun()
+    elif saved:
+        st.warning(f"{saved} wijziging(en) opgeslagen, {problems} niet.")
+
+
+with tab_ini:
+    if not user:
+        st.info("Vul links uw naam in om te kunnen bewerken (voor het logboek).")
+    _editor(
+        "initiatief",
+        tables["initiatief"],
+        {
+            "thema": st.column_config.SelectboxColumn("thema", options=list(THEMES)),
+            "status": st.column_config.SelectboxColumn("status", options=list(STATUSES)),
+            "subsidie": st.column_config.NumberColumn("subsidie (€)", min_value=0.0),
+            "startdatum": st.column_config.DateColumn("start"),
+            "einddatum": st.column_config.DateColumn("einde"),
+        },
+        "ed_ini",
+    )
+with tab_team:
+    _editor("wijkteam", tables["wijkteam"], {}, "ed_team")
+    st.markdown("**Buurten per wijkteam**")
+    _editor("wijkteam_buurt", tables["wijkteam_buurt"], {}, "ed_tw")
+with tab_loc:
+    _editor(
+        "locatie",
+        tables["locatie"],
+        {"soort": st.column_config.SelectboxColumn("soort", options=list(LOCATIE_SOORTEN))},
+        "ed_loc",
+    )
+
+with tab_import:
+    st.write(
+        "CSV (UTF-8, `,` of `;`), Excel (.xlsx) of GeoJSON. Coördinaten in RD New of WGS84; "
+        "adressen zonder coördinaten worden opgezocht bij de PDOK Locatieserver en elk punt "
+        "krijgt zijn buurt. Een bestand met één fout wordt helemaal geweigerd: er wordt dan "
+        "niets opgeslagen."
+    )
+    entity = st.selectbox(
+        "Soort", list(ENTITIES), format_func=lambda e: ENTITIES[e].label, key="imp_soort"
+    )
+    upload = st.file_uploader(
+        "Bestand", type=[s.lstrip(".") for s in REGISTRY_FORMATS], key="imp_bestand"
+    )
+    replace = st.checkbox("Rijen die niet in het bestand staan verwijderen", key="imp_vervang")
+    if upload is not None and st.button("Importeren", disabled=not user, key="imp_go"):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            try:
+                report = import_file(
+                    common.settings(),
+                    entity,
+                    path,
+                    user=user,
+                    gemeente=data.gemeentecode,
+                    jaar=data.jaar,
+                    replace=replace,
+                    registry=reg,
+                )
+            except ImportRejected as exc:
+                st.error(
+                    f"{upload.name} is geweigerd; er is niets opgeslagen. "
+                    f"{len(exc.errors)} probleem/problemen:"
+                )
+                st.dataframe(exc.report(), hide_index=True, width="stretch")
+            except SourceError as exc:
+                st.error(f"Bron niet bereikbaar: {exc.source}; er is niets opgeslagen. {exc}")
+            except WijkradarError as exc:
+                st.error(f"Import mislukt; er is niets opgeslagen: {exc}")
+            else:
+                st.success(
+                    f"{report.added} nieuw, {report.updated} bijgewerkt ({report.geocoded} "
+                    f"adressen opgezocht, {report.assigned} punten aan een buurt gekoppeld)."
+                )
+
+with tab_gaten:
+    afstand = st.slider("Bereik (meter)", 250, 5000, 1500, 250, key="gap_afstand")
+    band = st.slider("Topgroep prioriteit (aandeel buurten)", 0.05, 0.5, 0.2, 0.05, key="gap_band")
+    result = analyse_gaps(data, scores, reg, catchment_m=float(afstand), top_band=band)
+    st.markdown(
+        f"**{len(result.gaps)} gaten**: buurten in de topgroep met weinig aanbod in de buurt, en "
+        f"buurten met een hoge waarde op een thema zonder lopend initiatief binnen {afstand} m."
+    )
+    st.dataframe(result.gaps, hide_index=True, width="stretch")
+    st.download_button(
+        "Download gatenlijst (CSV)",
+        result.gaps.to_csv(index=False).encode("utf-8"),
+        file_name=f"gaten-{data.gemeentecode}.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
+    with st.expander("Dekking per buurt"):
+        cov = data.buurten[["buurtnaam"]].join(result.coverage)
+        st.dataframe(cov, width="stretch")
+
+with tab_log:
+    st.dataframe(reg.audit_log(limit=300), hide_index=True, width="stretch")

@@ -1,0 +1,215 @@
+"""Registry wiring for the app, the CLI and notebooks: open, import, export, coverage, gaps."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from geo.coverage import coverage_table, find_gaps, two_step_fca
+from geo.registry import ENTITIES, ImportReport, Registry
+from geo.registry_files import read_registry_file, write_registry_file
+from geo.sources import geocode
+
+from .config import Settings
+from .pipeline import DEFAULT_JAAR, load_gemeente, make_client
+from .scoring_cli import DEFAULT_PROFILE, resolve_profile, score_gemeente
+
+__all__ = [
+    "open_registry",
+    "make_geocoder",
+    "import_file",
+    "export_file",
+    "GapAnalysis",
+    "analyse_gaps",
+    "add_registry_parsers",
+    "os_user",
+]
+
+
+def os_user() -> str:
+    """The OS user name (for the audit trail of CLI changes)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "onbekend"
+
+
+def open_registry(settings: Settings) -> Registry:
+    """The registry of ``settings`` (SQLite in the data folder unless a database URL is set)."""
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Registry(settings.registry_url)
+
+
+def make_geocoder(settings: Settings, client=None):
+    """Address -> (x, y) in RD New through the PDOK Locatieserver (None when not found)."""
+    client = client or make_client(settings)
+
+    def lookup(address: str) -> tuple[float, float] | None:
+        found = geocode(client, settings.locatieserver_url, address)
+        return None if found is None else (found.x, found.y)
+
+    return lookup
+
+
+def import_file(
+    settings: Settings,
+    entity: str,
+    path: str | Path,
+    *,
+    user: str,
+    gemeente: str | None = None,
+    jaar: int = DEFAULT_JAAR,
+    replace: bool = False,
+    registry: Registry | None = None,
+) -> ImportReport:
+    """Read, validate, geocode, assign buurten and write one file in one transaction.
+
+    With ``gemeente`` the buurtcodes are checked against that gemeente's buurten and points
+    get their buurt by point-in-polygon.
+    """
+    if entity not in ENTITIES:
+        raise ValueError(f"unknown entity {entity!r}; choose from {', '.join(ENTITIES)}")
+    frame, first_row = read_registry_file(path, max_bytes=settings.import_max_bytes)
+    buurten = load_gemeente(gemeente, jaar=jaar, settings=settings).buurten if gemeente else None
+    reg = registry or open_registry(settings)
+    try:
+        return reg.import_records(
+            entity,
+            frame,
+            user=user,
+            source=Path(path).name,
+            first_row=first_row,
+            buurten=buurten,
+            geocoder=make_geocoder(settings),
+            replace=replace,
+        )
+    finally:
+        if registry is None:
+            reg.close()
+
+
+def export_file(
+    settings: Settings, entity: str, path: str | Path, *, registry: Registry | None = None
+) -> Path:
+    """Write the rows of ``entity`` to CSV, Excel or GeoJSON."""
+    if registry is not None:
+        return write_registry_file(registry.table(entity), entity, path)
+    with open_registry(settings) as reg:
+        return write_registry_file(reg.table(entity), entity, path)
+
+
+@dataclass
+class GapAnalysis:
+    """Coverage per buurt, access scores and the gap list of one gemeente."""
+
+    coverage: pd.DataFrame
+    gaps: pd.DataFrame
+
+
+def analyse_gaps(
+    data,
+    scores: pd.DataFrame,
+    registry: Registry,
+    *,
+    catchment_m: float = 1500.0,
+    top_band: float = 0.2,
+) -> GapAnalysis:
+    """Coverage, 2SFCA access (wijkteam FTE and initiatives) and the gaps of a gemeente."""
+    buurten = data.buurten
+    ini = registry.table("initiatief")
+    teams = registry.table("wijkteam")
+    cov = coverage_table(
+        buurten,
+        initiatieven=ini,
+        locaties=registry.table("locatie"),
+        wijkteams=teams,
+        toewijzing=registry.table("wijkteam_buurt"),
+        need=scores["score"],
+    )
+    active = ini[ini["status"].isin(("toegekend", "lopend"))] if not ini.empty else ini
+    cov["toegang_wijkteam"] = two_step_fca(
+        buurten, teams, capacity="fte", catchment_m=catchment_m * 2
+    )
+    cov["toegang_initiatieven"] = two_step_fca(buurten, active, catchment_m=catchment_m)
+    gaps = find_gaps(
+        buurten,
+        scores,
+        initiatieven=ini,
+        access=cov["toegang_initiatieven"],
+        catchment_m=catchment_m,
+        top_band=top_band,
+    )
+    return GapAnalysis(coverage=cov, gaps=gaps)
+
+
+# -- CLI --------------------------------------------------------------------------------------
+def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register ``import``, ``export`` and ``gaps``."""
+    imp = sub.add_parser("import", help="import initiatives, wijkteams or locations")
+    imp.add_argument("--soort", required=True, choices=list(ENTITIES))
+    imp.add_argument("bestand", help=".csv (UTF-8), .xlsx or .geojson")
+    imp.add_argument("--gemeente", help="check buurtcodes and assign points to its buurten")
+    imp.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
+    imp.add_argument("--vervang", action="store_true", help="delete rows not in the file")
+    imp.set_defaults(func=_cmd_import)
+
+    exp = sub.add_parser("export", help="export a registry table")
+    exp.add_argument("--soort", required=True, choices=list(ENTITIES))
+    exp.add_argument("bestand", help=".csv, .xlsx or .geojson")
+    exp.set_defaults(func=_cmd_export)
+
+    gaps = sub.add_parser("gaps", help="buurten with high need and little nearby")
+    gaps.add_argument("--gemeente", required=True)
+    gaps.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
+    gaps.add_argument("--profiel", default=DEFAULT_PROFILE)
+    gaps.add_argument("--afstand", type=float, default=1500.0, help="catchment in metres")
+    gaps.add_argument("--uit", required=True, help=".csv or .xlsx")
+    gaps.set_defaults(func=_cmd_gaps)
+
+
+def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    report = import_file(
+        settings,
+        args.soort,
+        args.bestand,
+        user=os_user(),
+        gemeente=args.gemeente,
+        jaar=args.jaar,
+        replace=args.vervang,
+    )
+    print(
+        f"{report.source}: {report.added} added, {report.updated} updated "
+        f"({report.geocoded} geocoded, {report.assigned} assigned to a buurt) in {args.soort}"
+    )
+    for note in report.notes:
+        print(f"note: {note}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    path = export_file(settings, args.soort, args.bestand)
+    print(f"{args.soort}: written to {path}")
+    return 0
+
+
+def _cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
+    data = load_gemeente(args.gemeente, jaar=args.jaar, settings=settings)
+    scores = score_gemeente(data, resolve_profile(args.profiel, settings), seed=42, draws=0)
+    with open_registry(settings) as reg:
+        result = analyse_gaps(data, scores, reg, catchment_m=args.afstand)
+    out = Path(args.uit)
+    tmp = out.with_name(out.name + ".tmp" + out.suffix)
+    if out.suffix.lower() == ".xlsx":
+        result.gaps.to_excel(tmp, index=False)
+    elif out.suffix.lower() == ".csv":
+        result.gaps.to_csv(tmp, index=False)
+    else:
+        raise ValueError(f"--uit {out}: use .csv or .xlsx")
+    tmp.replace(out)
+    print(f"{data.gemeentecode} {data.gemeentenaam}: {len(result.gaps)} gaps -> {out}")
+    return 0
