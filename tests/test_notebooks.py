@@ -19,7 +19,12 @@ APP = str(ROOT / "app.py")
 
 def test_notebooks_exist_and_are_stripped():
     names = [p.name for p in NOTEBOOKS]
-    assert {"01-indicatoren-verkennen.ipynb", "02-scoring-verfijnen.ipynb"} <= set(names)
+    assert {
+        "01-indicatoren-verkennen.ipynb",
+        "02-scoring-verfijnen.ipynb",
+        "03-dekking-en-gaten.ipynb",
+        "04-hotspots-en-typen.ipynb",
+    } == set(names)
     for path in NOTEBOOKS:
         book = json.loads(path.read_text(encoding="utf-8"))
         first = book["cells"][0]
