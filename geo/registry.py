@@ -771,6 +771,76 @@ class Registry:
             )
         return report
 
+    # -- backup --
+    def dump(self) -> dict[str, Any]:
+        """Every row of every table (audit trail included) as JSON-ready data."""
+        out: dict[str, Any] = {"wijkradar_registry": SCHEMA_VERSION, "tables": {}}
+        with self.engine.connect() as conn:
+            for t in (*(e.table for e in ENTITIES.values()), audit):
+                rows = conn.execute(select(t).order_by(*t.primary_key)).mappings()
+                out["tables"][t.name] = [
+                    {k: _json_value(v) for k, v in dict(r).items()} for r in rows
+                ]
+        return out
+
+    def restore(self, dump: dict[str, Any], *, user: str, replace: bool = False) -> dict[str, int]:
+        """Load a :meth:`dump` exactly (versions and audit trail kept), in one transaction.
+
+        Refuses a non-empty registry unless ``replace``; every entity row is validated first.
+        """
+        version = dump.get("wijkradar_registry") if isinstance(dump, dict) else None
+        if version is None or not isinstance(dump.get("tables"), dict):
+            raise DataFormatError("not a Wijkradar registry backup (no 'wijkradar_registry' key)")
+        if int(version) > SCHEMA_VERSION:
+            raise RegistryError(
+                f"backup has schema version {version}, newer than this Wijkradar "
+                f"({SCHEMA_VERSION}); upgrade Wijkradar"
+            )
+        tables = dump["tables"]
+        errors: list[RowError] = []
+        for name in ENTITIES:
+            rows = tables.get(name, [])
+            fields = (
+                [*ENTITIES[name].fields, "x", "y"]
+                if ENTITIES[name].point
+                else list(ENTITIES[name].fields)
+            )
+            frame = pd.DataFrame(rows, columns=fields).reindex(columns=fields)
+            _, errs = validate_records(name, frame, first_row=1)
+            errors += [RowError(e.row, f"{name}.{e.field}", e.value, e.message) for e in errs]
+        if errors:
+            raise ImportRejected("backup", errors)
+        counts = {}
+        with self.engine.begin() as conn:
+            present = sum(
+                int(conn.execute(select(func.count()).select_from(e.table)).scalar() or 0)
+                for e in ENTITIES.values()
+            )
+            if present and not replace:
+                raise RegistryError(
+                    f"the registry already holds {present} rows; restore into an empty "
+                    "database or pass replace (--vervang) to overwrite it"
+                )
+            order = ["wijkteam_buurt", "initiatief", "locatie", "wijkteam"]
+            for name in order:
+                conn.execute(sa_delete(ENTITIES[name].table))
+            conn.execute(sa_delete(audit))
+            for t in (wijkteam, wijkteam_buurt, initiatief, locatie, audit):
+                rows = [_from_json(t, r) for r in tables.get(t.name, [])]
+                if rows:
+                    conn.execute(insert(t), rows)
+                counts[t.name] = len(rows)
+            if conn.dialect.name == "postgresql" and counts.get("audit"):
+                # explicit audit numbers were inserted: move the serial past them
+                conn.execute(
+                    text(
+                        "select setval(pg_get_serial_sequence('audit', 'nr'), "
+                        "(select max(nr) from audit))"
+                    )
+                )
+            self._audit(conn, user, "restore", "register", None, None, counts)
+        return counts
+
     def count(self, entity: str) -> int:
         """Number of rows of ``entity``."""
         t = ENTITIES[entity].table
@@ -814,6 +884,29 @@ def _assign_buurten(records, buurten, errors, first_row) -> int:
         records[i]["buurtcode"] = str(row["_code"])
         assigned += 1
     return assigned
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        # timestamps are written in UTC; SQLite hands them back without a zone
+        aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return aware.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _from_json(table: Table, row: dict[str, Any]) -> dict[str, Any]:
+    """A dumped row back to Python values of the column types."""
+    out = {}
+    for col in table.c:
+        value = row.get(col.name)
+        if value is not None and isinstance(col.type, DateTime):
+            value = datetime.fromisoformat(value)
+        elif value is not None and isinstance(col.type, Date):
+            value = date.fromisoformat(value)
+        out[col.name] = value
+    return out
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

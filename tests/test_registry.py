@@ -401,3 +401,38 @@ def test_cli_import_export_gaps(server, tmp_path, monkeypatch, capsys):
     table = pd.read_csv(gaps)
     assert {"buurtcode", "buurtnaam", "rank", "soort", "toelichting"} <= set(table.columns)
     assert len(table) > 0 and table["buurtcode"].str.startswith("BU0307").all()
+
+
+def test_backup_round_trips_exactly(reg, tmp_path, opened, monkeypatch, db_url):
+    from wijkradar import cli
+
+    _import(reg, _csv(tmp_path, GOOD))
+    reg.save(
+        "wijkteam", {"id": "T1", "naam": "Noord", "fte": 3.5, "x": 155000, "y": 463000}, user="a"
+    )
+    reg.save("wijkteam_buurt", {"buurtcode": "BU03070001", "wijkteam_id": "T1"}, user="a")
+    reg.save("locatie", {"id": "L1", "soort": "wijkcentrum", "naam": "De Kubus"}, user="a")
+    row = reg.get("initiatief", "IB-1")
+    reg.save("initiatief", {**row, "naam": "Nieuwe naam"}, user="b", version=row["version"])
+    before = reg.dump()
+
+    monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("WIJKRADAR_DATABASE_URL", db_url)
+    backup = tmp_path / "backup.json"
+    assert cli.main(["export", "--all", str(backup)]) == 0
+    # restoring into a non-empty registry is refused unless --vervang
+    assert cli.main(["import", "--all", str(backup)]) == 1
+    copy_url = f"sqlite:///{tmp_path / 'copy.sqlite'}"
+    monkeypatch.setenv("WIJKRADAR_DATABASE_URL", copy_url)
+    assert cli.main(["import", "--all", str(backup)]) == 0
+    after = opened(copy_url).dump()
+    assert after["tables"]["audit"][:-1] == before["tables"]["audit"]
+    assert after["tables"]["audit"][-1]["actie"] == "restore"
+    for name in ("initiatief", "wijkteam", "wijkteam_buurt", "locatie"):
+        assert after["tables"][name] == before["tables"][name], name
+    # and back over the original, replacing it
+    monkeypatch.setenv("WIJKRADAR_DATABASE_URL", db_url)
+    assert cli.main(["import", "--all", str(backup), "--vervang"]) == 0
+    again = opened(db_url).dump()
+    assert again["tables"]["initiatief"] == before["tables"]["initiatief"]
+    assert opened(db_url).audit_log(limit=1).iloc[0]["actie"] == "restore"

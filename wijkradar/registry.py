@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,16 +152,20 @@ def analyse_gaps(
 def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
     """Register ``import``, ``export`` and ``gaps``."""
     imp = sub.add_parser("import", help="import initiatives, wijkteams or locations")
-    imp.add_argument("--soort", required=True, choices=list(ENTITIES))
-    imp.add_argument("bestand", help=".csv (UTF-8), .xlsx or .geojson")
+    what = imp.add_mutually_exclusive_group(required=True)
+    what.add_argument("--soort", choices=list(ENTITIES))
+    what.add_argument("--all", action="store_true", help="restore a backup from export --all")
+    imp.add_argument("bestand", help=".csv (UTF-8), .xlsx or .geojson; .json with --all")
     imp.add_argument("--gemeente", help="check buurtcodes and assign points to its buurten")
     imp.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
     imp.add_argument("--vervang", action="store_true", help="delete rows not in the file")
     imp.set_defaults(func=_cmd_import)
 
     exp = sub.add_parser("export", help="export a registry table")
-    exp.add_argument("--soort", required=True, choices=list(ENTITIES))
-    exp.add_argument("bestand", help=".csv, .xlsx or .geojson")
+    what = exp.add_mutually_exclusive_group(required=True)
+    what.add_argument("--soort", choices=list(ENTITIES))
+    what.add_argument("--all", action="store_true", help="back up the whole registry (JSON)")
+    exp.add_argument("bestand", help=".csv, .xlsx or .geojson; .json with --all")
     exp.set_defaults(func=_cmd_export)
 
     gaps = sub.add_parser("gaps", help="buurten with high need and little nearby")
@@ -173,6 +178,12 @@ def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    if args.all:
+        dump = json.loads(Path(args.bestand).read_text(encoding="utf-8"))
+        with open_registry(settings) as reg:
+            counts = reg.restore(dump, user=os_user(), replace=args.vervang)
+        print("restored: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        return 0
     report = import_file(
         settings,
         args.soort,
@@ -192,6 +203,16 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    if args.all:
+        out = Path(args.bestand)
+        with open_registry(settings) as reg:
+            dump = reg.dump()
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
+        tmp.replace(out)
+        rows = {k: len(v) for k, v in dump["tables"].items()}
+        print(f"registry backup written to {out}: {rows}")
+        return 0
     path = export_file(settings, args.soort, args.bestand)
     print(f"{args.soort}: written to {path}")
     return 0
