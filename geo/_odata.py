@@ -90,6 +90,13 @@ def rows_to_frame(rows: Sequence[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFr
                 .map(lambda v: v.strip() if isinstance(v, str) else v)
                 .astype("string")
             )
+    empty = frame["WijkenEnBuurten"].isna() | (frame["WijkenEnBuurten"].fillna("") == "")
+    if empty.any():
+        first = int(empty.to_numpy().argmax()) + 1
+        raise DataFormatError(
+            f"data row {first}: field 'WijkenEnBuurten' is empty ({int(empty.sum())} such rows); "
+            "every row needs a region code (BU/WK/GM/NL)"
+        )
     frame["WijkenEnBuurten"] = frame["WijkenEnBuurten"].astype(str)
     return frame
 
@@ -183,14 +190,18 @@ def health_frames(
     indicators = by_source("gezondheid")
     if "Leeftijd" in frame.columns:
         frame = frame[frame["Leeftijd"] == HEALTH_AGE_18PLUS]
-    periods = sorted(frame["Perioden"].dropna().unique())
+    periods = sorted(p for p in frame["Perioden"].dropna().unique() if re.match(r"\d{4}", str(p)))
+    frame = frame[frame["Perioden"].isin(periods)]
     if jaar is not None:
         eligible = [p for p in periods if int(p[:4]) <= jaar]
         periods_used = eligible or periods
     else:
         periods_used = periods
     if not periods_used:
-        raise SourceError("health rows carry no Perioden", source="RIVM")
+        raise SourceError(
+            "health rows carry no Perioden like 2020JJ00; is this the 50090NED/50120NED table?",
+            source="RIVM",
+        )
     period = periods_used[-1]
     point_key = marges.get("point", POINT_ESTIMATE)
 

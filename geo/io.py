@@ -20,7 +20,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from ._errors import DataFormatError
+from ._errors import DataFormatError, SourceError
 from ._model import SourceData, now_iso
 from ._odata import POINT_ESTIMATE, health_frames, map_indicators, rows_to_frame
 from .indicators import by_source
@@ -60,6 +60,15 @@ def read_source_file(path: str | Path, *, jaar: int | None = None) -> FileSource
         Unknown format, missing columns, unreadable file; the message names the file.
     """
     p = Path(path)
+    try:
+        return _read_source_file(p, jaar)
+    except DataFormatError as exc:
+        if str(p) in str(exc):
+            raise
+        raise DataFormatError(f"{p}: {exc}") from None
+
+
+def _read_source_file(p: Path, jaar: int | None) -> FileSource:
     if not p.is_file():
         raise DataFormatError(f"{p}: file not found")
     size = p.stat().st_size
@@ -201,7 +210,10 @@ def _health_source(p: Path, table: pd.DataFrame, jaar: int | None) -> SourceData
             marges["lower"] = key
         elif key.startswith("MBG"):
             marges["upper"] = key
-    period, frames, states, trend = health_frames(frame, marges, jaar)
+    try:
+        period, frames, states, trend = health_frames(frame, marges, jaar)
+    except SourceError as exc:
+        raise DataFormatError(f"{p}: {exc}") from None
     data = SourceData(
         "gezondheid",
         "RIVM-export",
