@@ -210,3 +210,22 @@ def test_list_gemeenten_with_names_and_cached_fallback(server, tmp_path):
     empty = settings_for(server, tmp_path / "other", retries=0)
     with pytest.raises(SourceError, match="PDOK"):
         list_gemeenten(2024, settings=empty)
+
+
+def test_cli_batch_writes_geoparquet_per_gemeente(server, tmp_path, monkeypatch, capsys):
+    import geopandas as gpd
+
+    for k, v in server.env().items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
+    monkeypatch.setenv("WIJKRADAR_HTTP_RETRIES", "0")
+    out = tmp_path / "batch"
+    code = cli.main(
+        ["batch", "--gemeenten", "GM0307", "GM0034", "GM9999", "--draws", "20", "--uit", str(out)]
+    )
+    assert code == 1  # GM9999 failed, the others were written
+    assert "2 of 3 gemeenten written" in capsys.readouterr().out
+    frame = gpd.read_parquet(out / "GM0307_2024_kansrijke-wijk.parquet")
+    assert len(frame) == 145 and frame.crs.to_epsg() == 28992 and "rank_low" in frame
+    summary = (out / "batch.csv").read_text()
+    assert "GM0034,ok,238" in summary and "GM9999,fout" in summary

@@ -14,7 +14,7 @@ from geo.gemeente import GemeenteData, cache_path
 from .config import Settings
 from .pipeline import DEFAULT_JAAR, fetch_gemeente
 from .registry import add_registry_parsers
-from .scoring_cli import add_score_parser
+from .scoring_cli import add_batch_parser, add_score_parser
 
 __all__ = ["main", "build_parser"]
 
@@ -42,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     fetch.set_defaults(func=_cmd_fetch)
 
     add_score_parser(sub)
+    add_batch_parser(sub)
     add_registry_parsers(sub)
     return parser
 

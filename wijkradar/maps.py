@@ -156,10 +156,11 @@ def map_geometry(buurten: gpd.GeoDataFrame, *, tolerance: float = 10.0) -> gpd.G
     geo = buurten[["buurtnaam", "wijkcode", "geometry"]].copy()
     if geo.crs is None or geo.crs.to_epsg() != 28992:
         geo = geo.to_crs(28992)
-    geo["geometry"] = geo.geometry.make_valid()
+    geo["geometry"] = geo.geometry.make_valid(method="structure", keep_collapsed=False)
     simplified = geo.geometry.simplify_coverage(tolerance)
     geo = geo.set_geometry(simplified).to_crs(4326)
-    geo["geometry"] = shapely.set_precision(geo.geometry.array, 1e-5)
+    # pointwise: only rounds coordinates, so shared vertices stay shared and it never fails
+    geo["geometry"] = shapely.set_precision(geo.geometry.array, 1e-5, mode="pointwise")
     return geo
 
 

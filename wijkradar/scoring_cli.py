@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 
+from geo._errors import WijkradarError
 from models import ProfileError, ScoringProfile, load_profile, score_buurten
 
 from .config import Settings
 from .export import write_scores
-from .pipeline import DEFAULT_JAAR, load_gemeente
+from .pipeline import DEFAULT_JAAR, list_gemeenten, load_gemeente
 
 __all__ = [
     "add_score_parser",
+    "add_batch_parser",
+    "run_batch",
     "resolve_profile",
     "list_profiles",
     "score_gemeente",
@@ -76,6 +81,81 @@ def add_score_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--draws", type=int, default=1000)
     p.add_argument("--uit", required=True, help="output file: .csv or .gpkg")
     p.set_defaults(func=_cmd_score)
+
+
+def add_batch_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the ``batch`` sub-command (server deployments: precompute every gemeente)."""
+    p = sub.add_parser("batch", help="fetch and score many gemeenten, one GeoParquet each")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--gemeenten", nargs="+", metavar="GM", help="gemeente codes")
+    what.add_argument("--alle", action="store_true", help="every gemeente of the year (PDOK)")
+    p.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
+    p.add_argument("--profiel", default=DEFAULT_PROFILE)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--draws", type=int, default=1000)
+    p.add_argument("--uit", required=True, help="output folder")
+    p.set_defaults(func=_cmd_batch)
+
+
+def run_batch(
+    codes: list[str],
+    *,
+    settings: Settings,
+    jaar: int,
+    profile: ScoringProfile,
+    out_dir: Path,
+    seed: int = 42,
+    draws: int = 1000,
+) -> pd.DataFrame:
+    """Score each gemeente and write ``{code}_{jaar}_{profiel}.parquet`` (GeoParquet, RD New).
+
+    One failing gemeente does not stop the others; the returned table (also written as
+    ``batch.csv``) says per gemeente what happened.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for code in codes:
+        start = time.perf_counter()
+        try:
+            data = load_gemeente(code, jaar=jaar, settings=settings)
+            result = score_gemeente(data, profile, seed=seed, draws=draws)
+            gdf = gpd.GeoDataFrame(
+                result.join(data.buurten[["geometry"]]), geometry="geometry", crs=data.buurten.crs
+            )
+            gdf.attrs = {}
+            path = out_dir / f"{data.gemeentecode}_{jaar}_{profile.name}.parquet"
+            tmp = path.with_name(path.name + ".tmp")
+            gdf.to_parquet(tmp)
+            tmp.replace(path)
+            rows.append(
+                {"gemeentecode": code, "status": "ok", "buurten": len(gdf), "bestand": path.name}
+            )
+        except (WijkradarError, ValueError, OSError) as exc:
+            rows.append({"gemeentecode": code, "status": f"fout: {exc}", "buurten": 0})
+        rows[-1]["seconden"] = round(time.perf_counter() - start, 2)
+    table = pd.DataFrame(rows)
+    table.to_csv(out_dir / "batch.csv", index=False)
+    return table
+
+
+def _cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
+    codes = (
+        list(list_gemeenten(args.jaar, settings=settings).index) if args.alle else args.gemeenten
+    )
+    table = run_batch(
+        codes,
+        settings=settings,
+        jaar=args.jaar,
+        profile=resolve_profile(args.profiel, settings),
+        out_dir=Path(args.uit),
+        seed=args.seed,
+        draws=args.draws,
+    )
+    failed = table[table["status"] != "ok"]
+    print(f"{len(table) - len(failed)} of {len(table)} gemeenten written to {args.uit}")
+    for row in failed.itertuples():
+        print(f"failed: {row.gemeentecode}: {row.status}")
+    return 1 if len(failed) else 0
 
 
 def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
