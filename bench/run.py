@@ -254,6 +254,116 @@ def bench_national(shared: Path, profile) -> None:
     print(f"{'peak memory (RSS) of the bench process':<48} {peak:8.0f} MB")
 
 
+def bench_load(srv: LoopbackServer, s: Settings, *, sessions: int = 4, rounds: int = 3) -> None:
+    """Several browser sessions re-scoring at once while editors write to the registry.
+
+    Bounded: ``sessions`` x ``rounds`` page loads (each with new weights, so no cache hit)
+    and 4 registry editors x 20 increments of one row. Reports response times, server
+    errors and lost updates.
+    """
+    import asyncio
+    import threading
+
+    from playwright.async_api import async_playwright
+
+    from geo.registry import ConflictError, Registry
+    from tests.appserver import CHROMIUM_ARGS, running_app
+
+    env = {**srv.env(), "WIJKRADAR_DATA_DIR": str(s.data_dir), "WIJKRADAR_HTTP_RETRIES": "0"}
+    reg = Registry(s.registry_url)
+    reg.save(
+        "initiatief",
+        {"id": "LOAD", "naam": "Teller", "thema": "overig", "status": "lopend", "subsidie": 0},
+        user="bench",
+    )
+    conflicts, errors = [0], []
+
+    def editor(n: int) -> None:
+        for _ in range(20):
+            while True:
+                row = reg.get("initiatief", "LOAD")
+                try:
+                    reg.save(
+                        "initiatief",
+                        {**row, "subsidie": row["subsidie"] + 1},
+                        user=f"bench-{n}",
+                        version=row["version"],
+                    )
+                    break
+                except ConflictError:
+                    conflicts[0] += 1
+                except Exception as exc:  # noqa: BLE001 - counted and reported
+                    errors.append(repr(exc))
+                    return
+
+    async def session(browser, base: str, k: int, times: list[float], failures: list[str]):
+        page = await browser.new_page(viewport={"width": 1200, "height": 900})
+        for r in range(rounds):
+            weight = 0.5 + 0.1 * (k * rounds + r)
+            t0 = time.perf_counter()
+            await page.goto(f"{base}/?gemeente=GM0307&gewichten=d.Sociaal:{weight:.2f}")
+            frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+            try:
+                await (
+                    frame.locator("path.wr-buurt")
+                    .nth(144)
+                    .wait_for(state="attached", timeout=120_000)
+                )
+            except Exception as exc:  # noqa: BLE001
+                failures.append(f"session {k}: {exc}")
+                continue
+            times.append(time.perf_counter() - t0)
+            if await page.locator('[data-testid="stException"]').count():
+                failures.append(f"session {k}: exception shown on the page")
+        await page.close()
+
+    async def run_sessions(base: str) -> tuple[list[float], list[str]]:
+        times: list[float] = []
+        failures: list[str] = []
+        async with async_playwright() as p:
+            browser = await p.chromium.launch(
+                executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+            )
+            await asyncio.gather(
+                *(session(browser, base, k, times, failures) for k in range(sessions))
+            )
+            await browser.close()
+        return times, failures
+
+    if not Path("/usr/bin/chromium").exists():
+        print("load test skipped: /usr/bin/chromium not installed")
+        return
+    with running_app(env, s.data_dir / "load-streamlit.log") as base:
+        editors = [threading.Thread(target=editor, args=(n,)) for n in range(4)]
+        for t in editors:
+            t.start()
+        times, failures = asyncio.run(run_sessions(base))
+        for t in editors:
+            t.join(timeout=300)
+    final = reg.get("initiatief", "LOAD")
+    lost = 80 - int(final["subsidie"])
+    reg.close()
+    times.sort()
+    p50 = statistics.median(times) if times else float("nan")
+    p95 = times[min(len(times) - 1, int(0.95 * len(times)))] if times else float("nan")
+    RESULTS.append(
+        {
+            "name": f"load: {sessions} browser sessions x {rounds} re-scored map loads",
+            "p50_s": p50,
+            "p95_s": p95,
+            "page_failures": failures,
+            "registry_conflicts_retried": conflicts[0],
+            "registry_errors": errors,
+            "lost_updates": lost,
+        }
+    )
+    print(
+        f"{'load: ' + str(sessions) + ' sessions x ' + str(rounds) + ' map loads':<48} "
+        f"p50 {p50:6.2f} s  p95 {p95:6.2f} s  failures {len(failures)}; registry: 80 edits by "
+        f"4 editors, {conflicts[0]} conflicts retried, {lost} lost updates, {len(errors)} errors"
+    )
+
+
 def main() -> int:
     shared = shared_data_dir()
     if not (shared / "PROVENANCE.md").is_file():
@@ -287,6 +397,7 @@ def main() -> int:
         almere = read_cache(cache_path(s.data_dir, "GM0034", 2024))
         bench_maps({"Amersfoort": data, "Almere": almere}, profile)
         bench_app_redraw(srv, s)
+        bench_load(srv, s)
     measure(
         "score Amersfoort + 1000 MC draws",
         lambda: score_gemeente(data, profile, seed=1, draws=1000),

@@ -356,7 +356,7 @@ def score_buurten(
     upper: pd.DataFrame | None = None,
     top_k: int | None = None,
     population_column: str = "inwoners",
-    chunk: int = 50,
+    chunk: int | None = None,
     workers: int | None = None,
 ) -> pd.DataFrame:
     """Score every buurt for prevention priority.
@@ -377,11 +377,12 @@ def score_buurten(
         95% bounds (health monitor); values are varied within them in the Monte Carlo.
     top_k : int, optional
         k of ``p_top_k``; defaults to ``profile.top_k``.
-    chunk : int
-        Draws computed together (memory: about 20 x n x chunk x 4 bytes per worker).
+    chunk : int, optional
+        Draws computed together (memory: about 20 x n x chunk x 4 bytes per worker); by
+        default all draws at once for small frames and 50 for large ones.
     workers : int, optional
-        Threads for the Monte Carlo chunks (default: the number of cores, at most 4). The
-        result does not depend on it.
+        Threads for the Monte Carlo chunks (default: the number of cores, at most 4, for
+        frames of 2,000 buurten or more; one otherwise). The result does not depend on it.
 
     Returns
     -------
@@ -453,6 +454,7 @@ def score_buurten(
 
     if draws > 0:
         norm_names = list(NORMALISERS) if profile.vary_normalisation else [profile.normalisation]
+        chunk = chunk or (draws if n * draws <= 2_000_000 else 50)
         starts = list(range(0, draws, chunk))
         # one independent stream per chunk: the same seed gives the same result whatever
         # the number of worker threads or the order in which chunks finish
@@ -464,7 +466,8 @@ def score_buurten(
             return _ranks(_mc_chunk(prep, profile, rng, c, norm_names, fits, xn))
 
         ranks_all = np.empty((n, draws), dtype=np.float32)
-        n_workers = max(1, min(workers or os.cpu_count() or 1, 4, len(starts)))
+        default = 1 if n < 2000 else (os.cpu_count() or 1)  # threads only pay off on big frames
+        n_workers = max(1, min(workers or default, 4, len(starts)))
         if n_workers == 1:
             results = map(run_chunk, range(len(starts)))
             for i, r in zip(range(len(starts)), results, strict=True):

@@ -210,3 +210,25 @@ def test_initiatieven_page(monkeypatch, app_env):
     assert not all(b.disabled for b in at.button if b.label == "Wijzigingen opslaan")
     with Registry(settings.registry_url) as reg:
         assert reg.get("initiatief", "X1")["notities"] == "'; drop table initiatief; --"
+
+
+def test_with_a_login_configured_only_signed_in_users_edit(monkeypatch, app_env):
+    for k, v in app_env.items():
+        monkeypatch.setenv(k, v)
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "test-only",
+        "client_id": "wijkradar",
+        "client_secret": "test-only",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+    at.query_params["gemeente"] = "GM0307"
+    at.run()
+    at.switch_page("ui/initiatieven.py").run()
+    assert not at.exception
+    assert any(b.label == "Inloggen" for b in at.sidebar.button)
+    assert not [t for t in at.sidebar.text_input if t.label.startswith("Uw naam")]
+    saves = [b for b in at.button if b.label == "Wijzigingen opslaan"]
+    assert saves and all(b.disabled for b in saves)
+    assert all(b.disabled for b in at.button if b.label == "Importeren")

@@ -8,16 +8,13 @@ instead of skipping.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-import requests
 
+from tests.appserver import CHROMIUM_ARGS, running_app
 from tests.loopback import LoopbackServer
 from wijkradar import Settings, load_gemeente
 from wijkradar.maps import NO_SCORE_FILL, build_map, map_geometry, map_values, standalone_html
@@ -27,16 +24,7 @@ from wijkradar.scoring_cli import resolve_profile, score_gemeente
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("WIJKRADAR_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "tests" / "artifacts"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = CHROMIUM_ARGS
 
 
 def _require_browser():
@@ -56,12 +44,6 @@ def _require_browser():
     return sync_playwright
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def browser():
     sync_playwright = _require_browser()
@@ -76,58 +58,12 @@ def app_server(loopback_data, tmp_path_factory):
     """Streamlit on 127.0.0.1 with every source (and the basemap) on the loopback server."""
     data_dir = tmp_path_factory.mktemp("appdata")
     with LoopbackServer(loopback_data) as srv:
-        port = _free_port()
-        log_path = data_dir / "streamlit.log"
-        env = {
-            **os.environ,
-            **srv.env(),
-            "WIJKRADAR_DATA_DIR": str(data_dir),
-            "WIJKRADAR_HTTP_RETRIES": "0",
-        }
-        log_file = log_path.open("wb")
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
+        env = {**srv.env(), "WIJKRADAR_DATA_DIR": str(data_dir), "WIJKRADAR_HTTP_RETRIES": "0"}
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if requests.get(f"{base}/_stcore/health", timeout=1).ok:
-                        break
-                except requests.RequestException:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    out = log_path.read_text(errors="replace")
-                    pytest.fail(f"streamlit did not start:\n{out[-3000:]}")
-                time.sleep(0.3)
-            yield base, srv, Settings.from_env({**srv.env(), "WIJKRADAR_DATA_DIR": str(data_dir)})
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-            log_file.close()
+            with running_app(env, data_dir / "streamlit.log") as base:
+                yield base, srv, Settings.from_env(env)
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
 
 
 def _offsite(urls: list[str]) -> list[str]:

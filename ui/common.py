@@ -109,7 +109,7 @@ def editor_name() -> str:
     """
     with st.sidebar:
         if login_configured():
-            if not st.user.is_logged_in:
+            if not getattr(st.user, "is_logged_in", False):
                 st.caption("Log in om het register te bewerken.")
                 if st.button("Inloggen"):
                     st.login()
