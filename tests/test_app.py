@@ -232,3 +232,28 @@ def test_with_a_login_configured_only_signed_in_users_edit(monkeypatch, app_env)
     saves = [b for b in at.button if b.label == "Wijzigingen opslaan"]
     assert saves and all(b.disabled for b in saves)
     assert all(b.disabled for b in at.button if b.label == "Importeren")
+
+
+def test_refresh_with_a_failing_source_keeps_the_cache_and_names_it(
+    loopback_data, tmp_path, monkeypatch
+):
+    from geo.gemeente import cache_path
+
+    with LoopbackServer(loopback_data) as srv:
+        env = {
+            **srv.env(),
+            "WIJKRADAR_DATA_DIR": str(tmp_path / "d"),
+            "WIJKRADAR_HTTP_RETRIES": "0",
+        }
+        at = _app(monkeypatch, env, gemeente="GM0307")
+        cache = cache_path(tmp_path / "d", "GM0307", 2024)
+        before = cache.read_bytes()
+        srv.inject("/odata/", "truncated", times=10_000)
+        _one(at.sidebar.button, "Opnieuw ophalen").click().run()
+    assert not at.exception
+    assert any(
+        "Bron niet bereikbaar: CBS Kerncijfers 85984NED" in e.value and "cache" in e.value
+        for e in at.error
+    )
+    assert at.title[0].value == "Kaart" and _one(at.selectbox, "Toon").value == "score"
+    assert cache.read_bytes() == before
