@@ -31,6 +31,7 @@ bench: $(STAMP) $(LEAFLET)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python tests/check_notebooks.py notebooks/*.ipynb
 
 clean:

@@ -448,7 +448,7 @@ def validate_records(
         version = get.get("version")
         if not _blank(version):
             try:
-                rec["version"] = int(float(version))
+                rec["version"] = int(float(str(version)))
             except (TypeError, ValueError):
                 errors.append(RowError(rownr, "version", str(version), "geen geheel getal"))
         records.append(rec)

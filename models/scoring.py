@@ -270,7 +270,7 @@ def _scores(
             if m.any():
                 num[k][:, sel] = X0[:, m] @ w[m, sel]
                 den[k][:, sel] = present[:, m].astype(float) @ w[m, sel]
-        for j in np.flatnonzero(perturbed):
+        for j in map(int, np.flatnonzero(perturbed)):
             fit = fits[name][j]
             xj = getattr(fit, "fast", fit)(raw[j][:, sel])
             k = prep.dom_of[j]
@@ -301,12 +301,12 @@ def _mc_chunk(prep, profile, rng, c, norm_names, fits, xn) -> np.ndarray:
     group = np.argsort(np.array(norms), kind="stable")
     norms = [norms[g] for g in group]
     w, W = w[:, group], W[:, group]
-    raw = {}
+    raw: dict[int, np.ndarray] = {}
     if prep.sd is not None:
         # float32 noise: the bounds are far coarser than its precision, and it halves the time
         # and memory of the largest arrays; antithetic pairs (z, -z) halve the random numbers
         half = (c + 1) // 2
-        for j in np.flatnonzero(prep.sd.any(axis=0)):
+        for j in map(int, np.flatnonzero(prep.sd.any(axis=0))):
             noise = np.empty((n, c), dtype=np.float32)
             noise[:, :half] = rng.standard_normal((n, half), dtype=np.float32)
             np.negative(noise[:, : c - half], out=noise[:, half:])

@@ -80,7 +80,7 @@ class Settings(BaseModel):
         """Build settings from ``WIJKRADAR_*`` environment variables."""
         env = os.environ if environ is None else environ
         values = {field: env[var] for field, var in ENV_VARS.items() if env.get(var)}
-        return cls(**values)
+        return cls.model_validate(values)
 
     def tile_url(self, basemap: str | None = None) -> str | None:
         """Tile URL template of ``basemap`` (default: the configured one); None for 'geen'."""

@@ -23,7 +23,7 @@ import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from geo.registry import THEMES
@@ -451,7 +451,7 @@ def build_map(
         _TileNotice(
             tiles, "Achtergrondkaart niet bereikbaar; de kaart toont alleen de buurten."
         ).add_to(m)
-    m.get_root().header.add_child(Element(_CSS), name="wijkradar_css")
+    _figure(m).header.add_child(Element(_CSS), name="wijkradar_css")
 
     folium.GeoJson(
         features,
@@ -516,6 +516,12 @@ def _category_layer(m, geometry, labels: pd.Series, name: str, colours: dict) ->
     ).add_to(m)
 
 
+def _figure(m: folium.Map) -> Figure:
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    return root
+
+
 def _walk(element):
     yield element
     for child in getattr(element, "_children", {}).values():
@@ -546,7 +552,7 @@ def standalone_html(m: folium.Map, settings: Settings) -> str:
     """The map as one HTML file with Leaflet inline: it opens offline, without any CDN."""
     js, css = inline_leaflet(settings)
     _use_local_leaflet(m, "", "")
-    fig = m.get_root()
+    fig = _figure(m)
     for name in ("leaflet", "leaflet_css"):  # links added by an earlier render
         fig.header._children.pop(name, None)
     fig.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline", index=0)

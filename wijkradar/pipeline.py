@@ -8,6 +8,7 @@ import os
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -67,7 +68,10 @@ def assemble(
     """Join every source onto the normalised buurt geometry and collect the reports."""
     idx = geometry.index
     buurten = geometry.copy()
-    states_parts, lower_parts, upper_parts, reports = [], [], [], []
+    states_parts: list[pd.DataFrame] = []
+    lower_parts: list[pd.DataFrame] = []
+    upper_parts: list[pd.DataFrame] = []
+    reports: list[dict[str, Any]] = []
     catalogue = indicator_table()
     cat_rows = []
     seen: set[str] = set()
@@ -136,7 +140,7 @@ def assemble(
     )
     warnings = []
     for rep in reports:
-        if rep["match_rate"] < LOW_MATCH:
+        if float(rep["match_rate"]) < LOW_MATCH:
             warnings.append(
                 f"{rep['tabel']} ({rep['periode']}): only {rep['op_buurtcode']} of "
                 f"{rep['buurten']} buurtcodes match the {jaar} indeling; {rep['via_wijk']} use "

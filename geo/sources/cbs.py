@@ -59,9 +59,10 @@ def fetch_odata_rows(
         The first URL requested (for provenance).
     """
     url = f"{base_url.rstrip('/')}/{table}/{entity}"
-    params: dict[str, str] | None = {"$format": "json"}
+    first_params: dict[str, str] = {"$format": "json"}
     if filter:
-        params["$filter"] = filter
+        first_params["$filter"] = filter
+    params: dict[str, str] | None = first_params
     first_url = url
     rows: list[dict[str, Any]] = []
     for _page in range(MAX_PAGES):
