@@ -282,3 +282,43 @@ def test_basemap_reachable(server):
     assert basemap_reachable(server.tile_url)
     assert not basemap_reachable("http://127.0.0.1:9/{z}/{x}/{y}.png", timeout=1)
     assert not basemap_reachable(f"{server.base}/pdok/nothing/{{z}}/{{x}}/{{y}}.png")
+
+
+def test_registry_layers_escape_user_text_and_add_a_theme_legend():
+    from wijkradar.maps import add_registry_layers
+
+    data, scores = _data_and_scores()
+    geo = map_geometry(data.buurten)
+    m = build_map(geo, map_values(scores, data, "score"), scores=scores)
+    ini = pd.DataFrame(
+        [
+            {
+                "naam": EVIL,
+                "thema": "geldzorgen",
+                "status": "lopend",
+                "organisatie": "<b>o</b>",
+                "x": 150_200.0,
+                "y": 450_200.0,
+            },
+            {
+                "naam": "zonder punt",
+                "thema": "overig",
+                "status": "lopend",
+                "organisatie": None,
+                "x": None,
+                "y": None,
+            },
+        ]
+    )
+    teams = pd.DataFrame(
+        [{"id": "T1", "naam": "Team <i>Noord</i>", "fte": 2.0, "x": 150_600.0, "y": 450_600.0}]
+    )
+    tw = pd.DataFrame({"buurtcode": list(data.buurten.index[:3]), "wijkteam_id": "T1"})
+    add_registry_layers(m, geo, initiatieven=ini, wijkteams=teams, toewijzing=tw)
+    html = m.get_root().render()
+    assert EVIL not in html and "<b>o</b>" not in html and "<i>Noord</i>" not in html
+    assert "&lt;b&gt;o&lt;/b&gt;" in html or "\\u0026lt;b\\u0026gt;o" in html
+    assert html.count("L.circleMarker") == 2  # the initiative with a point and the wijkteam
+    assert "Initiatieven" in html and "geldzorgen" in html
+    # the layer control comes after the layers it lists
+    assert html.rindex("L.control.layers") > html.rindex("L.circleMarker")

@@ -22,11 +22,11 @@ import geopandas as gpd
 import mapclassify
 import numpy as np
 import pandas as pd
-import shapely
 from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from geo.registry import THEMES
+from geo.web import simplify_for_web as map_geometry
 
 from .assets import inline_leaflet
 from .config import Settings
@@ -144,24 +144,6 @@ def fmt_number(value: float, decimals: int = 1) -> str:
         return "–"
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
-
-
-def map_geometry(buurten: gpd.GeoDataFrame, *, tolerance: float = 10.0) -> gpd.GeoDataFrame:
-    """Buurt polygons for the web map: coverage-simplified in RD New, then WGS84 at ~1 m.
-
-    ``tolerance`` is in metres (roughly the square root of the smallest triangle area kept,
-    as in Visvalingam-Whyatt). Shared edges are simplified once, so neighbours keep sharing
-    them; rounding to 1e-5 degrees keeps identical vertices identical.
-    """
-    geo = buurten[["buurtnaam", "wijkcode", "geometry"]].copy()
-    if geo.crs is None or geo.crs.to_epsg() != 28992:
-        geo = geo.to_crs(28992)
-    geo["geometry"] = geo.geometry.make_valid(method="structure", keep_collapsed=False)
-    simplified = geo.geometry.simplify_coverage(tolerance)
-    geo = geo.set_geometry(simplified).to_crs(4326)
-    # pointwise: only rounds coordinates, so shared vertices stay shared and it never fails
-    geo["geometry"] = shapely.set_precision(geo.geometry.array, 1e-5, mode="pointwise")
-    return geo
 
 
 @dataclass
@@ -599,6 +581,13 @@ def add_registry_layers(
                 group
             )
         group.add_to(m)
+        shown = sorted(set(initiatieven["thema"]) & set(THEME_COLOURS))
+        legend = '<div style="font-weight:600;margin-bottom:4px">Initiatieven</div>' + "".join(
+            f'<div><span class="wr-swatch" style="background:{THEME_COLOURS[t]};'
+            f'border-radius:50%"></span>{esc(t)}</div>'
+            for t in shown
+        )
+        _Control(legend, position="bottomleft", css_class="wr-legend").add_to(m)
     if toewijzing is not None and not toewijzing.empty and "wijkcode" in geometry:
         areas = geometry.join(toewijzing.set_index("buurtcode")["wijkteam_id"], how="inner")
         if not areas.empty:

@@ -1,0 +1,30 @@
+"""Geometry for the web map: coverage-preserving simplification, WGS84, rounded coordinates."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import shapely
+
+from ._errors import DataFormatError
+
+__all__ = ["simplify_for_web"]
+
+
+def simplify_for_web(buurten: gpd.GeoDataFrame, *, tolerance: float = 10.0) -> gpd.GeoDataFrame:
+    """Buurt polygons for the web map: coverage-simplified in RD New, then WGS84 at ~1 m.
+
+    ``tolerance`` is in metres (roughly the square root of the smallest triangle area kept,
+    as in Visvalingam-Whyatt). Shared edges are simplified once, so neighbours keep sharing
+    them; rounding to 1e-5 degrees keeps identical vertices identical.
+    """
+    if buurten.crs is None:
+        raise DataFormatError("buurten have no CRS; set it (EPSG:28992) before simplifying")
+    geo = buurten[["buurtnaam", "wijkcode", "geometry"]].copy()
+    if geo.crs.to_epsg() != 28992:
+        geo = geo.to_crs(28992)
+    geo["geometry"] = geo.geometry.make_valid(method="structure", keep_collapsed=False)
+    simplified = geo.geometry.simplify_coverage(tolerance)
+    geo = geo.set_geometry(simplified).to_crs(4326)
+    # pointwise: only rounds coordinates, so shared vertices stay shared and it never fails
+    geo["geometry"] = shapely.set_precision(geo.geometry.array, 1e-5, mode="pointwise")
+    return geo
