@@ -252,6 +252,34 @@ def bench_national(shared: Path, profile) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     RESULTS.append({"name": "peak memory (RSS) of the bench process", "peak_mb": peak})
     print(f"{'peak memory (RSS) of the bench process':<48} {peak:8.0f} MB")
+    alone = _national_pipeline_peak_mb()
+    RESULTS.append({"name": "peak memory (RSS), national pipeline alone", "peak_mb": alone})
+    print(f"{'peak memory (RSS), national pipeline alone':<48} {alone:8.0f} MB")
+
+
+def _national_pipeline_peak_mb() -> float:
+    """Peak RSS of a fresh process that loads, joins and scores NL (1,000 draws) and runs Moran."""
+    import subprocess
+
+    code = (
+        "import resource, sys; sys.path[:0] = [{root!r}, {bench!r}]\n"
+        "import run, geopandas as gpd\n"
+        "from models import load_profile, score_buurten\n"
+        "from models.spatial import hotspots\n"
+        "from tests.loopback import shared_data_dir\n"
+        "sh = shared_data_dir()\n"
+        "geo = run.national_geometry(sh); frame = run.national_frame(sh)\n"
+        "j = geo.join(frame, how='left')\n"
+        "p = load_profile(run.ROOT / 'data/profiles/kansrijke-wijk.yaml')\n"
+        "s = score_buurten(j.drop(columns='geometry'), p, seed=1, draws=1000)\n"
+        "g = gpd.GeoDataFrame({{'score': s['score']}}, geometry=j.geometry, crs=j.crs)\n"
+        "hotspots(g, 'score', permutations=999, seed=1)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    ).format(root=str(ROOT), bench=str(ROOT / "bench"))
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=900
+    )
+    return float(out.stdout.strip().splitlines()[-1])
 
 
 def bench_load(srv: LoopbackServer, s: Settings, *, sessions: int = 4, rounds: int = 3) -> None:
