@@ -553,6 +553,7 @@ class Registry:
                 "changed."
             )
         if current == SCHEMA_VERSION:
+            self._ensure_spatial()
             return current
         with self.engine.begin() as conn:
             for version, _what, step in MIGRATIONS:
@@ -567,7 +568,58 @@ class Registry:
                     .where(schema_info.c.sleutel == "version")
                     .values(waarde=values["waarde"])
                 )
+        self._ensure_spatial()
         return SCHEMA_VERSION
+
+    #: Tables with a point that get a PostGIS ``geom`` column when PostGIS is installed.
+    SPATIAL_TABLES = ("initiatief", "wijkteam", "locatie")
+
+    def spatial(self) -> bool:
+        """Whether the database has PostGIS and the ``geom`` columns (for QGIS and SQL)."""
+        if self.engine.dialect.name != "postgresql":
+            return False
+        with self.engine.connect() as conn:
+            found = conn.execute(
+                text(
+                    "select count(*) from information_schema.columns where column_name = 'geom' "
+                    "and table_name in ('initiatief', 'wijkteam', 'locatie')"
+                )
+            ).scalar()
+        return bool(found == len(self.SPATIAL_TABLES))
+
+    def _ensure_spatial(self) -> None:
+        """On PostgreSQL with PostGIS installed, add generated ``geom`` point columns (RD New).
+
+        The columns are derived from ``x``/``y`` (so the application never writes them) and
+        indexed with GiST, so GIS tools can read the registry directly. Plain PostgreSQL and
+        SQLite keep ``x``/``y`` only. The database administrator installs the extension
+        (``create extension postgis``); Wijkradar does not need superuser rights.
+        """
+        if self.engine.dialect.name != "postgresql":
+            return
+        with self.engine.begin() as conn:
+            if not conn.execute(
+                text("select 1 from pg_extension where extname = 'postgis'")
+            ).first():
+                return
+            for name in self.SPATIAL_TABLES:
+                present = conn.execute(
+                    text(
+                        "select 1 from information_schema.columns "
+                        "where table_name = :t and column_name = 'geom'"
+                    ),
+                    {"t": name},
+                ).first()
+                if present:
+                    continue
+                conn.execute(
+                    text(
+                        f"alter table {name} add column geom geometry(Point, 28992) generated "
+                        "always as (case when x is not null and y is not null then "
+                        "ST_SetSRID(ST_MakePoint(x, y), 28992) end) stored"
+                    )
+                )
+                conn.execute(text(f"create index {name}_geom_idx on {name} using gist (geom)"))
 
     def _safe_url(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)

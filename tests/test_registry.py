@@ -480,3 +480,39 @@ def test_many_concurrent_editors_lose_no_update(reg, tmp_path):
     assert row["subsidie"] == 120 and row["version"] == 121
     updates = reg.audit_log()
     assert (updates["actie"] == "update").sum() == 120
+
+
+def test_postgis_geom_columns_when_the_extension_is_installed(reg):
+    """On PostgreSQL with PostGIS (as CI sets up) points are also real geometries for GIS tools."""
+    if reg.engine.dialect.name != "postgresql":
+        assert not reg.spatial()
+        return
+    with reg.engine.connect() as conn:
+        has_postgis = conn.execute(
+            text("select 1 from pg_extension where extname='postgis'")
+        ).first()
+    if not has_postgis:
+        assert not reg.spatial()  # plain PostgreSQL: x/y only
+        return
+    assert reg.spatial()
+    reg.save(
+        "initiatief",
+        {
+            "id": "G",
+            "naam": "Punt",
+            "thema": "overig",
+            "status": "lopend",
+            "x": 155100,
+            "y": 463100,
+        },
+        user="t",
+    )
+    with reg.engine.connect() as conn:
+        srid, inside = conn.execute(
+            text(
+                "select ST_SRID(geom), ST_Within(geom, ST_MakeEnvelope(155000, 463000, 156000, "
+                "464000, 28992)) from initiatief where id = 'G'"
+            )
+        ).one()
+    assert (srid, inside) == (28992, True)
+    assert reg.dump()["tables"]["initiatief"][0].get("geom") is None  # not part of backups
