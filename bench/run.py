@@ -103,6 +103,7 @@ def bench_maps(gemeenten: dict, profile) -> None:
                 leaflet_js="/app/static/vendor/leaflet/leaflet.js",
                 leaflet_css="/app/static/vendor/leaflet/leaflet.css",
                 tile_url="https://example.invalid/{z}/{x}/{y}.png",
+                wijken=False,  # like explore(): the choropleth with its tooltips only
             )
             return _html_size(m)
 
