@@ -99,6 +99,14 @@ def test_map_renders_offline_with_one_path_per_buurt(app_server, browser):
     assert len(fills) == len(data.buurten) == 145
     assert sum(f != NO_SCORE_FILL for f in fills) == n_scored
     assert sum(f == NO_SCORE_FILL for f in fills) == 145 - n_scored
+    # the tooltip of a scored buurt: name, score, rank with its interval, top factors
+    scored_path = frame.locator(f'path.wr-buurt:not([fill="{NO_SCORE_FILL}"])').first
+    scored_path.dispatch_event("mouseover")
+    tip = frame.locator(".leaflet-tooltip").first
+    tip.wait_for(timeout=10_000)
+    text = tip.inner_text()
+    assert "Prioriteitsscore" in text and "90%:" in text and "Belangrijkste factoren" in text
+    scored_path.dispatch_event("mouseout")
     legend = frame.locator(".wr-legend").inner_text()
     assert "Prioriteitsscore" in legend and "geen score (te weinig inwoners)" in legend
     # Leaflet came from the app's own static files, and nothing left 127.0.0.1

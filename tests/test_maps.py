@@ -212,17 +212,30 @@ def test_build_map_escapes_uses_local_leaflet_and_styles_states(fake_leaflet):
     assert "geen score (te weinig inwoners) (2)" in html
     assert "geschat uit wijkwaarde (1)" in html
     assert "Achtergrondkaart niet bereikbaar" in html
-    features = re.search(r"_add\((\{\"features\".*?\})\);\n", html, re.S)
-    assert features is not None
-    collection = json.loads(features.group(1))
-    assert len(collection["features"]) == 9
-    assert set(collection["features"][0]["properties"]) <= {
-        "code",
+    payload = json.loads(
+        re.search(r"var d = (\{.*?\});\n", html, re.S).group(1)  # type: ignore[union-attr]
+    )
+    assert len(payload["geom"]) == len(payload["style"]) == len(payload["naam"]) == 9
+    assert set(payload) <= {
+        "origin",
+        "scale",
+        "geom",
+        "styles",
+        "style",
+        "labels",
         "naam",
         "waarde",
         "rang",
         "factoren",
+        "factorlabels",
     }
+    assert payload["rang"][0] is None  # under the minimum population: no rank shown
+    assert all(isinstance(v, int) for ring in payload["geom"][1][0] for v in ring)
+    # decoding the first ring of buurt 1 gives back its (simplified) coordinates within 1e-5
+    flat = np.cumsum(np.array(payload["geom"][1][0][0]).reshape(-1, 2), axis=0)
+    decoded = flat / payload["scale"] + payload["origin"]
+    original = np.asarray(geo.geometry.iloc[1].exterior.coords)
+    assert np.abs(decoded - original[: len(decoded)]).max() < 2e-5
 
     standalone = standalone_html(m, fake_leaflet)
     assert "<script src" not in standalone.replace("<script src=x", "")

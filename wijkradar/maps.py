@@ -294,6 +294,123 @@ class _Control(MacroElement):
         self.css_class = css_class
 
 
+class _CompactChoropleth(MacroElement):
+    """The buurt polygons in a compact form, with their tooltips.
+
+    Rings are quantised to 1e-5 degree and delta-encoded, styles come from one table and
+    tooltip parts from arrays. Texts are HTML-escaped in Python.
+
+    About 3x smaller than folium's GeoJSON with per-feature properties and a style map; every
+    buurt is one SVG path with class ``wr-buurt``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var d = {{ this.payload|tojson }};
+            function ring(a) {
+                var pts = [], x = 0, y = 0;
+                for (var i = 0; i < a.length; i += 2) {
+                    x += a[i]; y += a[i + 1];
+                    pts.push([d.origin[1] + y / d.scale, d.origin[0] + x / d.scale]);
+                }
+                return pts;
+            }
+            function cell(v) { return v === null ? '\u2013' : v; }
+            var layer = L.featureGroup();
+            for (var i = 0; i < d.geom.length; i++) {
+                var latlngs = d.geom[i].map(function(poly) { return poly.map(ring); });
+                var style = Object.assign({className: 'wr-buurt'}, d.styles[d.style[i]]);
+                var rows = [[d.labels[0], d.naam[i]], [d.labels[1], cell(d.waarde[i])]];
+                if (d.rang) {
+                    var r = d.rang[i];
+                    rows.push([d.labels[2], r === null ? '\u2013' :
+                        (r[1] === null ? r[0] : r[0] + ' (90%: ' + r[1] + '\u2013' + r[2] + ')')]);
+                }
+                if (d.factoren) {
+                    var f = d.factoren[i];
+                    rows.push([d.labels[3], f === null || f.length === 0 ? '\u2013' :
+                        f.map(function(j) { return d.factorlabels[j]; }).join(', ')]);
+                }
+                var tip = '<table>' + rows.map(function(row) {
+                    return '<tr><th style="text-align:left;padding-right:6px">' + row[0] +
+                        '</th><td>' + row[1] + '</td></tr>';
+                }).join('') + '</table>';
+                L.polygon(latlngs, style).bindTooltip(tip, {sticky: true}).addTo(layer);
+            }
+            layer.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: dict) -> None:
+        super().__init__()
+        self._name = "WijkradarChoropleth"
+        self.payload = payload
+
+
+def _encode_geometry(geom, ox: float, oy: float, scale: float) -> list:
+    """[[ring, ...], ...] per polygon; each ring a flat delta-encoded integer list."""
+    if geom is None or geom.is_empty:
+        return []
+    polys = list(getattr(geom, "geoms", [geom]))
+    out = []
+    for poly in polys:
+        if not hasattr(poly, "exterior"):
+            continue
+        rings = []
+        for ring in [poly.exterior, *poly.interiors]:
+            xy = np.asarray(ring.coords)[:, :2]
+            q = np.round((xy - (ox, oy)) * scale).astype(np.int64)
+            d = np.vstack([q[:1], np.diff(q, axis=0)])
+            keep = np.ones(len(d), dtype=bool)
+            keep[1:] = np.any(d[1:] != 0, axis=1)  # drop repeated points
+            rings.append(d[keep].ravel().tolist())
+        out.append(rings)
+    return out
+
+
+def _compact_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
+    scale = 1e5
+    minx, miny = (float(v) for v in geo.total_bounds[:2])
+    keys = [json.dumps(st, sort_keys=True) for st in styles]
+    table = list(dict.fromkeys(keys))
+    payload: dict = {
+        "origin": [minx, miny],
+        "scale": scale,
+        "geom": [_encode_geometry(g, minx, miny, scale) for g in geo.geometry],
+        "styles": [json.loads(k) for k in table],
+        "style": [table.index(k) for k in keys],
+        "labels": [
+            "Buurt",
+            html.escape(f"{mv.title} ({mv.unit})"),
+            "Rang (1 = hoogste nood)",
+            "Belangrijkste factoren",
+        ],
+        "naam": [html.escape(str(n)) for n in geo["buurtnaam"]],
+        "waarde": [None if pd.isna(v) else html.escape(str(v)) for v in geo["label"]],
+    }
+    if sc is not None:
+        payload["rang"] = [
+            None
+            if s or pd.isna(r)
+            else [int(r), None if pd.isna(lo) else int(lo), None if pd.isna(hi) else int(hi)]
+            for r, lo, hi, s in zip(sc["rank"], sc["rank_low"], sc["rank_high"], small, strict=True)
+        ]
+        if factors is not None:
+            texts = factors.reindex(geo.index).fillna("").astype(str)
+            parts = [
+                [p for p in t.split(", ") if p] if not s else []
+                for t, s in zip(texts, small, strict=True)
+            ]
+            labels = list(dict.fromkeys(p for ps in parts for p in ps))
+            payload["factorlabels"] = [html.escape(lbl) for lbl in labels]
+            payload["factoren"] = [[labels.index(p) for p in ps] for ps in parts]
+    return payload
+
+
 class _TileNotice(MacroElement):
     """Tells the user, on the map, when basemap tiles cannot be loaded."""
 
@@ -377,41 +494,21 @@ def build_map(
         for c, v in zip(cls, value, strict=True)
     ]
     status = geo["status"].fillna("ontbreekt").to_numpy()
-    props = pd.DataFrame(index=geo.index)
-    props["code"] = geo.index.astype(str)
-    props["naam"] = geo["buurtnaam"].astype(str).map(html.escape)
-    props["waarde"] = geo["label"].fillna("–").astype(str).map(html.escape)
-    fields, aliases = ["naam", "waarde"], ["Buurt", f"{mv.title} ({mv.unit})"]
-    if scores is not None:
-        sc = scores.reindex(geo.index)
-        rank = [
-            "–"
-            if pd.isna(r)
-            else f"{int(r)} (90%: {int(lo)}–{int(hi)})"
-            if pd.notna(lo) and pd.notna(hi)
-            else f"{int(r)}"
-            for r, lo, hi in zip(sc["rank"], sc["rank_low"], sc["rank_high"], strict=True)
-        ]
-        small = sc["te_klein"].fillna(True).astype(bool).to_numpy()
-        props["rang"] = ["–" if s else r for r, s in zip(rank, small, strict=True)]
-        fields.append("rang")
-        aliases.append("Rang (1 = hoogste nood)")
-        if factors is not None:
-            f = factors.reindex(geo.index).fillna("").astype(str).map(html.escape)
-            props["factoren"] = [("–" if s or not t else t) for t, s in zip(f, small, strict=True)]
-            fields.append("factoren")
-            aliases.append("Belangrijkste factoren")
-    styles = {
-        code: {**_VALUE_STYLE, "fillColor": fc}
+    sc = scores.reindex(geo.index) if scores is not None else None
+    small = (
+        sc["te_klein"].fillna(True).astype(bool).to_numpy()
+        if sc is not None
+        else np.zeros(len(geo), dtype=bool)
+    )
+    styles = [
+        {**_VALUE_STYLE, "fillColor": fc}
         if st == "waarde"
         else {**_VALUE_STYLE, **STATUS_STYLES[st][1], "fillColor": fc}
         if st == "geschat"
         else {**_VALUE_STYLE, **STATUS_STYLES[st][1]}
-        for code, fc, st in zip(props["code"], fill, status, strict=True)
-    }
-    data_geo = gpd.GeoDataFrame(props, geometry=geo.geometry.values, crs=geo.crs)
-    features = json.loads(data_geo.to_json(drop_id=True))
-
+        for fc, st in zip(fill, status, strict=True)
+    ]
+    payload = _compact_payload(geo, mv, styles, sc, factors, small)
     minx, miny, maxx, maxy = geo.total_bounds
     m = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
@@ -435,14 +532,7 @@ def build_map(
         ).add_to(m)
     _figure(m).header.add_child(Element(_CSS), name="wijkradar_css")
 
-    folium.GeoJson(
-        features,
-        name=mv.title,
-        style_function=lambda feat: styles[feat["properties"]["code"]],
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
-        className="wr-buurt",
-        control=False,
-    ).add_to(m)
+    _CompactChoropleth(payload).add_to(m)
 
     if wijken and "wijkcode" in geometry.columns:
         lines = geometry.dissolve("wijkcode").boundary
