@@ -233,6 +233,13 @@ def bench_national(shared: Path, profile) -> None:
         note="coverage simplification at 150 m, 1e-5 degree precision",
     )
     RESULTS[-1]["bytes"] = size
+    opened = _open_in_chromium(joined, mv)
+    if opened is not None:
+        seconds, paths = opened
+        RESULTS.append({"name": "national map opened in chromium", "s": seconds, "paths": paths})
+        print(
+            f"{'national map opened in chromium (offline file)':<48} {seconds:8.3f} s  {paths} paths"
+        )
     try:
         import matplotlib  # noqa: F401
 
@@ -256,6 +263,35 @@ def bench_national(shared: Path, profile) -> None:
     alone = _national_pipeline_peak_mb()
     RESULTS.append({"name": "peak memory (RSS), national pipeline alone", "peak_mb": alone})
     print(f"{'peak memory (RSS), national pipeline alone':<48} {alone:8.0f} MB")
+
+
+def _open_in_chromium(joined, mv) -> tuple[float, int] | None:
+    """Open the national map as an offline HTML file in headless chromium; (seconds, paths)."""
+    if not Path("/usr/bin/chromium").exists():
+        print("  national map not opened: /usr/bin/chromium not installed")
+        return None
+    from playwright.sync_api import sync_playwright
+
+    from tests.appserver import CHROMIUM_ARGS
+    from wijkradar.maps import standalone_html
+
+    geometry = map_geometry(
+        joined.assign(buurtnaam=joined["statnaam"])[["buurtnaam", "wijkcode", "geometry"]],
+        tolerance=150.0,
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        page_file = Path(tmp) / "nl.html"
+        page_file.write_text(standalone_html(build_map(geometry, mv, wijken=False), Settings()))
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 900, "height": 1000})
+            t0 = time.perf_counter()
+            page.goto(page_file.as_uri())
+            page.locator("path.wr-buurt").last.wait_for(state="attached", timeout=120_000)
+            seconds = time.perf_counter() - t0
+            paths = page.locator("path.wr-buurt").count()
+            browser.close()
+    return seconds, paths
 
 
 def _national_pipeline_peak_mb() -> float:
