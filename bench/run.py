@@ -237,9 +237,8 @@ def bench_national(shared: Path, profile) -> None:
     if opened is not None:
         seconds, paths = opened
         RESULTS.append({"name": "national map opened in chromium", "s": seconds, "paths": paths})
-        print(
-            f"{'national map opened in chromium (offline file)':<48} {seconds:8.3f} s  {paths} paths"
-        )
+        label = "national map opened in chromium (offline file)"
+        print(f"{label:<48} {seconds:8.3f} s  {paths} paths")
     try:
         import matplotlib  # noqa: F401
 
