@@ -330,8 +330,9 @@ def bench_load(srv: LoopbackServer, s: Settings, *, sessions: int = 4, rounds: i
 
     from playwright.async_api import async_playwright
 
-    from geo.registry import ConflictError, Registry
+    from geo.registry import Registry
     from tests.appserver import CHROMIUM_ARGS, running_app
+    from tests.editors import run_editors
 
     env = {**srv.env(), "WIJKRADAR_DATA_DIR": str(s.data_dir), "WIJKRADAR_HTTP_RETRIES": "0"}
     reg = Registry(s.registry_url)
@@ -340,25 +341,6 @@ def bench_load(srv: LoopbackServer, s: Settings, *, sessions: int = 4, rounds: i
         {"id": "LOAD", "naam": "Teller", "thema": "overig", "status": "lopend", "subsidie": 0},
         user="bench",
     )
-    conflicts, errors = [0], []
-
-    def editor(n: int) -> None:
-        for _ in range(20):
-            while True:
-                row = reg.get("initiatief", "LOAD")
-                try:
-                    reg.save(
-                        "initiatief",
-                        {**row, "subsidie": row["subsidie"] + 1},
-                        user=f"bench-{n}",
-                        version=row["version"],
-                    )
-                    break
-                except ConflictError:
-                    conflicts[0] += 1
-                except Exception as exc:  # noqa: BLE001 - counted and reported
-                    errors.append(repr(exc))
-                    return
 
     async def session(browser, base: str, k: int, times: list[float], failures: list[str]):
         page = await browser.new_page(viewport={"width": 1200, "height": 900})
@@ -398,12 +380,16 @@ def bench_load(srv: LoopbackServer, s: Settings, *, sessions: int = 4, rounds: i
         print("load test skipped: /usr/bin/chromium not installed")
         return
     with running_app(env, s.data_dir / "load-streamlit.log") as base:
-        editors = [threading.Thread(target=editor, args=(n,)) for n in range(4)]
-        for t in editors:
-            t.start()
+        edits: dict = {}
+        writer = threading.Thread(
+            target=lambda: edits.update(
+                run=run_editors(reg, "LOAD", editors=4, increments=20, user="bench")
+            )
+        )
+        writer.start()
         times, failures = asyncio.run(run_sessions(base))
-        for t in editors:
-            t.join(timeout=300)
+        writer.join(timeout=300)
+    conflicts, errors = edits["run"].conflicts, edits["run"].errors
     final = reg.get("initiatief", "LOAD")
     lost = 80 - int(final["subsidie"])
     reg.close()
@@ -416,7 +402,7 @@ def bench_load(srv: LoopbackServer, s: Settings, *, sessions: int = 4, rounds: i
             "p50_s": p50,
             "p95_s": p95,
             "page_failures": failures,
-            "registry_conflicts_retried": conflicts[0],
+            "registry_conflicts_retried": conflicts,
             "registry_errors": errors,
             "lost_updates": lost,
         }
@@ -424,7 +410,7 @@ def bench_load(srv: LoopbackServer, s: Settings, *, sessions: int = 4, rounds: i
     print(
         f"{'load: ' + str(sessions) + ' sessions x ' + str(rounds) + ' map loads':<48} "
         f"p50 {p50:6.2f} s  p95 {p95:6.2f} s  failures {len(failures)}; registry: 80 edits by "
-        f"4 editors, {conflicts[0]} conflicts retried, {lost} lost updates, {len(errors)} errors"
+        f"4 editors, {conflicts} conflicts retried, {lost} lost updates, {len(errors)} errors"
     )
 
 

@@ -440,42 +440,15 @@ def test_backup_round_trips_exactly(reg, tmp_path, opened, monkeypatch, db_url):
 
 def test_many_concurrent_editors_lose_no_update(reg, tmp_path):
     """6 sessions increment the same row 20 times each, re-reading on conflict: no lost update."""
-    import threading
-
-    from geo.registry import ConflictError as Conflict
+    from tests.editors import run_editors
 
     reg.save(
         "initiatief",
         {"id": "C", "naam": "Teller", "thema": "overig", "status": "lopend", "subsidie": 0},
         user="setup",
     )
-    conflicts = []
-    failures = []
-
-    def editor(n: int) -> None:
-        for _ in range(20):
-            while True:
-                row = reg.get("initiatief", "C")
-                try:
-                    reg.save(
-                        "initiatief",
-                        {**row, "subsidie": row["subsidie"] + 1},
-                        user=f"sessie-{n}",
-                        version=row["version"],
-                    )
-                    break
-                except Conflict:
-                    conflicts.append(n)
-                except Exception as exc:  # noqa: BLE001 - any other error fails the test
-                    failures.append(repr(exc))
-                    return
-
-    threads = [threading.Thread(target=editor, args=(n,)) for n in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert failures == []
+    run = run_editors(reg, "C", editors=6, increments=20, user="sessie")
+    assert run.errors == []
     row = reg.get("initiatief", "C")
     assert row["subsidie"] == 120 and row["version"] == 121
     updates = reg.audit_log()
