@@ -17,6 +17,7 @@ from .registry import THEMES
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "active_initiatives",
     "THEME_INDICATORS",
     "DECAYS",
     "coverage_table",
@@ -72,7 +73,8 @@ def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
 
 
-def _active(initiatieven: pd.DataFrame) -> pd.DataFrame:
+def active_initiatives(initiatieven: pd.DataFrame | None) -> pd.DataFrame:
+    """The initiatives that count as happening (:data:`ACTIVE_STATUSES`)."""
     if initiatieven is None or initiatieven.empty:
         return pd.DataFrame(columns=["thema", "status", "buurtcode", "x", "y"])
     return initiatieven[initiatieven["status"].isin(ACTIVE_STATUSES)]
@@ -110,7 +112,7 @@ def coverage_table(
     index = buurten.index
     inw = buurten["inwoners"].astype(float)
     out = pd.DataFrame(index=index)
-    act = _active(initiatieven)
+    act = active_initiatives(initiatieven)
     counts = act.groupby("buurtcode").size() if not act.empty else pd.Series(dtype=float)
     out["initiatieven"] = counts.reindex(index).fillna(0).astype(int)
     per = 1000.0 / inw.where(inw > 0)
@@ -229,7 +231,7 @@ def find_gaps(
                 ),
             }
         )
-    act = _active(initiatieven)
+    act = active_initiatives(initiatieven)
     centroids = pd.DataFrame(_centroids(buurten), index=buurten.index, columns=["x", "y"])
     for thema, indicators in THEME_INDICATORS.items():
         present = [i for i in indicators if i in buurten.columns]

@@ -633,6 +633,10 @@ class Registry:
             frame = pd.DataFrame([dict(r) for r in rows], columns=[c.name for c in spec.table.c])
         return frame
 
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every entity table by name (see :meth:`table`)."""
+        return {name: self.table(name) for name in ENTITIES}
+
     def get(self, entity: str, key: str) -> dict[str, Any] | None:
         """One row as a dict, or None."""
         t = ENTITIES[entity].table
@@ -783,7 +787,7 @@ class Registry:
                     rec["x"], rec["y"] = found
                     report.geocoded += 1
             if buurten is not None and not errors:
-                report.assigned = _assign_buurten(records, buurten, errors, first_row)
+                report.assigned = _assign_buurten(records, buurten)
         if entity == "wijkteam_buurt" and not errors:
             with self.engine.connect() as conn:
                 teams = set(conn.execute(select(wijkteam.c.id)).scalars())
@@ -910,7 +914,7 @@ class Registry:
             ) from None
 
 
-def _assign_buurten(records, buurten, errors, first_row) -> int:
+def _assign_buurten(records, buurten) -> int:
     """Give points without a buurtcode the buurt they lie in; count the assignments."""
     import geopandas as gpd
     import shapely

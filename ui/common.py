@@ -8,7 +8,9 @@ rendering live in ``ui/``; logic lives in the packages.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -438,6 +440,18 @@ def view() -> View | None:
     return View(data=data, profile=profile, yaml_text=text, scores=scores)
 
 
+@contextlib.contextmanager
+def saved_uploads(uploads) -> Iterator[list[Path]]:
+    """The uploaded files written to a temporary folder (under their own base names)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for up in uploads:
+            path = Path(tmp) / Path(up.name).name
+            path.write_bytes(up.getvalue())
+            paths.append(path)
+        yield paths
+
+
 def import_files(gm: str, jaar: int) -> None:
     """The ``--from`` file import, for when the sources are blocked."""
     with st.expander("Bestanden importeren (als de bronnen geblokkeerd zijn)", expanded=True):
@@ -451,12 +465,7 @@ def import_files(gm: str, jaar: int) -> None:
             type=["gpkg", "geojson", "json", "csv", "xlsx"],
         )
         if uploads and st.button("Importeren"):
-            with tempfile.TemporaryDirectory() as tmp:
-                paths = []
-                for up in uploads:
-                    p = Path(tmp) / Path(up.name).name
-                    p.write_bytes(up.getvalue())
-                    paths.append(p)
+            with saved_uploads(uploads) as paths:
                 try:
                     fetch_gemeente(gm, jaar=jaar, settings=settings(), files=paths)
                     st.success("Bestanden geïmporteerd.")

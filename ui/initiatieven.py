@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -39,7 +36,7 @@ except RegistryError as exc:
     st.stop()
 
 user = common.editor_name()
-tables = {name: reg.table(name) for name in ENTITIES}
+tables = reg.tables()
 codes = set(data.buurten.index)
 ini_here = tables["initiatief"]
 st.caption(
@@ -186,9 +183,7 @@ with tab_import:
     )
     replace = st.checkbox("Rijen die niet in het bestand staan verwijderen", key="imp_vervang")
     if upload is not None and st.button("Importeren", disabled=not user, key="imp_go"):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / Path(upload.name).name
-            path.write_bytes(upload.getvalue())
+        with common.saved_uploads([upload]) as (path,):
             try:
                 report = import_file(
                     common.settings(),
@@ -219,7 +214,7 @@ with tab_import:
 with tab_gaten:
     afstand = st.slider("Bereik (meter)", 250, 5000, 1500, 250, key="gap_afstand")
     band = st.slider("Topgroep prioriteit (aandeel buurten)", 0.05, 0.5, 0.2, 0.05, key="gap_band")
-    result = analyse_gaps(data, scores, reg, catchment_m=float(afstand), top_band=band)
+    result = analyse_gaps(data, scores, tables, catchment_m=float(afstand), top_band=band)
     st.markdown(
         f"**{len(result.gaps)} gaten**: buurten in de topgroep met weinig aanbod in de buurt, en "
         f"buurten met een hoge waarde op een thema zonder lopend initiatief binnen {afstand} m."

@@ -77,24 +77,21 @@ mv = map_values(scores, data, column)
 hot = common.hotspot_table(*v.key) if show_hot else None
 types = common.type_table(*v.key)[0] if show_types else None
 geometry = common.geometry(data.gemeentecode, data.jaar, data.created)
-map_args = {
-    "scores": scores,
-    "factors": v.factors(),
-    "scheme": scheme,
-    "k": k,
-    "palette": palette,
-    "tile_url": tile_url,
-    "basemap": basemap,
-    "wijken": show_wijken,
-    "hotspots": hot,
-    "types": types,
-}
 fmap = build_map(
     geometry,
     mv,
+    scores=scores,
+    factors=v.factors(),
+    scheme=scheme,
+    k=k,
+    palette=palette,
+    tile_url=tile_url,
+    basemap=basemap,
+    wijken=show_wijken,
+    hotspots=hot,
+    types=types,
     leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
     leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
-    **map_args,
 )
 # Only the clicked point comes back from the browser: no geometry round trip.
 state = st_folium(
@@ -125,7 +122,8 @@ if types is not None:
     st.dataframe(common.type_table(*v.key)[1], width="stretch")
 st.download_button(
     "Kaart downloaden (HTML, werkt offline)",
-    data=standalone_html(build_map(geometry, mv, **map_args), settings),
+    # the same map, with Leaflet inlined instead of linked (st_folium has already used it)
+    data=standalone_html(fmap, settings),
     file_name=f"wijkradar-kaart-{data.gemeentecode}-{column}.html",
     mime="text/html",
     on_click="ignore",

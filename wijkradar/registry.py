@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from geo.coverage import coverage_table, find_gaps, two_step_fca
+from geo.coverage import active_initiatives, coverage_table, find_gaps, two_step_fca
 from geo.registry import ENTITIES, ImportReport, Registry
 from geo.registry_files import read_registry_file, write_registry_file
 from geo.sources import geocode
@@ -115,24 +116,27 @@ class GapAnalysis:
 def analyse_gaps(
     data,
     scores: pd.DataFrame,
-    registry: Registry,
+    tables: Mapping[str, pd.DataFrame],
     *,
     catchment_m: float = 1500.0,
     top_band: float = 0.2,
 ) -> GapAnalysis:
-    """Coverage, 2SFCA access (wijkteam FTE and initiatives) and the gaps of a gemeente."""
+    """Coverage, 2SFCA access (wijkteam FTE and initiatives) and the gaps of a gemeente.
+
+    ``tables`` are the registry tables by entity, as :meth:`Registry.tables` returns them.
+    """
     buurten = data.buurten
-    ini = registry.table("initiatief")
-    teams = registry.table("wijkteam")
+    ini = tables["initiatief"]
+    teams = tables["wijkteam"]
     cov = coverage_table(
         buurten,
         initiatieven=ini,
-        locaties=registry.table("locatie"),
+        locaties=tables["locatie"],
         wijkteams=teams,
-        toewijzing=registry.table("wijkteam_buurt"),
+        toewijzing=tables["wijkteam_buurt"],
         need=scores["score"],
     )
-    active = ini[ini["status"].isin(("toegekend", "lopend"))] if not ini.empty else ini
+    active = active_initiatives(ini)
     cov["toegang_wijkteam"] = two_step_fca(
         buurten, teams, capacity="fte", catchment_m=catchment_m * 2
     )
@@ -222,7 +226,7 @@ def _cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     data = load_gemeente(args.gemeente, jaar=args.jaar, settings=settings)
     scores = score_gemeente(data, resolve_profile(args.profiel, settings), seed=42, draws=0)
     with open_registry(settings) as reg:
-        result = analyse_gaps(data, scores, reg, catchment_m=args.afstand)
+        result = analyse_gaps(data, scores, reg.tables(), catchment_m=args.afstand)
     out = Path(args.uit)
     tmp = out.with_name(out.name + ".tmp" + out.suffix)
     if out.suffix.lower() == ".xlsx":

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from geo._states import STATE_LABELS
+from geo.coverage import active_initiatives
 
 from .maps import fmt_number
 
@@ -115,7 +116,7 @@ def nearby_initiatives(
     cols = ["naam", "thema", "status", "organisatie", "afstand_m"]
     if initiatieven is None or initiatieven.empty:
         return pd.DataFrame(columns=cols)
-    act = initiatieven[initiatieven["status"].isin(("toegekend", "lopend"))].copy()
+    act = active_initiatives(initiatieven).copy()
     c = buurten.to_crs(28992).geometry.loc[code].centroid
     dist = np.hypot(act["x"].astype(float) - c.x, act["y"].astype(float) - c.y)
     act["afstand_m"] = dist.round(0)
