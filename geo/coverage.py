@@ -8,6 +8,7 @@ indexed by buurtcode like the buurten frame.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -196,13 +197,15 @@ def find_gaps(
     catchment_m: float = 1500.0,
     top_band: float = 0.2,
     low_access_quantile: float = 0.25,
+    labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Buurten with high need and little nearby: the list for buurtnetwerkers.
 
     A buurt is a gap when it is in the priority top band (``rank`` within the best
     ``top_band`` share of scored buurten) and its ``access`` is in the lowest
     ``low_access_quantile``, or when an indicator of a theme is in the top band of the
-    gemeente and no active initiative of that theme lies within ``catchment_m``.
+    gemeente and no active initiative of that theme lies within ``catchment_m``. The
+    explanation names the indicators in the top band, by ``labels`` (id -> Dutch label).
 
     Returns
     -------
@@ -237,16 +240,19 @@ def find_gaps(
         present = [i for i in indicators if i in buurten.columns]
         if not present:
             continue
-        values = buurten.loc[scored[scored].index, present].astype(float)
+        values = buurten.loc[scored[scored].index, present].astype(float).dropna(axis=1, how="all")
+        if values.empty:
+            continue
         higher_better = {"gezondheid_goed"}
-        need_rank = pd.concat(
+        ranks = pd.concat(
             [
                 (1 - values[c].rank(pct=True)) if c in higher_better else values[c].rank(pct=True)
-                for c in present
+                for c in values.columns
             ],
             axis=1,
-        ).max(axis=1)
-        high = need_rank[need_rank >= 1 - top_band].index
+        )
+        in_band = ranks >= 1 - top_band
+        high = ranks.index[in_band.any(axis=1)]
         pts = _points(act[act["thema"] == thema]) if not act.empty else np.empty((0, 2))
         d = _distances(centroids.loc[high].to_numpy(), pts)
         nearby = (d <= catchment_m).sum(axis=1) if d.shape[1] else np.zeros(len(high))
@@ -259,8 +265,12 @@ def find_gaps(
                         "rank": scores.loc[code, "rank"],
                         "soort": thema,
                         "toelichting": (
-                            f"hoge waarde voor {', '.join(present)} en geen lopend initiatief "
-                            f"'{thema}' binnen {catchment_m:.0f} m"
+                            "hoge waarde voor "
+                            + ", ".join(
+                                (labels or {}).get(c, c)
+                                for c in values.columns[in_band.loc[code].to_numpy()]
+                            )
+                            + f" en geen lopend initiatief '{thema}' binnen {catchment_m:.0f} m"
                         ),
                     }
                 )

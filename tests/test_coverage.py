@@ -90,4 +90,15 @@ def test_gaps(layout):
     # A: top priority with the lowest access; B: high money worries, no running geldzorgen
     # initiative nearby (I3 is only requested); A's loneliness is answered by I1/I2
     assert got == {("BU00010001", "toegang"), ("BU00010002", "geldzorgen")}
-    assert "geen lopend initiatief 'geldzorgen' binnen 1500 m" in gaps.iloc[-1]["toelichting"]
+    text = gaps.iloc[-1]["toelichting"]
+    assert "geen lopend initiatief 'geldzorgen' binnen 1500 m" in text
+    assert text.startswith("hoge waarde voor moeite_rondkomen en")  # only the indicator in band
+    labelled = find_gaps(
+        buurten,
+        scores,
+        initiatieven=ini,
+        access=access,
+        top_band=0.4,
+        labels={"moeite_rondkomen": "Moeite met rondkomen"},
+    )
+    assert labelled.iloc[-1]["toelichting"].startswith("hoge waarde voor Moeite met rondkomen en")

@@ -274,6 +274,9 @@ def test_buurt_profile_html_is_escaped_and_discloses_nothing_for_small_buurten()
     assert (table["Buurt"] == "niet getoond").all()
     table = indicator_profile(data, scores, codes[2])
     assert table.loc["eenzaam", "Status"] == "onderdrukt door bron"
+    counts = indicator_profile(data, scores, codes[1])
+    assert counts.loc["inwoners", "Buurt"] == "400"  # counts without decimals
+    assert counts.loc["inwoners", "Nederland"] == "18.000.000"
 
 
 def test_ranking_exports_round_trip(tmp_path):

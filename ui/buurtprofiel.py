@@ -73,7 +73,11 @@ else:
         st.bar_chart(pd.Series(domains, name="score"), horizontal=True)
     with right:
         st.markdown("**Waarom hoog: bijdrage per indicator (punten van de score)**")
-        st.bar_chart(contributions(data, scores, code).head(10).rename("punten"), horizontal=True)
+        st.bar_chart(
+            contributions(data, scores, code).head(10).rename("punten"),
+            horizontal=True,
+            sort="-punten",  # largest contribution first, not alphabetical
+        )
 
 st.markdown("**Indicatoren: buurt, gemeente en Nederland**")
 st.dataframe(indicator_profile(data, scores, code), hide_index=True, width="stretch")

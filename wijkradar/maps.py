@@ -43,6 +43,7 @@ __all__ = [
     "build_map",
     "standalone_html",
     "fmt_number",
+    "decimals_for",
     "add_registry_layers",
     "THEME_COLOURS",
 ]
@@ -138,6 +139,11 @@ STATUS_STYLES: dict[str, tuple[str, dict[str, object]]] = {
 _VALUE_STYLE = {"color": "#5f5f5f", "weight": 0.6, "fillOpacity": 0.8}
 
 
+def decimals_for(unit: str) -> int:
+    """Decimals to show for a unit: none for counts, one otherwise."""
+    return 0 if unit == "aantal" else 1
+
+
 def fmt_number(value: float, decimals: int = 1) -> str:
     """Dutch number formatting: decimal comma, dot for thousands (``12.345,6``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -188,7 +194,7 @@ def map_values(scores: pd.DataFrame, data, column: str) -> MapValues:
         higher = str(cat["direction"]) != "lager_slechter"
     status[small] = "geen_score"
     value = value.where(~small)
-    decimals = 0 if unit == "aantal" else 1
+    decimals = decimals_for(unit)
     label = value.map(lambda v: fmt_number(v, decimals))
     for key, (text, _style) in STATUS_STYLES.items():
         if key != "geschat":
@@ -245,7 +251,7 @@ def _legend_html(mv: MapValues, bins: np.ndarray, colours: list[str], counts: di
     esc = html.escape
     rows = [f'<div style="font-weight:600;margin-bottom:4px">{esc(mv.title)}</div>']
     lower = mv.frame["value"].min()
-    decimals = 0 if mv.unit == "aantal" else 1
+    decimals = decimals_for(mv.unit)
     for i, (upper, colour) in enumerate(zip(bins, colours, strict=True)):
         lo = lower if i == 0 else bins[i - 1]
         text = f"{fmt_number(lo, decimals)} – {fmt_number(upper, decimals)}"

@@ -148,6 +148,7 @@ def analyse_gaps(
         access=cov["toegang_initiatieven"],
         catchment_m=catchment_m,
         top_band=top_band,
+        labels=data.catalogue["label"].to_dict(),
     )
     return GapAnalysis(coverage=cov, gaps=gaps)
 

@@ -16,7 +16,7 @@ import pandas as pd
 from geo._states import STATE_LABELS
 from geo.coverage import active_initiatives
 
-from .maps import fmt_number
+from .maps import decimals_for, fmt_number
 
 __all__ = [
     "indicator_profile",
@@ -56,12 +56,13 @@ def indicator_profile(data, scores: pd.DataFrame, code: str) -> pd.DataFrame:
     for ind in data.indicator_ids:
         state = str(data.states.loc[code, ind]) if ind in data.states.columns else "ontbreekt"
         value = data.buurten.loc[code, ind]
+        decimals = decimals_for(str(cat.loc[ind, "unit"]))
         if hide:
             shown, status = "niet getoond", "te weinig inwoners"
         elif state in ("onderdrukt", "ontbreekt") or pd.isna(value):
             shown, status = "–", STATE_LABELS.get(state, state)
         else:
-            shown, status = fmt_number(float(value)), STATE_LABELS.get(state, state)
+            shown, status = fmt_number(float(value), decimals), STATE_LABELS.get(state, state)
         ref = data.reference
         rows.append(
             {
@@ -70,8 +71,8 @@ def indicator_profile(data, scores: pd.DataFrame, code: str) -> pd.DataFrame:
                 "Domein": cat.loc[ind, "domain"],
                 "Buurt": shown,
                 "Status": status,
-                "Gemeente": fmt_number(ref.loc["gemeente", ind]) if ind in ref else "–",
-                "Nederland": fmt_number(ref.loc["nederland", ind]) if ind in ref else "–",
+                "Gemeente": fmt_number(ref.loc["gemeente", ind], decimals) if ind in ref else "–",
+                "Nederland": fmt_number(ref.loc["nederland", ind], decimals) if ind in ref else "–",
                 "Eenheid": cat.loc[ind, "unit"],
                 "Soort": KIND_LABELS.get(str(cat.loc[ind, "kind"]), str(cat.loc[ind, "kind"])),
                 "Bron": f"{cat.loc[ind, 'tabel']} ({cat.loc[ind, 'periode']})",
