@@ -13,7 +13,7 @@ from geo._errors import WijkradarError
 from geo.gemeente import GemeenteData, cache_path
 
 from .config import Settings
-from .pipeline import DEFAULT_JAAR, fetch_gemeente
+from .pipeline import DEFAULT_JAAR, fetch_gemeente, indicator_summary
 from .registry import add_registry_parsers
 from .scoring_cli import add_batch_parser, add_score_parser
 
@@ -72,6 +72,19 @@ def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> 
         )
     for prov in data.provenance:
         print(f"  {prov['bron']}: {prov['titel']} [{prov['periode']}] {prov['url']}", file=out)
+    summary = indicator_summary(data)
+    print(
+        f"{'indicator':<30} {'table':<9} {'period':<7} {'value':>6} {'wijk':>5} "
+        f"{'suppr.':>6} {'not publ.':>9} {'missing':>7}",
+        file=out,
+    )
+    for ind, row in summary.iterrows():
+        print(
+            f"{str(ind):<30} {row['tabel'][:9]:<9} {row['periode'][:7]:<7} {row['aanwezig']:>6} "
+            f"{row['wijkwaarde']:>5} {row['onderdrukt']:>6} {row['niet_gepubliceerd']:>9} "
+            f"{row['ontbreekt']:>7}",
+            file=out,
+        )
     for warning in data.warnings:
         print(f"warning: {warning}", file=out)
     print(f"cache: {cache_path(settings.data_dir, data.gemeentecode, data.jaar)}", file=out)

@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo._errors import WijkradarError
+from geo.indicators import INDICATORS
 from models import ProfileError, ScoringProfile, load_profile, score_buurten
 
 from .config import Settings
@@ -64,6 +65,7 @@ def score_gemeente(data, profile: ScoringProfile, *, seed: int, draws: int) -> p
         states=data.states,
         lower=data.lower,
         upper=data.upper,
+        known_ids=[ind.id for ind in INDICATORS],
     )
     ident = pd.DataFrame(data.buurten[["buurtnaam", "wijkcode", "wijknaam"]])
     out = ident.join(result)
