@@ -139,6 +139,14 @@ class LoopbackData:
     dataderden: dict[str, ODataTable] = field(default_factory=dict)  # dataderden tables
     wfs: dict[tuple[int, str], list[dict[str, Any]]] = field(default_factory=dict)
 
+    def without(self, *tables: str) -> LoopbackData:
+        """A copy that does not serve ``tables`` (a server of before 50150NED, ...)."""
+        return LoopbackData(
+            odata={k: v for k, v in self.odata.items() if k not in tables},
+            dataderden={k: v for k, v in self.dataderden.items() if k not in tables},
+            wfs=self.wfs,
+        )
+
 
 def _pad(text: str, width: int) -> str:
     return str(text).ljust(width)

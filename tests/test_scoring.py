@@ -219,7 +219,9 @@ def test_unpublished_indicator_note_names_the_reason(frame):
     states = pd.DataFrame("aanwezig", index=frame.index, columns=["eenzaam", "gezond"])
     states["rondkomen"] = "niet_gepubliceerd"
     r = score_buurten(frame.assign(rondkomen=np.nan), profile(), draws=0, states=states)
-    assert any("rondkomen is door de bron (nog) niet gepubliceerd" in w for w in r.attrs["warnings"])
+    assert any(
+        "rondkomen is door de bron (nog) niet gepubliceerd" in w for w in r.attrs["warnings"]
+    )
 
 
 def _filled_in_frame():

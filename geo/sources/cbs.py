@@ -215,10 +215,10 @@ def fetch_kerncijfers(
         if names_new is None:
             names_new = _region_names(client, base_url, ds.id, gemeentecode)
         names_old = _region_names(client, base_url, old_ds.id, gemeentecode)
-        keep = carry.reindex(old_values.index, fill_value=False).to_numpy(dtype=bool)
+        keep = carry.reindex(old_values.index, fill_value=False).to_numpy(dtype=bool).copy()
         if names_new is not None and names_old is not None:
             same = names_new.reindex(old_values.index) == names_old.reindex(old_values.index)
-            keep &= same.fillna(False).to_numpy(dtype=bool)
+            keep = keep & same.fillna(False).to_numpy(dtype=bool)
         else:
             keep[:] = False
             data.notes.append(f"{old_ds.id}: no region names to check reused codes; not used")
