@@ -302,13 +302,16 @@ def _scores(
     how: str,
     fits: dict[str, list],
     xn: dict[str, np.ndarray],
+    sparse: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Scores (n, c) and domain scores (D, n, c) for c draws.
 
     ``raw`` maps each perturbed column to its (n, c) drawn values; ``norms`` the normaliser of each
     draw, grouped (draws of one normaliser are adjacent); ``w`` (p, c) indicator weights; ``W``
     (D, c) domain weights; ``xn`` the normalised point values per normaliser (n, p), used for
-    every column that is not perturbed.
+    every column that is not perturbed. ``sparse`` maps a column to ``(rows, values (r, c))``:
+    only those rows vary (filled-in values drawn from their donors); the others keep their
+    point value, so the cost grows with the filled-in cells, not with the frame.
     """
     n, p = prep.raw.shape
     c = len(norms)
@@ -347,6 +350,11 @@ def _scores(
                 xj *= w[j, sel].astype(xj.dtype)
                 num[k][:, sel] += xj
                 den[k][:, sel] += w[j, sel].astype(dt)
+        for j, (rows, vals) in (sparse or {}).items():
+            fit = fits[name][j]
+            delta = getattr(fit, "fast", fit)(vals[:, sel]) - X0[rows, j, None]
+            k = prep.dom_of[j]
+            num[k][rows, sel] += (delta * w[j, sel]).astype(dt)
         start = stop
     with np.errstate(invalid="ignore", divide="ignore"):
         dom = np.where(den > 0, num / den, np.nan)
@@ -378,12 +386,18 @@ def _mc_chunk(prep, profile, rng, c, norm_names, fits, xn) -> np.ndarray:
             noise *= prep.sd[:, j, None].astype(np.float32)
             noise += prep.raw[:, j, None].astype(np.float32)
             raw[j] = noise
+    sparse: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     for j, groups in prep.donors.items():
-        if j not in raw:
-            raw[j] = np.repeat(prep.raw[:, j, None].astype(np.float32), c, axis=1)
-        for rows, pool in groups:
-            raw[j][rows] = rng.choice(pool, size=(rows.size, c)).astype(np.float32)
-    scores, _ = _scores(prep, raw, norms, w, W, profile.aggregation, fits, xn)
+        drawn = [rng.choice(pool, size=(rows.size, c)).astype(np.float32) for rows, pool in groups]
+        if j in raw:  # health noise too: write the draws into the full column
+            for (rows, _pool), vals in zip(groups, drawn, strict=True):
+                raw[j][rows] = vals
+        else:
+            sparse[j] = (
+                np.concatenate([rows for rows, _pool in groups]),
+                np.concatenate(drawn, axis=0),
+            )
+    scores, _ = _scores(prep, raw, norms, w, W, profile.aggregation, fits, xn, sparse)
     return scores
 
 
@@ -588,9 +602,7 @@ def score_buurten(
     out["confidence"] = pd.Series((prep.quality * effw).sum(axis=1), index=scored)
     # share of the weight resting on values filled in by the missing-value policy; a buurt
     # scored mostly from filled-in values is never robust, whatever its p_top_k
-    out["aandeel_aangevuld"] = pd.Series(
-        (prep.imputed.to_numpy() * effw).sum(axis=1), index=scored
-    )
+    out["aandeel_aangevuld"] = pd.Series((prep.imputed.to_numpy() * effw).sum(axis=1), index=scored)
     if draws > 0:
         out.loc[out["aandeel_aangevuld"] >= 0.5, "robust"] = False
     imp = prep.imputed

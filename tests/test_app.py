@@ -257,3 +257,26 @@ def test_refresh_with_a_failing_source_keeps_the_cache_and_names_it(
     )
     assert at.title[0].value == "Kaart" and _one(at.selectbox, "Toon").value == "score"
     assert cache.read_bytes() == before
+
+
+PAGES = [
+    "ui/ranglijst.py",
+    "ui/buurtprofiel.py",
+    "ui/vergelijken.py",
+    "ui/methode.py",
+    "ui/initiatieven.py",
+]
+
+
+@pytest.mark.parametrize("gm", ["GM0307", "GM0034"], ids=["Amersfoort", "Almere"])
+@pytest.mark.parametrize("profiel", ["kansrijke-wijk", "eenzaamheid", "geldzorgen"])
+def test_every_shipped_profile_on_every_page(monkeypatch, app_env, gm, profiel):
+    """Against the real 2024 layouts: scores on every page, notes for what was left out."""
+    at = _app(monkeypatch, app_env, gemeente=gm, profiel=profiel)
+    assert not at.error, [e.value for e in at.error]
+    notes = [e.label for e in at.expander if e.label.startswith("Opmerkingen bij de score")]
+    assert notes, [e.label for e in at.expander]
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.error, (page, [e.value for e in at.error])

@@ -34,6 +34,7 @@ from models import (
 )
 from models.profile import parse_profile
 from wijkradar import DEFAULT_JAAR, Settings, load_gemeente
+from wijkradar.escape import markdown_text
 from wijkradar.maps import map_geometry, top_factors
 from wijkradar.pipeline import LOW_MATCH, fetch_gemeente, list_gemeenten
 from wijkradar.scoring_cli import list_profiles, resolve_profile, score_gemeente
@@ -437,6 +438,11 @@ def view() -> View | None:
     except ProfileError as exc:
         st.error(f"Het profiel past niet bij deze gegevens: {exc}")
         scores = None
+    notes = [] if scores is None else scores.attrs.get("warnings", [])
+    if notes:
+        with st.expander(f"Opmerkingen bij de score ({len(notes)}): wat is weggelaten"):
+            for note in notes:
+                st.caption(markdown_text(note))
     return View(data=data, profile=profile, yaml_text=text, scores=scores)
 
 

@@ -187,7 +187,7 @@ def indicator_summary(data: GemeenteData) -> pd.DataFrame:
     rows = []
     for ind in data.indicator_ids:
         counts = data.states[ind].astype(str).value_counts()
-        row = {
+        row: dict[str, object] = {
             "indicator": ind,
             "tabel": str(data.catalogue.loc[ind, "tabel"]),
             "periode": str(data.catalogue.loc[ind, "periode"]),
