@@ -16,7 +16,7 @@ import pandas as pd
 from geo._states import STATE_LABELS
 from geo.coverage import active_initiatives
 
-from .maps import decimals_for, fmt_number
+from .format import decimals_for, fmt_number
 
 __all__ = [
     "indicator_profile",
