@@ -14,7 +14,9 @@ from __future__ import annotations
 import json
 import math
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -431,7 +433,7 @@ class _TextLayer(Layer):
         self.data_json = script_json(data)
 
 
-def _features(frame: gpd.GeoDataFrame, styles: list[dict], tips: list[dict | None]) -> list:
+def _features(frame: gpd.GeoDataFrame, styles: Sequence[dict], tips: Sequence[Any]) -> list:
     """GeoJSON features (EPSG:4326) with a style and a tooltip each."""
     shapes = frame.geometry.to_crs(4326) if frame.crs is not None else frame.geometry
     out = []
@@ -776,13 +778,13 @@ def add_registry_layers(
         areas = geometry.join(toewijzing.set_index("buurtcode")["wijkteam_id"], how="inner")
         if not areas.empty:
             dissolved = areas.dissolve("wijkteam_id")
-            names = {}
+            names: dict = {}
             if wijkteams is not None and not wijkteams.empty:
                 names = wijkteams.set_index("id")["naam"].astype(str).to_dict()
             style = {"color": "#0072b2", "weight": 3, "dashArray": "8 4", "fill": False}
-            tips = [{"rows": [["Wijkteam", names.get(t, str(t))]]} for t in dissolved.index]
+            areas_tips = [{"rows": [["Wijkteam", str(names.get(t, t))]]} for t in dissolved.index]
             _TextLayer(
-                _features(dissolved, [style] * len(dissolved), tips),
+                _features(dissolved, [style] * len(dissolved), areas_tips),
                 name="Werkgebieden wijkteams",
                 show=False,
             ).add_to(m)
