@@ -13,7 +13,6 @@ from models import (
     ScoringProfile,
     effective_weights,
     impact_ranking,
-    load_profile,
     merge_profiles,
     national_ranks,
     parse_profile,
@@ -25,7 +24,7 @@ from models import (
 from models.profile import COMPOSITION
 from wijkradar import cli, load_reference, score_gemeente, validate_gemeente
 from wijkradar.pipeline import fetch_gemeente
-from wijkradar.scoring_cli import BUILTIN_PROFILES
+from wijkradar.scoring_cli import shipped_profile, shipped_profiles
 
 UTRECHT = "nelleke20_buurten_provincie_utrecht_2022codes_ses_woa_leefbaarometer_nabijheid.csv"
 
@@ -119,10 +118,12 @@ def test_need_and_reach_overlap_refused():
 
 
 def test_shipped_profiles_hold_need_only():
-    for path in BUILTIN_PROFILES.glob("*.yaml"):
-        p = load_profile(path)
-        assert not set(p.indicator_ids) & set(COMPOSITION), path.name
-        assert p.notes == [], f"{path.name} still needs migrating: {p.notes}"
+    assert shipped_profiles()
+    for name in shipped_profiles():
+        p = shipped_profile(name)
+        assert not set(p.indicator_ids) & set(COMPOSITION), name
+        assert p.notes == [], f"{name} still needs migrating: {p.notes}"
+        assert p.reach, f"{name} has no reach section"
 
 
 def test_reach_impact_and_filter():
@@ -266,7 +267,7 @@ def test_default_profile_meets_target_on_amersfoort(amersfoort):
     data, ref, notes = amersfoort
     assert ref["ses_woa"].notna().sum() == 108 and "ses_welvaart" not in ref  # null sub-scores
     assert "86092NED" in notes[0]
-    profile = load_profile(BUILTIN_PROFILES / "kansrijke-wijk.yaml")
+    profile = shipped_profile("kansrijke-wijk")
     report, scores = validate_gemeente(data, profile, reference=ref)
     assert report.rho_score == pytest.approx(-0.93, abs=0.02)
     assert report.meets_target and report.flagged == []
