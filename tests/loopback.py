@@ -451,12 +451,22 @@ EXAMPLE_ADDRESSES = {
 TILE_PNG = _png_1x1((235, 235, 235))
 
 
+def _renamed(feature: dict[str, Any], renames: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    props = feature.get("properties") or {}
+    for key in ("buurtcode", "wijkcode"):
+        extra = renames.get(str(props.get(key)))
+        if extra and not (key == "wijkcode" and "buurtcode" in props):
+            return {**feature, "properties": {**props, **extra}}
+    return feature
+
+
 @dataclass
 class Fault:
     """Misbehave on requests whose path contains ``match``, ``times`` times."""
 
     match: str
-    kind: str  # "500", "429", "503", "timeout", "badjson", "truncated", "html", "404"
+    kind: str  # "500", "429", "503", "timeout", "badjson", "truncated", "html", "404",
+    # "drip", "huge", "redirect-offsite", "redirect-same"
     times: int = 1
 
 
@@ -475,6 +485,15 @@ class LoopbackServer:
         self.faults: list[Fault] = []
         self.requests: list[str] = []
         self.timeout_seconds = 2.0
+        #: Security tests (issue #14): "drip" sends the body at one byte per ``drip_seconds``,
+        #: "huge" streams ``huge_bytes`` without Content-Length, "redirect-offsite" and
+        #: ``nextlink_base`` point at another host name for this same server (localhost).
+        self.drip_seconds = 0.2
+        self.huge_bytes = 50_000_000
+        self.nextlink_base: str | None = None
+        #: Hostile (or other) names served instead of the real ones: code -> properties,
+        #: e.g. ``{"BU03070000": {"buurtnaam": "..."}}``; applied to PDOK WFS features.
+        self.renames: dict[str, dict[str, Any]] = {}
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -559,6 +578,14 @@ class LoopbackServer:
                     return self._send(
                         200, b"<html><body>Proxy login</body></html>", ctype="text/html"
                     )
+                if fault == "redirect-offsite":
+                    port = server._httpd.server_address[1]
+                    location = f"http://localhost:{port}{self.path}"
+                    return self._send(302, b"", headers={"Location": location})
+                if fault == "redirect-same":
+                    return self._send(302, b"", headers={"Location": server.base + self.path})
+                if fault == "huge":
+                    return self._stream(server.huge_bytes)
                 if self.path.startswith("/tiles/"):
                     return self._send(200, TILE_PNG, ctype="image/png")
                 try:
@@ -570,7 +597,33 @@ class LoopbackServer:
                     body = b'{"value": [ {"ID": 1,, } ]'
                 elif fault == "truncated":
                     body = body[: max(1, len(body) // 2)]
+                if fault == "drip":
+                    return self._drip(status, body)
                 return self._send(status, body)
+
+            def _drip(self, status: int, body: bytes) -> None:
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json;charset=utf-8")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    for i in range(len(body)):
+                        self.wfile.write(body[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(server.drip_seconds)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def _stream(self, size: int) -> None:
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json;charset=utf-8")
+                    self.end_headers()
+                    block = b" " * 65536
+                    for _ in range(size // len(block)):
+                        self.wfile.write(block)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def _send(
                 self,
@@ -656,7 +709,8 @@ class LoopbackServer:
                 if "$top" in query
                 else str(len(rows) - skip - self.page_size)
             )
-            payload["odata.nextLink"] = f"{self.base}{path}?{urlencode(nxt, quote_via=quote)}"
+            base_url = self.nextlink_base or self.base
+            payload["odata.nextLink"] = f"{base_url}{path}?{urlencode(nxt, quote_via=quote)}"
         return 200, payload
 
     def _locatieserver(self, query: dict[str, str]) -> tuple[int, Any]:
@@ -712,6 +766,8 @@ class LoopbackServer:
         start = int(q.get("startindex", "0"))
         count = int(q.get("count", "1000"))
         page = feats[start : start + count]
+        if self.renames:
+            page = [_renamed(f, self.renames) for f in page]
         return 200, {
             "type": "FeatureCollection",
             "numberMatched": len(feats),

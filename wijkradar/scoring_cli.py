@@ -16,7 +16,7 @@ from models import ProfileError, ScoringProfile, load_profile, score_buurten
 from models.reach import reach_table
 
 from .config import Settings
-from .export import write_scores
+from .export import write_scores, write_table
 from .pipeline import DEFAULT_JAAR, list_gemeenten, load_gemeente
 
 __all__ = [
@@ -181,7 +181,7 @@ def run_batch(
             rows.append({"gemeentecode": code, "status": f"fout: {exc}", "buurten": 0})
         rows[-1]["seconden"] = round(time.perf_counter() - start, 2)
     table = pd.DataFrame(rows)
-    table.to_csv(out_dir / "batch.csv", index=False)
+    write_table(table, out_dir / "batch.csv")
     return table
 
 
