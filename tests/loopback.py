@@ -373,6 +373,38 @@ def build_wfs(shared: Path) -> dict[tuple[int, str], list[dict[str, Any]]]:
     }
 
 
+UTRECHT_SES = "nelleke20_buurten_provincie_utrecht_2022codes_ses_woa_leefbaarometer_nabijheid.csv"
+
+
+def build_ses_woa(shared: Path) -> ODataTable:
+    """86092NED (SES-WOA, indeling 2024) TypedDataSet rows for the Amersfoort buurten.
+
+    Values: the real SES-WOA total scores of the province of Utrecht table (all 145 Amersfoort
+    codes equal the 2024 codes); its zeros are missing upstream and are served as null, as CBS
+    does. ``GemiddeldeScore_29`` (total) is a real 86092NED key; the sub-score keys ``_31``,
+    ``_33``, ``_35`` are INFERRED from the next edition's layout and served as null (no real
+    sub-score values exist in ../shared/data). The period is not kept in that file:
+    ``2022JJ00`` (its indeling year) is an inference.
+    """
+    frame = pd.read_csv(shared / "kerncijfers" / UTRECHT_SES, dtype={"buurt_code": str})
+    frame = frame[frame["buurt_code"].str.startswith("BU0307")]
+    rows = []
+    for i, rec in enumerate(frame.to_dict("records")):
+        value = rec["social_economische_score_gemiddeld"]
+        rows.append(
+            {
+                "ID": i,
+                "WijkenEnBuurten": _pad(rec["buurt_code"], 10),
+                "Perioden": "2022JJ00",
+                "GemiddeldeScore_29": None if value == 0 or pd.isna(value) else float(value),
+                "GemiddeldeScore_31": None,
+                "GemiddeldeScore_33": None,
+                "GemiddeldeScore_35": None,
+            }
+        )
+    return ODataTable(typed=rows)
+
+
 def build_data(
     shared: Path | None = None, *, synthetic_bounds: float | None = None
 ) -> LoopbackData:
@@ -382,6 +414,7 @@ def build_data(
     data.odata["85984NED"] = build_kerncijfers_2024(shared)
     data.odata["85618NED"] = build_kerncijfers_sample(shared, "85618NED_2023")
     data.odata["85318NED"] = build_kerncijfers_sample(shared, "85318NED_2022")
+    data.odata["86092NED"] = build_ses_woa(shared)
     data.dataderden["50090NED"] = build_health_50090(shared, synthetic_bounds=synthetic_bounds)
     data.wfs = build_wfs(shared)
     return data
