@@ -213,8 +213,9 @@ def test_initiatieven_page(monkeypatch, app_env):
         assert reg.get("initiatief", "X1")["notities"] == "'; drop table initiatief; --"
 
 
-def test_with_a_login_configured_only_signed_in_users_edit(monkeypatch, app_env):
-    for k, v in app_env.items():
+def _app_with_login(monkeypatch, env):
+    """The app on GM0307 with an OIDC login configured and nobody signed in."""
+    for k, v in env.items():
         monkeypatch.setenv(k, v)
     at = AppTest.from_file(APP, default_timeout=180)
     at.secrets["auth"] = {
@@ -226,6 +227,11 @@ def test_with_a_login_configured_only_signed_in_users_edit(monkeypatch, app_env)
     }
     at.query_params["gemeente"] = "GM0307"
     at.run()
+    return at
+
+
+def test_with_a_login_configured_only_signed_in_users_edit(monkeypatch, app_env):
+    at = _app_with_login(monkeypatch, app_env)
     at.switch_page("ui/initiatieven.py").run()
     assert not at.exception
     assert any(b.label == "Inloggen" for b in at.sidebar.button)
@@ -285,18 +291,7 @@ def test_query_values_reach_messages_only_as_escaped_markdown(monkeypatch, app_e
 
 def test_login_guards_every_write_and_shipped_profiles_stay(monkeypatch, app_env):
     """#14 problem 3: with [auth] and nobody signed in, nothing can be written."""
-    for k, v in app_env.items():
-        monkeypatch.setenv(k, v)
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.secrets["auth"] = {
-        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
-        "cookie_secret": "test-only",
-        "client_id": "wijkradar",
-        "client_secret": "test-only",
-        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-    }
-    at.query_params["gemeente"] = "GM0307"
-    at.run()
+    at = _app_with_login(monkeypatch, app_env)
     assert _one(at.sidebar.button, "Opnieuw ophalen").disabled
     at.switch_page("ui/methode.py").run()
     assert not at.exception
