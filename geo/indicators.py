@@ -81,7 +81,9 @@ class Indicator:
     suppression: str = ""
 
 
-_SUPPRESS_KWB = "CBS: aantallen per buurt afgerond op 5; '.' bij te weinig inwoners"
+_SUPPRESS_KWB = "CBS: '.' bij te weinig inwoners; aantallen per wijk/buurt afgerond op 5"
+_SUPPRESS_WONING = "CBS: '.' bij te weinig woningen"
+_SUPPRESS_NABIJ = "CBS: '.' bij te weinig inwoners of adressen"
 _SUPPRESS_INKOMEN = "CBS: alleen bij minstens 2.500 personen in particuliere huishoudens"
 _SUPPRESS_LAAGSTE40 = "CBS: alleen bij minstens 100 personen (huishoudens) met inkomen"
 _SUPPRESS_ZORG = "CBS: afgerond op 5; 0-7 geheim"
@@ -306,6 +308,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "GemiddeldeWOZWaardeVanWoningen",
         "gemiddelde_woningwaarde",
         "g_wozbag",
+        suppression=_SUPPRESS_WONING,
     ),
     _k(
         "pct_huurwoningen",
@@ -316,6 +319,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "HuurwoningenTotaal",
         "percentage_huurwoningen",
         "p_huurw",
+        suppression=_SUPPRESS_WONING,
     ),
     _k(
         "afstand_huisarts",
@@ -326,6 +330,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "AfstandTotHuisartsenpraktijk",
         "huisartsenpraktijk_gemiddelde_afstand_in_km",
         "g_afs_hp",
+        suppression=_SUPPRESS_NABIJ,
     ),
     _k(
         "stedelijkheid",
@@ -336,6 +341,7 @@ INDICATORS: tuple[Indicator, ...] = (
         "MateVanStedelijkheid",
         "stedelijkheid_adressen_per_km2",
         "ste_mvs",
+        suppression=_SUPPRESS_NABIJ,
     ),
     _k(
         "pct_jeugdzorg",

@@ -26,7 +26,7 @@ def test_default_profile_on_amersfoort(amersfoort):
     # empty domain dropped, never an error
     notes = " ".join(r.attrs["warnings"])
     assert "indicator pct_armoede is door de bron (nog) niet gepubliceerd" in notes
-    assert "domein Jeugd en gezin heeft geen indicator met gegevens; weggelaten" in notes
+    assert "Domein Jeugd en gezin heeft voor deze gemeente en dit jaar geen gegevens" in notes
     # buurten with wijk values have lower confidence than fully observed ones
     wijk = amersfoort.states["eenzaam"] == "wijkwaarde"
     assert r.loc[wijk, "confidence"].max() < 1.0
@@ -64,6 +64,11 @@ def test_cli_score_reproducible(server, tmp_path, monkeypatch, capsys):
     )
     assert cli.main([*argv, str(b)]) == 0
     assert a.read_bytes() == b.read_bytes()
+    # the table and period of every indicator travel with the export
+    sources = pd.read_csv(tmp_path / "a.bronnen.csv", index_col="indicator")
+    assert sources.loc["gezondheid_goed", ["tabel", "periode"]].tolist() == ["50150NED", 2024]
+    assert sources.loc["eenzaam", "periode"] == 2020
+    assert "2.500" in sources.loc["inkomen_per_inwoner", "onderdrukking"]
     df = pd.read_csv(a, index_col="buurtcode")
     for col in [
         "buurtnaam",
@@ -81,7 +86,7 @@ def test_cli_score_reproducible(server, tmp_path, monkeypatch, capsys):
     assert cli.main([*argv, str(g), "--profiel", "eenzaamheid"]) == 0
     import geopandas as gpd
 
-    assert len(gpd.read_file(g)) == 145
+    assert len(gpd.read_file(g, layer="scores")) == 145
     assert cli.main([*argv, str(g), "--profiel", "bestaat-niet"]) == 1
     assert "not found; available" in capsys.readouterr().err
 

@@ -22,6 +22,7 @@ __all__ = [
     "write_table",
     "table_csv",
     "RANKING_COLUMNS",
+    "sources_table",
 ]
 
 #: RFC 4180 line ends: the csv module then quotes every cell holding a CR or LF, so a
@@ -39,6 +40,7 @@ RANKING_COLUMNS = [
     "robust",
     "confidence",
     "dekking",
+    "aandeel_aangevuld",
     "reden",
 ]
 
@@ -51,8 +53,27 @@ def ranking_table(data, scores: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["rank", "buurtnaam"], na_position="last")
 
 
+def sources_table(data) -> pd.DataFrame:
+    """Per indicator: label, source table, period, unit and the source's suppression rule."""
+    cat = data.catalogue
+    cols = {
+        "label": "omschrijving",
+        "tabel": "tabel",
+        "periode": "periode",
+        "unit": "eenheid",
+        "suppression": "onderdrukking",
+    }
+    table = cat[[c for c in cols if c in cat.columns]].rename(columns=cols)
+    table.index.name = "indicator"
+    return table
+
+
 def write_scores(result: pd.DataFrame, data, path: str | Path) -> Path:
-    """Write ``result`` as CSV or (by extension) GeoPackage layer ``scores``; atomic."""
+    """Write ``result`` as CSV or (by extension) GeoPackage layer ``scores``; atomic.
+
+    With ``data``, the source table and period of every indicator go along: a
+    ``<name>.bronnen.csv`` next to a CSV, a ``bronnen`` table in a GeoPackage.
+    """
     out = Path(path)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".gpkg"):
@@ -61,8 +82,11 @@ def write_scores(result: pd.DataFrame, data, path: str | Path) -> Path:
     result.index.name = "buurtcode"
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp" + out.suffix)
+    sources = sources_table(data) if data is not None and hasattr(data, "catalogue") else None
     if suffix == ".csv":
         spreadsheet_frame(result).to_csv(tmp, float_format="%.6g", lineterminator=CSV_EOL)
+        if sources is not None:
+            write_table(sources, out.with_name(out.stem + ".bronnen.csv"), index=True)
     else:
         gdf = gpd.GeoDataFrame(
             result.join(data.buurten[["geometry"]]), geometry="geometry", crs=data.buurten.crs
@@ -70,6 +94,10 @@ def write_scores(result: pd.DataFrame, data, path: str | Path) -> Path:
         gdf.columns = [c.replace("__", "_") if c != "geometry" else c for c in gdf.columns]
         tmp.unlink(missing_ok=True)
         gdf.reset_index().to_file(tmp, layer="scores", driver="GPKG")
+        if sources is not None:
+            import pyogrio
+
+            pyogrio.write_dataframe(sources.reset_index(), tmp, layer="bronnen", driver="GPKG")
     tmp.replace(out)
     return out
 

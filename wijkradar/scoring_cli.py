@@ -12,7 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo._errors import WijkradarError
-from geo.indicators import INDICATORS
+from geo.indicators import INDICATORS, indicator_table
 from models import ProfileError, ScoringProfile, load_profile, score_buurten
 from models.reach import reach_table
 
@@ -98,7 +98,9 @@ def score_gemeente(
     profile's reach columns (``bereik__*``, ``bereik_aantal__*``) follow the scores.
     ``attrs["warnings"]`` also holds the profile's notes (what moved from need to reach).
     """
-    profile, _ = profile.check_catalogue(data.catalogue, on_conflict="warn")
+    # the whole catalogue: an indicator these data lack is left out with a note, not an error
+    catalogue = pd.concat([data.catalogue, indicator_table().drop(index=data.catalogue.index)])
+    profile, _ = profile.check_catalogue(catalogue, on_conflict="warn")
     frame = data.indicators()
     profile = profile.without_empty_domains(frame.columns[frame.notna().any()])
     result = score_buurten(
