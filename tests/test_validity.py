@@ -408,3 +408,23 @@ def test_cli_valideer(server, tmp_path, monkeypatch, capsys, shared):
     bad.write_text("x,y\n1,2\n", encoding="utf-8")
     assert cli.main(["valideer", "--gemeente", "GM0307", "--referentie", str(bad)]) == 1
     assert "bad.csv: geen SES-WOA" in capsys.readouterr().err
+
+
+def test_coverage_on_map_tooltips_and_exports(amersfoort, tmp_path):
+    from wijkradar.export import ranking_table, write_scores
+    from wijkradar.maps import build_map, map_geometry, map_values
+
+    data, _, _ = amersfoort
+    scores = score_gemeente(data, shipped_profile("kansrijke-wijk"), seed=1, draws=0)
+    html = (
+        build_map(map_geometry(data.buurten), map_values(scores, data, "score"), scores=scores)
+        .get_root()
+        .render()
+    )
+    assert "Dekking (gewicht op waargenomen cijfers)" in html and '"dekking": [' in html
+    table = ranking_table(data, scores)
+    assert {"dekking", "bereik__pct_0_15", "bereik_aantal__pct_65plus"} <= set(table.columns)
+    out = pd.read_csv(write_scores(scores, data, tmp_path / "s.csv"), index_col="buurtcode")
+    small = out["te_klein"].astype(bool)
+    assert out.loc[~small & out["score"].notna(), "dekking"].between(0, 1).all()
+    assert out.loc[small, ["dekking", "bereik__pct_0_15"]].isna().all().all()
