@@ -15,7 +15,7 @@ from geo._errors import WijkradarError
 from models import ProfileError, ScoringProfile, load_profile, score_buurten
 
 from .config import Settings
-from .export import write_scores
+from .export import write_scores, write_table
 from .pipeline import DEFAULT_JAAR, list_gemeenten, load_gemeente
 
 __all__ = [
@@ -165,7 +165,7 @@ def run_batch(
             rows.append({"gemeentecode": code, "status": f"fout: {exc}", "buurten": 0})
         rows[-1]["seconden"] = round(time.perf_counter() - start, 2)
     table = pd.DataFrame(rows)
-    table.to_csv(out_dir / "batch.csv", index=False)
+    write_table(table, out_dir / "batch.csv")
     return table
 
 
