@@ -63,6 +63,7 @@ for col in table.columns:
         )
 st.dataframe(table, column_config=column_config, width="stretch", height=560)
 
+st.page_link("ui/werklijst.py", label="Werklijst maken voor buurtnetwerkers (printbaar en CSV)")
 name = f"wijkradar-{data.gemeentecode}-{data.jaar}-{v.profile.name}"
 with st.container(horizontal=True):
     st.download_button(

@@ -35,7 +35,7 @@ from geo.web import simplify_for_web as map_geometry
 from .assets import inline_leaflet
 from .config import Settings
 from .escape import html_text, script_json
-from .format import decimals_for, fmt_number
+from .format import decimals_for, fmt_number, fmt_percent
 
 __all__ = [
     "SCHEMES",
@@ -47,6 +47,9 @@ __all__ = [
     "classify",
     "top_factors",
     "build_map",
+    "cluster_summary",
+    "HOTSPOT_LAYER",
+    "QUADRANT_LABELS",
     "standalone_html",
     "fmt_number",
     "decimals_for",
@@ -123,6 +126,34 @@ QUADRANT_LABELS = {
     "laag-hoog": "lage score tussen hoge scores",
 }
 HOTSPOT_LAYER = "Clusters (hoge en lage scores bij elkaar)"
+
+
+def cluster_summary(hotspots: pd.DataFrame) -> str:
+    """What the cluster layer (local Moran with FDR) says, in plain Dutch.
+
+    Uses the global Moran's I and its permutation p-value in ``hotspots.attrs``.
+    """
+    moran = float(hotspots.attrs.get("moran_i", float("nan")))
+    p = float(hotspots.attrs.get("moran_p", float("nan")))
+    counts = hotspots["kwadrant"].value_counts() if "kwadrant" in hotspots else pd.Series()
+    high, low = int(counts.get("hoog-hoog", 0)), int(counts.get("laag-laag", 0))
+    if np.isfinite(moran) and np.isfinite(p) and moran > 0 and p < 0.05:
+        overall = (
+            "Buurten met een hoge score liggen in deze gemeente vaker naast elkaar dan je bij "
+            f"toeval zou verwachten (de kans dat dit toeval is, is {fmt_percent(p, 1)})."
+        )
+    else:
+        overall = (
+            "Hoge en lage scores liggen in deze gemeente niet duidelijk bij elkaar; de "
+            "buurten verschillen vooral van hun directe buren."
+        )
+    return (
+        f"{overall} Omlijnd: {high} "
+        f"{'buurt' if high == 1 else 'buurten'} in een groep met hoge scores, {low} in een groep "
+        "met lage scores (rekening gehouden met toevalstreffers bij veel buurten)."
+    )
+
+
 TYPE_LAYER = "Buurttypen"
 
 NO_SCORE_FILL = "#9e9e9e"
@@ -565,10 +596,11 @@ _CSS = """
   system-ui, sans-serif; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);}
 .wr-legend {max-width: 260px;}
 .wr-notice {background: #fff3cd; color: #5c4400;}
-.wr-label {background: rgba(255,255,255,0.75); border: none; box-shadow: none;
-  padding: 0 3px; font: 11px/1.2 system-ui, sans-serif; color: #212121;}
-.wr-label::before {display: none;}
-.wr-label-wijk {font-weight: 700; font-size: 12px; text-transform: uppercase;}
+.wr-label {background: none; border: none; pointer-events: none;}
+.wr-label span {display: inline-block; transform: translate(-50%, -50%); white-space: nowrap;
+  background: rgba(255,255,255,0.75); padding: 0 3px; border-radius: 2px;
+  font: 11px/1.3 system-ui, sans-serif; color: #212121;}
+.wr-label-wijk span {font-weight: 700; font-size: 12px; text-transform: uppercase;}
 .wr-swatch {display: inline-block; width: 14px; height: 12px; margin-right: 6px;
   vertical-align: middle; border: 1px solid #5f5f5f; box-sizing: border-box;}
 </style>
@@ -760,9 +792,10 @@ class _Labels(MacroElement):
             function group(items, cls) {
                 var g = L.layerGroup();
                 items.forEach(function(it) {
-                    L.tooltip({permanent: true, direction: 'center', interactive: false,
-                               className: 'wr-label ' + cls})
-                        .setLatLng([it[0], it[1]]).setContent(wrEl('span', it[2])).addTo(g);
+                    var icon = L.divIcon({className: 'wr-label ' + cls, iconSize: null,
+                                          html: wrEl('span', it[2])});
+                    L.marker([it[0], it[1]], {icon: icon, interactive: false, keyboard: false})
+                        .addTo(g);
                 });
                 return g;
             }
