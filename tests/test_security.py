@@ -149,3 +149,75 @@ def test_9_bad_amount_gives_a_row_report_not_a_wrong_number():
     assert records[0]["subsidie"] == 2000.0 and records[2]["subsidie"] == 1500.5
     assert [(e.row, e.field) for e in errors] == [(3, "subsidie")]
     assert "dubbelzinnig" in errors[0].message
+
+
+# -- 6. HTTP client limits -----------------------------------------------------------------------
+def _client(**kw):
+    from geo.sources import HttpClient
+
+    kw.setdefault("retries", 0)
+    return HttpClient(timeout=kw.pop("timeout", 5), backoff=0.0, sleep=lambda s: None, **kw)
+
+
+def test_6_same_host():
+    from geo.sources._http import same_host
+
+    assert same_host("https://a.nl/x?$skip=5", "https://a.nl/ODataApi/odata")
+    assert same_host("https://a.nl:443/x", "http://a.nl/x")  # upgrade to https
+    assert not same_host("http://a.nl/x", "https://a.nl/x")  # no downgrade
+    assert not same_host("http://169.254.169.254/latest/meta-data", "https://a.nl/x")
+    assert not same_host("https://a.nl.evil.example/x", "https://a.nl/x")
+    assert not same_host("https://a.nl:8443/x", "https://a.nl/x")
+    assert not same_host("file:///etc/passwd", "https://a.nl/x")
+
+
+def test_6_slow_drip_ends_at_the_deadline(server):
+    import time
+
+    from geo._errors import SourceError
+    from geo.sources import fetch_odata_rows
+
+    server.inject("/85984NED/TypedDataSet", "drip")
+    start = time.monotonic()
+    with pytest.raises(SourceError, match=r"no complete answer within 1\.5 s"):
+        fetch_odata_rows(_client(deadline=1.5), server.odata_url, "85984NED")
+    assert time.monotonic() - start < 4
+
+
+def test_6_huge_body_is_cut_off_at_the_byte_cap(server):
+    from geo._errors import SourceError
+    from geo.sources import fetch_odata_rows
+
+    server.inject("/85984NED/TypedDataSet", "huge")
+    with pytest.raises(SourceError, match="larger than 1,000,000 bytes"):
+        fetch_odata_rows(_client(max_bytes=1_000_000), server.odata_url, "85984NED")
+
+
+def test_6_redirects_only_on_the_same_host(server):
+    from geo._errors import SourceError
+    from geo.sources import fetch_odata_rows
+
+    server.inject("/85984NED/TypedDataSet", "redirect-offsite")
+    with pytest.raises(SourceError, match="redirect to another host"):
+        fetch_odata_rows(_client(), server.odata_url, "85984NED", filter="1 eq 2")
+    server.inject("/85984NED/TypedDataSet", "redirect-same")
+    rows, _url = fetch_odata_rows(
+        _client(), server.odata_url, "85984NED", filter="startswith(WijkenEnBuurten,'GM0307')"
+    )
+    assert len(rows) == 1
+
+
+def test_6_cross_host_next_link_fails_the_fetch_and_caches_nothing(server, tmp_path):
+    from geo._errors import SourceError
+    from geo.gemeente import cache_path
+    from tests.conftest import settings_for
+    from wijkradar import fetch_gemeente
+
+    port = server.base.rsplit(":", 1)[1]
+    server.nextlink_base = f"http://localhost:{port}"
+    settings = settings_for(server, tmp_path / "data", retries=0)
+    with pytest.raises(SourceError, match="another host"):
+        fetch_gemeente("GM0307", settings=settings)
+    assert not any(r.startswith("/odata") and "skip" in r for r in server.requests[-1:])
+    assert not cache_path(settings.data_dir, "GM0307", 2024).exists()
+    assert not any((tmp_path / "data").rglob("*.parquet"))

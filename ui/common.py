@@ -34,6 +34,7 @@ from models import (
 )
 from models.profile import parse_profile
 from wijkradar import DEFAULT_JAAR, Settings, load_gemeente
+from wijkradar.escape import markdown_text as md
 from wijkradar.maps import map_geometry, top_factors
 from wijkradar.pipeline import LOW_MATCH, fetch_gemeente, list_gemeenten
 from wijkradar.scoring_cli import list_profiles, resolve_profile, score_gemeente
@@ -124,7 +125,7 @@ def editor_name() -> str:
                     st.login()
                 return ""
             name = str(st.user.get("email") or st.user.get("name") or "")
-            st.caption(f"Ingelogd als {name}")
+            st.caption(f"Ingelogd als {md(name)}")
             if st.button("Uitloggen"):
                 st.logout()
             return name
@@ -132,6 +133,38 @@ def editor_name() -> str:
             "Uw naam (voor het logboek)", key="editor_name", help="Wie wijzigt wat, wanneer."
         )
         return name.strip()[:100]
+
+
+def writer() -> str | None:
+    """Who may change data or profiles, for the audit trail; None when that is not allowed.
+
+    With a login configured only signed-in users may write (profile save/upload, file
+    import, fetching again, registry edits). Without one anyone may, under the name typed in
+    the sidebar (or "app (geen naam)").
+    """
+    if login_configured():
+        if not getattr(st.user, "is_logged_in", False):
+            return None
+        return str(st.user.get("email") or st.user.get("name") or "ingelogd")[:100]
+    return str(st.session_state.get("editor_name") or "").strip()[:100] or "app (geen naam)"
+
+
+LOGIN_NEEDED = "Log in om dit te doen; zonder inloggen kunt u alleen kijken."
+
+
+def log_write(action: str, entity: str, key: str | None, after: dict | None = None) -> None:
+    """Add an app write to the registry's audit trail (who, what, when)."""
+    from wijkradar.registry import audit
+
+    audit(
+        settings(),
+        user=writer() or "onbekend",
+        action=action,
+        entity=entity,
+        key=key,
+        after=after,
+        registry=registry(),
+    )
 
 
 # -- URL state --------------------------------------------------------------------------------
@@ -274,7 +307,7 @@ def current_profile() -> ScoringProfile:
         if update:
             profile = parse_profile({**profile.model_dump(), **update}, source="URL")
     except (ValueError, ProfileError) as exc:
-        st.warning(f"De aanpassingen in de link zijn ongeldig en genegeerd: {exc}")
+        st.warning(f"De aanpassingen in de link zijn ongeldig en genegeerd: {md(exc)}")
         return base_profile()
     return profile
 
@@ -397,7 +430,7 @@ def _gemeente_widget(jaar: int) -> str | None:
     code = wanted.upper() if wanted.upper() in names.index else by_name.get(wanted.casefold())
     if code is None:
         st.error(
-            f"Onbekende gemeente: {wanted!r} staat niet in de CBS-lijst van {jaar}. "
+            f"Onbekende gemeente: '{md(wanted)}' staat niet in de CBS-lijst van {jaar}. "
             "Kies een gemeente uit de lijst."
         )
     choice = st.selectbox(
@@ -427,7 +460,7 @@ def sidebar() -> tuple[str | None, int, str]:
         profiles = sorted(list_profiles(settings()))
         wanted = get("profiel", DEFAULTS["profiel"])
         if wanted not in profiles:
-            st.warning(f"Profiel {wanted!r} bestaat niet; het standaardprofiel wordt gebruikt.")
+            st.warning(f"Profiel '{md(wanted)}' bestaat niet; het standaardprofiel wordt gebruikt.")
             wanted = DEFAULTS["profiel"]
         profiel = st.selectbox(
             "Scoringsprofiel",
@@ -444,19 +477,25 @@ def sidebar() -> tuple[str | None, int, str]:
         put("gemeente", gm)
         put("jaar", jaar)
         put("profiel", profiel)
-        refresh = st.button("Opnieuw ophalen bij de bronnen", disabled=not gm)
-    if refresh and gm:
+        may_write = writer() is not None
+        refresh = st.button(
+            "Opnieuw ophalen bij de bronnen",
+            disabled=not gm or not may_write,
+            help=None if may_write else LOGIN_NEEDED,
+        )
+    if refresh and gm and may_write:
         try:
             fresh = fetch_gemeente(gm, jaar=jaar, settings=settings())
             if fresh.failed_source:
                 st.error(
-                    f"Bron niet bereikbaar: {fresh.failed_source}. De gegevens uit de cache van "
-                    f"{fresh.created} blijven in gebruik."
+                    f"Bron niet bereikbaar: {md(fresh.failed_source)}. De gegevens uit de cache "
+                    f"van {md(fresh.created)} blijven in gebruik."
                 )
             else:
+                log_write("ophalen", "gemeente", f"{gm}-{jaar}")
                 st.toast("Gegevens opnieuw opgehaald.")
         except WijkradarError as exc:
-            st.error(f"Opnieuw ophalen mislukt; de vorige gegevens blijven staan: {exc}")
+            st.error(f"Opnieuw ophalen mislukt; de vorige gegevens blijven staan: {md(exc)}")
     return gm, jaar, profiel
 
 
@@ -472,29 +511,29 @@ def view() -> View | None:
     try:
         data = load(gm, jaar)
     except GemeenteNotFoundError as exc:
-        st.error(f"Onbekende gemeente: {exc}")
+        st.error(f"Onbekende gemeente: {md(exc)}")
     except SourceError as exc:
         st.error(
-            f"Bron niet bereikbaar: {exc.source or 'onbekende bron'}. Er is nog geen cache "
+            f"Bron niet bereikbaar: {md(exc.source or 'onbekende bron')}. Er is nog geen cache "
             "voor deze gemeente. Importeer de bestanden hieronder of probeer het later opnieuw."
         )
         with st.expander("Technische details"):
             st.code(str(exc))
     except WijkradarError as exc:
-        st.error(f"De gegevens konden niet worden geladen: {exc}")
+        st.error(f"De gegevens konden niet worden geladen: {md(exc)}")
     if data is None:
         import_files(gm, jaar)
         return None
     if data.from_cache:
-        st.caption(f"Gegevens uit de cache van {data.created}.")
+        st.caption(f"Gegevens uit de cache van {md(data.created)}.")
     for text in match_messages(data):
-        st.warning(text)
+        st.warning(md(text))
     profile = current_profile()
     text = profile_yaml(profile)
     try:
         scores = score(data.gemeentecode, data.jaar, text, data.created)
     except ProfileError as exc:
-        st.error(f"Het profiel past niet bij deze gegevens: {exc}")
+        st.error(f"Het profiel past niet bij deze gegevens: {md(exc)}")
         scores = None
     return View(data=data, profile=profile, yaml_text=text, scores=scores)
 
@@ -523,14 +562,21 @@ def import_files(gm: str, jaar: int) -> None:
             accept_multiple_files=True,
             type=["gpkg", "geojson", "json", "csv", "xlsx"],
         )
-        if uploads and st.button("Importeren"):
+        may_write = writer() is not None
+        if not may_write:
+            st.info(LOGIN_NEEDED)
+        if uploads and st.button("Importeren", disabled=not may_write) and may_write:
             with saved_uploads(uploads) as paths:
                 try:
                     fetch_gemeente(gm, jaar=jaar, settings=settings(), files=paths)
+                except WijkradarError as exc:
+                    st.error(f"Import mislukt, er is niets opgeslagen: {md(exc)}")
+                else:
+                    log_write(
+                        "import", "gemeente", f"{gm}-{jaar}", {"bestanden": [p.name for p in paths]}
+                    )
                     st.success("Bestanden geïmporteerd.")
                     st.rerun()
-                except WijkradarError as exc:
-                    st.error(f"Import mislukt, er is niets opgeslagen: {exc}")
 
 
 def match_messages(data) -> list[str]:

@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 
 from ui import common
 from wijkradar.assets import AssetError, install_static
+from wijkradar.escape import markdown_text as md
 from wijkradar.format import fmt_date, fmt_datetime
 from wijkradar.maps import (
     PALETTES,
@@ -26,7 +27,8 @@ if v is None or v.scores is None:
     st.stop()
 data, scores = v.data, v.scores
 st.caption(
-    f"{data.gemeentenaam} ({data.gemeentecode}), indeling {data.jaar}, profiel {v.profile.name}"
+    f"{md(data.gemeentenaam)} ({md(data.gemeentecode)}), indeling {data.jaar}, "
+    f"profiel {md(v.profile.name)}"
 )
 
 domain_cols = [c for c in scores.columns if c.startswith("domein__")]
@@ -110,7 +112,7 @@ settings = common.settings()
 try:
     install_static(settings, common.static_dir())
 except (AssetError, OSError) as exc:
-    st.error(f"De kaart kan niet worden getekend: Leaflet is niet geïnstalleerd ({exc}).")
+    st.error(f"De kaart kan niet worden getekend: Leaflet is niet geïnstalleerd ({md(exc)}).")
     st.stop()
 base = common.static_url()
 tile_url = settings.tile_url(basemap)
@@ -169,7 +171,7 @@ if clicked:
         code = str(hit.index[0])
         common.put("buurt", code)
         common.publish()
-        st.success(f"Geselecteerd: {v.buurt_name(code)}")
+        st.success(f"Geselecteerd: {md(v.buurt_name(code))}")
         st.page_link("ui/buurtprofiel.py", label="Open het buurtprofiel")
 
 if hot is not None:

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
+from geo.registry import RegistryError
 from models import (
     AGGREGATIONS,
     MISSING_POLICIES,
@@ -15,9 +16,10 @@ from models import (
     ProfileError,
     parse_profile,
     profile_yaml,
-    save_profile,
 )
 from ui import common
+from wijkradar.escape import markdown_text as md
+from wijkradar.registry import save_user_profile
 
 st.title("Methode")
 v = common.view()
@@ -29,7 +31,7 @@ profile = v.profile
 
 st.markdown(
     f"""
-**Profiel {base.name}.** {base.description}
+**Profiel {md(base.name)}.** {md(base.description)}
 
 Wijkradar zet elke indicator om naar een schaal waarop *hoger = meer nood* (indicatoren waar
 een hogere waarde gunstig is, zoals ervaren gezondheid, worden omgedraaid). Per domein worden
@@ -113,7 +115,7 @@ try:
     live_text = profile_yaml(live)
     live_scores = common.score(data.gemeentecode, data.jaar, live_text, data.created)
 except (ProfileError, ValueError) as exc:
-    st.error(f"Met deze keuzes kan niet worden gescoord: {exc}")
+    st.error(f"Met deze keuzes kan niet worden gescoord: {md(exc)}")
     st.stop()
 
 st.subheader("Resultaat")
@@ -130,14 +132,17 @@ preview = pd.DataFrame(
 )
 st.dataframe(preview, width="stretch")
 for w in live_scores.attrs.get("warnings", []):
-    st.caption(w)
+    st.caption(md(w))
 
 st.subheader("Profiel opslaan of laden")
 st.caption(
     "Dezelfde YAML-bestanden als in de notebooks (map profiles in de datamap). Opgeslagen "
-    "profielen verschijnen in de profielkeuze links; een eigen profiel met de naam van een "
-    "meegeleverd profiel vervangt dat."
+    "profielen verschijnen in de profielkeuze links. Meegeleverde profielen kunnen niet "
+    "worden overschreven: kies een eigen naam."
 )
+may_write = common.writer() is not None
+if not may_write:
+    st.info(common.LOGIN_NEEDED)
 s1, s2 = st.columns(2)
 with s1:
     new_name = st.text_input(
@@ -154,15 +159,21 @@ with s1:
         mime="application/x-yaml",
         on_click="ignore",
     )
-    if st.button("Opslaan in de datamap", disabled=not valid):
-        save_profile(renamed, common.settings().data_dir / "profiles" / f"{new_name}.yaml")
-        common.put("profiel", new_name)
-        for param in ("gewichten", "normalisatie", "aggregatie", "ontbrekend"):
-            common.put(param, None)
-        st.rerun()
+    if st.button("Opslaan in de datamap", disabled=not valid or not may_write) and may_write:
+        try:
+            save_user_profile(
+                renamed, common.settings(), user=common.writer() or "", registry=common.registry()
+            )
+        except (ProfileError, RegistryError, OSError) as exc:
+            st.error(f"Profiel niet opgeslagen: {md(exc)}")
+        else:
+            common.put("profiel", new_name)
+            for param in ("gewichten", "normalisatie", "aggregatie", "ontbrekend"):
+                common.put(param, None)
+            st.rerun()
 with s2:
     upload = st.file_uploader("Profiel laden (YAML)", type=["yaml", "yml"], key="m_upload")
-    if upload is not None and st.button("Profiel gebruiken"):
+    if upload is not None and st.button("Profiel gebruiken", disabled=not may_write) and may_write:
         try:
             raw = yaml.safe_load(upload.getvalue().decode("utf-8"))
             loaded = parse_profile(raw, source=upload.name)
@@ -170,15 +181,24 @@ with s2:
             if re.fullmatch(r"[a-z0-9][a-z0-9-]{1,60}", loaded.name) is None:
                 raise ProfileError(f"profielnaam {loaded.name!r}: gebruik a-z, 0-9 en '-'")
         except (UnicodeDecodeError, yaml.YAMLError) as exc:
-            st.error(f"{upload.name} is geen leesbaar YAML-bestand: {exc}")
+            st.error(f"{md(upload.name)} is geen leesbaar YAML-bestand: {md(exc)}")
         except ProfileError as exc:
-            st.error(f"Profiel niet geladen: {exc}")
+            st.error(f"Profiel niet geladen: {md(exc)}")
         else:
-            save_profile(loaded, common.settings().data_dir / "profiles" / f"{loaded.name}.yaml")
-            common.put("profiel", loaded.name)
-            for param in ("gewichten", "normalisatie", "aggregatie", "ontbrekend"):
-                common.put(param, None)
-            st.rerun()
+            try:
+                save_user_profile(
+                    loaded,
+                    common.settings(),
+                    user=common.writer() or "",
+                    registry=common.registry(),
+                )
+            except (ProfileError, RegistryError, OSError) as exc:
+                st.error(f"Profiel niet opgeslagen: {md(exc)}")
+            else:
+                common.put("profiel", loaded.name)
+                for param in ("gewichten", "normalisatie", "aggregatie", "ontbrekend"):
+                    common.put(param, None)
+                st.rerun()
 
 with st.expander("Profiel als YAML"):
     st.code(live_text, language="yaml")

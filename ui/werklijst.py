@@ -6,6 +6,7 @@ import streamlit as st
 
 from geo.registry import RegistryError
 from ui import common
+from wijkradar.escape import markdown_text as md
 from wijkradar.format import plural
 from wijkradar.werklijst import CSV_COLUMNS, worklist, worklist_csv, worklist_html
 
@@ -45,7 +46,7 @@ try:
     tables = common.registry().tables()
 except RegistryError as exc:
     st.warning(
-        f"Het register is niet bereikbaar ({exc}); wijkteams, initiatieven en locaties "
+        f"Het register is niet bereikbaar ({md(exc)}); wijkteams, initiatieven en locaties "
         "ontbreken in de werklijst."
     )
 rows = worklist(data, scores, tables, top=int(top), codes=chosen or None)

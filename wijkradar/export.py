@@ -38,13 +38,14 @@ RANKING_COLUMNS = [
     "p_top_k",
     "robust",
     "confidence",
+    "dekking",
     "reden",
 ]
 
 
 def ranking_table(data, scores: pd.DataFrame) -> pd.DataFrame:
-    """The ranking columns and domain scores, best rank first (unscored buurten last)."""
-    domains = [c for c in scores.columns if c.startswith("domein__")]
+    """The ranking columns, domain scores and reach, best rank first (unscored buurten last)."""
+    domains = [c for c in scores.columns if c.startswith(("domein__", "bereik"))]
     table = scores[[c for c in RANKING_COLUMNS if c in scores.columns] + domains].copy()
     table.index.name = "buurtcode"
     return table.sort_values(["rank", "buurtnaam"], na_position="last")
