@@ -408,3 +408,45 @@ def test_cli_valideer(server, tmp_path, monkeypatch, capsys, shared):
     bad.write_text("x,y\n1,2\n", encoding="utf-8")
     assert cli.main(["valideer", "--gemeente", "GM0307", "--referentie", str(bad)]) == 1
     assert "bad.csv: geen SES-WOA" in capsys.readouterr().err
+
+
+def test_coverage_on_map_tooltips_and_exports(amersfoort, tmp_path):
+    from wijkradar.export import ranking_table, write_scores
+    from wijkradar.maps import build_map, map_geometry, map_values
+
+    data, _, _ = amersfoort
+    scores = score_gemeente(data, shipped_profile("kansrijke-wijk"), seed=1, draws=0)
+    html = (
+        build_map(map_geometry(data.buurten), map_values(scores, data, "score"), scores=scores)
+        .get_root()
+        .render()
+    )
+    assert "Dekking (gewicht op waargenomen cijfers)" in html and '"dekking": [' in html
+    table = ranking_table(data, scores)
+    assert {"dekking", "bereik__pct_0_15", "bereik_aantal__pct_65plus"} <= set(table.columns)
+    out = pd.read_csv(write_scores(scores, data, tmp_path / "s.csv"), index_col="buurtcode")
+    small = out["te_klein"].astype(bool)
+    assert out.loc[~small & out["score"].notna(), "dekking"].between(0, 1).all()
+    assert out.loc[small, ["dekking", "bereik__pct_0_15"]].isna().all().all()
+
+
+def test_cli_batch_marks_and_excludes_low_coverage(server, tmp_path, monkeypatch, capsys):
+    for k, v in server.env().items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
+    out = tmp_path / "batch"
+    argv = ["batch", "--gemeenten", "GM0307", "GM0034", "--draws", "0", "--uit", str(out)]
+    assert cli.main(argv) == 0
+    text = capsys.readouterr().out
+    summary = pd.read_csv(out / "batch.csv", index_col="gemeentecode")
+    nat = pd.read_csv(out / "nationaal.csv", index_col="buurtcode")
+    assert set(nat["gemeentecode"]) == {"GM0307", "GM0034"} and len(nat) == 145 + 238
+    for gm, row in summary.iterrows():
+        assert row["lage_dekking"] == (row["dekking"] < 0.5)
+        ranked = nat.loc[nat["gemeentecode"] == gm, "nationale_rang"]
+        assert ranked.isna().all() if row["lage_dekking"] else ranked.notna().any()
+        if row["lage_dekking"]:
+            assert f"{gm} left out of the national ranks" in text
+    assert cli.main([*argv, "--ook-lage-dekking"]) == 0
+    nat = pd.read_csv(out / "nationaal.csv", index_col="buurtcode")
+    assert nat.loc[nat["score"].notna(), "nationale_rang"].notna().all()

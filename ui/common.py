@@ -38,6 +38,7 @@ from wijkradar.escape import markdown_text as md
 from wijkradar.maps import map_geometry, top_factors
 from wijkradar.pipeline import LOW_MATCH, fetch_gemeente, list_gemeenten
 from wijkradar.scoring_cli import list_profiles, resolve_profile, score_gemeente
+from wijkradar.validity import load_reference
 
 DEFAULTS = {"gemeente": "GM0307", "jaar": str(DEFAULT_JAAR), "profiel": "kansrijke-wijk"}
 URL_KEYS = (
@@ -354,6 +355,22 @@ def score(gm: str, jaar: int, yaml_text: str, created: str) -> pd.DataFrame:
     data = load(gm, jaar)
     profile = parse_profile(yaml.safe_load(yaml_text), source="profiel")
     return score_gemeente(data, profile, seed=SEED, draws=DRAWS)
+
+
+@st.cache_data(ttl=3600, show_spinner="SES-WOA ophalen...", max_entries=16)
+def _reference_cbs(gm: str, cfg: str) -> tuple[pd.DataFrame | None, list[str]]:
+    return load_reference(gm, settings=settings())
+
+
+def reference(gm: str, upload=None) -> tuple[pd.DataFrame | None, list[str]]:
+    """SES-WOA/Leefbaarometer per buurt: the uploaded file, else SES-WOA from CBS (cached)."""
+    if upload is None:
+        return _reference_cbs(gm, _cfg())
+    with saved_uploads([upload]) as paths:
+        try:
+            return load_reference(gm, settings=settings(), files=paths)
+        except WijkradarError as exc:
+            return None, [f"Bestand niet gelezen: {exc}"]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

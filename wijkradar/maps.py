@@ -419,6 +419,7 @@ class _CompactChoropleth(MacroElement):
                     rows.push([d.labels[3], f === null || f.length === 0 ? null :
                         f.map(function(j) { return d.factorlabels[j]; }).join(', ')]);
                 }
+                if (d.dekking) { rows.push([d.labels[4], d.dekking[i]]); }
                 return wrTip({rows: rows});
             }
             var layer = L.featureGroup();
@@ -536,6 +537,7 @@ def _compact_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
             f"{mv.title} ({mv.unit})",
             "Rang (1 = hoogste nood)",
             "Belangrijkste factoren",
+            "Dekking (gewicht op waargenomen cijfers)",
         ],
         "naam": [str(n) for n in geo["buurtnaam"]],
         "waarde": [None if pd.isna(v) else str(v) for v in geo["label"]],
@@ -547,6 +549,11 @@ def _compact_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
             else [int(r), None if pd.isna(lo) else int(lo), None if pd.isna(hi) else int(hi)]
             for r, lo, hi, s in zip(sc["rank"], sc["rank_low"], sc["rank_high"], small, strict=True)
         ]
+        if "dekking" in sc.columns:
+            payload["dekking"] = [
+                None if s or pd.isna(c) else fmt_percent(c)
+                for c, s in zip(sc["dekking"], small, strict=True)
+            ]
         if factors is not None:
             texts = factors.reindex(geo.index).fillna("").astype(str)
             parts = [

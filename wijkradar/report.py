@@ -16,7 +16,15 @@ from geo._states import STATE_LABELS
 from geo.coverage import active_initiatives
 
 from .escape import html_text
-from .format import decimals_for, fmt_bool, fmt_date, fmt_datetime, fmt_distance, fmt_number
+from .format import (
+    decimals_for,
+    fmt_bool,
+    fmt_date,
+    fmt_datetime,
+    fmt_distance,
+    fmt_number,
+    fmt_percent,
+)
 
 __all__ = [
     "indicator_profile",
@@ -235,8 +243,19 @@ def buurt_profile_html(
             f"<span class='kpi'>Rang<b>{esc(rank)}</b></span>"
             f"<span class='kpi'>Kans top {top_k}<b>{fmt_number(100 * row['p_top_k'], 0)}%</b>"
             f"</span><span class='kpi'>Robuust<b>{fmt_bool(row['robust'])}"
-            "</b></span></div>"
+            "</b></span>"
+            + (
+                f"<span class='kpi'>Dekking<b>{fmt_percent(row['dekking'])}</b></span>"
+                if "dekking" in row.index
+                else ""
+            )
+            + "</div>"
         )
+        if "dekking" in row.index:
+            parts.append(
+                "<p>Dekking: het deel van het gewicht van het profiel dat op gepubliceerde "
+                "cijfers van deze buurt rust (niet ingevuld, niet van de wijk).</p>"
+            )
         domains = {c.removeprefix("domein__"): row[c] for c in scores if c.startswith("domein__")}
         parts.append("<h2>Domeinscores (0-100)</h2><table>")
         for name, value in domains.items():
