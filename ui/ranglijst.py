@@ -123,6 +123,7 @@ for col, name in count_cols.items():
     column_config[col] = st.column_config.NumberColumn(f"Aantal: {name}", format="%d")
 st.dataframe(table, column_config=column_config, width="stretch", height=560)
 
+st.page_link("ui/werklijst.py", label="Werklijst maken voor buurtnetwerkers (printbaar en CSV)")
 name = f"wijkradar-{data.gemeentecode}-{data.jaar}-{v.profile.name}"
 with st.container(horizontal=True):
     st.download_button(
