@@ -404,6 +404,10 @@ def test_cli_valideer(server, tmp_path, monkeypatch, capsys, shared):
     ref = str(shared / "kerncijfers" / UTRECHT)
     assert cli.main(["valideer", "--gemeente", "GM0307", "--referentie", ref]) == 0
     assert "Leefbaarometer" in capsys.readouterr().out
+    assert cli.main(["score", "--gemeente", "GM0307", "--draws", "0", "--uit", str(out)]) == 0
+    assert "coverage: 95% of the score's weight rests on observed values\n" in (
+        capsys.readouterr().out
+    )
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y\n1,2\n", encoding="utf-8")
     assert cli.main(["valideer", "--gemeente", "GM0307", "--referentie", str(bad)]) == 1
