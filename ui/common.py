@@ -38,6 +38,7 @@ from wijkradar.escape import markdown_text as md
 from wijkradar.maps import map_geometry, top_factors
 from wijkradar.pipeline import LOW_MATCH, fetch_gemeente, list_gemeenten
 from wijkradar.scoring_cli import list_profiles, resolve_profile, score_gemeente
+from wijkradar.validity import load_reference
 
 DEFAULTS = {"gemeente": "GM0307", "jaar": str(DEFAULT_JAAR), "profiel": "kansrijke-wijk"}
 URL_KEYS = (
@@ -50,6 +51,13 @@ URL_KEYS = (
     "ontbrekend",
     "buurt",
     "kaart",
+    # map view: class method, number of classes, palette, basemap, layers, werklijst size
+    "klassen",
+    "aantal",
+    "palet",
+    "achtergrond",
+    "lagen",
+    "top",
 )
 SEED = 42
 DRAWS = 1000
@@ -193,6 +201,58 @@ def publish() -> None:
         st.query_params.from_dict(wanted)
 
 
+def init_widget(widget_key: str, param: str, allowed, default) -> None:
+    """Give widget ``widget_key`` its value from URL parameter ``param`` once per session.
+
+    Values not in ``allowed`` fall back to ``default``; later changes by the user win.
+    """
+    if widget_key in st.session_state:
+        return
+    raw = get(param)
+    value: object = raw
+    if raw is not None and isinstance(default, int) and not isinstance(default, bool):
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+    st.session_state[widget_key] = value if value in allowed else default
+
+
+def share_url() -> str:
+    """The address of the current view, with every setting as a URL parameter."""
+    from urllib.parse import urlencode
+
+    base = str(getattr(st.context, "url", "") or "").split("?", 1)[0]
+    query = urlencode({k: get(k) for k in URL_KEYS if get(k) is not None})
+    return f"{base}?{query}" if query else base
+
+
+def share_link() -> None:
+    """A 'copy link' button and the link itself, for sending this exact view to a colleague."""
+    from wijkradar.escape import script_json
+
+    url = share_url()
+    with st.popover("Link naar deze weergave"):
+        st.caption(
+            "Deze link opent precies deze weergave: gemeente, jaar, profiel, gewichten, "
+            "kaartkeuze, klassen, kleuren, lagen en de gekozen buurt."
+        )
+        st.iframe(
+            "<button id='c' style='font:14px system-ui,sans-serif;padding:6px 12px;"
+            "border:1px solid #888;border-radius:6px;background:#fff;cursor:pointer'>"
+            "Kopieer link</button><span id='s' role='status' style='font:13px system-ui;"
+            "margin-left:8px'></span><script>var u=" + script_json(url) + ";"
+            "document.getElementById('c').onclick=function(){function ok(){"
+            "document.getElementById('s').textContent='Gekopieerd';}"
+            "function old(){var t=document.createElement('textarea');t.value=u;"
+            "document.body.appendChild(t);t.select();document.execCommand('copy');t.remove();ok();}"
+            "if(navigator.clipboard){navigator.clipboard.writeText(u).then(ok,old);}else{old();}};"
+            "</script>",
+            height=44,
+        )
+        st.code(url, language=None, wrap_lines=True)
+
+
 def encode_weights(domains: dict[str, float], indicators: dict[str, float]) -> str:
     """``d.Gezondheid:1,eenzaam:0.5`` (domain weights prefixed with ``d.``)."""
     parts = [f"d.{k}:{v:g}" for k, v in domains.items()]
@@ -295,6 +355,22 @@ def score(gm: str, jaar: int, yaml_text: str, created: str) -> pd.DataFrame:
     data = load(gm, jaar)
     profile = parse_profile(yaml.safe_load(yaml_text), source="profiel")
     return score_gemeente(data, profile, seed=SEED, draws=DRAWS)
+
+
+@st.cache_data(ttl=3600, show_spinner="SES-WOA ophalen...", max_entries=16)
+def _reference_cbs(gm: str, cfg: str) -> tuple[pd.DataFrame | None, list[str]]:
+    return load_reference(gm, settings=settings())
+
+
+def reference(gm: str, upload=None) -> tuple[pd.DataFrame | None, list[str]]:
+    """SES-WOA/Leefbaarometer per buurt: the uploaded file, else SES-WOA from CBS (cached)."""
+    if upload is None:
+        return _reference_cbs(gm, _cfg())
+    with saved_uploads([upload]) as paths:
+        try:
+            return load_reference(gm, settings=settings(), files=paths)
+        except WijkradarError as exc:
+            return None, [f"Bestand niet gelezen: {exc}"]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
