@@ -11,10 +11,11 @@ newer Wijkradar is refused, never modified.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -42,7 +43,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import delete as sa_delete
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from ._errors import DataFormatError, WijkradarError, mask_secrets
 
@@ -805,10 +806,12 @@ class Registry:
         """Delete a row if it still has ``version``; audited."""
         t = ENTITIES[entity].table
         k = _key(entity)
-        with self.engine.begin() as conn:
+        with _integrity(f"{entity} {key!r} niet verwijderd"), self.engine.begin() as conn:
             current = conn.execute(select(t).where(t.c[k] == key)).mappings().first()
             if current is None:
                 return
+            if entity == "wijkteam":
+                _refuse_referenced(conn, [key])
             result = conn.execute(sa_delete(t).where(t.c[k] == key, t.c.version == version))
             if result.rowcount != 1:
                 raise ConflictError(
@@ -828,6 +831,7 @@ class Registry:
         buurten=None,
         geocoder: Callable[[str], tuple[float, float] | None] | None = None,
         replace: bool = False,
+        confirm_empty: bool = False,
     ) -> ImportReport:
         """Validate every row, then write all of them in one transaction (or nothing).
 
@@ -840,8 +844,16 @@ class Registry:
             Address -> (x, y) in RD New, or None; used for rows with an address and no point.
         replace : bool
             Delete the rows of ``entity`` that the file does not contain (a full restore).
+        confirm_empty : bool
+            With ``replace``, a file without rows empties the table only when this is True
+            (``--ja``); otherwise it is refused.
         """
         codes = list(buurten.index) if buurten is not None else None
+        if replace and len(frame) == 0 and not confirm_empty:
+            raise RegistryError(
+                f"{source}: het bestand heeft geen rijen; vervangen zou alle {entity}-rijen "
+                "verwijderen. Er is niets gewijzigd (geef --ja als dat echt de bedoeling is)"
+            )
         records, errors = validate_records(entity, frame, first_row=first_row, buurtcodes=codes)
         report = ImportReport(entity, source)
         spec = ENTITIES[entity]
@@ -856,7 +868,7 @@ class Registry:
                         continue
                     rec["x"], rec["y"] = found
                     report.geocoded += 1
-            if buurten is not None and not errors:
+            if buurten is not None and not errors and "buurtcode" in spec.table.c:
                 report.assigned = _assign_buurten(records, buurten)
         if entity == "wijkteam_buurt" and not errors:
             with self.engine.connect() as conn:
@@ -871,7 +883,7 @@ class Registry:
         if errors:
             raise ImportRejected(source, errors)
         key = _key(entity)
-        with self.engine.begin() as conn:
+        with _integrity(f"{source} niet geïmporteerd"), self.engine.begin() as conn:
             for rec in records:
                 if self._write(conn, entity, dict(rec), user) == "added":
                     report.added += 1
@@ -881,6 +893,8 @@ class Registry:
                 t = spec.table
                 keep = [r[key] for r in records]
                 gone = conn.execute(select(t).where(t.c[key].not_in(keep))).mappings().all()
+                if entity == "wijkteam":
+                    _refuse_referenced(conn, [row[key] for row in gone])
                 for row in gone:
                     conn.execute(sa_delete(t).where(t.c[key] == row[key]))
                     self._audit(conn, user, "delete", entity, row[key], dict(row), None)
@@ -937,7 +951,7 @@ class Registry:
         if errors:
             raise ImportRejected("backup", errors)
         counts = {}
-        with self.engine.begin() as conn:
+        with _integrity("backup niet teruggezet"), self.engine.begin() as conn:
             present = sum(
                 int(conn.execute(select(func.count()).select_from(e.table)).scalar() or 0)
                 for e in ENTITIES.values()
@@ -982,6 +996,37 @@ class Registry:
             raise RegistryError(
                 f"registry database {self._safe_url()} unreachable: {exc}"
             ) from None
+
+
+@contextlib.contextmanager
+def _integrity(what: str) -> Iterator[None]:
+    """Turn a database constraint violation into a :class:`RegistryError` (nothing written)."""
+    try:
+        yield
+    except IntegrityError as exc:
+        detail = str(exc.orig).splitlines()[0] if exc.orig is not None else "constraint"
+        raise RegistryError(
+            f"{what}: de database weigert dit ({detail}); verwijzingen tussen tabellen "
+            "kloppen dan niet, bijvoorbeeld buurten die nog aan een wijkteam hangen. Er is "
+            "niets gewijzigd"
+        ) from None
+
+
+def _refuse_referenced(conn: Connection, team_ids: list[str]) -> None:
+    """Refuse to delete wijkteams that buurten still point at (naming them)."""
+    if not team_ids:
+        return
+    used = conn.execute(
+        select(wijkteam_buurt.c.wijkteam_id, func.count())
+        .where(wijkteam_buurt.c.wijkteam_id.in_(team_ids))
+        .group_by(wijkteam_buurt.c.wijkteam_id)
+    ).all()
+    if used:
+        listed = ", ".join(f"{team} ({n} buurten)" for team, n in used)
+        raise RegistryError(
+            f"wijkteam {listed} heeft nog buurten in wijkteam_buurt; verwijder of verplaats die "
+            "koppelingen eerst. Er is niets gewijzigd"
+        )
 
 
 def _assign_buurten(records, buurten) -> int:
