@@ -12,6 +12,7 @@ PAGES = [
     st.Page("ui/buurtprofiel.py", title="Buurtprofiel"),
     st.Page("ui/vergelijken.py", title="Vergelijken"),
     st.Page("ui/initiatieven.py", title="Initiatieven en wijkteams"),
+    st.Page("ui/notities.py", title="Buurtnotities"),
     st.Page("ui/methode.py", title="Methode"),
 ]
 

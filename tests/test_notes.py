@@ -19,8 +19,8 @@ from geo.registry import (
     parse_buurtcodes,
     schema_info,
 )
+from tests import test_registry as _registry_tests
 from tests.hostile import FORMULAS, HOSTILE
-from tests.test_registry import db_url, opened, reg  # noqa: F401  (fixtures)
 from wijkradar.escape import spreadsheet_cell
 from wijkradar.notes import (
     add_note,
@@ -29,6 +29,11 @@ from wijkradar.notes import (
     notes_summary,
     search_notes,
 )
+
+# the SQLite + PostgreSQL registry fixtures of the registry tests
+db_url = _registry_tests.db_url
+opened = _registry_tests.opened
+reg = _registry_tests.reg
 
 CODES = ["BU03070001", "BU03070002", "BU03070003"]
 
@@ -102,13 +107,13 @@ def test_invalid_notes_are_rejected_naming_the_field(reg, field, kw, message):
 
 def test_search_ignores_case_and_accents_and_finds_by_buurt_name(reg):
     _note(reg, "BU03070001", "Gesprek met bewoners over het café dat sluit", soort="gesprek")
-    _note(reg, "BU03070002", "Jongeren hangen rond, cijfers tonen weinig", cijfers_kloppen_niet=True)
+    _note(
+        reg, "BU03070002", "Jongeren hangen rond, cijfers tonen weinig", cijfers_kloppen_niet=True
+    )
     _note(reg, "BU03070003", "Nieuwe moestuin", datum=date(2024, 6, 1))
     names = {"BU03070001": "Liendert", "BU03070002": "Kruiskamp", "BU03070003": "Schuilenburg"}
     assert search_notes(reg.table("buurtnotitie"), "CAFE")["buurtcode"].tolist() == [CODES[0]]
-    assert notes_for_buurten(reg, query="liendert", names=names)["buurtcode"].tolist() == [
-        CODES[0]
-    ]
+    assert notes_for_buurten(reg, query="liendert", names=names)["buurtcode"].tolist() == [CODES[0]]
     # every word must match
     assert notes_for_buurten(reg, query="jongeren moestuin").empty
     assert notes_for_buurten(reg, query="kloppen niet")["buurtcode"].tolist() == [CODES[1]]
@@ -151,7 +156,7 @@ def test_gebied_buurtcodes_are_normalised_and_checked(reg):
     assert parse_buurtcodes(["BU03070002", "bu03070001"]) == ["BU03070001", "BU03070002"]
 
 
-def test_backup_with_notes_and_areas_round_trips_exactly(reg, tmp_path, opened, monkeypatch):  # noqa: F811
+def test_backup_with_notes_and_areas_round_trips_exactly(reg, tmp_path, opened, monkeypatch):
     from wijkradar import cli
 
     first = _note(reg, cijfers_kloppen_niet=True)
