@@ -34,9 +34,8 @@ def test_buurtprofiel_adds_a_note_only_with_a_name_and_shows_the_signal(monkeypa
     assert bool(notes["cijfers_kloppen_niet"].iloc[0]) is True
     at.run()
     assert any("cijfers niet kloppen" in w.value for w in at.warning)
-    table = [d.value for d in at.dataframe if "Notitie" in d.value.columns][0]
-    assert table["Notitie"].tolist() == [HOSTILE_NAME]  # shown as text, verbatim
-    assert table["Cijfers kloppen niet"].tolist() == ["ja"]
+    assert [t.value for t in at.text] == [HOSTILE_NAME]  # st.text: plain text, verbatim
+    assert any("cijfers kloppen niet met wat we zien" in c.value for c in at.caption)
 
 
 def test_notities_page_searches_downloads_and_refuses_a_stale_edit(monkeypatch, app_env):
@@ -81,3 +80,38 @@ def test_notities_page_searches_downloads_and_refuses_a_stale_edit(monkeypatch, 
     )
     with _registry(app_env) as reg:
         assert reg.get("buurtnotitie", note_id)["tekst"] == "Intussen aangepast (eenzaamheid)"
+
+
+def test_gebieden_pools_a_selection_saves_it_and_hides_a_tiny_area(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/gebieden.py", gemeente="GM0307")
+    assert at.title[0].value == "Eigen gebieden"
+    members = ["BU03071000", "BU03071004", "BU03070700", "BU03070701", "BU03070702"]
+    _one(at.multiselect, "Buurten").set_value(members).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _one(at.metric, "Inwoners").value != "–"
+    score = _one(at.metric, "Score van het gebied").value
+    assert score != "–" and "," in score  # Dutch decimal comma
+    table = at.dataframe[0].value.set_index("Indicator")
+    assert {"Gebied", "Gemeente", "Nederland", "Dekking", "Samengevoegd"} <= set(table.columns)
+    assert table.loc["Eenzaam", "Gebied"] != "–"
+    assert table.loc["Aantal inwoners", "Samengevoegd"] == "som"
+    # saving needs a name in the sidebar (or a login)
+    assert _one(at.button, "Gebied opslaan").disabled
+    _one(at.sidebar.text_input, "Uw naam").set_value("Programmamanager").run()
+    _one(at.text_input, "Naam van het gebied").set_value("Liendert + Kruiskamp")
+    _one(at.button, "Gebied opslaan").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with _registry(app_env) as reg:
+        saved = reg.table("gebied")
+    assert saved["naam"].tolist() == ["Liendert + Kruiskamp"]
+    assert saved["buurtcodes"].iloc[0] == " ".join(sorted(members))
+    at.run()
+    assert "Opgeslagen gebied" in _one(at.radio, "Gebied").options
+    # a single buurt under the minimum population: no indicator is shown
+    at = _app(monkeypatch, app_env, "ui/gebieden.py", gemeente="GM0307")
+    _one(at.radio, "Gebied").set_value("Nieuw gebied (buurten kiezen)").run()
+    _one(at.multiselect, "Buurten").set_value(["BU03073105"]).run()
+    assert any("toont geen indicatoren" in w.value for w in at.warning)
+    table = at.dataframe[0].value.set_index("Indicator")
+    assert (table.drop(index=["Aantal inwoners", "Aantal huishoudens"])["Gebied"] == "–").all()
+    assert _one(at.metric, "Score van het gebied").value == "–"

@@ -38,6 +38,22 @@ def notes_display(notes: pd.DataFrame, names: dict[str, str] | None = None) -> p
     )
 
 
+#: Notes shown in full on the Buurtprofiel; older ones are in a table below them.
+SHOWN = 10
+
+
+def show_note(rec: dict) -> None:
+    """One note as a card: date, kind, author and the flag as caption, the text as plain text."""
+    with st.container(border=True):
+        meta = [fmt_date(rec["datum"]), SOORT_LABELS.get(rec["soort"], rec["soort"])]
+        if rec.get("gewijzigd_door"):
+            meta.append(f"door {rec['gewijzigd_door']}")
+        if rec.get("cijfers_kloppen_niet"):
+            meta.append(f"signaal: {FLAG_LABEL}")
+        st.caption(markdown_text(" · ".join(meta)))
+        st.text(rec["tekst"])  # plain text: never Markdown or HTML
+
+
 def note_form(reg: Registry, code: str, codes: set[str], user: str, *, key: str) -> None:
     """Form to add a note to buurt ``code``; disabled without an editor (login rules)."""
     with st.form(key, clear_on_submit=True):
@@ -91,9 +107,13 @@ def buurt_notes(reg: Registry, code: str, name: str, codes: set[str], user: str)
                 f"{markdown_text(name)}: {plural(flagged, 'notitie zegt', 'notities zeggen')} "
                 f"dat de cijfers niet kloppen met wat men ziet. Lees ze voordat u conclusies trekt."
             )
-        st.dataframe(
-            notes_display(notes, {code: name}).drop(columns=["Buurt"]),
-            hide_index=True,
-            width="stretch",
-        )
+        for rec in notes.head(SHOWN).to_dict("records"):
+            show_note(rec)
+        if len(notes) > SHOWN:
+            with st.expander(f"Alle {len(notes)} notities"):
+                st.dataframe(
+                    notes_display(notes, {code: name}).drop(columns=["Buurt"]),
+                    hide_index=True,
+                    width="stretch",
+                )
     note_form(reg, code, codes, user, key=f"note_{code}")
