@@ -428,6 +428,12 @@ def test_coverage_on_map_tooltips_and_exports(amersfoort, tmp_path):
     small = out["te_klein"].astype(bool)
     assert out.loc[~small & out["score"].notna(), "dekking"].between(0, 1).all()
     assert out.loc[small, ["dekking", "bereik__pct_0_15"]].isna().all().all()
+    from wijkradar.werklijst import worklist, worklist_csv, worklist_html
+
+    rows = worklist(data, scores, None, top=5)
+    assert rows["dekking"].str.fullmatch(r"\d+%").all()
+    assert "Dekking (gewicht op waargenomen cijfers)" in worklist_csv(rows).decode("utf-8")
+    assert "dekking " + rows["dekking"].iloc[0] in worklist_html(rows, data, profile_name="k")
 
 
 def test_cli_batch_marks_and_excludes_low_coverage(server, tmp_path, monkeypatch, capsys):
