@@ -22,12 +22,14 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
     Engine,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -57,7 +59,10 @@ __all__ = [
     "THEMES",
     "STATUSES",
     "LOCATIE_SOORTEN",
+    "NOTITIE_SOORTEN",
+    "GEBIED_SOORTEN",
     "SCHEMA_VERSION",
+    "parse_buurtcodes",
     "validate_records",
 ]
 
@@ -72,6 +77,12 @@ THEMES = (
 )
 STATUSES = ("aangevraagd", "toegekend", "afgewezen", "lopend", "afgerond")
 LOCATIE_SOORTEN = ("informatiewinkel", "wijkcentrum", "huisarts", "bibliotheek", "school", "overig")
+#: Kinds of buurtnotitie (local knowledge of buurtnetwerkers and wijkteams).
+NOTITIE_SOORTEN = ("observatie", "gesprek", "signaal", "overig")
+#: Kinds of eigen gebied (a custom pool of buurten).
+GEBIED_SOORTEN = ("programmagebied", "wijkteamgebied", "overig")
+#: A custom area may hold at most this many buurten (a whole large gemeente fits).
+MAX_GEBIED_BUURTEN = 1000
 #: Plausible extents of the Netherlands, with a margin.
 RD_EXTENT = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
 WGS84_EXTENT = (3.2, 50.7, 7.3, 53.7)
@@ -196,6 +207,30 @@ audit = Table(
     Column("voor", Text),
     Column("na", Text),
 )
+buurtnotitie = Table(
+    "buurtnotitie",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("buurtcode", String(10), nullable=False),
+    Column("datum", Date, nullable=False),
+    Column("soort", String(20), nullable=False),
+    # "cijfers kloppen niet met wat we zien": the figures contradict what people see
+    Column("cijfers_kloppen_niet", Boolean, nullable=False, server_default="0"),
+    Column("tekst", Text, nullable=False),
+    *_bookkeeping(),
+)
+Index("buurtnotitie_buurtcode_idx", buurtnotitie.c.buurtcode)
+gebied = Table(
+    "gebied",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("naam", String(200), nullable=False),
+    Column("soort", String(30), nullable=False),
+    # the member buurtcodes, sorted and separated by spaces (one row: one version)
+    Column("buurtcodes", Text, nullable=False),
+    Column("notities", Text),
+    *_bookkeeping(),
+)
 schema_info = Table(
     "wijkradar_schema",
     metadata,
@@ -205,12 +240,19 @@ schema_info = Table(
 
 
 def _migrate_1(conn: Connection) -> None:
-    metadata.create_all(conn)
+    metadata.create_all(
+        conn, tables=[initiatief, wijkteam, wijkteam_buurt, locatie, audit, schema_info]
+    )
+
+
+def _migrate_2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[buurtnotitie, gebied])
 
 
 #: Versioned migrations, applied in order inside one transaction.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initiatief, wijkteam, wijkteam_buurt, locatie, audit", _migrate_1),
+    (2, "buurtnotitie, gebied", _migrate_2),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -219,7 +261,7 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 class FieldSpec:
     """How an import column is read and checked."""
 
-    kind: str  # text, choice, number, date, code
+    kind: str  # text, choice, number, date, code, flag, codes
     required: bool = False
     choices: tuple[str, ...] = ()
     max_len: int = 300
@@ -285,6 +327,31 @@ ENTITIES: dict[str, Entity] = {
         },
         label="locaties",
     ),
+    "buurtnotitie": Entity(
+        buurtnotitie,
+        {
+            "id": FieldSpec("text", True, max_len=64),
+            "buurtcode": FieldSpec("code", True),
+            "datum": FieldSpec("date", True),
+            "soort": FieldSpec("choice", True, NOTITIE_SOORTEN),
+            "cijfers_kloppen_niet": FieldSpec("flag"),
+            "tekst": FieldSpec("text", True, max_len=5000),
+        },
+        point=False,
+        label="buurtnotities",
+    ),
+    "gebied": Entity(
+        gebied,
+        {
+            "id": FieldSpec("text", True, max_len=64),
+            "naam": FieldSpec("text", True, max_len=200),
+            "soort": FieldSpec("choice", True, GEBIED_SOORTEN),
+            "buurtcodes": FieldSpec("codes", True, max_len=11 * MAX_GEBIED_BUURTEN),
+            "notities": FieldSpec("text", max_len=5000),
+        },
+        point=False,
+        label="eigen gebieden",
+    ),
 }
 
 
@@ -315,6 +382,50 @@ def _parse_date(value: Any) -> date:
         except ValueError:
             continue
     raise ValueError("geen geldige datum; gebruik JJJJ-MM-DD of DD-MM-JJJJ")
+
+
+_TRUE = {"ja", "j", "true", "waar", "1", "x", "yes", "y"}
+_FALSE = {"nee", "n", "false", "onwaar", "0", "no"}
+
+
+def _parse_flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text_value = str(value).strip().lower()
+    if text_value in _TRUE:
+        return True
+    if text_value in _FALSE:
+        return False
+    raise ValueError("geen ja/nee; gebruik ja of nee")
+
+
+def _is_buurtcode(code: str) -> bool:
+    return len(code) == 10 and code.startswith("BU") and code[2:].isdigit()
+
+
+def parse_buurtcodes(value: Any) -> list[str]:
+    """Buurtcodes from a list or a text separated by spaces, commas, semicolons or ``+``.
+
+    Returns the codes upper-cased, sorted and without duplicates.
+
+    Raises
+    ------
+    ValueError
+        When a part is not a buurtcode (``BU`` + 8 digits) or there is none (Dutch message).
+    """
+    if isinstance(value, str):
+        parts = value.replace(",", " ").replace(";", " ").replace("+", " ").split()
+    else:
+        parts = [str(v) for v in value]
+    codes = sorted({p.strip().upper() for p in parts if p.strip()})
+    bad = [c for c in codes if not _is_buurtcode(c)]
+    if bad:
+        raise ValueError(f"geen buurtcode (BU + 8 cijfers): {', '.join(bad[:5])}")
+    if not codes:
+        raise ValueError("geen buurtcodes")
+    return codes
 
 
 _AMBIGUOUS = re.compile(r"[1-9]\d{0,2},\d{3}")  # 2,000: two thousand or two?
@@ -432,7 +543,7 @@ def validate_records(
             if _blank(value):
                 if fs.required:
                     errors.append(RowError(rownr, name, shown, "verplicht veld is leeg"))
-                rec[name] = None
+                rec[name] = False if fs.kind == "flag" else None
                 continue
             try:
                 if fs.kind == "text":
@@ -453,11 +564,26 @@ def validate_records(
                     rec[name] = _parse_date(value)
                 elif fs.kind == "code":
                     v = str(value).strip().upper()
-                    if not (len(v) == 10 and v.startswith("BU") and v[2:].isdigit()):
+                    if not _is_buurtcode(v):
                         raise ValueError("geen buurtcode (BU + 8 cijfers)")
                     if codes is not None and v not in codes:
                         raise ValueError("buurtcode komt niet voor in deze gemeente en dit jaar")
                     rec[name] = v
+                elif fs.kind == "flag":
+                    rec[name] = _parse_flag(value)
+                elif fs.kind == "codes":
+                    members = parse_buurtcodes(value)
+                    if len(members) > MAX_GEBIED_BUURTEN:
+                        raise ValueError(
+                            f"te veel buurten ({len(members)}, maximaal {MAX_GEBIED_BUURTEN})"
+                        )
+                    unknown = [c for c in members if codes is not None and c not in codes]
+                    if unknown:
+                        raise ValueError(
+                            "buurtcode(s) komen niet voor in deze gemeente en dit jaar: "
+                            + ", ".join(unknown[:5])
+                        )
+                    rec[name] = " ".join(members)
             except ValueError as exc:
                 errors.append(RowError(rownr, name, shown, str(exc)))
         if rec.get("startdatum") and rec.get("einddatum") and rec["einddatum"] < rec["startdatum"]:
@@ -961,11 +1087,18 @@ class Registry:
                     f"the registry already holds {present} rows; restore into an empty "
                     "database or pass replace (--vervang) to overwrite it"
                 )
-            order = ["wijkteam_buurt", "initiatief", "locatie", "wijkteam"]
+            order = [
+                "wijkteam_buurt",
+                "initiatief",
+                "locatie",
+                "wijkteam",
+                "buurtnotitie",
+                "gebied",
+            ]
             for name in order:
                 conn.execute(sa_delete(ENTITIES[name].table))
             conn.execute(sa_delete(audit))
-            for t in (wijkteam, wijkteam_buurt, initiatief, locatie, audit):
+            for t in (wijkteam, wijkteam_buurt, initiatief, locatie, buurtnotitie, gebied, audit):
                 rows = [_from_json(t, r) for r in tables.get(t.name, [])]
                 if rows:
                     conn.execute(insert(t), rows)
