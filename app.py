@@ -9,9 +9,12 @@ st.set_page_config(page_title="Wijkradar", layout="wide")
 PAGES = [
     st.Page("ui/kaart.py", title="Kaart", default=True),
     st.Page("ui/ranglijst.py", title="Ranglijst"),
+    st.Page("ui/werklijst.py", title="Werklijst"),
     st.Page("ui/buurtprofiel.py", title="Buurtprofiel"),
     st.Page("ui/vergelijken.py", title="Vergelijken"),
     st.Page("ui/initiatieven.py", title="Initiatieven en wijkteams"),
+    st.Page("ui/notities.py", title="Buurtnotities"),
+    st.Page("ui/gebieden.py", title="Eigen gebieden"),
     st.Page("ui/methode.py", title="Methode"),
 ]
 

@@ -318,12 +318,59 @@ def test_profile_saves_are_audited_and_cannot_replace_a_shipped_profile(monkeypa
     assert ((log["entiteit"] == "profiel") & (log["sleutel"] == "audit-test")).any()
 
 
+def test_ranglijst_reach_filter_impact_and_coverage(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/ranglijst.py", gemeente="GM0307")
+    table = at.dataframe[0].value
+    assert {"dekking", "bereik__pct_0_15", "bereik_aantal__pct_0_15"} <= set(table.columns)
+    assert table["dekking"].dropna().between(0, 1).all()
+    _one(at.selectbox, "Alleen buurten met veel").set_value("bereik__pct_0_15").run()
+    assert not at.exception
+    many = at.dataframe[0].value
+    threshold = table["bereik__pct_0_15"].quantile(0.75)
+    assert 0 < len(many) < 60 and (many["bereik__pct_0_15"] >= threshold).all()
+    _one(at.selectbox, "Alleen buurten met veel").set_value(None).run()
+    _one(at.selectbox, "Impactweergave").set_value("bereik_aantal__pct_0_15").run()
+    assert not at.exception
+    imp = at.dataframe[0].value
+    ranks = imp["impact_rang"].dropna().tolist()
+    assert ranks[:5] == [1.0, 2.0, 3.0, 4.0, 5.0]
+    first = imp.iloc[0]
+    assert first["impact"] == pytest.approx(
+        first["score"] / 100 * first["bereik_aantal__pct_0_15"], abs=0.1
+    )
+    assert imp["score"].tolist() != table["score"].tolist()  # another order, same scores
+
+
+def test_methode_shows_validity_with_ses_woa(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/methode.py", gemeente="GM0307")
+    headers = [h.value for h in at.subheader]
+    assert "Hoe goed klopt de score?" in headers and "Nood en bereik" in headers
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Rho met SES-WOA"] == "-0,93"
+    assert metrics["Dekking"].endswith("%")
+    shown = at.dataframe[1].value
+    assert set(shown["Onderdeel"]) == {"score", "Gezondheid", "Bestaanszekerheid", "Sociaal"}
+    assert any("86092NED" in c.value for c in at.caption)
+    # no domain runs against deprivation in the shipped profile
+    assert not [w for w in at.warning if "tegen achterstand" in w.value]
+
+
+@pytest.mark.parametrize("weights", ["d.Sociaal:inf", "d.Gezondheid:nan,eenzaam:1e999"])
+def test_non_finite_weights_in_the_link_are_ignored(monkeypatch, app_env, weights):
+    """#14 problem 10: ?gewichten=d.Sociaal:inf crashed every page."""
+    at = _app(monkeypatch, app_env, "ui/ranglijst.py", gemeente="GM0307", gewichten=weights)
+    assert at.title[0].value == "Ranglijst" and at.dataframe
+
+
 PAGES = [
     "ui/ranglijst.py",
+    "ui/werklijst.py",
     "ui/buurtprofiel.py",
     "ui/vergelijken.py",
-    "ui/methode.py",
     "ui/initiatieven.py",
+    "ui/notities.py",
+    "ui/gebieden.py",
+    "ui/methode.py",
 ]
 
 

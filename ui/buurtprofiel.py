@@ -7,8 +7,9 @@ import streamlit as st
 
 from geo.registry import RegistryError
 from ui import common
+from ui.notities_blok import buurt_notes
 from wijkradar.escape import markdown_text as md
-from wijkradar.format import fmt_number
+from wijkradar.format import fmt_count, fmt_number, fmt_percent
 from wijkradar.report import (
     CAVEATS,
     buurt_profile_html,
@@ -60,6 +61,21 @@ else:
             f"{fmt_number(100 * row['p_top_k'], 0)}%",
             help="Robuust" if row["robust"] is True else "Niet robuust",
         )
+    if "dekking" in row.index and pd.notna(row["dekking"]):
+        st.caption(
+            f"Dekking: {fmt_percent(row['dekking'])} van het gewicht van het profiel rust op "
+            "gepubliceerde cijfers van deze buurt (niet ingevuld, niet van de wijk)."
+        )
+    reach = [c for c in scores.columns if c.startswith("bereik__")]
+    if reach:
+        parts = []
+        for col in reach:
+            rid = col.removeprefix("bereik__")
+            count = row.get(f"bereik_aantal__{rid}")
+            share = fmt_percent(row[col], 0, fraction=False)
+            amount = f"{fmt_count(count)} ({share})" if pd.notna(count) else share
+            parts.append(f"{md(v.label(rid))}: {amount}")
+        st.caption("Bereik (wie er woont, telt niet mee in de score): " + "; ".join(parts))
     if row["n_geimputeerd"]:
         st.info(
             f"{int(row['n_geimputeerd'])} indicator(en) ingevuld volgens het profiel "
@@ -109,6 +125,18 @@ try:
         st.write("Geen lopende of toegekende initiatieven binnen 1 km.")
     else:
         st.dataframe(nearby, hide_index=True, width="stretch")
+except RegistryError as exc:
+    st.caption(f"Register niet bereikbaar: {md(exc)}")
+
+st.markdown("**Buurtnotities**")
+try:
+    buurt_notes(
+        common.registry(),
+        code,
+        str(data.buurten.loc[code, "buurtnaam"]),
+        set(data.buurten.index),
+        common.editor_name(),
+    )
 except RegistryError as exc:
     st.caption(f"Register niet bereikbaar: {md(exc)}")
 

@@ -17,9 +17,12 @@ from models import (
     parse_profile,
     profile_yaml,
 )
+from models.validity import TARGET_RHO
 from ui import common
 from wijkradar.escape import markdown_text as md
+from wijkradar.format import fmt_count, fmt_number, fmt_percent
 from wijkradar.registry import save_user_profile
+from wijkradar.validity import validate_gemeente
 
 st.title("Methode")
 v = common.view()
@@ -134,6 +137,58 @@ st.dataframe(preview, width="stretch")
 for w in live_scores.attrs.get("warnings", []):
     st.caption(md(w))
 
+st.subheader("Nood en bereik")
+st.markdown(
+    "De score meet **nood** (gezondheid, bestaanszekerheid, sociaal, jeugd). Wie er woont "
+    "(kinderen, gezinnen, ouderen, alleenstaanden) is **bereik**: het staat naast de score, "
+    "kan de ranglijst filteren en schaalt de impactweergave (nood x aantal mensen), maar telt "
+    "nooit mee in de nood. Zo doen gepubliceerde indexen het ook: eerst nood meten, daarna "
+    "met het aantal mensen de inzet bepalen."
+)
+if base.reach:
+    st.caption("Bereik in dit profiel: " + ", ".join(md(v.label(r)) for r in base.reach))
+for note in base.notes:
+    st.info(md(note))
+
+st.subheader("Hoe goed klopt de score?")
+st.markdown(
+    "Een nood-score hoort samen te gaan met een lage sociaal-economische status. Wijkradar "
+    "vergelijkt de score en elk domein met de SES-WOA-score van het CBS (tabel 86092NED) en, "
+    "als u die aanlevert, met de Leefbaarometer (Spearman-rangcorrelatie; negatief = goed). "
+    "Een domein dat de verkeerde kant op loopt meet waarschijnlijk iets anders dan nood."
+)
+ref_upload = st.file_uploader(
+    "Eigen SES-WOA- of Leefbaarometerbestand (CSV)", type=["csv", "json"], key="m_referentie"
+)
+ref_frame, ref_notes = common.reference(data.gemeentecode, ref_upload)
+report, _ = validate_gemeente(data, live, reference=ref_frame)
+cov = report.coverage
+k1, k2, k3 = st.columns(3)
+k1.metric(
+    "Dekking",
+    fmt_percent(cov["dekking"]),
+    help="Deel van het gewicht dat op gepubliceerde cijfers van de buurt zelf rust, "
+    "gemiddeld over de buurten met een score.",
+)
+k2.metric("Buurten onder 50% dekking", fmt_count(cov["buurten_onder"]))
+k3.metric(
+    "Rho met SES-WOA",
+    "–" if pd.isna(report.rho_score) else fmt_number(report.rho_score, 2),
+    help=f"Doel voor het standaardprofiel: {fmt_number(TARGET_RHO, 2)} of lager.",
+)
+for note in [*ref_notes, *report.notes]:
+    st.caption(md(note))
+if not report.correlations.empty:
+    shown = report.correlations.assign(
+        rho=report.correlations["rho"].map(lambda r: fmt_number(r, 2))
+    )[["onderdeel", "label", "n", "rho"]].rename(
+        columns={"onderdeel": "Onderdeel", "label": "Vergeleken met", "n": "Buurten"}
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+    for row in report.directions.itertuples(index=False):
+        if row.tegen_richting:
+            st.warning(f"{md(row.onderdeel)}: {md(row.oordeel)}")
+
 st.subheader("Profiel opslaan of laden")
 st.caption(
     "Dezelfde YAML-bestanden als in de notebooks (map profiles in de datamap). Opgeslagen "
@@ -177,7 +232,7 @@ with s2:
         try:
             raw = yaml.safe_load(upload.getvalue().decode("utf-8"))
             loaded = parse_profile(raw, source=upload.name)
-            loaded.validate_ids(data.catalogue.index)
+            loaded.check_catalogue(data.catalogue)  # unknown ids, neutral indicators as need
             if re.fullmatch(r"[a-z0-9][a-z0-9-]{1,60}", loaded.name) is None:
                 raise ProfileError(f"profielnaam {loaded.name!r}: gebruik a-z, 0-9 en '-'")
         except (UnicodeDecodeError, yaml.YAMLError) as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import numbers
 import time
 from importlib.resources import as_file, files
 from importlib.resources.abc import Traversable
@@ -15,6 +16,7 @@ from geo._errors import WijkradarError
 from geo.indicators import INDICATORS, indicator_table
 from models import ProfileError, ScoringProfile, load_profile, score_buurten
 from models.reach import reach_table
+from models.validity import coverage_summary, national_ranks
 
 from .config import Settings
 from .export import write_scores, write_table
@@ -32,6 +34,9 @@ __all__ = [
 ]
 
 DEFAULT_PROFILE = "kansrijke-wijk"
+#: Most Monte Carlo draws per run: 10,000 already pins p_top_k to about +/-1 percent point,
+#: and every draw costs memory for every buurt.
+MAX_DRAWS = 10_000
 
 
 def shipped_profiles() -> dict[str, Traversable]:
@@ -87,6 +92,17 @@ def resolve_profile(name_or_path: str, settings: Settings) -> ScoringProfile:
     return _load(profiles[name_or_path])
 
 
+def check_draws(draws: object) -> int:
+    """``draws`` as an int in 0 .. :data:`MAX_DRAWS`, or ``ValueError`` saying what is allowed."""
+    if isinstance(draws, bool) or not isinstance(draws, numbers.Integral):
+        raise ValueError(f"draws {draws!r} is not a whole number")
+    if not 0 <= int(draws) <= MAX_DRAWS:
+        raise ValueError(
+            f"draws {draws} is not allowed: use 0 (no Monte Carlo) up to {MAX_DRAWS:,} draws"
+        )
+    return int(draws)
+
+
 def score_gemeente(
     data, profile: ScoringProfile, *, seed: int = 42, draws: int = 1000
 ) -> pd.DataFrame:
@@ -97,7 +113,13 @@ def score_gemeente(
     profile does not state is taken from the catalogue, a conflicting one is reported). The
     profile's reach columns (``bereik__*``, ``bereik_aantal__*``) follow the scores.
     ``attrs["warnings"]`` also holds the profile's notes (what moved from need to reach).
+
+    Raises
+    ------
+    ValueError
+        ``draws`` outside 0 .. :data:`MAX_DRAWS`.
     """
+    check_draws(draws)
     # the whole catalogue: an indicator these data lack is left out with a note, not an error
     catalogue = pd.concat([data.catalogue, indicator_table().drop(index=data.catalogue.index)])
     profile, _ = profile.check_catalogue(catalogue, on_conflict="warn")
@@ -145,6 +167,11 @@ def add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--draws", type=int, default=1000)
     p.add_argument("--uit", required=True, help="output folder")
+    p.add_argument(
+        "--ook-lage-dekking",
+        action="store_true",
+        help="also rank gemeenten under 50%% observed in the national ranking (still marked)",
+    )
     p.set_defaults(func=_cmd_batch)
 
 
@@ -157,14 +184,21 @@ def run_batch(
     out_dir: Path,
     seed: int = 42,
     draws: int = 1000,
+    include_low: bool = False,
 ) -> pd.DataFrame:
     """Score each gemeente and write ``{code}_{jaar}_{profiel}.parquet`` (GeoParquet, RD New).
 
     One failing gemeente does not stop the others; the returned table (also written as
-    ``batch.csv``) says per gemeente what happened.
+    ``batch.csv``) says per gemeente what happened and its coverage (``dekking``: the mean
+    share of the score's weight resting on observed values). ``nationaal.csv`` lists every
+    buurt with a ``nationale_rang`` over all gemeenten; gemeenten under 50% coverage are
+    marked (``lage_dekking``) and left out of that rank unless ``include_low``. Scores are
+    normalised within each gemeente, so the national rank orders relative need.
     """
+    check_draws(draws)  # once, before any gemeente is fetched
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = []
+    national: list[pd.DataFrame] = []
     for code in codes:
         start = time.perf_counter()
         try:
@@ -178,18 +212,39 @@ def run_batch(
             tmp = path.with_name(path.name + ".tmp")
             gdf.to_parquet(tmp)
             tmp.replace(path)
+            cov = coverage_summary(result)
             rows.append(
-                {"gemeentecode": code, "status": "ok", "buurten": len(gdf), "bestand": path.name}
+                {
+                    "gemeentecode": code,
+                    "status": "ok",
+                    "buurten": len(gdf),
+                    "bestand": path.name,
+                    "dekking": round(cov["dekking"], 3),
+                }
+            )
+            national.append(
+                result[["buurtnaam", "score", "rank", "dekking"]].assign(
+                    gemeentecode=data.gemeentecode
+                )
             )
         except (WijkradarError, ValueError, OSError) as exc:
             rows.append({"gemeentecode": code, "status": f"fout: {exc}", "buurten": 0})
         rows[-1]["seconden"] = round(time.perf_counter() - start, 2)
     table = pd.DataFrame(rows)
+    if national:
+        frame = pd.concat(national)
+        ranks = national_ranks(frame, gemeente=frame["gemeentecode"], include_low=include_low)
+        frame = frame.join(ranks[["dekking_gemeente", "lage_dekking", "nationale_rang"]])
+        frame.index.name = "buurtcode"
+        write_table(frame.sort_values("nationale_rang"), out_dir / "nationaal.csv", index=True)
+        low = frame.groupby("gemeentecode")["lage_dekking"].first()
+        table["lage_dekking"] = table["gemeentecode"].map(low)
     write_table(table, out_dir / "batch.csv")
     return table
 
 
 def _cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
+    check_draws(args.draws)
     codes = (
         list(list_gemeenten(args.jaar, settings=settings).index) if args.alle else args.gemeenten
     )
@@ -201,15 +256,24 @@ def _cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         out_dir=Path(args.uit),
         seed=args.seed,
         draws=args.draws,
+        include_low=args.ook_lage_dekking,
     )
     failed = table[table["status"] != "ok"]
     print(f"{len(table) - len(failed)} of {len(table)} gemeenten written to {args.uit}")
+    if "lage_dekking" in table:
+        low = table[table["lage_dekking"].fillna(False).astype(bool)]
+        what = "marked" if args.ook_lage_dekking else "left out of the national ranks"
+        for row in low.itertuples():
+            print(
+                f"low coverage ({row.dekking:.0%} observed, under 50%): {row.gemeentecode} {what}"
+            )
     for row in failed.itertuples():
         print(f"failed: {row.gemeentecode}: {row.status}")
     return 1 if len(failed) else 0
 
 
 def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
+    check_draws(args.draws)  # before anything is fetched or loaded
     out = Path(args.uit)
     if out.suffix.lower() not in (".csv", ".gpkg"):
         raise ValueError(f"--uit {out}: use a .csv or .gpkg file name")
@@ -221,6 +285,11 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"{data.gemeentecode} {data.gemeentenaam}: {scored} of {len(result)} buurten scored "
         f"with profile {profile.name!r} (seed {args.seed}, {args.draws} draws) -> {out}"
+    )
+    cov = coverage_summary(result)
+    print(
+        f"coverage: {cov['dekking']:.0%} of the score's weight rests on observed values"
+        + (" (under 50%: the score says little here)" if cov["onder_drempel"] else "")
     )
     for w in result.attrs.get("warnings", []):
         print(f"note: {w}")
