@@ -660,7 +660,7 @@ def view() -> View | None:
         scores = None
     notes = [] if scores is None else scores.attrs.get("warnings", [])
     if notes:
-        with st.expander(f"Opmerkingen bij de score ({len(notes)}): wat is weggelaten"):
+        with st.sidebar.expander(f"Opmerkingen bij de score ({len(notes)}): wat is weggelaten"):
             for note in notes:
                 st.caption(md(note))
     return View(data=data, profile=profile, yaml_text=text, scores=scores)
