@@ -66,8 +66,16 @@ def _cfg() -> str:
 
 
 def static_dir() -> Path:
-    """The app's ``static/`` folder (Streamlit serves it at ``/app/static``)."""
-    return Path(__file__).resolve().parents[1] / "static"
+    """The app's ``static/`` folder (Streamlit serves it at ``/app/static``).
+
+    Streamlit serves the ``static/`` folder next to the main script: the project root in a
+    checkout (``app.py``), ``ui/`` in an installed wheel (``ui/app.py``, Leaflet already there).
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    main = Path(ctx.main_script_path) if ctx else Path(__file__).resolve().parents[1] / "app.py"
+    return main.resolve().parent / "static"
 
 
 def static_url() -> str:
