@@ -15,6 +15,7 @@ UI = UI / "ui" if (UI / "ui" / "kaart.py").is_file() else UI
 PAGES = [
     st.Page(UI / "kaart.py", title="Kaart", default=True),
     st.Page(UI / "ranglijst.py", title="Ranglijst"),
+    st.Page(UI / "werklijst.py", title="Werklijst"),
     st.Page(UI / "buurtprofiel.py", title="Buurtprofiel"),
     st.Page(UI / "vergelijken.py", title="Vergelijken"),
     st.Page(UI / "initiatieven.py", title="Initiatieven en wijkteams"),

@@ -20,15 +20,16 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo._odata import map_indicators, rows_to_frame  # noqa: E402
 from geo.gemeente import cache_path, read_cache  # noqa: E402
 from geo.indicators import by_source  # noqa: E402
 from models import score_buurten  # noqa: E402
 from tests.loopback import LoopbackServer, build_data, shared_data_dir  # noqa: E402
+from tests.national import national_frame  # noqa: E402
 from wijkradar.config import Settings  # noqa: E402
 from wijkradar.maps import build_map, map_geometry, map_values, top_factors  # noqa: E402
 from wijkradar.pipeline import fetch_gemeente  # noqa: E402
 from wijkradar.scoring_cli import score_gemeente, shipped_profile  # noqa: E402
+from wijkradar.validity import load_reference  # noqa: E402
 
 RESULTS: list[dict] = []
 
@@ -55,32 +56,6 @@ def measure(name: str, fn, *, repeat: int = 5, target: str = "", note: str = "")
         flush=True,
     )
     return value
-
-
-def national_frame(shared: Path) -> pd.DataFrame:
-    """All-NL buurt frame: 2020 health monitor (50090NED) + 2024 kerncijfers subset.
-
-    The two use different indelingen; they are joined on buurtcode and unmatched cells stay
-    NaN (the scoring imputes them). This is a synthesized national frame for timing only.
-    """
-    h = pd.read_parquet(
-        shared / "gezondheid" / "rivm_cbs_50090NED_gezondheid_wijk_buurt_2012_2016_2020_NL.parquet"
-    )
-    h = h[(h["Perioden"] == "2020JJ00") & (h["Leeftijd"] == "20300")]
-    h = rows_to_frame(h)
-    h = h[h["WijkenEnBuurten"].str.startswith("BU")].set_index("WijkenEnBuurten")
-    health, _ = map_indicators(h, by_source("gezondheid"))
-    k = pd.read_csv(
-        shared / "kerncijfers" / "cbs_85984NED_2024_buurten_subset_plus_politie_47018NED_NL.csv",
-        dtype=str,
-    )
-    k = rows_to_frame(k).set_index("WijkenEnBuurten")
-    kern, _ = map_indicators(k, by_source("kerncijfers"))
-    frame = health.join(kern, how="outer")
-    frame["inwoners"] = frame["inwoners"].fillna(500.0)
-    # indicators this CSV does not carry are 'not published': NaN columns
-    ids = [i.id for i in by_source("kerncijfers")]
-    return frame.reindex(columns=list(dict.fromkeys([*frame.columns, *ids])))
 
 
 def _html_size(m) -> int:
@@ -415,6 +390,94 @@ def bench_load(srv: LoopbackServer, s: Settings, *, sessions: int = 4, rounds: i
     )
 
 
+def bench_validity(shared: Path, data, almere, reference, profile, nl: pd.DataFrame) -> None:
+    """Validity figures: rho with SES-WOA (Amersfoort, Utrecht province), coverage, exclusions.
+
+    Not timings: these say how well the default profile measures need on the shared data
+    (SES-WOA of the province of Utrecht table; its zeros are read as unknown).
+    """
+    from geo.reference import read_reference_file
+    from models import national_ranks, validity_report
+    from models.profile import Domain, IndicatorWeight, ScoringProfile
+    from wijkradar.validity import validate_gemeente
+
+    def record(name: str, **values) -> None:
+        RESULTS.append({"name": name, **values})
+        shown = ", ".join(
+            f"{k} {v:+.3f}" if isinstance(v, float) and k.startswith("rho") else f"{k} {v}"
+            for k, v in values.items()
+        )
+        print(f"{name:<48} {shown}", flush=True)
+
+    report, _ = validate_gemeente(data, profile, reference=reference)
+    domains = {r.onderdeel: r.rho for r in report.directions.itertuples() if r.onderdeel != "score"}
+    record(
+        "validity: Amersfoort default profile vs SES-WOA",
+        rho=report.rho_score,
+        n=int(report.correlations.loc[0, "n"]),
+        target=report.target,
+        meets_target=bool(report.meets_target),
+        flagged=report.flagged,
+        rho_domains={k: round(float(v), 3) for k, v in domains.items()},
+    )
+    for name, gm in (("Amersfoort", data), ("Almere", almere)):
+        cov = validate_gemeente(gm, profile, reference=None)[0].coverage
+        record(
+            f"validity: coverage {name}",
+            dekking=round(cov["dekking"], 3),
+            buurten_onder_50=cov["buurten_onder"],
+            weggelaten_gewicht=round(cov["weggelaten_gewicht"], 3),
+        )
+    utrecht = read_reference_file(
+        shared
+        / "kerncijfers"
+        / "nelleke20_buurten_provincie_utrecht_2022codes_ses_woa_leefbaarometer_nabijheid.csv"
+    )
+    need = profile.without_empty_domains(nl.columns[nl.notna().any()])
+    scores = score_buurten(nl, need, draws=0)
+    province = validity_report(scores, utrecht)
+    # the same profile with composition mistaken for need (as shipped before #19)
+    wrong = ScoringProfile.model_construct(
+        **{
+            **need.model_dump(),
+            "reach": [],
+            "domains": [
+                *need.domains,
+                Domain.model_construct(
+                    name="Jeugd en gezin (samenstelling)",
+                    weight=1.0,
+                    indicators=[IndicatorWeight(id=i) for i in ("pct_0_15", "pct_hh_met_kinderen")],
+                ),
+            ],
+        }
+    )
+    before = validity_report(score_buurten(nl, wrong, draws=0), utrecht)
+    record(
+        "validity: Utrecht province, national frame",
+        rho=province.rho_score,
+        rho_with_composition_as_need=before.rho_score,
+        n=int(province.correlations.loc[0, "n"]),
+        flagged_with_composition=before.flagged,
+    )
+    ranks = national_ranks(scores)
+    per_gm = ranks.groupby("gemeentecode").agg(
+        low=("lage_dekking", "first"), dekking=("dekking_gemeente", "first")
+    )
+    inwoners = nl["inwoners"].groupby(ranks["gemeentecode"]).sum()
+    low = per_gm[per_gm["low"]]
+    record(
+        "validity: national frame, gemeenten under 50% observed",
+        gemeenten=f"{len(low)} of {len(per_gm)}",
+        inwoners=int(inwoners.reindex(low.index).sum()),
+        left_out_of_national_ranks=int(ranks["lage_dekking"].sum()),
+        examples={
+            gm: round(float(per_gm.loc[gm, "dekking"]), 2)
+            for gm in ("GM0363", "GM0034", "GM0479")
+            if gm in per_gm.index
+        },
+    )
+
+
 def main() -> int:
     shared = shared_data_dir()
     if not (shared / "PROVENANCE.md").is_file():
@@ -447,6 +510,7 @@ def main() -> int:
         data = read_cache(cache_path(s.data_dir, "GM0307", 2024))
         almere = read_cache(cache_path(s.data_dir, "GM0034", 2024))
         bench_maps({"Amersfoort": data, "Almere": almere}, profile)
+        ses, _ = load_reference("GM0307", settings=s)  # 86092NED from the loopback
         bench_app_redraw(srv, s)
         bench_load(srv, s)
     measure(
@@ -472,6 +536,7 @@ def main() -> int:
         note="bounds synthetic (+/-2 points)",
     )
     bench_national(shared, profile)
+    bench_validity(shared, data, almere, ses, profile, nl)
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps({"machine": platform.platform(), "results": RESULTS}, indent=2))
     print(f"written {out}")

@@ -17,6 +17,7 @@ from .launch import add_app_parser
 from .pipeline import DEFAULT_JAAR, fetch_gemeente
 from .registry import add_registry_parsers
 from .scoring_cli import add_batch_parser, add_score_parser
+from .validity import add_validate_parser
 
 __all__ = ["main", "build_parser"]
 
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_score_parser(sub)
     add_batch_parser(sub)
+    add_validate_parser(sub)
     add_registry_parsers(sub)
     add_app_parser(sub)
     return parser

@@ -13,9 +13,11 @@ import pandas as pd
 
 from geo._errors import WijkradarError
 from models import ProfileError, ScoringProfile, load_profile, score_buurten
+from models.reach import reach_table
+from models.validity import coverage_summary, national_ranks
 
 from .config import Settings
-from .export import write_scores
+from .export import write_scores, write_table
 from .pipeline import DEFAULT_JAAR, list_gemeenten, load_gemeente
 
 __all__ = [
@@ -85,10 +87,22 @@ def resolve_profile(name_or_path: str, settings: Settings) -> ScoringProfile:
     return _load(profiles[name_or_path])
 
 
-def score_gemeente(data, profile: ScoringProfile, *, seed: int, draws: int) -> pd.DataFrame:
-    """Score a loaded :class:`~geo.gemeente.GemeenteData`; identity columns first."""
+def score_gemeente(
+    data, profile: ScoringProfile, *, seed: int = 42, draws: int = 1000
+) -> pd.DataFrame:
+    """Score a loaded :class:`~geo.gemeente.GemeenteData`; identity columns first.
+
+    The profile is first checked against the data's indicator catalogue (unknown ids and
+    neutral indicators used as need raise :class:`~models.ProfileError`; a direction the
+    profile does not state is taken from the catalogue, a conflicting one is reported). The
+    profile's reach columns (``bereik__*``, ``bereik_aantal__*``) follow the scores.
+    ``attrs["warnings"]`` also holds the profile's notes (what moved from need to reach).
+    """
+    profile, _ = profile.check_catalogue(data.catalogue, on_conflict="warn")
+    frame = data.indicators()
+    profile = profile.without_empty_domains(frame.columns[frame.notna().any()])
     result = score_buurten(
-        data.indicators(),
+        frame,
         profile,
         seed=seed,
         draws=draws,
@@ -97,8 +111,11 @@ def score_gemeente(data, profile: ScoringProfile, *, seed: int, draws: int) -> p
         upper=data.upper,
     )
     ident = pd.DataFrame(data.buurten[["buurtnaam", "wijkcode", "wijknaam"]])
-    out = ident.join(result)
+    reach = reach_table(frame, profile, hidden=result["te_klein"])
+    out = ident.join(result).join(reach)
     out.attrs = dict(result.attrs)  # join drops attrs: keep warnings and top_k
+    out.attrs["warnings"] = [*profile.notes, *result.attrs.get("warnings", [])]
+    out.attrs["reach"] = list(profile.reach)
     return out
 
 
@@ -125,6 +142,11 @@ def add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--draws", type=int, default=1000)
     p.add_argument("--uit", required=True, help="output folder")
+    p.add_argument(
+        "--ook-lage-dekking",
+        action="store_true",
+        help="also rank gemeenten under 50%% observed in the national ranking (still marked)",
+    )
     p.set_defaults(func=_cmd_batch)
 
 
@@ -137,14 +159,20 @@ def run_batch(
     out_dir: Path,
     seed: int = 42,
     draws: int = 1000,
+    include_low: bool = False,
 ) -> pd.DataFrame:
     """Score each gemeente and write ``{code}_{jaar}_{profiel}.parquet`` (GeoParquet, RD New).
 
     One failing gemeente does not stop the others; the returned table (also written as
-    ``batch.csv``) says per gemeente what happened.
+    ``batch.csv``) says per gemeente what happened and its coverage (``dekking``: the mean
+    share of the score's weight resting on observed values). ``nationaal.csv`` lists every
+    buurt with a ``nationale_rang`` over all gemeenten; gemeenten under 50% coverage are
+    marked (``lage_dekking``) and left out of that rank unless ``include_low``. Scores are
+    normalised within each gemeente, so the national rank orders relative need.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = []
+    national: list[pd.DataFrame] = []
     for code in codes:
         start = time.perf_counter()
         try:
@@ -158,14 +186,34 @@ def run_batch(
             tmp = path.with_name(path.name + ".tmp")
             gdf.to_parquet(tmp)
             tmp.replace(path)
+            cov = coverage_summary(result)
             rows.append(
-                {"gemeentecode": code, "status": "ok", "buurten": len(gdf), "bestand": path.name}
+                {
+                    "gemeentecode": code,
+                    "status": "ok",
+                    "buurten": len(gdf),
+                    "bestand": path.name,
+                    "dekking": round(cov["dekking"], 3),
+                }
+            )
+            national.append(
+                result[["buurtnaam", "score", "rank", "dekking"]].assign(
+                    gemeentecode=data.gemeentecode
+                )
             )
         except (WijkradarError, ValueError, OSError) as exc:
             rows.append({"gemeentecode": code, "status": f"fout: {exc}", "buurten": 0})
         rows[-1]["seconden"] = round(time.perf_counter() - start, 2)
     table = pd.DataFrame(rows)
-    table.to_csv(out_dir / "batch.csv", index=False)
+    if national:
+        frame = pd.concat(national)
+        ranks = national_ranks(frame, gemeente=frame["gemeentecode"], include_low=include_low)
+        frame = frame.join(ranks[["dekking_gemeente", "lage_dekking", "nationale_rang"]])
+        frame.index.name = "buurtcode"
+        write_table(frame.sort_values("nationale_rang"), out_dir / "nationaal.csv", index=True)
+        low = frame.groupby("gemeentecode")["lage_dekking"].first()
+        table["lage_dekking"] = table["gemeentecode"].map(low)
+    write_table(table, out_dir / "batch.csv")
     return table
 
 
@@ -181,9 +229,17 @@ def _cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         out_dir=Path(args.uit),
         seed=args.seed,
         draws=args.draws,
+        include_low=args.ook_lage_dekking,
     )
     failed = table[table["status"] != "ok"]
     print(f"{len(table) - len(failed)} of {len(table)} gemeenten written to {args.uit}")
+    if "lage_dekking" in table:
+        low = table[table["lage_dekking"].fillna(False).astype(bool)]
+        what = "marked" if args.ook_lage_dekking else "left out of the national ranks"
+        for row in low.itertuples():
+            print(
+                f"low coverage ({row.dekking:.0%} observed, under 50%): {row.gemeentecode} {what}"
+            )
     for row in failed.itertuples():
         print(f"failed: {row.gemeentecode}: {row.status}")
     return 1 if len(failed) else 0
