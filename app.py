@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 st.set_page_config(page_title="Wijkradar", layout="wide")
 
-# The pages are in ui/ beside this file in a checkout; an installed wheel runs the copy ui/app.py
-# (see setup.py), whose own folder holds them.
-UI = Path(__file__).resolve().parent
-UI = UI / "ui" if (UI / "ui" / "kaart.py").is_file() else UI
 PAGES = [
-    st.Page(UI / "kaart.py", title="Kaart", default=True),
-    st.Page(UI / "ranglijst.py", title="Ranglijst"),
-    st.Page(UI / "werklijst.py", title="Werklijst"),
-    st.Page(UI / "buurtprofiel.py", title="Buurtprofiel"),
-    st.Page(UI / "vergelijken.py", title="Vergelijken"),
-    st.Page(UI / "initiatieven.py", title="Initiatieven en wijkteams"),
-    st.Page(UI / "methode.py", title="Methode"),
+    st.Page("ui/kaart.py", title="Kaart", default=True),
+    st.Page("ui/ranglijst.py", title="Ranglijst"),
+    st.Page("ui/werklijst.py", title="Werklijst"),
+    st.Page("ui/buurtprofiel.py", title="Buurtprofiel"),
+    st.Page("ui/vergelijken.py", title="Vergelijken"),
+    st.Page("ui/initiatieven.py", title="Initiatieven en wijkteams"),
+    st.Page("ui/notities.py", title="Buurtnotities"),
+    st.Page("ui/gebieden.py", title="Eigen gebieden"),
+    st.Page("ui/methode.py", title="Methode"),
 ]
 
 st.navigation(PAGES).run()

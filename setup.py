@@ -1,16 +1,19 @@
-"""Build hook: put the app shell and Leaflet into the wheel, so it runs with pip alone.
+"""Build hook: put the app and Leaflet into the wheel, so it runs with pip alone.
 
 Everything else is configured in ``pyproject.toml``. A wheel (``pip install .``, ``python -m
 build``) gets, next to the Python packages:
 
-* ``ui/app.py`` and ``ui/.streamlit/config.toml``: the app's main script and its Streamlit
-  settings (theme, static serving), copied from the project root. Streamlit serves
-  ``static/`` and reads ``.streamlit/config.toml`` next to the main script, so an installed app
-  keeps them inside the ``ui`` package instead of at the root of ``site-packages``.
+* ``wijkradar/_app/``: the Streamlit app laid out as in the project root, i.e. ``app.py``, the
+  pages in ``ui/``, ``.streamlit/config.toml`` (theme, static serving) and ``static/``.
+  Streamlit resolves page paths (``st.page_link("ui/werklijst.py")``), serves ``static/`` and
+  reads ``.streamlit/`` relative to the main script and puts the main script's folder on
+  ``sys.path`` (so ``from ui import common`` works); keeping that layout inside the
+  ``wijkradar`` package means the pages behave as in a checkout without putting ``app``,
+  ``ui`` or ``static`` at the top of ``site-packages``. ``wijkradar app`` runs it.
 * Leaflet's dist files with its BSD-2 licence, copied from ``node_modules/leaflet`` (``npm ci``,
   pinned by ``package-lock.json``) to ``wijkradar/vendor/leaflet`` (standalone HTML exports)
-  and ``ui/static/vendor/leaflet`` (served by the app), with ``PROVENANCE.json`` naming the
-  version, the lock file's integrity hash and a sha256 per file.
+  and ``wijkradar/_app/static/vendor/leaflet`` (served by the app), with ``PROVENANCE.json``
+  naming the version, the lock file's integrity hash and a sha256 per file.
 
 Nothing third-party is committed: the sdist carries ``node_modules/leaflet`` (see
 ``MANIFEST.in``), so a wheel built from the sdist needs no npm. Building from a git checkout
@@ -93,6 +96,15 @@ def leaflet_files(root: Path = ROOT) -> tuple[dict[str, Path], dict[str, object]
     return files, provenance
 
 
+def app_pages(root: Path = ROOT) -> list[Path]:
+    """Every file of the ``ui`` folder (pages and their helpers), without compiled files."""
+    return sorted(
+        p
+        for p in (root / "ui").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix not in (".pyc", ".pyo")
+    )
+
+
 class BuildPyWithAssets(build_py):
     """``build_py`` that also copies the app shell and Leaflet (see the module docstring)."""
 
@@ -102,15 +114,17 @@ class BuildPyWithAssets(build_py):
         if getattr(self, "editable_mode", False):
             return
         lib = Path(self.build_lib)
+        app = lib / "wijkradar" / "_app"
         shell = {
-            lib / "ui" / "app.py": ROOT / "app.py",
-            lib / "ui" / ".streamlit" / "config.toml": ROOT / ".streamlit" / "config.toml",
+            app / "app.py": ROOT / "app.py",
+            app / ".streamlit" / "config.toml": ROOT / ".streamlit" / "config.toml",
         }
+        shell |= {app / path.relative_to(ROOT): path for path in app_pages()}
         files, provenance = leaflet_files()
         record = json.dumps(provenance, indent=2) + "\n"
         for folder in (
             lib / "wijkradar" / "vendor" / "leaflet",
-            lib / "ui" / "static" / "vendor" / "leaflet",
+            app / "static" / "vendor" / "leaflet",
         ):
             shell |= {folder / name: src for name, src in files.items()}
             folder.mkdir(parents=True, exist_ok=True)

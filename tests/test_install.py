@@ -14,6 +14,7 @@ lets the virtualenv see this test environment's site-packages through a ``.pth``
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import importlib.util
 import json
@@ -35,7 +36,7 @@ import yaml
 
 from tests.appserver import ROOT, free_port, running_app
 from tests.loopback import LoopbackServer
-from tests.test_browser import _fills, _offsite, browser  # noqa: F401 (fixture)
+from tests.test_browser import ARTIFACTS, _fills, _offsite, browser  # noqa: F401 (fixture)
 from wijkradar import cli
 from wijkradar.launch import app_script, streamlit_argv
 
@@ -55,7 +56,7 @@ def _setup_module():
 
 
 def test_app_script_of_a_checkout_is_the_root_app_py():
-    assert app_script() == ROOT / "app.py"
+    assert app_script() == ROOT / "app.py"  # no wijkradar/_app in a checkout
     argv = streamlit_argv(app_script(), port=8599, address="127.0.0.1")
     assert argv[:3] == ["streamlit", "run", str(ROOT / "app.py")]
     assert argv[argv.index("--server.port") + 1] == "8599"
@@ -74,6 +75,40 @@ def test_app_command_refuses_a_file_as_data_folder(tmp_path, capsys):
     not_a_folder.write_text("x")
     assert cli.main(["app", "--data-map", str(not_a_folder)]) == 1
     assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_command_table_matches_the_full_parser():
+    """``wijkradar --help`` is built from cli.COMMANDS; it must say what the parsers say."""
+    full = cli.build_parser()
+    (sub,) = [a for a in full._actions if isinstance(a, argparse._SubParsersAction)]
+    helps = {c.dest: c.help for c in sub._choices_actions}
+    assert helps == {name: text for name, (_, text) in cli.COMMANDS.items()}
+    assert list(sub.choices) == list(cli.COMMANDS)
+
+
+def test_help_loads_no_heavy_module():
+    code = (
+        "import sys\n"
+        "from wijkradar import cli\n"
+        "try:\n"
+        "    cli.main(['--help'])\n"
+        "except SystemExit as exc:\n"
+        "    assert exc.code == 0, exc.code\n"
+        "heavy = {'pandas', 'geopandas', 'numpy', 'sqlalchemy', 'streamlit', 'folium', 'pydantic'}\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    proc = _run([sys.executable, "-c", code], env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 0, proc.stderr
+    *listing, loaded = proc.stdout.strip().splitlines()
+    assert loaded == "[]"
+    assert "start the app (Streamlit)" in "\n".join(listing)
+
+
+def test_sub_command_help_imports_only_its_module(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["app", "--help"])
+    assert exc.value.code == 0
+    assert "--data-map" in capsys.readouterr().out
 
 
 def test_leaflet_in_node_modules_matches_the_lock_file():
@@ -248,13 +283,17 @@ def test_wheel_carries_pages_profiles_settings_and_leaflet(wheel):
         names = set(zf.namelist())
         provenance = {
             where: json.loads(zf.read(f"{where}/PROVENANCE.json"))
-            for where in ("wijkradar/vendor/leaflet", "ui/static/vendor/leaflet")
+            for where in ("wijkradar/vendor/leaflet", "wijkradar/_app/static/vendor/leaflet")
         }
         shipped = {n: zf.read(n) for n in names if "vendor/leaflet/" in n}
-        config = tomllib.loads(zf.read("ui/.streamlit/config.toml").decode())
-        app_copy = zf.read("ui/app.py")
-    pages = {p.name for p in (ROOT / "ui").glob("*.py")}
-    assert {f"ui/{p}" for p in pages} <= names
+        config = tomllib.loads(zf.read("wijkradar/_app/.streamlit/config.toml").decode())
+        app_copy = zf.read("wijkradar/_app/app.py")
+        pages = {p.name: zf.read(f"wijkradar/_app/ui/{p.name}") for p in ROOT.glob("ui/*.py")}
+    # the app keeps the checkout's layout inside the package; nothing app-like at the top
+    assert all(data == (ROOT / "ui" / name).read_bytes() for name, data in pages.items())
+    assert "kaart.py" in pages and "common.py" in pages
+    tops = {n.split("/")[0] for n in names if not n.startswith("wijkradar-")}
+    assert tops == {"wijkradar", "geo", "models"}
     assert app_copy == (ROOT / "app.py").read_bytes()
     assert config == tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert {"models/profiles/kansrijke-wijk.yaml", "models/profiles/eenzaamheid.yaml"} <= names
@@ -280,6 +319,7 @@ def test_sdist_carries_leaflet_so_the_wheel_builds_without_npm(dist):
     assert {
         "setup.py",
         "app.py",
+        "ui/kaart.py",
         ".streamlit/config.toml",
         "package-lock.json",
         "node_modules/leaflet/dist/leaflet.js",
@@ -292,7 +332,7 @@ def test_installed_cli_scores_with_a_shipped_profile(venv, outside, loopback_dat
     with LoopbackServer(loopback_data) as srv:
         env = _env(venv, outside, {**srv.env(), **env_base})
         where = _run(
-            ["python", "-c", "import wijkradar, ui, models; print(wijkradar.__file__)"],
+            ["python", "-c", "import wijkradar, geo, models; print(wijkradar.__file__)"],
             cwd=outside,
             env=env,
         )
@@ -331,7 +371,11 @@ def test_installed_app_draws_the_map_without_node(venv, outside, loopback_data, 
     with LoopbackServer(loopback_data) as srv:
         env = _env(venv, outside, {**srv.env(), "WIJKRADAR_HTTP_RETRIES": "0"})
         site = _run(
-            ["python", "-c", "import ui, pathlib; print(pathlib.Path(ui.__file__).parent)"],
+            [
+                "python",
+                "-c",
+                "import wijkradar, pathlib; print(pathlib.Path(wijkradar.__file__).parent)",
+            ],
             env=env,
             cwd=outside,
         ).stdout.strip()
@@ -359,8 +403,15 @@ def test_installed_app_draws_the_map_without_node(venv, outside, loopback_data, 
                 f"{base}/?gemeente=GM0307&profiel=kansrijke-wijk", wait_until="domcontentloaded"
             )
             frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-            frame.locator(".leaflet-container").wait_for(timeout=180_000)
-            frame.locator("path.wr-buurt").first.wait_for(timeout=60_000)
+            try:
+                frame.locator(".leaflet-container").wait_for(timeout=180_000)
+                frame.locator("path.wr-buurt").first.wait_for(timeout=60_000)
+            except Exception:
+                ARTIFACTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(ARTIFACTS / "installed-app-failure.png"), full_page=True)
+                shown = page.locator("body").inner_text()[-1500:]
+                log = (outside / "app.log").read_text(errors="replace")[-3000:]
+                pytest.fail(f"no map; the page shows:\n{shown}\napp log:\n{log}")
             time.sleep(1.0)
             fills = _fills(frame)
             leaflet_js = requests.get(f"{base}/app/static/vendor/leaflet/leaflet.js", timeout=10)

@@ -78,7 +78,7 @@ def static_dir() -> Path:
     """The app's ``static/`` folder (Streamlit serves it at ``/app/static``).
 
     Streamlit serves the ``static/`` folder next to the main script: the project root in a
-    checkout (``app.py``), ``ui/`` in an installed wheel (``ui/app.py``, Leaflet already there).
+    checkout, ``wijkradar/_app`` in an installed wheel (Leaflet already there, see setup.py).
     """
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 

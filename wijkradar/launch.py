@@ -1,8 +1,8 @@
 """``wijkradar app``: start the Streamlit app from the installed package, from any folder.
 
-The app's main script is ``app.py`` in a source checkout or editable install and its copy
-``ui/app.py`` in an installed wheel (``setup.py`` puts it there, with ``ui/static`` and
-``ui/.streamlit/config.toml`` beside it, which Streamlit reads next to the main script). The
+The app's main script is ``app.py`` with the pages in ``ui/`` of a source checkout or editable
+install, and their copy in ``wijkradar/_app/`` of an installed wheel (``setup.py`` puts it
+there, with ``static/`` and ``.streamlit/config.toml`` beside it, as Streamlit expects). The
 script is located by file, not imported: the application layer does not import the pages.
 Streamlit is imported only when the app starts, so ``wijkradar --help`` stays fast.
 """
@@ -10,7 +10,6 @@ Streamlit is imported only when the app starts, so ``wijkradar --help`` stays fa
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -33,26 +32,22 @@ def app_script() -> Path:
     Returns
     -------
     Path
-        ``ui/app.py`` of an installed wheel, else ``app.py`` beside the ``ui`` folder.
+        ``wijkradar/_app/app.py`` of an installed wheel, else ``app.py`` of the checkout.
 
     Raises
     ------
     AppNotFoundError
-        When the ``ui`` package or the main script is missing (a broken installation).
+        When neither exists with its ``ui`` folder (a broken installation).
     """
-    spec = importlib.util.find_spec("ui")
-    if spec is None or not spec.origin:
-        raise AppNotFoundError(
-            "the app pages (package 'ui') are not installed; reinstall Wijkradar "
-            "(pip install --force-reinstall wijkradar-*.whl)"
-        )
-    pages = Path(spec.origin).resolve().parent
-    for script in (pages / "app.py", pages.parent / "app.py"):
-        if script.is_file():
+    here = Path(__file__).resolve().parent
+    candidates = (here / "_app" / "app.py", here.parent / "app.py")
+    for script in candidates:
+        if script.is_file() and (script.parent / "ui").is_dir():
             return script
+    looked = " and ".join(str(c) for c in candidates)
     raise AppNotFoundError(
-        f"the app's main script is missing (looked for {pages / 'app.py'} and "
-        f"{pages.parent / 'app.py'}); reinstall Wijkradar"
+        f"the app is missing from this installation (looked for {looked}); reinstall "
+        "Wijkradar (pip install --force-reinstall wijkradar-<versie>.whl)"
     )
 
 
