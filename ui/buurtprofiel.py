@@ -8,6 +8,7 @@ import streamlit as st
 from geo.registry import RegistryError
 from ui import common
 from ui.charts import bar_chart, trend_chart
+from ui.notities_blok import buurt_notes
 from wijkradar.escape import markdown_text as md
 from wijkradar.format import fmt_count, fmt_list, fmt_number, fmt_percent, plural
 from wijkradar.report import (
@@ -136,6 +137,18 @@ try:
         st.write("Geen lopende of toegekende initiatieven binnen 1 km.")
     else:
         st.dataframe(nearby_display(nearby), hide_index=True, width="stretch")
+except RegistryError as exc:
+    st.caption(f"Register niet bereikbaar: {md(exc)}")
+
+st.markdown("**Buurtnotities**")
+try:
+    buurt_notes(
+        common.registry(),
+        code,
+        str(data.buurten.loc[code, "buurtnaam"]),
+        set(data.buurten.index),
+        common.editor_name(),
+    )
 except RegistryError as exc:
     st.caption(f"Register niet bereikbaar: {md(exc)}")
 

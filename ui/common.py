@@ -9,6 +9,7 @@ rendering live in ``ui/``; logic lives in the packages.
 from __future__ import annotations
 
 import contextlib
+import math
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -301,6 +302,8 @@ def decode_weights(text: str | None) -> tuple[dict[str, float], dict[str, float]
         try:
             number = max(0.0, float(value))
         except ValueError:
+            continue
+        if not math.isfinite(number):  # ?gewichten=d.Sociaal:inf or nan
             continue
         if key.startswith("d."):
             domains[key[2:]] = number
