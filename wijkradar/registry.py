@@ -111,9 +111,22 @@ def save_user_profile(
     return path
 
 
+#: Time-out of one address look-up (seconds).
+GEOCODE_TIMEOUT_S = 5.0
+
+
 def make_geocoder(settings: Settings, client=None):
     """Address -> (x, y) in RD New through the PDOK Locatieserver (None when not found)."""
-    client = client or make_client(settings)
+    # one try per address with a short time-out: an unreachable Locatieserver must not hold
+    # the import for minutes; the import reports the rows it could not look up
+    client = client or make_client(
+        settings.model_copy(
+            update={
+                "http_retries": 0,
+                "http_timeout": min(settings.http_timeout, GEOCODE_TIMEOUT_S),
+            }
+        )
+    )
 
     def lookup(address: str) -> tuple[float, float] | None:
         found = geocode(client, settings.locatieserver_url, address)
@@ -145,7 +158,7 @@ def import_file(
     buurten = load_gemeente(gemeente, jaar=jaar, settings=settings).buurten if gemeente else None
     reg = registry or open_registry(settings)
     try:
-        return reg.import_records(
+        report = reg.import_records(
             entity,
             frame,
             user=user,
@@ -156,6 +169,10 @@ def import_file(
             replace=replace,
             confirm_empty=confirm_empty,
         )
+        encoding = frame.attrs.get("encoding")
+        if encoding and encoding != "UTF-8":
+            report.notes.insert(0, f"gelezen als {encoding} (geen UTF-8)")
+        return report
     finally:
         if registry is None:
             reg.close()
