@@ -11,10 +11,12 @@ newer Wijkradar is refused, never modified.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -44,9 +46,9 @@ from sqlalchemy import (
 )
 from sqlalchemy import delete as sa_delete
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from ._errors import DataFormatError, WijkradarError, mask_secrets
+from ._errors import DataFormatError, SourceError, WijkradarError, mask_secrets
 
 __all__ = [
     "Registry",
@@ -105,7 +107,9 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"rij {self.row}, veld '{self.field}': {self.message} (waarde: {self.value!r})"
+        where = "bestand" if self.row == 0 else f"rij {self.row}"
+        value = f" (waarde: '{self.value}')" if self.value else ""
+        return f"{where}, veld '{self.field}': {self.message}{value}"
 
 
 class ImportRejected(DataFormatError):
@@ -114,10 +118,8 @@ class ImportRejected(DataFormatError):
     def __init__(self, source: str, errors: list[RowError], *, limit: int = 5) -> None:
         shown = "; ".join(str(e) for e in errors[:limit])
         more = f" (en {len(errors) - limit} meer)" if len(errors) > limit else ""
-        super().__init__(
-            f"{source}: import geweigerd, er is niets opgeslagen. {len(errors)} fout(en): "
-            f"{shown}{more}"
-        )
+        n = f"{len(errors)} {'fout' if len(errors) == 1 else 'fouten'}"
+        super().__init__(f"{source}: import geweigerd, er is niets opgeslagen. {n}: {shown}{more}")
         self.source = source
         self.errors = errors
 
@@ -125,7 +127,12 @@ class ImportRejected(DataFormatError):
         """The errors as a table (rij, veld, waarde, probleem)."""
         return pd.DataFrame(
             [
-                {"rij": e.row, "veld": e.field, "waarde": e.value, "probleem": e.message}
+                {
+                    "rij": "hele bestand" if e.row == 0 else e.row,
+                    "veld": e.field,
+                    "waarde": e.value,
+                    "probleem": e.message,
+                }
                 for e in self.errors
             ],
             columns=["rij", "veld", "waarde", "probleem"],
@@ -358,6 +365,51 @@ def _key(entity: str) -> str:
     return list(ENTITIES[entity].table.primary_key.columns)[0].name
 
 
+#: Entities whose ``id`` is made up when a row leaves it empty (prefix per entity).
+AUTO_KEY_PREFIX = {"initiatief": "INI", "wijkteam": "WT", "locatie": "LOC"}
+#: Marks a record whose key was generated (removed before writing).
+GENERATED = "_id_aangemaakt"
+
+
+def new_key(entity: str) -> str:
+    """A new, unique id for a row of ``entity`` (``INI-3f9a1c2b``)."""
+    return f"{AUTO_KEY_PREFIX[entity]}-{uuid.uuid4().hex[:8]}"
+
+
+def location_warnings(
+    entity: str, records: list[dict[str, Any]], *, first_row: int = 2, buurten=None
+) -> list[str]:
+    """Dutch warnings for rows that will not show on the map or count in the gaps.
+
+    An initiative or location without coordinates, address or buurtcode has no place; a
+    point outside the gemeente's buurten (when ``buurten`` is given) gets no buurt.
+    """
+    if not ENTITIES[entity].point:
+        return []
+    out = []
+    inside = _inside(records, buurten) if buurten is not None else None
+    for i, rec in enumerate(records):
+        label = f"rij {first_row + i} ({rec.get('naam') or rec.get(_key(entity))})"
+        if rec.get("x") is None and not rec.get("adres") and not rec.get("buurtcode"):
+            out.append(
+                f"{label}: geen locatie (geen coördinaten, adres of buurtcode); staat niet op "
+                "de kaart en telt niet mee in de dekking en de gaten"
+            )
+        elif inside is not None and rec.get("x") is not None and not inside[i]:
+            out.append(f"{label}: het punt ligt buiten de gemeente en krijgt geen buurt")
+    return out
+
+
+def _inside(records: list[dict[str, Any]], buurten) -> list[bool]:
+    import shapely
+
+    area = shapely.union_all(buurten.to_crs(28992).geometry.values)
+    return [
+        rec.get("x") is None or bool(area.covers(shapely.Point(rec["x"], rec["y"])))
+        for rec in records
+    ]
+
+
 # -- validation -------------------------------------------------------------------------------
 def _blank(value: Any) -> bool:
     if value is None:
@@ -519,7 +571,13 @@ def validate_records(
     spec = ENTITIES[entity]
     errors: list[RowError] = []
     columns = {str(c).strip().lower(): c for c in frame.columns}
-    missing = [f for f, s in spec.fields.items() if s.required and f not in columns]
+    key = _key(entity)
+    # an empty id is generated (AUTO_KEY_PREFIX), so the column itself may be left out too
+    missing = [
+        f
+        for f, s in spec.fields.items()
+        if s.required and f not in columns and not (f == key and entity in AUTO_KEY_PREFIX)
+    ]
     if missing:
         return [], [
             RowError(1, f, "", f"verplichte kolom ontbreekt (kolommen: {', '.join(columns)})")
@@ -529,7 +587,6 @@ def validate_records(
     for extra in sorted(set(columns) - known):
         errors.append(RowError(1, extra, "", f"onbekende kolom; toegestaan: {', '.join(known)}"))
     codes = set(buurtcodes) if buurtcodes is not None else None
-    key = _key(entity)
     seen: dict[str, int] = {}
     records: list[dict[str, Any]] = []
     for i, row in enumerate(frame.to_dict("records")):
@@ -540,6 +597,10 @@ def validate_records(
             value = get.get(name)
             shown = "" if _blank(value) else str(value)[:80]
             if _blank(value):
+                if name == key and entity in AUTO_KEY_PREFIX:
+                    rec[name] = new_key(entity)
+                    rec[GENERATED] = True
+                    continue
                 if fs.required:
                     errors.append(RowError(rownr, name, shown, "verplicht veld is leeg"))
                 rec[name] = False if fs.kind == "flag" else None
@@ -653,6 +714,7 @@ class ImportReport:
     updated: int = 0
     geocoded: int = 0
     assigned: int = 0
+    removed: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -919,6 +981,7 @@ class Registry:
         if errors:
             raise ImportRejected(f"{entity} {record.get(_key(entity))!r}", errors)
         rec = records[0]
+        rec.pop(GENERATED, None)
         if version is not None:
             rec["version"] = version
         with self.engine.begin() as conn:
@@ -931,10 +994,12 @@ class Registry:
         """Delete a row if it still has ``version``; audited."""
         t = ENTITIES[entity].table
         k = _key(entity)
-        with self.engine.begin() as conn:
+        with _integrity(f"{entity} {key!r} niet verwijderd"), self.engine.begin() as conn:
             current = conn.execute(select(t).where(t.c[k] == key)).mappings().first()
             if current is None:
                 return
+            if entity == "wijkteam":
+                _refuse_referenced(conn, [key])
             result = conn.execute(sa_delete(t).where(t.c[k] == key, t.c.version == version))
             if result.rowcount != 1:
                 raise ConflictError(
@@ -954,6 +1019,7 @@ class Registry:
         buurten=None,
         geocoder: Callable[[str], tuple[float, float] | None] | None = None,
         replace: bool = False,
+        confirm_empty: bool = False,
     ) -> ImportReport:
         """Validate every row, then write all of them in one transaction (or nothing).
 
@@ -966,24 +1032,63 @@ class Registry:
             Address -> (x, y) in RD New, or None; used for rows with an address and no point.
         replace : bool
             Delete the rows of ``entity`` that the file does not contain (a full restore).
+        confirm_empty : bool
+            With ``replace``, a file without rows empties the table only when this is True
+            (``--ja``); otherwise it is refused.
         """
         codes = list(buurten.index) if buurten is not None else None
+        if replace and len(frame) == 0 and not confirm_empty:
+            raise RegistryError(
+                f"{source}: het bestand heeft geen rijen; vervangen zou alle {entity}-rijen "
+                "verwijderen. Er is niets gewijzigd (geef --ja als dat echt de bedoeling is)"
+            )
         records, errors = validate_records(entity, frame, first_row=first_row, buurtcodes=codes)
         report = ImportReport(entity, source)
         spec = ENTITIES[entity]
-        if spec.point and not errors:
+        if spec.point:
+            # every address is looked up even when other rows have errors, so the report is
+            # complete; once the service is unreachable the rest is not tried (bounded time)
+            down: str | None = None
             for i, rec in enumerate(records):
                 if rec.get("x") is None and rec.get("adres") and geocoder is not None:
-                    found = geocoder(rec["adres"])
+                    if down is not None:
+                        errors.append(RowError(first_row + i, "adres", rec["adres"], down))
+                        continue
+                    try:
+                        found = geocoder(rec["adres"])
+                    except SourceError as exc:
+                        down = (
+                            f"adres niet opgezocht: {exc.source or 'de adreszoeker'} is niet "
+                            "bereikbaar; vul x/y in of probeer het later opnieuw"
+                        )
+                        errors.append(RowError(first_row + i, "adres", rec["adres"], down))
+                        continue
                     if found is None:
                         errors.append(
-                            RowError(first_row + i, "adres", rec["adres"], "adres niet gevonden")
+                            RowError(
+                                first_row + i,
+                                "adres",
+                                rec["adres"],
+                                "adres niet gevonden; controleer straat, huisnummer en plaats of "
+                                "vul x/y in",
+                            )
                         )
                         continue
                     rec["x"], rec["y"] = found
                     report.geocoded += 1
             if buurten is not None and not errors:
-                report.assigned = _assign_buurten(records, buurten)
+                report.notes += location_warnings(
+                    entity, records, first_row=first_row, buurten=buurten
+                )
+                if "buurtcode" in spec.table.c:
+                    report.assigned = _assign_buurten(records, buurten)
+            elif not errors:
+                report.notes += location_warnings(entity, records, first_row=first_row)
+        generated = sum(bool(r.pop(GENERATED, False)) for r in records)
+        if generated:
+            report.notes.append(
+                f"{generated} {'rij' if generated == 1 else 'rijen'} zonder id kregen een nieuw id"
+            )
         if entity == "wijkteam_buurt" and not errors:
             with self.engine.connect() as conn:
                 teams = set(conn.execute(select(wijkteam.c.id)).scalars())
@@ -997,7 +1102,7 @@ class Registry:
         if errors:
             raise ImportRejected(source, errors)
         key = _key(entity)
-        with self.engine.begin() as conn:
+        with _integrity(f"{source} niet geïmporteerd"), self.engine.begin() as conn:
             for rec in records:
                 if self._write(conn, entity, dict(rec), user) == "added":
                     report.added += 1
@@ -1007,11 +1112,17 @@ class Registry:
                 t = spec.table
                 keep = [r[key] for r in records]
                 gone = conn.execute(select(t).where(t.c[key].not_in(keep))).mappings().all()
+                if entity == "wijkteam":
+                    _refuse_referenced(conn, [row[key] for row in gone])
                 for row in gone:
                     conn.execute(sa_delete(t).where(t.c[key] == row[key]))
                     self._audit(conn, user, "delete", entity, row[key], dict(row), None)
                 if gone:
-                    report.notes.append(f"{len(gone)} rij(en) verwijderd (volledige vervanging)")
+                    report.removed = len(gone)
+                    report.notes.append(
+                        f"{len(gone)} {'rij' if len(gone) == 1 else 'rijen'} verwijderd "
+                        "(volledige vervanging)"
+                    )
             self._audit(
                 conn,
                 user,
@@ -1063,7 +1174,7 @@ class Registry:
         if errors:
             raise ImportRejected("backup", errors)
         counts = {}
-        with self.engine.begin() as conn:
+        with _integrity("backup niet teruggezet"), self.engine.begin() as conn:
             present = sum(
                 int(conn.execute(select(func.count()).select_from(e.table)).scalar() or 0)
                 for e in ENTITIES.values()
@@ -1115,6 +1226,37 @@ class Registry:
             raise RegistryError(
                 f"registry database {self._safe_url()} unreachable: {exc}"
             ) from None
+
+
+@contextlib.contextmanager
+def _integrity(what: str) -> Iterator[None]:
+    """Turn a database constraint violation into a :class:`RegistryError` (nothing written)."""
+    try:
+        yield
+    except IntegrityError as exc:
+        detail = str(exc.orig).splitlines()[0] if exc.orig is not None else "constraint"
+        raise RegistryError(
+            f"{what}: de database weigert dit ({detail}); verwijzingen tussen tabellen "
+            "kloppen dan niet, bijvoorbeeld buurten die nog aan een wijkteam hangen. Er is "
+            "niets gewijzigd"
+        ) from None
+
+
+def _refuse_referenced(conn: Connection, team_ids: list[str]) -> None:
+    """Refuse to delete wijkteams that buurten still point at (naming them)."""
+    if not team_ids:
+        return
+    used = conn.execute(
+        select(wijkteam_buurt.c.wijkteam_id, func.count())
+        .where(wijkteam_buurt.c.wijkteam_id.in_(team_ids))
+        .group_by(wijkteam_buurt.c.wijkteam_id)
+    ).all()
+    if used:
+        listed = ", ".join(f"{team} ({n} buurten)" for team, n in used)
+        raise RegistryError(
+            f"wijkteam {listed} heeft nog buurten in wijkteam_buurt; verwijder of verplaats die "
+            "koppelingen eerst. Er is niets gewijzigd"
+        )
 
 
 def _assign_buurten(records, buurten) -> int:
