@@ -9,13 +9,17 @@ help is built from :data:`COMMANDS` alone and only the chosen command's module i
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib
 import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from .escape import terminal_text
 
 if TYPE_CHECKING:
     from geo.gemeente import GemeenteData
@@ -149,8 +153,55 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+class _TerminalSafe:
+    """A text stream that shows control characters from data as escapes (``ESC`` as x1b)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(terminal_text(text, newlines=True))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _terminal_safe() -> Iterator[None]:
+    """Everything printed (names from sources and users included) is terminal-safe."""
+    old = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _TerminalSafe(old[0]), _TerminalSafe(old[1])  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = old
+
+
+def _one_line(exc: BaseException) -> str:
+    """The message of ``exc`` on one line, secrets masked; plain words for common OS errors."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return f"disk full while writing {exc.filename or ''}: free space and try again".strip()
+    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+        return f"cannot write {exc.filename or ''}: {exc.strerror} (check the folder's rights)"
+    if isinstance(exc, RecursionError):
+        return "input is nested too deeply"
+    if isinstance(exc, MemoryError):
+        return "not enough memory for this input"
+    text = str(exc) or exc.__class__.__name__
+    if isinstance(exc, KeyError):
+        text = f"not found: {text}"
+    from geo._errors import mask_secrets
+
+    return mask_secrets(" ".join(text.split()))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wijkradar`` console script; returns the exit code."""
+    with _terminal_safe():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = next((a for a in argv if not a.startswith("-")), None)
     if command is None or command not in COMMANDS:
@@ -159,8 +210,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     parser = build_parser([command])
     args = parser.parse_args(argv)
-    from geo._errors import WijkradarError
-
     from .config import Settings
 
     logging.basicConfig(
@@ -170,19 +219,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         return int(args.func(args, settings))
-    except WijkradarError as exc:
-        if args.debug:
-            raise
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         # point stdout at devnull so the interpreter's final flush does not fail again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (ValueError, OSError, KeyError) as exc:
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one line, never a traceback (unless --debug)
         if args.debug:
             raise
-        print(f"error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 1
 
 
