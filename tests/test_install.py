@@ -366,66 +366,84 @@ def test_installed_cli_scores_with_a_shipped_profile(venv, outside, loopback_dat
     assert {"rank_low", "rank_high", "p_top_k"} <= set(scores.columns)
 
 
-def test_installed_app_draws_the_map_without_node(venv, outside, loopback_data, browser):  # noqa: F811
+#: Sources that cannot answer: the example gemeente must draw from the installed files alone.
+UNREACHABLE = {
+    "WIJKRADAR_CBS_ODATA_URL": "http://127.0.0.1:9/ODataApi/odata",
+    "WIJKRADAR_CBS_DATADERDEN_URL": "http://127.0.0.1:9/dataderden",
+    "WIJKRADAR_PDOK_URL": "http://127.0.0.1:9",
+    "WIJKRADAR_PDOK_LOCATIESERVER_URL": "http://127.0.0.1:9/locatieserver",
+    "WIJKRADAR_BASEMAP_URL": "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
+    "WIJKRADAR_HTTP_RETRIES": "0",
+    "WIJKRADAR_HTTP_TIMEOUT": "2",
+}
+
+
+def test_installed_app_draws_the_example_gemeente_without_node(venv, outside, browser):  # noqa: F811
+    """``wijkradar app`` of the wheel, no sources reachable: the voorbeeldgemeente's map."""
     data_dir = outside / "app-data"
-    with LoopbackServer(loopback_data) as srv:
-        env = _env(venv, outside, {**srv.env(), "WIJKRADAR_HTTP_RETRIES": "0"})
-        site = _run(
-            [
-                "python",
-                "-c",
-                "import wijkradar, pathlib; print(pathlib.Path(wijkradar.__file__).parent)",
-            ],
-            env=env,
-            cwd=outside,
-        ).stdout.strip()
-        before = sorted(
-            p.relative_to(site) for p in Path(site).rglob("*") if "__pycache__" not in str(p)
+    env = _env(venv, outside, UNREACHABLE)
+    site = _run(
+        [
+            "python",
+            "-c",
+            "import wijkradar, pathlib; print(pathlib.Path(wijkradar.__file__).parent)",
+        ],
+        env=env,
+        cwd=outside,
+    ).stdout.strip()
+    assert Path(site).is_relative_to(venv)
+
+    def listing() -> list[Path]:
+        return sorted(
+            p.relative_to(site) for p in Path(site).rglob("*") if "__pycache__" not in p.parts
         )
-        command = [
-            "wijkradar",
+
+    before = listing()
+    wijkradar_bin = str(venv / BIN / "wijkradar")
+    with running_app(
+        env,
+        outside / "app.log",
+        timeout=120,
+        command=lambda port: [
+            wijkradar_bin,
             "app",
             "--data-map",
             str(data_dir),
-        ]
-        with running_app(
-            env,
-            outside / "app.log",
-            timeout=120,
-            command=lambda port: [str(venv / BIN / command[0]), *command[1:], "--poort", str(port)],
-            cwd=outside,
-            inherit_env=False,
-        ) as base:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            requested: list[str] = []
-            page.on("request", lambda r: requested.append(r.url))
-            page.goto(
-                f"{base}/?gemeente=GM0307&profiel=kansrijke-wijk", wait_until="domcontentloaded"
-            )
-            frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
-            try:
-                frame.locator(".leaflet-container").wait_for(timeout=180_000)
-                frame.locator("path.wr-buurt").first.wait_for(timeout=60_000)
-            except Exception:
-                ARTIFACTS.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(ARTIFACTS / "installed-app-failure.png"), full_page=True)
-                shown = page.locator("body").inner_text()[-1500:]
-                log = (outside / "app.log").read_text(errors="replace")[-3000:]
-                pytest.fail(f"no map; the page shows:\n{shown}\napp log:\n{log}")
-            time.sleep(1.0)
-            fills = _fills(frame)
-            leaflet_js = requests.get(f"{base}/app/static/vendor/leaflet/leaflet.js", timeout=10)
-            page.close()
-    assert len(fills) == 145
+            "--poort",
+            str(port),
+        ],
+        cwd=outside,
+        inherit_env=False,
+    ) as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        requested: list[str] = []
+        page.on("request", lambda r: requested.append(r.url))
+        page.goto(f"{base}/?gemeente=voorbeeld", wait_until="domcontentloaded")
+        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        try:
+            frame.locator(".leaflet-container").wait_for(timeout=180_000)
+            frame.locator("path.wr-buurt").first.wait_for(timeout=60_000)
+        except Exception:
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "installed-app-failure.png"), full_page=True)
+            shown = page.locator("body").inner_text()[-1500:]
+            log = (outside / "app.log").read_text(errors="replace")[-3000:]
+            pytest.fail(f"no map; the page shows:\n{shown}\napp log:\n{log}")
+        time.sleep(1.0)
+        fills = _fills(frame)
+        body = page.locator("body").inner_text()
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "installed-voorbeeld.png"), full_page=True)
+        leaflet_js = requests.get(f"{base}/app/static/vendor/leaflet/leaflet.js", timeout=10)
+        page.close()
+    assert len(fills) == 145  # Amersfoort 2024, the snapshot shipped in the wheel
+    assert "oorbeeld" in body  # the page says it is the example, not live data
     assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in requested)
     assert leaflet_js.ok and f"Leaflet {LEAFLET_LOCK['version']}" in leaflet_js.text[:200]
     assert _offsite(requested) == []
     # the data went to --data-map, and nothing was written into the installed package
-    assert (data_dir / "cache").is_dir()
-    after = sorted(
-        p.relative_to(site) for p in Path(site).rglob("*") if "__pycache__" not in str(p)
-    )
-    assert after == before
+    assert any(data_dir.rglob("*.parquet"))
+    assert listing() == before
 
 
 def test_container_entrypoint_runs_in_the_clean_virtualenv(venv, outside):
