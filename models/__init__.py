@@ -11,10 +11,18 @@ from .scoring import (
     effective_weights,
     impute,
     pca_weights,
+    point_ranks,
     score_buurten,
 )
+from .sensitivity import (
+    buurt_stability,
+    sensitivity_analysis,
+    sensitivity_ranks,
+    summarise_sensitivity,
+    weight_grid,
+)
 from .spatial import hotspots
-from .typology import buurt_types, need_ranks
+from .typology import buurt_type_diagnostics, buurt_types, need_ranks
 
 __all__ = [
     "ProfileError",
@@ -32,8 +40,15 @@ __all__ = [
     "impute",
     "pca_weights",
     "effective_weights",
+    "point_ranks",
     "compare_profiles",
     "hotspots",
     "buurt_types",
     "need_ranks",
+    "buurt_type_diagnostics",
+    "weight_grid",
+    "sensitivity_ranks",
+    "summarise_sensitivity",
+    "sensitivity_analysis",
+    "buurt_stability",
 ]

@@ -13,7 +13,10 @@ from geo._errors import (
 )
 from geo.gemeente import GemeenteData
 
-from .config import Settings
+from .analysis import SavedProfile, data_caveats, indicator_coverage, save_user_profile
+from .config import Settings, default_data_dir
+from .dataversion import data_version
+from .geopackage import write_geopackage
 from .pipeline import DEFAULT_JAAR, build_from_files, fetch_gemeente, load_gemeente
 
 __all__ = [
@@ -28,6 +31,13 @@ __all__ = [
     "DataFormatError",
     "GemeenteNotFoundError",
     "CacheError",
+    "default_data_dir",
+    "data_caveats",
+    "indicator_coverage",
+    "save_user_profile",
+    "SavedProfile",
+    "data_version",
+    "write_geopackage",
 ]
 
 __version__ = "0.1.0"

@@ -10,9 +10,10 @@ import geopandas as gpd
 import pandas as pd
 
 from geo._errors import WijkradarError
-from models import ProfileError, ScoringProfile, load_profile, score_buurten
+from models import ProfileError, ScoringProfile, load_profile, profile_yaml, score_buurten
 
 from .config import Settings
+from .dataversion import data_version, data_version_label
 from .export import write_scores
 from .pipeline import DEFAULT_JAAR, list_gemeenten, load_gemeente
 
@@ -68,6 +69,7 @@ def score_gemeente(data, profile: ScoringProfile, *, seed: int, draws: int) -> p
     ident = pd.DataFrame(data.buurten[["buurtnaam", "wijkcode", "wijknaam"]])
     out = ident.join(result)
     out.attrs = dict(result.attrs)  # join drops attrs: keep warnings and top_k
+    out.attrs.update(data_version=data_version(data), profile_yaml=profile_yaml(profile))
     return out
 
 
@@ -122,6 +124,7 @@ def run_batch(
             gdf = gpd.GeoDataFrame(
                 result.join(data.buurten[["geometry"]]), geometry="geometry", crs=data.buurten.crs
             )
+            gdf["dataversie"] = data_version_label(result.attrs["data_version"])
             gdf.attrs = {}
             path = out_dir / f"{data.gemeentecode}_{jaar}_{profile.name}.parquet"
             tmp = path.with_name(path.name + ".tmp")
