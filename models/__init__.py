@@ -2,7 +2,7 @@
 
 from ._errors import ProfileError
 from ._normalise import NORMALISER_LABELS, NORMALISERS
-from .compare import compare_profiles
+from .compare import compare_profiles, correlations
 from .profile import ScoringProfile, load_profile, parse_profile, profile_yaml, save_profile
 from .scoring import (
     AGGREGATIONS,
@@ -21,7 +21,7 @@ from .sensitivity import (
     summarise_sensitivity,
     weight_grid,
 )
-from .spatial import hotspots
+from .spatial import SPATIAL_WEIGHTS, gi_star, hotspots, spatial_weights
 from .typology import buurt_type_diagnostics, buurt_types, need_ranks
 
 __all__ = [
@@ -42,7 +42,11 @@ __all__ = [
     "effective_weights",
     "point_ranks",
     "compare_profiles",
+    "correlations",
     "hotspots",
+    "gi_star",
+    "spatial_weights",
+    "SPATIAL_WEIGHTS",
     "buurt_types",
     "need_ranks",
     "buurt_type_diagnostics",

@@ -270,3 +270,18 @@ def test_point_ranks_tie_rule():
     p = pd.Series([0.9, 1.0, 0.1, 0.5, np.nan], index=s.index)
     assert point_ranks(s, p).tolist()[:4] == [2.0, 1.0, 4.0, 3.0]
     assert np.isnan(point_ranks(s, p)["BU9"])
+
+
+def test_correlations_report_n_per_pair_and_drop_thin_pairs():
+    from models import correlations
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=50)
+    df = pd.DataFrame({"a": x, "b": -x + rng.normal(0, 0.1, 50), "c": rng.normal(size=50)})
+    df.loc[df.index[6:], "c"] = np.nan  # published for 6 buurten only, like income
+    out = correlations(df, min_n=10).set_index(["a", "b"])
+    assert out.loc[("a", "b"), "n"] == 50 and out.loc[("a", "b"), "r"] < -0.9
+    assert out.loc[("a", "c"), "n"] == 6 and np.isnan(out.loc[("a", "c"), "r"])
+    assert correlations(df, min_n=5).set_index(["a", "b"]).loc[("a", "c"), "r"] == pytest.approx(
+        df[["a", "c"]].dropna().corr(method="spearman").iloc[0, 1]
+    )
