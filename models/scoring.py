@@ -448,7 +448,10 @@ def score_buurten(
         raise ProfileError(f"no buurt has at least {profile.min_population} inhabitants")
     prep = _prepare(frame, profile, scored, states, lower, upper)
     n, p = prep.raw.shape
-    fits = {name: [NORMALISERS[name](prep.raw[:, j]) for j in range(p)] for name in NORMALISERS}
+    # fit only the normalisers that are used: all of them when the Monte Carlo varies them
+    used = list(NORMALISERS) if draws > 0 and profile.vary_normalisation else []
+    used = list(dict.fromkeys([profile.normalisation, *used]))
+    fits = {name: [NORMALISERS[name](prep.raw[:, j]) for j in range(p)] for name in used}
     xn = {
         name: np.column_stack([f(prep.raw[:, j]) for j, f in enumerate(fs)])
         for name, fs in fits.items()
