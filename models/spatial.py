@@ -1,4 +1,4 @@
-"""Spatial statistics on scores: local Moran hotspots with FDR control, global Moran's I."""
+"""Spatial statistics on scores: local Moran and Getis-Ord Gi* hotspots with FDR control."""
 
 from __future__ import annotations
 
@@ -8,22 +8,56 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-__all__ = ["contiguity_weights", "hotspots", "QUADRANTS"]
+__all__ = [
+    "contiguity_weights",
+    "spatial_weights",
+    "hotspots",
+    "gi_star",
+    "QUADRANTS",
+    "SPATIAL_WEIGHTS",
+]
 
 QUADRANTS = {1: "hoog-hoog", 2: "laag-hoog", 3: "laag-laag", 4: "hoog-laag"}
+#: Neighbour definitions for the hotspot statistics (key -> Dutch label).
+SPATIAL_WEIGHTS = {
+    "queen": "Grenst aan (ook met een hoekpunt)",
+    "rook": "Grenst aan (gedeelde rand)",
+    "knn": "k dichtstbijzijnde buurten",
+}
 
 
 def contiguity_weights(frame: gpd.GeoDataFrame):
     """Queen contiguity, with each island linked to its nearest neighbour (row-standardised)."""
+    return spatial_weights(frame, "queen")
+
+
+def spatial_weights(frame: gpd.GeoDataFrame, kind: str = "queen", *, k: int = 6):
+    """Row-standardised spatial weights of the buurten in ``frame`` (libpysal ``W``).
+
+    Parameters
+    ----------
+    kind : str
+        ``queen`` (shared edge or corner), ``rook`` (shared edge) or ``knn`` (the ``k``
+        nearest buurten by representative point). With contiguity, a buurt without a
+        neighbour (an island) is linked to its nearest buurt.
+    k : int
+        Neighbours for ``knn``.
+    """
     from libpysal import weights
 
+    if kind not in SPATIAL_WEIGHTS:
+        raise ValueError(f"weights {kind!r} unknown; choose one of {', '.join(SPATIAL_WEIGHTS)}")
+    points = frame.set_geometry(frame.representative_point())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        w = weights.Queen.from_dataframe(frame, use_index=True)
+        if kind == "knn":
+            w = weights.KNN.from_dataframe(points, k=min(k, len(frame) - 1), use_index=True)
+            w.transform = "r"
+            return w
+        cls = weights.Queen if kind == "queen" else weights.Rook
+        w = cls.from_dataframe(frame, use_index=True)
         if w.islands:
-            knn = weights.KNN.from_dataframe(
-                frame.set_geometry(frame.representative_point()), k=1, use_index=True
-            )
+            knn = weights.KNN.from_dataframe(points, k=1, use_index=True)
             w = weights.attach_islands(w, knn)
     w.transform = "r"
     return w
@@ -48,8 +82,11 @@ def hotspots(
     seed: int = 0,
     alpha: float = 0.05,
     fdr: bool = True,
+    weights: str = "queen",
 ) -> pd.DataFrame:
     """Local Moran's I of ``column`` with permutation p-values and quadrant labels.
+
+    ``weights`` is a key of :data:`SPATIAL_WEIGHTS` (default queen contiguity).
 
     Buurten without a value are left out of the weights and get no label. ``attrs`` carries
     the global Moran's I and its permutation p-value.
@@ -67,7 +104,7 @@ def hotspots(
     if len(valid) < 4:
         out.attrs.update(moran_i=float("nan"), moran_p=float("nan"))
         return out
-    w = contiguity_weights(valid)
+    w = spatial_weights(valid, weights)
     y = valid[column].to_numpy(dtype=float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -82,4 +119,50 @@ def hotspots(
     out["local_i"] = out["local_i"].astype(float)
     out["p_sim"] = out["p_sim"].astype(float)
     out.attrs.update(moran_i=float(glob.I), moran_p=float(glob.p_sim))
+    return out
+
+
+def gi_star(
+    frame: gpd.GeoDataFrame,
+    column: str = "score",
+    *,
+    permutations: int = 999,
+    seed: int = 0,
+    alpha: float = 0.05,
+    fdr: bool = True,
+    weights: str = "queen",
+) -> pd.DataFrame:
+    """Getis-Ord Gi* of ``column``: clusters of high (hotspot) or low values (coldspot).
+
+    Gi* compares the sum over a buurt and its neighbours (the buurt itself included) with
+    the gemeente; unlike local Moran it has no outlier classes. p-values by conditional
+    permutation (esda ``G_Local`` with ``star=True``), then Benjamini-Hochberg over all
+    buurten when ``fdr``. Buurten without a value are left out and get no class.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``frame``: ``gi_z`` (standardised Gi*), ``p_sim``, ``significant`` and
+        ``klasse`` (``hotspot``, ``coldspot`` or ``niet significant``).
+    """
+    from esda.getisord import G_Local
+
+    valid = frame[frame[column].notna()]
+    out = pd.DataFrame(index=frame.index, columns=["gi_z", "p_sim", "significant", "klasse"])
+    if len(valid) < 4:
+        return out
+    w = spatial_weights(valid, weights)
+    y = valid[column].to_numpy(dtype=float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        g = G_Local(y, w, transform="R", permutations=permutations, star=True, seed=seed)
+    sig = _fdr(g.p_sim, alpha) if fdr else g.p_sim <= alpha
+    z = np.asarray(g.Zs, dtype=float)
+    labels = np.where(sig, np.where(z > 0, "hotspot", "coldspot"), "niet significant")
+    out.loc[valid.index, "gi_z"] = z
+    out.loc[valid.index, "p_sim"] = g.p_sim
+    out.loc[valid.index, "significant"] = sig
+    out.loc[valid.index, "klasse"] = labels
+    out["gi_z"] = out["gi_z"].astype(float)
+    out["p_sim"] = out["p_sim"].astype(float)
     return out
