@@ -74,6 +74,25 @@ def _fdr(p: np.ndarray, alpha: float) -> np.ndarray:
     return sig
 
 
+def _inputs(frame: gpd.GeoDataFrame, column: str, weights: str):
+    """The buurten with a value, their weights and values; weights None when under 4."""
+    valid = frame[frame[column].notna()]
+    if len(valid) < 4:
+        return valid, None, None
+    return valid, spatial_weights(valid, weights), valid[column].to_numpy(dtype=float)
+
+
+def _local_frame(index: pd.Index, valid: pd.Index, values: dict) -> pd.DataFrame:
+    """Columns of a local statistic on ``valid`` rows; the first two are float, NaN elsewhere."""
+    out = pd.DataFrame(index=index, columns=list(values))
+    for col, v in values.items():
+        if v is not None:
+            out.loc[valid, col] = v
+    for col in list(values)[:2]:
+        out[col] = out[col].astype(float)
+    return out
+
+
 def hotspots(
     frame: gpd.GeoDataFrame,
     column: str = "score",
@@ -99,25 +118,23 @@ def hotspots(
     """
     from esda.moran import Moran, Moran_Local
 
-    valid = frame[frame[column].notna()]
-    out = pd.DataFrame(index=frame.index, columns=["local_i", "p_sim", "significant", "kwadrant"])
-    if len(valid) < 4:
+    columns = ["local_i", "p_sim", "significant", "kwadrant"]
+    valid, w, y = _inputs(frame, column, weights)
+    if w is None:
+        out = _local_frame(frame.index, valid.index, dict.fromkeys(columns))
         out.attrs.update(moran_i=float("nan"), moran_p=float("nan"))
         return out
-    w = spatial_weights(valid, weights)
-    y = valid[column].to_numpy(dtype=float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         lisa = Moran_Local(y, w, permutations=permutations, seed=seed)
         glob = Moran(y, w, permutations=permutations)
     sig = _fdr(lisa.p_sim, alpha) if fdr else lisa.p_sim <= alpha
     labels = np.where(sig, [QUADRANTS[q] for q in lisa.q], "niet significant")
-    out.loc[valid.index, "local_i"] = lisa.Is
-    out.loc[valid.index, "p_sim"] = lisa.p_sim
-    out.loc[valid.index, "significant"] = sig
-    out.loc[valid.index, "kwadrant"] = labels
-    out["local_i"] = out["local_i"].astype(float)
-    out["p_sim"] = out["p_sim"].astype(float)
+    out = _local_frame(
+        frame.index,
+        valid.index,
+        dict(zip(columns, [lisa.Is, lisa.p_sim, sig, labels], strict=True)),
+    )
     out.attrs.update(moran_i=float(glob.I), moran_p=float(glob.p_sim))
     return out
 
@@ -147,22 +164,16 @@ def gi_star(
     """
     from esda.getisord import G_Local
 
-    valid = frame[frame[column].notna()]
-    out = pd.DataFrame(index=frame.index, columns=["gi_z", "p_sim", "significant", "klasse"])
-    if len(valid) < 4:
-        return out
-    w = spatial_weights(valid, weights)
-    y = valid[column].to_numpy(dtype=float)
+    columns = ["gi_z", "p_sim", "significant", "klasse"]
+    valid, w, y = _inputs(frame, column, weights)
+    if w is None:
+        return _local_frame(frame.index, valid.index, dict.fromkeys(columns))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         g = G_Local(y, w, transform="R", permutations=permutations, star=True, seed=seed)
     sig = _fdr(g.p_sim, alpha) if fdr else g.p_sim <= alpha
     z = np.asarray(g.Zs, dtype=float)
     labels = np.where(sig, np.where(z > 0, "hotspot", "coldspot"), "niet significant")
-    out.loc[valid.index, "gi_z"] = z
-    out.loc[valid.index, "p_sim"] = g.p_sim
-    out.loc[valid.index, "significant"] = sig
-    out.loc[valid.index, "klasse"] = labels
-    out["gi_z"] = out["gi_z"].astype(float)
-    out["p_sim"] = out["p_sim"].astype(float)
-    return out
+    return _local_frame(
+        frame.index, valid.index, dict(zip(columns, [z, g.p_sim, sig, labels], strict=True))
+    )
