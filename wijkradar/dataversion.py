@@ -27,11 +27,12 @@ def content_hash(data) -> str:
     order = index.argsort()
     h = hashlib.sha256()
     h.update(f"{data.gemeentecode}|{data.jaar}|{','.join(ids)}\n".encode())
+    no_bounds = pd.DataFrame(index=data.buurten.index, columns=ids, dtype=float)
     parts = {
         "values": pd.DataFrame(data.buurten[ids]).astype(float),
         "states": data.states.reindex(columns=ids).astype(str),
-        "lower": data.lower.reindex(columns=ids).astype(float),
-        "upper": data.upper.reindex(columns=ids).astype(float),
+        "lower": getattr(data, "lower", no_bounds).reindex(columns=ids).astype(float),
+        "upper": getattr(data, "upper", no_bounds).reindex(columns=ids).astype(float),
     }
     for name, frame in parts.items():
         frame = frame.set_axis(index).iloc[order]
@@ -58,7 +59,7 @@ def data_version(data) -> dict[str, Any]:
         "gemeentecode": data.gemeentecode,
         "gemeentenaam": data.gemeentenaam,
         "jaar": int(data.jaar),
-        "opgehaald": data.created,
+        "opgehaald": getattr(data, "created", ""),
         "bronnen": [
             {k: str(p.get(k, "")) for k in ("bron", "tabel", "periode", "opgehaald")}
             for p in data.provenance

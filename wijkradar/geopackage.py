@@ -70,12 +70,14 @@ def indicator_layer(data, result: pd.DataFrame) -> gpd.GeoDataFrame:
     index = result.index
     hidden = _hidden(result).reindex(index).fillna(True).to_numpy()
     cols: dict[str, Any] = {"buurtnaam": data.buurten["buurtnaam"].reindex(index)}
+    lower = getattr(data, "lower", pd.DataFrame())
+    upper = getattr(data, "upper", pd.DataFrame())
     for ind in data.indicator_ids:
         value = data.buurten[ind].reindex(index).astype(float)
         state = data.states[ind].reindex(index).astype(str).where(lambda s: s != "nan", "")
         cols[ind] = value.mask(hidden)
         cols[f"{ind}_status"] = state.mask(hidden, HIDDEN_STATE)
-        for bound, name in ((data.lower, "ondergrens"), (data.upper, "bovengrens")):
+        for bound, name in ((lower, "ondergrens"), (upper, "bovengrens")):
             if ind in bound.columns and bound[ind].notna().any():
                 cols[f"{ind}_{name}"] = bound[ind].reindex(index).astype(float).mask(hidden)
     frame = pd.DataFrame(cols, index=index)
@@ -103,7 +105,9 @@ def _metadata(data, result: pd.DataFrame, version: dict[str, Any]) -> pd.DataFra
             f"{b['bron']}: {b['tabel']} ({b['periode']}), opgehaald {b['opgehaald']}"
             for b in version["bronnen"]
         ),
-        "waarschuwingen": "\n".join([*data.warnings, *map(str, result.attrs.get("warnings", []))]),
+        "waarschuwingen": "\n".join(
+            [*getattr(data, "warnings", []), *map(str, result.attrs.get("warnings", []))]
+        ),
         "wijkradar_versie": __version__,
         "gemaakt": datetime.now(UTC).isoformat(timespec="seconds"),
     }
