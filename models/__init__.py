@@ -2,8 +2,17 @@
 
 from ._errors import ProfileError
 from ._normalise import NORMALISER_LABELS, NORMALISERS
-from .compare import compare_profiles, correlations
-from .profile import ScoringProfile, load_profile, parse_profile, profile_yaml, save_profile
+from .compare import compare_profiles, indicator_correlations
+from .profile import (
+    COMPOSITION,
+    ScoringProfile,
+    load_profile,
+    merge_profiles,
+    parse_profile,
+    profile_yaml,
+    save_profile,
+)
+from .reach import impact_ranking, reach_filter, reach_table
 from .scoring import (
     AGGREGATIONS,
     MISSING_POLICIES,
@@ -23,6 +32,16 @@ from .sensitivity import (
 )
 from .spatial import SPATIAL_WEIGHTS, gi_star, hotspots, spatial_weights
 from .typology import buurt_type_diagnostics, buurt_types, need_ranks
+from .validity import (
+    MIN_COVERAGE,
+    TARGET_RHO,
+    ValidityReport,
+    correlations,
+    coverage_summary,
+    direction_check,
+    national_ranks,
+    validity_report,
+)
 
 __all__ = [
     "ProfileError",
@@ -36,13 +55,26 @@ __all__ = [
     "parse_profile",
     "profile_yaml",
     "save_profile",
+    "merge_profiles",
+    "COMPOSITION",
+    "reach_table",
+    "reach_filter",
+    "impact_ranking",
+    "correlations",
+    "direction_check",
+    "coverage_summary",
+    "validity_report",
+    "ValidityReport",
+    "national_ranks",
+    "TARGET_RHO",
+    "MIN_COVERAGE",
     "score_buurten",
     "impute",
     "pca_weights",
     "effective_weights",
     "point_ranks",
     "compare_profiles",
-    "correlations",
+    "indicator_correlations",
     "hotspots",
     "gi_star",
     "spatial_weights",

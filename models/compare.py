@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["compare_profiles", "correlations"]
+__all__ = ["compare_profiles", "indicator_correlations"]
 
 
 def compare_profiles(results: dict[str, pd.DataFrame], *, k: int = 10) -> dict[str, object]:
@@ -33,7 +33,9 @@ def compare_profiles(results: dict[str, pd.DataFrame], *, k: int = 10) -> dict[s
     return {"spearman": spearman, "ranks": ranks, "robuust_top": top}
 
 
-def correlations(frame: pd.DataFrame, *, method: str = "spearman", min_n: int = 10) -> pd.DataFrame:
+def indicator_correlations(
+    frame: pd.DataFrame, *, method: str = "spearman", min_n: int = 10
+) -> pd.DataFrame:
     """Pairwise correlations of the columns with the number of buurten behind each.
 
     Each pair uses the buurten where both values are known, so n differs per pair (income
@@ -49,7 +51,7 @@ def correlations(frame: pd.DataFrame, *, method: str = "spearman", min_n: int = 
     Examples
     --------
     >>> df = pd.DataFrame({"x": [1, 2, 3, 4], "y": [2, 4, 6, None], "z": [4, 3, 2, 1]})
-    >>> correlations(df, min_n=3).values.tolist()
+    >>> indicator_correlations(df, min_n=3).values.tolist()
     [['x', 'y', 1.0, 3], ['x', 'z', -1.0, 4], ['y', 'z', -1.0, 3]]
     """
     known = frame.notna().astype(int)

@@ -56,3 +56,17 @@ def test_saved_profile_in_the_default_folder(tmp_path, monkeypatch):
     saved = save_user_profile(prof, settings)
     assert saved.listed and saved.default_data_dir
     assert "De app ziet het:" in str(saved) and "standaard datamap" in str(saved)
+
+
+def test_sensitivity_of_a_gemeente_starts_from_the_scored_profile(settings):
+    from wijkradar import score_gemeente, sensitivity_gemeente
+
+    data = load_gemeente("GM0307", settings=settings)
+    prof = resolve_profile("kansrijke-wijk", settings)
+    ranks = sensitivity_gemeente(
+        data, prof, seed=0, normalisations=["percentile"], aggregations=["arithmetic"]
+    )
+    basis = ranks[ranks["basis"]].set_index("buurtcode")["rank"]
+    scored = score_gemeente(data, prof, seed=0, draws=0)["rank"].dropna()
+    assert basis.sort_index().tolist() == scored.sort_index().tolist()
+    assert ranks["ontbrekend"].nunique() == 3

@@ -34,9 +34,11 @@ from models import (
 )
 from models.profile import parse_profile
 from wijkradar import DEFAULT_JAAR, Settings, load_gemeente
+from wijkradar.escape import markdown_text as md
 from wijkradar.maps import map_geometry, top_factors
 from wijkradar.pipeline import LOW_MATCH, fetch_gemeente, list_gemeenten
 from wijkradar.scoring_cli import list_profiles, resolve_profile, score_gemeente
+from wijkradar.validity import load_reference
 
 DEFAULTS = {"gemeente": "GM0307", "jaar": str(DEFAULT_JAAR), "profiel": "kansrijke-wijk"}
 URL_KEYS = (
@@ -49,6 +51,13 @@ URL_KEYS = (
     "ontbrekend",
     "buurt",
     "kaart",
+    # map view: class method, number of classes, palette, basemap, layers, werklijst size
+    "klassen",
+    "aantal",
+    "palet",
+    "achtergrond",
+    "lagen",
+    "top",
 )
 SEED = 42
 DRAWS = 1000
@@ -117,7 +126,7 @@ def editor_name() -> str:
                     st.login()
                 return ""
             name = str(st.user.get("email") or st.user.get("name") or "")
-            st.caption(f"Ingelogd als {name}")
+            st.caption(f"Ingelogd als {md(name)}")
             if st.button("Uitloggen"):
                 st.logout()
             return name
@@ -125,6 +134,38 @@ def editor_name() -> str:
             "Uw naam (voor het logboek)", key="editor_name", help="Wie wijzigt wat, wanneer."
         )
         return name.strip()[:100]
+
+
+def writer() -> str | None:
+    """Who may change data or profiles, for the audit trail; None when that is not allowed.
+
+    With a login configured only signed-in users may write (profile save/upload, file
+    import, fetching again, registry edits). Without one anyone may, under the name typed in
+    the sidebar (or "app (geen naam)").
+    """
+    if login_configured():
+        if not getattr(st.user, "is_logged_in", False):
+            return None
+        return str(st.user.get("email") or st.user.get("name") or "ingelogd")[:100]
+    return str(st.session_state.get("editor_name") or "").strip()[:100] or "app (geen naam)"
+
+
+LOGIN_NEEDED = "Log in om dit te doen; zonder inloggen kunt u alleen kijken."
+
+
+def log_write(action: str, entity: str, key: str | None, after: dict | None = None) -> None:
+    """Add an app write to the registry's audit trail (who, what, when)."""
+    from wijkradar.registry import audit
+
+    audit(
+        settings(),
+        user=writer() or "onbekend",
+        action=action,
+        entity=entity,
+        key=key,
+        after=after,
+        registry=registry(),
+    )
 
 
 # -- URL state --------------------------------------------------------------------------------
@@ -158,6 +199,58 @@ def publish() -> None:
     current = {k: st.query_params.get(k) for k in st.query_params}
     if wanted != current:
         st.query_params.from_dict(wanted)
+
+
+def init_widget(widget_key: str, param: str, allowed, default) -> None:
+    """Give widget ``widget_key`` its value from URL parameter ``param`` once per session.
+
+    Values not in ``allowed`` fall back to ``default``; later changes by the user win.
+    """
+    if widget_key in st.session_state:
+        return
+    raw = get(param)
+    value: object = raw
+    if raw is not None and isinstance(default, int) and not isinstance(default, bool):
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+    st.session_state[widget_key] = value if value in allowed else default
+
+
+def share_url() -> str:
+    """The address of the current view, with every setting as a URL parameter."""
+    from urllib.parse import urlencode
+
+    base = str(getattr(st.context, "url", "") or "").split("?", 1)[0]
+    query = urlencode({k: get(k) for k in URL_KEYS if get(k) is not None})
+    return f"{base}?{query}" if query else base
+
+
+def share_link() -> None:
+    """A 'copy link' button and the link itself, for sending this exact view to a colleague."""
+    from wijkradar.escape import script_json
+
+    url = share_url()
+    with st.popover("Link naar deze weergave"):
+        st.caption(
+            "Deze link opent precies deze weergave: gemeente, jaar, profiel, gewichten, "
+            "kaartkeuze, klassen, kleuren, lagen en de gekozen buurt."
+        )
+        st.iframe(
+            "<button id='c' style='font:14px system-ui,sans-serif;padding:6px 12px;"
+            "border:1px solid #888;border-radius:6px;background:#fff;cursor:pointer'>"
+            "Kopieer link</button><span id='s' role='status' style='font:13px system-ui;"
+            "margin-left:8px'></span><script>var u=" + script_json(url) + ";"
+            "document.getElementById('c').onclick=function(){function ok(){"
+            "document.getElementById('s').textContent='Gekopieerd';}"
+            "function old(){var t=document.createElement('textarea');t.value=u;"
+            "document.body.appendChild(t);t.select();document.execCommand('copy');t.remove();ok();}"
+            "if(navigator.clipboard){navigator.clipboard.writeText(u).then(ok,old);}else{old();}};"
+            "</script>",
+            height=44,
+        )
+        st.code(url, language=None, wrap_lines=True)
 
 
 def encode_weights(domains: dict[str, float], indicators: dict[str, float]) -> str:
@@ -215,7 +308,7 @@ def current_profile() -> ScoringProfile:
         if update:
             profile = parse_profile({**profile.model_dump(), **update}, source="URL")
     except (ValueError, ProfileError) as exc:
-        st.warning(f"De aanpassingen in de link zijn ongeldig en genegeerd: {exc}")
+        st.warning(f"De aanpassingen in de link zijn ongeldig en genegeerd: {md(exc)}")
         return base_profile()
     return profile
 
@@ -262,6 +355,22 @@ def score(gm: str, jaar: int, yaml_text: str, created: str) -> pd.DataFrame:
     data = load(gm, jaar)
     profile = parse_profile(yaml.safe_load(yaml_text), source="profiel")
     return score_gemeente(data, profile, seed=SEED, draws=DRAWS)
+
+
+@st.cache_data(ttl=3600, show_spinner="SES-WOA ophalen...", max_entries=16)
+def _reference_cbs(gm: str, cfg: str) -> tuple[pd.DataFrame | None, list[str]]:
+    return load_reference(gm, settings=settings())
+
+
+def reference(gm: str, upload=None) -> tuple[pd.DataFrame | None, list[str]]:
+    """SES-WOA/Leefbaarometer per buurt: the uploaded file, else SES-WOA from CBS (cached)."""
+    if upload is None:
+        return _reference_cbs(gm, _cfg())
+    with saved_uploads([upload]) as paths:
+        try:
+            return load_reference(gm, settings=settings(), files=paths)
+        except WijkradarError as exc:
+            return None, [f"Bestand niet gelezen: {exc}"]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -338,7 +447,7 @@ def _gemeente_widget(jaar: int) -> str | None:
     code = wanted.upper() if wanted.upper() in names.index else by_name.get(wanted.casefold())
     if code is None:
         st.error(
-            f"Onbekende gemeente: {wanted!r} staat niet in de CBS-lijst van {jaar}. "
+            f"Onbekende gemeente: '{md(wanted)}' staat niet in de CBS-lijst van {jaar}. "
             "Kies een gemeente uit de lijst."
         )
     choice = st.selectbox(
@@ -368,13 +477,13 @@ def sidebar() -> tuple[str | None, int, str]:
         profiles = sorted(list_profiles(settings()))
         wanted = get("profiel", DEFAULTS["profiel"])
         if wanted not in profiles:
-            st.warning(f"Profiel {wanted!r} bestaat niet; het standaardprofiel wordt gebruikt.")
+            st.warning(f"Profiel '{md(wanted)}' bestaat niet; het standaardprofiel wordt gebruikt.")
             wanted = DEFAULTS["profiel"]
         profiel = st.selectbox(
             "Scoringsprofiel",
             profiles,
             index=profiles.index(wanted),
-            help="Profielen uit data/profiles en uit de datamap (ook die uit notebooks).",
+            help="Meegeleverde en eigen profielen uit de datamap (ook die uit notebooks).",
         )
         if profiel != get("profiel"):
             # another profile: the weight and method changes of the previous one no longer apply
@@ -385,19 +494,25 @@ def sidebar() -> tuple[str | None, int, str]:
         put("gemeente", gm)
         put("jaar", jaar)
         put("profiel", profiel)
-        refresh = st.button("Opnieuw ophalen bij de bronnen", disabled=not gm)
-    if refresh and gm:
+        may_write = writer() is not None
+        refresh = st.button(
+            "Opnieuw ophalen bij de bronnen",
+            disabled=not gm or not may_write,
+            help=None if may_write else LOGIN_NEEDED,
+        )
+    if refresh and gm and may_write:
         try:
             fresh = fetch_gemeente(gm, jaar=jaar, settings=settings())
             if fresh.failed_source:
                 st.error(
-                    f"Bron niet bereikbaar: {fresh.failed_source}. De gegevens uit de cache van "
-                    f"{fresh.created} blijven in gebruik."
+                    f"Bron niet bereikbaar: {md(fresh.failed_source)}. De gegevens uit de cache "
+                    f"van {md(fresh.created)} blijven in gebruik."
                 )
             else:
+                log_write("ophalen", "gemeente", f"{gm}-{jaar}")
                 st.toast("Gegevens opnieuw opgehaald.")
         except WijkradarError as exc:
-            st.error(f"Opnieuw ophalen mislukt; de vorige gegevens blijven staan: {exc}")
+            st.error(f"Opnieuw ophalen mislukt; de vorige gegevens blijven staan: {md(exc)}")
     return gm, jaar, profiel
 
 
@@ -413,29 +528,29 @@ def view() -> View | None:
     try:
         data = load(gm, jaar)
     except GemeenteNotFoundError as exc:
-        st.error(f"Onbekende gemeente: {exc}")
+        st.error(f"Onbekende gemeente: {md(exc)}")
     except SourceError as exc:
         st.error(
-            f"Bron niet bereikbaar: {exc.source or 'onbekende bron'}. Er is nog geen cache "
+            f"Bron niet bereikbaar: {md(exc.source or 'onbekende bron')}. Er is nog geen cache "
             "voor deze gemeente. Importeer de bestanden hieronder of probeer het later opnieuw."
         )
         with st.expander("Technische details"):
             st.code(str(exc))
     except WijkradarError as exc:
-        st.error(f"De gegevens konden niet worden geladen: {exc}")
+        st.error(f"De gegevens konden niet worden geladen: {md(exc)}")
     if data is None:
         import_files(gm, jaar)
         return None
     if data.from_cache:
-        st.caption(f"Gegevens uit de cache van {data.created}.")
+        st.caption(f"Gegevens uit de cache van {md(data.created)}.")
     for text in match_messages(data):
-        st.warning(text)
+        st.warning(md(text))
     profile = current_profile()
     text = profile_yaml(profile)
     try:
         scores = score(data.gemeentecode, data.jaar, text, data.created)
     except ProfileError as exc:
-        st.error(f"Het profiel past niet bij deze gegevens: {exc}")
+        st.error(f"Het profiel past niet bij deze gegevens: {md(exc)}")
         scores = None
     return View(data=data, profile=profile, yaml_text=text, scores=scores)
 
@@ -464,14 +579,21 @@ def import_files(gm: str, jaar: int) -> None:
             accept_multiple_files=True,
             type=["gpkg", "geojson", "json", "csv", "xlsx"],
         )
-        if uploads and st.button("Importeren"):
+        may_write = writer() is not None
+        if not may_write:
+            st.info(LOGIN_NEEDED)
+        if uploads and st.button("Importeren", disabled=not may_write) and may_write:
             with saved_uploads(uploads) as paths:
                 try:
                     fetch_gemeente(gm, jaar=jaar, settings=settings(), files=paths)
+                except WijkradarError as exc:
+                    st.error(f"Import mislukt, er is niets opgeslagen: {md(exc)}")
+                else:
+                    log_write(
+                        "import", "gemeente", f"{gm}-{jaar}", {"bestanden": [p.name for p in paths]}
+                    )
                     st.success("Bestanden geïmporteerd.")
                     st.rerun()
-                except WijkradarError as exc:
-                    st.error(f"Import mislukt, er is niets opgeslagen: {exc}")
 
 
 def match_messages(data) -> list[str]:

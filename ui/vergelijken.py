@@ -7,7 +7,8 @@ import streamlit as st
 
 from models import compare_profiles, profile_yaml
 from ui import common
-from wijkradar.maps import fmt_number
+from wijkradar.escape import markdown_text as md
+from wijkradar.format import fmt_number
 from wijkradar.report import indicator_profile
 from wijkradar.scoring_cli import list_profiles, resolve_profile
 
@@ -57,7 +58,7 @@ st.subheader("Profielen naast elkaar")
 profiles = sorted(list_profiles(common.settings()))
 others = [p for p in profiles if p != v.profile.name]
 second = st.multiselect(
-    f"Vergelijk '{v.profile.name}' met",
+    f"Vergelijk '{md(v.profile.name)}' met",
     others,
     default=others[:1],
     key="vg_profielen",

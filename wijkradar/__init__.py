@@ -13,11 +13,19 @@ from geo._errors import (
 )
 from geo.gemeente import GemeenteData
 
-from .analysis import SavedProfile, data_caveats, indicator_coverage, save_user_profile
+from .analysis import (
+    SavedProfile,
+    data_caveats,
+    indicator_coverage,
+    save_user_profile,
+    sensitivity_gemeente,
+)
 from .config import Settings, default_data_dir
 from .dataversion import data_version
 from .geopackage import write_geopackage
 from .pipeline import DEFAULT_JAAR, build_from_files, fetch_gemeente, load_gemeente
+from .scoring_cli import list_profiles, resolve_profile, run_batch, score_gemeente
+from .validity import load_reference, validate_gemeente
 
 __all__ = [
     "Settings",
@@ -26,6 +34,12 @@ __all__ = [
     "load_gemeente",
     "build_from_files",
     "DEFAULT_JAAR",
+    "score_gemeente",
+    "resolve_profile",
+    "list_profiles",
+    "run_batch",
+    "load_reference",
+    "validate_gemeente",
     "WijkradarError",
     "SourceError",
     "DataFormatError",
@@ -36,6 +50,7 @@ __all__ = [
     "indicator_coverage",
     "save_user_profile",
     "SavedProfile",
+    "sensitivity_gemeente",
     "data_version",
     "write_geopackage",
 ]

@@ -12,12 +12,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from models import ScoringProfile, save_profile
+from models import ScoringProfile, save_profile, sensitivity_ranks
 
 from .config import Settings, default_data_dir
-from .scoring_cli import list_profiles
+from .scoring_cli import checked_profile, list_profiles
 
-__all__ = ["data_caveats", "indicator_coverage", "save_user_profile", "SavedProfile"]
+__all__ = [
+    "data_caveats",
+    "indicator_coverage",
+    "save_user_profile",
+    "SavedProfile",
+    "sensitivity_gemeente",
+]
 
 
 def data_caveats(data) -> list[str]:
@@ -110,6 +116,17 @@ def save_user_profile(profile: ScoringProfile, settings: Settings) -> SavedProfi
         name=profile.name,
         path=path,
         data_dir=settings.data_dir,
-        listed=found is not None and Path(found).resolve() == path,
+        listed=isinstance(found, Path) and found.resolve() == path,
         default_data_dir=settings.data_dir.resolve() == default_data_dir().resolve(),
     )
+
+
+def sensitivity_gemeente(data, profile: ScoringProfile, *, seed: int, **grid) -> pd.DataFrame:
+    """:func:`models.sensitivity_ranks` of a loaded gemeente, with the profile as scored.
+
+    The profile is first checked as :func:`~wijkradar.scoring_cli.score_gemeente` does
+    (directions from the catalogue, empty domains left out), so the basis scenario ranks
+    exactly as the score results. ``grid`` takes the options of ``sensitivity_ranks``
+    (``weights``, ``normalisations``, ``missing``, ``aggregations``, ``random_weights``).
+    """
+    return sensitivity_ranks(data.indicators(), checked_profile(data, profile), seed=seed, **grid)

@@ -11,18 +11,22 @@ map shows are embedded, so a gemeente map stays far below 1 MB.
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import warnings
+from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import geopandas as gpd
 import mapclassify
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import Element, Figure, MacroElement
+from folium.map import Layer
 from folium.template import Template
 
 from geo.registry import THEMES
@@ -30,6 +34,8 @@ from geo.web import simplify_for_web as map_geometry
 
 from .assets import inline_leaflet
 from .config import Settings
+from .escape import html_text, script_json
+from .format import decimals_for, fmt_number, fmt_percent
 
 __all__ = [
     "SCHEMES",
@@ -41,6 +47,9 @@ __all__ = [
     "classify",
     "top_factors",
     "build_map",
+    "cluster_summary",
+    "HOTSPOT_LAYER",
+    "QUADRANT_LABELS",
     "standalone_html",
     "fmt_number",
     "decimals_for",
@@ -109,6 +118,43 @@ QUADRANT_COLOURS = {
     "hoog-laag": "#e69f00",
     "laag-hoog": "#56b4e9",
 }
+#: Plain Dutch for the local Moran quadrants (what a hotspot outline means).
+QUADRANT_LABELS = {
+    "hoog-hoog": "groep buurten met hoge scores",
+    "laag-laag": "groep buurten met lage scores",
+    "hoog-laag": "hoge score tussen lage scores",
+    "laag-hoog": "lage score tussen hoge scores",
+}
+HOTSPOT_LAYER = "Clusters (hoge en lage scores bij elkaar)"
+
+
+def cluster_summary(hotspots: pd.DataFrame) -> str:
+    """What the cluster layer (local Moran with FDR) says, in plain Dutch.
+
+    Uses the global Moran's I and its permutation p-value in ``hotspots.attrs``.
+    """
+    moran = float(hotspots.attrs.get("moran_i", float("nan")))
+    p = float(hotspots.attrs.get("moran_p", float("nan")))
+    counts = hotspots["kwadrant"].value_counts() if "kwadrant" in hotspots else pd.Series()
+    high, low = int(counts.get("hoog-hoog", 0)), int(counts.get("laag-laag", 0))
+    if np.isfinite(moran) and np.isfinite(p) and moran > 0 and p < 0.05:
+        overall = (
+            "Buurten met een hoge score liggen in deze gemeente vaker naast elkaar dan je bij "
+            f"toeval zou verwachten (de kans dat dit toeval is, is {fmt_percent(p, 1)})."
+        )
+    else:
+        overall = (
+            "Hoge en lage scores liggen in deze gemeente niet duidelijk bij elkaar; de "
+            "buurten verschillen vooral van hun directe buren."
+        )
+    return (
+        f"{overall} Omlijnd: {high} "
+        f"{'buurt' if high == 1 else 'buurten'} in een groep met hoge scores, {low} in een groep "
+        "met lage scores (rekening gehouden met toevalstreffers bij veel buurten)."
+    )
+
+
+TYPE_LAYER = "Buurttypen"
 
 NO_SCORE_FILL = "#9e9e9e"
 #: Status id -> (legend label, Leaflet path style without the fill colour of a class).
@@ -137,19 +183,6 @@ STATUS_STYLES: dict[str, tuple[str, dict[str, object]]] = {
     ),
 }
 _VALUE_STYLE = {"color": "#5f5f5f", "weight": 0.6, "fillOpacity": 0.8}
-
-
-def decimals_for(unit: str) -> int:
-    """Decimals to show for a unit: none for counts, one otherwise."""
-    return 0 if unit == "aantal" else 1
-
-
-def fmt_number(value: float, decimals: int = 1) -> str:
-    """Dutch number formatting: decimal comma, dot for thousands (``12.345,6``)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 @dataclass
@@ -191,7 +224,8 @@ def map_values(scores: pd.DataFrame, data, column: str) -> MapValues:
         value = value.where(status.isin(["waarde", "geschat"]))
         cat = data.catalogue.loc[column]
         title, unit = str(cat["label"]), str(cat["unit"])
-        higher = str(cat["direction"]) != "lager_slechter"
+        # "hoger_beter" (e.g. good self-rated health): a low value is the worrying one
+        higher = str(cat["direction"]) != "hoger_beter"
     status[small] = "geen_score"
     value = value.where(~small)
     decimals = decimals_for(unit)
@@ -247,17 +281,15 @@ def top_factors(scores: pd.DataFrame, catalogue: pd.DataFrame, n: int = 3) -> pd
     return out
 
 
-def _legend_html(mv: MapValues, bins: np.ndarray, colours: list[str], counts: dict) -> str:
-    esc = html.escape
-    rows = [f'<div style="font-weight:600;margin-bottom:4px">{esc(mv.title)}</div>']
+def _legend(mv: MapValues, bins: np.ndarray, colours: list[str], counts: dict) -> dict:
+    """Legend as data: a title and rows of (swatch style, text); shown with ``textContent``."""
+    rows = []
     lower = mv.frame["value"].min()
     decimals = decimals_for(mv.unit)
     for i, (upper, colour) in enumerate(zip(bins, colours, strict=True)):
         lo = lower if i == 0 else bins[i - 1]
         text = f"{fmt_number(lo, decimals)} – {fmt_number(upper, decimals)}"
-        rows.append(
-            f'<div><span class="wr-swatch" style="background:{colour}"></span>{esc(text)}</div>'
-        )
+        rows.append({"swatch": {"background": colour}, "text": text})
     for key, (text, style) in STATUS_STYLES.items():
         if not counts.get(key):
             continue
@@ -266,23 +298,74 @@ def _legend_html(mv: MapValues, bins: np.ndarray, colours: list[str], counts: di
         if style.get("dashArray") == "1 3":
             border = "dotted"
         rows.append(
-            f'<div><span class="wr-swatch" style="background:{fill};border:2px {border} '
-            f'{style["color"]}"></span>{esc(text)} ({counts[key]})</div>'
+            {
+                "swatch": {"background": fill, "border": f"2px {border} {style['color']}"},
+                "text": f"{text} ({counts[key]})",
+            }
         )
-    return "".join(rows)
+    note = (
+        "Hoger is gunstiger: donker = lage waarde (meer zorg)"
+        if not mv.higher_is_worse
+        else "Donker = hoge waarde"
+        if mv.unit not in ("0-100",)
+        else "Donker = meer nood"
+    )
+    return {"title": mv.title, "note": note, "rows": rows}
+
+
+#: Browser-side helpers shared by the map elements. Texts from data only ever reach the page
+#: through ``textContent``; data arrive as :func:`wijkradar.escape.script_json`.
+_JS_HELPERS = """
+            function wrEl(tag, text, style) {
+                var el = document.createElement(tag);
+                if (text !== undefined && text !== null) { el.textContent = String(text); }
+                if (style) { Object.assign(el.style, style); }
+                return el;
+            }
+            function wrTip(t) {
+                var div = wrEl('div');
+                if (t.title) { div.appendChild(wrEl('b', t.title)); }
+                if (t.rows && t.rows.length) {
+                    var table = wrEl('table');
+                    t.rows.forEach(function(r) {
+                        var tr = table.insertRow();
+                        tr.appendChild(wrEl('th', r[0], {textAlign: 'left', paddingRight: '6px'}));
+                        tr.insertCell().textContent = r[1] === null ? '\u2013' : String(r[1]);
+                    });
+                    div.appendChild(table);
+                }
+                (t.lines || []).forEach(function(line) { div.appendChild(wrEl('div', line)); });
+                return div;
+            }
+"""
 
 
 class _Control(MacroElement):
-    """A Leaflet control holding escaped HTML (legend) or text (notice)."""
+    """A Leaflet control: a legend (title + swatch rows) built with ``textContent``."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var control = L.control({position: {{ this.position|tojson }}});
+"""
+        + _JS_HELPERS
+        + """
+            var d = {{ this.data_json }};
+            var control = L.control({position: d.position});
             control.onAdd = function() {
-                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
-                div.innerHTML = {{ this.inner_html|tojson }};
+                var div = L.DomUtil.create('div', d.css_class);
+                if (d.title) {
+                    div.appendChild(wrEl('div', d.title, {fontWeight: '600', marginBottom: '4px'}));
+                }
+                if (d.note) { div.appendChild(wrEl('div', d.note, {fontStyle: 'italic'})); }
+                d.rows.forEach(function(row) {
+                    var line = wrEl('div');
+                    var swatch = wrEl('span', null, row.swatch);
+                    swatch.className = 'wr-swatch';
+                    line.appendChild(swatch);
+                    line.appendChild(document.createTextNode(row.text));
+                    div.appendChild(line);
+                });
                 L.DomEvent.disableClickPropagation(div);
                 return div;
             };
@@ -292,12 +375,10 @@ class _Control(MacroElement):
         """
     )
 
-    def __init__(self, inner_html: str, *, position: str, css_class: str) -> None:
+    def __init__(self, legend: dict, *, position: str, css_class: str) -> None:
         super().__init__()
         self._name = "WijkradarControl"
-        self.inner_html = inner_html
-        self.position = position
-        self.css_class = css_class
+        self.data_json = script_json({**legend, "position": position, "css_class": css_class})
 
 
 class _CompactChoropleth(MacroElement):
@@ -314,7 +395,10 @@ class _CompactChoropleth(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var d = {{ this.payload|tojson }};
+"""
+        + _JS_HELPERS
+        + """
+            var d = {{ this.payload_json }};
             function ring(a) {
                 var pts = [], x = 0, y = 0;
                 for (var i = 0; i < a.length; i += 2) {
@@ -323,28 +407,28 @@ class _CompactChoropleth(MacroElement):
                 }
                 return pts;
             }
-            function cell(v) { return v === null ? '\u2013' : v; }
-            var layer = L.featureGroup();
-            for (var i = 0; i < d.geom.length; i++) {
-                var latlngs = d.geom[i].map(function(poly) { return poly.map(ring); });
-                var style = Object.assign({className: 'wr-buurt'}, d.styles[d.style[i]]);
-                var rows = [[d.labels[0], d.naam[i]], [d.labels[1], cell(d.waarde[i])]];
+            function tip(i) {
+                var rows = [[d.labels[0], d.naam[i]], [d.labels[1], d.waarde[i]]];
                 if (d.rang) {
                     var r = d.rang[i];
-                    rows.push([d.labels[2], r === null ? '\u2013' :
+                    rows.push([d.labels[2], r === null ? null :
                         (r[1] === null ? r[0] : r[0] + ' (90%: ' + r[1] + '\u2013' + r[2] + ')')]);
                 }
                 if (d.factoren) {
                     var f = d.factoren[i];
-                    rows.push([d.labels[3], f === null || f.length === 0 ? '\u2013' :
+                    rows.push([d.labels[3], f === null || f.length === 0 ? null :
                         f.map(function(j) { return d.factorlabels[j]; }).join(', ')]);
                 }
-                var tip = '<table>' + rows.map(function(row) {
-                    return '<tr><th style="text-align:left;padding-right:6px">' + row[0] +
-                        '</th><td>' + row[1] + '</td></tr>';
-                }).join('') + '</table>';
-                L.polygon(latlngs, style).bindTooltip(tip, {sticky: true}).addTo(layer);
+                if (d.dekking) { rows.push([d.labels[4], d.dekking[i]]); }
+                return wrTip({rows: rows});
             }
+            var layer = L.featureGroup();
+            d.geom.forEach(function(g, i) {
+                var latlngs = g.map(function(poly) { return poly.map(ring); });
+                var style = Object.assign({className: 'wr-buurt'}, d.styles[d.style[i]]);
+                L.polygon(latlngs, style).bindTooltip(function() { return tip(i); }, {sticky: true})
+                    .addTo(layer);
+            });
             layer.addTo({{ this._parent.get_name() }});
         })();
         {% endmacro %}
@@ -354,7 +438,66 @@ class _CompactChoropleth(MacroElement):
     def __init__(self, payload: dict) -> None:
         super().__init__()
         self._name = "WijkradarChoropleth"
-        self.payload = payload
+        self.payload_json = script_json(payload)
+
+
+class _TextLayer(Layer):
+    """GeoJSON features whose tooltips travel as data and are set with ``textContent``.
+
+    Each feature's properties hold ``style`` (a Leaflet path style; points become circle
+    markers) and optionally ``tip`` (``{"title": ..., "rows": [[label, value]], "lines": []}``).
+    Used for hotspots, buurt types, wijkteam areas, initiatives and locations.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function() {
+"""
+        + _JS_HELPERS
+        + """
+            var d = {{ this.data_json }};
+            return L.geoJSON(d, {
+                interactive: d.interactive,
+                style: function(f) { return f.properties.style; },
+                pointToLayer: function(f, latlng) {
+                    return L.circleMarker(latlng, f.properties.style);
+                },
+                onEachFeature: function(f, layer) {
+                    if (f.properties.tip) {
+                        layer.bindTooltip(function() { return wrTip(f.properties.tip); },
+                            {sticky: true});
+                    }
+                }
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self, features: list[dict], *, name: str, show: bool = True, interactive: bool = True
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "WijkradarLayer"
+        data = {"type": "FeatureCollection", "features": features, "interactive": interactive}
+        self.data_json = script_json(data)
+
+
+def _features(frame: gpd.GeoDataFrame, styles: Sequence[dict], tips: Sequence[Any]) -> list:
+    """GeoJSON features (EPSG:4326) with a style and a tooltip each."""
+    shapes = frame.geometry.to_crs(4326) if frame.crs is not None else frame.geometry
+    out = []
+    for geom, style, tip in zip(shapes, styles, tips, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        props: dict = {"style": style}
+        if tip is not None:
+            props["tip"] = tip
+        out.append(
+            {"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props}
+        )
+    return out
 
 
 def _encode_geometry(geom, ox: float, oy: float, scale: float) -> list:
@@ -391,12 +534,13 @@ def _compact_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
         "style": [table.index(k) for k in keys],
         "labels": [
             "Buurt",
-            html.escape(f"{mv.title} ({mv.unit})"),
+            f"{mv.title} ({mv.unit})",
             "Rang (1 = hoogste nood)",
             "Belangrijkste factoren",
+            "Dekking (gewicht op waargenomen cijfers)",
         ],
-        "naam": [html.escape(str(n)) for n in geo["buurtnaam"]],
-        "waarde": [None if pd.isna(v) else html.escape(str(v)) for v in geo["label"]],
+        "naam": [str(n) for n in geo["buurtnaam"]],
+        "waarde": [None if pd.isna(v) else str(v) for v in geo["label"]],
     }
     if sc is not None:
         payload["rang"] = [
@@ -405,6 +549,11 @@ def _compact_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
             else [int(r), None if pd.isna(lo) else int(lo), None if pd.isna(hi) else int(hi)]
             for r, lo, hi, s in zip(sc["rank"], sc["rank_low"], sc["rank_high"], small, strict=True)
         ]
+        if "dekking" in sc.columns:
+            payload["dekking"] = [
+                None if s or pd.isna(c) else fmt_percent(c)
+                for c, s in zip(sc["dekking"], small, strict=True)
+            ]
         if factors is not None:
             texts = factors.reindex(geo.index).fillna("").astype(str)
             parts = [
@@ -412,7 +561,7 @@ def _compact_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
                 for t, s in zip(texts, small, strict=True)
             ]
             labels = list(dict.fromkeys(p for ps in parts for p in ps))
-            payload["factorlabels"] = [html.escape(lbl) for lbl in labels]
+            payload["factorlabels"] = labels
             payload["factoren"] = [[labels.index(p) for p in ps] for ps in parts]
     return payload
 
@@ -431,7 +580,7 @@ class _TileNotice(MacroElement):
                 var notice = L.control({position: 'bottomleft'});
                 notice.onAdd = function() {
                     var div = L.DomUtil.create('div', 'wr-notice');
-                    div.textContent = {{ this.message|tojson }};
+                    div.textContent = {{ this.message_json }};
                     return div;
                 };
                 notice.addTo({{ this._parent.get_name() }});
@@ -445,7 +594,7 @@ class _TileNotice(MacroElement):
         super().__init__()
         self._name = "WijkradarTileNotice"
         self.tiles = tiles
-        self.message = message
+        self.message_json = script_json(message)
 
 
 _CSS = """
@@ -454,6 +603,11 @@ _CSS = """
   system-ui, sans-serif; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);}
 .wr-legend {max-width: 260px;}
 .wr-notice {background: #fff3cd; color: #5c4400;}
+.wr-label {background: none; border: none; pointer-events: none;}
+.wr-label span {display: inline-block; transform: translate(-50%, -50%); white-space: nowrap;
+  background: rgba(255,255,255,0.75); padding: 0 3px; border-radius: 2px;
+  font: 11px/1.3 system-ui, sans-serif; color: #212121;}
+.wr-label-wijk span {font-weight: 700; font-size: 12px; text-transform: uppercase;}
 .wr-swatch {display: inline-block; width: 14px; height: 12px; margin-right: 6px;
   vertical-align: middle; border: 1px solid #5f5f5f; box-sizing: border-box;}
 </style>
@@ -483,15 +637,21 @@ def build_map(
     hotspots: pd.DataFrame | None = None,
     types: pd.Series | None = None,
     height: int = 620,
+    labels: bool = True,
+    highlight: str | None = None,
 ) -> folium.Map:
     """A folium map of ``mv`` on ``geometry`` (from :func:`map_geometry`).
 
     ``leaflet_js``/``leaflet_css`` are the URLs the browser loads Leaflet from (the app's
-    static files); use :func:`standalone_html` for a file that opens offline.
+    static files); use :func:`standalone_html` for a file that opens offline. ``labels``
+    adds wijk names (zoomed out) and buurt names (zoomed in); ``highlight`` is a buurtcode
+    that gets a thick outline and that the map zooms to (the buurt search).
     """
     geo = geometry.join(mv.frame, how="left")
     bins = classify(geo["value"], scheme, k)
     colours = _colours(palette, len(bins))
+    if not mv.higher_is_worse:  # dark always marks the worrying end
+        colours = colours[::-1]
     value = geo["value"].to_numpy(dtype=float)
     cls = np.searchsorted(bins, value, side="left") if len(bins) else np.zeros(len(geo), int)
     cls = np.clip(cls, 0, max(len(bins) - 1, 0))
@@ -542,33 +702,42 @@ def build_map(
 
     if wijken and "wijkcode" in geometry.columns:
         lines = geometry.dissolve("wijkcode").boundary
-        folium.GeoJson(
-            json.loads(gpd.GeoDataFrame(geometry=lines.values, crs=geometry.crs).to_json()),
+        style = {"color": "#212121", "weight": 2, "fill": False}
+        _TextLayer(
+            _features(gpd.GeoDataFrame(geometry=lines), [style] * len(lines), [None] * len(lines)),
             name="Wijkgrenzen",
-            style_function=lambda _f: {"color": "#212121", "weight": 2, "fill": False},
             interactive=False,
-            show=True,
         ).add_to(m)
     if hotspots is not None and "kwadrant" in hotspots.columns:
-        _category_layer(
-            m, geometry, hotspots["kwadrant"], "Hotspots (lokale Moran)", QUADRANT_COLOURS
-        )
+        quadrant = hotspots["kwadrant"].map(QUADRANT_LABELS)
+        colours_q = {QUADRANT_LABELS[q]: c for q, c in QUADRANT_COLOURS.items()}
+        _category_layer(m, geometry, quadrant, HOTSPOT_LAYER, colours_q)
     if types is not None:
-        labels = types.dropna().astype(int).astype(str)
+        names = types.dropna().astype(int).astype(str)
         _category_layer(
             m,
             geometry,
-            "Type " + labels,
-            "Buurttypen",
-            {f"Type {t}": CATEGORICAL[(int(t) - 1) % 7] for t in sorted(labels.unique())},
+            "Type " + names,
+            TYPE_LAYER,
+            {f"Type {t}": CATEGORICAL[(int(t) - 1) % 7] for t in sorted(names.unique())},
         )
     counts = pd.Series(status).value_counts().to_dict()
     _Control(
-        _legend_html(mv, bins, colours, counts), position="bottomright", css_class="wr-legend"
+        _legend(mv, bins, colours, counts), position="bottomright", css_class="wr-legend"
     ).add_to(m)
+    if labels:
+        _Labels(_label_payload(geometry)).add_to(m)
+    bounds = [[miny, minx], [maxy, maxx]]
+    if highlight is not None and highlight in geometry.index:
+        target = geometry.loc[[highlight]]
+        style = {"color": "#000000", "weight": 5, "fill": False, "className": "wr-gezocht"}
+        tip = {"title": str(target["buurtnaam"].iloc[0]), "lines": ["gezochte buurt"]}
+        _TextLayer(_features(target, [style], [tip]), name="Gezochte buurt").add_to(m)
+        hx0, hy0, hx1, hy1 = target.total_bounds
+        bounds = [[hy0, hx0], [hy1, hx1]]
     if hotspots is not None or types is not None or wijken:
         folium.LayerControl(collapsed=False).add_to(m)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    m.fit_bounds(bounds, max_zoom=16)
     _use_local_leaflet(m, leaflet_js, leaflet_css)
     return m
 
@@ -577,21 +746,85 @@ def _category_layer(m, geometry, labels: pd.Series, name: str, colours: dict) ->
     labels = labels[labels.isin(list(colours))]
     if labels.empty:
         return
-    sub = geometry.loc[labels.index, ["geometry"]].copy()
-    sub["categorie"] = labels.astype(str).map(html.escape)
-    sub["_c"] = labels.map(colours)
-    folium.GeoJson(
-        json.loads(sub.to_json(drop_id=True)),
-        name=name,
-        style_function=lambda f: {
-            "color": f["properties"]["_c"],
-            "weight": 3,
-            "fillColor": f["properties"]["_c"],
-            "fillOpacity": 0.35,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["categorie"], aliases=[name]),
-        show=False,
-    ).add_to(m)
+    sub = geometry.loc[labels.index, ["geometry"]]
+    styles = [
+        {"color": colours[c], "weight": 3, "fillColor": colours[c], "fillOpacity": 0.35}
+        for c in labels
+    ]
+    tips = [{"rows": [[name, str(c)]]} for c in labels]
+    # the user ticked this layer: it is shown (and ticked in the layer control) at once
+    _TextLayer(_features(sub, styles, tips), name=name, show=True).add_to(m)
+    rows = [
+        {
+            "swatch": {"background": colour, "opacity": "0.7", "border": f"3px solid {colour}"},
+            "text": f"{text} ({int((labels == text).sum())})",
+        }
+        for text, colour in colours.items()
+        if (labels == text).any()
+    ]
+    _Control({"title": name, "rows": rows}, position="bottomleft", css_class="wr-legend").add_to(m)
+
+
+def _label_payload(geometry: gpd.GeoDataFrame) -> dict:
+    """Label points (inside each shape) for buurt names and, if known, wijk names."""
+    rd = geometry.to_crs(28992)
+
+    def points(frame: gpd.GeoSeries, names) -> list:
+        pts = frame.representative_point().to_crs(4326)
+        return [
+            [round(p.y, 6), round(p.x, 6), str(n)]
+            for p, n in zip(pts, names, strict=True)
+            if p is not None and not p.is_empty and str(n).strip()
+        ]
+
+    payload = {"buurt": points(rd.geometry, rd["buurtnaam"].fillna("")), "wijk": []}
+    if "wijknaam" in rd.columns and "wijkcode" in rd.columns:
+        wijken = rd[["wijkcode", "wijknaam", "geometry"]].dissolve("wijkcode", aggfunc="first")
+        payload["wijk"] = points(wijken.geometry, wijken["wijknaam"].fillna(""))
+    return payload
+
+
+class _Labels(MacroElement):
+    """Wijk names from zoom 11 to 13 and buurt names from zoom 14 (set with textContent)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+"""
+        + _JS_HELPERS
+        + """
+            var d = {{ this.data_json }};
+            var map = {{ this._parent.get_name() }};
+            function group(items, cls) {
+                var g = L.layerGroup();
+                items.forEach(function(it) {
+                    var icon = L.divIcon({className: 'wr-label ' + cls, iconSize: null,
+                                          html: wrEl('span', it[2])});
+                    L.marker([it[0], it[1]], {icon: icon, interactive: false, keyboard: false})
+                        .addTo(g);
+                });
+                return g;
+            }
+            var wijk = group(d.wijk, 'wr-label-wijk'), buurt = group(d.buurt, 'wr-label-buurt');
+            function update() {
+                var z = map.getZoom();
+                [[wijk, z >= 11 && z < 14], [buurt, z >= 14]].forEach(function(p) {
+                    if (p[1] && !map.hasLayer(p[0])) { p[0].addTo(map); }
+                    if (!p[1] && map.hasLayer(p[0])) { map.removeLayer(p[0]); }
+                });
+            }
+            map.on('zoomend', update);
+            map.whenReady(update);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: dict) -> None:
+        super().__init__()
+        self._name = "WijkradarLabels"
+        self.data_json = script_json(payload)
 
 
 def _figure(m: folium.Map) -> Figure:
@@ -626,16 +859,43 @@ def _use_local_leaflet(m: folium.Map, js_url: str, css_url: str) -> None:
         m.default_css = [("leaflet_css", css_url)]
 
 
-def standalone_html(m: folium.Map, settings: Settings) -> str:
-    """The map as one HTML file with Leaflet inline: it opens offline, without any CDN."""
+def standalone_html(
+    m: folium.Map, settings: Settings, *, title: str = "", details: Sequence[str] = ()
+) -> str:
+    """The map as one HTML file with Leaflet inline: it opens offline, without any CDN.
+
+    ``title`` and ``details`` (e.g. gemeente, profile, date) become the page title and a
+    header above the map. The map itself is not changed: the file is rendered from a copy,
+    and scripts left by an earlier render (st_folium renames the elements when it renders)
+    are dropped, so the file holds exactly one map.
+    """
     js, css = inline_leaflet(settings)
-    _use_local_leaflet(m, "", "")
-    fig = _figure(m)
+    copy = deepcopy(m)
+    _use_local_leaflet(copy, "", "")
+    fig = _figure(copy)
+    fig.script._children.clear()  # every element adds its script again when rendered
+    for name in [k for k in fig.html._children if k.startswith("map_")]:
+        del fig.html._children[name]  # map divs of earlier renders under other ids
     for name in ("leaflet", "leaflet_css"):  # links added by an earlier render
         fig.header._children.pop(name, None)
     fig.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline", index=0)
     fig.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline", index=1)
+    if title or details:
+        fig.title = html_text(title)
+        fig.header.add_child(Element(_HEADER_CSS), name="wijkradar_header_css")
+        head = (
+            f'<header class="wr-kop"><h1>{html_text(title)}</h1>'
+            f"<p>{html_text(' · '.join(str(d) for d in details if d))}</p></header>"
+        )
+        fig.html.add_child(Element(head), name="wijkradar_kop", index=0)
     return fig.render()
+
+
+_HEADER_CSS = """<style>
+.wr-kop {font: 14px/1.4 system-ui, sans-serif; padding: 8px 12px; color: #212121;}
+.wr-kop h1 {font-size: 20px; margin: 0 0 2px 0;}
+.wr-kop p {margin: 0; color: #424242;}
+</style>"""
 
 
 #: Colour per initiative theme (Okabe-Ito, colour-blind safe).
@@ -663,75 +923,96 @@ def add_registry_layers(
 ) -> folium.Map:
     """Initiatives by theme, wijkteam areas and offices, and locations as map layers.
 
-    Every text that came from a user (names, notes) is HTML-escaped before it reaches the map.
+    Texts that came from a user (names, notes) travel as JSON data and are shown with
+    ``textContent`` in the browser: never HTML, JavaScript source or template text.
     """
-    esc = html.escape
     if initiatieven is not None and not initiatieven.empty:
-        group = folium.FeatureGroup(name="Initiatieven (per thema)", show=True)
-        for rec in _wgs84(initiatieven).to_dict("records"):
-            tip = (
-                f"<b>{esc(str(rec['naam']))}</b><br>{esc(str(rec['thema']))} · "
-                f"{esc(str(rec['status']))}<br>{esc(str(rec.get('organisatie') or ''))}"
-            )
-            _marker(rec, THEME_COLOURS.get(rec["thema"], "#000000"), tip, 6, "#212121", 1).add_to(
-                group
-            )
-        group.add_to(m)
+        pts = _wgs84(initiatieven)
+        styles = [
+            _point_style(THEME_COLOURS.get(t, "#000000"), 6, "#212121", 1) for t in pts["thema"]
+        ]
+        tips = [
+            {
+                "title": _str(rec["naam"]),
+                "lines": [
+                    f"{_str(rec['thema'])} · {_str(rec['status'])}",
+                    _str(rec.get("organisatie")),
+                ],
+            }
+            for rec in pts.to_dict("records")
+        ]
+        _TextLayer(_point_features(pts, styles, tips), name="Initiatieven (per thema)").add_to(m)
         shown = sorted(set(initiatieven["thema"]) & set(THEME_COLOURS))
-        legend = '<div style="font-weight:600;margin-bottom:4px">Initiatieven</div>' + "".join(
-            f'<div><span class="wr-swatch" style="background:{THEME_COLOURS[t]};'
-            f'border-radius:50%"></span>{esc(t)}</div>'
-            for t in shown
-        )
+        legend = {
+            "title": "Initiatieven",
+            "rows": [
+                {"swatch": {"background": THEME_COLOURS[t], "borderRadius": "50%"}, "text": t}
+                for t in shown
+            ],
+        }
         _Control(legend, position="bottomleft", css_class="wr-legend").add_to(m)
     if toewijzing is not None and not toewijzing.empty and "wijkcode" in geometry:
         areas = geometry.join(toewijzing.set_index("buurtcode")["wijkteam_id"], how="inner")
         if not areas.empty:
-            dissolved = areas.dissolve("wijkteam_id").reset_index()
-            names = {}
+            dissolved = areas.dissolve("wijkteam_id")
+            names: dict = {}
             if wijkteams is not None and not wijkteams.empty:
                 names = wijkteams.set_index("id")["naam"].astype(str).to_dict()
-            dissolved["team"] = [esc(names.get(t, t)) for t in dissolved["wijkteam_id"]]
-            folium.GeoJson(
-                json.loads(dissolved[["team", "geometry"]].to_json()),
+            style = {"color": "#0072b2", "weight": 3, "dashArray": "8 4", "fill": False}
+            areas_tips = [{"rows": [["Wijkteam", str(names.get(t, t))]]} for t in dissolved.index]
+            _TextLayer(
+                _features(dissolved, [style] * len(dissolved), areas_tips),
                 name="Werkgebieden wijkteams",
-                style_function=lambda _f: {
-                    "color": "#0072b2",
-                    "weight": 3,
-                    "dashArray": "8 4",
-                    "fill": False,
-                },
-                tooltip=folium.GeoJsonTooltip(fields=["team"], aliases=["Wijkteam"]),
                 show=False,
             ).add_to(m)
-    points = []
+    frames = []
     if wijkteams is not None and not wijkteams.empty:
-        points += [("Wijkteam", r) for r in _wgs84(wijkteams).to_dict("records")]
+        frames.append(_wgs84(wijkteams).assign(_soort="Wijkteam"))
     if locaties is not None and not locaties.empty:
-        points += [(str(r["soort"]), r) for r in _wgs84(locaties).to_dict("records")]
-    if points:
-        group = folium.FeatureGroup(name="Wijkteams en locaties", show=True)
-        for kind, rec in points:
-            tip = f"<b>{esc(str(rec['naam']))}</b><br>{esc(kind)}"
-            _marker(rec, "#ffffff", tip, 7, "#000000", 2).add_to(group)
-        group.add_to(m)
+        loc = _wgs84(locaties)
+        frames.append(loc.assign(_soort=loc["soort"].map(_str)))
+    frames = [f for f in frames if not f.empty]
+    if frames:
+        pts = pd.concat(frames, ignore_index=True)
+        style = _point_style("#ffffff", 7, "#000000", 2)
+        tips = [
+            {"title": _str(n), "lines": [k]}
+            for n, k in zip(pts["naam"], pts["_soort"], strict=True)
+        ]
+        _TextLayer(
+            _point_features(pts, [style] * len(pts), tips), name="Wijkteams en locaties"
+        ).add_to(m)
     _layer_control_last(m)
     _drop_cdn_assets(m)
     return m
 
 
-def _marker(rec, fill: str, tip: str, radius: int, line: str, weight: int) -> folium.CircleMarker:
-    """A circle marker (no extra JS) with an already escaped tooltip."""
-    return folium.CircleMarker(
-        [rec["lat"], rec["lon"]],
-        radius=radius,
-        color=line,
-        weight=weight,
-        fill=True,
-        fill_color=fill,
-        fill_opacity=0.9,
-        tooltip=folium.Tooltip(tip),
-    )
+def _str(value) -> str:
+    """Text of a cell; missing values become an empty string."""
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _point_style(fill: str, radius: int, line: str, weight: int) -> dict:
+    return {
+        "radius": radius,
+        "color": line,
+        "weight": weight,
+        "fill": True,
+        "fillColor": fill,
+        "fillOpacity": 0.9,
+    }
+
+
+def _point_features(pts: pd.DataFrame, styles: list[dict], tips: list[dict]) -> list[dict]:
+    """GeoJSON point features from ``lon``/``lat`` columns (see :func:`_wgs84`)."""
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+            "properties": {"style": style, "tip": tip},
+        }
+        for lon, lat, style, tip in zip(pts["lon"], pts["lat"], styles, tips, strict=True)
+    ]
 
 
 def _layer_control_last(m: folium.Map) -> None:

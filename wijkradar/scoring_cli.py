@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import time
+from importlib.resources import as_file, files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import geopandas as gpd
@@ -11,10 +13,12 @@ import pandas as pd
 
 from geo._errors import WijkradarError
 from models import ProfileError, ScoringProfile, load_profile, profile_yaml, score_buurten
+from models.reach import reach_table
+from models.validity import coverage_summary, national_ranks
 
 from .config import Settings
 from .dataversion import data_version, data_version_label
-from .export import write_scores
+from .export import write_scores, write_table
 from .pipeline import DEFAULT_JAAR, list_gemeenten, load_gemeente
 
 __all__ = [
@@ -24,20 +28,50 @@ __all__ = [
     "resolve_profile",
     "list_profiles",
     "score_gemeente",
-    "BUILTIN_PROFILES",
+    "checked_profile",
+    "shipped_profiles",
+    "shipped_profile",
 ]
 
-BUILTIN_PROFILES = Path(__file__).resolve().parents[1] / "data" / "profiles"
 DEFAULT_PROFILE = "kansrijke-wijk"
 
 
-def list_profiles(settings: Settings) -> dict[str, Path]:
-    """Profile name -> file, user profiles (``data_dir/profiles``) over the shipped ones."""
-    found: dict[str, Path] = {}
-    for folder in (BUILTIN_PROFILES, settings.data_dir / "profiles"):
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.yaml")):
-                found[path.stem] = path
+def shipped_profiles() -> dict[str, Traversable]:
+    """Profile name -> YAML resource of the profiles shipped as package data (``models/profiles``).
+
+    Read through :mod:`importlib.resources`, so they are found in a git checkout, an editable
+    install and an installed wheel alike.
+    """
+    folder = files("models") / "profiles"
+    return {
+        entry.name.removesuffix(".yaml"): entry
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".yaml") and entry.is_file()
+    }
+
+
+def _load(entry: Traversable | Path) -> ScoringProfile:
+    with as_file(entry) as path:
+        return load_profile(path)
+
+
+def shipped_profile(name: str) -> ScoringProfile:
+    """Load a shipped profile by name (ignoring user profiles of the same name)."""
+    shipped = shipped_profiles()
+    if name not in shipped:
+        raise ProfileError(
+            f"shipped profile {name!r} not found; available: {', '.join(sorted(shipped))}"
+        )
+    return _load(shipped[name])
+
+
+def list_profiles(settings: Settings) -> dict[str, Traversable | Path]:
+    """Profile name -> file: user profiles (``data_dir/profiles``) override shipped ones by name."""
+    found: dict[str, Traversable | Path] = dict(shipped_profiles())
+    user = settings.data_dir / "profiles"
+    if user.is_dir():
+        for path in sorted(user.glob("*.yaml")):
+            found[path.stem] = path
     return found
 
 
@@ -52,13 +86,35 @@ def resolve_profile(name_or_path: str, settings: Settings) -> ScoringProfile:
             f"profile {name_or_path!r} not found; available: "
             f"{', '.join(sorted(profiles)) or '(none)'}"
         )
-    return load_profile(profiles[name_or_path])
+    return _load(profiles[name_or_path])
 
 
-def score_gemeente(data, profile: ScoringProfile, *, seed: int, draws: int) -> pd.DataFrame:
-    """Score a loaded :class:`~geo.gemeente.GemeenteData`; identity columns first."""
+def checked_profile(data, profile: ScoringProfile) -> ScoringProfile:
+    """The profile as :func:`score_gemeente` scores it.
+
+    Checked against the catalogue (directions filled in, conflicts noted) and without the
+    domains that have no data.
+    """
+    profile, _ = profile.check_catalogue(data.catalogue, on_conflict="warn")
+    frame = data.indicators()
+    return profile.without_empty_domains(frame.columns[frame.notna().any()])
+
+
+def score_gemeente(
+    data, profile: ScoringProfile, *, seed: int = 42, draws: int = 1000
+) -> pd.DataFrame:
+    """Score a loaded :class:`~geo.gemeente.GemeenteData`; identity columns first.
+
+    The profile is first checked against the data's indicator catalogue (unknown ids and
+    neutral indicators used as need raise :class:`~models.ProfileError`; a direction the
+    profile does not state is taken from the catalogue, a conflicting one is reported). The
+    profile's reach columns (``bereik__*``, ``bereik_aantal__*``) follow the scores.
+    ``attrs["warnings"]`` also holds the profile's notes (what moved from need to reach).
+    """
+    profile = checked_profile(data, profile)
+    frame = data.indicators()
     result = score_buurten(
-        data.indicators(),
+        frame,
         profile,
         seed=seed,
         draws=draws,
@@ -67,8 +123,11 @@ def score_gemeente(data, profile: ScoringProfile, *, seed: int, draws: int) -> p
         upper=data.upper,
     )
     ident = pd.DataFrame(data.buurten[["buurtnaam", "wijkcode", "wijknaam"]])
-    out = ident.join(result)
+    reach = reach_table(frame, profile, hidden=result["te_klein"])
+    out = ident.join(result).join(reach)
     out.attrs = dict(result.attrs)  # join drops attrs: keep warnings and top_k
+    out.attrs["warnings"] = [*profile.notes, *result.attrs.get("warnings", [])]
+    out.attrs["reach"] = list(profile.reach)
     out.attrs.update(data_version=data_version(data), profile_yaml=profile_yaml(profile))
     return out
 
@@ -96,6 +155,11 @@ def add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--draws", type=int, default=1000)
     p.add_argument("--uit", required=True, help="output folder")
+    p.add_argument(
+        "--ook-lage-dekking",
+        action="store_true",
+        help="also rank gemeenten under 50%% observed in the national ranking (still marked)",
+    )
     p.set_defaults(func=_cmd_batch)
 
 
@@ -108,14 +172,20 @@ def run_batch(
     out_dir: Path,
     seed: int = 42,
     draws: int = 1000,
+    include_low: bool = False,
 ) -> pd.DataFrame:
     """Score each gemeente and write ``{code}_{jaar}_{profiel}.parquet`` (GeoParquet, RD New).
 
     One failing gemeente does not stop the others; the returned table (also written as
-    ``batch.csv``) says per gemeente what happened.
+    ``batch.csv``) says per gemeente what happened and its coverage (``dekking``: the mean
+    share of the score's weight resting on observed values). ``nationaal.csv`` lists every
+    buurt with a ``nationale_rang`` over all gemeenten; gemeenten under 50% coverage are
+    marked (``lage_dekking``) and left out of that rank unless ``include_low``. Scores are
+    normalised within each gemeente, so the national rank orders relative need.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = []
+    national: list[pd.DataFrame] = []
     for code in codes:
         start = time.perf_counter()
         try:
@@ -130,14 +200,34 @@ def run_batch(
             tmp = path.with_name(path.name + ".tmp")
             gdf.to_parquet(tmp)
             tmp.replace(path)
+            cov = coverage_summary(result)
             rows.append(
-                {"gemeentecode": code, "status": "ok", "buurten": len(gdf), "bestand": path.name}
+                {
+                    "gemeentecode": code,
+                    "status": "ok",
+                    "buurten": len(gdf),
+                    "bestand": path.name,
+                    "dekking": round(cov["dekking"], 3),
+                }
+            )
+            national.append(
+                result[["buurtnaam", "score", "rank", "dekking"]].assign(
+                    gemeentecode=data.gemeentecode
+                )
             )
         except (WijkradarError, ValueError, OSError) as exc:
             rows.append({"gemeentecode": code, "status": f"fout: {exc}", "buurten": 0})
         rows[-1]["seconden"] = round(time.perf_counter() - start, 2)
     table = pd.DataFrame(rows)
-    table.to_csv(out_dir / "batch.csv", index=False)
+    if national:
+        frame = pd.concat(national)
+        ranks = national_ranks(frame, gemeente=frame["gemeentecode"], include_low=include_low)
+        frame = frame.join(ranks[["dekking_gemeente", "lage_dekking", "nationale_rang"]])
+        frame.index.name = "buurtcode"
+        write_table(frame.sort_values("nationale_rang"), out_dir / "nationaal.csv", index=True)
+        low = frame.groupby("gemeentecode")["lage_dekking"].first()
+        table["lage_dekking"] = table["gemeentecode"].map(low)
+    write_table(table, out_dir / "batch.csv")
     return table
 
 
@@ -153,9 +243,17 @@ def _cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         out_dir=Path(args.uit),
         seed=args.seed,
         draws=args.draws,
+        include_low=args.ook_lage_dekking,
     )
     failed = table[table["status"] != "ok"]
     print(f"{len(table) - len(failed)} of {len(table)} gemeenten written to {args.uit}")
+    if "lage_dekking" in table:
+        low = table[table["lage_dekking"].fillna(False).astype(bool)]
+        what = "marked" if args.ook_lage_dekking else "left out of the national ranks"
+        for row in low.itertuples():
+            print(
+                f"low coverage ({row.dekking:.0%} observed, under 50%): {row.gemeentecode} {what}"
+            )
     for row in failed.itertuples():
         print(f"failed: {row.gemeentecode}: {row.status}")
     return 1 if len(failed) else 0
