@@ -121,3 +121,59 @@ def test_werklijst_page(monkeypatch, app_env):
     four = at.dataframe[0].value
     assert len(four) == 4 and _param(at, "top") == "4"
     assert four.index[0] == seeded["best"][0]
+
+
+#: Every source and the basemap on a closed port of this machine: nothing answers.
+UNREACHABLE = {
+    "WIJKRADAR_CBS_ODATA_URL": "http://127.0.0.1:9/odata",
+    "WIJKRADAR_CBS_DATADERDEN_URL": "http://127.0.0.1:9/dataderden",
+    "WIJKRADAR_PDOK_URL": "http://127.0.0.1:9/pdok",
+    "WIJKRADAR_BASEMAP_URL": "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
+    "WIJKRADAR_OSM_URL": "http://127.0.0.1:9/tiles/{z}/{x}/{y}.png",
+    "WIJKRADAR_PDOK_LOCATIESERVER_URL": "http://127.0.0.1:9/locatieserver",
+    "WIJKRADAR_HTTP_RETRIES": "0",
+}
+
+
+def test_example_gemeente_works_without_any_source(monkeypatch, tmp_path):
+    env = {**UNREACHABLE, "WIJKRADAR_DATA_DIR": str(tmp_path / "d")}
+    at = _app(monkeypatch, env, gemeente="voorbeeld")
+    assert at.title[0].value == "Kaart"
+    assert any(i.value.startswith("Voorbeeld, momentopname van") for i in at.info)
+    assert any("Amersfoort (voorbeeld)" in c.value.replace("\\", "") for c in at.caption)
+    assert _param(at, "gemeente") == "voorbeeld"
+    assert any(
+        b.label == "Kaart downloaden (HTML, werkt offline)" for b in at.get("download_button")
+    )
+    at.switch_page("ui/werklijst.py").run()
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 10
+    # and back to a real gemeente
+    _one(at.sidebar.button, "Andere gemeente kiezen").click().run()
+    assert _param(at, "gemeente") == "GM0307"
+
+
+def test_an_unreachable_source_is_remembered_between_pages(monkeypatch, loopback_data, tmp_path):
+    with LoopbackServer(loopback_data) as srv:
+        srv.inject("/pdok/", "500", times=10_000)
+        env = {
+            **srv.env(),
+            "WIJKRADAR_DATA_DIR": str(tmp_path / "d"),
+            "WIJKRADAR_HTTP_RETRIES": "0",
+        }
+        at = _app(monkeypatch, env, gemeente="GM0034")
+        assert any("Bron niet bereikbaar: PDOK" in e.value for e in at.error)
+        assert any("vanzelf opnieuw" in c.value for c in at.caption)
+        assert any("wijk-en-buurtkaart" in m.value for m in at.markdown)  # where to download
+        asked = len(srv.requests)
+        assert asked > 0
+        at.switch_page("ui/ranglijst.py").run()
+        at.switch_page("ui/kaart.py").run()
+        assert any("Bron niet bereikbaar: PDOK" in e.value for e in at.error)
+        assert len(srv.requests) == asked  # no new attempt, so no new wait
+        _one(at.button, "Nu opnieuw proberen").click().run()
+        assert len(srv.requests) > asked
+        _one(at.button, "Voorbeeldgemeente openen").click().run()
+    assert not at.exception
+    assert _param(at, "gemeente") == "voorbeeld"
+    assert any(i.value.startswith("Voorbeeld, momentopname") for i in at.info)

@@ -41,6 +41,7 @@ def test_notebooks_exist_and_are_stripped():
         NB02,
         "03-dekking-en-gaten.ipynb",
         "04-hotspots-en-typen.ipynb",
+        "05-validiteit.ipynb",
     } == set(names)
     for path in NOTEBOOKS:
         book = json.loads(path.read_text(encoding="utf-8"))

@@ -35,10 +35,23 @@ from models import (
 from models.profile import parse_profile
 from wijkradar import DEFAULT_JAAR, Settings, load_gemeente
 from wijkradar.escape import markdown_text as md
+from wijkradar.format import fmt_datetime, plural
 from wijkradar.maps import map_geometry, top_factors
+from wijkradar.offline import DOWNLOADS, UnreachableMemory
 from wijkradar.pipeline import LOW_MATCH, fetch_gemeente, list_gemeenten
 from wijkradar.scoring_cli import list_profiles, resolve_profile, score_gemeente
 from wijkradar.validity import load_reference
+from wijkradar.voorbeeld import (
+    EXAMPLE_CODE,
+    EXAMPLE_JAAR,
+    EXAMPLE_PARAM,
+    EXAMPLE_PROFILE,
+    example_settings,
+    install_example_profile,
+    load_example,
+)
+from wijkradar.voorbeeld import banner as example_banner
+from wijkradar.voorbeeld import metadata as example_metadata
 
 DEFAULTS = {"gemeente": "GM0307", "jaar": str(DEFAULT_JAAR), "profiel": "kansrijke-wijk"}
 URL_KEYS = (
@@ -64,9 +77,24 @@ DRAWS = 1000
 YEARS = list(range(2019, 2026))
 
 
+def is_example() -> bool:
+    """Whether the view is the voorbeeldgemeente (``?gemeente=voorbeeld``)."""
+    return str(st.session_state.get("url_gemeente") or "").casefold() == EXAMPLE_PARAM
+
+
 def settings() -> Settings:
-    """Settings from the environment (cheap; cache keys below include them)."""
-    return Settings.from_env()
+    """Settings from the environment (cheap; cache keys below include them).
+
+    The voorbeeldgemeente uses its own data folder, so it never mixes with real data.
+    """
+    s = Settings.from_env()
+    return example_settings(s) if is_example() else s
+
+
+@st.cache_resource(show_spinner=False)
+def unreachable() -> UnreachableMemory:
+    """Sources that failed recently (per process): no new wait on every page switch."""
+    return UnreachableMemory()
 
 
 def _cfg() -> str:
@@ -177,6 +205,8 @@ def bootstrap() -> None:
     for key in URL_KEYS:
         if key in st.query_params:
             ss[f"url_{key}"] = st.query_params[key]
+    if str(ss.get("url_gemeente") or "").casefold() == EXAMPLE_PARAM:
+        ss.setdefault("url_profiel", EXAMPLE_PROFILE)  # the profile that fits the snapshot
     for key, value in DEFAULTS.items():
         ss.setdefault(f"url_{key}", value)
     ss["_wr_init"] = True
@@ -315,16 +345,24 @@ def current_profile() -> ScoringProfile:
 
 # -- loading and scoring (cached) -------------------------------------------------------------
 def gemeenten(jaar: int) -> pd.Series | None:
-    """Gemeente names by code, or None when PDOK and the cached list are both unavailable."""
-    return _gemeenten(jaar, _cfg())
+    """Gemeente names by code, or None when PDOK and the cached list are both unavailable.
+
+    A failure is remembered for a few minutes (not cached for a day), so the list comes
+    back by itself once PDOK answers again.
+    """
+    key = ("gemeenten", jaar, _cfg())
+    if unreachable().failure(key):
+        return None
+    try:
+        return _gemeenten(jaar, _cfg())
+    except WijkradarError as exc:
+        unreachable().remember(key, exc)
+        return None
 
 
 @st.cache_data(show_spinner=False, max_entries=8, ttl=24 * 3600)
-def _gemeenten(jaar: int, cfg: str) -> pd.Series | None:
-    try:
-        return list_gemeenten(jaar, settings=settings())
-    except WijkradarError:
-        return None
+def _gemeenten(jaar: int, cfg: str) -> pd.Series:
+    return list_gemeenten(jaar, settings=settings())
 
 
 @st.cache_data(show_spinner="Gegevens laden...", max_entries=16)
@@ -335,7 +373,13 @@ def _load_cached(gm: str, jaar: int, stamp: float, cfg: str):
 def load(gm: str, jaar: int):
     """The gemeente from the cache; fetched first (with a progress bar) when not cached."""
     path = cache_path(settings().data_dir, gm, jaar)
+    if is_example() and not path.exists():
+        load_example(Settings.from_env())  # from the shipped snapshot, no network
+    key = ("gemeente", gm, jaar, _cfg())
     if not path.exists():
+        remembered = unreachable().failure(key)
+        if remembered is not None:
+            raise remembered[1]
         bar = st.progress(0.0, text=f"{gm} ophalen bij de bronnen...")
         try:
             fetch_gemeente(
@@ -344,6 +388,9 @@ def load(gm: str, jaar: int):
                 settings=settings(),
                 progress=lambda f, step: bar.progress(min(max(f, 0.0), 1.0), text=step),
             )
+        except SourceError as exc:
+            unreachable().remember(key, exc)
+            raise
         finally:
             bar.empty()
     return _load_cached(gm, jaar, path.stat().st_mtime if path.exists() else 0.0, _cfg())
@@ -440,7 +487,10 @@ def _gemeente_widget(jaar: int) -> str | None:
     names = gemeenten(jaar)
     wanted = (get("gemeente") or DEFAULTS["gemeente"]).strip()
     if names is None or names.empty:
-        st.caption("De lijst met gemeenten is niet bereikbaar (PDOK); typ de CBS-code.")
+        st.caption(
+            "De lijst met gemeenten is niet bereikbaar (PDOK); typ de CBS-code of open de "
+            "voorbeeldgemeente."
+        )
         return st.text_input("Gemeentecode", value=wanted, help="Bijvoorbeeld GM0307").strip()
     codes = list(names.index)
     by_name = {str(v).casefold(): k for k, v in names.items()}
@@ -460,20 +510,50 @@ def _gemeente_widget(jaar: int) -> str | None:
     return choice
 
 
+def open_example() -> None:
+    """Switch to the voorbeeldgemeente with its own profile."""
+    put("gemeente", EXAMPLE_PARAM)
+    put("profiel", EXAMPLE_PROFILE)
+    for key in ("buurt", "gewichten", "normalisatie", "aggregatie", "ontbrekend", "kaart"):
+        put(key, None)
+    publish()
+    st.rerun()
+
+
+def _example_sidebar() -> tuple[str, int]:
+    """The voorbeeldgemeente in the sidebar: clearly marked, with a way back."""
+    install_example_profile(Settings.from_env())
+    meta = example_metadata()
+    st.info(md(example_banner(meta)))
+    st.caption(md(meta.get("naamsvermelding", "")))
+    if st.button("Andere gemeente kiezen"):
+        for key in ("gemeente", "profiel"):
+            put(key, DEFAULTS[key])
+        put("buurt", None)
+        st.rerun()
+    return EXAMPLE_CODE, EXAMPLE_JAAR
+
+
 def sidebar() -> tuple[str | None, int, str]:
     """Gemeente, year and profile choice; returns (gemeentecode or None, jaar, profiel)."""
     with st.sidebar:
         st.markdown("**Wijkradar**")
+        example = is_example()
         try:
             jaar_default = int(get("jaar", DEFAULTS["jaar"]))
         except ValueError:
             jaar_default = DEFAULT_JAAR
-        jaar = st.selectbox(
-            "Indelingsjaar",
-            YEARS,
-            index=YEARS.index(jaar_default) if jaar_default in YEARS else YEARS.index(DEFAULT_JAAR),
-        )
-        gm = _gemeente_widget(jaar)
+        if example:
+            gm, jaar = _example_sidebar()
+        else:
+            jaar = st.selectbox(
+                "Indelingsjaar",
+                YEARS,
+                index=YEARS.index(jaar_default)
+                if jaar_default in YEARS
+                else YEARS.index(DEFAULT_JAAR),
+            )
+            gm = _gemeente_widget(jaar)
         profiles = sorted(list_profiles(settings()))
         wanted = get("profiel", DEFAULTS["profiel"])
         if wanted not in profiles:
@@ -489,18 +569,25 @@ def sidebar() -> tuple[str | None, int, str]:
             # another profile: the weight and method changes of the previous one no longer apply
             for key in ("gewichten", "normalisatie", "aggregatie", "ontbrekend"):
                 put(key, None)
-        if gm and gm != get("gemeente"):
-            put("buurt", None)
-        put("gemeente", gm)
-        put("jaar", jaar)
+        if not example:
+            if gm and gm != get("gemeente"):
+                put("buurt", None)
+            put("gemeente", gm)
+            put("jaar", jaar)
         put("profiel", profiel)
         may_write = writer() is not None
         refresh = st.button(
             "Opnieuw ophalen bij de bronnen",
-            disabled=not gm or not may_write,
+            disabled=not gm or not may_write or example,
             help=None if may_write else LOGIN_NEEDED,
         )
+        if not example and st.button(
+            "Voorbeeldgemeente openen",
+            help="Amersfoort als momentopname van open data; werkt zonder netwerk.",
+        ):
+            open_example()
     if refresh and gm and may_write:
+        unreachable().forget()
         try:
             fresh = fetch_gemeente(gm, jaar=jaar, settings=settings())
             if fresh.failed_source:
@@ -532,8 +619,22 @@ def view() -> View | None:
     except SourceError as exc:
         st.error(
             f"Bron niet bereikbaar: {md(exc.source or 'onbekende bron')}. Er is nog geen cache "
-            "voor deze gemeente. Importeer de bestanden hieronder of probeer het later opnieuw."
+            "voor deze gemeente. Importeer de bestanden hieronder, open de voorbeeldgemeente "
+            "of probeer het later opnieuw."
         )
+        wait = unreachable().retry_in(("gemeente", gm, jaar, _cfg()))
+        if wait:
+            minutes = plural(max(1, round(wait / 60)), "minuut", "minuten")
+            st.caption(
+                f"Wijkradar probeert de bronnen over {minutes} vanzelf opnieuw, zodat u niet "
+                "bij elke pagina hoeft te wachten."
+            )
+        with st.container(horizontal=True):
+            if st.button("Nu opnieuw proberen"):
+                unreachable().forget()
+                st.rerun()
+            if st.button("Voorbeeldgemeente openen (werkt zonder netwerk)"):
+                open_example()
         with st.expander("Technische details"):
             st.code(str(exc))
     except WijkradarError as exc:
@@ -541,8 +642,10 @@ def view() -> View | None:
     if data is None:
         import_files(gm, jaar)
         return None
-    if data.from_cache:
-        st.caption(f"Gegevens uit de cache van {md(data.created)}.")
+    if is_example():
+        st.info(md(example_banner()))
+    elif data.from_cache:
+        st.caption(f"Gegevens uit de cache van {md(fmt_datetime(data.created))}.")
     for text in match_messages(data):
         st.warning(md(text))
     profile = current_profile()
@@ -572,8 +675,9 @@ def import_files(gm: str, jaar: int) -> None:
     with st.expander("Bestanden importeren (als de bronnen geblokkeerd zijn)", expanded=True):
         st.write(
             "Wijk- en buurtkaart (GeoPackage/GeoJSON), StatLine-CSV of kwb-xlsx en de "
-            "RIVM-export. De buurtgrenzen zijn verplicht."
+            "RIVM-export. De buurtgrenzen zijn verplicht. Hier downloadt u ze:"
         )
+        st.markdown("\n".join(f"- [{d.titel}]({d.url}): {d.wat}" for d in DOWNLOADS))
         uploads = st.file_uploader(
             "Bestanden",
             accept_multiple_files=True,
@@ -602,12 +706,20 @@ def match_messages(data) -> list[str]:
     for rep in data.match.to_dict("records"):
         if rep["match_rate"] < LOW_MATCH:
             out.append(
-                f"{rep['tabel']} ({rep['periode']}): {rep['op_buurtcode']} van de "
+                f"{source_title(data, rep)} ({rep['periode']}): {rep['op_buurtcode']} van de "
                 f"{rep['buurten']} buurtcodes komen voor in de indeling {data.jaar}; "
                 f"{rep['via_wijk']} buurten krijgen de wijkwaarde, {rep['ontbreekt']} hebben "
                 "geen waarde."
             )
     return out
+
+
+def source_title(data, rep: dict) -> str:
+    """A source's name for people (its title), not a table id like ``50120NED``."""
+    for p in data.provenance:
+        if p.get("tabel") == rep.get("tabel") and p.get("titel"):
+            return f"{p['titel']} ({rep['tabel']})"
+    return str(rep.get("tabel", ""))
 
 
 def provenance_table(data) -> pd.DataFrame:
@@ -617,7 +729,7 @@ def provenance_table(data) -> pd.DataFrame:
             "Bron": p.get("titel", ""),
             "Tabel": p.get("tabel", ""),
             "Periode": p.get("periode", ""),
-            "Opgehaald": p.get("opgehaald", ""),
+            "Opgehaald": fmt_datetime(p.get("opgehaald", "")),
             "Opmerkingen": "; ".join(p.get("opmerkingen", []) or []),
         }
         for p in data.provenance

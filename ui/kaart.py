@@ -8,10 +8,11 @@ import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
+from models import coverage_summary
 from ui import common
 from wijkradar.assets import AssetError, install_static
 from wijkradar.escape import markdown_text as md
-from wijkradar.format import fmt_date, fmt_datetime
+from wijkradar.format import fmt_date, fmt_datetime, fmt_percent
 from wijkradar.maps import (
     PALETTES,
     SCHEMES,
@@ -26,9 +27,12 @@ v = common.view()
 if v is None or v.scores is None:
     st.stop()
 data, scores = v.data, v.scores
+cov = coverage_summary(scores)
 st.caption(
     f"{md(data.gemeentenaam)} ({md(data.gemeentecode)}), indeling {data.jaar}, "
-    f"profiel {md(v.profile.name)}"
+    f"profiel {md(v.profile.name)}. Dekking: {fmt_percent(cov['dekking'])} van het gewicht "
+    "rust op gepubliceerde cijfers van de buurten zelf"
+    + (" (onder 50%: de score zegt hier weinig)." if cov["onder_drempel"] else ".")
 )
 
 domain_cols = [c for c in scores.columns if c.startswith("domein__")]

@@ -232,7 +232,7 @@ with s2:
         try:
             raw = yaml.safe_load(upload.getvalue().decode("utf-8"))
             loaded = parse_profile(raw, source=upload.name)
-            loaded.validate_ids(data.catalogue.index)
+            loaded.check_catalogue(data.catalogue)  # unknown ids, neutral indicators as need
             if re.fullmatch(r"[a-z0-9][a-z0-9-]{1,60}", loaded.name) is None:
                 raise ProfileError(f"profielnaam {loaded.name!r}: gebruik a-z, 0-9 en '-'")
         except (UnicodeDecodeError, yaml.YAMLError) as exc:

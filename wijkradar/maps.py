@@ -737,7 +737,7 @@ def build_map(
         bounds = [[hy0, hx0], [hy1, hx1]]
     if hotspots is not None or types is not None or wijken:
         folium.LayerControl(collapsed=False).add_to(m)
-    m.fit_bounds(bounds, max_zoom=16)
+    m.fit_bounds(bounds, max_zoom=15)
     _use_local_leaflet(m, leaflet_js, leaflet_css)
     return m
 

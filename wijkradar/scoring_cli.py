@@ -272,6 +272,11 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
         f"{data.gemeentecode} {data.gemeentenaam}: {scored} of {len(result)} buurten scored "
         f"with profile {profile.name!r} (seed {args.seed}, {args.draws} draws) -> {out}"
     )
+    cov = coverage_summary(result)
+    print(
+        f"coverage: {cov['dekking']:.0%} of the score's weight rests on observed values"
+        + (" (under 50%: the score says little here)" if cov["onder_drempel"] else "")
+    )
     for w in result.attrs.get("warnings", []):
         print(f"note: {w}")
     top = result.sort_values("rank").head(5)

@@ -30,6 +30,7 @@ from .format import (
     fmt_datetime,
     fmt_distance,
     fmt_number,
+    fmt_percent,
     fmt_rank,
     fmt_value,
     plural,
@@ -57,6 +58,7 @@ CSV_COLUMNS = {
     "wijk": "Wijk",
     "score": "Score",
     "robuust": "Robuust",
+    "dekking": "Dekking (gewicht op waargenomen cijfers)",
     "reden_1": "Reden 1",
     "reden_2": "Reden 2",
     "reden_3": "Reden 3",
@@ -207,6 +209,7 @@ def worklist(
                 else "",
                 "score": fmt_number(row["score"]),
                 "robuust": fmt_bool(row.get("robust")),
+                "dekking": fmt_percent(row.get("dekking")),
                 "reden_1": why[0] if len(why) > 0 else "",
                 "reden_2": why[1] if len(why) > 1 else "",
                 "reden_3": why[2] if len(why) > 2 else "",
@@ -284,7 +287,8 @@ def worklist_html(
             f"<td class='nr'><b>{esc(rec['rang'])}</b><br>90%: "
             f"{esc(rec['interval'].partition('(90%: ')[2].rstrip(')') or '–')}</td>"
             f"<td><b>{esc(rec['buurt'])}</b><br>{esc(rec['buurtcode'])}<br>wijk {esc(rec['wijk'])}"
-            f"<br>score {esc(rec['score'])}{' · robuust' if rec['robuust'] == 'ja' else ''}</td>"
+            f"<br>score {esc(rec['score'])}{' · robuust' if rec['robuust'] == 'ja' else ''}"
+            f"<br>dekking {esc(rec['dekking'])}</td>"
             f"<td>{_list_html(rec['redenen'], 'geen score')}</td>"
             f"<td>{esc(rec['wijkteam'])}</td>"
             f"<td>{_list_html(rec['initiatieven_lijst'], rec['initiatieven'])}</td>"
@@ -301,6 +305,8 @@ def worklist_html(
         "meetonzekerheid valt de rang meestal binnen die grenzen. 'Robuust' = in minstens 90% "
         "van de doorrekeningen bij de top. De redenen zijn de indicatoren die het meest "
         "bijdragen aan de score, met de waarde van de buurt en van de hele gemeente. "
-        "Gezondheidscijfers zijn schattingen uit een enquête, geen tellingen.</p>"
+        "Gezondheidscijfers zijn schattingen uit een enquête, geen tellingen. 'Dekking' is het "
+        "deel van het gewicht dat op gepubliceerde cijfers van de buurt zelf rust (niet "
+        "ingevuld, niet van de wijk); bij een lage dekking zegt de score minder.</p>"
         "</body></html>"
     )
