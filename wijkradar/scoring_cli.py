@@ -13,11 +13,12 @@ import geopandas as gpd
 import pandas as pd
 
 from geo._errors import WijkradarError
-from models import ProfileError, ScoringProfile, load_profile, score_buurten
+from models import ProfileError, ScoringProfile, load_profile, profile_yaml, score_buurten
 from models.reach import reach_table
 from models.validity import coverage_summary, national_ranks
 
 from .config import Settings
+from .dataversion import data_version, data_version_label
 from .export import write_scores, write_table
 from .format import fmt_number, fmt_percent, fmt_rank
 from .pipeline import DEFAULT_JAAR, list_gemeenten, load_gemeente
@@ -29,6 +30,7 @@ __all__ = [
     "resolve_profile",
     "list_profiles",
     "score_gemeente",
+    "checked_profile",
     "shipped_profiles",
     "shipped_profile",
 ]
@@ -92,6 +94,17 @@ def resolve_profile(name_or_path: str, settings: Settings) -> ScoringProfile:
     return _load(profiles[name_or_path])
 
 
+def checked_profile(data, profile: ScoringProfile) -> ScoringProfile:
+    """The profile as :func:`score_gemeente` scores it.
+
+    Checked against the catalogue (directions filled in, conflicts noted) and without the
+    domains that have no data.
+    """
+    profile, _ = profile.check_catalogue(data.catalogue, on_conflict="warn")
+    frame = data.indicators()
+    return profile.without_empty_domains(frame.columns[frame.notna().any()])
+
+
 def check_draws(draws: object) -> int:
     """``draws`` as an int in 0 .. :data:`MAX_DRAWS`, or ``ValueError`` saying what is allowed."""
     if isinstance(draws, bool) or not isinstance(draws, numbers.Integral):
@@ -120,9 +133,8 @@ def score_gemeente(
         ``draws`` outside 0 .. :data:`MAX_DRAWS`.
     """
     check_draws(draws)
-    profile, _ = profile.check_catalogue(data.catalogue, on_conflict="warn")
+    profile = checked_profile(data, profile)
     frame = data.indicators()
-    profile = profile.without_empty_domains(frame.columns[frame.notna().any()])
     result = score_buurten(
         frame,
         profile,
@@ -138,6 +150,7 @@ def score_gemeente(
     out.attrs = dict(result.attrs)  # join drops attrs: keep warnings and top_k
     out.attrs["warnings"] = [*profile.notes, *result.attrs.get("warnings", [])]
     out.attrs["reach"] = list(profile.reach)
+    out.attrs.update(data_version=data_version(data), profile_yaml=profile_yaml(profile))
     return out
 
 
@@ -204,6 +217,7 @@ def run_batch(
             gdf = gpd.GeoDataFrame(
                 result.join(data.buurten[["geometry"]]), geometry="geometry", crs=data.buurten.crs
             )
+            gdf["dataversie"] = data_version_label(result.attrs["data_version"])
             gdf.attrs = {}
             path = out_dir / f"{data.gemeentecode}_{jaar}_{profile.name}.parquet"
             tmp = path.with_name(path.name + ".tmp")
