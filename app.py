@@ -18,6 +18,7 @@ PAGES = [
     st.Page("ui/notities.py", title="Buurtnotities"),
     st.Page("ui/gebieden.py", title="Eigen gebieden"),
     st.Page("ui/methode.py", title="Methode"),
+    st.Page("ui/uitleg.py", title="Uitleg"),
 ]
 
 st.navigation(PAGES).run()
