@@ -19,7 +19,16 @@ if TYPE_CHECKING:
     )
     from geo.gemeente import GemeenteData
 
-    from .config import Settings
+    from .analysis import (
+        SavedProfile,
+        data_caveats,
+        indicator_coverage,
+        save_user_profile,
+        sensitivity_gemeente,
+    )
+    from .config import Settings, default_data_dir
+    from .dataversion import data_version
+    from .geopackage import write_geopackage
     from .pipeline import DEFAULT_JAAR, build_from_files, fetch_gemeente, load_gemeente
     from .scoring_cli import list_profiles, resolve_profile, run_batch, score_gemeente
     from .validity import load_reference, validate_gemeente
@@ -34,6 +43,14 @@ _EXPORTS = {
     "WijkradarError": "geo._errors",
     "GemeenteData": "geo.gemeente",
     "Settings": "wijkradar.config",
+    "default_data_dir": "wijkradar.config",
+    "SavedProfile": "wijkradar.analysis",
+    "data_caveats": "wijkradar.analysis",
+    "indicator_coverage": "wijkradar.analysis",
+    "save_user_profile": "wijkradar.analysis",
+    "sensitivity_gemeente": "wijkradar.analysis",
+    "data_version": "wijkradar.dataversion",
+    "write_geopackage": "wijkradar.geopackage",
     "DEFAULT_JAAR": "wijkradar.pipeline",
     "build_from_files": "wijkradar.pipeline",
     "fetch_gemeente": "wijkradar.pipeline",
@@ -77,6 +94,14 @@ __all__ = [
     "DataFormatError",
     "GemeenteNotFoundError",
     "CacheError",
+    "default_data_dir",
+    "data_caveats",
+    "indicator_coverage",
+    "save_user_profile",
+    "SavedProfile",
+    "sensitivity_gemeente",
+    "data_version",
+    "write_geopackage",
 ]
 
 __version__ = "0.1.0"

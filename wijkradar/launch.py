@@ -110,7 +110,8 @@ def add_app_parser(sub: argparse._SubParsersAction) -> None:
         "--data-map",
         type=Path,
         metavar="DIR",
-        help="data folder: cache, own profiles, registry (default WIJKRADAR_DATA_DIR or ./data)",
+        help="data folder: cache, own profiles, registry (default: WIJKRADAR_DATA_DIR, else "
+        "data/ of a checkout or the per-user data folder of an installation)",
     )
     p.add_argument(
         "--adres",
@@ -125,8 +126,12 @@ def _cmd_app(args: argparse.Namespace, _settings: object = None) -> int:
     script = app_script()
     if args.data_map is not None:
         data_dir = args.data_map.expanduser().resolve()
+    elif os.environ.get("WIJKRADAR_DATA_DIR"):
+        data_dir = Path(os.environ["WIJKRADAR_DATA_DIR"]).expanduser().resolve()
     else:
-        data_dir = Path(os.environ.get("WIJKRADAR_DATA_DIR") or "data").resolve()
+        from .config import default_data_dir
+
+        data_dir = default_data_dir()
     if data_dir.exists() and not data_dir.is_dir():
         raise AppNotFoundError(f"--data-map {data_dir} is a file, not a folder")
     data_dir.mkdir(parents=True, exist_ok=True)
