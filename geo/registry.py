@@ -12,9 +12,11 @@ newer Wijkradar is refused, never modified.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import math
 import re
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -47,7 +49,7 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from ._errors import DataFormatError, WijkradarError, mask_secrets
+from ._errors import DataFormatError, SourceError, WijkradarError, mask_secrets
 
 __all__ = [
     "Registry",
@@ -106,7 +108,9 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"rij {self.row}, veld '{self.field}': {self.message} (waarde: {self.value!r})"
+        where = "bestand" if self.row == 0 else f"rij {self.row}"
+        value = f" (waarde: '{self.value}')" if self.value else ""
+        return f"{where}, veld '{self.field}': {self.message}{value}"
 
 
 class ImportRejected(DataFormatError):
@@ -115,10 +119,8 @@ class ImportRejected(DataFormatError):
     def __init__(self, source: str, errors: list[RowError], *, limit: int = 5) -> None:
         shown = "; ".join(str(e) for e in errors[:limit])
         more = f" (en {len(errors) - limit} meer)" if len(errors) > limit else ""
-        super().__init__(
-            f"{source}: import geweigerd, er is niets opgeslagen. {len(errors)} fout(en): "
-            f"{shown}{more}"
-        )
+        n = f"{len(errors)} {'fout' if len(errors) == 1 else 'fouten'}"
+        super().__init__(f"{source}: import geweigerd, er is niets opgeslagen. {n}: {shown}{more}")
         self.source = source
         self.errors = errors
 
@@ -126,7 +128,12 @@ class ImportRejected(DataFormatError):
         """The errors as a table (rij, veld, waarde, probleem)."""
         return pd.DataFrame(
             [
-                {"rij": e.row, "veld": e.field, "waarde": e.value, "probleem": e.message}
+                {
+                    "rij": "hele bestand" if e.row == 0 else e.row,
+                    "veld": e.field,
+                    "waarde": e.value,
+                    "probleem": e.message,
+                }
                 for e in self.errors
             ],
             columns=["rij", "veld", "waarde", "probleem"],
@@ -359,6 +366,57 @@ def _key(entity: str) -> str:
     return list(ENTITIES[entity].table.primary_key.columns)[0].name
 
 
+#: Entities whose ``id`` is made up when a row leaves it empty (prefix per entity).
+AUTO_KEY_PREFIX = {"initiatief": "INI", "wijkteam": "WT", "locatie": "LOC"}
+#: Marks a record whose key was generated (removed before writing).
+GENERATED = "_id_aangemaakt"
+
+
+def new_key(entity: str) -> str:
+    """A new, unique id for a row of ``entity`` (``INI-3f9a1c2b``)."""
+    return f"{AUTO_KEY_PREFIX[entity]}-{uuid.uuid4().hex[:8]}"
+
+
+def location_warnings(
+    entity: str,
+    records: list[dict[str, Any]],
+    *,
+    first_row: int = 2,
+    buurten=None,
+    rows: bool = True,
+) -> list[str]:
+    """Dutch warnings for rows that will not show on the map or count in the gaps.
+
+    An initiative or location without coordinates, address or buurtcode has no place; a
+    point outside the gemeente's buurten (when ``buurten`` is given) gets no buurt.
+    """
+    if not ENTITIES[entity].point:
+        return []
+    out = []
+    inside = _inside(records, buurten) if buurten is not None else None
+    for i, rec in enumerate(records):
+        name = rec.get("naam") or rec.get(_key(entity))
+        label = f"rij {first_row + i} ({name})" if rows else str(name)
+        if rec.get("x") is None and not rec.get("adres") and not rec.get("buurtcode"):
+            out.append(
+                f"{label}: geen locatie (geen coördinaten, adres of buurtcode); staat niet op "
+                "de kaart en telt niet mee in de dekking en de gaten"
+            )
+        elif inside is not None and rec.get("x") is not None and not inside[i]:
+            out.append(f"{label}: het punt ligt buiten de gemeente en krijgt geen buurt")
+    return out
+
+
+def _inside(records: list[dict[str, Any]], buurten) -> list[bool]:
+    import shapely
+
+    area = shapely.union_all(buurten.to_crs(28992).geometry.values)
+    return [
+        rec.get("x") is None or bool(area.covers(shapely.Point(rec["x"], rec["y"])))
+        for rec in records
+    ]
+
+
 # -- validation -------------------------------------------------------------------------------
 def _blank(value: Any) -> bool:
     if value is None:
@@ -496,12 +554,17 @@ def _to_rd(x: float, y: float) -> tuple[float, float] | None:
     lx0, ly0, lx1, ly1 = WGS84_EXTENT
     for lon, lat in ((x, y), (y, x)):
         if lx0 <= lon <= lx1 and ly0 <= lat <= ly1:
-            from pyproj import Transformer
-
-            tr = Transformer.from_crs(4326, 28992, always_xy=True)
-            rx, ry = tr.transform(lon, lat)
+            rx, ry = _wgs84_to_rd().transform(lon, lat)
             return float(rx), float(ry)
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _wgs84_to_rd():
+    """One WGS84 -> RD New transformer for every row (building one costs ~30 ms)."""
+    from pyproj import Transformer
+
+    return Transformer.from_crs(4326, 28992, always_xy=True)
 
 
 def validate_records(
@@ -520,7 +583,13 @@ def validate_records(
     spec = ENTITIES[entity]
     errors: list[RowError] = []
     columns = {str(c).strip().lower(): c for c in frame.columns}
-    missing = [f for f, s in spec.fields.items() if s.required and f not in columns]
+    key = _key(entity)
+    # an empty id is generated (AUTO_KEY_PREFIX), so the column itself may be left out too
+    missing = [
+        f
+        for f, s in spec.fields.items()
+        if s.required and f not in columns and not (f == key and entity in AUTO_KEY_PREFIX)
+    ]
     if missing:
         return [], [
             RowError(1, f, "", f"verplichte kolom ontbreekt (kolommen: {', '.join(columns)})")
@@ -530,7 +599,6 @@ def validate_records(
     for extra in sorted(set(columns) - known):
         errors.append(RowError(1, extra, "", f"onbekende kolom; toegestaan: {', '.join(known)}"))
     codes = set(buurtcodes) if buurtcodes is not None else None
-    key = _key(entity)
     seen: dict[str, int] = {}
     records: list[dict[str, Any]] = []
     for i, row in enumerate(frame.to_dict("records")):
@@ -541,6 +609,10 @@ def validate_records(
             value = get.get(name)
             shown = "" if _blank(value) else str(value)[:80]
             if _blank(value):
+                if name == key and entity in AUTO_KEY_PREFIX:
+                    rec[name] = new_key(entity)
+                    rec[GENERATED] = True
+                    continue
                 if fs.required:
                     errors.append(RowError(rownr, name, shown, "verplicht veld is leeg"))
                 rec[name] = False if fs.kind == "flag" else None
@@ -654,6 +726,7 @@ class ImportReport:
     updated: int = 0
     geocoded: int = 0
     assigned: int = 0
+    removed: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -864,14 +937,69 @@ class Registry:
                 after,
             )
 
-    def _write(self, conn, entity, rec, user) -> str:
+    def _write_many(self, conn, entity, records, user) -> tuple[int, int]:
+        """Insert or update validated records inside ``conn``; returns (added, updated).
+
+        New rows and their audit lines go in as two bulk inserts (one statement each,
+        executemany); existing rows are updated one by one with their version check.
+        """
+        t = ENTITIES[entity].table
+        key = _key(entity)
+        keys = [r[key] for r in records]
+        current: dict[Any, dict[str, Any]] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            rows = conn.execute(select(t).where(t.c[key].in_(chunk)).with_for_update())
+            current.update({row[key]: dict(row) for row in rows.mappings()})
+        now = datetime.now(UTC)
+        new = [dict(r) for r in records if r[key] not in current]
+        updated = 0
+        for rec in records:
+            if rec[key] in current:
+                self._write(conn, entity, dict(rec), user, current=current[rec[key]])
+                updated += 1
+        if new:
+            columns = sorted({c for r in new for c in r} - {"version"})
+            conn.execute(
+                insert(t),
+                [
+                    {
+                        **{c: r.get(c) for c in columns},
+                        "version": 1,
+                        "gewijzigd": now,
+                        "gewijzigd_door": user,
+                    }
+                    for r in new
+                ],
+            )
+            conn.execute(
+                insert(audit),
+                [
+                    {
+                        "tijd": now,
+                        "gebruiker": user or "onbekend",
+                        "actie": "insert",
+                        "entiteit": entity,
+                        "sleutel": r[key],
+                        "voor": None,
+                        "na": _jsonable({k: v for k, v in r.items() if k != "version"}),
+                    }
+                    for r in new
+                ],
+            )
+        return len(new), updated
+
+    def _write(self, conn, entity, rec, user, *, current: dict[str, Any] | None = None) -> str:
         """Insert or update one validated record inside ``conn``; returns 'added'/'updated'."""
         t = ENTITIES[entity].table
         key = _key(entity)
         expected = rec.pop("version", None)
-        current = (
-            conn.execute(select(t).where(t.c[key] == rec[key]).with_for_update()).mappings().first()
-        )
+        if current is None:
+            current = (
+                conn.execute(select(t).where(t.c[key] == rec[key]).with_for_update())
+                .mappings()
+                .first()
+            )
         now = datetime.now(UTC)
         if current is None:
             values = {**rec, "version": 1, "gewijzigd": now, "gewijzigd_door": user}
@@ -920,6 +1048,7 @@ class Registry:
         if errors:
             raise ImportRejected(f"{entity} {record.get(_key(entity))!r}", errors)
         rec = records[0]
+        rec.pop(GENERATED, None)
         if version is not None:
             rec["version"] = version
         with self.engine.begin() as conn:
@@ -983,19 +1112,50 @@ class Registry:
         records, errors = validate_records(entity, frame, first_row=first_row, buurtcodes=codes)
         report = ImportReport(entity, source)
         spec = ENTITIES[entity]
-        if spec.point and not errors:
+        if spec.point:
+            # every address is looked up even when other rows have errors, so the report is
+            # complete; once the service is unreachable the rest is not tried (bounded time)
+            down: str | None = None
             for i, rec in enumerate(records):
                 if rec.get("x") is None and rec.get("adres") and geocoder is not None:
-                    found = geocoder(rec["adres"])
+                    if down is not None:
+                        errors.append(RowError(first_row + i, "adres", rec["adres"], down))
+                        continue
+                    try:
+                        found = geocoder(rec["adres"])
+                    except SourceError as exc:
+                        down = (
+                            f"adres niet opgezocht: {exc.source or 'de adreszoeker'} is niet "
+                            "bereikbaar; vul x/y in of probeer het later opnieuw"
+                        )
+                        errors.append(RowError(first_row + i, "adres", rec["adres"], down))
+                        continue
                     if found is None:
                         errors.append(
-                            RowError(first_row + i, "adres", rec["adres"], "adres niet gevonden")
+                            RowError(
+                                first_row + i,
+                                "adres",
+                                rec["adres"],
+                                "adres niet gevonden; controleer straat, huisnummer en plaats of "
+                                "vul x/y in",
+                            )
                         )
                         continue
                     rec["x"], rec["y"] = found
                     report.geocoded += 1
-            if buurten is not None and not errors and "buurtcode" in spec.table.c:
-                report.assigned = _assign_buurten(records, buurten)
+            if buurten is not None and not errors:
+                report.notes += location_warnings(
+                    entity, records, first_row=first_row, buurten=buurten
+                )
+                if "buurtcode" in spec.table.c:
+                    report.assigned = _assign_buurten(records, buurten)
+            elif not errors:
+                report.notes += location_warnings(entity, records, first_row=first_row)
+        generated = sum(bool(r.pop(GENERATED, False)) for r in records)
+        if generated:
+            report.notes.append(
+                f"{generated} {'rij' if generated == 1 else 'rijen'} zonder id kregen een nieuw id"
+            )
         if entity == "wijkteam_buurt" and not errors:
             with self.engine.connect() as conn:
                 teams = set(conn.execute(select(wijkteam.c.id)).scalars())
@@ -1010,11 +1170,7 @@ class Registry:
             raise ImportRejected(source, errors)
         key = _key(entity)
         with _integrity(f"{source} niet geïmporteerd"), self.engine.begin() as conn:
-            for rec in records:
-                if self._write(conn, entity, dict(rec), user) == "added":
-                    report.added += 1
-                else:
-                    report.updated += 1
+            report.added, report.updated = self._write_many(conn, entity, records, user)
             if replace:
                 t = spec.table
                 keep = [r[key] for r in records]
@@ -1025,7 +1181,11 @@ class Registry:
                     conn.execute(sa_delete(t).where(t.c[key] == row[key]))
                     self._audit(conn, user, "delete", entity, row[key], dict(row), None)
                 if gone:
-                    report.notes.append(f"{len(gone)} rij(en) verwijderd (volledige vervanging)")
+                    report.removed = len(gone)
+                    report.notes.append(
+                        f"{len(gone)} {'rij' if len(gone) == 1 else 'rijen'} verwijderd "
+                        "(volledige vervanging)"
+                    )
             self._audit(
                 conn,
                 user,

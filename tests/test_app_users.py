@@ -177,3 +177,72 @@ def test_an_unreachable_source_is_remembered_between_pages(monkeypatch, loopback
     assert not at.exception
     assert _param(at, "gemeente") == "voorbeeld"
     assert any(i.value.startswith("Voorbeeld, momentopname") for i in at.info)
+
+
+def test_buurtprofiel_speaks_one_robust_truth_and_plain_dutch(monkeypatch, app_env):
+    from wijkradar import Settings, load_gemeente
+    from wijkradar.scoring_cli import resolve_profile, score_gemeente
+
+    settings = Settings.from_env(app_env)
+    at = _app(monkeypatch, app_env, gemeente="GM0307")
+    data = load_gemeente("GM0307", settings=settings)
+    scores = score_gemeente(data, resolve_profile("kansrijke-wijk", settings), seed=42, draws=1000)
+    flags = scores["robust"].fillna(False).astype(bool)
+    assert flags.any() and not flags[scores["rank"].notna()].all()
+    for code in [flags.idxmax(), scores["rank"].idxmax()]:
+        robust = bool(flags[code])
+        at = _app(monkeypatch, app_env, "ui/buurtprofiel.py", gemeente="GM0307", buurt=code)
+        metric = next(m for m in at.metric if m.label.startswith("Kans in top"))
+        assert metric.proto.help.startswith("Robuust" if robust else "Niet robuust"), code
+    imputed = scores.index[(scores["n_geimputeerd"] > 0) & ~scores["te_klein"]]
+    if len(imputed):
+        at = _app(monkeypatch, app_env, "ui/buurtprofiel.py", gemeente="GM0307", buurt=imputed[0])
+        note = next(i.value for i in at.info if "ingevuld volgens het profiel" in i.value)
+        text = note.replace("\\", "")
+        ids = str(scores.loc[imputed[0], "geimputeerd"]).split(",")
+        assert all(str(data.catalogue.loc[i, "label"]) in text for i in ids)
+        assert not [i for i in ids if "_" in i and i in text], "indicator ids in the note"
+        assert "indicator(en)" not in note
+    # bar charts and the trend are Altair charts with full labels
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 2
+    assert all('"labelLimit": 0' in c.proto.spec for c in charts[:2])
+
+
+def test_uitleg_page_explains_and_offers_templates(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/uitleg.py")
+    assert at.title[0].value == "Uitleg"
+    text = " ".join(m.value for m in at.markdown)
+    for words in ("geen** oordeel", "90%-interval", "Robuust", "CC BY 4.0", "Windows-1252"):
+        assert words in text, words
+    assert "wijk-en-buurtkaart-2024" in text and "?gemeente=voorbeeld" in text
+    labels = [b.label for b in at.get("download_button")]
+    from geo.registry import ENTITIES
+
+    assert len([b for b in labels if b.startswith("Sjabloon voor")]) == len(ENTITIES)
+    tables = [d.value for d in at.dataframe]
+    assert all(
+        list(t.columns) == ["kolom", "verplicht", "soort", "toegestaan", "voorbeeld"]
+        for t in tables
+    )
+    ini = tables[0].set_index("kolom")
+    assert ini.loc["naam", "verplicht"] == "ja" and ini.loc["id", "verplicht"].startswith("nee")
+    assert "eenzaamheid/ontmoeting" in ini.loc["thema", "toegestaan"]
+
+
+def test_importeren_tab_lists_columns_and_a_template(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/initiatieven.py", gemeente="GM0307")
+    assert any(b.label.startswith("Sjabloon downloaden") for b in at.get("download_button"))
+    assert any("kolom" in d.value.columns and "verplicht" in d.value.columns for d in at.dataframe)
+
+
+def test_no_english_placeholders_and_honest_methode(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/ranglijst.py", gemeente="GM0307")
+    assert _one(at.multiselect, "Wijk").proto.placeholder == "Alle wijken"
+    at = _app(monkeypatch, app_env, "ui/methode.py", gemeente="GM0307")
+    text = " ".join(m.value for m in at.markdown)
+    # the loopback health table has no Marges feed: the text must not claim they vary
+    assert "variëren binnen hun 95%-marges" not in text
+    assert "95%-marges" in text
+    preview = at.dataframe[0].value
+    assert set(preview["Robuust"]) <= {"ja", "nee"} and preview["Score"].str.contains(",").all()

@@ -59,7 +59,7 @@ def test_cli_score_reproducible(server, tmp_path, monkeypatch, capsys):
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     argv = ["score", "--gemeente", "GM0307", "--seed", "42", "--draws", "100", "--uit"]
     assert cli.main([*argv, str(a)]) == 0
-    assert "note: indicator pct_armoede is door de bron (nog) niet gepubliceerd" in (
+    assert "opmerking: indicator pct_armoede is door de bron (nog) niet gepubliceerd" in (
         capsys.readouterr().out
     )
     assert cli.main([*argv, str(b)]) == 0
@@ -86,7 +86,7 @@ def test_cli_score_reproducible(server, tmp_path, monkeypatch, capsys):
     assert cli.main([*argv, str(g), "--profiel", "eenzaamheid"]) == 0
     import geopandas as gpd
 
-    assert len(gpd.read_file(g, layer="scores")) == 145
+    assert len(gpd.read_file(g, layer="scores")) == 145  # the first of several layers
     assert cli.main([*argv, str(g), "--profiel", "bestaat-niet"]) == 1
     assert "not found; available" in capsys.readouterr().err
 
@@ -101,7 +101,7 @@ def test_every_shipped_profile_scores_from_the_cli(server, tmp_path, monkeypatch
     argv = ["score", "--gemeente", gm, "--profiel", name, "--draws", "50", "--uit", str(out_file)]
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
-    assert "note: " in out  # what was left out is said
+    assert "opmerking: " in out  # what was left out is said
     df = pd.read_csv(out_file, index_col="buurtcode")
     assert df["score"].notna().sum() >= 5
     no_score = df["score"].isna()
@@ -176,6 +176,6 @@ def test_statline_export_with_a_few_columns_scores_with_notes(
         argv = ["score", "--gemeente", "GM0307", "--profiel", name, "--draws", "50"]
         assert cli.main([*argv, "--uit", str(out_file)]) == 0, capsys.readouterr().err
         out = capsys.readouterr().out
-        assert "note: indicator moeite_rondkomen zit niet in deze gegevens" in out
+        assert "opmerking: indicator moeite_rondkomen zit niet in deze gegevens" in out
         assert "weggelaten" in out
         assert pd.read_csv(out_file)["score"].notna().sum() > 50

@@ -412,7 +412,7 @@ def test_cli_valideer(server, tmp_path, monkeypatch, capsys, shared):
     assert "Leefbaarometer" in capsys.readouterr().out
     assert cli.main(["score", "--gemeente", "GM0307", "--draws", "0", "--uit", str(out)]) == 0
     # income and bijstand mostly from wijk values in the 2024 layout (see above)
-    assert "coverage: 78% of the score's weight rests on observed values\n" in (
+    assert "dekking: 78% van het gewicht van de score rust op gemeten waarden\n" in (
         capsys.readouterr().out
     )
     bad = tmp_path / "bad.csv"
@@ -463,7 +463,7 @@ def test_cli_batch_marks_and_excludes_low_coverage(server, tmp_path, monkeypatch
         ranked = nat.loc[nat["gemeentecode"] == gm, "nationale_rang"]
         assert ranked.isna().all() if row["lage_dekking"] else ranked.notna().any()
         if row["lage_dekking"]:
-            assert f"{gm} left out of the national ranks" in text
+            assert f"{gm} niet in de landelijke rangen" in text
     assert cli.main([*argv, "--ook-lage-dekking"]) == 0
     nat = pd.read_csv(out / "nationaal.csv", index_col="buurtcode")
     assert nat.loc[nat["score"].notna(), "nationale_rang"].notna().all()
@@ -485,3 +485,14 @@ def test_unstated_direction_survives_saving_and_strict_refuses_composition(tmp_p
     assert old.check_catalogue(cat)[0].reach == ["pct_0_15", "pct_hh_met_kinderen"]
     with pytest.raises(ProfileError, match=r"pct_0_15, pct_hh_met_kinderen describe.*'reach'"):
         old.check_catalogue(cat, on_conflict="raise")
+
+
+def test_ses_woa_source_failure_degrades(server, tmp_path):
+    from tests.conftest import settings_for
+
+    s = settings_for(server, tmp_path / "d", retries=0)
+    server.inject("86092NED", "badjson", times=1)
+    ref, notes = load_reference("GM0307", settings=s)
+    assert ref is None and notes[0].startswith("SES-WOA niet opgehaald: CBS SES-WOA 86092NED")
+    ref, notes = load_reference("GM0034", settings=s)  # no SES-WOA rows for Almere here
+    assert ref is not None and ref.empty and "gaf geen buurtscores voor GM0034" in notes[-1]

@@ -7,15 +7,20 @@ import streamlit as st
 
 from geo.registry import RegistryError
 from ui import common
+from ui.charts import bar_chart, trend_band_chart
 from ui.notities_blok import buurt_notes
+from wijkradar.change import buurt_trend_long
 from wijkradar.escape import markdown_text as md
-from wijkradar.format import fmt_count, fmt_number, fmt_percent
+from wijkradar.format import fmt_count, fmt_list, fmt_number, fmt_percent, plural
 from wijkradar.report import (
     CAVEATS,
     buurt_profile_html,
     buurt_trend,
     contributions,
+    imputed_labels,
     indicator_profile,
+    is_robust,
+    nearby_display,
     nearby_initiatives,
 )
 
@@ -47,6 +52,7 @@ if small:
     )
 else:
     top_k = scores.attrs.get("top_k", v.profile.top_k)
+    robust = is_robust(row["robust"])
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Score (0-100)", fmt_number(row["score"]))
     c2.metric(
@@ -55,11 +61,20 @@ else:
         help="1 = hoogste nood",
     )
     if pd.notna(row["rank_low"]):
-        c3.metric("90%-interval van de rang", f"{int(row['rank_low'])}–{int(row['rank_high'])}")
+        c3.metric(
+            "90%-interval van de rang",
+            f"{int(row['rank_low'])}–{int(row['rank_high'])}",
+            help="Bij andere redelijke gewichten en meetonzekerheid valt de rang meestal binnen "
+            "deze grenzen.",
+        )
         c4.metric(
             f"Kans in top {top_k}",
             f"{fmt_number(100 * row['p_top_k'], 0)}%",
-            help="Robuust" if row["robust"] is True else "Niet robuust",
+            help=(
+                f"Robuust: in minstens 90% van de doorrekeningen in de top {top_k}."
+                if robust
+                else f"Niet robuust: in minder dan 90% van de doorrekeningen in de top {top_k}."
+            ),
         )
     if "dekking" in row.index and pd.notna(row["dekking"]):
         st.caption(
@@ -77,10 +92,11 @@ else:
             parts.append(f"{md(v.label(rid))}: {amount}")
         st.caption("Bereik (wie er woont, telt niet mee in de score): " + "; ".join(parts))
     if row["n_geimputeerd"]:
+        filled = imputed_labels(data, row["geimputeerd"])
         st.info(
-            f"{int(row['n_geimputeerd'])} indicator(en) ingevuld volgens het profiel "
-            f"({md(row['geimputeerd'])}); dat verlaagt de betrouwbaarheid "
-            f"({fmt_number(row['confidence'], 2)})."
+            f"{plural(int(row['n_geimputeerd']), 'indicator', 'indicatoren')} zonder cijfer "
+            f"voor deze buurt, ingevuld volgens het profiel ({md(fmt_list(filled))}); dat "
+            f"verlaagt de betrouwbaarheid ({fmt_percent(row['confidence'])})."
         )
     left, right = st.columns(2)
     with left:
@@ -88,14 +104,10 @@ else:
         domains = {
             c.removeprefix("domein__"): row[c] for c in scores.columns if c.startswith("domein__")
         }
-        st.bar_chart(pd.Series(domains, name="score"), horizontal=True)
+        st.altair_chart(bar_chart(pd.Series(domains), value="score", label="Domein"))
     with right:
         st.markdown("**Waarom hoog: bijdrage per indicator (punten van de score)**")
-        st.bar_chart(
-            contributions(data, scores, code).head(10).rename("punten"),
-            horizontal=True,
-            sort="-punten",  # largest contribution first, not alphabetical
-        )
+        st.altair_chart(bar_chart(contributions(data, scores, code).head(10), value="punten"))
 
 st.markdown("**Indicatoren: buurt, gemeente en Nederland**")
 st.dataframe(indicator_profile(data, scores, code), hide_index=True, width="stretch")
@@ -105,10 +117,33 @@ if not small:
     wide, note = buurt_trend(data, code)
     if note:
         st.caption(md(note))
-    if wide.empty:
+    long = buurt_trend_long(data, code, scores)
+    if wide.empty or long.empty:
         st.write("Geen monitorgegevens voor deze buurtcode.")
     else:
-        st.line_chart(wide)
+        in_profile = [
+            v.label(i) for i in v.profile.indicator_ids if v.label(i) in set(long["indicator"])
+        ]
+        options = sorted(long["indicator"].unique())
+        picked = st.multiselect(
+            "Indicatoren in de trend",
+            options,
+            default=(in_profile or options)[:4],
+            placeholder="Kies indicatoren",
+            key="bp_trend",
+        )
+        st.altair_chart(
+            trend_band_chart(long[long["indicator"].isin(picked)]),
+            width="stretch",
+            alt=f"Trend in de gezondheidsmonitor van {v.buurt_name(code)}",
+        )
+        if long["ondergrens"].notna().any():
+            st.caption("De band is het 95%-betrouwbaarheidsinterval van de schatting.")
+        else:
+            st.caption(
+                "De bron publiceert voor deze jaren geen 95%-intervallen; er is daarom geen band."
+            )
+        st.page_link("ui/verandering.py", label="Verandering per buurt op de kaart")
 
 st.markdown("**In en rond de buurt**")
 nearby = None
@@ -118,13 +153,14 @@ try:
     team = reg.table("wijkteam_buurt").set_index("buurtcode")["wijkteam_id"].get(code)
     teams = reg.table("wijkteam").set_index("id")
     if team is not None and team in teams.index:
-        st.write(f"Wijkteam: {md(teams.loc[team, 'naam'])} ({teams.loc[team, 'fte']:g} fte)")
+        fte = fmt_number(teams.loc[team, "fte"], 1)
+        st.write(f"Wijkteam: {md(teams.loc[team, 'naam'])} ({fte} fte)")
     else:
         st.write("Geen wijkteam toegewezen in het register.")
     if nearby.empty:
         st.write("Geen lopende of toegekende initiatieven binnen 1 km.")
     else:
-        st.dataframe(nearby, hide_index=True, width="stretch")
+        st.dataframe(nearby_display(nearby), hide_index=True, width="stretch")
 except RegistryError as exc:
     st.caption(f"Register niet bereikbaar: {md(exc)}")
 

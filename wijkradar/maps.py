@@ -220,6 +220,8 @@ class MapValues:
     higher_is_worse: bool = True
     #: Source table and period of an indicator ("85984NED, 2024"); empty for scores.
     source: str = ""
+    #: Replaces the legend's default reading note (e.g. for maps of change).
+    note: str | None = None
 
 
 def map_values(scores: pd.DataFrame, data, column: str) -> MapValues:
@@ -330,10 +332,17 @@ def top_factors(scores: pd.DataFrame, catalogue: pd.DataFrame, n: int = 3) -> pd
     return out
 
 
-def _legend(mv: MapValues, bins: np.ndarray, colours: list[str], counts: dict) -> dict:
+def _legend(
+    mv: MapValues,
+    bins: np.ndarray,
+    colours: list[str],
+    counts: dict,
+    *,
+    lowest: float | None = None,
+) -> dict:
     """Legend as data: a title and rows of (swatch style, text); shown with ``textContent``."""
     rows = []
-    lower = mv.frame["value"].min()
+    lower = mv.frame["value"].min() if lowest is None else lowest
     decimals = decimals_for(mv.unit)
     for i, (upper, colour) in enumerate(zip(bins, colours, strict=True)):
         lo = lower if i == 0 else bins[i - 1]
@@ -353,7 +362,9 @@ def _legend(mv: MapValues, bins: np.ndarray, colours: list[str], counts: dict) -
         )
     title = f"{mv.title} ({mv.source})" if mv.source else mv.title
     note = (
-        "Hoger is gunstiger: donker = lage waarde (meer zorg)"
+        mv.note
+        if mv.note
+        else "Hoger is gunstiger: donker = lage waarde (meer zorg)"
         if not mv.higher_is_worse
         else "Donker = hoge waarde"
         if mv.unit not in ("0-100",)
@@ -688,6 +699,8 @@ def build_map(
     height: int = 620,
     labels: bool = True,
     highlight: str | None = None,
+    fixed_bins: Sequence[float] | None = None,
+    fixed_colours: Sequence[str] | None = None,
 ) -> folium.Map:
     """A folium map of ``mv`` on ``geometry`` (from :func:`map_geometry`).
 
@@ -695,12 +708,20 @@ def build_map(
     static files); use :func:`standalone_html` for a file that opens offline. ``labels``
     adds wijk names (zoomed out) and buurt names (zoomed in); ``highlight`` is a buurtcode
     that gets a thick outline and that the map zooms to (the buurt search).
+    ``fixed_bins`` (all class bounds, lowest first) with ``fixed_colours`` (one per class)
+    replace the classification, so several maps share one legend (change over time).
     """
     geo = geometry.join(mv.frame, how="left")
-    bins = classify(geo["value"], scheme, k)
-    colours = _colours(palette, len(bins))
-    if not mv.higher_is_worse:  # dark always marks the worrying end
-        colours = colours[::-1]
+    lowest = None
+    if fixed_bins is not None and fixed_colours is not None:
+        lowest = float(fixed_bins[0])
+        bins = np.asarray(fixed_bins[1:], dtype=float)
+        colours = list(fixed_colours)
+    else:
+        bins = classify(geo["value"], scheme, k)
+        colours = _colours(palette, len(bins))
+        if not mv.higher_is_worse:  # dark always marks the worrying end
+            colours = colours[::-1]
     value = geo["value"].to_numpy(dtype=float)
     cls = np.searchsorted(bins, value, side="left") if len(bins) else np.zeros(len(geo), int)
     cls = np.clip(cls, 0, max(len(bins) - 1, 0))
@@ -772,7 +793,9 @@ def build_map(
         )
     counts = pd.Series(status).value_counts().to_dict()
     _Control(
-        _legend(mv, bins, colours, counts), position="bottomright", css_class="wr-legend"
+        _legend(mv, bins, colours, counts, lowest=lowest),
+        position="bottomright",
+        css_class="wr-legend",
     ).add_to(m)
     if labels:
         _Labels(_label_payload(geometry)).add_to(m)

@@ -18,7 +18,6 @@ from geo.coverage import active_initiatives
 from .escape import html_text
 from .format import (
     decimals_for,
-    fmt_bool,
     fmt_date,
     fmt_datetime,
     fmt_distance,
@@ -32,6 +31,9 @@ __all__ = [
     "buurt_trend",
     "buurt_profile_html",
     "nearby_initiatives",
+    "is_robust",
+    "bounds_text",
+    "imputed_labels",
     "nearby_display",
     "KIND_LABELS",
     "CAVEATS",
@@ -44,13 +46,54 @@ KIND_LABELS = {
 CAVEATS = [
     "Gezondheidscijfers per buurt (RIVM/GGD-gezondheidsmonitor) zijn modelschattingen uit een "
     "enquête, geen tellingen: ze geven de verwachte waarde voor een buurt met deze "
-    "bevolkingssamenstelling, met een 95%-onzekerheidsmarge.",
+    "bevolkingssamenstelling, met onzekerheid (een 95%-marge waar de bron die publiceert).",
     "Kerncijfers van het CBS zijn registratiecijfers; kleine aantallen worden door het CBS "
     "onderdrukt ('.').",
     "De gezondheidsmonitor is van een ander jaar dan de buurtindeling; buurten die sindsdien "
     "zijn veranderd krijgen de waarde van hun wijk ('geschat uit wijkwaarde').",
     "De score is relatief: hij vergelijkt buurten binnen deze gemeente.",
 ]
+
+
+def bounds_text(data) -> str:
+    """What the uncertainty analysis does with the health figures, honest about the bounds.
+
+    The RIVM tables give 95% bounds only in some years (``Marges`` feed); without them the
+    health values are not varied, and the text says so instead of claiming otherwise.
+    """
+    lower = getattr(data, "lower", None)
+    with_bounds = [] if lower is None else [c for c in lower.columns if lower[c].notna().any()]
+    if with_bounds:
+        labels = data.catalogue["label"].to_dict()
+        names = ", ".join(str(labels.get(c, c)) for c in with_bounds[:4])
+        more = f" en {len(with_bounds) - 4} meer" if len(with_bounds) > 4 else ""
+        return (
+            "De gezondheidscijfers met een 95%-marge in de bron variëren binnen die marge "
+            f"({names}{more})."
+        )
+    return (
+        "De gezondheidstabel van deze gegevens publiceert geen 95%-marges; de onzekerheid van "
+        "die schattingen zit daarom niet in het interval (het interval is dus eerder te smal "
+        "dan te breed)."
+    )
+
+
+def is_robust(value: object) -> bool:
+    """The one truth of the ``robust`` column (numpy, pandas nullable or plain booleans).
+
+    Missing (no score) counts as not robust. Use this, never ``value is True``.
+    """
+    try:
+        return bool(value) and not pd.isna(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False
+
+
+def imputed_labels(data, imputed: object) -> list[str]:
+    """Indicator names for the ``geimputeerd`` column (comma-separated ids)."""
+    labels = data.catalogue["label"].to_dict()
+    ids = [i.strip() for i in str(imputed or "").split(",") if i.strip()]
+    return [str(labels.get(i, i)) for i in ids]
 
 
 def _hidden(scores: pd.DataFrame, code: str) -> bool:
@@ -256,7 +299,7 @@ def buurt_profile_html(
             f"<div><span class='kpi'>Score<b>{fmt_number(row['score'])}</b></span>"
             f"<span class='kpi'>Rang<b>{esc(rank)}</b></span>"
             f"<span class='kpi'>Kans top {top_k}<b>{fmt_number(100 * row['p_top_k'], 0)}%</b>"
-            f"</span><span class='kpi'>Robuust<b>{fmt_bool(row['robust'])}"
+            f"</span><span class='kpi'>Robuust<b>{'ja' if is_robust(row['robust']) else 'nee'}"
             "</b></span>"
             + (
                 f"<span class='kpi'>Dekking<b>{fmt_percent(row['dekking'])}</b></span>"
