@@ -39,6 +39,8 @@ __all__ = [
     "map_geometry",
     "map_values",
     "classify",
+    "class_index",
+    "map_table",
     "top_factors",
     "build_map",
     "standalone_html",
@@ -218,6 +220,63 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.nda
         warnings.simplefilter("ignore")  # mapclassify warns on ties; k is reduced above
         bins = SCHEMES[scheme][1](x, k=k).bins
     return np.unique(np.asarray(bins, dtype=float))
+
+
+def class_index(values: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    """0-based class of each value for the upper class ``bins`` (NaN gets class 0)."""
+    values = np.asarray(values, dtype=float)
+    if not len(bins):
+        return np.zeros(len(values), dtype=int)
+    cls = np.searchsorted(bins, values, side="left")
+    return np.clip(cls, 0, len(bins) - 1)
+
+
+def map_table(
+    mv: MapValues,
+    names: pd.Series,
+    *,
+    scores: pd.DataFrame | None = None,
+    scheme: str = "quantiles",
+    k: int = 5,
+) -> pd.DataFrame:
+    """What the map shows, as a table: the keyboard and screen-reader route to the map.
+
+    One row per buurt (index: buurtcode) with the same value text, class and state as the
+    map and its legend, and the rank when ``scores`` are given; highest value first.
+    """
+    frame = mv.frame.reindex(names.index)
+    bins = classify(frame["value"], scheme, k)
+    value = frame["value"].to_numpy(dtype=float)
+    cls = class_index(value, bins)
+    lower = frame["value"].min()
+    decimals = decimals_for(mv.unit)
+    klasse = []
+    for c, v in zip(cls, value, strict=True):
+        if not np.isfinite(v) or not len(bins):
+            klasse.append("–")
+            continue
+        lo = lower if c == 0 else bins[c - 1]
+        bounds = f"{fmt_number(lo, decimals)} – {fmt_number(bins[c], decimals)}"
+        klasse.append(f"{c + 1} van {len(bins)} ({bounds})")
+    status_text = {key: text for key, (text, _style) in STATUS_STYLES.items()}
+    status = frame["status"].fillna("ontbreekt").astype(str)
+    out = pd.DataFrame(
+        {
+            "Buurt": names.astype(str),
+            mv.title: frame["label"].fillna("–").astype(str),
+            "Klasse": klasse,
+            "Status": status.map(lambda s: status_text.get(s, "aanwezig")),
+        },
+        index=names.index,
+    )
+    if scores is not None:
+        out["Rang"] = scores["rank"].reindex(names.index).astype("Int64")
+    order = np.lexsort(
+        (names.astype(str).str.casefold().to_numpy(), -np.nan_to_num(value, nan=-np.inf))
+    )
+    out = out.iloc[order]
+    out.index.name = "buurtcode"
+    return out
 
 
 def _colours(palette: str, n: int) -> list[str]:
@@ -493,8 +552,7 @@ def build_map(
     bins = classify(geo["value"], scheme, k)
     colours = _colours(palette, len(bins))
     value = geo["value"].to_numpy(dtype=float)
-    cls = np.searchsorted(bins, value, side="left") if len(bins) else np.zeros(len(geo), int)
-    cls = np.clip(cls, 0, max(len(bins) - 1, 0))
+    cls = class_index(value, bins)
     fill = [
         colours[c] if np.isfinite(v) and colours else NO_SCORE_FILL
         for c, v in zip(cls, value, strict=True)
