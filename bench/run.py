@@ -23,12 +23,12 @@ sys.path.insert(0, str(ROOT))
 from geo._odata import map_indicators, rows_to_frame  # noqa: E402
 from geo.gemeente import cache_path, read_cache  # noqa: E402
 from geo.indicators import by_source  # noqa: E402
-from models import load_profile, score_buurten  # noqa: E402
+from models import score_buurten  # noqa: E402
 from tests.loopback import LoopbackServer, build_data, shared_data_dir  # noqa: E402
 from wijkradar.config import Settings  # noqa: E402
 from wijkradar.maps import build_map, map_geometry, map_values, top_factors  # noqa: E402
 from wijkradar.pipeline import fetch_gemeente  # noqa: E402
-from wijkradar.scoring_cli import score_gemeente  # noqa: E402
+from wijkradar.scoring_cli import score_gemeente, shipped_profile  # noqa: E402
 
 RESULTS: list[dict] = []
 
@@ -300,13 +300,14 @@ def _national_pipeline_peak_mb() -> float:
     code = (
         "import resource, sys; sys.path[:0] = [{root!r}, {bench!r}]\n"
         "import run, geopandas as gpd\n"
-        "from models import load_profile, score_buurten\n"
+        "from models import score_buurten\n"
+        "from wijkradar.scoring_cli import shipped_profile\n"
         "from models.spatial import hotspots\n"
         "from tests.loopback import shared_data_dir\n"
         "sh = shared_data_dir()\n"
         "geo = run.national_geometry(sh); frame = run.national_frame(sh)\n"
         "j = geo.join(frame, how='left')\n"
-        "p = load_profile(run.ROOT / 'data/profiles/kansrijke-wijk.yaml')\n"
+        "p = shipped_profile('kansrijke-wijk')\n"
         "s = score_buurten(j.drop(columns='geometry'), p, seed=1, draws=1000)\n"
         "g = gpd.GeoDataFrame({{'score': s['score']}}, geometry=j.geometry, crs=j.crs)\n"
         "hotspots(g, 'score', permutations=999, seed=1)\n"
@@ -423,7 +424,7 @@ def main() -> int:
         f"machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
         f"python {platform.python_version()}"
     )
-    profile = load_profile(ROOT / "data" / "profiles" / "kansrijke-wijk.yaml")
+    profile = shipped_profile("kansrijke-wijk")
     with (
         tempfile.TemporaryDirectory() as tmp,
         LoopbackServer(build_data(shared), page_size=10_000) as srv,

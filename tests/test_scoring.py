@@ -202,14 +202,32 @@ def test_compare_profiles(frame):
 
 
 def test_shipped_profiles_load():
-    from wijkradar.scoring_cli import BUILTIN_PROFILES
-
-    names = {p.stem for p in BUILTIN_PROFILES.glob("*.yaml")}
-    assert {"kansrijke-wijk", "eenzaamheid", "geldzorgen"} <= names
     from geo.indicators import INDICATORS
+    from wijkradar.scoring_cli import shipped_profile, shipped_profiles
 
-    for p in BUILTIN_PROFILES.glob("*.yaml"):
-        load_profile(p).validate_ids({i.id for i in INDICATORS})
+    names = set(shipped_profiles())
+    assert {"kansrijke-wijk", "eenzaamheid", "geldzorgen"} <= names
+    for name in names:
+        prof = shipped_profile(name)
+        assert prof.name == name
+        prof.validate_ids({i.id for i in INDICATORS})
+
+
+def test_user_profile_overrides_shipped_by_name(tmp_path):
+    from wijkradar.config import Settings
+    from wijkradar.scoring_cli import list_profiles, resolve_profile, shipped_profile
+
+    settings = Settings(data_dir=tmp_path)
+    shipped = shipped_profile("eenzaamheid")
+    assert resolve_profile("eenzaamheid", settings) == shipped
+    own = shipped.model_copy(update={"description": "eigen versie van de GGD"})
+    save_profile(own, tmp_path / "profiles" / "eenzaamheid.yaml")
+    save_profile(own.model_copy(update={"name": "eigen"}), tmp_path / "profiles" / "eigen.yaml")
+    assert {"eenzaamheid", "eigen", "kansrijke-wijk"} <= set(list_profiles(settings))
+    assert resolve_profile("eenzaamheid", settings).description == "eigen versie van de GGD"
+    assert resolve_profile("kansrijke-wijk", settings) == shipped_profile("kansrijke-wijk")
+    with pytest.raises(ProfileError, match="not found; available: .*eigen"):
+        resolve_profile("bestaat-niet", settings)
 
 
 def test_result_does_not_depend_on_worker_threads(frame):

@@ -3,11 +3,11 @@
 import pandas as pd
 import pytest
 
-from models import hotspots, load_profile, score_buurten
+from models import hotspots, score_buurten
 from models.typology import buurt_types
 from wijkradar import cli
 from wijkradar.pipeline import fetch_gemeente
-from wijkradar.scoring_cli import BUILTIN_PROFILES, score_gemeente
+from wijkradar.scoring_cli import score_gemeente, shipped_profile
 
 
 @pytest.fixture
@@ -16,7 +16,7 @@ def amersfoort(settings):
 
 
 def test_default_profile_on_amersfoort(amersfoort):
-    prof = load_profile(BUILTIN_PROFILES / "kansrijke-wijk.yaml")
+    prof = shipped_profile("kansrijke-wijk")
     r = score_gemeente(amersfoort, prof, seed=1, draws=200)
     assert r.index.equals(amersfoort.buurten.index)
     assert (r["score"].notna() | r["reden"].str.startswith("geen score")).all()
@@ -30,7 +30,7 @@ def test_default_profile_on_amersfoort(amersfoort):
 
 
 def test_hotspots_and_types_on_amersfoort(amersfoort):
-    prof = load_profile(BUILTIN_PROFILES / "kansrijke-wijk.yaml")
+    prof = shipped_profile("kansrijke-wijk")
     r = score_buurten(amersfoort.indicators(), prof, draws=0)
     h = hotspots(amersfoort.buurten.join(r[["score"]]), permutations=199, seed=3)
     assert h.index.equals(amersfoort.buurten.index)

@@ -374,7 +374,7 @@ def sidebar() -> tuple[str | None, int, str]:
             "Scoringsprofiel",
             profiles,
             index=profiles.index(wanted),
-            help="Profielen uit data/profiles en uit de datamap (ook die uit notebooks).",
+            help="Meegeleverde en eigen profielen uit de datamap (ook die uit notebooks).",
         )
         if profiel != get("profiel"):
             # another profile: the weight and method changes of the previous one no longer apply

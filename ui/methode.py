@@ -134,8 +134,9 @@ for w in live_scores.attrs.get("warnings", []):
 
 st.subheader("Profiel opslaan of laden")
 st.caption(
-    "Dezelfde YAML-bestanden als in de notebooks (data/profiles). Opgeslagen profielen staan in "
-    "de datamap en verschijnen in de profielkeuze links."
+    "Dezelfde YAML-bestanden als in de notebooks (map profiles in de datamap). Opgeslagen "
+    "profielen verschijnen in de profielkeuze links; een eigen profiel met de naam van een "
+    "meegeleverd profiel vervangt dat."
 )
 s1, s2 = st.columns(2)
 with s1:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import time
+from importlib.resources import as_file, files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,20 +25,49 @@ __all__ = [
     "resolve_profile",
     "list_profiles",
     "score_gemeente",
-    "BUILTIN_PROFILES",
+    "shipped_profiles",
+    "shipped_profile",
 ]
 
-BUILTIN_PROFILES = Path(__file__).resolve().parents[1] / "data" / "profiles"
 DEFAULT_PROFILE = "kansrijke-wijk"
 
 
-def list_profiles(settings: Settings) -> dict[str, Path]:
-    """Profile name -> file, user profiles (``data_dir/profiles``) over the shipped ones."""
-    found: dict[str, Path] = {}
-    for folder in (BUILTIN_PROFILES, settings.data_dir / "profiles"):
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.yaml")):
-                found[path.stem] = path
+def shipped_profiles() -> dict[str, Traversable]:
+    """Profile name -> YAML resource of the profiles shipped as package data (``models/profiles``).
+
+    Read through :mod:`importlib.resources`, so they are found in a git checkout, an editable
+    install and an installed wheel alike.
+    """
+    folder = files("models") / "profiles"
+    return {
+        entry.name.removesuffix(".yaml"): entry
+        for entry in sorted(folder.iterdir(), key=lambda e: e.name)
+        if entry.name.endswith(".yaml") and entry.is_file()
+    }
+
+
+def _load(entry: Traversable | Path) -> ScoringProfile:
+    with as_file(entry) as path:
+        return load_profile(path)
+
+
+def shipped_profile(name: str) -> ScoringProfile:
+    """Load a shipped profile by name (ignoring user profiles of the same name)."""
+    shipped = shipped_profiles()
+    if name not in shipped:
+        raise ProfileError(
+            f"shipped profile {name!r} not found; available: {', '.join(sorted(shipped))}"
+        )
+    return _load(shipped[name])
+
+
+def list_profiles(settings: Settings) -> dict[str, Traversable | Path]:
+    """Profile name -> file: user profiles (``data_dir/profiles``) override shipped ones by name."""
+    found: dict[str, Traversable | Path] = dict(shipped_profiles())
+    user = settings.data_dir / "profiles"
+    if user.is_dir():
+        for path in sorted(user.glob("*.yaml")):
+            found[path.stem] = path
     return found
 
 
@@ -51,7 +82,7 @@ def resolve_profile(name_or_path: str, settings: Settings) -> ScoringProfile:
             f"profile {name_or_path!r} not found; available: "
             f"{', '.join(sorted(profiles)) or '(none)'}"
         )
-    return load_profile(profiles[name_or_path])
+    return _load(profiles[name_or_path])
 
 
 def score_gemeente(data, profile: ScoringProfile, *, seed: int, draws: int) -> pd.DataFrame:
