@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -16,6 +17,37 @@ from wijkradar.report import (
     indicator_profile,
     nearby_initiatives,
 )
+
+
+def trend_chart(wide: pd.DataFrame) -> alt.FacetChart:
+    """One small chart per indicator, titled with its name, with markers on every period.
+
+    Lines that differ only by colour cannot be told apart (WCAG 1.4.1); small multiples label
+    each line directly. The marks are left out of the accessibility tree (``aria=False``):
+    the chart has a text description and the same numbers are in the table below it.
+    """
+    long = (
+        wide.rename_axis("Periode")
+        .reset_index()
+        .melt(id_vars="Periode", var_name="Indicator", value_name="Waarde")
+    )
+    names = ", ".join(str(c) for c in wide.columns)
+    return (
+        alt.Chart(long, description=f"Trend per periode van: {names}.")
+        .mark_line(point=alt.OverlayMarkDef(filled=True, size=50, aria=False), aria=False)
+        .encode(
+            x=alt.X("Periode:O", title=None),
+            y=alt.Y("Waarde:Q", title=None, scale=alt.Scale(zero=False)),
+            tooltip=["Indicator", "Periode", alt.Tooltip("Waarde:Q", format=".1f")],
+        )
+        .properties(width=220, height=120)
+        .facet(
+            facet=alt.Facet("Indicator:N", title=None, header=alt.Header(labelLimit=260)),
+            columns=3,
+        )
+        .resolve_scale(y="independent")
+    )
+
 
 st.title("Buurtprofiel")
 v = common.view()
@@ -33,7 +65,7 @@ common.publish()
 
 row = scores.loc[code]
 small = bool(row["te_klein"])
-st.subheader(v.buurt_name(code))
+st.header(v.buurt_name(code), anchor=False)
 st.caption(
     f"Wijk {data.buurten.loc[code, 'wijknaam']} · {data.gemeentenaam} · indeling {data.jaar}"
 )
@@ -66,33 +98,37 @@ else:
         )
     left, right = st.columns(2)
     with left:
-        st.markdown("**Domeinscores**")
+        st.subheader("Domeinscores", anchor=False)
         domains = {
             c.removeprefix("domein__"): row[c] for c in scores.columns if c.startswith("domein__")
         }
         st.bar_chart(pd.Series(domains, name="score"), horizontal=True)
     with right:
-        st.markdown("**Waarom hoog: bijdrage per indicator (punten van de score)**")
+        st.subheader("Waarom hoog: bijdrage per indicator (punten van de score)", anchor=False)
         st.bar_chart(
             contributions(data, scores, code).head(10).rename("punten"),
             horizontal=True,
             sort="-punten",  # largest contribution first, not alphabetical
         )
 
-st.markdown("**Indicatoren: buurt, gemeente en Nederland**")
+st.subheader("Indicatoren: buurt, gemeente en Nederland", anchor=False)
 st.dataframe(indicator_profile(data, scores, code), hide_index=True, width="stretch")
 
 if not small:
-    st.markdown("**Trend in de gezondheidsmonitor**")
+    st.subheader("Trend in de gezondheidsmonitor", anchor=False)
     wide, note = buurt_trend(data, code)
     if note:
         st.caption(note)
     if wide.empty:
         st.write("Geen monitorgegevens voor deze buurtcode.")
     else:
-        st.line_chart(wide)
+        st.altair_chart(trend_chart(wide), width="stretch")
+        with st.expander("Trend als tabel"):
+            st.dataframe(
+                wide.map(lambda x: fmt_number(x, 1)).rename_axis("Periode"), width="stretch"
+            )
 
-st.markdown("**In en rond de buurt**")
+st.subheader("In en rond de buurt", anchor=False)
 nearby = None
 try:
     reg = common.registry()

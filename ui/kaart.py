@@ -155,7 +155,7 @@ if types is not None:
 st.download_button(
     "Kaart downloaden (HTML, werkt offline)",
     # the same map, with Leaflet inlined instead of linked (st_folium has already used it)
-    data=standalone_html(fmap, settings),
+    data=standalone_html(fmap, settings, table=table),
     file_name=f"wijkradar-kaart-{data.gemeentecode}-{column}.html",
     mime="text/html",
     on_click="ignore",

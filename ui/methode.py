@@ -42,7 +42,7 @@ gezondheidscijfers variëren binnen hun 95%-marges. Een buurt is *robuust* als h
 """
 )
 
-st.subheader("Gewichten")
+st.header("Gewichten", anchor=False)
 st.caption("Gewichten zijn relatief: ze worden binnen elk domein en over de domeinen op 1 gezet.")
 key = re.sub(r"\W", "_", base.name)
 if st.button("Gewichten en methode terugzetten naar het profiel"):
@@ -61,7 +61,7 @@ for col, dom in zip(cols, base.domains, strict=True):
     with col:
         cur = current[dom.name]
         domain_w[dom.name] = st.slider(
-            f"**{dom.name}**", 0.0, 3.0, float(cur.weight), 0.1, key=f"m_{key}_d_{dom.name}"
+            f"Domein {dom.name}", 0.0, 3.0, float(cur.weight), 0.1, key=f"m_{key}_d_{dom.name}"
         )
         cur_ind = {i.id: i.weight for i in cur.indicators}
         for ind in dom.indicators:
@@ -74,7 +74,7 @@ for col, dom in zip(cols, base.domains, strict=True):
                 key=f"m_{key}_i_{ind.id}",
             )
 
-st.subheader("Methode")
+st.header("Methode", anchor=False)
 chosen = {}
 for col, (field, label, choices) in zip(
     st.columns(3),
@@ -116,7 +116,7 @@ except (ProfileError, ValueError) as exc:
     st.error(f"Met deze keuzes kan niet worden gescoord: {exc}")
     st.stop()
 
-st.subheader("Resultaat")
+st.header("Resultaat", anchor=False)
 base_scores = common.score(data.gemeentecode, data.jaar, profile_yaml(base), data.created)
 top = live_scores.sort_values("rank").head(15)
 preview = pd.DataFrame(
@@ -132,7 +132,7 @@ st.dataframe(preview, width="stretch")
 for w in live_scores.attrs.get("warnings", []):
     st.caption(w)
 
-st.subheader("Profiel opslaan of laden")
+st.header("Profiel opslaan of laden", anchor=False)
 st.caption(
     "Dezelfde YAML-bestanden als in de notebooks (map profiles in de datamap). Opgeslagen "
     "profielen verschijnen in de profielkeuze links; een eigen profiel met de naam van een "
@@ -183,7 +183,7 @@ with s2:
 with st.expander("Profiel als YAML"):
     st.code(live_text, language="yaml")
 
-st.subheader("Bronnen en perioden")
+st.header("Bronnen en perioden", anchor=False)
 st.dataframe(common.provenance_table(data), hide_index=True, width="stretch")
 cat = data.catalogue[["label", "domain", "unit", "kind", "tabel", "periode"]].rename(
     columns={

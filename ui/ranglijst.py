@@ -16,7 +16,12 @@ top_k = scores.attrs.get("top_k", v.profile.top_k)
 table = ranking_table(data, scores)
 
 with st.container(horizontal=True):
-    wijken = st.multiselect("Wijk", sorted(table["wijknaam"].dropna().unique()), key="rl_wijk")
+    wijken = st.multiselect(
+        "Wijk",
+        sorted(table["wijknaam"].dropna().unique()),
+        key="rl_wijk",
+        placeholder="Alle wijken",
+    )
     use_types = st.checkbox("Buurttypen tonen", value=False, key="rl_typen_aan")
 types = None
 if use_types:
@@ -27,6 +32,7 @@ if use_types:
         list(described.index),
         format_func=lambda t: f"Type {t}: {described.loc[t, 'omschrijving']}",
         key="rl_type",
+        placeholder="Alle typen",
     )
     if chosen:
         table = table[table["type"].isin(chosen)]

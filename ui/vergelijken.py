@@ -17,7 +17,7 @@ if v is None or v.scores is None:
     st.stop()
 data, scores = v.data, v.scores
 
-st.subheader("Buurten naast elkaar")
+st.header("Buurten naast elkaar", anchor=False)
 options = v.buurt_options()
 default = [str(c) for c in scores.sort_values("rank").index[:2]]
 chosen = st.multiselect(
@@ -27,6 +27,7 @@ chosen = st.multiselect(
     max_selections=4,
     format_func=v.buurt_name,
     key="vg_buurten",
+    placeholder="Kies buurten",
 )
 if len(chosen) < 2:
     st.info("Kies minstens twee buurten.")
@@ -53,7 +54,7 @@ else:
     table["Nederland"] = pd.Series(dict(zip(ref["Indicator"], ref["Nederland"], strict=True)))
     st.dataframe(table.fillna(""), width="stretch", height=640)
 
-st.subheader("Profielen naast elkaar")
+st.header("Profielen naast elkaar", anchor=False)
 profiles = sorted(list_profiles(common.settings()))
 others = [p for p in profiles if p != v.profile.name]
 second = st.multiselect(
@@ -61,6 +62,7 @@ second = st.multiselect(
     others,
     default=others[:1],
     key="vg_profielen",
+    placeholder="Kies profielen",
 )
 if second:
     results = {v.profile.name: scores}
@@ -69,15 +71,16 @@ if second:
         results[name] = common.score(data.gemeentecode, data.jaar, text, data.created)
     k = st.slider("Top k", 3, 30, int(v.profile.top_k), key="vg_k")
     cmp = compare_profiles(results, k=k)
-    st.markdown("**Rangcorrelatie (Spearman) van de scores**")
+    st.subheader("Rangcorrelatie (Spearman) van de scores", anchor=False)
     st.dataframe(cmp["spearman"].round(2), width="stretch")
     ranks = cmp["ranks"].copy()
     ranks.insert(0, "Buurt", data.buurten["buurtnaam"].reindex(ranks.index))
     ranks = ranks.sort_values("verschuiving", ascending=False)
-    st.markdown("**Rangverschuivingen** (grootste eerst; 'verschuiving' = hoogste − laagste rang)")
+    st.subheader("Rangverschuivingen", anchor=False)
+    st.caption("Grootste eerst; 'verschuiving' = hoogste − laagste rang.")
     st.dataframe(ranks, width="stretch", height=360)
     top = cmp["robuust_top"]
-    st.markdown(f"**In de top {k} onder elk gekozen profiel ({len(top)})**")
+    st.subheader(f"In de top {k} onder elk gekozen profiel ({len(top)})", anchor=False)
     if top:
         st.dataframe(
             pd.DataFrame({"Buurt": data.buurten["buurtnaam"].reindex(top)}), width="stretch"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from geo.web import simplify_for_web as map_geometry
 
 from .assets import inline_leaflet
 from .config import Settings
+from .escape import html_text, script_json
 
 __all__ = [
     "SCHEMES",
@@ -112,7 +114,11 @@ QUADRANT_COLOURS = {
     "laag-hoog": "#56b4e9",
 }
 
-NO_SCORE_FILL = "#9e9e9e"
+#: "geen score" is hatched, not a flat grey that could pass for a class colour (WCAG 1.4.1):
+#: an SVG pattern (``_A11yMap`` adds it to the map) and the same hatch as CSS for the legend.
+NO_SCORE_PATTERN = "wr-geen-score"
+NO_SCORE_FILL = f"url(#{NO_SCORE_PATTERN})"
+NO_SCORE_SWATCH = "repeating-linear-gradient(45deg, #4d4d4d 0 1.5px, #e6e6e6 1.5px 4.5px)"
 #: Status id -> (legend label, Leaflet path style without the fill colour of a class).
 STATUS_STYLES: dict[str, tuple[str, dict[str, object]]] = {
     "geschat": (
@@ -121,7 +127,7 @@ STATUS_STYLES: dict[str, tuple[str, dict[str, object]]] = {
     ),
     "geen_score": (
         "geen score (te weinig inwoners)",
-        {"fillColor": NO_SCORE_FILL, "color": "#616161", "weight": 0.6, "fillOpacity": 0.55},
+        {"fillColor": NO_SCORE_FILL, "color": "#616161", "weight": 0.6, "fillOpacity": 0.9},
     ),
     "onderdrukt": (
         "onderdrukt door bron",
@@ -139,6 +145,9 @@ STATUS_STYLES: dict[str, tuple[str, dict[str, object]]] = {
     ),
 }
 _VALUE_STYLE = {"color": "#5f5f5f", "weight": 0.6, "fillOpacity": 0.8}
+#: The lightest class is close to the (light) basemap: a darker, thicker outline keeps its
+#: buurten apart from the background (WCAG 1.4.11).
+_LIGHTEST_STYLE = {"color": "#333333", "weight": 1.4}
 
 
 def decimals_for(unit: str) -> int:
@@ -314,13 +323,17 @@ def _legend_html(mv: MapValues, bins: np.ndarray, colours: list[str], counts: di
     for i, (upper, colour) in enumerate(zip(bins, colours, strict=True)):
         lo = lower if i == 0 else bins[i - 1]
         text = f"{fmt_number(lo, decimals)} – {fmt_number(upper, decimals)}"
+        outline = " wr-swatch-light" if i == 0 else ""
         rows.append(
-            f'<div><span class="wr-swatch" style="background:{colour}"></span>{esc(text)}</div>'
+            f'<div><span class="wr-swatch{outline}" style="background:{colour}"></span>'
+            f"{esc(text)}</div>"
         )
     for key, (text, style) in STATUS_STYLES.items():
         if not counts.get(key):
             continue
         fill = style.get("fillColor", colours[len(colours) // 2] if colours else "#ffffff")
+        if fill == NO_SCORE_FILL:
+            fill = NO_SCORE_SWATCH
         border = "dashed" if "dashArray" in style else "solid"
         if style.get("dashArray") == "1 3":
             border = "dotted"
@@ -507,6 +520,85 @@ class _TileNotice(MacroElement):
         self.message = message
 
 
+class _A11y(MacroElement):
+    """Accessibility of the map document (WCAG 2.1 AA), added after every layer.
+
+    Sets ``lang="nl"`` and a Dutch title on the map document and, inside the app, on the
+    iframe that holds it (``st_folium`` names it after the component); names the map
+    container (``role="region"``) and points to the table with the same data; keeps the buurt
+    paths out of the Tab order (the table is the keyboard route); adds the hatch pattern that
+    "geen score" buurten are filled with. Texts travel as JSON data (:func:`script_json`)
+    and are set with ``setAttribute``/``textContent``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var d = {{ this.data_json }};
+            var map = {{ this._parent.get_name() }};
+            document.documentElement.setAttribute('lang', 'nl');
+            document.title = d.title;
+            try {
+                if (window.frameElement) { window.frameElement.setAttribute('title', d.title); }
+            } catch (e) { /* another origin: the app names the frame itself */ }
+            var box = map.getContainer();
+            box.setAttribute('role', 'region');
+            box.setAttribute('aria-label', d.label);
+            var ns = 'http://www.w3.org/2000/svg';
+            function el(name, attrs) {
+                var node = document.createElementNS(ns, name);
+                Object.keys(attrs).forEach(function(k) { node.setAttribute(k, attrs[k]); });
+                return node;
+            }
+            function tidy() {
+                box.querySelectorAll('.leaflet-overlay-pane svg').forEach(function(svg) {
+                    svg.setAttribute('aria-hidden', 'true');
+                    if (svg.querySelector('#' + d.pattern)) { return; }
+                    var pattern = el('pattern', {id: d.pattern, patternUnits: 'userSpaceOnUse',
+                        width: 6, height: 6, patternTransform: 'rotate(45)'});
+                    pattern.appendChild(el('rect', {width: 6, height: 6, fill: '#e6e6e6'}));
+                    pattern.appendChild(el('line', {x1: 1, y1: 0, x2: 1, y2: 6,
+                        stroke: '#4d4d4d', 'stroke-width': 1.5}));
+                    var defs = el('defs', {});
+                    defs.appendChild(pattern);
+                    svg.insertBefore(defs, svg.firstChild);
+                });
+                box.querySelectorAll('.leaflet-overlay-pane .leaflet-interactive')
+                    .forEach(function(path) { path.setAttribute('tabindex', '-1'); });
+            }
+            tidy();
+            map.on('layeradd', tidy);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, label: str) -> None:
+        super().__init__()
+        self._name = "WijkradarA11y"
+        self.data_json = script_json({"title": title, "label": label, "pattern": NO_SCORE_PATTERN})
+
+
+_NO_ZOOM = re.compile(r",\s*maximum-scale=1\.0,\s*user-scalable=no")
+
+
+class _Map(folium.Map):
+    """``folium.Map`` whose page may be zoomed (WCAG 1.4.4).
+
+    folium's header sets ``maximum-scale=1.0, user-scalable=no`` on the viewport, which
+    stops users from zooming the page (in the app's map iframe and in downloaded files).
+    """
+
+    def render(self, **kwargs) -> None:
+        super().render(**kwargs)
+        header = _figure(self).header
+        element = header._children.get(self.get_name())
+        text = getattr(element, "_template_str", None)
+        if text:
+            header.add_child(Element(_NO_ZOOM.sub("", text)), name=self.get_name())
+
+
 _CSS = """
 <style>
 .wr-legend, .wr-notice {background: rgba(255,255,255,0.92); padding: 6px 8px; font: 12px/1.4
@@ -515,6 +607,15 @@ _CSS = """
 .wr-notice {background: #fff3cd; color: #5c4400;}
 .wr-swatch {display: inline-block; width: 14px; height: 12px; margin-right: 6px;
   vertical-align: middle; border: 1px solid #5f5f5f; box-sizing: border-box;}
+.wr-swatch-light {border: 2px solid #333333;}
+.wr-line {display: inline-block; width: 18px; height: 0; margin-right: 6px;
+  vertical-align: middle;}
+.leaflet-container {color: #1a1a1a;}
+.leaflet-container:focus-visible {outline: 3px solid #0b5cad; outline-offset: -3px;}
+.leaflet-control a:focus-visible, .leaflet-control input:focus-visible {
+  outline: 3px solid #0b5cad; outline-offset: 1px;}
+.wr-table {border-collapse: collapse; font: 14px/1.4 system-ui, sans-serif; margin: 8px;}
+.wr-table th, .wr-table td {border: 1px solid #767676; padding: 2px 6px; text-align: left;}
 </style>
 """
 
@@ -565,16 +666,16 @@ def build_map(
         else np.zeros(len(geo), dtype=bool)
     )
     styles = [
-        {**_VALUE_STYLE, "fillColor": fc}
+        {**_VALUE_STYLE, "fillColor": fc, **(_LIGHTEST_STYLE if c == 0 and len(bins) > 1 else {})}
         if st == "waarde"
         else {**_VALUE_STYLE, **STATUS_STYLES[st][1], "fillColor": fc}
         if st == "geschat"
         else {**_VALUE_STYLE, **STATUS_STYLES[st][1]}
-        for fc, st in zip(fill, status, strict=True)
+        for fc, st, c in zip(fill, status, cls, strict=True)
     ]
     payload = _compact_payload(geo, mv, styles, sc, factors, small)
     minx, miny, maxx, maxy = geo.total_bounds
-    m = folium.Map(
+    m = _Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=12,
         tiles=None,
@@ -621,9 +722,15 @@ def build_map(
             {f"Type {t}": CATEGORICAL[(int(t) - 1) % 7] for t in sorted(labels.unique())},
         )
     counts = pd.Series(status).value_counts().to_dict()
-    _Control(
-        _legend_html(mv, bins, colours, counts), position="bottomright", css_class="wr-legend"
-    ).add_to(m)
+    legend = _legend_html(mv, bins, colours, counts)
+    if wijken and "wijkcode" in geometry.columns:
+        legend += (
+            '<div><span class="wr-line" style="border-top:2px solid #212121"></span>wijkgrens</div>'
+        )
+    _Control(legend, position="bottomright", css_class="wr-legend").add_to(m)
+    title = f"Kaart: {mv.title} per buurt"
+    _figure(m).title = html_text(f"{title} · Wijkradar")
+    _A11y(title, f"{title}. Dezelfde gegevens staan in de tabel onder de kaart.").add_to(m)
     if hotspots is not None or types is not None or wijken:
         folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds([[miny, minx], [maxy, maxx]])
@@ -648,8 +755,15 @@ def _category_layer(m, geometry, labels: pd.Series, name: str, colours: dict) ->
             "fillOpacity": 0.35,
         },
         tooltip=folium.GeoJsonTooltip(fields=["categorie"], aliases=[name]),
-        show=False,
+        show=True,
     ).add_to(m)
+    shown = [c for c in colours if c in set(labels)]
+    legend = f'<div style="font-weight:600;margin-bottom:4px">{html_text(name)}</div>' + "".join(
+        f'<div><span class="wr-swatch" style="background:{colours[c]}59;'
+        f'border:3px solid {colours[c]}"></span>{html_text(c)}</div>'
+        for c in shown
+    )
+    _Control(legend, position="bottomleft", css_class="wr-legend").add_to(m)
 
 
 def _figure(m: folium.Map) -> Figure:
@@ -684,8 +798,30 @@ def _use_local_leaflet(m: folium.Map, js_url: str, css_url: str) -> None:
         m.default_css = [("leaflet_css", css_url)]
 
 
-def standalone_html(m: folium.Map, settings: Settings) -> str:
-    """The map as one HTML file with Leaflet inline: it opens offline, without any CDN."""
+def table_html(table: pd.DataFrame, caption: str) -> str:
+    """``table`` as an escaped HTML table with a caption and column headers."""
+    head = "".join(f'<th scope="col">{html_text(c)}</th>' for c in table.columns)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<th scope="row">{html_text(v)}</th>' if j == 0 else f"<td>{html_text(v)}</td>"
+            for j, v in enumerate("–" if pd.isna(x) else x for x in row)
+        )
+        + "</tr>"
+        for row in table.itertuples(index=False)
+    )
+    return (
+        f'<table class="wr-table"><caption>{html_text(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def standalone_html(m: folium.Map, settings: Settings, *, table: pd.DataFrame | None = None) -> str:
+    """The map as one HTML file with Leaflet inline: it opens offline, without any CDN.
+
+    ``table`` (from :func:`map_table`) goes below the map as the keyboard and screen-reader
+    route to the same data. The document is Dutch (``lang="nl"``) and may be zoomed.
+    """
     js, css = inline_leaflet(settings)
     _use_local_leaflet(m, "", "")
     fig = _figure(m)
@@ -693,7 +829,13 @@ def standalone_html(m: folium.Map, settings: Settings) -> str:
         fig.header._children.pop(name, None)
     fig.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline", index=0)
     fig.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline", index=1)
-    return fig.render()
+    fig.html._children.pop("wr_table", None)
+    if table is not None:
+        fig.html.add_child(
+            Element(f"<main>{table_html(table, 'Tabel bij de kaart')}</main>"), name="wr_table"
+        )
+    out = fig.render()
+    return out.replace("<html>", '<html lang="nl">', 1)
 
 
 #: Colour per initiative theme (Okabe-Ito, colour-blind safe).
@@ -724,6 +866,7 @@ def add_registry_layers(
     Every text that came from a user (names, notes) is HTML-escaped before it reaches the map.
     """
     esc = html.escape
+    legend: list[str] = []  # one legend for every registry layer (WCAG 1.4.1)
     if initiatieven is not None and not initiatieven.empty:
         group = folium.FeatureGroup(name="Initiatieven (per thema)", show=True)
         for rec in _wgs84(initiatieven).to_dict("records"):
@@ -736,12 +879,12 @@ def add_registry_layers(
             )
         group.add_to(m)
         shown = sorted(set(initiatieven["thema"]) & set(THEME_COLOURS))
-        legend = '<div style="font-weight:600;margin-bottom:4px">Initiatieven</div>' + "".join(
+        legend.append('<div style="font-weight:600;margin-bottom:4px">Initiatieven</div>')
+        legend += [
             f'<div><span class="wr-swatch" style="background:{THEME_COLOURS[t]};'
             f'border-radius:50%"></span>{esc(t)}</div>'
             for t in shown
-        )
-        _Control(legend, position="bottomleft", css_class="wr-legend").add_to(m)
+        ]
     if toewijzing is not None and not toewijzing.empty and "wijkcode" in geometry:
         areas = geometry.join(toewijzing.set_index("buurtcode")["wijkteam_id"], how="inner")
         if not areas.empty:
@@ -762,6 +905,10 @@ def add_registry_layers(
                 tooltip=folium.GeoJsonTooltip(fields=["team"], aliases=["Wijkteam"]),
                 show=False,
             ).add_to(m)
+            legend.append(
+                '<div><span class="wr-line" style="border-top:3px dashed #0072b2"></span>'
+                "werkgebied wijkteam (laag aan te zetten)</div>"
+            )
     points = []
     if wijkteams is not None and not wijkteams.empty:
         points += [("Wijkteam", r) for r in _wgs84(wijkteams).to_dict("records")]
@@ -773,6 +920,12 @@ def add_registry_layers(
             tip = f"<b>{esc(str(rec['naam']))}</b><br>{esc(kind)}"
             _marker(rec, "#ffffff", tip, 7, "#000000", 2).add_to(group)
         group.add_to(m)
+        legend.append(
+            '<div><span class="wr-swatch" style="background:#ffffff;border:2px solid #000000;'
+            'border-radius:50%"></span>wijkteam of locatie</div>'
+        )
+    if legend:
+        _Control("".join(legend), position="bottomleft", css_class="wr-legend").add_to(m)
     _layer_control_last(m)
     _drop_cdn_assets(m)
     return m
