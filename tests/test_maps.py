@@ -206,8 +206,8 @@ def test_build_map_escapes_uses_local_leaflet_and_styles_states(fake_leaflet):
     links = re.findall(r'<link[^>]+href="([^"]+)"', html)
     assert scripts == ["/app/static/vendor/leaflet/leaflet.js"]
     assert links == ["/app/static/vendor/leaflet/leaflet.css"]
-    assert EVIL not in html and 'onerror=\\"' not in html
-    assert "\\u0026lt;img" in html  # html-escaped, then JSON-escaped by folium
+    assert "<img" not in html  # names travel as JSON data, set with textContent
+    assert "\\u003cimg src=x onerror=" in html
     assert NO_SCORE_FILL in html
     assert "geen score (te weinig inwoners) (2)" in html
     assert "geschat uit wijkwaarde (1)" in html
@@ -229,6 +229,7 @@ def test_build_map_escapes_uses_local_leaflet_and_styles_states(fake_leaflet):
         "factoren",
         "factorlabels",
     }
+    assert EVIL in payload["naam"]  # raw text: the browser shows it with textContent
     assert payload["rang"][0] is None  # under the minimum population: no rank shown
     assert all(isinstance(v, int) for ring in payload["geom"][1][0] for v in ring)
     # decoding the first ring of buurt 1 gives back its (simplified) coordinates within 1e-5
@@ -333,8 +334,79 @@ def test_registry_layers_escape_user_text_and_add_a_theme_legend():
     add_registry_layers(m, geo, initiatieven=ini, wijkteams=teams, toewijzing=tw)
     html = m.get_root().render()
     assert EVIL not in html and "<b>o</b>" not in html and "<i>Noord</i>" not in html
-    assert "&lt;b&gt;o&lt;/b&gt;" in html or "\\u0026lt;b\\u0026gt;o" in html
-    assert html.count("L.circleMarker") == 2  # the initiative with a point and the wijkteam
+    assert "\\u003cb\\u003eo\\u003c/b\\u003e" in html  # data in JSON, not markup
+    payloads = [json.loads(p) for p in re.findall(r"var d = (\{.*?\});\n", html, re.S)]
+    points = [
+        f["properties"]["tip"]
+        for p in payloads
+        for f in p.get("features", [])
+        if f["geometry"]["type"] == "Point"
+    ]
+    # the initiative with a point and the wijkteam, texts raw (shown with textContent)
+    assert points == [
+        {"title": EVIL, "lines": ["geldzorgen · lopend", "<b>o</b>"]},
+        {"title": "Team <i>Noord</i>", "lines": ["Wijkteam"]},
+    ]
     assert "Initiatieven" in html and "geldzorgen" in html
     # the layer control comes after the layers it lists
     assert html.rindex("L.control.layers") > html.rindex("L.circleMarker")
+
+
+def _json_payloads(html: str) -> list:
+    return [json.loads(p) for p in re.findall(r"var d = (\{.*?\});\n", html, re.S)]
+
+
+def _strings(obj) -> set[str]:
+    if isinstance(obj, str):
+        return {obj}
+    if isinstance(obj, dict):
+        return set().union(*(_strings(v) for v in obj.values()), set())
+    if isinstance(obj, list):
+        return set().union(*(_strings(v) for v in obj), set())
+    return set()
+
+
+def test_hostile_names_reach_every_map_element_only_as_json_data(fake_leaflet):
+    """Template, JS and HTML payloads in buurt, indicator, initiative, team and location names."""
+    from tests.hostile import HOSTILE, HOSTILE_NAME
+    from wijkradar.maps import add_registry_layers
+
+    data, scores = _data_and_scores()
+    names = (HOSTILE * 2)[: len(data.buurten)]
+    data.buurten["buurtnaam"] = names
+    data.catalogue.loc["eenzaam", "label"] = HOSTILE_NAME
+    geo = map_geometry(data.buurten)
+    codes = list(data.buurten.index)
+    hot = pd.DataFrame({"kwadrant": ["hoog-hoog"] * 3 + [None] * 6}, index=codes)
+    types = pd.Series([1, 2, 3] * 3, index=codes)
+    m = build_map(
+        geo,
+        map_values(scores, data, "eenzaam"),
+        scores=scores,
+        factors=top_factors(scores, data.catalogue),
+        hotspots=hot,
+        types=types,
+        tile_url="http://127.0.0.1:9/{z}/{x}/{y}.png",
+    )
+    ini = pd.DataFrame(
+        {
+            "naam": HOSTILE,
+            "thema": "geldzorgen",
+            "status": "lopend",
+            "organisatie": list(reversed(HOSTILE)),
+            "x": 150_200.0,
+            "y": 450_200.0,
+        }
+    )
+    teams = pd.DataFrame([{"id": "T1", "naam": HOSTILE_NAME, "x": 150_600.0, "y": 450_600.0}])
+    locs = pd.DataFrame({"naam": HOSTILE, "soort": HOSTILE, "x": 150_700.0, "y": 450_700.0})
+    tw = pd.DataFrame({"buurtcode": codes[:3], "wijkteam_id": "T1"})
+    add_registry_layers(m, geo, initiatieven=ini, wijkteams=teams, locaties=locs, toewijzing=tw)
+    for html in (m.get_root().render(), standalone_html(m, fake_leaflet)):
+        # nothing was evaluated as a template, and no markup or script end came through
+        for bad in ("{{", "{%", "{#", "Koffie 49", "<img", "</script><script>alert"):
+            assert bad not in html
+        texts = _strings(_json_payloads(html))
+        assert set(HOSTILE) <= texts  # every payload arrives unchanged, as data
+        assert HOSTILE_NAME in texts
+        assert f"{HOSTILE_NAME} (%)" in texts  # tooltip label of the indicator

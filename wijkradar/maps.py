@@ -11,19 +11,22 @@ map shows are embedded, so a gemeente map stays far below 1 MB.
 
 from __future__ import annotations
 
-import html
 import json
 import math
 import re
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import geopandas as gpd
 import mapclassify
 import numpy as np
 import pandas as pd
+import shapely
 from branca.element import Element, Figure, MacroElement
+from folium.map import Layer
 from folium.template import Template
 
 from geo.registry import THEMES
@@ -43,6 +46,7 @@ __all__ = [
     "classify",
     "class_index",
     "map_table",
+    "table_html",
     "top_factors",
     "build_map",
     "standalone_html",
@@ -115,7 +119,7 @@ QUADRANT_COLOURS = {
 }
 
 #: "geen score" is hatched, not a flat grey that could pass for a class colour (WCAG 1.4.1):
-#: an SVG pattern (``_A11yMap`` adds it to the map) and the same hatch as CSS for the legend.
+#: an SVG pattern (``_A11y`` adds it to the map) and the same hatch as CSS for the legend.
 NO_SCORE_PATTERN = "wr-geen-score"
 NO_SCORE_FILL = f"url(#{NO_SCORE_PATTERN})"
 NO_SCORE_SWATCH = "repeating-linear-gradient(45deg, #4d4d4d 0 1.5px, #e6e6e6 1.5px 4.5px)"
@@ -315,19 +319,18 @@ def top_factors(scores: pd.DataFrame, catalogue: pd.DataFrame, n: int = 3) -> pd
     return out
 
 
-def _legend_html(mv: MapValues, bins: np.ndarray, colours: list[str], counts: dict) -> str:
-    esc = html.escape
-    rows = [f'<div style="font-weight:600;margin-bottom:4px">{esc(mv.title)}</div>']
+def _legend(mv: MapValues, bins: np.ndarray, colours: list[str], counts: dict) -> dict:
+    """Legend as data: a title and rows of (swatch style, text); shown with ``textContent``."""
+    rows = []
     lower = mv.frame["value"].min()
     decimals = decimals_for(mv.unit)
     for i, (upper, colour) in enumerate(zip(bins, colours, strict=True)):
         lo = lower if i == 0 else bins[i - 1]
         text = f"{fmt_number(lo, decimals)} – {fmt_number(upper, decimals)}"
-        outline = " wr-swatch-light" if i == 0 else ""
-        rows.append(
-            f'<div><span class="wr-swatch{outline}" style="background:{colour}"></span>'
-            f"{esc(text)}</div>"
-        )
+        swatch = {"background": colour}
+        if i == 0 and len(bins) > 1:
+            swatch["border"] = f"2px solid {_LIGHTEST_STYLE['color']}"
+        rows.append({"swatch": swatch, "text": text})
     for key, (text, style) in STATUS_STYLES.items():
         if not counts.get(key):
             continue
@@ -338,23 +341,66 @@ def _legend_html(mv: MapValues, bins: np.ndarray, colours: list[str], counts: di
         if style.get("dashArray") == "1 3":
             border = "dotted"
         rows.append(
-            f'<div><span class="wr-swatch" style="background:{fill};border:2px {border} '
-            f'{style["color"]}"></span>{esc(text)} ({counts[key]})</div>'
+            {
+                "swatch": {"background": fill, "border": f"2px {border} {style['color']}"},
+                "text": f"{text} ({counts[key]})",
+            }
         )
-    return "".join(rows)
+    return {"title": mv.title, "rows": rows}
+
+
+#: Browser-side helpers shared by the map elements. Texts from data only ever reach the page
+#: through ``textContent``; data arrive as :func:`wijkradar.escape.script_json`.
+_JS_HELPERS = """
+            function wrEl(tag, text, style) {
+                var el = document.createElement(tag);
+                if (text !== undefined && text !== null) { el.textContent = String(text); }
+                if (style) { Object.assign(el.style, style); }
+                return el;
+            }
+            function wrTip(t) {
+                var div = wrEl('div');
+                if (t.title) { div.appendChild(wrEl('b', t.title)); }
+                if (t.rows && t.rows.length) {
+                    var table = wrEl('table');
+                    t.rows.forEach(function(r) {
+                        var tr = table.insertRow();
+                        tr.appendChild(wrEl('th', r[0], {textAlign: 'left', paddingRight: '6px'}));
+                        tr.insertCell().textContent = r[1] === null ? '\u2013' : String(r[1]);
+                    });
+                    div.appendChild(table);
+                }
+                (t.lines || []).forEach(function(line) { div.appendChild(wrEl('div', line)); });
+                return div;
+            }
+"""
 
 
 class _Control(MacroElement):
-    """A Leaflet control holding escaped HTML (legend) or text (notice)."""
+    """A Leaflet control: a legend (title + swatch rows) built with ``textContent``."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var control = L.control({position: {{ this.position|tojson }}});
+"""
+        + _JS_HELPERS
+        + """
+            var d = {{ this.data_json }};
+            var control = L.control({position: d.position});
             control.onAdd = function() {
-                var div = L.DomUtil.create('div', {{ this.css_class|tojson }});
-                div.innerHTML = {{ this.inner_html|tojson }};
+                var div = L.DomUtil.create('div', d.css_class);
+                if (d.title) {
+                    div.appendChild(wrEl('div', d.title, {fontWeight: '600', marginBottom: '4px'}));
+                }
+                d.rows.forEach(function(row) {
+                    var line = wrEl('div');
+                    var swatch = wrEl('span', null, row.swatch);
+                    swatch.className = 'wr-swatch';
+                    line.appendChild(swatch);
+                    line.appendChild(document.createTextNode(row.text));
+                    div.appendChild(line);
+                });
                 L.DomEvent.disableClickPropagation(div);
                 return div;
             };
@@ -364,12 +410,10 @@ class _Control(MacroElement):
         """
     )
 
-    def __init__(self, inner_html: str, *, position: str, css_class: str) -> None:
+    def __init__(self, legend: dict, *, position: str, css_class: str) -> None:
         super().__init__()
         self._name = "WijkradarControl"
-        self.inner_html = inner_html
-        self.position = position
-        self.css_class = css_class
+        self.data_json = script_json({**legend, "position": position, "css_class": css_class})
 
 
 class _CompactChoropleth(MacroElement):
@@ -386,7 +430,10 @@ class _CompactChoropleth(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var d = {{ this.payload|tojson }};
+"""
+        + _JS_HELPERS
+        + """
+            var d = {{ this.payload_json }};
             function ring(a) {
                 var pts = [], x = 0, y = 0;
                 for (var i = 0; i < a.length; i += 2) {
@@ -395,28 +442,27 @@ class _CompactChoropleth(MacroElement):
                 }
                 return pts;
             }
-            function cell(v) { return v === null ? '\u2013' : v; }
-            var layer = L.featureGroup();
-            for (var i = 0; i < d.geom.length; i++) {
-                var latlngs = d.geom[i].map(function(poly) { return poly.map(ring); });
-                var style = Object.assign({className: 'wr-buurt'}, d.styles[d.style[i]]);
-                var rows = [[d.labels[0], d.naam[i]], [d.labels[1], cell(d.waarde[i])]];
+            function tip(i) {
+                var rows = [[d.labels[0], d.naam[i]], [d.labels[1], d.waarde[i]]];
                 if (d.rang) {
                     var r = d.rang[i];
-                    rows.push([d.labels[2], r === null ? '\u2013' :
+                    rows.push([d.labels[2], r === null ? null :
                         (r[1] === null ? r[0] : r[0] + ' (90%: ' + r[1] + '\u2013' + r[2] + ')')]);
                 }
                 if (d.factoren) {
                     var f = d.factoren[i];
-                    rows.push([d.labels[3], f === null || f.length === 0 ? '\u2013' :
+                    rows.push([d.labels[3], f === null || f.length === 0 ? null :
                         f.map(function(j) { return d.factorlabels[j]; }).join(', ')]);
                 }
-                var tip = '<table>' + rows.map(function(row) {
-                    return '<tr><th style="text-align:left;padding-right:6px">' + row[0] +
-                        '</th><td>' + row[1] + '</td></tr>';
-                }).join('') + '</table>';
-                L.polygon(latlngs, style).bindTooltip(tip, {sticky: true}).addTo(layer);
+                return wrTip({rows: rows});
             }
+            var layer = L.featureGroup();
+            d.geom.forEach(function(g, i) {
+                var latlngs = g.map(function(poly) { return poly.map(ring); });
+                var style = Object.assign({className: 'wr-buurt'}, d.styles[d.style[i]]);
+                L.polygon(latlngs, style).bindTooltip(function() { return tip(i); }, {sticky: true})
+                    .addTo(layer);
+            });
             layer.addTo({{ this._parent.get_name() }});
         })();
         {% endmacro %}
@@ -426,7 +472,66 @@ class _CompactChoropleth(MacroElement):
     def __init__(self, payload: dict) -> None:
         super().__init__()
         self._name = "WijkradarChoropleth"
-        self.payload = payload
+        self.payload_json = script_json(payload)
+
+
+class _TextLayer(Layer):
+    """GeoJSON features whose tooltips travel as data and are set with ``textContent``.
+
+    Each feature's properties hold ``style`` (a Leaflet path style; points become circle
+    markers) and optionally ``tip`` (``{"title": ..., "rows": [[label, value]], "lines": []}``).
+    Used for hotspots, buurt types, wijkteam areas, initiatives and locations.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function() {
+"""
+        + _JS_HELPERS
+        + """
+            var d = {{ this.data_json }};
+            return L.geoJSON(d, {
+                interactive: d.interactive,
+                style: function(f) { return f.properties.style; },
+                pointToLayer: function(f, latlng) {
+                    return L.circleMarker(latlng, f.properties.style);
+                },
+                onEachFeature: function(f, layer) {
+                    if (f.properties.tip) {
+                        layer.bindTooltip(function() { return wrTip(f.properties.tip); },
+                            {sticky: true});
+                    }
+                }
+            });
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self, features: list[dict], *, name: str, show: bool = True, interactive: bool = True
+    ) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "WijkradarLayer"
+        data = {"type": "FeatureCollection", "features": features, "interactive": interactive}
+        self.data_json = script_json(data)
+
+
+def _features(frame: gpd.GeoDataFrame, styles: Sequence[dict], tips: Sequence[Any]) -> list:
+    """GeoJSON features (EPSG:4326) with a style and a tooltip each."""
+    shapes = frame.geometry.to_crs(4326) if frame.crs is not None else frame.geometry
+    out = []
+    for geom, style, tip in zip(shapes, styles, tips, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        props: dict = {"style": style}
+        if tip is not None:
+            props["tip"] = tip
+        out.append(
+            {"type": "Feature", "geometry": shapely.geometry.mapping(geom), "properties": props}
+        )
+    return out
 
 
 def _encode_geometry(geom, ox: float, oy: float, scale: float) -> list:
@@ -463,12 +568,12 @@ def _compact_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
         "style": [table.index(k) for k in keys],
         "labels": [
             "Buurt",
-            html.escape(f"{mv.title} ({mv.unit})"),
+            f"{mv.title} ({mv.unit})",
             "Rang (1 = hoogste nood)",
             "Belangrijkste factoren",
         ],
-        "naam": [html.escape(str(n)) for n in geo["buurtnaam"]],
-        "waarde": [None if pd.isna(v) else html.escape(str(v)) for v in geo["label"]],
+        "naam": [str(n) for n in geo["buurtnaam"]],
+        "waarde": [None if pd.isna(v) else str(v) for v in geo["label"]],
     }
     if sc is not None:
         payload["rang"] = [
@@ -484,7 +589,7 @@ def _compact_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
                 for t, s in zip(texts, small, strict=True)
             ]
             labels = list(dict.fromkeys(p for ps in parts for p in ps))
-            payload["factorlabels"] = [html.escape(lbl) for lbl in labels]
+            payload["factorlabels"] = labels
             payload["factoren"] = [[labels.index(p) for p in ps] for ps in parts]
     return payload
 
@@ -503,7 +608,7 @@ class _TileNotice(MacroElement):
                 var notice = L.control({position: 'bottomleft'});
                 notice.onAdd = function() {
                     var div = L.DomUtil.create('div', 'wr-notice');
-                    div.textContent = {{ this.message|tojson }};
+                    div.textContent = {{ this.message_json }};
                     return div;
                 };
                 notice.addTo({{ this._parent.get_name() }});
@@ -517,7 +622,7 @@ class _TileNotice(MacroElement):
         super().__init__()
         self._name = "WijkradarTileNotice"
         self.tiles = tiles
-        self.message = message
+        self.message_json = script_json(message)
 
 
 class _A11y(MacroElement):
@@ -599,6 +704,11 @@ class _Map(folium.Map):
             header.add_child(Element(_NO_ZOOM.sub("", text)), name=self.get_name())
 
 
+def _line_swatch(border_top: str) -> dict:
+    """Legend swatch style for a line layer (a short line instead of a filled box)."""
+    return {"background": "transparent", "border": "none", "borderTop": border_top, "height": "0"}
+
+
 _CSS = """
 <style>
 .wr-legend, .wr-notice {background: rgba(255,255,255,0.92); padding: 6px 8px; font: 12px/1.4
@@ -607,14 +717,12 @@ _CSS = """
 .wr-notice {background: #fff3cd; color: #5c4400;}
 .wr-swatch {display: inline-block; width: 14px; height: 12px; margin-right: 6px;
   vertical-align: middle; border: 1px solid #5f5f5f; box-sizing: border-box;}
-.wr-swatch-light {border: 2px solid #333333;}
-.wr-line {display: inline-block; width: 18px; height: 0; margin-right: 6px;
-  vertical-align: middle;}
 .leaflet-container {color: #1a1a1a;}
 .leaflet-container:focus-visible {outline: 3px solid #0b5cad; outline-offset: -3px;}
 .leaflet-control a:focus-visible, .leaflet-control input:focus-visible {
   outline: 3px solid #0b5cad; outline-offset: 1px;}
 .wr-table {border-collapse: collapse; font: 14px/1.4 system-ui, sans-serif; margin: 8px;}
+.wr-table caption {text-align: left; font-weight: 600; padding: 4px 0;}
 .wr-table th, .wr-table td {border: 1px solid #767676; padding: 2px 6px; text-align: left;}
 </style>
 """
@@ -701,12 +809,11 @@ def build_map(
 
     if wijken and "wijkcode" in geometry.columns:
         lines = geometry.dissolve("wijkcode").boundary
-        folium.GeoJson(
-            json.loads(gpd.GeoDataFrame(geometry=lines.values, crs=geometry.crs).to_json()),
+        style = {"color": "#212121", "weight": 2, "fill": False}
+        _TextLayer(
+            _features(gpd.GeoDataFrame(geometry=lines), [style] * len(lines), [None] * len(lines)),
             name="Wijkgrenzen",
-            style_function=lambda _f: {"color": "#212121", "weight": 2, "fill": False},
             interactive=False,
-            show=True,
         ).add_to(m)
     if hotspots is not None and "kwadrant" in hotspots.columns:
         _category_layer(
@@ -722,11 +829,9 @@ def build_map(
             {f"Type {t}": CATEGORICAL[(int(t) - 1) % 7] for t in sorted(labels.unique())},
         )
     counts = pd.Series(status).value_counts().to_dict()
-    legend = _legend_html(mv, bins, colours, counts)
+    legend = _legend(mv, bins, colours, counts)
     if wijken and "wijkcode" in geometry.columns:
-        legend += (
-            '<div><span class="wr-line" style="border-top:2px solid #212121"></span>wijkgrens</div>'
-        )
+        legend["rows"].append({"swatch": _line_swatch("2px solid #212121"), "text": "wijkgrens"})
     _Control(legend, position="bottomright", css_class="wr-legend").add_to(m)
     title = f"Kaart: {mv.title} per buurt"
     _figure(m).title = html_text(f"{title} · Wijkradar")
@@ -742,27 +847,24 @@ def _category_layer(m, geometry, labels: pd.Series, name: str, colours: dict) ->
     labels = labels[labels.isin(list(colours))]
     if labels.empty:
         return
-    sub = geometry.loc[labels.index, ["geometry"]].copy()
-    sub["categorie"] = labels.astype(str).map(html.escape)
-    sub["_c"] = labels.map(colours)
-    folium.GeoJson(
-        json.loads(sub.to_json(drop_id=True)),
-        name=name,
-        style_function=lambda f: {
-            "color": f["properties"]["_c"],
-            "weight": 3,
-            "fillColor": f["properties"]["_c"],
-            "fillOpacity": 0.35,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["categorie"], aliases=[name]),
-        show=True,
-    ).add_to(m)
+    sub = geometry.loc[labels.index, ["geometry"]]
+    styles = [
+        {"color": colours[c], "weight": 3, "fillColor": colours[c], "fillOpacity": 0.35}
+        for c in labels
+    ]
+    tips = [{"rows": [[name, str(c)]]} for c in labels]
+    _TextLayer(_features(sub, styles, tips), name=name, show=True).add_to(m)
     shown = [c for c in colours if c in set(labels)]
-    legend = f'<div style="font-weight:600;margin-bottom:4px">{html_text(name)}</div>' + "".join(
-        f'<div><span class="wr-swatch" style="background:{colours[c]}59;'
-        f'border:3px solid {colours[c]}"></span>{html_text(c)}</div>'
-        for c in shown
-    )
+    legend = {
+        "title": name,
+        "rows": [
+            {
+                "swatch": {"background": f"{colours[c]}59", "border": f"3px solid {colours[c]}"},
+                "text": c,
+            }
+            for c in shown
+        ],
+    }
     _Control(legend, position="bottomleft", css_class="wr-legend").add_to(m)
 
 
@@ -863,86 +965,112 @@ def add_registry_layers(
 ) -> folium.Map:
     """Initiatives by theme, wijkteam areas and offices, and locations as map layers.
 
-    Every text that came from a user (names, notes) is HTML-escaped before it reaches the map.
+    Texts that came from a user (names, notes) travel as JSON data and are shown with
+    ``textContent`` in the browser: never HTML, JavaScript source or template text.
     """
-    esc = html.escape
-    legend: list[str] = []  # one legend for every registry layer (WCAG 1.4.1)
+    legend: dict = {"title": "", "rows": []}  # one legend for every registry layer (WCAG 1.4.1)
     if initiatieven is not None and not initiatieven.empty:
-        group = folium.FeatureGroup(name="Initiatieven (per thema)", show=True)
-        for rec in _wgs84(initiatieven).to_dict("records"):
-            tip = (
-                f"<b>{esc(str(rec['naam']))}</b><br>{esc(str(rec['thema']))} · "
-                f"{esc(str(rec['status']))}<br>{esc(str(rec.get('organisatie') or ''))}"
-            )
-            _marker(rec, THEME_COLOURS.get(rec["thema"], "#000000"), tip, 6, "#212121", 1).add_to(
-                group
-            )
-        group.add_to(m)
+        pts = _wgs84(initiatieven)
+        styles = [
+            _point_style(THEME_COLOURS.get(t, "#000000"), 6, "#212121", 1) for t in pts["thema"]
+        ]
+        tips = [
+            {
+                "title": _str(rec["naam"]),
+                "lines": [
+                    f"{_str(rec['thema'])} · {_str(rec['status'])}",
+                    _str(rec.get("organisatie")),
+                ],
+            }
+            for rec in pts.to_dict("records")
+        ]
+        _TextLayer(_point_features(pts, styles, tips), name="Initiatieven (per thema)").add_to(m)
         shown = sorted(set(initiatieven["thema"]) & set(THEME_COLOURS))
-        legend.append('<div style="font-weight:600;margin-bottom:4px">Initiatieven</div>')
-        legend += [
-            f'<div><span class="wr-swatch" style="background:{THEME_COLOURS[t]};'
-            f'border-radius:50%"></span>{esc(t)}</div>'
+        legend["title"] = "Initiatieven"
+        legend["rows"] += [
+            {"swatch": {"background": THEME_COLOURS[t], "borderRadius": "50%"}, "text": t}
             for t in shown
         ]
     if toewijzing is not None and not toewijzing.empty and "wijkcode" in geometry:
         areas = geometry.join(toewijzing.set_index("buurtcode")["wijkteam_id"], how="inner")
         if not areas.empty:
-            dissolved = areas.dissolve("wijkteam_id").reset_index()
-            names = {}
+            dissolved = areas.dissolve("wijkteam_id")
+            names: dict = {}
             if wijkteams is not None and not wijkteams.empty:
                 names = wijkteams.set_index("id")["naam"].astype(str).to_dict()
-            dissolved["team"] = [esc(names.get(t, t)) for t in dissolved["wijkteam_id"]]
-            folium.GeoJson(
-                json.loads(dissolved[["team", "geometry"]].to_json()),
+            style = {"color": "#0072b2", "weight": 3, "dashArray": "8 4", "fill": False}
+            areas_tips = [{"rows": [["Wijkteam", str(names.get(t, t))]]} for t in dissolved.index]
+            _TextLayer(
+                _features(dissolved, [style] * len(dissolved), areas_tips),
                 name="Werkgebieden wijkteams",
-                style_function=lambda _f: {
-                    "color": "#0072b2",
-                    "weight": 3,
-                    "dashArray": "8 4",
-                    "fill": False,
-                },
-                tooltip=folium.GeoJsonTooltip(fields=["team"], aliases=["Wijkteam"]),
                 show=False,
             ).add_to(m)
-            legend.append(
-                '<div><span class="wr-line" style="border-top:3px dashed #0072b2"></span>'
-                "werkgebied wijkteam (laag aan te zetten)</div>"
+            legend["rows"].append(
+                {
+                    "swatch": _line_swatch("3px dashed #0072b2"),
+                    "text": "werkgebied wijkteam (laag in de lagenkeuze)",
+                }
             )
-    points = []
+    frames = []
     if wijkteams is not None and not wijkteams.empty:
-        points += [("Wijkteam", r) for r in _wgs84(wijkteams).to_dict("records")]
+        frames.append(_wgs84(wijkteams).assign(_soort="Wijkteam"))
     if locaties is not None and not locaties.empty:
-        points += [(str(r["soort"]), r) for r in _wgs84(locaties).to_dict("records")]
-    if points:
-        group = folium.FeatureGroup(name="Wijkteams en locaties", show=True)
-        for kind, rec in points:
-            tip = f"<b>{esc(str(rec['naam']))}</b><br>{esc(kind)}"
-            _marker(rec, "#ffffff", tip, 7, "#000000", 2).add_to(group)
-        group.add_to(m)
-        legend.append(
-            '<div><span class="wr-swatch" style="background:#ffffff;border:2px solid #000000;'
-            'border-radius:50%"></span>wijkteam of locatie</div>'
+        loc = _wgs84(locaties)
+        frames.append(loc.assign(_soort=loc["soort"].map(_str)))
+    frames = [f for f in frames if not f.empty]
+    if frames:
+        pts = pd.concat(frames, ignore_index=True)
+        style = _point_style("#ffffff", 7, "#000000", 2)
+        tips = [
+            {"title": _str(n), "lines": [k]}
+            for n, k in zip(pts["naam"], pts["_soort"], strict=True)
+        ]
+        _TextLayer(
+            _point_features(pts, [style] * len(pts), tips), name="Wijkteams en locaties"
+        ).add_to(m)
+        legend["rows"].append(
+            {
+                "swatch": {
+                    "background": "#ffffff",
+                    "border": "2px solid #000000",
+                    "borderRadius": "50%",
+                },
+                "text": "wijkteam of locatie",
+            }
         )
-    if legend:
-        _Control("".join(legend), position="bottomleft", css_class="wr-legend").add_to(m)
+    if legend["rows"]:
+        _Control(legend, position="bottomleft", css_class="wr-legend").add_to(m)
     _layer_control_last(m)
     _drop_cdn_assets(m)
     return m
 
 
-def _marker(rec, fill: str, tip: str, radius: int, line: str, weight: int) -> folium.CircleMarker:
-    """A circle marker (no extra JS) with an already escaped tooltip."""
-    return folium.CircleMarker(
-        [rec["lat"], rec["lon"]],
-        radius=radius,
-        color=line,
-        weight=weight,
-        fill=True,
-        fill_color=fill,
-        fill_opacity=0.9,
-        tooltip=folium.Tooltip(tip),
-    )
+def _str(value) -> str:
+    """Text of a cell; missing values become an empty string."""
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _point_style(fill: str, radius: int, line: str, weight: int) -> dict:
+    return {
+        "radius": radius,
+        "color": line,
+        "weight": weight,
+        "fill": True,
+        "fillColor": fill,
+        "fillOpacity": 0.9,
+    }
+
+
+def _point_features(pts: pd.DataFrame, styles: list[dict], tips: list[dict]) -> list[dict]:
+    """GeoJSON point features from ``lon``/``lat`` columns (see :func:`_wgs84`)."""
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+            "properties": {"style": style, "tip": tip},
+        }
+        for lon, lat, style, tip in zip(pts["lon"], pts["lat"], styles, tips, strict=True)
+    ]
 
 
 def _layer_control_last(m: folium.Map) -> None:

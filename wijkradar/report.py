@@ -2,12 +2,11 @@
 
 The HTML profile is one self-contained file (inline CSS and an inline SVG outline of the buurt,
 no scripts, no external requests), so it opens offline and prints on A4. Every text that comes
-from data is escaped.
+from data is escaped with :func:`wijkradar.escape.html_text`.
 """
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
 import numpy as np
@@ -16,6 +15,7 @@ import pandas as pd
 from geo._states import STATE_LABELS
 from geo.coverage import active_initiatives
 
+from .escape import html_text
 from .maps import decimals_for, fmt_number
 
 __all__ = [
@@ -164,7 +164,7 @@ def _svg_outline(data, code: str, size: int = 260) -> str:
 
 
 def _table_html(frame: pd.DataFrame) -> str:
-    esc = html.escape
+    esc = html_text
     head = "".join(f"<th>{esc(str(c))}</th>" for c in frame.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in row) + "</tr>"
@@ -177,7 +177,7 @@ def buurt_profile_html(
     data, scores: pd.DataFrame, code: str, *, profile_name: str, nearby: pd.DataFrame | None = None
 ) -> str:
     """A printable, self-contained HTML profile of one buurt."""
-    esc = html.escape
+    esc = html_text
     row = scores.loc[code]
     naam = str(data.buurten.loc[code, "buurtnaam"])
     wijk = str(data.buurten.loc[code, "wijknaam"]) if "wijknaam" in data.buurten else ""
