@@ -123,7 +123,7 @@ if clicked:
 st.subheader("Tabel bij de kaart", anchor=SKIP_TARGET)
 st.caption(
     "Dezelfde gegevens als de kaart, hoogste waarde eerst. Kies een rij om de buurt te "
-    "selecteren (met het toetsenbord: pijltjestoetsen en spatie)."
+    "selecteren (met het toetsenbord: Tab tot in de tabel, pijltjestoetsen, dan Shift+spatie)."
 )
 table = map_table(mv, data.buurten["buurtnaam"], scores=scores, scheme=scheme, k=k)
 event = st.dataframe(

@@ -44,6 +44,7 @@ __all__ = [
     "map_geometry",
     "map_values",
     "classify",
+    "class_colours",
     "class_index",
     "map_table",
     "table_html",
@@ -292,7 +293,8 @@ def map_table(
     return out
 
 
-def _colours(palette: str, n: int) -> list[str]:
+def class_colours(palette: str, n: int) -> list[str]:
+    """``n`` class colours of ``palette``, light (low) to dark (high)."""
     ramp = PALETTES[palette][1]
     if n == 0:
         return []
@@ -643,13 +645,20 @@ class _A11y(MacroElement):
             var d = {{ this.data_json }};
             var map = {{ this._parent.get_name() }};
             document.documentElement.setAttribute('lang', 'nl');
-            document.title = d.title;
+            document.title = d.title + ' · Wijkradar';
             try {
                 if (window.frameElement) { window.frameElement.setAttribute('title', d.title); }
             } catch (e) { /* another origin: the app names the frame itself */ }
             var box = map.getContainer();
             box.setAttribute('role', 'region');
             box.setAttribute('aria-label', d.label);
+            if (map.zoomControl) {  // Leaflet names its buttons in English
+                [['_zoomInButton', 'Inzoomen'], ['_zoomOutButton', 'Uitzoomen']].forEach(
+                    function(b) {
+                        var a = map.zoomControl[b[0]];
+                        if (a) { a.title = b[1]; a.setAttribute('aria-label', b[1]); }
+                    });
+            }
             var ns = 'http://www.w3.org/2000/svg';
             function el(name, attrs) {
                 var node = document.createElementNS(ns, name);
@@ -695,13 +704,14 @@ class _Map(folium.Map):
     stops users from zooming the page (in the app's map iframe and in downloaded files).
     """
 
-    def render(self, **kwargs) -> None:
-        super().render(**kwargs)
+    def render(self, **kwargs):  # noqa: D102 (folium's render, then the viewport fixed)
+        out = super().render(**kwargs)
         header = _figure(self).header
         element = header._children.get(self.get_name())
         text = getattr(element, "_template_str", None)
         if text:
             header.add_child(Element(_NO_ZOOM.sub("", text)), name=self.get_name())
+        return out
 
 
 def _line_swatch(border_top: str) -> dict:
@@ -759,7 +769,7 @@ def build_map(
     """
     geo = geometry.join(mv.frame, how="left")
     bins = classify(geo["value"], scheme, k)
-    colours = _colours(palette, len(bins))
+    colours = class_colours(palette, len(bins))
     value = geo["value"].to_numpy(dtype=float)
     cls = class_index(value, bins)
     fill = [
