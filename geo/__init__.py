@@ -6,6 +6,7 @@ from ._errors import (
     GemeenteNotFoundError,
     SourceError,
     WijkradarError,
+    mask_secrets,
 )
 from ._states import IMPUTED, MISSING, PRESENT, STATE_LABELS, SUPPRESSED, WIJK
 from .gemeente import GemeenteData, read_cache, write_cache
@@ -17,6 +18,7 @@ __all__ = [
     "DataFormatError",
     "GemeenteNotFoundError",
     "CacheError",
+    "mask_secrets",
     "PRESENT",
     "SUPPRESSED",
     "MISSING",

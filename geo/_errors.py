@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
+    "mask_secrets",
     "WijkradarError",
     "SourceError",
     "DataFormatError",
@@ -44,3 +47,21 @@ class GemeenteNotFoundError(WijkradarError, ValueError):
 
 class CacheError(WijkradarError):
     """The on-disk cache is missing or unreadable."""
+
+
+_URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][\w+.-]*://[^\s:/?#@'\"]*:)[^\s@'\"]*@")
+_KEY_VALUE = re.compile(r"(?P<head>\b(?:password|passwd|pwd)\s*=\s*)[^\s&;'\"]+", re.IGNORECASE)
+
+
+def mask_secrets(text: str) -> str:
+    """``text`` with passwords in URLs (``user:pw@host``) and ``password=...`` replaced by ***.
+
+    Examples
+    --------
+    >>> mask_secrets("postgres://wijkradar:geheim@db:5432/w is not a valid URL")
+    'postgres://wijkradar:***@db:5432/w is not a valid URL'
+    >>> mask_secrets("host=db password=geheim")
+    'host=db password=***'
+    """
+    text = _URL_PASSWORD.sub(lambda m: m.group("head") + "***@", text)
+    return _KEY_VALUE.sub(lambda m: m.group("head") + "***", text)

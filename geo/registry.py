@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -43,7 +44,7 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from ._errors import DataFormatError, WijkradarError
+from ._errors import DataFormatError, WijkradarError, mask_secrets
 
 __all__ = [
     "Registry",
@@ -315,21 +316,59 @@ def _parse_date(value: Any) -> date:
     raise ValueError("geen geldige datum; gebruik JJJJ-MM-DD of DD-MM-JJJJ")
 
 
-def _parse_number(value: Any) -> float:
+_AMBIGUOUS = re.compile(r"[1-9]\d{0,2},\d{3}")  # 2,000: two thousand or two?
+_AMOUNT_FORMATS = [
+    # (pattern, thousands separator, decimal separator); the first match wins
+    (re.compile(r"\d+"), "", ""),
+    (re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?"), ".", ","),  # Dutch: 2.000, 1.500,50
+    (re.compile(r"[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?"), ",", "."),  # international: 2,000.00
+    (re.compile(r"\d+,\d+"), "", ","),  # decimal comma: 12,5
+    (re.compile(r"\d+\.\d+"), "", "."),  # decimal point: 12.5
+    (re.compile(r"[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+(?:[,.]\d+)?"), " ", ""),  # 2 000,50
+]
+_CURRENCY = re.compile(r"^(?:€|eur(?:o)?\b)\s*|\s*(?:€|eur(?:o)?)$", re.IGNORECASE)
+
+
+def parse_amount(value: Any) -> float:
+    """A number from a file cell in Dutch or international notation, or ``ValueError``.
+
+    ``€ 2.000`` and ``2.000`` are 2000 (Dutch thousands dots), ``1.500,50`` is 1500.5,
+    ``2,000.00`` and ``1,000,000`` are international, ``12,5`` and ``12.5`` are 12.5. A
+    notation that could mean two things (``2,000``: 2 or 2000?) is refused, never guessed.
+
+    Examples
+    --------
+    >>> [parse_amount(v) for v in ("€ 2.000", "1.500,50", "2,000.00", "12,5", 7)]
+    [2000.0, 1500.5, 2000.0, 12.5, 7.0]
+    """
     if isinstance(value, bool):
         raise ValueError("geen getal")
     if isinstance(value, int | float):
-        number = float(value)
-    else:
-        raw = str(value).strip().replace("€", "").replace(" ", "")
-        if "," in raw and "." in raw:  # Dutch thousands dots and decimal comma: 1.234,50
-            raw = raw.replace(".", "").replace(",", ".")
-        else:
-            raw = raw.replace(",", ".")
-        try:
-            number = float(raw)
-        except ValueError:
-            raise ValueError("geen getal") from None
+        return float(value)
+    raw = _CURRENCY.sub("", str(value).strip()).strip()
+    sign = -1.0 if raw.startswith("-") else 1.0
+    raw = re.sub(r",-+$", "", raw.lstrip("+-").strip())  # € 2.000,- (no cents)
+    if _AMBIGUOUS.fullmatch(raw):
+        raise ValueError(
+            "dubbelzinnig getal: duizendtallen of decimalen? Schrijf bijvoorbeeld 2000, 2.000 "
+            "of 2,0"
+        )
+    for pattern, thousands, decimal in _AMOUNT_FORMATS:
+        if pattern.fullmatch(raw):
+            text = raw
+            if thousands == " ":
+                text = re.sub(r"[ \u00a0\u202f]", "", text).replace(",", ".")
+            else:
+                if thousands:
+                    text = text.replace(thousands, "")
+                if decimal:
+                    text = text.replace(decimal, ".")
+            return sign * float(text)
+    raise ValueError("geen getal; schrijf bijvoorbeeld 2000, 2.000, 1.500,50 of 12,5")
+
+
+def _parse_number(value: Any) -> float:
+    number = parse_amount(value)
     if not math.isfinite(number):
         raise ValueError("geen eindig getal")
     if number < 0:
@@ -507,7 +546,13 @@ class Registry:
         try:
             self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
-            raise RegistryError(f"registry URL {url!r} cannot be used: {exc}") from None
+            shown = repr(mask_secrets(url)) if "://" in url else "(not a URL, not shown)"
+            hint = ""
+            if url.startswith("postgres://") or url.startswith("postgresql://"):
+                hint = "; use postgresql+psycopg://user:password@host/database"
+            raise RegistryError(
+                f"registry URL {shown} cannot be used: {mask_secrets(str(exc))}{hint}"
+            ) from None
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         if migrate:
@@ -622,7 +667,7 @@ class Registry:
                 conn.execute(text(f"create index {name}_geom_idx on {name} using gist (geom)"))
 
     def _safe_url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
+        return mask_secrets(self.engine.url.render_as_string(hide_password=True))
 
     # -- reading --
     def table(self, entity: str) -> pd.DataFrame:

@@ -49,7 +49,7 @@ def read_registry_file(path: str | Path, *, max_bytes: int) -> tuple[pd.DataFram
     if size == 0:
         raise _reject(path, "bestand is leeg")
     if suffix == ".xlsx":
-        return _read_xlsx(path, max_bytes), 2
+        return _unquote_formulas(_read_xlsx(path, max_bytes)), 2
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -62,8 +62,30 @@ def read_registry_file(path: str | Path, *, max_bytes: int) -> tuple[pd.DataFram
     if "\x00" in text:
         raise _reject(path, "bestand bevat nul-tekens; is het een binair bestand?")
     if suffix == ".csv":
-        return _read_csv(path, text), 2
+        return _unquote_formulas(_read_csv(path, text)), 2
     return _read_geojson(path, text), 1
+
+
+#: Exports prefix text starting with these with ``'`` (wijkradar.escape.spreadsheet_cell).
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unquote_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo the export's ``'`` before a formula character, so export -> import round-trips.
+
+    The text stays text: the registry never evaluates it, and exports prefix it again.
+    """
+
+    def unquote(value):
+        if isinstance(value, str) and value[:1] == "'" and value[1:2] in _FORMULA_PREFIXES:
+            return value[1:]
+        return value
+
+    out = frame.copy()
+    for column in out.columns:
+        values = [unquote(v) for v in out[column]]  # no type inference: keep the cells as read
+        out[column] = pd.Series(values, index=out.index, dtype=object)
+    return out
 
 
 def _read_csv(path: Path, text: str) -> pd.DataFrame:
@@ -163,7 +185,8 @@ def write_registry_file(frame: pd.DataFrame, entity: str, path: str | Path) -> P
     tmp = path.with_name(path.name + ".tmp")
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        out.to_csv(tmp, index=False, encoding="utf-8")
+        # CRLF (RFC 4180): cells holding a CR or LF are quoted, so they stay one cell
+        out.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
     elif suffix == ".xlsx":
         out.to_excel(tmp, index=False, engine="openpyxl")
     elif suffix in (".geojson", ".json"):

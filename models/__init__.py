@@ -3,7 +3,16 @@
 from ._errors import ProfileError
 from ._normalise import NORMALISER_LABELS, NORMALISERS
 from .compare import compare_profiles
-from .profile import ScoringProfile, load_profile, parse_profile, profile_yaml, save_profile
+from .profile import (
+    COMPOSITION,
+    ScoringProfile,
+    load_profile,
+    merge_profiles,
+    parse_profile,
+    profile_yaml,
+    save_profile,
+)
+from .reach import impact_ranking, reach_filter, reach_table
 from .scoring import (
     AGGREGATIONS,
     MISSING_POLICIES,
@@ -15,6 +24,16 @@ from .scoring import (
 )
 from .spatial import hotspots
 from .typology import buurt_types, need_ranks
+from .validity import (
+    MIN_COVERAGE,
+    TARGET_RHO,
+    ValidityReport,
+    correlations,
+    coverage_summary,
+    direction_check,
+    national_ranks,
+    validity_report,
+)
 
 __all__ = [
     "ProfileError",
@@ -28,6 +47,19 @@ __all__ = [
     "parse_profile",
     "profile_yaml",
     "save_profile",
+    "merge_profiles",
+    "COMPOSITION",
+    "reach_table",
+    "reach_filter",
+    "impact_ranking",
+    "correlations",
+    "direction_check",
+    "coverage_summary",
+    "validity_report",
+    "ValidityReport",
+    "national_ranks",
+    "TARGET_RHO",
+    "MIN_COVERAGE",
     "score_buurten",
     "impute",
     "pca_weights",

@@ -1,30 +1,71 @@
-"""Scoring profiles: which indicators, grouped in domains, with which weights and methods."""
+"""Scoring profiles: which need indicators, grouped in domains, with which weights and methods.
+
+A profile separates **need** from **reach**. Need indicators (health, bestaanszekerheid,
+social, youth need) form the score. Reach indicators describe *who* lives in a buurt
+(children 0-15, households with children, 65+, one-person households): they are shown next to
+the score, can filter a ranking and size an "impact" view (need x people concerned), but are
+never mixed into the need score. Profiles saved before this split keep working: composition
+indicators found in a need domain are moved to ``reach`` and :attr:`ScoringProfile.notes`
+says so (in Dutch, for the app).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from ._errors import ProfileError
 
-__all__ = ["IndicatorWeight", "Domain", "ScoringProfile", "load_profile", "save_profile"]
+__all__ = [
+    "IndicatorWeight",
+    "Domain",
+    "ScoringProfile",
+    "COMPOSITION",
+    "load_profile",
+    "parse_profile",
+    "profile_yaml",
+    "save_profile",
+    "merge_profiles",
+]
 
 Direction = Literal["hoger_slechter", "hoger_beter"]
 
+#: Population-composition shares: who lives in a buurt, not how much need there is. They
+#: belong in a profile's ``reach``, never in a need domain. Per id: the count column the share
+#: is taken of (to turn it into a number of people for the impact view) and a Dutch label of
+#: the group. Ids follow the catalogue of ``geo.indicators``.
+COMPOSITION: dict[str, tuple[str, str]] = {
+    "pct_0_15": ("inwoners", "kinderen 0-15 jaar"),
+    "pct_hh_met_kinderen": ("huishoudens", "huishoudens met kinderen"),
+    "pct_65plus": ("inwoners", "inwoners van 65 jaar en ouder"),
+    "pct_eenpersoonshuishoudens": ("huishoudens", "eenpersoonshuishoudens"),
+}
+
 
 class IndicatorWeight(BaseModel):
-    """One indicator inside a domain."""
+    """One need indicator inside a domain.
+
+    ``direction`` says whether a higher value means more need (``hoger_slechter``, the
+    default) or less (``hoger_beter``). When the profile does not state it, the catalogue's
+    direction is taken by :meth:`ScoringProfile.check_catalogue`.
+    """
 
     id: str
     weight: float = Field(1.0, ge=0)
     direction: Direction = "hoger_slechter"
 
+    @property
+    def direction_explicit(self) -> bool:
+        """Whether the direction was given (not the default)."""
+        return "direction" in self.model_fields_set
+
 
 class Domain(BaseModel):
-    """A group of indicators that together form one domain score."""
+    """A group of need indicators that together form one domain score."""
 
     name: str
     weight: float = Field(1.0, ge=0)
@@ -41,28 +82,51 @@ class Domain(BaseModel):
 class ScoringProfile(BaseModel):
     """A complete, reproducible scoring recipe (saved as YAML in ``data/profiles/``).
 
-    Weights are relative: they are normalised to sum to 1 within each domain and across
-    domains. ``missing`` is the policy for values that are absent after loading:
-    ``gemeente_mean`` fills the mean of the other buurten, ``wijk_mean`` the mean of the
-    other buurten in the same wijk (then the gemeente mean), ``drop`` leaves the indicator
-    out for that buurt and re-weights the rest. Every filled cell is flagged.
+    Attributes
+    ----------
+    domains : list of Domain
+        Need indicators grouped in domains. Weights are relative: they are normalised to sum
+        to 1 within each domain and across domains.
+    reach : list of str
+        Composition indicators shown next to the score (see :data:`COMPOSITION`); not scored.
+    missing : str
+        Policy for values that are absent after loading: ``gemeente_mean`` fills the mean of
+        the other buurten, ``wijk_mean`` the mean of the other buurten in the same wijk (then
+        the gemeente mean), ``drop`` leaves the indicator out for that buurt and re-weights the
+        rest. Every filled cell is flagged.
+    concentration : float
+        Concentration of the Dirichlet distribution from which the Monte Carlo analysis draws
+        weights around the chosen ones. Higher means draws stay closer to the chosen weights
+        (narrower rank intervals, more buurten counted ``robust``); 50 lets a weight of 0.25
+        vary roughly between 0.15 and 0.37 (90% of draws). Lower it to test how much the
+        ranking depends on the exact weights.
+    notes : list of str
+        Dutch notes from loading (what moved from need to reach); not saved.
     """
 
     name: str
     description: str = ""
     jaar: int | None = None
     domains: list[Domain]
+    reach: list[str] = Field(default_factory=list)
     normalisation: Literal["percentile", "zscore", "minmax"] = "percentile"
     aggregation: Literal["arithmetic", "geometric", "exponential"] = "arithmetic"
     weighting: Literal["manual", "equal", "pca"] = "manual"
     missing: Literal["gemeente_mean", "wijk_mean", "drop"] = "gemeente_mean"
     min_population: int = Field(100, ge=0)
     top_k: int = Field(10, ge=1)
-    concentration: float = Field(50.0, gt=0)
+    concentration: float = Field(
+        50.0,
+        gt=0,
+        description="Dirichlet concentration of the Monte Carlo weight draws (higher = closer "
+        "to the chosen weights, narrower rank intervals, more robust buurten).",
+    )
     vary_normalisation: bool = True
+    notes: list[str] = Field(default_factory=list, exclude=True)
 
     @model_validator(mode="after")
-    def _weights_usable(self) -> ScoringProfile:
+    def _need_only(self) -> ScoringProfile:
+        self._move_composition_to_reach()
         if sum(d.weight for d in self.domains) <= 0:
             raise ValueError("domain weights sum to 0; give at least one domain a weight > 0")
         for d in self.domains:
@@ -78,34 +142,311 @@ class ScoringProfile(BaseModel):
         names = [d.name for d in self.domains]
         if len(set(names)) != len(names):
             raise ValueError("domain names must be unique")
+        both = sorted(set(ids) & set(self.reach))
+        if both:
+            raise ValueError(
+                f"indicator(s) {', '.join(both)} are both need (in a domain) and reach; "
+                "use each indicator in one of the two"
+            )
+        if len(set(self.reach)) != len(self.reach):
+            raise ValueError("reach lists an indicator twice")
         return self
+
+    def _move_composition_to_reach(self) -> None:
+        """Move composition shares out of the need domains (profiles from before the split)."""
+        moved: dict[str, list[str]] = {}
+        kept: list[Domain] = []
+        dropped: list[str] = []
+        for d in self.domains:
+            comp = [i.id for i in d.indicators if i.id in COMPOSITION]
+            if not comp:
+                kept.append(d)
+                continue
+            moved[d.name] = comp
+            rest = [i for i in d.indicators if i.id not in COMPOSITION]
+            if rest:
+                kept.append(d.model_copy(update={"indicators": rest}))
+            else:
+                dropped.append(d.name)
+        if not moved:
+            return
+        for ids in moved.values():
+            for i in ids:
+                if i not in self.reach:
+                    self.reach.append(i)
+        if not kept:
+            raise ValueError(
+                "the profile has only composition indicators "
+                f"({', '.join(i for ids in moved.values() for i in ids)}); these describe who "
+                "lives in a buurt, not need: add need indicators to a domain"
+            )
+        self.domains = kept
+        where = "; ".join(
+            f"{', '.join(COMPOSITION[i][1] for i in ids)} (domein {name})"
+            for name, ids in moved.items()
+        )
+        note = (
+            f"Verplaatst van nood naar bereik: {where}. Dit zijn samenstellingscijfers: ze "
+            "zeggen wie er woont, niet hoeveel nood er is. Ze staan nu naast de score en tellen "
+            "niet meer mee in de score."
+        )
+        if dropped:
+            note += f" Domein {', '.join(dropped)} had daarna geen indicator meer en is weggelaten."
+        self.notes.append(note)
 
     @property
     def indicator_ids(self) -> list[str]:
-        """Every indicator id of the profile, in order."""
+        """Every need indicator id of the profile, in order."""
         return [i.id for d in self.domains for i in d.indicators]
 
-    def validate_ids(self, known: set[str] | list[str]) -> None:
+    @property
+    def domain_names(self) -> list[str]:
+        """The domain names, in order."""
+        return [d.name for d in self.domains]
+
+    def validate_ids(self, known: Iterable[str]) -> None:
         """Raise :class:`ProfileError` if the profile names an indicator not in ``known``."""
-        unknown = [i for i in self.indicator_ids if i not in set(known)]
+        known = set(known)
+        unknown = [i for i in [*self.indicator_ids, *self.reach] if i not in known]
         if unknown:
             raise ProfileError(
                 f"profile {self.name!r}: unknown indicator id(s) {', '.join(unknown)}; "
                 f"known: {', '.join(sorted(known))}"
             )
 
+    def check_catalogue(
+        self, catalogue: Mapping[str, str] | Any, *, on_conflict: str = "warn"
+    ) -> tuple[ScoringProfile, list[str]]:
+        """Check the profile against the indicator catalogue; return (profile, messages).
+
+        Parameters
+        ----------
+        catalogue : mapping or DataFrame
+            Indicator id -> direction (``hoger_slechter``, ``hoger_beter``, ``neutraal``), or a
+            frame indexed by id with a ``direction`` column (``GemeenteData.catalogue``).
+        on_conflict : {"warn", "raise"}
+            What to do when the profile states a direction against the catalogue's.
+
+        Returns
+        -------
+        profile : ScoringProfile
+            A copy in which indicators without a stated direction take the catalogue's.
+        messages : list of str
+            Dutch notes: directions taken from the catalogue, conflicts (with ``warn``).
+
+        Raises
+        ------
+        ProfileError
+            Unknown ids (the message lists the known ones), a neutral indicator used as need
+            (such as ``inwoners``), or a direction conflict with ``on_conflict="raise"``.
+
+        Examples
+        --------
+        >>> p = ScoringProfile(name="t", domains=[{"name": "G", "indicators": [{"id": "g"}]}])
+        >>> fixed, notes = p.check_catalogue({"g": "hoger_beter"})
+        >>> fixed.domains[0].indicators[0].direction
+        'hoger_beter'
+        """
+        if on_conflict not in ("warn", "raise"):
+            raise ProfileError(f"on_conflict {on_conflict!r} unknown; choose 'warn' or 'raise'")
+        directions = _directions(catalogue)
+        self.validate_ids(directions)
+        neutral = [i for i in self.indicator_ids if directions[i] == "neutraal"]
+        if neutral:
+            raise ProfileError(
+                f"profile {self.name!r}: {', '.join(neutral)} describe(s) the population, not "
+                "need, and cannot be a need indicator; move it to 'reach' or leave it out"
+            )
+        messages: list[str] = []
+        conflicts: list[str] = []
+        data = self.model_dump()
+        for d_raw, d in zip(data["domains"], self.domains, strict=True):
+            for i_raw, ind in zip(d_raw["indicators"], d.indicators, strict=True):
+                expected = directions[ind.id]
+                if ind.direction == expected:
+                    continue
+                if not ind.direction_explicit:
+                    i_raw["direction"] = expected
+                    messages.append(
+                        f"{ind.id}: richting '{expected}' uit de indicatorcatalogus overgenomen "
+                        "(het profiel gaf geen richting)"
+                    )
+                else:
+                    conflicts.append(
+                        f"{ind.id}: het profiel zegt '{ind.direction}', de catalogus '{expected}'"
+                    )
+        if conflicts and on_conflict == "raise":
+            raise ProfileError(
+                f"profile {self.name!r}: direction against the catalogue: {'; '.join(conflicts)}"
+            )
+        messages += [f"Let op, richting tegen de catalogus in: {c}" for c in conflicts]
+        fixed = ScoringProfile.model_validate(data)
+        fixed.notes = [*self.notes, *messages]
+        return fixed, messages
+
+    def without_empty_domains(self, with_data: Iterable[str]) -> ScoringProfile:
+        """A copy without the domains none of whose indicators has data (a Dutch note each).
+
+        ``with_data`` are the indicator ids that have at least one value. A saved profile keeps
+        working when a source stops publishing a domain's figures; the note says what is left
+        out. When no domain has data the profile is returned unchanged (the scoring then says
+        which domains lack data).
+        """
+        have = set(with_data)
+        empty = [d.name for d in self.domains if not any(i.id in have for i in d.indicators)]
+        if not empty or len(empty) == len(self.domains):
+            return self
+        data = self.model_dump()
+        data["domains"] = [d for d in data["domains"] if d["name"] not in empty]
+        out = parse_profile(data, source=f"profile {self.name!r}")
+        out.notes = [
+            *self.notes,
+            *(
+                f"Domein {name} heeft voor deze gemeente en dit jaar geen gegevens en telt niet "
+                "mee; de andere domeinen zijn herwogen."
+                for name in empty
+            ),
+        ]
+        return out
+
     def with_weights(
-        self, weights: dict[str, float], *, domain_weights: dict[str, float] | None = None
+        self, weights: Mapping[str, float], *, domain_weights: Mapping[str, float] | None = None
     ) -> ScoringProfile:
-        """A copy with indicator (and optionally domain) weights replaced."""
+        """A copy with indicator (and optionally domain) weights replaced.
+
+        Raises
+        ------
+        ProfileError
+            When ``weights`` names an indicator, or ``domain_weights`` a domain, that is not in
+            the profile (the message lists the known names), or a weight is negative.
+        """
+        domain_weights = dict(domain_weights or {})
+        bad_i = sorted(set(weights) - set(self.indicator_ids))
+        bad_d = sorted(set(domain_weights) - set(self.domain_names))
+        problems = []
+        if bad_i:
+            problems.append(
+                f"unknown indicator(s) {', '.join(bad_i)}; known: {', '.join(self.indicator_ids)}"
+            )
+        if bad_d:
+            problems.append(
+                f"unknown domain(s) {', '.join(bad_d)}; known: {', '.join(self.domain_names)}"
+            )
+        if problems:
+            raise ProfileError(f"profile {self.name!r}: " + "; ".join(problems))
         data = self.model_dump()
         for d in data["domains"]:
-            if domain_weights and d["name"] in domain_weights:
+            if d["name"] in domain_weights:
                 d["weight"] = float(domain_weights[d["name"]])
             for ind in d["indicators"]:
                 if ind["id"] in weights:
                     ind["weight"] = float(weights[ind["id"]])
-        return ScoringProfile.model_validate(data)
+        return parse_profile(data, source=f"profile {self.name!r}")
+
+    def rename(
+        self, name: str | None = None, *, domains: Mapping[str, str] | None = None
+    ) -> ScoringProfile:
+        """A copy with another profile name and/or domains renamed (old -> new).
+
+        Raises
+        ------
+        ProfileError
+            When ``domains`` names a domain the profile does not have.
+        """
+        domains = dict(domains or {})
+        bad = sorted(set(domains) - set(self.domain_names))
+        if bad:
+            raise ProfileError(
+                f"profile {self.name!r}: unknown domain(s) {', '.join(bad)}; "
+                f"known: {', '.join(self.domain_names)}"
+            )
+        data = self.model_dump()
+        if name is not None:
+            data["name"] = name
+        for d in data["domains"]:
+            d["name"] = domains.get(d["name"], d["name"])
+        return parse_profile(data, source=f"profile {data['name']!r}")
+
+    def merge(
+        self,
+        other: ScoringProfile,
+        *,
+        name: str | None = None,
+        domains: Iterable[str] | None = None,
+        description: str | None = None,
+    ) -> ScoringProfile:
+        """Add domains of ``other`` to this profile (all, or those named in ``domains``).
+
+        Methods (normalisation, aggregation, missing, ...) come from this profile; reach is the
+        union. See :func:`merge_profiles`.
+        """
+        return merge_profiles(self, other, name=name, domains=domains, description=description)
+
+
+def _directions(catalogue: Mapping[str, str] | Any) -> dict[str, str]:
+    if hasattr(catalogue, "columns") and "direction" in catalogue.columns:
+        column: Any = catalogue["direction"]
+        return {str(k): str(v) for k, v in column.items()}
+    if isinstance(catalogue, Mapping):
+        return {str(k): str(v) for k, v in catalogue.items()}
+    raise ProfileError(
+        "catalogue must map indicator id -> direction or be a frame with a 'direction' column"
+    )
+
+
+def merge_profiles(
+    base: ScoringProfile,
+    other: ScoringProfile,
+    *,
+    name: str | None = None,
+    domains: Iterable[str] | None = None,
+    description: str | None = None,
+) -> ScoringProfile:
+    """Combine the domains of two profiles into a new one.
+
+    Parameters
+    ----------
+    base : ScoringProfile
+        Its domains, methods and settings are kept.
+    other : ScoringProfile
+        Domains to add (all, or only those named in ``domains``).
+    name, description : str, optional
+        Of the new profile; default ``"<base>+<other>"``.
+
+    Raises
+    ------
+    ProfileError
+        When a domain name or an indicator is in both (rename the domain first with
+        :meth:`ScoringProfile.rename`), or ``domains`` names a domain ``other`` lacks.
+
+    Examples
+    --------
+    >>> a = ScoringProfile(name="a", domains=[{"name": "G", "indicators": [{"id": "g"}]}])
+    >>> b = ScoringProfile(name="b", domains=[{"name": "S", "indicators": [{"id": "s"}]}])
+    >>> merge_profiles(a, b).domain_names
+    ['G', 'S']
+    """
+    wanted = list(domains) if domains is not None else other.domain_names
+    bad = sorted(set(wanted) - set(other.domain_names))
+    if bad:
+        raise ProfileError(
+            f"profile {other.name!r}: unknown domain(s) {', '.join(bad)}; "
+            f"known: {', '.join(other.domain_names)}"
+        )
+    clash = sorted(set(wanted) & set(base.domain_names))
+    if clash:
+        raise ProfileError(
+            f"domain(s) {', '.join(clash)} are in both {base.name!r} and {other.name!r}; "
+            "rename one first (profile.rename(domains={...}))"
+        )
+    data = base.model_dump()
+    extra = [d.model_dump() for d in other.domains if d.name in wanted]
+    data["domains"] = [*data["domains"], *extra]
+    data["reach"] = list(dict.fromkeys([*base.reach, *other.reach]))
+    data["name"] = name or f"{base.name}+{other.name}"
+    if description is not None:
+        data["description"] = description
+    return parse_profile(data, source=f"merge of {base.name!r} and {other.name!r}")
 
 
 def load_profile(path: str | Path) -> ScoringProfile:

@@ -102,15 +102,45 @@ class _Prepared:
     explained: float | None
 
 
-def effective_weights(profile: ScoringProfile) -> pd.Series:
-    """Nominal weight of each indicator in the total score (domain x indicator, sum 1)."""
-    total = sum(d.weight for d in profile.domains)
+def effective_weights(profile: ScoringProfile, data: pd.DataFrame | None = None) -> pd.Series:
+    """Weight of each indicator in the total score (domain x indicator, sum 1).
+
+    Parameters
+    ----------
+    profile : ScoringProfile
+    data : DataFrame, optional
+        Indicator values indexed by buurtcode. When given, indicators without any value are
+        dropped first and the weights re-normalised, as the scoring does; a domain left without
+        indicators drops out. Without it: the nominal weights of the profile.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from models.profile import ScoringProfile
+    >>> p = ScoringProfile(name="t", domains=[
+    ...     {"name": "A", "indicators": [{"id": "a"}, {"id": "b"}]},
+    ...     {"name": "B", "indicators": [{"id": "c"}]}])
+    >>> effective_weights(p).round(2).tolist()
+    [0.25, 0.25, 0.5]
+    >>> df = pd.DataFrame({"a": [1.0, 2.0], "b": [float("nan")] * 2, "c": [3.0, 1.0]})
+    >>> effective_weights(p, df).round(2).tolist()
+    [0.5, 0.0, 0.5]
+    """
+
+    def usable(i_id: str) -> bool:
+        return data is None or (i_id in data.columns and bool(data[i_id].notna().any()))
+
+    weights = {
+        d.name: (d.weight, {i.id: i.weight if usable(i.id) else 0.0 for i in d.indicators})
+        for d in profile.domains
+    }
+    total = sum(dw for dw, inds in weights.values() if sum(inds.values()) > 0)
     out = {}
-    for d in profile.domains:
-        s = sum(i.weight for i in d.indicators)
-        for i in d.indicators:
-            out[i.id] = d.weight / total * i.weight / s
-    return pd.Series(out)
+    for dw, inds in weights.values():
+        s = sum(inds.values())
+        for i_id, w in inds.items():
+            out[i_id] = dw / total * w / s if s > 0 and total > 0 else 0.0
+    return pd.Series(out, dtype=float)
 
 
 def _prepare(frame, profile, scored, states, lower, upper) -> _Prepared:
@@ -389,6 +419,7 @@ def score_buurten(
     DataFrame
         Indexed like ``frame``: ``score`` (0-100), ``rank`` (1 = highest need), ``rank_low``,
         ``rank_high`` (90% interval), ``p_top_k``, ``robust``, ``confidence`` (0-1),
+        ``dekking`` (0-1: share of the weight resting on the buurt's own published values),
         ``n_geimputeerd``, ``geimputeerd``, ``reden`` (why there is no score), ``te_klein``
         (population unknown or under the minimum: show no indicator of this buurt), one
         ``domein__<name>`` column per domain (0-100) and one ``bijdrage__<id>`` per indicator
@@ -496,6 +527,9 @@ def score_buurten(
         out["robust"] = pd.array([pd.NA] * len(out), dtype="boolean")
     effw = np.array([prep.W[prep.dom_of[j]] * prep.w[j] for j in range(p)])
     out["confidence"] = pd.Series((prep.quality * effw).sum(axis=1), index=scored)
+    # coverage: the share of the weight that rests on the buurt's own published values
+    # (not filled in, not taken from the wijk)
+    out["dekking"] = pd.Series(((prep.quality >= 1.0) * effw).sum(axis=1), index=scored)
     imp = prep.imputed
     out["n_geimputeerd"] = imp.sum(axis=1).reindex(frame.index).fillna(0).astype(int)
     names = pd.Series("", index=imp.index)

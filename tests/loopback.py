@@ -373,6 +373,38 @@ def build_wfs(shared: Path) -> dict[tuple[int, str], list[dict[str, Any]]]:
     }
 
 
+UTRECHT_SES = "nelleke20_buurten_provincie_utrecht_2022codes_ses_woa_leefbaarometer_nabijheid.csv"
+
+
+def build_ses_woa(shared: Path) -> ODataTable:
+    """86092NED (SES-WOA, indeling 2024) TypedDataSet rows for the Amersfoort buurten.
+
+    Values: the real SES-WOA total scores of the province of Utrecht table (all 145 Amersfoort
+    codes equal the 2024 codes); its zeros are missing upstream and are served as null, as CBS
+    does. ``GemiddeldeScore_29`` (total) is a real 86092NED key; the sub-score keys ``_31``,
+    ``_33``, ``_35`` are INFERRED from the next edition's layout and served as null (no real
+    sub-score values exist in ../shared/data). The period is not kept in that file:
+    ``2022JJ00`` (its indeling year) is an inference.
+    """
+    frame = pd.read_csv(shared / "kerncijfers" / UTRECHT_SES, dtype={"buurt_code": str})
+    frame = frame[frame["buurt_code"].str.startswith("BU0307")]
+    rows = []
+    for i, rec in enumerate(frame.to_dict("records")):
+        value = rec["social_economische_score_gemiddeld"]
+        rows.append(
+            {
+                "ID": i,
+                "WijkenEnBuurten": _pad(rec["buurt_code"], 10),
+                "Perioden": "2022JJ00",
+                "GemiddeldeScore_29": None if value == 0 or pd.isna(value) else float(value),
+                "GemiddeldeScore_31": None,
+                "GemiddeldeScore_33": None,
+                "GemiddeldeScore_35": None,
+            }
+        )
+    return ODataTable(typed=rows)
+
+
 def build_data(
     shared: Path | None = None, *, synthetic_bounds: float | None = None
 ) -> LoopbackData:
@@ -382,6 +414,7 @@ def build_data(
     data.odata["85984NED"] = build_kerncijfers_2024(shared)
     data.odata["85618NED"] = build_kerncijfers_sample(shared, "85618NED_2023")
     data.odata["85318NED"] = build_kerncijfers_sample(shared, "85318NED_2022")
+    data.odata["86092NED"] = build_ses_woa(shared)
     data.dataderden["50090NED"] = build_health_50090(shared, synthetic_bounds=synthetic_bounds)
     data.wfs = build_wfs(shared)
     return data
@@ -418,12 +451,22 @@ EXAMPLE_ADDRESSES = {
 TILE_PNG = _png_1x1((235, 235, 235))
 
 
+def _renamed(feature: dict[str, Any], renames: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    props = feature.get("properties") or {}
+    for key in ("buurtcode", "wijkcode"):
+        extra = renames.get(str(props.get(key)))
+        if extra and not (key == "wijkcode" and "buurtcode" in props):
+            return {**feature, "properties": {**props, **extra}}
+    return feature
+
+
 @dataclass
 class Fault:
     """Misbehave on requests whose path contains ``match``, ``times`` times."""
 
     match: str
-    kind: str  # "500", "429", "503", "timeout", "badjson", "truncated", "html", "404"
+    kind: str  # "500", "429", "503", "timeout", "badjson", "truncated", "html", "404",
+    # "drip", "huge", "redirect-offsite", "redirect-same"
     times: int = 1
 
 
@@ -442,6 +485,15 @@ class LoopbackServer:
         self.faults: list[Fault] = []
         self.requests: list[str] = []
         self.timeout_seconds = 2.0
+        #: Security tests (issue #14): "drip" sends the body at one byte per ``drip_seconds``,
+        #: "huge" streams ``huge_bytes`` without Content-Length, "redirect-offsite" and
+        #: ``nextlink_base`` point at another host name for this same server (localhost).
+        self.drip_seconds = 0.2
+        self.huge_bytes = 50_000_000
+        self.nextlink_base: str | None = None
+        #: Hostile (or other) names served instead of the real ones: code -> properties,
+        #: e.g. ``{"BU03070000": {"buurtnaam": "..."}}``; applied to PDOK WFS features.
+        self.renames: dict[str, dict[str, Any]] = {}
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -526,6 +578,14 @@ class LoopbackServer:
                     return self._send(
                         200, b"<html><body>Proxy login</body></html>", ctype="text/html"
                     )
+                if fault == "redirect-offsite":
+                    port = server._httpd.server_address[1]
+                    location = f"http://localhost:{port}{self.path}"
+                    return self._send(302, b"", headers={"Location": location})
+                if fault == "redirect-same":
+                    return self._send(302, b"", headers={"Location": server.base + self.path})
+                if fault == "huge":
+                    return self._stream(server.huge_bytes)
                 if self.path.startswith("/tiles/"):
                     return self._send(200, TILE_PNG, ctype="image/png")
                 try:
@@ -537,7 +597,33 @@ class LoopbackServer:
                     body = b'{"value": [ {"ID": 1,, } ]'
                 elif fault == "truncated":
                     body = body[: max(1, len(body) // 2)]
+                if fault == "drip":
+                    return self._drip(status, body)
                 return self._send(status, body)
+
+            def _drip(self, status: int, body: bytes) -> None:
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json;charset=utf-8")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    for i in range(len(body)):
+                        self.wfile.write(body[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(server.drip_seconds)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def _stream(self, size: int) -> None:
+                try:
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json;charset=utf-8")
+                    self.end_headers()
+                    block = b" " * 65536
+                    for _ in range(size // len(block)):
+                        self.wfile.write(block)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
 
             def _send(
                 self,
@@ -623,7 +709,8 @@ class LoopbackServer:
                 if "$top" in query
                 else str(len(rows) - skip - self.page_size)
             )
-            payload["odata.nextLink"] = f"{self.base}{path}?{urlencode(nxt, quote_via=quote)}"
+            base_url = self.nextlink_base or self.base
+            payload["odata.nextLink"] = f"{base_url}{path}?{urlencode(nxt, quote_via=quote)}"
         return 200, payload
 
     def _locatieserver(self, query: dict[str, str]) -> tuple[int, Any]:
@@ -679,6 +766,8 @@ class LoopbackServer:
         start = int(q.get("startindex", "0"))
         count = int(q.get("count", "1000"))
         page = feats[start : start + count]
+        if self.renames:
+            page = [_renamed(f, self.renames) for f in page]
         return 200, {
             "type": "FeatureCollection",
             "numberMatched": len(feats),

@@ -8,7 +8,7 @@ import streamlit as st
 
 from geo.registry import RegistryError
 from ui import common
-from wijkradar.maps import fmt_number
+from wijkradar.format import fmt_number
 from wijkradar.report import (
     CAVEATS,
     buurt_profile_html,

@@ -19,6 +19,7 @@ from geo.registry import (
 from geo.registry_files import REGISTRY_FORMATS
 from ui import common
 from wijkradar.assets import AssetError, install_static
+from wijkradar.export import table_csv
 from wijkradar.maps import add_registry_layers, build_map, map_values
 from wijkradar.registry import analyse_gaps, import_file
 
@@ -222,7 +223,7 @@ with tab_gaten:
     st.dataframe(result.gaps, hide_index=True, width="stretch")
     st.download_button(
         "Download gatenlijst (CSV)",
-        result.gaps.to_csv(index=False).encode("utf-8"),
+        table_csv(result.gaps),
         file_name=f"gaten-{data.gemeentecode}.csv",
         mime="text/csv",
         on_click="ignore",

@@ -7,7 +7,7 @@ import streamlit as st
 
 from models import compare_profiles, profile_yaml
 from ui import common
-from wijkradar.maps import fmt_number
+from wijkradar.format import fmt_number
 from wijkradar.report import indicator_profile
 from wijkradar.scoring_cli import list_profiles, resolve_profile
 

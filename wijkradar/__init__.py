@@ -15,6 +15,8 @@ from geo.gemeente import GemeenteData
 
 from .config import Settings
 from .pipeline import DEFAULT_JAAR, build_from_files, fetch_gemeente, load_gemeente
+from .scoring_cli import list_profiles, resolve_profile, run_batch, score_gemeente
+from .validity import load_reference, validate_gemeente
 
 __all__ = [
     "Settings",
@@ -23,6 +25,12 @@ __all__ = [
     "load_gemeente",
     "build_from_files",
     "DEFAULT_JAAR",
+    "score_gemeente",
+    "resolve_profile",
+    "list_profiles",
+    "run_batch",
+    "load_reference",
+    "validate_gemeente",
     "WijkradarError",
     "SourceError",
     "DataFormatError",

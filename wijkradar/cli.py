@@ -16,6 +16,7 @@ from .config import Settings
 from .pipeline import DEFAULT_JAAR, fetch_gemeente
 from .registry import add_registry_parsers
 from .scoring_cli import add_batch_parser, add_score_parser
+from .validity import add_validate_parser
 
 __all__ = ["main", "build_parser"]
 
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_score_parser(sub)
     add_batch_parser(sub)
+    add_validate_parser(sub)
     add_registry_parsers(sub)
     return parser
 

@@ -18,6 +18,8 @@ ENV_VARS = {
     "http_timeout": "WIJKRADAR_HTTP_TIMEOUT",
     "http_retries": "WIJKRADAR_HTTP_RETRIES",
     "http_backoff": "WIJKRADAR_HTTP_BACKOFF",
+    "http_max_bytes": "WIJKRADAR_HTTP_MAX_BYTES",
+    "http_deadline": "WIJKRADAR_HTTP_DEADLINE",
     "basemap": "WIJKRADAR_BASEMAP",
     "basemap_url": "WIJKRADAR_BASEMAP_URL",
     "osm_url": "WIJKRADAR_OSM_URL",
@@ -53,6 +55,10 @@ class Settings(BaseModel):
     http_timeout: float = Field(30.0, gt=0)
     http_retries: int = Field(3, ge=0, le=10)
     http_backoff: float = Field(1.0, ge=0)
+    #: Largest HTTP response body (decompressed) and the most seconds one request may take,
+    #: retries and redirects included.
+    http_max_bytes: int = Field(100_000_000, gt=0)
+    http_deadline: float = Field(300.0, gt=0)
     basemap: str = Field("pdok", pattern="^(pdok|osm|geen)$")
     basemap_url: str = PDOK_BRT_URL
     osm_url: str = OSM_URL

@@ -1,4 +1,8 @@
-"""Score exports shared by the CLI and the app: CSV and GeoPackage, written atomically."""
+"""Exports shared by the CLI and the app: CSV, xlsx and GeoPackage, written atomically.
+
+Every CSV/xlsx cell goes through :func:`wijkradar.escape.spreadsheet_frame`: text starting
+with ``= + - @`` (or tab/CR) gets a ``'`` so no spreadsheet runs it as a formula.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,21 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-__all__ = ["ranking_table", "write_scores", "ranking_csv", "ranking_gpkg", "RANKING_COLUMNS"]
+from .escape import spreadsheet_frame
+
+__all__ = [
+    "ranking_table",
+    "write_scores",
+    "ranking_csv",
+    "ranking_gpkg",
+    "write_table",
+    "table_csv",
+    "RANKING_COLUMNS",
+]
+
+#: RFC 4180 line ends: the csv module then quotes every cell holding a CR or LF, so a
+#: spreadsheet cannot mistake a CR inside a name for a new row (that may start with ``=``).
+CSV_EOL = "\r\n"
 
 RANKING_COLUMNS = [
     "buurtnaam",
@@ -20,13 +38,14 @@ RANKING_COLUMNS = [
     "p_top_k",
     "robust",
     "confidence",
+    "dekking",
     "reden",
 ]
 
 
 def ranking_table(data, scores: pd.DataFrame) -> pd.DataFrame:
-    """The ranking columns and domain scores, best rank first (unscored buurten last)."""
-    domains = [c for c in scores.columns if c.startswith("domein__")]
+    """The ranking columns, domain scores and reach, best rank first (unscored buurten last)."""
+    domains = [c for c in scores.columns if c.startswith(("domein__", "bereik"))]
     table = scores[[c for c in RANKING_COLUMNS if c in scores.columns] + domains].copy()
     table.index.name = "buurtcode"
     return table.sort_values(["rank", "buurtnaam"], na_position="last")
@@ -43,7 +62,7 @@ def write_scores(result: pd.DataFrame, data, path: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp" + out.suffix)
     if suffix == ".csv":
-        result.to_csv(tmp, float_format="%.6g")
+        spreadsheet_frame(result).to_csv(tmp, float_format="%.6g", lineterminator=CSV_EOL)
     else:
         gdf = gpd.GeoDataFrame(
             result.join(data.buurten[["geometry"]]), geometry="geometry", crs=data.buurten.crs
@@ -68,3 +87,30 @@ def ranking_csv(table: pd.DataFrame) -> bytes:
 def ranking_gpkg(data, table: pd.DataFrame) -> bytes:
     """GeoPackage bytes of a ranking table with the buurt polygons (EPSG:28992)."""
     return _as_bytes(table, data, ".gpkg")
+
+
+def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool = False) -> Path:
+    """Write ``frame`` as CSV (UTF-8) or xlsx (by extension), formula-safe and atomic.
+
+    Raises
+    ------
+    ValueError
+        When the extension is neither ``.csv`` nor ``.xlsx``.
+    """
+    out = Path(path)
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValueError(f"{out}: use a .csv or .xlsx file name")
+    safe = spreadsheet_frame(frame)
+    tmp = out.with_name(out.name + ".tmp" + out.suffix)
+    if suffix == ".csv":
+        safe.to_csv(tmp, index=index, lineterminator=CSV_EOL)
+    else:
+        safe.to_excel(tmp, index=index, engine="openpyxl")
+    tmp.replace(out)
+    return out
+
+
+def table_csv(frame: pd.DataFrame, *, index: bool = False) -> bytes:
+    """CSV bytes (UTF-8) of ``frame`` for a download button, formula-safe."""
+    return spreadsheet_frame(frame).to_csv(index=index, lineterminator=CSV_EOL).encode("utf-8")

@@ -35,6 +35,7 @@ from geo.web import simplify_for_web as map_geometry
 from .assets import inline_leaflet
 from .config import Settings
 from .escape import html_text, script_json
+from .format import decimals_for, fmt_number
 
 __all__ = [
     "SCHEMES",
@@ -153,19 +154,6 @@ _VALUE_STYLE = {"color": "#5f5f5f", "weight": 0.6, "fillOpacity": 0.8}
 #: The lightest class is close to the (light) basemap: a darker, thicker outline keeps its
 #: buurten apart from the background (WCAG 1.4.11).
 _LIGHTEST_STYLE = {"color": "#333333", "weight": 1.4}
-
-
-def decimals_for(unit: str) -> int:
-    """Decimals to show for a unit: none for counts, one otherwise."""
-    return 0 if unit == "aantal" else 1
-
-
-def fmt_number(value: float, decimals: int = 1) -> str:
-    """Dutch number formatting: decimal comma, dot for thousands (``12.345,6``)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
 @dataclass

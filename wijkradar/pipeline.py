@@ -52,7 +52,11 @@ LOW_MATCH = 0.9
 def make_client(settings: Settings) -> HttpClient:
     """An HTTP client configured from ``settings``."""
     return HttpClient(
-        timeout=settings.http_timeout, retries=settings.http_retries, backoff=settings.http_backoff
+        timeout=settings.http_timeout,
+        retries=settings.http_retries,
+        backoff=settings.http_backoff,
+        max_bytes=settings.http_max_bytes,
+        deadline=settings.http_deadline,
     )
 
 

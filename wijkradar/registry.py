@@ -17,6 +17,8 @@ from geo.registry_files import read_registry_file, write_registry_file
 from geo.sources import geocode
 
 from .config import Settings
+from .escape import spreadsheet_frame
+from .export import write_table
 from .pipeline import DEFAULT_JAAR, load_gemeente, make_client
 from .scoring_cli import DEFAULT_PROFILE, resolve_profile, score_gemeente
 
@@ -100,9 +102,13 @@ def export_file(
 ) -> Path:
     """Write the rows of ``entity`` to CSV, Excel or GeoJSON."""
     if registry is not None:
-        return write_registry_file(registry.table(entity), entity, path)
-    with open_registry(settings) as reg:
-        return write_registry_file(reg.table(entity), entity, path)
+        table = registry.table(entity)
+    else:
+        with open_registry(settings) as reg:
+            table = reg.table(entity)
+    if Path(path).suffix.lower() in (".csv", ".xlsx"):
+        table = spreadsheet_frame(table)  # formulas are neutralised; import strips the '
+    return write_registry_file(table, entity, path)
 
 
 @dataclass
@@ -229,13 +235,8 @@ def _cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     with open_registry(settings) as reg:
         result = analyse_gaps(data, scores, reg.tables(), catchment_m=args.afstand)
     out = Path(args.uit)
-    tmp = out.with_name(out.name + ".tmp" + out.suffix)
-    if out.suffix.lower() == ".xlsx":
-        result.gaps.to_excel(tmp, index=False)
-    elif out.suffix.lower() == ".csv":
-        result.gaps.to_csv(tmp, index=False)
-    else:
+    if out.suffix.lower() not in (".csv", ".xlsx"):
         raise ValueError(f"--uit {out}: use .csv or .xlsx")
-    tmp.replace(out)
+    write_table(result.gaps, out)
     print(f"{data.gemeentecode} {data.gemeentenaam}: {len(result.gaps)} gaps -> {out}")
     return 0

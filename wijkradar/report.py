@@ -16,7 +16,7 @@ from geo._states import STATE_LABELS
 from geo.coverage import active_initiatives
 
 from .escape import html_text
-from .maps import decimals_for, fmt_number
+from .format import decimals_for, fmt_number
 
 __all__ = [
     "indicator_profile",

@@ -13,9 +13,10 @@ import pandas as pd
 
 from geo._errors import WijkradarError
 from models import ProfileError, ScoringProfile, load_profile, score_buurten
+from models.reach import reach_table
 
 from .config import Settings
-from .export import write_scores
+from .export import write_scores, write_table
 from .pipeline import DEFAULT_JAAR, list_gemeenten, load_gemeente
 
 __all__ = [
@@ -85,10 +86,22 @@ def resolve_profile(name_or_path: str, settings: Settings) -> ScoringProfile:
     return _load(profiles[name_or_path])
 
 
-def score_gemeente(data, profile: ScoringProfile, *, seed: int, draws: int) -> pd.DataFrame:
-    """Score a loaded :class:`~geo.gemeente.GemeenteData`; identity columns first."""
+def score_gemeente(
+    data, profile: ScoringProfile, *, seed: int = 42, draws: int = 1000
+) -> pd.DataFrame:
+    """Score a loaded :class:`~geo.gemeente.GemeenteData`; identity columns first.
+
+    The profile is first checked against the data's indicator catalogue (unknown ids and
+    neutral indicators used as need raise :class:`~models.ProfileError`; a direction the
+    profile does not state is taken from the catalogue, a conflicting one is reported). The
+    profile's reach columns (``bereik__*``, ``bereik_aantal__*``) follow the scores.
+    ``attrs["warnings"]`` also holds the profile's notes (what moved from need to reach).
+    """
+    profile, _ = profile.check_catalogue(data.catalogue, on_conflict="warn")
+    frame = data.indicators()
+    profile = profile.without_empty_domains(frame.columns[frame.notna().any()])
     result = score_buurten(
-        data.indicators(),
+        frame,
         profile,
         seed=seed,
         draws=draws,
@@ -97,8 +110,11 @@ def score_gemeente(data, profile: ScoringProfile, *, seed: int, draws: int) -> p
         upper=data.upper,
     )
     ident = pd.DataFrame(data.buurten[["buurtnaam", "wijkcode", "wijknaam"]])
-    out = ident.join(result)
+    reach = reach_table(frame, profile, hidden=result["te_klein"])
+    out = ident.join(result).join(reach)
     out.attrs = dict(result.attrs)  # join drops attrs: keep warnings and top_k
+    out.attrs["warnings"] = [*profile.notes, *result.attrs.get("warnings", [])]
+    out.attrs["reach"] = list(profile.reach)
     return out
 
 
@@ -165,7 +181,7 @@ def run_batch(
             rows.append({"gemeentecode": code, "status": f"fout: {exc}", "buurten": 0})
         rows[-1]["seconden"] = round(time.perf_counter() - start, 2)
     table = pd.DataFrame(rows)
-    table.to_csv(out_dir / "batch.csv", index=False)
+    write_table(table, out_dir / "batch.csv")
     return table
 
 

@@ -66,7 +66,8 @@ def fetch_odata_rows(
     first_url = url
     rows: list[dict[str, Any]] = []
     for _page in range(MAX_PAGES):
-        payload = client.get_json(url, params, source=source)
+        # a nextLink must stay on the host we asked (no SSRF, no partial data from elsewhere)
+        payload = client.get_json(url, params, source=source, same_host_as=first_url)
         if not isinstance(payload, dict) or not isinstance(payload.get("value"), list):
             raise SourceError(
                 f"{source}: response from {url} has no 'value' list; is this an OData feed?",

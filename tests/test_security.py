@@ -1,0 +1,223 @@
+"""Issue #14: hostile input through every output context, exports, secrets, numbers, limits.
+
+Each test names the numbered problem of the issue it guards. The hostile corpus lives in
+``tests/hostile.py``; map rendering is covered in ``test_maps.py``, the real browser in
+``test_browser.py``.
+"""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from geo import mask_secrets
+from geo.registry import Registry, RegistryError, parse_amount, validate_records
+from geo.registry_files import read_registry_file
+from tests.hostile import FORMULAS
+from wijkradar.export import ranking_csv, table_csv, write_table
+
+
+# -- 4. formula injection in exports ------------------------------------------------------------
+def _formula_cells(values) -> list[str]:
+    return [v for v in values if isinstance(v, str) and v[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_4_table_exports_neutralise_formulas(tmp_path):
+    frame = pd.DataFrame({"naam": FORMULAS, "getal": range(len(FORMULAS))})
+    frame["negatief"] = -2.5
+    back = pd.read_csv(io.BytesIO(table_csv(frame)), dtype=object, keep_default_na=False)
+    assert _formula_cells(back["naam"]) == []
+    assert list(back["naam"]) == ["'" + f for f in FORMULAS]
+    assert set(back["negatief"]) == {"-2.5"}  # numbers stay numbers
+    xlsx = write_table(frame, tmp_path / "t.xlsx")
+    sheet = openpyxl.load_workbook(xlsx).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert all(c.data_type != "f" for c in cells)  # strings, never formulas
+    assert _formula_cells(c.value for c in cells if c.data_type == "s") == []
+    csv = write_table(frame, tmp_path / "t.csv")
+    assert _formula_cells(pd.read_csv(csv, dtype=object)["naam"]) == []
+    with pytest.raises(ValueError, match=r"\.csv or \.xlsx"):
+        write_table(frame, tmp_path / "t.txt")
+
+
+def test_4_ranking_csv_neutralises_buurt_and_wijk_names():
+    table = pd.DataFrame(
+        {"buurtnaam": FORMULAS, "wijknaam": list(reversed(FORMULAS)), "score": 1.0},
+        index=pd.Index([f"BU0000000{i}" for i in range(len(FORMULAS))], name="buurtcode"),
+    )
+    back = pd.read_csv(io.BytesIO(ranking_csv(table)), dtype=object)
+    assert _formula_cells(back["buurtnaam"]) == [] and _formula_cells(back["wijknaam"]) == []
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_4_registry_export_is_formula_safe_and_round_trips(tmp_path, suffix):
+    from wijkradar import Settings
+    from wijkradar.registry import export_file
+
+    url = f"sqlite:///{tmp_path / 'r.sqlite'}"
+    with Registry(url) as reg:
+        for i, name in enumerate(FORMULAS):
+            reg.save(
+                "initiatief",
+                {"id": f"F{i}", "naam": name, "thema": "overig", "status": "lopend"},
+                user="t",
+            )
+        out = export_file(
+            Settings(data_dir=tmp_path, database_url=url), "initiatief", tmp_path / f"e{suffix}"
+        )
+        if suffix == ".xlsx":
+            sheet = openpyxl.load_workbook(out).active
+            cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+            assert all(c.data_type != "f" for c in cells)
+            assert _formula_cells(c.value for c in cells) == []
+        else:
+            assert _formula_cells(pd.read_csv(out, dtype=object)["naam"]) == []
+        frame, _first = read_registry_file(out, max_bytes=10**6)
+        # the ' added by the export is removed again on import: names round-trip exactly
+        assert sorted(frame["naam"]) == sorted(reg.table("initiatief")["naam"])
+
+
+# -- 5. secrets in messages ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgres://wijkradar:Geheim123@db.example:5432/wijkradar",
+        "postgresql://wijkradar:Geheim123@127.0.0.1:1/wijkradar",
+        "postgresql+nodriver://wijkradar:Geheim123@db/w",
+        "wijkradar:Geheim123@db/wijkradar",
+        "postgresql+psycopg://wijkradar:Geheim123@127.0.0.1:1/wijkradar",
+    ],
+)
+def test_5_database_url_password_never_in_messages(url):
+    with pytest.raises(RegistryError) as info:
+        Registry(url).close()
+    assert "Geheim123" not in str(info.value)
+
+
+def test_5_mask_secrets():
+    assert (
+        mask_secrets("a postgresql+psycopg://u:p%40ss@h/db b")
+        == "a postgresql+psycopg://u:***@h/db b"
+    )
+    assert "abc" not in mask_secrets("host=h password=abc user=u")
+    assert mask_secrets("https://example.org/a:b") == "https://example.org/a:b"
+
+
+# -- 9. amounts ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("€ 2.000", 2000.0),
+        ("€2.000,-", 2000.0),
+        ("1.500,50", 1500.5),
+        ("2,000.00", 2000.0),
+        ("1,000,000", 1_000_000.0),
+        ("1.234.567", 1_234_567.0),
+        ("12,5", 12.5),
+        ("12.5", 12.5),
+        ("0,500", 0.5),
+        ("2 000,50", 2000.5),
+        ("EUR 350", 350.0),
+        ("1500", 1500.0),
+        (1500, 1500.0),
+    ],
+)
+def test_9_amounts_are_parsed_exactly(text, expected):
+    assert parse_amount(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2,000", "1.5.3", "12,50.1", "twee", "1e3", "€", "2.000.5"])
+def test_9_ambiguous_or_malformed_amounts_are_refused(text):
+    with pytest.raises(ValueError):
+        parse_amount(text)
+
+
+def test_9_bad_amount_gives_a_row_report_not_a_wrong_number():
+    frame = pd.DataFrame(
+        {
+            "id": ["A", "B", "C"],
+            "naam": ["a", "b", "c"],
+            "thema": "overig",
+            "status": "lopend",
+            "subsidie": ["€ 2.000", "2,000", "1.500,50"],
+        }
+    )
+    records, errors = validate_records("initiatief", frame)
+    assert records[0]["subsidie"] == 2000.0 and records[2]["subsidie"] == 1500.5
+    assert [(e.row, e.field) for e in errors] == [(3, "subsidie")]
+    assert "dubbelzinnig" in errors[0].message
+
+
+# -- 6. HTTP client limits -----------------------------------------------------------------------
+def _client(**kw):
+    from geo.sources import HttpClient
+
+    kw.setdefault("retries", 0)
+    return HttpClient(timeout=kw.pop("timeout", 5), backoff=0.0, sleep=lambda s: None, **kw)
+
+
+def test_6_same_host():
+    from geo.sources._http import same_host
+
+    assert same_host("https://a.nl/x?$skip=5", "https://a.nl/ODataApi/odata")
+    assert same_host("https://a.nl:443/x", "http://a.nl/x")  # upgrade to https
+    assert not same_host("http://a.nl/x", "https://a.nl/x")  # no downgrade
+    assert not same_host("http://169.254.169.254/latest/meta-data", "https://a.nl/x")
+    assert not same_host("https://a.nl.evil.example/x", "https://a.nl/x")
+    assert not same_host("https://a.nl:8443/x", "https://a.nl/x")
+    assert not same_host("file:///etc/passwd", "https://a.nl/x")
+
+
+def test_6_slow_drip_ends_at_the_deadline(server):
+    import time
+
+    from geo._errors import SourceError
+    from geo.sources import fetch_odata_rows
+
+    server.inject("/85984NED/TypedDataSet", "drip")
+    start = time.monotonic()
+    with pytest.raises(SourceError, match=r"no complete answer within 1\.5 s"):
+        fetch_odata_rows(_client(deadline=1.5), server.odata_url, "85984NED")
+    assert time.monotonic() - start < 4
+
+
+def test_6_huge_body_is_cut_off_at_the_byte_cap(server):
+    from geo._errors import SourceError
+    from geo.sources import fetch_odata_rows
+
+    server.inject("/85984NED/TypedDataSet", "huge")
+    with pytest.raises(SourceError, match="larger than 1,000,000 bytes"):
+        fetch_odata_rows(_client(max_bytes=1_000_000), server.odata_url, "85984NED")
+
+
+def test_6_redirects_only_on_the_same_host(server):
+    from geo._errors import SourceError
+    from geo.sources import fetch_odata_rows
+
+    server.inject("/85984NED/TypedDataSet", "redirect-offsite")
+    with pytest.raises(SourceError, match="redirect to another host"):
+        fetch_odata_rows(_client(), server.odata_url, "85984NED", filter="1 eq 2")
+    server.inject("/85984NED/TypedDataSet", "redirect-same")
+    rows, _url = fetch_odata_rows(
+        _client(), server.odata_url, "85984NED", filter="startswith(WijkenEnBuurten,'GM0307')"
+    )
+    assert len(rows) == 1
+
+
+def test_6_cross_host_next_link_fails_the_fetch_and_caches_nothing(server, tmp_path):
+    from geo._errors import SourceError
+    from geo.gemeente import cache_path
+    from tests.conftest import settings_for
+    from wijkradar import fetch_gemeente
+
+    port = server.base.rsplit(":", 1)[1]
+    server.nextlink_base = f"http://localhost:{port}"
+    settings = settings_for(server, tmp_path / "data", retries=0)
+    with pytest.raises(SourceError, match="another host"):
+        fetch_gemeente("GM0307", settings=settings)
+    assert not any(r.startswith("/odata") and "skip" in r for r in server.requests[-1:])
+    assert not cache_path(settings.data_dir, "GM0307", 2024).exists()
+    assert not any((tmp_path / "data").rglob("*.parquet"))

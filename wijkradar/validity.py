@@ -1,0 +1,169 @@
+"""The standing validity report: ``wijkradar valideer``, notebook 05 and the Methode page.
+
+How well does the score of a profile measure need in a gemeente? Spearman correlation of the
+score and each domain with CBS SES-WOA (86092NED, fetched from the configured CBS OData base
+URL, or read from a file) and a user-supplied Leefbaarometer; per domain the direction check;
+the share of the score that rests on observed values.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from geo._errors import SourceError, WijkradarError
+from geo.reference import read_reference_file
+from geo.sources.seswoa import fetch_ses_woa
+from models import ScoringProfile
+from models.scoring import effective_weights
+from models.validity import TARGET_RHO, ValidityReport, validity_report
+
+from .config import Settings
+from .pipeline import DEFAULT_JAAR, load_gemeente, make_client
+from .scoring_cli import DEFAULT_PROFILE, resolve_profile, score_gemeente
+
+__all__ = ["load_reference", "validate_gemeente", "add_validate_parser", "report_lines"]
+
+
+def load_reference(
+    gemeentecode: str, *, settings: Settings, files: Sequence[str | Path] = ()
+) -> tuple[pd.DataFrame | None, list[str]]:
+    """Reference indices per buurt: from ``files`` when given, else SES-WOA from CBS.
+
+    Returns
+    -------
+    frame : DataFrame or None
+        Indexed by buurtcode (``ses_woa``, sub-scores, ``leefbaarometer``); None when the
+        source is unreachable and no file was given.
+    notes : list of str
+        Dutch notes: where the figures came from, zeros read as unknown, failures.
+
+    Raises
+    ------
+    DataFormatError
+        A file that cannot be read (the message names file, row and field).
+    """
+    notes: list[str] = []
+    if files:
+        frames = []
+        for f in files:
+            ref = read_reference_file(f)
+            notes.append(
+                f"{ref.attrs.get('bron', 'bestand')}: {ref.attrs.get('tabel', Path(f).name)}, "
+                f"periode {ref.attrs.get('periode', 'onbekend')}, {len(ref)} buurten"
+            )
+            notes += ref.attrs.get("opmerkingen", [])
+            frames.append(ref)
+        out = frames[0]
+        for extra in frames[1:]:
+            out = out.combine_first(extra)
+        digits = gemeentecode[2:]
+        return out[out.index.str[2:6] == digits], notes
+    try:
+        ref = fetch_ses_woa(make_client(settings), settings.cbs_odata_url, gemeentecode)
+    except SourceError as exc:
+        return None, [f"SES-WOA niet opgehaald: {exc}"]
+    notes.append(
+        f"CBS SES-WOA {ref.attrs.get('tabel')} (periode {ref.attrs.get('periode') or 'onbekend'}),"
+        f" {ref['ses_woa'].notna().sum() if 'ses_woa' in ref else 0} buurten met een score"
+    )
+    notes += ref.attrs.get("opmerkingen", [])
+    return ref, notes
+
+
+def validate_gemeente(
+    data, profile: ScoringProfile, *, reference: pd.DataFrame | None, seed: int = 42
+) -> tuple[ValidityReport, pd.DataFrame]:
+    """Score the gemeente (point estimate) and build its validity report.
+
+    Returns the report and the scores (with ``dekking`` per buurt).
+    """
+    scores = score_gemeente(data, profile, seed=seed, draws=0)
+    ref = None
+    if reference is not None:  # buurten under the minimum population show no figure at all
+        ref = reference.reindex(scores.index)
+        ref.loc[scores["te_klein"].astype(bool)] = float("nan")
+    report = validity_report(scores, ref)
+    nominal = effective_weights(profile)
+    used = effective_weights(profile, data.indicators())
+    left_out = float(nominal[used.reindex(nominal.index).fillna(0) == 0].sum())
+    report.coverage["weggelaten_gewicht"] = left_out
+    if left_out > 0:
+        report.notes.append(
+            f"{left_out:.0%} van het profielgewicht heeft geen gegevens voor deze gemeente en "
+            "dit jaar en telt niet mee"
+        )
+    return report, scores
+
+
+def report_lines(report: ValidityReport, *, gemeente: str, profile: str) -> list[str]:
+    """The report as plain text lines (for the terminal)."""
+    cov = report.coverage
+    lines = [
+        f"validity of profile {profile!r} in {gemeente}",
+        f"coverage: {cov['dekking']:.0%} of the score's weight rests on observed values "
+        f"(mean over {cov['buurten']} scored buurten; {cov['buurten_onder']} buurten under 50%)",
+    ]
+    table = report.correlations
+    if not table.empty:
+        lines.append(f"{'part':<24} {'reference':<26} {'n':>4} {'rho':>7}")
+        for row in table.itertuples(index=False):
+            rho = f"{row.rho:+.2f}" if pd.notna(row.rho) else "   -"
+            part, label = str(row.onderdeel)[:24], str(row.label)[:26]
+            lines.append(f"{part:<24} {label:<26} {row.n:>4} {rho:>7}")
+    if pd.notna(report.rho_score):
+        verdict = "meets" if report.meets_target else "does NOT meet"
+        lines.append(
+            f"score vs SES-WOA: rho = {report.rho_score:+.2f} ({verdict} the target rho <= "
+            f"{TARGET_RHO:+.2f})"
+        )
+    for row in report.directions.itertuples(index=False):
+        if row.tegen_richting:
+            lines.append(f"FLAG {row.onderdeel}: {row.oordeel}")
+    lines += [f"note: {n}" for n in report.notes]
+    return lines
+
+
+def add_validate_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the ``valideer`` sub-command."""
+    p = sub.add_parser(
+        "valideer",
+        help="validity report: score vs SES-WOA/Leefbaarometer, direction check, coverage",
+    )
+    p.add_argument("--gemeente", required=True)
+    p.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
+    p.add_argument("--profiel", default=DEFAULT_PROFILE, help="profile name or YAML path")
+    p.add_argument(
+        "--referentie",
+        nargs="+",
+        metavar="FILE",
+        help="SES-WOA (86092NED export) and/or Leefbaarometer CSV; default: SES-WOA from CBS",
+    )
+    p.add_argument("--uit", help="write the correlation table as CSV")
+    p.set_defaults(func=_cmd_validate)
+
+
+def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    profile = resolve_profile(args.profiel, settings)
+    data = load_gemeente(args.gemeente, jaar=args.jaar, settings=settings)
+    reference, notes = load_reference(
+        data.gemeentecode, settings=settings, files=args.referentie or ()
+    )
+    report, _ = validate_gemeente(data, profile, reference=reference)
+    report.notes[:0] = notes
+    for line in report_lines(
+        report, gemeente=f"{data.gemeentecode} {data.gemeentenaam}", profile=profile.name
+    ):
+        print(line)
+    if args.uit:
+        out = Path(args.uit)
+        report.correlations.to_csv(out, index=False)  # fixed labels and numbers only
+        print(f"written {out}")
+    if reference is None and not args.referentie:
+        raise WijkradarError(
+            "no reference index: SES-WOA could not be fetched; pass --referentie FILE"
+        )
+    return 0
