@@ -1,5 +1,6 @@
 """AppTest smoke tests of every page, the URL round trip, and source failures."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -117,9 +118,13 @@ def test_ranglijst_page(monkeypatch, app_env):
     at = _app(monkeypatch, app_env, "ui/ranglijst.py", gemeente="GM0307")
     table = at.dataframe[0].value
     assert len(table) == 145
-    assert {"score", "rank", "rank_low", "rank_high", "p_top_k", "robust"} <= set(table.columns)
+    assert {"score", "rank", "interval", "p_top_k", "robust"} <= set(table.columns)
     ranks = table["rank"].dropna().tolist()
     assert ranks == sorted(ranks)
+    # Dutch text, as a screen reader reads it: decimal comma, rank with its 90% interval
+    assert re.fullmatch(r"\d+,\d", table["score"].iloc[0])
+    assert re.fullmatch(r"1 \(90%: \d+–\d+\)", table["interval"].iloc[0])
+    assert table["robust"].isin(["ja", "nee", "–"]).all()
     wijk = table["wijknaam"].iloc[0]
     _one(at.multiselect, "Wijk").set_value([wijk]).run()
     filtered = at.dataframe[0].value
@@ -153,6 +158,7 @@ def test_vergelijken_page(monkeypatch, app_env):
     assert "Score" in side.index
     spearman = at.dataframe[1].value
     assert spearman.shape == (2, 2)
+    assert spearman.iloc[0, 0] == "1,00"  # Dutch text, as a screen reader reads it
 
 
 def test_app_says_which_source_failed(loopback_data, tmp_path, monkeypatch):

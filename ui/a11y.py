@@ -9,9 +9,12 @@ constant: no user or source text ever reaches it.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
-__all__ = ["dutch_document", "skip_link", "SKIP_TARGET"]
+from wijkradar.format import fmt_bool, fmt_number
+
+__all__ = ["dutch_document", "dutch_frame", "skip_link", "SKIP_TARGET"]
 
 #: Element id the "kaart overslaan" link jumps to (the heading of the table below the map).
 SKIP_TARGET = "tabel-bij-de-kaart"
@@ -62,3 +65,19 @@ def dutch_document() -> None:
 def skip_link(text: str = "Kaart overslaan: naar de tabel met dezelfde gegevens") -> None:
     """A link that moves keyboard focus past the map to the table (WCAG 2.4.1)."""
     st.html(_SKIP_HTML.format(target=SKIP_TARGET, text=text), unsafe_allow_javascript=True)
+
+
+def dutch_frame(frame: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
+    """``frame`` for display: float columns as Dutch text (``88,2``), booleans as ja/nee.
+
+    A table shows (and a screen reader reads) what this returns instead of raw floats such as
+    ``88.24000000000001``; whole-number columns stay numbers so they sort as numbers.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        values = out[col]
+        if pd.api.types.is_bool_dtype(values) or str(values.dtype) == "boolean":
+            out[col] = values.map(fmt_bool)
+        elif pd.api.types.is_float_dtype(values):
+            out[col] = values.map(lambda x: fmt_number(x, decimals))
+    return out

@@ -18,6 +18,7 @@ from models import (
     save_profile,
 )
 from ui import common
+from ui.a11y import dutch_frame
 
 st.title("Methode")
 v = common.view()
@@ -128,7 +129,7 @@ preview = pd.DataFrame(
         "Robuust": top["robust"],
     }
 )
-st.dataframe(preview, width="stretch")
+st.dataframe(dutch_frame(preview), width="stretch")
 for w in live_scores.attrs.get("warnings", []):
     st.caption(w)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from ui import common
 from wijkradar.export import ranking_csv, ranking_gpkg, ranking_table
+from wijkradar.format import fmt_bool, fmt_number, fmt_rank
 
 st.title("Ranglijst")
 v = common.view()
@@ -48,26 +50,43 @@ st.caption(
     f"de top {top_k}. Buurten onder {v.profile.min_population} inwoners krijgen geen score en "
     "tonen geen cijfers."
 )
+# Shown as Dutch text (decimal comma), which is also what a screen reader reads; "Rang" stays
+# a number so the table sorts by it. The downloads below keep the plain numbers.
+shown = table.copy()
+for col in shown.columns:
+    if col in ("rank", "rank_low", "rank_high", "p_top_k"):
+        continue
+    if pd.api.types.is_float_dtype(shown[col]):
+        decimals = 2 if col == "confidence" else 1
+        shown[col] = table[col].map(lambda x, d=decimals: fmt_number(x, d))
+shown["rank"] = table["rank"].astype("Int64")
+shown["interval"] = [
+    fmt_rank(r, lo, hi) if pd.notna(lo) else "–"
+    for r, lo, hi in zip(table["rank"], table["rank_low"], table["rank_high"], strict=True)
+]
+shown["p_top_k"] = (100 * table["p_top_k"]).round()
+shown = shown.drop(columns=["rank_low", "rank_high"])
+if "robust" in shown:
+    shown["robust"] = table["robust"].map(fmt_bool)
+order = ["buurtnaam", "wijknaam", "score", "rank", "interval"]
+shown = shown[[*order, *[c for c in shown.columns if c not in order]]]
 column_config = {
     "buurtnaam": st.column_config.TextColumn("Buurt"),
     "wijknaam": st.column_config.TextColumn("Wijk"),
-    "score": st.column_config.NumberColumn("Score", format="%.1f"),
+    "score": st.column_config.TextColumn("Score"),
     "rank": st.column_config.NumberColumn("Rang", format="%d"),
-    "rank_low": st.column_config.NumberColumn("Rang (90%: hoog)", format="%d"),
-    "rank_high": st.column_config.NumberColumn("Rang (90%: laag)", format="%d"),
+    "interval": st.column_config.TextColumn("Rang (90%-interval)"),
     "p_top_k": st.column_config.ProgressColumn(
-        f"Kans top {top_k}", min_value=0.0, max_value=1.0, format="percent"
+        f"Kans top {top_k}", min_value=0, max_value=100, format="%d%%"
     ),
-    "robust": st.column_config.CheckboxColumn("Robuust"),
-    "confidence": st.column_config.NumberColumn("Betrouwbaarheid", format="%.2f"),
+    "robust": st.column_config.TextColumn("Robuust"),
+    "confidence": st.column_config.TextColumn("Betrouwbaarheid"),
     "reden": st.column_config.TextColumn("Toelichting"),
 }
-for col in table.columns:
+for col in shown.columns:
     if col.startswith("domein__"):
-        column_config[col] = st.column_config.NumberColumn(
-            col.removeprefix("domein__"), format="%.1f"
-        )
-st.dataframe(table, column_config=column_config, width="stretch", height=560)
+        column_config[col] = st.column_config.TextColumn(col.removeprefix("domein__"))
+st.dataframe(shown, column_config=column_config, width="stretch", height=560)
 
 name = f"wijkradar-{data.gemeentecode}-{data.jaar}-{v.profile.name}"
 with st.container(horizontal=True):

@@ -7,6 +7,7 @@ import streamlit as st
 
 from models import compare_profiles, profile_yaml
 from ui import common
+from ui.a11y import dutch_frame
 from wijkradar.format import fmt_number
 from wijkradar.report import indicator_profile
 from wijkradar.scoring_cli import list_profiles, resolve_profile
@@ -72,13 +73,13 @@ if second:
     k = st.slider("Top k", 3, 30, int(v.profile.top_k), key="vg_k")
     cmp = compare_profiles(results, k=k)
     st.subheader("Rangcorrelatie (Spearman) van de scores", anchor=False)
-    st.dataframe(cmp["spearman"].round(2), width="stretch")
+    st.dataframe(dutch_frame(cmp["spearman"], 2), width="stretch")
     ranks = cmp["ranks"].copy()
     ranks.insert(0, "Buurt", data.buurten["buurtnaam"].reindex(ranks.index))
     ranks = ranks.sort_values("verschuiving", ascending=False)
     st.subheader("Rangverschuivingen", anchor=False)
     st.caption("Grootste eerst; 'verschuiving' = hoogste − laagste rang.")
-    st.dataframe(ranks, width="stretch", height=360)
+    st.dataframe(dutch_frame(ranks, 0), width="stretch", height=360)
     top = cmp["robuust_top"]
     st.subheader(f"In de top {k} onder elk gekozen profiel ({len(top)})", anchor=False)
     if top:
