@@ -81,7 +81,7 @@ def test_profile_from_notebook_02_gives_the_same_ranks_in_the_app(
     assert not at.exception
     assert [s.value for s in at.sidebar.selectbox if s.label == "Scoringsprofiel"] == [name]
     assert not at.error
-    sociaal = [s for s in at.slider if s.label == "**Sociaal**"]
+    sociaal = [s for s in at.slider if s.label == "Domein Sociaal"]
     assert sociaal and sociaal[0].value == 2.0
     preview = at.dataframe[0].value  # the Methode page's top of the ranking
     assert len(preview) == 15

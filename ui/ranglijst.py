@@ -59,7 +59,6 @@ for col in shown.columns:
     if pd.api.types.is_float_dtype(shown[col]):
         decimals = 2 if col == "confidence" else 1
         shown[col] = table[col].map(lambda x, d=decimals: fmt_number(x, d))
-shown["rank"] = table["rank"].astype("Int64")
 shown["interval"] = [
     fmt_rank(r, lo, hi) if pd.notna(lo) else "–"
     for r, lo, hi in zip(table["rank"], table["rank_low"], table["rank_high"], strict=True)
