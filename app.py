@@ -11,6 +11,7 @@ st.set_page_config(layout="wide")
 PAGES = [
     st.Page("ui/kaart.py", title="Kaart", default=True),
     st.Page("ui/ranglijst.py", title="Ranglijst"),
+    st.Page("ui/werklijst.py", title="Werklijst"),
     st.Page("ui/buurtprofiel.py", title="Buurtprofiel"),
     st.Page("ui/vergelijken.py", title="Vergelijken"),
     st.Page("ui/initiatieven.py", title="Initiatieven en wijkteams"),

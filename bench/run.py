@@ -29,6 +29,7 @@ from wijkradar.config import Settings  # noqa: E402
 from wijkradar.maps import build_map, map_geometry, map_values, top_factors  # noqa: E402
 from wijkradar.pipeline import fetch_gemeente  # noqa: E402
 from wijkradar.scoring_cli import score_gemeente, shipped_profile  # noqa: E402
+from wijkradar.validity import load_reference  # noqa: E402
 
 RESULTS: list[dict] = []
 
@@ -389,6 +390,94 @@ def bench_load(srv: LoopbackServer, s: Settings, *, sessions: int = 4, rounds: i
     )
 
 
+def bench_validity(shared: Path, data, almere, reference, profile, nl: pd.DataFrame) -> None:
+    """Validity figures: rho with SES-WOA (Amersfoort, Utrecht province), coverage, exclusions.
+
+    Not timings: these say how well the default profile measures need on the shared data
+    (SES-WOA of the province of Utrecht table; its zeros are read as unknown).
+    """
+    from geo.reference import read_reference_file
+    from models import national_ranks, validity_report
+    from models.profile import Domain, IndicatorWeight, ScoringProfile
+    from wijkradar.validity import validate_gemeente
+
+    def record(name: str, **values) -> None:
+        RESULTS.append({"name": name, **values})
+        shown = ", ".join(
+            f"{k} {v:+.3f}" if isinstance(v, float) and k.startswith("rho") else f"{k} {v}"
+            for k, v in values.items()
+        )
+        print(f"{name:<48} {shown}", flush=True)
+
+    report, _ = validate_gemeente(data, profile, reference=reference)
+    domains = {r.onderdeel: r.rho for r in report.directions.itertuples() if r.onderdeel != "score"}
+    record(
+        "validity: Amersfoort default profile vs SES-WOA",
+        rho=report.rho_score,
+        n=int(report.correlations.loc[0, "n"]),
+        target=report.target,
+        meets_target=bool(report.meets_target),
+        flagged=report.flagged,
+        rho_domains={k: round(float(v), 3) for k, v in domains.items()},
+    )
+    for name, gm in (("Amersfoort", data), ("Almere", almere)):
+        cov = validate_gemeente(gm, profile, reference=None)[0].coverage
+        record(
+            f"validity: coverage {name}",
+            dekking=round(cov["dekking"], 3),
+            buurten_onder_50=cov["buurten_onder"],
+            weggelaten_gewicht=round(cov["weggelaten_gewicht"], 3),
+        )
+    utrecht = read_reference_file(
+        shared
+        / "kerncijfers"
+        / "nelleke20_buurten_provincie_utrecht_2022codes_ses_woa_leefbaarometer_nabijheid.csv"
+    )
+    need = profile.without_empty_domains(nl.columns[nl.notna().any()])
+    scores = score_buurten(nl, need, draws=0)
+    province = validity_report(scores, utrecht)
+    # the same profile with composition mistaken for need (as shipped before #19)
+    wrong = ScoringProfile.model_construct(
+        **{
+            **need.model_dump(),
+            "reach": [],
+            "domains": [
+                *need.domains,
+                Domain.model_construct(
+                    name="Jeugd en gezin (samenstelling)",
+                    weight=1.0,
+                    indicators=[IndicatorWeight(id=i) for i in ("pct_0_15", "pct_hh_met_kinderen")],
+                ),
+            ],
+        }
+    )
+    before = validity_report(score_buurten(nl, wrong, draws=0), utrecht)
+    record(
+        "validity: Utrecht province, national frame",
+        rho=province.rho_score,
+        rho_with_composition_as_need=before.rho_score,
+        n=int(province.correlations.loc[0, "n"]),
+        flagged_with_composition=before.flagged,
+    )
+    ranks = national_ranks(scores)
+    per_gm = ranks.groupby("gemeentecode").agg(
+        low=("lage_dekking", "first"), dekking=("dekking_gemeente", "first")
+    )
+    inwoners = nl["inwoners"].groupby(ranks["gemeentecode"]).sum()
+    low = per_gm[per_gm["low"]]
+    record(
+        "validity: national frame, gemeenten under 50% observed",
+        gemeenten=f"{len(low)} of {len(per_gm)}",
+        inwoners=int(inwoners.reindex(low.index).sum()),
+        left_out_of_national_ranks=int(ranks["lage_dekking"].sum()),
+        examples={
+            gm: round(float(per_gm.loc[gm, "dekking"]), 2)
+            for gm in ("GM0363", "GM0034", "GM0479")
+            if gm in per_gm.index
+        },
+    )
+
+
 def main() -> int:
     shared = shared_data_dir()
     if not (shared / "PROVENANCE.md").is_file():
@@ -421,6 +510,7 @@ def main() -> int:
         data = read_cache(cache_path(s.data_dir, "GM0307", 2024))
         almere = read_cache(cache_path(s.data_dir, "GM0034", 2024))
         bench_maps({"Amersfoort": data, "Almere": almere}, profile)
+        ses, _ = load_reference("GM0307", settings=s)  # 86092NED from the loopback
         bench_app_redraw(srv, s)
         bench_load(srv, s)
     measure(
@@ -446,6 +536,7 @@ def main() -> int:
         note="bounds synthetic (+/-2 points)",
     )
     bench_national(shared, profile)
+    bench_validity(shared, data, almere, ses, profile, nl)
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps({"machine": platform.platform(), "results": RESULTS}, indent=2))
     print(f"written {out}")

@@ -712,6 +712,31 @@ class Registry:
             )
         )
 
+    def record(
+        self,
+        *,
+        user: str,
+        action: str,
+        entity: str,
+        key: str | None = None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """Add a line to the audit trail for a write outside the registry tables.
+
+        For example a profile saved in the data folder or a gemeente imported from files.
+        """
+        with self.engine.begin() as conn:
+            self._audit(
+                conn,
+                user[:100],
+                action[:20],
+                entity[:30],
+                None if key is None else key[:64],
+                before,
+                after,
+            )
+
     def _write(self, conn, entity, rec, user) -> str:
         """Insert or update one validated record inside ``conn``; returns 'added'/'updated'."""
         t = ENTITIES[entity].table

@@ -19,7 +19,8 @@ def simplify_for_web(buurten: gpd.GeoDataFrame, *, tolerance: float = 10.0) -> g
     """
     if buurten.crs is None:
         raise DataFormatError("buurten have no CRS; set it (EPSG:28992) before simplifying")
-    geo = buurten[["buurtnaam", "wijkcode", "geometry"]].copy()
+    cols = [c for c in ("buurtnaam", "wijkcode", "wijknaam") if c in buurten.columns]
+    geo = buurten[[*cols, "geometry"]].copy()
     if geo.crs.to_epsg() != 28992:
         geo = geo.to_crs(28992)
     geo["geometry"] = geo.geometry.make_valid(method="structure", keep_collapsed=False)

@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from ._errors import ProfileError
 
@@ -62,6 +70,16 @@ class IndicatorWeight(BaseModel):
     def direction_explicit(self) -> bool:
         """Whether the direction was given (not the default)."""
         return "direction" in self.model_fields_set
+
+    @model_serializer(mode="wrap")
+    def _keep_unstated_direction(self, handler: SerializerFunctionWrapHandler) -> dict:
+        # A direction the profile did not state is not written (YAML, copies), so it is still
+        # taken from the catalogue after saving and loading instead of becoming an explicit
+        # 'hoger_slechter' that would run e.g. good health the wrong way.
+        out = handler(self)
+        if not self.direction_explicit:
+            out.pop("direction", None)
+        return out
 
 
 class Domain(BaseModel):
@@ -123,6 +141,7 @@ class ScoringProfile(BaseModel):
     )
     vary_normalisation: bool = True
     notes: list[str] = Field(default_factory=list, exclude=True)
+    moved_to_reach: list[str] = Field(default_factory=list, exclude=True)
 
     @model_validator(mode="after")
     def _need_only(self) -> ScoringProfile:
@@ -172,6 +191,7 @@ class ScoringProfile(BaseModel):
             return
         for ids in moved.values():
             for i in ids:
+                self.moved_to_reach.append(i)
                 if i not in self.reach:
                     self.reach.append(i)
         if not kept:
@@ -238,7 +258,8 @@ class ScoringProfile(BaseModel):
         ------
         ProfileError
             Unknown ids (the message lists the known ones), a neutral indicator used as need
-            (such as ``inwoners``), or a direction conflict with ``on_conflict="raise"``.
+            (such as ``inwoners``), or with ``on_conflict="raise"``: a direction conflict, or a
+            composition indicator that was in a need domain (moved to reach on loading).
 
         Examples
         --------
@@ -251,6 +272,11 @@ class ScoringProfile(BaseModel):
             raise ProfileError(f"on_conflict {on_conflict!r} unknown; choose 'warn' or 'raise'")
         directions = _directions(catalogue)
         self.validate_ids(directions)
+        if self.moved_to_reach and on_conflict == "raise":
+            raise ProfileError(
+                f"profile {self.name!r}: {', '.join(self.moved_to_reach)} describe(s) who lives "
+                "in a buurt, not need, and cannot be a need indicator; list it under 'reach'"
+            )
         neutral = [i for i in self.indicator_ids if directions[i] == "neutraal"]
         if neutral:
             raise ProfileError(

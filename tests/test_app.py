@@ -208,6 +208,7 @@ def test_initiatieven_page(monkeypatch, app_env):
     tables = [d.value for d in at.dataframe]
     assert any("toelichting" in t.columns for t in tables)  # the gap list
     log = [t for t in tables if "actie" in t.columns][0]
+    log = log[log["entiteit"].isin(["initiatief", "wijkteam"])]  # profile saves are logged too
     assert (log["gebruiker"] == "test").all() and len(log) == 2
     # nothing can be edited without a name for the audit trail
     assert all(b.disabled for b in at.button if b.label == "Wijzigingen opslaan")
@@ -218,8 +219,9 @@ def test_initiatieven_page(monkeypatch, app_env):
         assert reg.get("initiatief", "X1")["notities"] == "'; drop table initiatief; --"
 
 
-def test_with_a_login_configured_only_signed_in_users_edit(monkeypatch, app_env):
-    for k, v in app_env.items():
+def _app_with_login(monkeypatch, env):
+    """The app on GM0307 with an OIDC login configured and nobody signed in."""
+    for k, v in env.items():
         monkeypatch.setenv(k, v)
     at = AppTest.from_file(APP, default_timeout=180)
     at.secrets["auth"] = {
@@ -231,6 +233,11 @@ def test_with_a_login_configured_only_signed_in_users_edit(monkeypatch, app_env)
     }
     at.query_params["gemeente"] = "GM0307"
     at.run()
+    return at
+
+
+def test_with_a_login_configured_only_signed_in_users_edit(monkeypatch, app_env):
+    at = _app_with_login(monkeypatch, app_env)
     at.switch_page("ui/initiatieven.py").run()
     assert not at.exception
     assert any(b.label == "Inloggen" for b in at.sidebar.button)
@@ -263,3 +270,92 @@ def test_refresh_with_a_failing_source_keeps_the_cache_and_names_it(
     )
     assert at.title[0].value == "Kaart" and _one(at.selectbox, "Toon").value == "score"
     assert cache.read_bytes() == before
+
+
+def _rendered_links(markdown_text: str) -> list[str]:
+    """Links and images a Markdown renderer (CommonMark + linkify) makes of ``markdown_text``."""
+    pytest.importorskip("linkify_it")
+    from markdown_it import MarkdownIt
+
+    html = MarkdownIt("commonmark", {"linkify": True}).enable("linkify").render(markdown_text)
+    return [t for t in ("<a ", "<img ", "<script") if t in html]
+
+
+def test_query_values_reach_messages_only_as_escaped_markdown(monkeypatch, app_env):
+    """#14 problem 7: ?gemeente= and ?profiel= cannot put links or images into the app."""
+    at = _app(
+        monkeypatch,
+        app_env,
+        gemeente="[klik](https://evil.example)",
+        profiel="![x](https://evil.example/x.png)",
+    )
+    shown = [e.value for e in at.error] + [w.value for w in at.warning]
+    assert any("evil" in text for text in shown), shown
+    for text in shown:
+        assert _rendered_links(text) == [], text
+
+
+def test_login_guards_every_write_and_shipped_profiles_stay(monkeypatch, app_env):
+    """#14 problem 3: with [auth] and nobody signed in, nothing can be written."""
+    at = _app_with_login(monkeypatch, app_env)
+    assert _one(at.sidebar.button, "Opnieuw ophalen").disabled
+    at.switch_page("ui/methode.py").run()
+    assert not at.exception
+    assert _one(at.button, "Opslaan in de datamap").disabled
+    assert any("Log in" in i.value for i in at.info)
+
+
+def test_profile_saves_are_audited_and_cannot_replace_a_shipped_profile(monkeypatch, app_env):
+    from geo.registry import Registry
+    from wijkradar import Settings
+
+    at = _app(monkeypatch, app_env, "ui/methode.py", gemeente="GM0307")
+    _one(at.text_input, "Naam van het nieuwe profiel").set_value("kansrijke-wijk").run()
+    _one(at.button, "Opslaan in de datamap").click().run()
+    assert not at.exception
+    assert any("meegeleverd profiel" in e.value for e in at.error)
+    profiles = Path(app_env["WIJKRADAR_DATA_DIR"]) / "profiles"
+    assert not (profiles / "kansrijke-wijk.yaml").exists()
+    _one(at.text_input, "Naam van het nieuwe profiel").set_value("audit-test").run()
+    _one(at.button, "Opslaan in de datamap").click().run()
+    assert (profiles / "audit-test.yaml").is_file()
+    with Registry(Settings.from_env(app_env).registry_url) as reg:
+        log = reg.audit_log()
+    assert ((log["entiteit"] == "profiel") & (log["sleutel"] == "audit-test")).any()
+
+
+def test_ranglijst_reach_filter_impact_and_coverage(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/ranglijst.py", gemeente="GM0307")
+    table = at.dataframe[0].value
+    assert {"dekking", "bereik__pct_0_15", "bereik_aantal__pct_0_15"} <= set(table.columns)
+    assert table["dekking"].dropna().between(0, 1).all()
+    _one(at.selectbox, "Alleen buurten met veel").set_value("bereik__pct_0_15").run()
+    assert not at.exception
+    many = at.dataframe[0].value
+    threshold = table["bereik__pct_0_15"].quantile(0.75)
+    assert 0 < len(many) < 60 and (many["bereik__pct_0_15"] >= threshold).all()
+    _one(at.selectbox, "Alleen buurten met veel").set_value(None).run()
+    _one(at.selectbox, "Impactweergave").set_value("bereik_aantal__pct_0_15").run()
+    assert not at.exception
+    imp = at.dataframe[0].value
+    ranks = imp["impact_rang"].dropna().tolist()
+    assert ranks[:5] == [1.0, 2.0, 3.0, 4.0, 5.0]
+    first = imp.iloc[0]
+    assert first["impact"] == pytest.approx(
+        first["score"] / 100 * first["bereik_aantal__pct_0_15"], abs=0.1
+    )
+    assert imp["score"].tolist() != table["score"].tolist()  # another order, same scores
+
+
+def test_methode_shows_validity_with_ses_woa(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/methode.py", gemeente="GM0307")
+    headers = [h.value for h in at.subheader]
+    assert "Hoe goed klopt de score?" in headers and "Nood en bereik" in headers
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Rho met SES-WOA"] == "-0,93"
+    assert metrics["Dekking"].endswith("%")
+    shown = at.dataframe[1].value
+    assert set(shown["Onderdeel"]) == {"score", "Gezondheid", "Bestaanszekerheid", "Sociaal"}
+    assert any("86092NED" in c.value for c in at.caption)
+    # no domain runs against deprivation in the shipped profile
+    assert not [w for w in at.warning if "tegen achterstand" in w.value]

@@ -278,6 +278,7 @@ def _ready(page, path: str, marker: str) -> None:
 PAGES = {
     "": "path.wr-buurt",  # Kaart (in the map frame: see below)
     "ranglijst": '[data-testid="stDataFrame"]',
+    "werklijst": '[data-testid="stDownloadButton"]',
     "buurtprofiel": '[data-testid="stDownloadButton"]',
     "vergelijken": '[data-testid="stDataFrame"]',
     "initiatieven": '[data-testid="stTabs"]',
@@ -316,6 +317,7 @@ def test_every_page_and_the_map_frame_pass_axe(app_server, browser):
         for t in (
             "Kaart",
             "Ranglijst",
+            "Werklijst",
             "Buurtprofiel",
             "Vergelijken",
             "Initiatieven en wijkteams",
@@ -400,4 +402,171 @@ def test_keyboard_reaches_and_operates_everything(app_server, browser, tmp_path)
     profile = tmp_path / "profiel.html"
     dl.value.save_as(profile)
     assert "<html lang='nl'>" in profile.read_text(encoding="utf-8")
+
+
+# -- issue #14: hostile names from a source and from the registry ------------------------------
+@pytest.fixture(scope="module")
+def hostile_app(loopback_data, tmp_path_factory):
+    """The app with every GM0307 buurt and wijk renamed by the (loopback) PDOK source to a
+    hostile name, and hostile names in the registry."""
+    from geo.registry import Registry
+    from tests.hostile import HOSTILE_NAME
+
+    data_dir = tmp_path_factory.mktemp("hostiledata")
+    with LoopbackServer(loopback_data) as srv:
+        for feat in loopback_data.wfs[(2024, "buurten")]:
+            props = feat["properties"]
+            if props["gemeentecode"] == "GM0307":
+                srv.renames[props["buurtcode"]] = {
+                    "buurtnaam": f"{HOSTILE_NAME} {props['buurtcode']}"
+                }
+        for feat in loopback_data.wfs[(2024, "wijken")]:
+            props = feat["properties"]
+            if props["gemeentecode"] == "GM0307":
+                srv.renames[props["wijkcode"]] = {"wijknaam": f"Wijk {HOSTILE_NAME}"}
+        env = {**srv.env(), "WIJKRADAR_DATA_DIR": str(data_dir), "WIJKRADAR_HTTP_RETRIES": "0"}
+        settings = Settings.from_env(env)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with Registry(settings.registry_url) as reg:
+            point = {"x": 155_100, "y": 463_100}
+            reg.save(
+                "initiatief",
+                {
+                    "id": "H1",
+                    "naam": HOSTILE_NAME,
+                    "thema": "geldzorgen",
+                    "status": "lopend",
+                    "organisatie": "Koffie {% raw %}",
+                    **point,
+                },
+                user="browser-test",
+            )
+            reg.save(
+                "wijkteam",
+                {
+                    "id": "T1",
+                    "naam": f"Team {HOSTILE_NAME}",
+                    "fte": 2.0,
+                    "x": 155_300,
+                    "y": 463_300,
+                },
+                user="browser-test",
+            )
+            reg.save(
+                "locatie",
+                {
+                    "id": "L1",
+                    "soort": "wijkcentrum",
+                    "naam": HOSTILE_NAME,
+                    "x": 155_500,
+                    "y": 463_500,
+                },
+                user="browser-test",
+            )
+        try:
+            with running_app(env, data_dir / "streamlit.log") as base:
+                yield base, srv, settings
+        except RuntimeError as exc:
+            pytest.fail(str(exc))
+
+
+def _watch(page) -> tuple[list[str], list[str]]:
+    dialogs: list[str] = []
+    requested: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("request", lambda r: requested.append(r.url))
+    return dialogs, requested
+
+
+def _injected(frame) -> int:
+    """Elements a payload could have created: images other than tiles, extra scripts, links."""
+    return frame.locator(
+        "img:not(.leaflet-tile), .leaflet-tooltip script, .wr-legend script, a[href*='evil']"
+    ).count()
+
+
+def _hover_tooltip(frame, selector: str) -> str:
+    target = frame.locator(selector).first
+    target.wait_for(state="attached", timeout=60_000)
+    target.dispatch_event("mouseover")
+    tip = frame.locator(".leaflet-tooltip").last
+    tip.wait_for(timeout=10_000)
+    text = tip.inner_text()
+    target.dispatch_event("mouseout")
+    return text
+
+
+def test_hostile_names_show_literally_in_every_map_and_page(hostile_app, browser, tmp_path):
+    """#14 problems 1, 2, 7: template/JS/HTML/Markdown payloads stay text everywhere."""
+    from tests.hostile import HOSTILE_NAME
+
+    base, _srv, settings = hostile_app
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    dialogs, requested = _watch(page)
+    page.goto(f"{base}/?gemeente=GM0307&profiel=kansrijke-wijk", wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.wr-buurt").first.wait_for(timeout=180_000)
+    assert frame.locator("path.wr-buurt").count() == 145  # the map still renders
+    text = _hover_tooltip(frame, "path.wr-buurt")
+    assert HOSTILE_NAME in text and "Koffie 49" not in text
+    assert _injected(frame) == 0
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "hostile-kaart.png"), full_page=True)
+
+    page.goto(f"{base}/initiatieven?gemeente=GM0307", wait_until="domcontentloaded")
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.wr-buurt").first.wait_for(state="attached", timeout=180_000)
+    markers = frame.locator("path.leaflet-interactive:not(.wr-buurt)")
+    markers.first.wait_for(state="attached", timeout=30_000)
+    tips = []
+    for i in range(markers.count()):
+        markers.nth(i).dispatch_event("mouseover")
+        tips.append(frame.locator(".leaflet-tooltip").last.inner_text())
+        markers.nth(i).dispatch_event("mouseout")
+    assert any(HOSTILE_NAME in t and "Koffie {% raw %}" in t for t in tips), tips
+    assert any(f"Team {HOSTILE_NAME}" in t for t in tips), tips  # the wijkteam office
+    assert _injected(frame) == 0
+
+    code = "BU03070100"
+    page.goto(f"{base}/buurtprofiel?gemeente=GM0307&buurt={code}", wait_until="domcontentloaded")
+    heading = page.locator("h3", has_text=f"{code} ({code})").first
+    heading.wait_for(timeout=180_000)
+    # shown literally (Markdown escaping only adds invisible word joiners inside URLs)
+    assert f"{HOSTILE_NAME} {code} ({code})" in heading.inner_text().replace("\u2060", "")
+    # (a heading's own anchor link, href="#...", may contain the word; that is no injection)
+    links = page.locator("a[href*='evil']:not([href^='#']), img[src*='evil']")
+    assert links.count() == 0, [
+        links.nth(i).evaluate("e => e.parentElement.parentElement.outerHTML.slice(0, 600)")
+        for i in range(links.count())
+    ]
+    body = page.locator("body").inner_text().replace("\u2060", "")
+    assert f"Wijk {HOSTILE_NAME}" in body
+    page.screenshot(path=str(ARTIFACTS / "hostile-buurtprofiel.png"), full_page=True)
+    assert dialogs == [] and _offsite(requested) == []
+    page.close()
+
+    # the offline map download and the printable profile, opened from file://
+    data = load_gemeente("GM0307", settings=settings)
+    scores = score_gemeente(data, resolve_profile("kansrijke-wijk", settings), seed=1, draws=0)
+    offline = tmp_path / "kaart.html"
+    offline.write_text(
+        standalone_html(
+            build_map(map_geometry(data.buurten), map_values(scores, data, "score"), scores=scores),
+            settings,
+        ),
+        encoding="utf-8",
+    )
+    profile = tmp_path / "profiel.html"
+    profile.write_text(buurt_profile_html(data, scores, code, profile_name="p"), encoding="utf-8")
+    page = browser.new_page()
+    dialogs, _requested = _watch(page)
+    page.goto(offline.as_uri())
+    page.locator("path.wr-buurt").first.wait_for(timeout=30_000)
+    assert page.locator("path.wr-buurt").count() == 145
+    assert HOSTILE_NAME in _hover_tooltip(page, "path.wr-buurt")
+    assert _injected(page) == 0
+    page.goto(profile.as_uri())
+    assert HOSTILE_NAME in page.locator("h1").inner_text()
+    assert page.locator("img, script, a").count() == 0
+    assert dialogs == []
     page.close()

@@ -159,7 +159,7 @@ def test_markdown_text_renders_as_one_plain_paragraph(payload):
     rendered = _markdown().render(f"Gemeente: {out}")
     doc = _parse(rendered)
     assert [t for t, _a in doc.tags] == ["p", "/p"], rendered
-    shown = "".join(doc.text).strip()
+    shown = "".join(doc.text).strip().replace("\u2060", "")  # invisible word joiners
     expected = "Gemeente: " + escape.terminal_text(" ".join(payload.splitlines()))
     # line breaks collapse to spaces; everything else is shown literally
     assert shown.split() == expected.replace("\u2028", " ").replace("\u2029", " ").split()
@@ -170,6 +170,11 @@ def test_markdown_text_renders_as_one_plain_paragraph(payload):
     ):
         if directive in payload:
             assert escaped in out  # Streamlit extensions are escaped as well
+    # Streamlit links URLs in the rendered text (GFM autolink literal): the patterns must break
+    plain = out.replace("\\", "")
+    for pattern in ("://", "www.", "WWW."):
+        assert pattern not in plain
+    assert "@" not in plain.replace("@\u2060", "")
 
 
 @pytest.mark.parametrize("payload", FORMULAS)

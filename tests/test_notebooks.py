@@ -24,6 +24,7 @@ def test_notebooks_exist_and_are_stripped():
         "02-scoring-verfijnen.ipynb",
         "03-dekking-en-gaten.ipynb",
         "04-hotspots-en-typen.ipynb",
+        "05-validiteit.ipynb",
     } == set(names)
     for path in NOTEBOOKS:
         book = json.loads(path.read_text(encoding="utf-8"))

@@ -404,7 +404,77 @@ def test_cli_valideer(server, tmp_path, monkeypatch, capsys, shared):
     ref = str(shared / "kerncijfers" / UTRECHT)
     assert cli.main(["valideer", "--gemeente", "GM0307", "--referentie", ref]) == 0
     assert "Leefbaarometer" in capsys.readouterr().out
+    assert cli.main(["score", "--gemeente", "GM0307", "--draws", "0", "--uit", str(out)]) == 0
+    assert "coverage: 95% of the score's weight rests on observed values\n" in (
+        capsys.readouterr().out
+    )
     bad = tmp_path / "bad.csv"
     bad.write_text("x,y\n1,2\n", encoding="utf-8")
     assert cli.main(["valideer", "--gemeente", "GM0307", "--referentie", str(bad)]) == 1
     assert "bad.csv: geen SES-WOA" in capsys.readouterr().err
+
+
+def test_coverage_on_map_tooltips_and_exports(amersfoort, tmp_path):
+    from wijkradar.export import ranking_table, write_scores
+    from wijkradar.maps import build_map, map_geometry, map_values
+
+    data, _, _ = amersfoort
+    scores = score_gemeente(data, shipped_profile("kansrijke-wijk"), seed=1, draws=0)
+    html = (
+        build_map(map_geometry(data.buurten), map_values(scores, data, "score"), scores=scores)
+        .get_root()
+        .render()
+    )
+    assert "Dekking (gewicht op waargenomen cijfers)" in html and '"dekking": [' in html
+    table = ranking_table(data, scores)
+    assert {"dekking", "bereik__pct_0_15", "bereik_aantal__pct_65plus"} <= set(table.columns)
+    out = pd.read_csv(write_scores(scores, data, tmp_path / "s.csv"), index_col="buurtcode")
+    small = out["te_klein"].astype(bool)
+    assert out.loc[~small & out["score"].notna(), "dekking"].between(0, 1).all()
+    assert out.loc[small, ["dekking", "bereik__pct_0_15"]].isna().all().all()
+    from wijkradar.werklijst import worklist, worklist_csv, worklist_html
+
+    rows = worklist(data, scores, None, top=5)
+    assert rows["dekking"].str.fullmatch(r"\d+%").all()
+    assert "Dekking (gewicht op waargenomen cijfers)" in worklist_csv(rows).decode("utf-8")
+    assert "dekking " + rows["dekking"].iloc[0] in worklist_html(rows, data, profile_name="k")
+
+
+def test_cli_batch_marks_and_excludes_low_coverage(server, tmp_path, monkeypatch, capsys):
+    for k, v in server.env().items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
+    out = tmp_path / "batch"
+    argv = ["batch", "--gemeenten", "GM0307", "GM0034", "--draws", "0", "--uit", str(out)]
+    assert cli.main(argv) == 0
+    text = capsys.readouterr().out
+    summary = pd.read_csv(out / "batch.csv", index_col="gemeentecode")
+    nat = pd.read_csv(out / "nationaal.csv", index_col="buurtcode")
+    assert set(nat["gemeentecode"]) == {"GM0307", "GM0034"} and len(nat) == 145 + 238
+    for gm, row in summary.iterrows():
+        assert row["lage_dekking"] == (row["dekking"] < 0.5)
+        ranked = nat.loc[nat["gemeentecode"] == gm, "nationale_rang"]
+        assert ranked.isna().all() if row["lage_dekking"] else ranked.notna().any()
+        if row["lage_dekking"]:
+            assert f"{gm} left out of the national ranks" in text
+    assert cli.main([*argv, "--ook-lage-dekking"]) == 0
+    nat = pd.read_csv(out / "nationaal.csv", index_col="buurtcode")
+    assert nat.loc[nat["score"].notna(), "nationale_rang"].notna().all()
+
+
+def test_unstated_direction_survives_saving_and_strict_refuses_composition(tmp_path):
+    from models import load_profile, save_profile
+
+    p = parse_profile(
+        {"name": "n", "domains": [{"name": "G", "indicators": [{"id": "gezondheid_goed"}]}]}
+    )
+    assert "direction" not in profile_yaml(p)  # not written: still taken from the catalogue
+    again = load_profile(save_profile(p.with_weights({"gezondheid_goed": 2}), tmp_path / "n.yaml"))
+    fixed, notes = again.check_catalogue({"gezondheid_goed": "hoger_beter"})
+    assert fixed.domains[0].indicators[0].direction == "hoger_beter" and notes
+    old = parse_profile(OLD_DEFAULT)
+    cat = {i: "hoger_slechter" for i in [*old.indicator_ids, *old.reach]}
+    cat["gezondheid_goed"] = "hoger_beter"
+    assert old.check_catalogue(cat)[0].reach == ["pct_0_15", "pct_hh_met_kinderen"]
+    with pytest.raises(ProfileError, match=r"pct_0_15, pct_hh_met_kinderen describe.*'reach'"):
+        old.check_catalogue(cat, on_conflict="raise")

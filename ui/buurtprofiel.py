@@ -8,7 +8,8 @@ import streamlit as st
 
 from geo.registry import RegistryError
 from ui import common
-from wijkradar.format import fmt_number
+from wijkradar.escape import markdown_text as md
+from wijkradar.format import fmt_count, fmt_number, fmt_percent
 from wijkradar.report import (
     CAVEATS,
     buurt_profile_html,
@@ -65,13 +66,14 @@ common.publish()
 
 row = scores.loc[code]
 small = bool(row["te_klein"])
-st.header(v.buurt_name(code), anchor=False)
+st.header(md(v.buurt_name(code)), anchor=False)
 st.caption(
-    f"Wijk {data.buurten.loc[code, 'wijknaam']} · {data.gemeentenaam} · indeling {data.jaar}"
+    f"Wijk {md(data.buurten.loc[code, 'wijknaam'])} · {md(data.gemeentenaam)} · "
+    f"indeling {data.jaar}"
 )
 if small:
     st.warning(
-        f"Geen score: {row['reden']}. Voor buurten met zo weinig inwoners toont Wijkradar geen "
+        f"Geen score: {md(row['reden'])}. Voor buurten met zo weinig inwoners toont Wijkradar geen "
         "cijfers (onthullingsbeheersing)."
     )
 else:
@@ -90,10 +92,25 @@ else:
             f"{fmt_number(100 * row['p_top_k'], 0)}%",
             help="Robuust" if row["robust"] is True else "Niet robuust",
         )
+    if "dekking" in row.index and pd.notna(row["dekking"]):
+        st.caption(
+            f"Dekking: {fmt_percent(row['dekking'])} van het gewicht van het profiel rust op "
+            "gepubliceerde cijfers van deze buurt (niet ingevuld, niet van de wijk)."
+        )
+    reach = [c for c in scores.columns if c.startswith("bereik__")]
+    if reach:
+        parts = []
+        for col in reach:
+            rid = col.removeprefix("bereik__")
+            count = row.get(f"bereik_aantal__{rid}")
+            share = fmt_percent(row[col], 0, fraction=False)
+            amount = f"{fmt_count(count)} ({share})" if pd.notna(count) else share
+            parts.append(f"{md(v.label(rid))}: {amount}")
+        st.caption("Bereik (wie er woont, telt niet mee in de score): " + "; ".join(parts))
     if row["n_geimputeerd"]:
         st.info(
             f"{int(row['n_geimputeerd'])} indicator(en) ingevuld volgens het profiel "
-            f"({row['geimputeerd']}); dat verlaagt de betrouwbaarheid "
+            f"({md(row['geimputeerd'])}); dat verlaagt de betrouwbaarheid "
             f"({fmt_number(row['confidence'], 2)})."
         )
     left, right = st.columns(2)
@@ -118,7 +135,7 @@ if not small:
     st.subheader("Trend in de gezondheidsmonitor", anchor=False)
     wide, note = buurt_trend(data, code)
     if note:
-        st.caption(note)
+        st.caption(md(note))
     if wide.empty:
         st.write("Geen monitorgegevens voor deze buurtcode.")
     else:
@@ -136,7 +153,7 @@ try:
     team = reg.table("wijkteam_buurt").set_index("buurtcode")["wijkteam_id"].get(code)
     teams = reg.table("wijkteam").set_index("id")
     if team is not None and team in teams.index:
-        st.write(f"Wijkteam: {teams.loc[team, 'naam']} ({teams.loc[team, 'fte']:g} fte)")
+        st.write(f"Wijkteam: {md(teams.loc[team, 'naam'])} ({teams.loc[team, 'fte']:g} fte)")
     else:
         st.write("Geen wijkteam toegewezen in het register.")
     if nearby.empty:
@@ -144,7 +161,7 @@ try:
     else:
         st.dataframe(nearby, hide_index=True, width="stretch")
 except RegistryError as exc:
-    st.caption(f"Register niet bereikbaar: {exc}")
+    st.caption(f"Register niet bereikbaar: {md(exc)}")
 
 with st.expander("Bronnen en kanttekeningen"):
     st.dataframe(common.provenance_table(data), hide_index=True, width="stretch")

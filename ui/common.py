@@ -34,9 +34,24 @@ from models import (
 )
 from models.profile import parse_profile
 from wijkradar import DEFAULT_JAAR, Settings, load_gemeente
+from wijkradar.escape import markdown_text as md
+from wijkradar.format import fmt_datetime, plural
 from wijkradar.maps import map_geometry, top_factors
+from wijkradar.offline import DOWNLOADS, UnreachableMemory
 from wijkradar.pipeline import LOW_MATCH, fetch_gemeente, list_gemeenten
 from wijkradar.scoring_cli import list_profiles, resolve_profile, score_gemeente
+from wijkradar.validity import load_reference
+from wijkradar.voorbeeld import (
+    EXAMPLE_CODE,
+    EXAMPLE_JAAR,
+    EXAMPLE_PARAM,
+    EXAMPLE_PROFILE,
+    example_settings,
+    install_example_profile,
+    load_example,
+)
+from wijkradar.voorbeeld import banner as example_banner
+from wijkradar.voorbeeld import metadata as example_metadata
 
 DEFAULTS = {"gemeente": "GM0307", "jaar": str(DEFAULT_JAAR), "profiel": "kansrijke-wijk"}
 URL_KEYS = (
@@ -49,15 +64,37 @@ URL_KEYS = (
     "ontbrekend",
     "buurt",
     "kaart",
+    # map view: class method, number of classes, palette, basemap, layers, werklijst size
+    "klassen",
+    "aantal",
+    "palet",
+    "achtergrond",
+    "lagen",
+    "top",
 )
 SEED = 42
 DRAWS = 1000
 YEARS = list(range(2019, 2026))
 
 
+def is_example() -> bool:
+    """Whether the view is the voorbeeldgemeente (``?gemeente=voorbeeld``)."""
+    return str(st.session_state.get("url_gemeente") or "").casefold() == EXAMPLE_PARAM
+
+
 def settings() -> Settings:
-    """Settings from the environment (cheap; cache keys below include them)."""
-    return Settings.from_env()
+    """Settings from the environment (cheap; cache keys below include them).
+
+    The voorbeeldgemeente uses its own data folder, so it never mixes with real data.
+    """
+    s = Settings.from_env()
+    return example_settings(s) if is_example() else s
+
+
+@st.cache_resource(show_spinner=False)
+def unreachable() -> UnreachableMemory:
+    """Sources that failed recently (per process): no new wait on every page switch."""
+    return UnreachableMemory()
 
 
 def _cfg() -> str:
@@ -117,7 +154,7 @@ def editor_name() -> str:
                     st.login()
                 return ""
             name = str(st.user.get("email") or st.user.get("name") or "")
-            st.caption(f"Ingelogd als {name}")
+            st.caption(f"Ingelogd als {md(name)}")
             if st.button("Uitloggen"):
                 st.logout()
             return name
@@ -125,6 +162,38 @@ def editor_name() -> str:
             "Uw naam (voor het logboek)", key="editor_name", help="Wie wijzigt wat, wanneer."
         )
         return name.strip()[:100]
+
+
+def writer() -> str | None:
+    """Who may change data or profiles, for the audit trail; None when that is not allowed.
+
+    With a login configured only signed-in users may write (profile save/upload, file
+    import, fetching again, registry edits). Without one anyone may, under the name typed in
+    the sidebar (or "app (geen naam)").
+    """
+    if login_configured():
+        if not getattr(st.user, "is_logged_in", False):
+            return None
+        return str(st.user.get("email") or st.user.get("name") or "ingelogd")[:100]
+    return str(st.session_state.get("editor_name") or "").strip()[:100] or "app (geen naam)"
+
+
+LOGIN_NEEDED = "Log in om dit te doen; zonder inloggen kunt u alleen kijken."
+
+
+def log_write(action: str, entity: str, key: str | None, after: dict | None = None) -> None:
+    """Add an app write to the registry's audit trail (who, what, when)."""
+    from wijkradar.registry import audit
+
+    audit(
+        settings(),
+        user=writer() or "onbekend",
+        action=action,
+        entity=entity,
+        key=key,
+        after=after,
+        registry=registry(),
+    )
 
 
 # -- URL state --------------------------------------------------------------------------------
@@ -136,6 +205,8 @@ def bootstrap() -> None:
     for key in URL_KEYS:
         if key in st.query_params:
             ss[f"url_{key}"] = st.query_params[key]
+    if str(ss.get("url_gemeente") or "").casefold() == EXAMPLE_PARAM:
+        ss.setdefault("url_profiel", EXAMPLE_PROFILE)  # the profile that fits the snapshot
     for key, value in DEFAULTS.items():
         ss.setdefault(f"url_{key}", value)
     ss["_wr_init"] = True
@@ -158,6 +229,58 @@ def publish() -> None:
     current = {k: st.query_params.get(k) for k in st.query_params}
     if wanted != current:
         st.query_params.from_dict(wanted)
+
+
+def init_widget(widget_key: str, param: str, allowed, default) -> None:
+    """Give widget ``widget_key`` its value from URL parameter ``param`` once per session.
+
+    Values not in ``allowed`` fall back to ``default``; later changes by the user win.
+    """
+    if widget_key in st.session_state:
+        return
+    raw = get(param)
+    value: object = raw
+    if raw is not None and isinstance(default, int) and not isinstance(default, bool):
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+    st.session_state[widget_key] = value if value in allowed else default
+
+
+def share_url() -> str:
+    """The address of the current view, with every setting as a URL parameter."""
+    from urllib.parse import urlencode
+
+    base = str(getattr(st.context, "url", "") or "").split("?", 1)[0]
+    query = urlencode({k: get(k) for k in URL_KEYS if get(k) is not None})
+    return f"{base}?{query}" if query else base
+
+
+def share_link() -> None:
+    """A 'copy link' button and the link itself, for sending this exact view to a colleague."""
+    from wijkradar.escape import script_json
+
+    url = share_url()
+    with st.popover("Link naar deze weergave"):
+        st.caption(
+            "Deze link opent precies deze weergave: gemeente, jaar, profiel, gewichten, "
+            "kaartkeuze, klassen, kleuren, lagen en de gekozen buurt."
+        )
+        st.iframe(
+            "<button id='c' style='font:14px system-ui,sans-serif;padding:6px 12px;"
+            "border:1px solid #888;border-radius:6px;background:#fff;cursor:pointer'>"
+            "Kopieer link</button><span id='s' role='status' style='font:13px system-ui;"
+            "margin-left:8px'></span><script>var u=" + script_json(url) + ";"
+            "document.getElementById('c').onclick=function(){function ok(){"
+            "document.getElementById('s').textContent='Gekopieerd';}"
+            "function old(){var t=document.createElement('textarea');t.value=u;"
+            "document.body.appendChild(t);t.select();document.execCommand('copy');t.remove();ok();}"
+            "if(navigator.clipboard){navigator.clipboard.writeText(u).then(ok,old);}else{old();}};"
+            "</script>",
+            height=44,
+        )
+        st.code(url, language=None, wrap_lines=True)
 
 
 def encode_weights(domains: dict[str, float], indicators: dict[str, float]) -> str:
@@ -215,23 +338,31 @@ def current_profile() -> ScoringProfile:
         if update:
             profile = parse_profile({**profile.model_dump(), **update}, source="URL")
     except (ValueError, ProfileError) as exc:
-        st.warning(f"De aanpassingen in de link zijn ongeldig en genegeerd: {exc}")
+        st.warning(f"De aanpassingen in de link zijn ongeldig en genegeerd: {md(exc)}")
         return base_profile()
     return profile
 
 
 # -- loading and scoring (cached) -------------------------------------------------------------
 def gemeenten(jaar: int) -> pd.Series | None:
-    """Gemeente names by code, or None when PDOK and the cached list are both unavailable."""
-    return _gemeenten(jaar, _cfg())
+    """Gemeente names by code, or None when PDOK and the cached list are both unavailable.
+
+    A failure is remembered for a few minutes (not cached for a day), so the list comes
+    back by itself once PDOK answers again.
+    """
+    key = ("gemeenten", jaar, _cfg())
+    if unreachable().failure(key):
+        return None
+    try:
+        return _gemeenten(jaar, _cfg())
+    except WijkradarError as exc:
+        unreachable().remember(key, exc)
+        return None
 
 
 @st.cache_data(show_spinner=False, max_entries=8, ttl=24 * 3600)
-def _gemeenten(jaar: int, cfg: str) -> pd.Series | None:
-    try:
-        return list_gemeenten(jaar, settings=settings())
-    except WijkradarError:
-        return None
+def _gemeenten(jaar: int, cfg: str) -> pd.Series:
+    return list_gemeenten(jaar, settings=settings())
 
 
 @st.cache_data(show_spinner="Gegevens laden...", max_entries=16)
@@ -242,7 +373,13 @@ def _load_cached(gm: str, jaar: int, stamp: float, cfg: str):
 def load(gm: str, jaar: int):
     """The gemeente from the cache; fetched first (with a progress bar) when not cached."""
     path = cache_path(settings().data_dir, gm, jaar)
+    if is_example() and not path.exists():
+        load_example(Settings.from_env())  # from the shipped snapshot, no network
+    key = ("gemeente", gm, jaar, _cfg())
     if not path.exists():
+        remembered = unreachable().failure(key)
+        if remembered is not None:
+            raise remembered[1]
         bar = st.progress(0.0, text=f"{gm} ophalen bij de bronnen...")
         try:
             fetch_gemeente(
@@ -251,6 +388,9 @@ def load(gm: str, jaar: int):
                 settings=settings(),
                 progress=lambda f, step: bar.progress(min(max(f, 0.0), 1.0), text=step),
             )
+        except SourceError as exc:
+            unreachable().remember(key, exc)
+            raise
         finally:
             bar.empty()
     return _load_cached(gm, jaar, path.stat().st_mtime if path.exists() else 0.0, _cfg())
@@ -262,6 +402,22 @@ def score(gm: str, jaar: int, yaml_text: str, created: str) -> pd.DataFrame:
     data = load(gm, jaar)
     profile = parse_profile(yaml.safe_load(yaml_text), source="profiel")
     return score_gemeente(data, profile, seed=SEED, draws=DRAWS)
+
+
+@st.cache_data(ttl=3600, show_spinner="SES-WOA ophalen...", max_entries=16)
+def _reference_cbs(gm: str, cfg: str) -> tuple[pd.DataFrame | None, list[str]]:
+    return load_reference(gm, settings=settings())
+
+
+def reference(gm: str, upload=None) -> tuple[pd.DataFrame | None, list[str]]:
+    """SES-WOA/Leefbaarometer per buurt: the uploaded file, else SES-WOA from CBS (cached)."""
+    if upload is None:
+        return _reference_cbs(gm, _cfg())
+    with saved_uploads([upload]) as paths:
+        try:
+            return load_reference(gm, settings=settings(), files=paths)
+        except WijkradarError as exc:
+            return None, [f"Bestand niet gelezen: {exc}"]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -331,14 +487,17 @@ def _gemeente_widget(jaar: int) -> str | None:
     names = gemeenten(jaar)
     wanted = (get("gemeente") or DEFAULTS["gemeente"]).strip()
     if names is None or names.empty:
-        st.caption("De lijst met gemeenten is niet bereikbaar (PDOK); typ de CBS-code.")
+        st.caption(
+            "De lijst met gemeenten is niet bereikbaar (PDOK); typ de CBS-code of open de "
+            "voorbeeldgemeente."
+        )
         return st.text_input("Gemeentecode", value=wanted, help="Bijvoorbeeld GM0307").strip()
     codes = list(names.index)
     by_name = {str(v).casefold(): k for k, v in names.items()}
     code = wanted.upper() if wanted.upper() in names.index else by_name.get(wanted.casefold())
     if code is None:
         st.error(
-            f"Onbekende gemeente: {wanted!r} staat niet in de CBS-lijst van {jaar}. "
+            f"Onbekende gemeente: '{md(wanted)}' staat niet in de CBS-lijst van {jaar}. "
             "Kies een gemeente uit de lijst."
         )
     choice = st.selectbox(
@@ -351,24 +510,54 @@ def _gemeente_widget(jaar: int) -> str | None:
     return choice
 
 
+def open_example() -> None:
+    """Switch to the voorbeeldgemeente with its own profile."""
+    put("gemeente", EXAMPLE_PARAM)
+    put("profiel", EXAMPLE_PROFILE)
+    for key in ("buurt", "gewichten", "normalisatie", "aggregatie", "ontbrekend", "kaart"):
+        put(key, None)
+    publish()
+    st.rerun()
+
+
+def _example_sidebar() -> tuple[str, int]:
+    """The voorbeeldgemeente in the sidebar: clearly marked, with a way back."""
+    install_example_profile(Settings.from_env())
+    meta = example_metadata()
+    st.info(md(example_banner(meta)))
+    st.caption(md(meta.get("naamsvermelding", "")))
+    if st.button("Andere gemeente kiezen"):
+        for key in ("gemeente", "profiel"):
+            put(key, DEFAULTS[key])
+        put("buurt", None)
+        st.rerun()
+    return EXAMPLE_CODE, EXAMPLE_JAAR
+
+
 def sidebar() -> tuple[str | None, int, str]:
     """Gemeente, year and profile choice; returns (gemeentecode or None, jaar, profiel)."""
     with st.sidebar:
         st.markdown("**Wijkradar**")
+        example = is_example()
         try:
             jaar_default = int(get("jaar", DEFAULTS["jaar"]))
         except ValueError:
             jaar_default = DEFAULT_JAAR
-        jaar = st.selectbox(
-            "Indelingsjaar",
-            YEARS,
-            index=YEARS.index(jaar_default) if jaar_default in YEARS else YEARS.index(DEFAULT_JAAR),
-        )
-        gm = _gemeente_widget(jaar)
+        if example:
+            gm, jaar = _example_sidebar()
+        else:
+            jaar = st.selectbox(
+                "Indelingsjaar",
+                YEARS,
+                index=YEARS.index(jaar_default)
+                if jaar_default in YEARS
+                else YEARS.index(DEFAULT_JAAR),
+            )
+            gm = _gemeente_widget(jaar)
         profiles = sorted(list_profiles(settings()))
         wanted = get("profiel", DEFAULTS["profiel"])
         if wanted not in profiles:
-            st.warning(f"Profiel {wanted!r} bestaat niet; het standaardprofiel wordt gebruikt.")
+            st.warning(f"Profiel '{md(wanted)}' bestaat niet; het standaardprofiel wordt gebruikt.")
             wanted = DEFAULTS["profiel"]
         profiel = st.selectbox(
             "Scoringsprofiel",
@@ -380,24 +569,37 @@ def sidebar() -> tuple[str | None, int, str]:
             # another profile: the weight and method changes of the previous one no longer apply
             for key in ("gewichten", "normalisatie", "aggregatie", "ontbrekend"):
                 put(key, None)
-        if gm and gm != get("gemeente"):
-            put("buurt", None)
-        put("gemeente", gm)
-        put("jaar", jaar)
+        if not example:
+            if gm and gm != get("gemeente"):
+                put("buurt", None)
+            put("gemeente", gm)
+            put("jaar", jaar)
         put("profiel", profiel)
-        refresh = st.button("Opnieuw ophalen bij de bronnen", disabled=not gm)
-    if refresh and gm:
+        may_write = writer() is not None
+        refresh = st.button(
+            "Opnieuw ophalen bij de bronnen",
+            disabled=not gm or not may_write or example,
+            help=None if may_write else LOGIN_NEEDED,
+        )
+        if not example and st.button(
+            "Voorbeeldgemeente openen",
+            help="Amersfoort als momentopname van open data; werkt zonder netwerk.",
+        ):
+            open_example()
+    if refresh and gm and may_write:
+        unreachable().forget()
         try:
             fresh = fetch_gemeente(gm, jaar=jaar, settings=settings())
             if fresh.failed_source:
                 st.error(
-                    f"Bron niet bereikbaar: {fresh.failed_source}. De gegevens uit de cache van "
-                    f"{fresh.created} blijven in gebruik."
+                    f"Bron niet bereikbaar: {md(fresh.failed_source)}. De gegevens uit de cache "
+                    f"van {md(fresh.created)} blijven in gebruik."
                 )
             else:
+                log_write("ophalen", "gemeente", f"{gm}-{jaar}")
                 st.toast("Gegevens opnieuw opgehaald.")
         except WijkradarError as exc:
-            st.error(f"Opnieuw ophalen mislukt; de vorige gegevens blijven staan: {exc}")
+            st.error(f"Opnieuw ophalen mislukt; de vorige gegevens blijven staan: {md(exc)}")
     return gm, jaar, profiel
 
 
@@ -413,29 +615,45 @@ def view() -> View | None:
     try:
         data = load(gm, jaar)
     except GemeenteNotFoundError as exc:
-        st.error(f"Onbekende gemeente: {exc}")
+        st.error(f"Onbekende gemeente: {md(exc)}")
     except SourceError as exc:
         st.error(
-            f"Bron niet bereikbaar: {exc.source or 'onbekende bron'}. Er is nog geen cache "
-            "voor deze gemeente. Importeer de bestanden hieronder of probeer het later opnieuw."
+            f"Bron niet bereikbaar: {md(exc.source or 'onbekende bron')}. Er is nog geen cache "
+            "voor deze gemeente. Importeer de bestanden hieronder, open de voorbeeldgemeente "
+            "of probeer het later opnieuw."
         )
+        wait = unreachable().retry_in(("gemeente", gm, jaar, _cfg()))
+        if wait:
+            minutes = plural(max(1, round(wait / 60)), "minuut", "minuten")
+            st.caption(
+                f"Wijkradar probeert de bronnen over {minutes} vanzelf opnieuw, zodat u niet "
+                "bij elke pagina hoeft te wachten."
+            )
+        with st.container(horizontal=True):
+            if st.button("Nu opnieuw proberen"):
+                unreachable().forget()
+                st.rerun()
+            if st.button("Voorbeeldgemeente openen (werkt zonder netwerk)"):
+                open_example()
         with st.expander("Technische details"):
             st.code(str(exc))
     except WijkradarError as exc:
-        st.error(f"De gegevens konden niet worden geladen: {exc}")
+        st.error(f"De gegevens konden niet worden geladen: {md(exc)}")
     if data is None:
         import_files(gm, jaar)
         return None
-    if data.from_cache:
-        st.caption(f"Gegevens uit de cache van {data.created}.")
+    if is_example():
+        st.info(md(example_banner()))
+    elif data.from_cache:
+        st.caption(f"Gegevens uit de cache van {md(fmt_datetime(data.created))}.")
     for text in match_messages(data):
-        st.warning(text)
+        st.warning(md(text))
     profile = current_profile()
     text = profile_yaml(profile)
     try:
         scores = score(data.gemeentecode, data.jaar, text, data.created)
     except ProfileError as exc:
-        st.error(f"Het profiel past niet bij deze gegevens: {exc}")
+        st.error(f"Het profiel past niet bij deze gegevens: {md(exc)}")
         scores = None
     return View(data=data, profile=profile, yaml_text=text, scores=scores)
 
@@ -457,21 +675,29 @@ def import_files(gm: str, jaar: int) -> None:
     with st.expander("Bestanden importeren (als de bronnen geblokkeerd zijn)", expanded=True):
         st.write(
             "Wijk- en buurtkaart (GeoPackage/GeoJSON), StatLine-CSV of kwb-xlsx en de "
-            "RIVM-export. De buurtgrenzen zijn verplicht."
+            "RIVM-export. De buurtgrenzen zijn verplicht. Hier downloadt u ze:"
         )
+        st.markdown("\n".join(f"- [{d.titel}]({d.url}): {d.wat}" for d in DOWNLOADS))
         uploads = st.file_uploader(
             "Bestanden",
             accept_multiple_files=True,
             type=["gpkg", "geojson", "json", "csv", "xlsx"],
         )
-        if uploads and st.button("Importeren"):
+        may_write = writer() is not None
+        if not may_write:
+            st.info(LOGIN_NEEDED)
+        if uploads and st.button("Importeren", disabled=not may_write) and may_write:
             with saved_uploads(uploads) as paths:
                 try:
                     fetch_gemeente(gm, jaar=jaar, settings=settings(), files=paths)
+                except WijkradarError as exc:
+                    st.error(f"Import mislukt, er is niets opgeslagen: {md(exc)}")
+                else:
+                    log_write(
+                        "import", "gemeente", f"{gm}-{jaar}", {"bestanden": [p.name for p in paths]}
+                    )
                     st.success("Bestanden geïmporteerd.")
                     st.rerun()
-                except WijkradarError as exc:
-                    st.error(f"Import mislukt, er is niets opgeslagen: {exc}")
 
 
 def match_messages(data) -> list[str]:
@@ -480,12 +706,20 @@ def match_messages(data) -> list[str]:
     for rep in data.match.to_dict("records"):
         if rep["match_rate"] < LOW_MATCH:
             out.append(
-                f"{rep['tabel']} ({rep['periode']}): {rep['op_buurtcode']} van de "
+                f"{source_title(data, rep)} ({rep['periode']}): {rep['op_buurtcode']} van de "
                 f"{rep['buurten']} buurtcodes komen voor in de indeling {data.jaar}; "
                 f"{rep['via_wijk']} buurten krijgen de wijkwaarde, {rep['ontbreekt']} hebben "
                 "geen waarde."
             )
     return out
+
+
+def source_title(data, rep: dict) -> str:
+    """A source's name for people (its title), not a table id like ``50120NED``."""
+    for p in data.provenance:
+        if p.get("tabel") == rep.get("tabel") and p.get("titel"):
+            return f"{p['titel']} ({rep['tabel']})"
+    return str(rep.get("tabel", ""))
 
 
 def provenance_table(data) -> pd.DataFrame:
@@ -495,7 +729,7 @@ def provenance_table(data) -> pd.DataFrame:
             "Bron": p.get("titel", ""),
             "Tabel": p.get("tabel", ""),
             "Periode": p.get("periode", ""),
-            "Opgehaald": p.get("opgehaald", ""),
+            "Opgehaald": fmt_datetime(p.get("opgehaald", "")),
             "Opmerkingen": "; ".join(p.get("opmerkingen", []) or []),
         }
         for p in data.provenance

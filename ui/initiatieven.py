@@ -19,6 +19,7 @@ from geo.registry import (
 from geo.registry_files import REGISTRY_FORMATS
 from ui import common
 from wijkradar.assets import AssetError, install_static
+from wijkradar.escape import markdown_text as md
 from wijkradar.export import table_csv
 from wijkradar.maps import add_registry_layers, build_map, map_values
 from wijkradar.registry import analyse_gaps, import_file
@@ -33,7 +34,7 @@ try:
     reg = common.registry()
     reg.ping()
 except RegistryError as exc:
-    st.error(f"Het register is niet bereikbaar: {exc}")
+    st.error(f"Het register is niet bereikbaar: {md(exc)}")
     st.stop()
 
 user = common.editor_name()
@@ -76,7 +77,7 @@ with tab_kaart:
         )
         st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="reg_kaart")
     except AssetError as exc:
-        st.error(f"De kaart kan niet worden getekend: {exc}")
+        st.error(f"De kaart kan niet worden getekend: {md(exc)}")
 
 
 def _editor(entity: str, frame: pd.DataFrame, column_config: dict, key: str) -> None:
@@ -122,10 +123,10 @@ def _editor(entity: str, frame: pd.DataFrame, column_config: dict, key: str) -> 
             saved += 1
         except ConflictError as exc:
             problems += 1
-            st.error(f"Niet opgeslagen: {exc}")
+            st.error(f"Niet opgeslagen: {md(exc)}")
         except ImportRejected as exc:
             problems += 1
-            st.error(f"Niet opgeslagen ({key_value}):")
+            st.error(f"Niet opgeslagen ({md(key_value)}):")
             st.dataframe(exc.report(), hide_index=True)
     removed = set(before.index) - {r.get(keycol) for r in edited.to_dict("records")}
     for key_value in removed:
@@ -134,7 +135,7 @@ def _editor(entity: str, frame: pd.DataFrame, column_config: dict, key: str) -> 
             saved += 1
         except ConflictError as exc:
             problems += 1
-            st.error(f"Niet verwijderd: {exc}")
+            st.error(f"Niet verwijderd: {md(exc)}")
     if saved and not problems:
         st.success(f"{saved} wijziging(en) opgeslagen.")
         st.rerun()
@@ -198,14 +199,16 @@ with tab_import:
                 )
             except ImportRejected as exc:
                 st.error(
-                    f"{upload.name} is geweigerd; er is niets opgeslagen. "
+                    f"{md(upload.name)} is geweigerd; er is niets opgeslagen. "
                     f"{len(exc.errors)} probleem/problemen:"
                 )
                 st.dataframe(exc.report(), hide_index=True, width="stretch")
             except SourceError as exc:
-                st.error(f"Bron niet bereikbaar: {exc.source}; er is niets opgeslagen. {exc}")
+                st.error(
+                    f"Bron niet bereikbaar: {md(exc.source)}; er is niets opgeslagen. {md(exc)}"
+                )
             except WijkradarError as exc:
-                st.error(f"Import mislukt; er is niets opgeslagen: {exc}")
+                st.error(f"Import mislukt; er is niets opgeslagen: {md(exc)}")
             else:
                 st.success(
                     f"{report.added} nieuw, {report.updated} bijgewerkt ({report.geocoded} "

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
+from models import coverage_summary
 from ui import common
 from ui.a11y import SKIP_TARGET, skip_link
 from wijkradar.assets import AssetError, install_static
+from wijkradar.escape import markdown_text as md
+from wijkradar.format import fmt_date, fmt_datetime, fmt_percent
 from wijkradar.maps import (
     PALETTES,
     SCHEMES,
     build_map,
+    cluster_summary,
     map_table,
     map_values,
     standalone_html,
@@ -23,8 +29,12 @@ v = common.view()
 if v is None or v.scores is None:
     st.stop()
 data, scores = v.data, v.scores
+cov = coverage_summary(scores)
 st.caption(
-    f"{data.gemeentenaam} ({data.gemeentecode}), indeling {data.jaar}, profiel {v.profile.name}"
+    f"{md(data.gemeentenaam)} ({md(data.gemeentecode)}), indeling {data.jaar}, "
+    f"profiel {md(v.profile.name)}. Dekking: {fmt_percent(cov['dekking'])} van het gewicht "
+    "rust op gepubliceerde cijfers van de buurten zelf"
+    + (" (onder 50%: de score zegt hier weinig)." if cov["onder_drempel"] else ".")
 )
 
 domain_cols = [c for c in scores.columns if c.startswith("domein__")]
@@ -40,6 +50,17 @@ def _label(col: str) -> str:
 
 
 wanted = common.get("kaart", "score")
+BASEMAPS = {"pdok": "PDOK BRT-Achtergrondkaart", "osm": "OpenStreetMap", "geen": "Geen"}
+LAYERS = {"wijken": "Wijkgrenzen", "namen": "Namen", "clusters": "Clusters", "typen": "Buurttypen"}
+common.init_widget("kaart_schema", "klassen", SCHEMES, "quantiles")
+common.init_widget("kaart_k", "aantal", range(3, 8), 5)
+common.init_widget("kaart_palet", "palet", PALETTES, "ylorrd")
+common.init_widget("kaart_basemap", "achtergrond", BASEMAPS, common.settings().basemap)
+_layers = common.get("lagen")
+_on = {"wijken", "namen"} if _layers is None else set(_layers.split(","))
+for _name in LAYERS:
+    st.session_state.setdefault(f"kaart_laag_{_name}", _name in _on)
+
 with st.container(horizontal=True):
     column = st.selectbox(
         "Toon", options, index=options.index(wanted) if wanted in options else 0, format_func=_label
@@ -47,33 +68,57 @@ with st.container(horizontal=True):
     scheme = st.selectbox(
         "Klassenindeling", list(SCHEMES), format_func=lambda s: SCHEMES[s][0], key="kaart_schema"
     )
-    k = st.slider("Klassen", 3, 7, 5, key="kaart_k")
+    k = st.slider("Klassen", 3, 7, key="kaart_k")
     palette = st.selectbox(
         "Kleuren", list(PALETTES), format_func=lambda p: PALETTES[p][0], key="kaart_palet"
     )
     basemap = st.selectbox(
-        "Achtergrond",
-        ["pdok", "osm", "geen"],
-        index=["pdok", "osm", "geen"].index(common.settings().basemap),
-        format_func={
-            "pdok": "PDOK BRT-Achtergrondkaart",
-            "osm": "OpenStreetMap",
-            "geen": "Geen",
-        }.get,
-        key="kaart_basemap",
+        "Achtergrond", list(BASEMAPS), format_func=BASEMAPS.get, key="kaart_basemap"
     )
+with st.container(horizontal=True):
+    show_wijken = st.checkbox("Wijkgrenzen", key="kaart_laag_wijken")
+    show_names = st.checkbox("Namen van wijken en buurten", key="kaart_laag_namen")
+    show_hot = st.checkbox(
+        "Clusters van hoge en lage scores",
+        key="kaart_laag_clusters",
+        help="Buurten met een hoge score die naast elkaar liggen (en zo ook lage scores).",
+    )
+    show_types = st.checkbox("Buurttypen", key="kaart_laag_typen")
+names = data.buurten["buurtnaam"].astype(str)
+wijknamen = data.buurten.get("wijknaam", names).astype(str)
+found = st.selectbox(
+    "Zoek een buurt",
+    v.buurt_options(),
+    index=None,
+    format_func=lambda c: f"{names[c]} (wijk {wijknamen[c]})",
+    placeholder="Typ een buurtnaam",
+    key="kaart_zoek",
+)
+if found:
+    common.put("buurt", found)
+shown = {
+    "wijken": show_wijken,
+    "namen": show_names,
+    "clusters": show_hot,
+    "typen": show_types,
+}
 common.put("kaart", None if column == "score" else column)
+common.put("klassen", None if scheme == "quantiles" else scheme)
+common.put("aantal", None if k == 5 else k)
+common.put("palet", None if palette == "ylorrd" else palette)
+common.put("achtergrond", None if basemap == common.settings().basemap else basemap)
+layers = ",".join(n for n, on in shown.items() if on)
+common.put("lagen", None if layers == "wijken,namen" else layers or "geen")
 common.publish()
 with st.container(horizontal=True):
-    show_wijken = st.checkbox("Wijkgrenzen", value=True, key="kaart_wijken")
-    show_hot = st.checkbox("Hotspots (lokale Moran)", value=False, key="kaart_hot")
-    show_types = st.checkbox("Buurttypen", value=False, key="kaart_typen")
+    common.share_link()
+    st.page_link("ui/werklijst.py", label="Werklijst maken voor buurtnetwerkers")
 
 settings = common.settings()
 try:
     install_static(settings, common.static_dir())
 except (AssetError, OSError) as exc:
-    st.error(f"De kaart kan niet worden getekend: Leaflet is niet geïnstalleerd ({exc}).")
+    st.error(f"De kaart kan niet worden getekend: Leaflet is niet geïnstalleerd ({md(exc)}).")
     st.stop()
 base = common.static_url()
 tile_url = settings.tile_url(basemap)
@@ -98,8 +143,25 @@ fmap = build_map(
     wijken=show_wijken,
     hotspots=hot,
     types=types,
+    labels=show_names,
+    highlight=found,
     leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
     leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
+)
+table = map_table(mv, data.buurten["buurtnaam"], scores=scores, scheme=scheme, k=k)
+offline = standalone_html(
+    fmap,
+    settings,
+    title=f"{mv.title}: {data.gemeentenaam}",
+    details=[
+        f"{data.gemeentenaam} ({data.gemeentecode})",
+        f"indeling {data.jaar}",
+        f"profiel {v.profile.name}",
+        f"klassen: {SCHEMES[scheme][0].lower()}, {k}",
+        f"gemaakt op {fmt_date(date.today())}",
+        f"gegevens van {fmt_datetime(data.created)}",
+    ],
+    table=table,
 )
 skip_link()
 # Only the clicked point comes back from the browser: no geometry round trip.
@@ -125,7 +187,6 @@ st.caption(
     "Dezelfde gegevens als de kaart, hoogste waarde eerst. Kies een rij om de buurt te "
     "selecteren (met het toetsenbord: Tab tot in de tabel, pijltjestoetsen, dan Shift+spatie)."
 )
-table = map_table(mv, data.buurten["buurtnaam"], scores=scores, scheme=scheme, k=k)
 event = st.dataframe(
     table,
     hide_index=True,
@@ -141,21 +202,17 @@ if rows:
 if selected:
     common.put("buurt", selected)
     common.publish()
-    st.success(f"Geselecteerd: {v.buurt_name(selected)}")
+    st.success(f"Geselecteerd: {md(v.buurt_name(selected))}")
     st.page_link("ui/buurtprofiel.py", label="Open het buurtprofiel")
 
 if hot is not None:
-    st.caption(
-        f"Globale Moran's I van de score: {hot.attrs.get('moran_i', float('nan')):.2f} "
-        f"(p = {hot.attrs.get('moran_p', float('nan')):.3f}, 999 permutaties); "
-        "lokale hotspots met FDR-correctie."
-    )
+    st.caption(cluster_summary(hot))
 if types is not None:
     st.dataframe(common.type_table(*v.key)[1], width="stretch")
 st.download_button(
     "Kaart downloaden (HTML, werkt offline)",
-    # the same map, with Leaflet inlined instead of linked (st_folium has already used it)
-    data=standalone_html(fmap, settings, table=table),
+    # the same map with a header, Leaflet inlined instead of linked
+    data=offline,
     file_name=f"wijkradar-kaart-{data.gemeentecode}-{column}.html",
     mime="text/html",
     on_click="ignore",

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 import yaml
 
+from geo.registry import RegistryError
 from models import (
     AGGREGATIONS,
     MISSING_POLICIES,
@@ -15,10 +16,14 @@ from models import (
     ProfileError,
     parse_profile,
     profile_yaml,
-    save_profile,
 )
+from models.validity import TARGET_RHO
 from ui import common
 from ui.a11y import dutch_frame
+from wijkradar.escape import markdown_text as md
+from wijkradar.format import fmt_count, fmt_number, fmt_percent
+from wijkradar.registry import save_user_profile
+from wijkradar.validity import validate_gemeente
 
 st.title("Methode")
 v = common.view()
@@ -30,7 +35,7 @@ profile = v.profile
 
 st.markdown(
     f"""
-**Profiel {base.name}.** {base.description}
+**Profiel {md(base.name)}.** {md(base.description)}
 
 Wijkradar zet elke indicator om naar een schaal waarop *hoger = meer nood* (indicatoren waar
 een hogere waarde gunstig is, zoals ervaren gezondheid, worden omgedraaid). Per domein worden
@@ -114,7 +119,7 @@ try:
     live_text = profile_yaml(live)
     live_scores = common.score(data.gemeentecode, data.jaar, live_text, data.created)
 except (ProfileError, ValueError) as exc:
-    st.error(f"Met deze keuzes kan niet worden gescoord: {exc}")
+    st.error(f"Met deze keuzes kan niet worden gescoord: {md(exc)}")
     st.stop()
 
 st.header("Resultaat", anchor=False)
@@ -131,14 +136,69 @@ preview = pd.DataFrame(
 )
 st.dataframe(dutch_frame(preview), width="stretch")
 for w in live_scores.attrs.get("warnings", []):
-    st.caption(w)
+    st.caption(md(w))
+
+st.subheader("Nood en bereik", anchor=False)
+st.markdown(
+    "De score meet **nood** (gezondheid, bestaanszekerheid, sociaal, jeugd). Wie er woont "
+    "(kinderen, gezinnen, ouderen, alleenstaanden) is **bereik**: het staat naast de score, "
+    "kan de ranglijst filteren en schaalt de impactweergave (nood x aantal mensen), maar telt "
+    "nooit mee in de nood. Zo doen gepubliceerde indexen het ook: eerst nood meten, daarna "
+    "met het aantal mensen de inzet bepalen."
+)
+if base.reach:
+    st.caption("Bereik in dit profiel: " + ", ".join(md(v.label(r)) for r in base.reach))
+for note in base.notes:
+    st.info(md(note))
+
+st.subheader("Hoe goed klopt de score?", anchor=False)
+st.markdown(
+    "Een nood-score hoort samen te gaan met een lage sociaal-economische status. Wijkradar "
+    "vergelijkt de score en elk domein met de SES-WOA-score van het CBS (tabel 86092NED) en, "
+    "als u die aanlevert, met de Leefbaarometer (Spearman-rangcorrelatie; negatief = goed). "
+    "Een domein dat de verkeerde kant op loopt meet waarschijnlijk iets anders dan nood."
+)
+ref_upload = st.file_uploader(
+    "Eigen SES-WOA- of Leefbaarometerbestand (CSV)", type=["csv", "json"], key="m_referentie"
+)
+ref_frame, ref_notes = common.reference(data.gemeentecode, ref_upload)
+report, _ = validate_gemeente(data, live, reference=ref_frame)
+cov = report.coverage
+k1, k2, k3 = st.columns(3)
+k1.metric(
+    "Dekking",
+    fmt_percent(cov["dekking"]),
+    help="Deel van het gewicht dat op gepubliceerde cijfers van de buurt zelf rust, "
+    "gemiddeld over de buurten met een score.",
+)
+k2.metric("Buurten onder 50% dekking", fmt_count(cov["buurten_onder"]))
+k3.metric(
+    "Rho met SES-WOA",
+    "–" if pd.isna(report.rho_score) else fmt_number(report.rho_score, 2),
+    help=f"Doel voor het standaardprofiel: {fmt_number(TARGET_RHO, 2)} of lager.",
+)
+for note in [*ref_notes, *report.notes]:
+    st.caption(md(note))
+if not report.correlations.empty:
+    shown = report.correlations.assign(
+        rho=report.correlations["rho"].map(lambda r: fmt_number(r, 2))
+    )[["onderdeel", "label", "n", "rho"]].rename(
+        columns={"onderdeel": "Onderdeel", "label": "Vergeleken met", "n": "Buurten"}
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+    for row in report.directions.itertuples(index=False):
+        if row.tegen_richting:
+            st.warning(f"{md(row.onderdeel)}: {md(row.oordeel)}")
 
 st.header("Profiel opslaan of laden", anchor=False)
 st.caption(
     "Dezelfde YAML-bestanden als in de notebooks (map profiles in de datamap). Opgeslagen "
-    "profielen verschijnen in de profielkeuze links; een eigen profiel met de naam van een "
-    "meegeleverd profiel vervangt dat."
+    "profielen verschijnen in de profielkeuze links. Meegeleverde profielen kunnen niet "
+    "worden overschreven: kies een eigen naam."
 )
+may_write = common.writer() is not None
+if not may_write:
+    st.info(common.LOGIN_NEEDED)
 s1, s2 = st.columns(2)
 with s1:
     new_name = st.text_input(
@@ -155,31 +215,46 @@ with s1:
         mime="application/x-yaml",
         on_click="ignore",
     )
-    if st.button("Opslaan in de datamap", disabled=not valid):
-        save_profile(renamed, common.settings().data_dir / "profiles" / f"{new_name}.yaml")
-        common.put("profiel", new_name)
-        for param in ("gewichten", "normalisatie", "aggregatie", "ontbrekend"):
-            common.put(param, None)
-        st.rerun()
-with s2:
-    upload = st.file_uploader("Profiel laden (YAML)", type=["yaml", "yml"], key="m_upload")
-    if upload is not None and st.button("Profiel gebruiken"):
+    if st.button("Opslaan in de datamap", disabled=not valid or not may_write) and may_write:
         try:
-            raw = yaml.safe_load(upload.getvalue().decode("utf-8"))
-            loaded = parse_profile(raw, source=upload.name)
-            loaded.validate_ids(data.catalogue.index)
-            if re.fullmatch(r"[a-z0-9][a-z0-9-]{1,60}", loaded.name) is None:
-                raise ProfileError(f"profielnaam {loaded.name!r}: gebruik a-z, 0-9 en '-'")
-        except (UnicodeDecodeError, yaml.YAMLError) as exc:
-            st.error(f"{upload.name} is geen leesbaar YAML-bestand: {exc}")
-        except ProfileError as exc:
-            st.error(f"Profiel niet geladen: {exc}")
+            save_user_profile(
+                renamed, common.settings(), user=common.writer() or "", registry=common.registry()
+            )
+        except (ProfileError, RegistryError, OSError) as exc:
+            st.error(f"Profiel niet opgeslagen: {md(exc)}")
         else:
-            save_profile(loaded, common.settings().data_dir / "profiles" / f"{loaded.name}.yaml")
-            common.put("profiel", loaded.name)
+            common.put("profiel", new_name)
             for param in ("gewichten", "normalisatie", "aggregatie", "ontbrekend"):
                 common.put(param, None)
             st.rerun()
+with s2:
+    upload = st.file_uploader("Profiel laden (YAML)", type=["yaml", "yml"], key="m_upload")
+    if upload is not None and st.button("Profiel gebruiken", disabled=not may_write) and may_write:
+        try:
+            raw = yaml.safe_load(upload.getvalue().decode("utf-8"))
+            loaded = parse_profile(raw, source=upload.name)
+            loaded.check_catalogue(data.catalogue)  # unknown ids, neutral indicators as need
+            if re.fullmatch(r"[a-z0-9][a-z0-9-]{1,60}", loaded.name) is None:
+                raise ProfileError(f"profielnaam {loaded.name!r}: gebruik a-z, 0-9 en '-'")
+        except (UnicodeDecodeError, yaml.YAMLError) as exc:
+            st.error(f"{md(upload.name)} is geen leesbaar YAML-bestand: {md(exc)}")
+        except ProfileError as exc:
+            st.error(f"Profiel niet geladen: {md(exc)}")
+        else:
+            try:
+                save_user_profile(
+                    loaded,
+                    common.settings(),
+                    user=common.writer() or "",
+                    registry=common.registry(),
+                )
+            except (ProfileError, RegistryError, OSError) as exc:
+                st.error(f"Profiel niet opgeslagen: {md(exc)}")
+            else:
+                common.put("profiel", loaded.name)
+                for param in ("gewichten", "normalisatie", "aggregatie", "ontbrekend"):
+                    common.put(param, None)
+                st.rerun()
 
 with st.expander("Profiel als YAML"):
     st.code(live_text, language="yaml")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from models import impact_ranking, reach_filter
 from ui import common
+from wijkradar.escape import markdown_text
 from wijkradar.export import ranking_csv, ranking_gpkg, ranking_table
 from wijkradar.format import fmt_bool, fmt_number, fmt_rank
 
@@ -44,26 +46,77 @@ only_scored = st.toggle("Alleen buurten met een score", value=False, key="rl_all
 if only_scored:
     table = table[table["score"].notna()]
 
+# reach: who lives there, next to the need score (never mixed into it)
+reach_cols = [c for c in table.columns if c.startswith("bereik__")]
+reach_names = {c: v.label(c.removeprefix("bereik__")) for c in reach_cols}
+count_cols = {
+    f"bereik_aantal__{c.removeprefix('bereik__')}": reach_names[c]
+    for c in reach_cols
+    if f"bereik_aantal__{c.removeprefix('bereik__')}" in table.columns
+}
+impact_note = ""
+if reach_cols:
+    with st.container(horizontal=True):
+        many = st.selectbox(
+            "Alleen buurten met veel ...",
+            [None, *reach_cols],
+            format_func=lambda c: "(geen filter)" if c is None else reach_names[c].lower(),
+            key="rl_bereik",
+            help="Het kwart van de buurten met het hoogste aandeel in de gemeente.",
+        )
+        people = st.selectbox(
+            "Impactweergave: nood x aantal mensen",
+            [None, "inwoners", *count_cols],
+            format_func=lambda c: (
+                "uit (rangschikken op nood)"
+                if c is None
+                else "inwoners"
+                if c == "inwoners"
+                else count_cols[c].lower()
+            ),
+            key="rl_impact",
+            help="Rangschikt op score x aantal betrokken mensen. De nood-score zelf verandert "
+            "niet; dit is een aparte weergave om de inzet te schalen.",
+        )
+    if many:
+        keep = reach_filter(scores[reach_cols], many)
+        table = table[keep.reindex(table.index).fillna(False).astype(bool)]
+    if people:
+        counts = (
+            data.buurten["inwoners"].where(~scores["te_klein"].astype(bool))
+            if people == "inwoners"
+            else scores[people]
+        )
+        imp = impact_ranking(scores, people=counts)
+        table = table.join(imp).sort_values(["impact_rang", "rank"], na_position="last")
+        impact_note = (
+            " Impactweergave: gesorteerd op score x aantal "
+            f"{'inwoners' if people == 'inwoners' else markdown_text(count_cols[people].lower())}."
+        )
+
 st.caption(
     f"{len(table)} buurten. Rang 1 = hoogste nood. Het interval is het 90%-interval van de rang "
     f"over {common.DRAWS} Monte-Carlotrekkingen; 'robuust' = in {'≥'}90% van de trekkingen in "
     f"de top {top_k}. Buurten onder {v.profile.min_population} inwoners krijgen geen score en "
-    "tonen geen cijfers."
+    "tonen geen cijfers. 'Dekking' is het deel van het gewicht dat op gepubliceerde cijfers van "
+    "de buurt zelf rust (niet ingevuld, niet van de wijk)." + impact_note
 )
-# Shown as Dutch text (decimal comma), which is also what a screen reader reads; "Rang" stays
-# a number so the table sorts by it. The downloads below keep the plain numbers.
+# Shown as Dutch text (decimal comma), which is also what a screen reader reads; ranks stay
+# numbers so the table sorts by them. The downloads below keep the plain numbers.
+NUMERIC = ("rank", "rank_low", "rank_high", "impact_rang", "p_top_k", "dekking")
 shown = table.copy()
 for col in shown.columns:
-    if col in ("rank", "rank_low", "rank_high", "p_top_k"):
+    if col in NUMERIC or not pd.api.types.is_float_dtype(shown[col]):
         continue
-    if pd.api.types.is_float_dtype(shown[col]):
-        decimals = 2 if col == "confidence" else 1
-        shown[col] = table[col].map(lambda x, d=decimals: fmt_number(x, d))
+    decimals = 2 if col == "confidence" else 0 if col in count_cols or col == "impact" else 1
+    shown[col] = table[col].map(lambda x, d=decimals: fmt_number(x, d))
 shown["interval"] = [
     fmt_rank(r, lo, hi) if pd.notna(lo) else "–"
     for r, lo, hi in zip(table["rank"], table["rank_low"], table["rank_high"], strict=True)
 ]
-shown["p_top_k"] = (100 * table["p_top_k"]).round()
+for col in ("p_top_k", "dekking"):
+    if col in shown:
+        shown[col] = (100 * table[col]).round()
 shown = shown.drop(columns=["rank_low", "rank_high"])
 if "robust" in shown:
     shown["robust"] = table["robust"].map(fmt_bool)
@@ -80,13 +133,23 @@ column_config = {
     ),
     "robust": st.column_config.TextColumn("Robuust"),
     "confidence": st.column_config.TextColumn("Betrouwbaarheid"),
+    "dekking": st.column_config.ProgressColumn(
+        "Dekking", min_value=0, max_value=100, format="%d%%"
+    ),
+    "impact": st.column_config.TextColumn("Impact (score x mensen)"),
+    "impact_rang": st.column_config.NumberColumn("Impactrang", format="%d"),
     "reden": st.column_config.TextColumn("Toelichting"),
 }
 for col in shown.columns:
     if col.startswith("domein__"):
         column_config[col] = st.column_config.TextColumn(col.removeprefix("domein__"))
+for col, name in reach_names.items():
+    column_config[col] = st.column_config.TextColumn(f"Bereik: {name} (%)")
+for col, name in count_cols.items():
+    column_config[col] = st.column_config.TextColumn(f"Aantal: {name}")
 st.dataframe(shown, column_config=column_config, width="stretch", height=560)
 
+st.page_link("ui/werklijst.py", label="Werklijst maken voor buurtnetwerkers (printbaar en CSV)")
 name = f"wijkradar-{data.gemeentecode}-{data.jaar}-{v.profile.name}"
 with st.container(horizontal=True):
     st.download_button(

@@ -8,6 +8,7 @@ import streamlit as st
 from models import compare_profiles, profile_yaml
 from ui import common
 from ui.a11y import dutch_frame
+from wijkradar.escape import markdown_text as md
 from wijkradar.format import fmt_number
 from wijkradar.report import indicator_profile
 from wijkradar.scoring_cli import list_profiles, resolve_profile
@@ -59,7 +60,7 @@ st.header("Profielen naast elkaar", anchor=False)
 profiles = sorted(list_profiles(common.settings()))
 others = [p for p in profiles if p != v.profile.name]
 second = st.multiselect(
-    f"Vergelijk '{v.profile.name}' met",
+    f"Vergelijk '{md(v.profile.name)}' met",
     others,
     default=others[:1],
     key="vg_profielen",

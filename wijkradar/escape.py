@@ -173,22 +173,33 @@ def jinja_text(markup: str) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&=\"'^%@/;?])")
+#: Streamlit links bare URLs, www. addresses and e-mail addresses in the *rendered* text
+#: (GFM autolink literal), whatever the escapes; an invisible word joiner breaks the pattern.
+_WJ = "\u2060"
+_AUTOLINK = [
+    (re.compile(r"://"), ":" + _WJ + "//"),
+    (re.compile(r"(?i)\b(www)\."), r"\1" + _WJ + "."),
+    (re.compile(r"@"), "@" + _WJ),
+]
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\u0085\v\f]+")
 
 
 def markdown_text(value: Any) -> str:
     r"""Escape ``value`` for Streamlit Markdown (``st.markdown``, ``st.write``, captions).
 
-    Line breaks become spaces (a name must not start a heading or list) and every ASCII
-    punctuation character gets a backslash, so links, images, emphasis, HTML, LaTeX
-    (``$``), Streamlit directives (``:red[...]``) and bare URLs show as plain text.
+    Line breaks become spaces (a name must not start a heading or list), ASCII punctuation
+    gets a backslash, and an invisible word joiner (U+2060) goes into ``://``, ``www.`` and
+    after ``@``, so links, images, emphasis, HTML, LaTeX (``$``), Streamlit directives
+    (``:red[...]``), bare URLs and e-mail addresses show as plain text.
 
     Examples
     --------
     >>> markdown_text("[klik](https://evil.example)")
-    '\\[klik\\]\\(https\\:\\/\\/evil\\.example\\)'
+    '\\[klik\\]\\(https\\:\u2060\\/\\/evil\\.example\\)'
     """
     text = terminal_text(_LINE_BREAKS.sub(" ", _text(value)))
+    for pattern, replacement in _AUTOLINK:
+        text = pattern.sub(replacement, text)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 

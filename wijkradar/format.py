@@ -44,6 +44,7 @@ __all__ = [
     "fmt_percent",
     "fmt_euro",
     "fmt_distance",
+    "fmt_value",
     "fmt_date",
     "fmt_datetime",
     "fmt_bool",
@@ -170,6 +171,33 @@ def fmt_distance(metres: object) -> str:
     if m < 1000:
         return f"{fmt_number(m, 0)} m"
     return f"{fmt_number(m / 1000, 1)} km"
+
+
+def fmt_value(value: object, unit: str) -> str:
+    """An indicator value with its unit as people read it.
+
+    Units are those of the indicator catalogue: ``%``/``% van ...`` give ``28,1%``,
+    ``aantal`` a whole number, ``x 1.000 euro`` an amount in euro, ``km`` a distance in
+    kilometres, anything else the number followed by the unit.
+
+    Examples
+    --------
+    >>> fmt_value(28.14, "% van huishoudens"), fmt_value(31.2, "x 1.000 euro")
+    ('28,1%', '€ 31.200')
+    >>> fmt_value(1234, "aantal"), fmt_value(12.3, "per 1.000 inwoners"), fmt_value(0.8, "km")
+    ('1.234', '12,3 per 1.000 inwoners', '0,8 km')
+    """
+    if is_missing(value):
+        return MISSING
+    unit = str(unit or "").strip()
+    if unit.startswith("%"):
+        return f"{fmt_number(value, 1)}%"
+    if unit == "aantal":
+        return fmt_count(value)
+    if unit == "x 1.000 euro":
+        return fmt_euro(float(value) * 1000)  # type: ignore[arg-type]
+    number = fmt_number(value, decimals_for(unit))
+    return f"{number} {unit}" if unit and unit != "0-100" else number
 
 
 def _to_datetime(value: object) -> date | datetime | None:

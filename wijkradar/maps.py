@@ -16,6 +16,7 @@ import math
 import re
 import warnings
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,7 +36,7 @@ from geo.web import simplify_for_web as map_geometry
 from .assets import inline_leaflet
 from .config import Settings
 from .escape import html_text, script_json
-from .format import decimals_for, fmt_number
+from .format import decimals_for, fmt_number, fmt_percent
 
 __all__ = [
     "SCHEMES",
@@ -51,6 +52,9 @@ __all__ = [
     "table_html",
     "top_factors",
     "build_map",
+    "cluster_summary",
+    "HOTSPOT_LAYER",
+    "QUADRANT_LABELS",
     "standalone_html",
     "fmt_number",
     "decimals_for",
@@ -119,6 +123,43 @@ QUADRANT_COLOURS = {
     "hoog-laag": "#e69f00",
     "laag-hoog": "#56b4e9",
 }
+#: Plain Dutch for the local Moran quadrants (what a hotspot outline means).
+QUADRANT_LABELS = {
+    "hoog-hoog": "groep buurten met hoge scores",
+    "laag-laag": "groep buurten met lage scores",
+    "hoog-laag": "hoge score tussen lage scores",
+    "laag-hoog": "lage score tussen hoge scores",
+}
+HOTSPOT_LAYER = "Clusters (hoge en lage scores bij elkaar)"
+
+
+def cluster_summary(hotspots: pd.DataFrame) -> str:
+    """What the cluster layer (local Moran with FDR) says, in plain Dutch.
+
+    Uses the global Moran's I and its permutation p-value in ``hotspots.attrs``.
+    """
+    moran = float(hotspots.attrs.get("moran_i", float("nan")))
+    p = float(hotspots.attrs.get("moran_p", float("nan")))
+    counts = hotspots["kwadrant"].value_counts() if "kwadrant" in hotspots else pd.Series()
+    high, low = int(counts.get("hoog-hoog", 0)), int(counts.get("laag-laag", 0))
+    if np.isfinite(moran) and np.isfinite(p) and moran > 0 and p < 0.05:
+        overall = (
+            "Buurten met een hoge score liggen in deze gemeente vaker naast elkaar dan je bij "
+            f"toeval zou verwachten (de kans dat dit toeval is, is {fmt_percent(p, 1)})."
+        )
+    else:
+        overall = (
+            "Hoge en lage scores liggen in deze gemeente niet duidelijk bij elkaar; de "
+            "buurten verschillen vooral van hun directe buren."
+        )
+    return (
+        f"{overall} Omlijnd: {high} "
+        f"{'buurt' if high == 1 else 'buurten'} in een groep met hoge scores, {low} in een groep "
+        "met lage scores (rekening gehouden met toevalstreffers bij veel buurten)."
+    )
+
+
+TYPE_LAYER = "Buurttypen"
 
 #: "geen score" is hatched, not a flat grey that could pass for a class colour (WCAG 1.4.1):
 #: an SVG pattern (``_A11y`` adds it to the map) and the same hatch as CSS for the legend.
@@ -195,7 +236,8 @@ def map_values(scores: pd.DataFrame, data, column: str) -> MapValues:
         value = value.where(status.isin(["waarde", "geschat"]))
         cat = data.catalogue.loc[column]
         title, unit = str(cat["label"]), str(cat["unit"])
-        higher = str(cat["direction"]) != "lager_slechter"
+        # "hoger_beter" (e.g. good self-rated health): a low value is the worrying one
+        higher = str(cat["direction"]) != "hoger_beter"
     status[small] = "geen_score"
     value = value.where(~small)
     decimals = decimals_for(unit)
@@ -281,6 +323,11 @@ def map_table(
     return out
 
 
+def _lightest(mv: MapValues, n: int) -> int:
+    """Index of the lightest class: the first, or the last when low values are worrying."""
+    return 0 if mv.higher_is_worse else max(n - 1, 0)
+
+
 def class_colours(palette: str, n: int) -> list[str]:
     """``n`` class colours of ``palette``, light (low) to dark (high)."""
     ramp = PALETTES[palette][1]
@@ -318,7 +365,7 @@ def _legend(mv: MapValues, bins: np.ndarray, colours: list[str], counts: dict) -
         lo = lower if i == 0 else bins[i - 1]
         text = f"{fmt_number(lo, decimals)} – {fmt_number(upper, decimals)}"
         swatch = {"background": colour}
-        if i == 0 and len(bins) > 1:
+        if i == _lightest(mv, len(bins)) and len(bins) > 1:
             swatch["border"] = f"2px solid {_LIGHTEST_STYLE['color']}"
         rows.append({"swatch": swatch, "text": text})
     for key, (text, style) in STATUS_STYLES.items():
@@ -336,7 +383,14 @@ def _legend(mv: MapValues, bins: np.ndarray, colours: list[str], counts: dict) -
                 "text": f"{text} ({counts[key]})",
             }
         )
-    return {"title": mv.title, "rows": rows}
+    note = (
+        "Hoger is gunstiger: donker = lage waarde (meer zorg)"
+        if not mv.higher_is_worse
+        else "Donker = hoge waarde"
+        if mv.unit not in ("0-100",)
+        else "Donker = meer nood"
+    )
+    return {"title": mv.title, "note": note, "rows": rows}
 
 
 #: Browser-side helpers shared by the map elements. Texts from data only ever reach the page
@@ -383,6 +437,7 @@ class _Control(MacroElement):
                 if (d.title) {
                     div.appendChild(wrEl('div', d.title, {fontWeight: '600', marginBottom: '4px'}));
                 }
+                if (d.note) { div.appendChild(wrEl('div', d.note, {fontStyle: 'italic'})); }
                 d.rows.forEach(function(row) {
                     var line = wrEl('div');
                     var swatch = wrEl('span', null, row.swatch);
@@ -444,6 +499,7 @@ class _CompactChoropleth(MacroElement):
                     rows.push([d.labels[3], f === null || f.length === 0 ? null :
                         f.map(function(j) { return d.factorlabels[j]; }).join(', ')]);
                 }
+                if (d.dekking) { rows.push([d.labels[4], d.dekking[i]]); }
                 return wrTip({rows: rows});
             }
             var layer = L.featureGroup();
@@ -561,6 +617,7 @@ def _compact_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
             f"{mv.title} ({mv.unit})",
             "Rang (1 = hoogste nood)",
             "Belangrijkste factoren",
+            "Dekking (gewicht op waargenomen cijfers)",
         ],
         "naam": [str(n) for n in geo["buurtnaam"]],
         "waarde": [None if pd.isna(v) else str(v) for v in geo["label"]],
@@ -572,6 +629,11 @@ def _compact_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
             else [int(r), None if pd.isna(lo) else int(lo), None if pd.isna(hi) else int(hi)]
             for r, lo, hi, s in zip(sc["rank"], sc["rank_low"], sc["rank_high"], small, strict=True)
         ]
+        if "dekking" in sc.columns:
+            payload["dekking"] = [
+                None if s or pd.isna(c) else fmt_percent(c)
+                for c, s in zip(sc["dekking"], small, strict=True)
+            ]
         if factors is not None:
             texts = factors.reindex(geo.index).fillna("").astype(str)
             parts = [
@@ -633,10 +695,14 @@ class _A11y(MacroElement):
             var d = {{ this.data_json }};
             var map = {{ this._parent.get_name() }};
             document.documentElement.setAttribute('lang', 'nl');
-            document.title = d.title + ' · Wijkradar';
-            try {
-                if (window.frameElement) { window.frameElement.setAttribute('title', d.title); }
-            } catch (e) { /* another origin: the app names the frame itself */ }
+            var frame = null;
+            try { frame = window.frameElement; } catch (e) { /* another origin */ }
+            if (frame) {  // in the app: name the iframe and its document after the map
+                frame.setAttribute('title', d.title);
+                document.title = d.title + ' · Wijkradar';
+            } else if (!document.title) {
+                document.title = d.title + ' · Wijkradar';
+            }
             var box = map.getContainer();
             box.setAttribute('role', 'region');
             box.setAttribute('aria-label', d.label);
@@ -713,6 +779,11 @@ _CSS = """
   system-ui, sans-serif; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);}
 .wr-legend {max-width: 260px;}
 .wr-notice {background: #fff3cd; color: #5c4400;}
+.wr-label {background: none; border: none; pointer-events: none;}
+.wr-label span {display: inline-block; transform: translate(-50%, -50%); white-space: nowrap;
+  background: rgba(255,255,255,0.75); padding: 0 3px; border-radius: 2px;
+  font: 11px/1.3 system-ui, sans-serif; color: #212121;}
+.wr-label-wijk span {font-weight: 700; font-size: 12px; text-transform: uppercase;}
 .wr-swatch {display: inline-block; width: 14px; height: 12px; margin-right: 6px;
   vertical-align: middle; border: 1px solid #5f5f5f; box-sizing: border-box;}
 .leaflet-container {color: #1a1a1a;}
@@ -749,17 +820,24 @@ def build_map(
     hotspots: pd.DataFrame | None = None,
     types: pd.Series | None = None,
     height: int = 620,
+    labels: bool = True,
+    highlight: str | None = None,
 ) -> folium.Map:
     """A folium map of ``mv`` on ``geometry`` (from :func:`map_geometry`).
 
     ``leaflet_js``/``leaflet_css`` are the URLs the browser loads Leaflet from (the app's
-    static files); use :func:`standalone_html` for a file that opens offline.
+    static files); use :func:`standalone_html` for a file that opens offline. ``labels``
+    adds wijk names (zoomed out) and buurt names (zoomed in); ``highlight`` is a buurtcode
+    that gets a thick outline and that the map zooms to (the buurt search).
     """
     geo = geometry.join(mv.frame, how="left")
     bins = classify(geo["value"], scheme, k)
     colours = class_colours(palette, len(bins))
+    if not mv.higher_is_worse:  # dark always marks the worrying end
+        colours = colours[::-1]
     value = geo["value"].to_numpy(dtype=float)
     cls = class_index(value, bins)
+    light = _lightest(mv, len(bins))
     fill = [
         colours[c] if np.isfinite(v) and colours else NO_SCORE_FILL
         for c, v in zip(cls, value, strict=True)
@@ -772,7 +850,11 @@ def build_map(
         else np.zeros(len(geo), dtype=bool)
     )
     styles = [
-        {**_VALUE_STYLE, "fillColor": fc, **(_LIGHTEST_STYLE if c == 0 and len(bins) > 1 else {})}
+        {
+            **_VALUE_STYLE,
+            "fillColor": fc,
+            **(_LIGHTEST_STYLE if c == light and len(bins) > 1 else {}),
+        }
         if st == "waarde"
         else {**_VALUE_STYLE, **STATUS_STYLES[st][1], "fillColor": fc}
         if st == "geschat"
@@ -814,17 +896,17 @@ def build_map(
             interactive=False,
         ).add_to(m)
     if hotspots is not None and "kwadrant" in hotspots.columns:
-        _category_layer(
-            m, geometry, hotspots["kwadrant"], "Hotspots (lokale Moran)", QUADRANT_COLOURS
-        )
+        quadrant = hotspots["kwadrant"].map(QUADRANT_LABELS)
+        colours_q = {QUADRANT_LABELS[q]: c for q, c in QUADRANT_COLOURS.items()}
+        _category_layer(m, geometry, quadrant, HOTSPOT_LAYER, colours_q)
     if types is not None:
-        labels = types.dropna().astype(int).astype(str)
+        names = types.dropna().astype(int).astype(str)
         _category_layer(
             m,
             geometry,
-            "Type " + labels,
-            "Buurttypen",
-            {f"Type {t}": CATEGORICAL[(int(t) - 1) % 7] for t in sorted(labels.unique())},
+            "Type " + names,
+            TYPE_LAYER,
+            {f"Type {t}": CATEGORICAL[(int(t) - 1) % 7] for t in sorted(names.unique())},
         )
     counts = pd.Series(status).value_counts().to_dict()
     legend = _legend(mv, bins, colours, counts)
@@ -834,9 +916,19 @@ def build_map(
     title = f"Kaart: {mv.title} per buurt"
     _figure(m).title = html_text(f"{title} · Wijkradar")
     _A11y(title, f"{title}. Dezelfde gegevens staan in de tabel onder de kaart.").add_to(m)
+    if labels:
+        _Labels(_label_payload(geometry)).add_to(m)
+    bounds = [[miny, minx], [maxy, maxx]]
+    if highlight is not None and highlight in geometry.index:
+        target = geometry.loc[[highlight]]
+        style = {"color": "#000000", "weight": 5, "fill": False, "className": "wr-gezocht"}
+        tip = {"title": str(target["buurtnaam"].iloc[0]), "lines": ["gezochte buurt"]}
+        _TextLayer(_features(target, [style], [tip]), name="Gezochte buurt").add_to(m)
+        hx0, hy0, hx1, hy1 = target.total_bounds
+        bounds = [[hy0, hx0], [hy1, hx1]]
     if hotspots is not None or types is not None or wijken:
         folium.LayerControl(collapsed=False).add_to(m)
-    m.fit_bounds([[miny, minx], [maxy, maxx]])
+    m.fit_bounds(bounds, max_zoom=15)
     _use_local_leaflet(m, leaflet_js, leaflet_css)
     return m
 
@@ -851,19 +943,79 @@ def _category_layer(m, geometry, labels: pd.Series, name: str, colours: dict) ->
         for c in labels
     ]
     tips = [{"rows": [[name, str(c)]]} for c in labels]
+    # the user ticked this layer: it is shown (and ticked in the layer control) at once
     _TextLayer(_features(sub, styles, tips), name=name, show=True).add_to(m)
-    shown = [c for c in colours if c in set(labels)]
-    legend = {
-        "title": name,
-        "rows": [
-            {
-                "swatch": {"background": f"{colours[c]}59", "border": f"3px solid {colours[c]}"},
-                "text": c,
+    rows = [
+        {
+            "swatch": {"background": colour, "opacity": "0.7", "border": f"3px solid {colour}"},
+            "text": f"{text} ({int((labels == text).sum())})",
+        }
+        for text, colour in colours.items()
+        if (labels == text).any()
+    ]
+    _Control({"title": name, "rows": rows}, position="bottomleft", css_class="wr-legend").add_to(m)
+
+
+def _label_payload(geometry: gpd.GeoDataFrame) -> dict:
+    """Label points (inside each shape) for buurt names and, if known, wijk names."""
+    rd = geometry.to_crs(28992)
+
+    def points(frame: gpd.GeoSeries, names) -> list:
+        pts = frame.representative_point().to_crs(4326)
+        return [
+            [round(p.y, 6), round(p.x, 6), str(n)]
+            for p, n in zip(pts, names, strict=True)
+            if p is not None and not p.is_empty and str(n).strip()
+        ]
+
+    payload = {"buurt": points(rd.geometry, rd["buurtnaam"].fillna("")), "wijk": []}
+    if "wijknaam" in rd.columns and "wijkcode" in rd.columns:
+        wijken = rd[["wijkcode", "wijknaam", "geometry"]].dissolve("wijkcode", aggfunc="first")
+        payload["wijk"] = points(wijken.geometry, wijken["wijknaam"].fillna(""))
+    return payload
+
+
+class _Labels(MacroElement):
+    """Wijk names from zoom 11 to 13 and buurt names from zoom 14 (set with textContent)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+"""
+        + _JS_HELPERS
+        + """
+            var d = {{ this.data_json }};
+            var map = {{ this._parent.get_name() }};
+            function group(items, cls) {
+                var g = L.layerGroup();
+                items.forEach(function(it) {
+                    var icon = L.divIcon({className: 'wr-label ' + cls, iconSize: null,
+                                          html: wrEl('span', it[2])});
+                    L.marker([it[0], it[1]], {icon: icon, interactive: false, keyboard: false})
+                        .addTo(g);
+                });
+                return g;
             }
-            for c in shown
-        ],
-    }
-    _Control(legend, position="bottomleft", css_class="wr-legend").add_to(m)
+            var wijk = group(d.wijk, 'wr-label-wijk'), buurt = group(d.buurt, 'wr-label-buurt');
+            function update() {
+                var z = map.getZoom();
+                [[wijk, z >= 11 && z < 14], [buurt, z >= 14]].forEach(function(p) {
+                    if (p[1] && !map.hasLayer(p[0])) { p[0].addTo(map); }
+                    if (!p[1] && map.hasLayer(p[0])) { map.removeLayer(p[0]); }
+                });
+            }
+            map.on('zoomend', update);
+            map.whenReady(update);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: dict) -> None:
+        super().__init__()
+        self._name = "WijkradarLabels"
+        self.data_json = script_json(payload)
 
 
 def _figure(m: folium.Map) -> Figure:
@@ -916,26 +1068,54 @@ def table_html(table: pd.DataFrame, caption: str) -> str:
     )
 
 
-def standalone_html(m: folium.Map, settings: Settings, *, table: pd.DataFrame | None = None) -> str:
+def standalone_html(
+    m: folium.Map,
+    settings: Settings,
+    *,
+    title: str = "",
+    details: Sequence[str] = (),
+    table: pd.DataFrame | None = None,
+) -> str:
     """The map as one HTML file with Leaflet inline: it opens offline, without any CDN.
 
-    ``table`` (from :func:`map_table`) goes below the map as the keyboard and screen-reader
-    route to the same data. The document is Dutch (``lang="nl"``) and may be zoomed.
+    ``title`` and ``details`` (e.g. gemeente, profile, date) become the page title and a
+    header above the map. The map itself is not changed: the file is rendered from a copy,
+    and scripts left by an earlier render (st_folium renames the elements when it renders)
+    are dropped, so the file holds exactly one map. ``table`` (from :func:`map_table`) goes
+    below the map as the keyboard and screen-reader route to the same data. The document is
+    Dutch (``lang="nl"``) and may be zoomed.
     """
     js, css = inline_leaflet(settings)
-    _use_local_leaflet(m, "", "")
-    fig = _figure(m)
+    copy = deepcopy(m)
+    _use_local_leaflet(copy, "", "")
+    fig = _figure(copy)
+    fig.script._children.clear()  # every element adds its script again when rendered
+    for name in [k for k in fig.html._children if k.startswith("map_")]:
+        del fig.html._children[name]  # map divs of earlier renders under other ids
     for name in ("leaflet", "leaflet_css"):  # links added by an earlier render
         fig.header._children.pop(name, None)
     fig.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline", index=0)
     fig.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline", index=1)
-    fig.html._children.pop("wr_table", None)
+    if title or details:
+        fig.title = html_text(title)
+        fig.header.add_child(Element(_HEADER_CSS), name="wijkradar_header_css")
+        head = (
+            f'<header class="wr-kop"><h1>{html_text(title)}</h1>'
+            f"<p>{html_text(' · '.join(str(d) for d in details if d))}</p></header>"
+        )
+        fig.html.add_child(Element(head), name="wijkradar_kop", index=0)
     if table is not None:
         fig.html.add_child(
             Element(f"<main>{table_html(table, 'Tabel bij de kaart')}</main>"), name="wr_table"
         )
-    out = fig.render()
-    return out.replace("<html>", '<html lang="nl">', 1)
+    return fig.render().replace("<html>", '<html lang="nl">', 1)
+
+
+_HEADER_CSS = """<style>
+.wr-kop {font: 14px/1.4 system-ui, sans-serif; padding: 8px 12px; color: #212121;}
+.wr-kop h1 {font-size: 20px; margin: 0 0 2px 0;}
+.wr-kop p {margin: 0; color: #424242;}
+</style>"""
 
 
 #: Colour per initiative theme (Okabe-Ito, colour-blind safe).

@@ -15,14 +15,17 @@ from geo.coverage import active_initiatives, coverage_table, find_gaps, two_step
 from geo.registry import ENTITIES, ImportReport, Registry
 from geo.registry_files import read_registry_file, write_registry_file
 from geo.sources import geocode
+from models import ProfileError, ScoringProfile, save_profile
 
 from .config import Settings
 from .escape import spreadsheet_frame
 from .export import write_table
 from .pipeline import DEFAULT_JAAR, load_gemeente, make_client
-from .scoring_cli import DEFAULT_PROFILE, resolve_profile, score_gemeente
+from .scoring_cli import DEFAULT_PROFILE, resolve_profile, score_gemeente, shipped_profiles
 
 __all__ = [
+    "audit",
+    "save_user_profile",
     "open_registry",
     "make_geocoder",
     "import_file",
@@ -47,6 +50,65 @@ def open_registry(settings: Settings) -> Registry:
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     return Registry(settings.registry_url)
+
+
+def audit(
+    settings: Settings,
+    *,
+    user: str,
+    action: str,
+    entity: str,
+    key: str | None = None,
+    after: dict | None = None,
+    registry: Registry | None = None,
+) -> None:
+    """Log a write outside the registry tables (profile saved, gemeente fetched or imported)."""
+    if registry is not None:
+        registry.record(user=user, action=action, entity=entity, key=key, after=after)
+        return
+    with open_registry(settings) as reg:
+        reg.record(user=user, action=action, entity=entity, key=key, after=after)
+
+
+def save_user_profile(
+    profile: ScoringProfile, settings: Settings, *, user: str, registry: Registry | None = None
+) -> Path:
+    """Save ``profile`` in the data folder's ``profiles/`` and log it in the audit trail.
+
+    Shipped profiles cannot be replaced this way: a user profile with a shipped name would
+    silently change the scores of every user, the CLI and ``batch``.
+
+    Raises
+    ------
+    ProfileError
+        The name is that of a shipped profile.
+    """
+    if profile.name in shipped_profiles():
+        raise ProfileError(
+            f"'{profile.name}' is een meegeleverd profiel en kan niet worden overschreven; "
+            "kies een andere naam"
+        )
+    path = settings.data_dir / "profiles" / f"{profile.name}.yaml"
+    before = path.read_bytes() if path.exists() else None
+    save_profile(profile, path)
+    try:
+        audit(
+            settings,
+            user=user,
+            action="profiel",
+            entity="profiel",
+            key=profile.name,
+            after={"bestand": path.name, "vervangen": before is not None},
+            registry=registry,
+        )
+    except Exception:
+        # no write without an audit line: put the previous file back
+        if before is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(before)
+        raise
+    return path
 
 
 def make_geocoder(settings: Settings, client=None):

@@ -16,7 +16,15 @@ from geo._states import STATE_LABELS
 from geo.coverage import active_initiatives
 
 from .escape import html_text
-from .format import decimals_for, fmt_number
+from .format import (
+    decimals_for,
+    fmt_bool,
+    fmt_date,
+    fmt_datetime,
+    fmt_distance,
+    fmt_number,
+    fmt_percent,
+)
 
 __all__ = [
     "indicator_profile",
@@ -24,6 +32,7 @@ __all__ = [
     "buurt_trend",
     "buurt_profile_html",
     "nearby_initiatives",
+    "nearby_display",
     "KIND_LABELS",
     "CAVEATS",
 ]
@@ -127,6 +136,26 @@ def nearby_initiatives(
     return near.sort_values("afstand_m")[cols].reset_index(drop=True)
 
 
+#: Column headings of :func:`nearby_initiatives` for people.
+NEARBY_LABELS = {
+    "naam": "Initiatief",
+    "thema": "Thema",
+    "status": "Status",
+    "organisatie": "Organisatie",
+    "afstand_m": "Afstand",
+}
+
+
+def nearby_display(nearby: pd.DataFrame) -> pd.DataFrame:
+    """:func:`nearby_initiatives` for display: Dutch headings, distance as ``671 m``."""
+    out = nearby.copy()
+    out["afstand_m"] = [
+        "in de buurt" if d == 0 else fmt_distance(d) for d in out["afstand_m"].astype(float)
+    ]
+    out = out.astype(object).where(out.notna(), "")
+    return out.rename(columns=NEARBY_LABELS)
+
+
 def _svg_outline(data, code: str, size: int = 260) -> str:
     """Inline SVG of the gemeente's buurten with this buurt highlighted (RD New, no scripts)."""
     geo = data.buurten.geometry
@@ -141,8 +170,10 @@ def _svg_outline(data, code: str, size: int = 260) -> str:
                 continue
             for ring in [poly.exterior, *poly.interiors]:
                 xy = np.asarray(ring.coords)
+                if len(xy) < 4:  # a ring needs three distinct points and the closing one
+                    continue
                 pts = " ".join(
-                    f"{(x - minx) * scale:.1f},{(maxy - y) * scale:.1f}" for x, y in xy[::2]
+                    f"{(x - minx) * scale:.1f},{(maxy - y) * scale:.1f}" for x, y in xy[:-1, :2]
                 )
                 parts.append(f"M{pts}Z")
         return " ".join(parts)
@@ -150,7 +181,7 @@ def _svg_outline(data, code: str, size: int = 260) -> str:
     simple = geo.simplify(15)
     shapes = [
         f'<path d="{path(g)}" fill="{"#d7301f" if c == code else "#eeeeee"}" '
-        f'stroke="#757575" stroke-width="0.5"/>'
+        f'stroke="#757575" stroke-width="0.5" fill-rule="evenodd"/>'
         for c, g in simple.items()
         if g is not None
     ]
@@ -211,9 +242,20 @@ def buurt_profile_html(
             f"<div><span class='kpi'>Score<b>{fmt_number(row['score'])}</b></span>"
             f"<span class='kpi'>Rang<b>{esc(rank)}</b></span>"
             f"<span class='kpi'>Kans top {top_k}<b>{fmt_number(100 * row['p_top_k'], 0)}%</b>"
-            f"</span><span class='kpi'>Robuust<b>{'ja' if row['robust'] is True else 'nee'}"
-            "</b></span></div>"
+            f"</span><span class='kpi'>Robuust<b>{fmt_bool(row['robust'])}"
+            "</b></span>"
+            + (
+                f"<span class='kpi'>Dekking<b>{fmt_percent(row['dekking'])}</b></span>"
+                if "dekking" in row.index
+                else ""
+            )
+            + "</div>"
         )
+        if "dekking" in row.index:
+            parts.append(
+                "<p>Dekking: het deel van het gewicht van het profiel dat op gepubliceerde "
+                "cijfers van deze buurt rust (niet ingevuld, niet van de wijk).</p>"
+            )
         domains = {c.removeprefix("domein__"): row[c] for c in scores if c.startswith("domein__")}
         parts.append("<h2>Domeinscores (0-100)</h2><table>")
         for name, value in domains.items():
@@ -239,17 +281,18 @@ def buurt_profile_html(
             parts.append(_table_html(table))
     if nearby is not None:
         parts.append("<h2>Initiatieven in en rond de buurt (1 km)</h2>")
-        parts.append(_table_html(nearby) if not nearby.empty else "<p>Geen.</p>")
+        parts.append(_table_html(nearby_display(nearby)) if not nearby.empty else "<p>Geen.</p>")
     parts.append("<h2>Bronnen en kanttekeningen</h2><ul>")
     for p in data.provenance:
         parts.append(
             f"<li>{esc(str(p.get('titel', '')))} ({esc(str(p.get('tabel', '')))}, periode "
-            f"{esc(str(p.get('periode', '')))}, opgehaald {esc(str(p.get('opgehaald', '')))})</li>"
+            f"{esc(str(p.get('periode', '')))}, opgehaald "
+            f"{esc(fmt_datetime(p.get('opgehaald', '')))})</li>"
         )
     parts.append("</ul><ul>")
     parts.extend(f"<li>{esc(c)}</li>" for c in CAVEATS)
     parts.append(
-        f"</ul><p style='color:#757575'>Gemaakt met Wijkradar op {date.today().isoformat()}."
+        f"</ul><p style='color:#757575'>Gemaakt met Wijkradar op {fmt_date(date.today())}."
         "</p></body></html>"
     )
     return "".join(parts)

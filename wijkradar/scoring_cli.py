@@ -14,6 +14,7 @@ import pandas as pd
 from geo._errors import WijkradarError
 from models import ProfileError, ScoringProfile, load_profile, score_buurten
 from models.reach import reach_table
+from models.validity import coverage_summary, national_ranks
 
 from .config import Settings
 from .export import write_scores, write_table
@@ -141,6 +142,11 @@ def add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--draws", type=int, default=1000)
     p.add_argument("--uit", required=True, help="output folder")
+    p.add_argument(
+        "--ook-lage-dekking",
+        action="store_true",
+        help="also rank gemeenten under 50%% observed in the national ranking (still marked)",
+    )
     p.set_defaults(func=_cmd_batch)
 
 
@@ -153,14 +159,20 @@ def run_batch(
     out_dir: Path,
     seed: int = 42,
     draws: int = 1000,
+    include_low: bool = False,
 ) -> pd.DataFrame:
     """Score each gemeente and write ``{code}_{jaar}_{profiel}.parquet`` (GeoParquet, RD New).
 
     One failing gemeente does not stop the others; the returned table (also written as
-    ``batch.csv``) says per gemeente what happened.
+    ``batch.csv``) says per gemeente what happened and its coverage (``dekking``: the mean
+    share of the score's weight resting on observed values). ``nationaal.csv`` lists every
+    buurt with a ``nationale_rang`` over all gemeenten; gemeenten under 50% coverage are
+    marked (``lage_dekking``) and left out of that rank unless ``include_low``. Scores are
+    normalised within each gemeente, so the national rank orders relative need.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = []
+    national: list[pd.DataFrame] = []
     for code in codes:
         start = time.perf_counter()
         try:
@@ -174,13 +186,33 @@ def run_batch(
             tmp = path.with_name(path.name + ".tmp")
             gdf.to_parquet(tmp)
             tmp.replace(path)
+            cov = coverage_summary(result)
             rows.append(
-                {"gemeentecode": code, "status": "ok", "buurten": len(gdf), "bestand": path.name}
+                {
+                    "gemeentecode": code,
+                    "status": "ok",
+                    "buurten": len(gdf),
+                    "bestand": path.name,
+                    "dekking": round(cov["dekking"], 3),
+                }
+            )
+            national.append(
+                result[["buurtnaam", "score", "rank", "dekking"]].assign(
+                    gemeentecode=data.gemeentecode
+                )
             )
         except (WijkradarError, ValueError, OSError) as exc:
             rows.append({"gemeentecode": code, "status": f"fout: {exc}", "buurten": 0})
         rows[-1]["seconden"] = round(time.perf_counter() - start, 2)
     table = pd.DataFrame(rows)
+    if national:
+        frame = pd.concat(national)
+        ranks = national_ranks(frame, gemeente=frame["gemeentecode"], include_low=include_low)
+        frame = frame.join(ranks[["dekking_gemeente", "lage_dekking", "nationale_rang"]])
+        frame.index.name = "buurtcode"
+        write_table(frame.sort_values("nationale_rang"), out_dir / "nationaal.csv", index=True)
+        low = frame.groupby("gemeentecode")["lage_dekking"].first()
+        table["lage_dekking"] = table["gemeentecode"].map(low)
     write_table(table, out_dir / "batch.csv")
     return table
 
@@ -197,9 +229,17 @@ def _cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         out_dir=Path(args.uit),
         seed=args.seed,
         draws=args.draws,
+        include_low=args.ook_lage_dekking,
     )
     failed = table[table["status"] != "ok"]
     print(f"{len(table) - len(failed)} of {len(table)} gemeenten written to {args.uit}")
+    if "lage_dekking" in table:
+        low = table[table["lage_dekking"].fillna(False).astype(bool)]
+        what = "marked" if args.ook_lage_dekking else "left out of the national ranks"
+        for row in low.itertuples():
+            print(
+                f"low coverage ({row.dekking:.0%} observed, under 50%): {row.gemeentecode} {what}"
+            )
     for row in failed.itertuples():
         print(f"failed: {row.gemeentecode}: {row.status}")
     return 1 if len(failed) else 0
@@ -217,6 +257,11 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     print(
         f"{data.gemeentecode} {data.gemeentenaam}: {scored} of {len(result)} buurten scored "
         f"with profile {profile.name!r} (seed {args.seed}, {args.draws} draws) -> {out}"
+    )
+    cov = coverage_summary(result)
+    print(
+        f"coverage: {cov['dekking']:.0%} of the score's weight rests on observed values"
+        + (" (under 50%: the score says little here)" if cov["onder_drempel"] else "")
     )
     for w in result.attrs.get("warnings", []):
         print(f"note: {w}")

@@ -22,6 +22,7 @@ from models.scoring import effective_weights
 from models.validity import TARGET_RHO, ValidityReport, validity_report
 
 from .config import Settings
+from .escape import spreadsheet_frame, terminal_text
 from .pipeline import DEFAULT_JAAR, load_gemeente, make_client
 from .scoring_cli import DEFAULT_PROFILE, resolve_profile, score_gemeente
 
@@ -157,10 +158,10 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     for line in report_lines(
         report, gemeente=f"{data.gemeentecode} {data.gemeentenaam}", profile=profile.name
     ):
-        print(line)
+        print(terminal_text(line))
     if args.uit:
         out = Path(args.uit)
-        report.correlations.to_csv(out, index=False)  # fixed labels and numbers only
+        spreadsheet_frame(report.correlations).to_csv(out, index=False)
         print(f"written {out}")
     if reference is None and not args.referentie:
         raise WijkradarError(

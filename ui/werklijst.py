@@ -1,0 +1,80 @@
+"""Werklijst: a shortlist of buurten for buurtnetwerkers (printable A4 page and CSV)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.registry import RegistryError
+from ui import common
+from wijkradar.escape import markdown_text as md
+from wijkradar.format import plural
+from wijkradar.werklijst import CSV_COLUMNS, worklist, worklist_csv, worklist_html
+
+st.title("Werklijst")
+v = common.view()
+if v is None or v.scores is None:
+    st.stop()
+data, scores = v.data, v.scores
+st.caption(
+    "Een lijst om mee te nemen: per buurt de rang, waarom de buurt hoog staat, het wijkteam, "
+    "de initiatieven in de buurt en het dichtstbijzijnde informatiepunt, met ruimte voor "
+    "aantekeningen."
+)
+
+n_scored = int((~scores["te_klein"].astype(bool) & scores["rank"].notna()).sum())
+common.init_widget("wl_top", "top", range(1, n_scored + 1), min(10, n_scored))
+with st.container(horizontal=True):
+    top = st.number_input(
+        "Aantal buurten (de hoogste in de ranglijst)",
+        min_value=1,
+        max_value=max(n_scored, 1),
+        step=1,
+        key="wl_top",
+    )
+    chosen = st.multiselect(
+        "Of kies zelf buurten",
+        v.buurt_options(),
+        format_func=v.buurt_name,
+        placeholder="Kies buurten (leeg = de hoogste in de ranglijst)",
+        key="wl_keuze",
+    )
+common.put("top", None if int(top) == 10 else int(top))
+common.publish()
+
+tables = None
+try:
+    tables = common.registry().tables()
+except RegistryError as exc:
+    st.warning(
+        f"Het register is niet bereikbaar ({md(exc)}); wijkteams, initiatieven en locaties "
+        "ontbreken in de werklijst."
+    )
+rows = worklist(data, scores, tables, top=int(top), codes=chosen or None)
+if rows.empty:
+    st.info("Geen buurten met een score in deze keuze.")
+    st.stop()
+
+st.header(plural(len(rows), "buurt", "buurten"), anchor=False)
+shown = rows[[c for c in CSV_COLUMNS if c not in ("buurtcode", "notities")]].rename(
+    columns=CSV_COLUMNS
+)
+st.dataframe(shown, hide_index=True, width="stretch")
+name = f"werklijst-{data.gemeentecode}-{v.profile.name}-{len(rows)}"
+with st.container(horizontal=True):
+    st.download_button(
+        "Printbare werklijst (HTML, A4)",
+        worklist_html(rows, data, profile_name=v.profile.name),
+        file_name=f"{name}.html",
+        mime="text/html",
+        on_click="ignore",
+    )
+    st.download_button(
+        "Werklijst als CSV (Excel)",
+        worklist_csv(rows),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        on_click="ignore",
+    )
+with st.expander("Voorbeeld van de printbare werklijst", expanded=True):
+    # in its own frame, so the page's print styles stay out of the app
+    st.iframe(worklist_html(rows, data, profile_name=v.profile.name), height=640)
