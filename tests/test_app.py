@@ -341,9 +341,8 @@ def test_ranglijst_reach_filter_impact_and_coverage(monkeypatch, app_env):
     ranks = imp["impact_rang"].dropna().tolist()
     assert ranks[:5] == [1.0, 2.0, 3.0, 4.0, 5.0]
     first = imp.iloc[0]
-    assert first["impact"] == pytest.approx(
-        first["score"] / 100 * first["bereik_aantal__pct_0_15"], abs=0.1
-    )
+    score = float(first["score"].replace(",", "."))  # shown as Dutch text: 88,2
+    assert first["impact"] == pytest.approx(score / 100 * first["bereik_aantal__pct_0_15"], abs=0.1)
     assert imp["score"].tolist() != table["score"].tolist()  # another order, same scores
 
 

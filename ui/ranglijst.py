@@ -101,22 +101,20 @@ st.caption(
     "tonen geen cijfers. 'Dekking' is het deel van het gewicht dat op gepubliceerde cijfers van "
     "de buurt zelf rust (niet ingevuld, niet van de wijk)." + impact_note
 )
-# Shown as Dutch text (decimal comma), which is also what a screen reader reads; ranks stay
-# numbers so the table sorts by them. The downloads below keep the plain numbers.
-NUMERIC = ("rank", "rank_low", "rank_high", "impact_rang", "p_top_k", "dekking")
+# Score, domain scores and reliability are shown as Dutch text (decimal comma), which is also
+# what a screen reader reads; "Rang" orders the same way and stays a number, so the table still
+# sorts. Reach, counts and impact stay numbers (people sort and filter on them). The downloads
+# below keep the plain numbers.
+as_text = ["score", "confidence", *[c for c in table.columns if c.startswith("domein__")]]
 shown = table.copy()
-for col in shown.columns:
-    if col in NUMERIC or not pd.api.types.is_float_dtype(shown[col]):
-        continue
-    decimals = 2 if col == "confidence" else 0 if col in count_cols or col == "impact" else 1
+for col in as_text:
+    decimals = 2 if col == "confidence" else 1
     shown[col] = table[col].map(lambda x, d=decimals: fmt_number(x, d))
 shown["interval"] = [
     fmt_rank(r, lo, hi) if pd.notna(lo) else "–"
     for r, lo, hi in zip(table["rank"], table["rank_low"], table["rank_high"], strict=True)
 ]
-for col in ("p_top_k", "dekking"):
-    if col in shown:
-        shown[col] = (100 * table[col]).round()
+shown["p_top_k"] = (100 * table["p_top_k"]).round()
 shown = shown.drop(columns=["rank_low", "rank_high"])
 if "robust" in shown:
     shown["robust"] = table["robust"].map(fmt_bool)
@@ -134,9 +132,9 @@ column_config = {
     "robust": st.column_config.TextColumn("Robuust"),
     "confidence": st.column_config.TextColumn("Betrouwbaarheid"),
     "dekking": st.column_config.ProgressColumn(
-        "Dekking", min_value=0, max_value=100, format="%d%%"
+        "Dekking", min_value=0.0, max_value=1.0, format="percent"
     ),
-    "impact": st.column_config.TextColumn("Impact (score x mensen)"),
+    "impact": st.column_config.NumberColumn("Impact (score x mensen)", format="%.0f"),
     "impact_rang": st.column_config.NumberColumn("Impactrang", format="%d"),
     "reden": st.column_config.TextColumn("Toelichting"),
 }
@@ -144,9 +142,9 @@ for col in shown.columns:
     if col.startswith("domein__"):
         column_config[col] = st.column_config.TextColumn(col.removeprefix("domein__"))
 for col, name in reach_names.items():
-    column_config[col] = st.column_config.TextColumn(f"Bereik: {name} (%)")
+    column_config[col] = st.column_config.NumberColumn(f"Bereik: {name} (%)", format="%.1f")
 for col, name in count_cols.items():
-    column_config[col] = st.column_config.TextColumn(f"Aantal: {name}")
+    column_config[col] = st.column_config.NumberColumn(f"Aantal: {name}", format="%d")
 st.dataframe(shown, column_config=column_config, width="stretch", height=560)
 
 st.page_link("ui/werklijst.py", label="Werklijst maken voor buurtnetwerkers (printbaar en CSV)")
