@@ -529,7 +529,7 @@ def test_hostile_names_show_literally_in_every_map_and_page(hostile_app, browser
 
     code = "BU03070100"
     page.goto(f"{base}/buurtprofiel?gemeente=GM0307&buurt={code}", wait_until="domcontentloaded")
-    heading = page.locator("h3", has_text=f"{code} ({code})").first
+    heading = page.locator("h2", has_text=f"{code} ({code})").first
     heading.wait_for(timeout=180_000)
     # shown literally (Markdown escaping only adds invisible word joiners inside URLs)
     assert f"{HOSTILE_NAME} {code} ({code})" in heading.inner_text().replace("\u2060", "")
