@@ -15,6 +15,8 @@ PAGES = [
     st.Page("ui/buurtprofiel.py", title="Buurtprofiel"),
     st.Page("ui/vergelijken.py", title="Vergelijken"),
     st.Page("ui/initiatieven.py", title="Initiatieven en wijkteams"),
+    st.Page("ui/notities.py", title="Buurtnotities"),
+    st.Page("ui/gebieden.py", title="Eigen gebieden"),
     st.Page("ui/methode.py", title="Methode"),
 ]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -109,8 +109,8 @@ def write_cache(data: GemeenteData, path: str | Path) -> Path:
     md = dict(table.schema.metadata or {})
     md[_META_KEY] = json.dumps(meta).encode("utf-8")
     table = table.replace_schema_metadata(md)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    # a fresh name, created by pyarrow: the mode follows the umask (mkstemp would give 0600)
+    tmp = str(path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp"))
     try:
         pq.write_table(table, tmp)
         os.replace(tmp, path)

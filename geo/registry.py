@@ -11,22 +11,26 @@ newer Wijkradar is refused, never modified.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     DateTime,
     Engine,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -42,9 +46,9 @@ from sqlalchemy import (
 )
 from sqlalchemy import delete as sa_delete
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from ._errors import DataFormatError, WijkradarError, mask_secrets
+from ._errors import DataFormatError, SourceError, WijkradarError, mask_secrets
 
 __all__ = [
     "Registry",
@@ -56,7 +60,10 @@ __all__ = [
     "THEMES",
     "STATUSES",
     "LOCATIE_SOORTEN",
+    "NOTITIE_SOORTEN",
+    "GEBIED_SOORTEN",
     "SCHEMA_VERSION",
+    "parse_buurtcodes",
     "validate_records",
 ]
 
@@ -71,6 +78,12 @@ THEMES = (
 )
 STATUSES = ("aangevraagd", "toegekend", "afgewezen", "lopend", "afgerond")
 LOCATIE_SOORTEN = ("informatiewinkel", "wijkcentrum", "huisarts", "bibliotheek", "school", "overig")
+#: Kinds of buurtnotitie (local knowledge of buurtnetwerkers and wijkteams).
+NOTITIE_SOORTEN = ("observatie", "gesprek", "signaal", "overig")
+#: Kinds of eigen gebied (a custom pool of buurten).
+GEBIED_SOORTEN = ("programmagebied", "wijkteamgebied", "overig")
+#: A custom area may hold at most this many buurten (a whole large gemeente fits).
+MAX_GEBIED_BUURTEN = 1000
 #: Plausible extents of the Netherlands, with a margin.
 RD_EXTENT = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
 WGS84_EXTENT = (3.2, 50.7, 7.3, 53.7)
@@ -94,7 +107,9 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"rij {self.row}, veld '{self.field}': {self.message} (waarde: {self.value!r})"
+        where = "bestand" if self.row == 0 else f"rij {self.row}"
+        value = f" (waarde: '{self.value}')" if self.value else ""
+        return f"{where}, veld '{self.field}': {self.message}{value}"
 
 
 class ImportRejected(DataFormatError):
@@ -103,10 +118,8 @@ class ImportRejected(DataFormatError):
     def __init__(self, source: str, errors: list[RowError], *, limit: int = 5) -> None:
         shown = "; ".join(str(e) for e in errors[:limit])
         more = f" (en {len(errors) - limit} meer)" if len(errors) > limit else ""
-        super().__init__(
-            f"{source}: import geweigerd, er is niets opgeslagen. {len(errors)} fout(en): "
-            f"{shown}{more}"
-        )
+        n = f"{len(errors)} {'fout' if len(errors) == 1 else 'fouten'}"
+        super().__init__(f"{source}: import geweigerd, er is niets opgeslagen. {n}: {shown}{more}")
         self.source = source
         self.errors = errors
 
@@ -114,7 +127,12 @@ class ImportRejected(DataFormatError):
         """The errors as a table (rij, veld, waarde, probleem)."""
         return pd.DataFrame(
             [
-                {"rij": e.row, "veld": e.field, "waarde": e.value, "probleem": e.message}
+                {
+                    "rij": "hele bestand" if e.row == 0 else e.row,
+                    "veld": e.field,
+                    "waarde": e.value,
+                    "probleem": e.message,
+                }
                 for e in self.errors
             ],
             columns=["rij", "veld", "waarde", "probleem"],
@@ -195,6 +213,30 @@ audit = Table(
     Column("voor", Text),
     Column("na", Text),
 )
+buurtnotitie = Table(
+    "buurtnotitie",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("buurtcode", String(10), nullable=False),
+    Column("datum", Date, nullable=False),
+    Column("soort", String(20), nullable=False),
+    # "cijfers kloppen niet met wat we zien": the figures contradict what people see
+    Column("cijfers_kloppen_niet", Boolean, nullable=False, server_default="0"),
+    Column("tekst", Text, nullable=False),
+    *_bookkeeping(),
+)
+Index("buurtnotitie_buurtcode_idx", buurtnotitie.c.buurtcode)
+gebied = Table(
+    "gebied",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("naam", String(200), nullable=False),
+    Column("soort", String(30), nullable=False),
+    # the member buurtcodes, sorted and separated by spaces (one row: one version)
+    Column("buurtcodes", Text, nullable=False),
+    Column("notities", Text),
+    *_bookkeeping(),
+)
 schema_info = Table(
     "wijkradar_schema",
     metadata,
@@ -204,12 +246,19 @@ schema_info = Table(
 
 
 def _migrate_1(conn: Connection) -> None:
-    metadata.create_all(conn)
+    metadata.create_all(
+        conn, tables=[initiatief, wijkteam, wijkteam_buurt, locatie, audit, schema_info]
+    )
+
+
+def _migrate_2(conn: Connection) -> None:
+    metadata.create_all(conn, tables=[buurtnotitie, gebied])
 
 
 #: Versioned migrations, applied in order inside one transaction.
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initiatief, wijkteam, wijkteam_buurt, locatie, audit", _migrate_1),
+    (2, "buurtnotitie, gebied", _migrate_2),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -218,7 +267,7 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 class FieldSpec:
     """How an import column is read and checked."""
 
-    kind: str  # text, choice, number, date, code
+    kind: str  # text, choice, number, date, code, flag, codes
     required: bool = False
     choices: tuple[str, ...] = ()
     max_len: int = 300
@@ -284,11 +333,81 @@ ENTITIES: dict[str, Entity] = {
         },
         label="locaties",
     ),
+    "buurtnotitie": Entity(
+        buurtnotitie,
+        {
+            "id": FieldSpec("text", True, max_len=64),
+            "buurtcode": FieldSpec("code", True),
+            "datum": FieldSpec("date", True),
+            "soort": FieldSpec("choice", True, NOTITIE_SOORTEN),
+            "cijfers_kloppen_niet": FieldSpec("flag"),
+            "tekst": FieldSpec("text", True, max_len=5000),
+        },
+        point=False,
+        label="buurtnotities",
+    ),
+    "gebied": Entity(
+        gebied,
+        {
+            "id": FieldSpec("text", True, max_len=64),
+            "naam": FieldSpec("text", True, max_len=200),
+            "soort": FieldSpec("choice", True, GEBIED_SOORTEN),
+            "buurtcodes": FieldSpec("codes", True, max_len=11 * MAX_GEBIED_BUURTEN),
+            "notities": FieldSpec("text", max_len=5000),
+        },
+        point=False,
+        label="eigen gebieden",
+    ),
 }
 
 
 def _key(entity: str) -> str:
     return list(ENTITIES[entity].table.primary_key.columns)[0].name
+
+
+#: Entities whose ``id`` is made up when a row leaves it empty (prefix per entity).
+AUTO_KEY_PREFIX = {"initiatief": "INI", "wijkteam": "WT", "locatie": "LOC"}
+#: Marks a record whose key was generated (removed before writing).
+GENERATED = "_id_aangemaakt"
+
+
+def new_key(entity: str) -> str:
+    """A new, unique id for a row of ``entity`` (``INI-3f9a1c2b``)."""
+    return f"{AUTO_KEY_PREFIX[entity]}-{uuid.uuid4().hex[:8]}"
+
+
+def location_warnings(
+    entity: str, records: list[dict[str, Any]], *, first_row: int = 2, buurten=None
+) -> list[str]:
+    """Dutch warnings for rows that will not show on the map or count in the gaps.
+
+    An initiative or location without coordinates, address or buurtcode has no place; a
+    point outside the gemeente's buurten (when ``buurten`` is given) gets no buurt.
+    """
+    if not ENTITIES[entity].point:
+        return []
+    out = []
+    inside = _inside(records, buurten) if buurten is not None else None
+    for i, rec in enumerate(records):
+        label = f"rij {first_row + i} ({rec.get('naam') or rec.get(_key(entity))})"
+        if rec.get("x") is None and not rec.get("adres") and not rec.get("buurtcode"):
+            out.append(
+                f"{label}: geen locatie (geen coördinaten, adres of buurtcode); staat niet op "
+                "de kaart en telt niet mee in de dekking en de gaten"
+            )
+        elif inside is not None and rec.get("x") is not None and not inside[i]:
+            out.append(f"{label}: het punt ligt buiten de gemeente en krijgt geen buurt")
+    return out
+
+
+def _inside(records: list[dict[str, Any]], buurten) -> list[bool]:
+    import shapely
+
+    area = shapely.union_all(buurten.to_crs(28992).geometry.values)
+    return [
+        rec.get("x") is None or bool(area.covers(shapely.Point(rec["x"], rec["y"])))
+        for rec in records
+    ]
 
 
 # -- validation -------------------------------------------------------------------------------
@@ -314,6 +433,50 @@ def _parse_date(value: Any) -> date:
         except ValueError:
             continue
     raise ValueError("geen geldige datum; gebruik JJJJ-MM-DD of DD-MM-JJJJ")
+
+
+_TRUE = {"ja", "j", "true", "waar", "1", "x", "yes", "y"}
+_FALSE = {"nee", "n", "false", "onwaar", "0", "no"}
+
+
+def _parse_flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text_value = str(value).strip().lower()
+    if text_value in _TRUE:
+        return True
+    if text_value in _FALSE:
+        return False
+    raise ValueError("geen ja/nee; gebruik ja of nee")
+
+
+def _is_buurtcode(code: str) -> bool:
+    return len(code) == 10 and code.startswith("BU") and code[2:].isdigit()
+
+
+def parse_buurtcodes(value: Any) -> list[str]:
+    """Buurtcodes from a list or a text separated by spaces, commas, semicolons or ``+``.
+
+    Returns the codes upper-cased, sorted and without duplicates.
+
+    Raises
+    ------
+    ValueError
+        When a part is not a buurtcode (``BU`` + 8 digits) or there is none (Dutch message).
+    """
+    if isinstance(value, str):
+        parts = value.replace(",", " ").replace(";", " ").replace("+", " ").split()
+    else:
+        parts = [str(v) for v in value]
+    codes = sorted({p.strip().upper() for p in parts if p.strip()})
+    bad = [c for c in codes if not _is_buurtcode(c)]
+    if bad:
+        raise ValueError(f"geen buurtcode (BU + 8 cijfers): {', '.join(bad[:5])}")
+    if not codes:
+        raise ValueError("geen buurtcodes")
+    return codes
 
 
 _AMBIGUOUS = re.compile(r"[1-9]\d{0,2},\d{3}")  # 2,000: two thousand or two?
@@ -408,7 +571,13 @@ def validate_records(
     spec = ENTITIES[entity]
     errors: list[RowError] = []
     columns = {str(c).strip().lower(): c for c in frame.columns}
-    missing = [f for f, s in spec.fields.items() if s.required and f not in columns]
+    key = _key(entity)
+    # an empty id is generated (AUTO_KEY_PREFIX), so the column itself may be left out too
+    missing = [
+        f
+        for f, s in spec.fields.items()
+        if s.required and f not in columns and not (f == key and entity in AUTO_KEY_PREFIX)
+    ]
     if missing:
         return [], [
             RowError(1, f, "", f"verplichte kolom ontbreekt (kolommen: {', '.join(columns)})")
@@ -418,7 +587,6 @@ def validate_records(
     for extra in sorted(set(columns) - known):
         errors.append(RowError(1, extra, "", f"onbekende kolom; toegestaan: {', '.join(known)}"))
     codes = set(buurtcodes) if buurtcodes is not None else None
-    key = _key(entity)
     seen: dict[str, int] = {}
     records: list[dict[str, Any]] = []
     for i, row in enumerate(frame.to_dict("records")):
@@ -429,9 +597,13 @@ def validate_records(
             value = get.get(name)
             shown = "" if _blank(value) else str(value)[:80]
             if _blank(value):
+                if name == key and entity in AUTO_KEY_PREFIX:
+                    rec[name] = new_key(entity)
+                    rec[GENERATED] = True
+                    continue
                 if fs.required:
                     errors.append(RowError(rownr, name, shown, "verplicht veld is leeg"))
-                rec[name] = None
+                rec[name] = False if fs.kind == "flag" else None
                 continue
             try:
                 if fs.kind == "text":
@@ -452,11 +624,26 @@ def validate_records(
                     rec[name] = _parse_date(value)
                 elif fs.kind == "code":
                     v = str(value).strip().upper()
-                    if not (len(v) == 10 and v.startswith("BU") and v[2:].isdigit()):
+                    if not _is_buurtcode(v):
                         raise ValueError("geen buurtcode (BU + 8 cijfers)")
                     if codes is not None and v not in codes:
                         raise ValueError("buurtcode komt niet voor in deze gemeente en dit jaar")
                     rec[name] = v
+                elif fs.kind == "flag":
+                    rec[name] = _parse_flag(value)
+                elif fs.kind == "codes":
+                    members = parse_buurtcodes(value)
+                    if len(members) > MAX_GEBIED_BUURTEN:
+                        raise ValueError(
+                            f"te veel buurten ({len(members)}, maximaal {MAX_GEBIED_BUURTEN})"
+                        )
+                    unknown = [c for c in members if codes is not None and c not in codes]
+                    if unknown:
+                        raise ValueError(
+                            "buurtcode(s) komen niet voor in deze gemeente en dit jaar: "
+                            + ", ".join(unknown[:5])
+                        )
+                    rec[name] = " ".join(members)
             except ValueError as exc:
                 errors.append(RowError(rownr, name, shown, str(exc)))
         if rec.get("startdatum") and rec.get("einddatum") and rec["einddatum"] < rec["startdatum"]:
@@ -527,6 +714,7 @@ class ImportReport:
     updated: int = 0
     geocoded: int = 0
     assigned: int = 0
+    removed: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -793,6 +981,7 @@ class Registry:
         if errors:
             raise ImportRejected(f"{entity} {record.get(_key(entity))!r}", errors)
         rec = records[0]
+        rec.pop(GENERATED, None)
         if version is not None:
             rec["version"] = version
         with self.engine.begin() as conn:
@@ -805,10 +994,12 @@ class Registry:
         """Delete a row if it still has ``version``; audited."""
         t = ENTITIES[entity].table
         k = _key(entity)
-        with self.engine.begin() as conn:
+        with _integrity(f"{entity} {key!r} niet verwijderd"), self.engine.begin() as conn:
             current = conn.execute(select(t).where(t.c[k] == key)).mappings().first()
             if current is None:
                 return
+            if entity == "wijkteam":
+                _refuse_referenced(conn, [key])
             result = conn.execute(sa_delete(t).where(t.c[k] == key, t.c.version == version))
             if result.rowcount != 1:
                 raise ConflictError(
@@ -828,6 +1019,7 @@ class Registry:
         buurten=None,
         geocoder: Callable[[str], tuple[float, float] | None] | None = None,
         replace: bool = False,
+        confirm_empty: bool = False,
     ) -> ImportReport:
         """Validate every row, then write all of them in one transaction (or nothing).
 
@@ -840,24 +1032,63 @@ class Registry:
             Address -> (x, y) in RD New, or None; used for rows with an address and no point.
         replace : bool
             Delete the rows of ``entity`` that the file does not contain (a full restore).
+        confirm_empty : bool
+            With ``replace``, a file without rows empties the table only when this is True
+            (``--ja``); otherwise it is refused.
         """
         codes = list(buurten.index) if buurten is not None else None
+        if replace and len(frame) == 0 and not confirm_empty:
+            raise RegistryError(
+                f"{source}: het bestand heeft geen rijen; vervangen zou alle {entity}-rijen "
+                "verwijderen. Er is niets gewijzigd (geef --ja als dat echt de bedoeling is)"
+            )
         records, errors = validate_records(entity, frame, first_row=first_row, buurtcodes=codes)
         report = ImportReport(entity, source)
         spec = ENTITIES[entity]
-        if spec.point and not errors:
+        if spec.point:
+            # every address is looked up even when other rows have errors, so the report is
+            # complete; once the service is unreachable the rest is not tried (bounded time)
+            down: str | None = None
             for i, rec in enumerate(records):
                 if rec.get("x") is None and rec.get("adres") and geocoder is not None:
-                    found = geocoder(rec["adres"])
+                    if down is not None:
+                        errors.append(RowError(first_row + i, "adres", rec["adres"], down))
+                        continue
+                    try:
+                        found = geocoder(rec["adres"])
+                    except SourceError as exc:
+                        down = (
+                            f"adres niet opgezocht: {exc.source or 'de adreszoeker'} is niet "
+                            "bereikbaar; vul x/y in of probeer het later opnieuw"
+                        )
+                        errors.append(RowError(first_row + i, "adres", rec["adres"], down))
+                        continue
                     if found is None:
                         errors.append(
-                            RowError(first_row + i, "adres", rec["adres"], "adres niet gevonden")
+                            RowError(
+                                first_row + i,
+                                "adres",
+                                rec["adres"],
+                                "adres niet gevonden; controleer straat, huisnummer en plaats of "
+                                "vul x/y in",
+                            )
                         )
                         continue
                     rec["x"], rec["y"] = found
                     report.geocoded += 1
             if buurten is not None and not errors:
-                report.assigned = _assign_buurten(records, buurten)
+                report.notes += location_warnings(
+                    entity, records, first_row=first_row, buurten=buurten
+                )
+                if "buurtcode" in spec.table.c:
+                    report.assigned = _assign_buurten(records, buurten)
+            elif not errors:
+                report.notes += location_warnings(entity, records, first_row=first_row)
+        generated = sum(bool(r.pop(GENERATED, False)) for r in records)
+        if generated:
+            report.notes.append(
+                f"{generated} {'rij' if generated == 1 else 'rijen'} zonder id kregen een nieuw id"
+            )
         if entity == "wijkteam_buurt" and not errors:
             with self.engine.connect() as conn:
                 teams = set(conn.execute(select(wijkteam.c.id)).scalars())
@@ -871,7 +1102,7 @@ class Registry:
         if errors:
             raise ImportRejected(source, errors)
         key = _key(entity)
-        with self.engine.begin() as conn:
+        with _integrity(f"{source} niet geïmporteerd"), self.engine.begin() as conn:
             for rec in records:
                 if self._write(conn, entity, dict(rec), user) == "added":
                     report.added += 1
@@ -881,11 +1112,17 @@ class Registry:
                 t = spec.table
                 keep = [r[key] for r in records]
                 gone = conn.execute(select(t).where(t.c[key].not_in(keep))).mappings().all()
+                if entity == "wijkteam":
+                    _refuse_referenced(conn, [row[key] for row in gone])
                 for row in gone:
                     conn.execute(sa_delete(t).where(t.c[key] == row[key]))
                     self._audit(conn, user, "delete", entity, row[key], dict(row), None)
                 if gone:
-                    report.notes.append(f"{len(gone)} rij(en) verwijderd (volledige vervanging)")
+                    report.removed = len(gone)
+                    report.notes.append(
+                        f"{len(gone)} {'rij' if len(gone) == 1 else 'rijen'} verwijderd "
+                        "(volledige vervanging)"
+                    )
             self._audit(
                 conn,
                 user,
@@ -937,7 +1174,7 @@ class Registry:
         if errors:
             raise ImportRejected("backup", errors)
         counts = {}
-        with self.engine.begin() as conn:
+        with _integrity("backup niet teruggezet"), self.engine.begin() as conn:
             present = sum(
                 int(conn.execute(select(func.count()).select_from(e.table)).scalar() or 0)
                 for e in ENTITIES.values()
@@ -947,11 +1184,18 @@ class Registry:
                     f"the registry already holds {present} rows; restore into an empty "
                     "database or pass replace (--vervang) to overwrite it"
                 )
-            order = ["wijkteam_buurt", "initiatief", "locatie", "wijkteam"]
+            order = [
+                "wijkteam_buurt",
+                "initiatief",
+                "locatie",
+                "wijkteam",
+                "buurtnotitie",
+                "gebied",
+            ]
             for name in order:
                 conn.execute(sa_delete(ENTITIES[name].table))
             conn.execute(sa_delete(audit))
-            for t in (wijkteam, wijkteam_buurt, initiatief, locatie, audit):
+            for t in (wijkteam, wijkteam_buurt, initiatief, locatie, buurtnotitie, gebied, audit):
                 rows = [_from_json(t, r) for r in tables.get(t.name, [])]
                 if rows:
                     conn.execute(insert(t), rows)
@@ -982,6 +1226,37 @@ class Registry:
             raise RegistryError(
                 f"registry database {self._safe_url()} unreachable: {exc}"
             ) from None
+
+
+@contextlib.contextmanager
+def _integrity(what: str) -> Iterator[None]:
+    """Turn a database constraint violation into a :class:`RegistryError` (nothing written)."""
+    try:
+        yield
+    except IntegrityError as exc:
+        detail = str(exc.orig).splitlines()[0] if exc.orig is not None else "constraint"
+        raise RegistryError(
+            f"{what}: de database weigert dit ({detail}); verwijzingen tussen tabellen "
+            "kloppen dan niet, bijvoorbeeld buurten die nog aan een wijkteam hangen. Er is "
+            "niets gewijzigd"
+        ) from None
+
+
+def _refuse_referenced(conn: Connection, team_ids: list[str]) -> None:
+    """Refuse to delete wijkteams that buurten still point at (naming them)."""
+    if not team_ids:
+        return
+    used = conn.execute(
+        select(wijkteam_buurt.c.wijkteam_id, func.count())
+        .where(wijkteam_buurt.c.wijkteam_id.in_(team_ids))
+        .group_by(wijkteam_buurt.c.wijkteam_id)
+    ).all()
+    if used:
+        listed = ", ".join(f"{team} ({n} buurten)" for team, n in used)
+        raise RegistryError(
+            f"wijkteam {listed} heeft nog buurten in wijkteam_buurt; verwijder of verplaats die "
+            "koppelingen eerst. Er is niets gewijzigd"
+        )
 
 
 def _assign_buurten(records, buurten) -> int:

@@ -18,11 +18,23 @@ import pandas as pd
 from ._errors import DataFormatError
 from .registry import ENTITIES, ImportRejected, RowError
 
-__all__ = ["read_registry_file", "write_registry_file", "REGISTRY_FORMATS"]
+__all__ = ["read_registry_file", "write_registry_file", "REGISTRY_FORMATS", "decode_legacy"]
 
 REGISTRY_FORMATS = (".csv", ".xlsx", ".geojson", ".json")
 #: An .xlsx may unpack to at most this many times the size limit (zip bomb guard).
 XLSX_EXPANSION = 10
+
+
+def decode_legacy(raw: bytes) -> tuple[str, str]:
+    """Text of a non-UTF-8 CSV and the encoding used: Windows-1252, else Latin-1.
+
+    Windows-1252 is what Excel writes on a Dutch Windows; the few bytes it does not define
+    (0x81, 0x8d, 0x8f, 0x90, 0x9d) mean the file is Latin-1 (ISO-8859-1), which reads any byte.
+    """
+    try:
+        return raw.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "Latin-1 (ISO-8859-1)"
 
 
 def _reject(path: Path, message: str, field: str = "bestand") -> ImportRejected:
@@ -51,18 +63,24 @@ def read_registry_file(path: str | Path, *, max_bytes: int) -> tuple[pd.DataFram
     if suffix == ".xlsx":
         return _unquote_formulas(_read_xlsx(path, max_bytes)), 2
     raw = path.read_bytes()
+    encoding = "UTF-8"
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _reject(
-            path,
-            f"bestand is geen UTF-8 (byte 0x{raw[exc.start]:02x} op positie {exc.start}); sla het "
-            "op als 'CSV UTF-8' of gebruik Excel (.xlsx)",
-        ) from None
+        if suffix != ".csv":
+            raise _reject(
+                path,
+                f"bestand is geen UTF-8 (byte 0x{raw[exc.start]:02x} op positie {exc.start}); "
+                "sla het op als UTF-8",
+            ) from None
+        # Dutch Excel saves "CSV (gescheiden door lijstscheidingsteken)" as Windows-1252
+        text, encoding = decode_legacy(raw)
     if "\x00" in text:
         raise _reject(path, "bestand bevat nul-tekens; is het een binair bestand?")
     if suffix == ".csv":
-        return _unquote_formulas(_read_csv(path, text)), 2
+        frame = _unquote_formulas(_read_csv(path, text))
+        frame.attrs["encoding"] = encoding
+        return frame, 2
     return _read_geojson(path, text), 1
 
 

@@ -513,12 +513,12 @@ def profile_yaml(profile: ScoringProfile) -> str:
 def save_profile(profile: ScoringProfile, path: str | Path) -> Path:
     """Write a profile YAML (atomically)."""
     import os
-    import tempfile
+    import uuid
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
+    with open(tmp, "x", encoding="utf-8") as fh:  # mode per umask, unlike mkstemp's 0600
         fh.write(profile_yaml(profile))
     os.replace(tmp, path)
     return path

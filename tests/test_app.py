@@ -360,3 +360,17 @@ def test_methode_shows_validity_with_ses_woa(monkeypatch, app_env):
     assert any("86092NED" in c.value for c in at.caption)
     # no domain runs against deprivation in the shipped profile
     assert not [w for w in at.warning if "tegen achterstand" in w.value]
+
+
+def test_methode_validity_offline_example_asks_for_a_file(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/methode.py", gemeente="voorbeeld")
+    assert "Hoe goed klopt de score?" in [h.value for h in at.subheader]
+    assert any("upload een SES" in c.value for c in at.caption)
+    assert {m.label: m.value for m in at.metric}["Rho met SES-WOA"] == "–"
+
+
+@pytest.mark.parametrize("weights", ["d.Sociaal:inf", "d.Gezondheid:nan,eenzaam:1e999"])
+def test_non_finite_weights_in_the_link_are_ignored(monkeypatch, app_env, weights):
+    """#14 problem 10: ?gewichten=d.Sociaal:inf crashed every page."""
+    at = _app(monkeypatch, app_env, "ui/ranglijst.py", gemeente="GM0307", gewichten=weights)
+    assert at.title[0].value == "Ranglijst" and at.dataframe

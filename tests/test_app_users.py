@@ -177,3 +177,33 @@ def test_an_unreachable_source_is_remembered_between_pages(monkeypatch, loopback
     assert not at.exception
     assert _param(at, "gemeente") == "voorbeeld"
     assert any(i.value.startswith("Voorbeeld, momentopname") for i in at.info)
+
+
+def test_buurtprofiel_speaks_one_robust_truth_and_plain_dutch(monkeypatch, app_env):
+    from wijkradar import Settings, load_gemeente
+    from wijkradar.scoring_cli import resolve_profile, score_gemeente
+
+    settings = Settings.from_env(app_env)
+    at = _app(monkeypatch, app_env, gemeente="GM0307")
+    data = load_gemeente("GM0307", settings=settings)
+    scores = score_gemeente(data, resolve_profile("kansrijke-wijk", settings), seed=42, draws=1000)
+    flags = scores["robust"].fillna(False).astype(bool)
+    assert flags.any() and not flags[scores["rank"].notna()].all()
+    for code in [flags.idxmax(), scores["rank"].idxmax()]:
+        robust = bool(flags[code])
+        at = _app(monkeypatch, app_env, "ui/buurtprofiel.py", gemeente="GM0307", buurt=code)
+        metric = next(m for m in at.metric if m.label.startswith("Kans in top"))
+        assert metric.proto.help.startswith("Robuust" if robust else "Niet robuust"), code
+    imputed = scores.index[(scores["n_geimputeerd"] > 0) & ~scores["te_klein"]]
+    if len(imputed):
+        at = _app(monkeypatch, app_env, "ui/buurtprofiel.py", gemeente="GM0307", buurt=imputed[0])
+        note = next(i.value for i in at.info if "ingevuld volgens het profiel" in i.value)
+        text = note.replace("\\", "")
+        ids = str(scores.loc[imputed[0], "geimputeerd"]).split(",")
+        assert all(str(data.catalogue.loc[i, "label"]) in text for i in ids)
+        assert not [i for i in ids if "_" in i and i in text], "indicator ids in the note"
+        assert "indicator(en)" not in note
+    # bar charts and the trend are Altair charts with full labels
+    charts = at.get("vega_lite_chart")
+    assert len(charts) >= 2
+    assert all('"labelLimit": 0' in c.proto.spec for c in charts[:2])

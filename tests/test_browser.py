@@ -12,6 +12,7 @@ selector, the map table, the sliders and the downloads. Every page shares one ap
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -275,33 +276,35 @@ def _ready(page, path: str, marker: str) -> None:
     time.sleep(1.5)
 
 
+#: Every page of app.py: URL path -> (title, an element that is there once the page has run).
 PAGES = {
-    "": "path.wr-buurt",  # Kaart (in the map frame: see below)
-    "ranglijst": '[data-testid="stDataFrame"]',
-    "werklijst": '[data-testid="stDownloadButton"]',
-    "buurtprofiel": '[data-testid="stDownloadButton"]',
-    "vergelijken": '[data-testid="stDataFrame"]',
-    "initiatieven": '[data-testid="stTabs"]',
-    "methode": '[data-testid="stSlider"]',
+    "": ("Kaart", '[data-testid="stDataFrame"]'),
+    "ranglijst": ("Ranglijst", '[data-testid="stDataFrame"]'),
+    "werklijst": ("Werklijst", '[data-testid="stDownloadButton"]'),
+    "buurtprofiel": ("Buurtprofiel", '[data-testid="stDownloadButton"]'),
+    "vergelijken": ("Vergelijken", '[data-testid="stDataFrame"]'),
+    "initiatieven": ("Initiatieven en wijkteams", '[data-testid="stTabs"]'),
+    "notities": ("Buurtnotities", '[data-testid="stTextInput"]'),
+    "gebieden": ("Eigen gebieden", '[data-testid="stAlertContainer"], [data-testid="stHeading"]'),
+    "methode": ("Methode", '[data-testid="stSlider"]'),
 }
 
 
 def test_every_page_and_the_map_frame_pass_axe(app_server, browser):
     """0 WCAG 2.0/2.1 A+AA violations; Dutch, titled pages; the map frame named in Dutch."""
     base, _srv, _settings = app_server
+    in_app = re.findall(r'st\.Page\("[^"]+", title="([^"]+)"', (ROOT / "app.py").read_text())
+    assert sorted(t for t, _m in PAGES.values()) == sorted(in_app)  # no page left out
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     problems: dict[str, list] = {}
-    titles = set()
-    for path, marker in PAGES.items():
-        if path == "":
-            _ready(page, f"{base}/?gemeente=GM0307", '[data-testid="stDataFrame"]')
+    for path, (title, marker) in PAGES.items():
+        _ready(page, f"{base}/{path}?gemeente=GM0307", marker)
+        if path in ("", "initiatieven"):
             frame = page.frame_locator(MAP_FRAME)
-            frame.locator(marker).first.wait_for(state="attached", timeout=180_000)
-        else:
-            _ready(page, f"{base}/{path}?gemeente=GM0307", marker)
+            frame.locator("path.wr-buurt").first.wait_for(state="attached", timeout=180_000)
         assert page.evaluate("document.documentElement.lang") == "nl", path
-        titles.add(page.title())
-        problems[path or "kaart"] = _axe(page)
+        assert page.title() == f"{title} · Wijkradar"
+        problems[title] = _axe(page)
         if path in ("", "initiatieven"):
             inner = next(f for f in page.frames if "st_folium" in f.url)
             assert inner.evaluate("document.documentElement.lang") == "nl"
@@ -309,21 +312,9 @@ def test_every_page_and_the_map_frame_pass_axe(app_server, browser):
             # the buurten are out of the Tab order: the table below the map is the route
             assert inner.locator("path.wr-buurt[tabindex='0']").count() == 0
             assert inner.locator(".leaflet-container[role='region'][aria-label]").count() == 1
-            problems[f"{path or 'kaart'} (kaartframe)"] = _axe(inner)
+            problems[f"{title} (kaartframe)"] = _axe(inner)
     page.close()
     assert {k: v for k, v in problems.items() if v} == {}
-    assert titles == {
-        f"{t} · Wijkradar"
-        for t in (
-            "Kaart",
-            "Ranglijst",
-            "Werklijst",
-            "Buurtprofiel",
-            "Vergelijken",
-            "Initiatieven en wijkteams",
-            "Methode",
-        )
-    }
 
 
 def _focused(page) -> dict:

@@ -203,7 +203,9 @@ def test_bad_input_is_rejected_as_a_whole(reg, tmp_path, case):
 
 
 def test_wrong_encoding_and_size_limit(reg, tmp_path):
-    latin = _csv(tmp_path, [GOOD[2].replace("Geldcafé", "Geldcafé")], encoding="cp1252")
+    # a Windows-1252 CSV is read (tests/test_registry_friction.py); other formats must be UTF-8
+    latin = tmp_path / "latin.geojson"
+    latin.write_bytes('{"type": "FeatureCollection", "features": [], "x": "café"}'.encode("cp1252"))
     with pytest.raises(ImportRejected, match="geen UTF-8"):
         _import(reg, latin)
     with pytest.raises(ImportRejected, match="limiet"):

@@ -221,3 +221,129 @@ def test_6_cross_host_next_link_fails_the_fetch_and_caches_nothing(server, tmp_p
     assert not any(r.startswith("/odata") and "skip" in r for r in server.requests[-1:])
     assert not cache_path(settings.data_dir, "GM0307", 2024).exists()
     assert not any((tmp_path / "data").rglob("*.parquet"))
+
+
+# -- 10. failures end in a clear message ---------------------------------------------------------
+def _cli(monkeypatch, env, argv):
+    from wijkradar import cli
+
+    dead = "http://127.0.0.1:9"  # nothing listens: never the internet
+    for var in ("CBS_ODATA_URL", "CBS_DATADERDEN_URL", "PDOK_URL", "PDOK_LOCATIESERVER_URL"):
+        monkeypatch.setenv(f"WIJKRADAR_{var}", dead)
+    monkeypatch.setenv("WIJKRADAR_HTTP_RETRIES", "0")
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    return cli.main(argv)
+
+
+@pytest.mark.parametrize("draws", ["-1", "10000000"])
+def test_10_draws_out_of_range_is_one_line_and_exit_1(tmp_path, monkeypatch, capsys, draws):
+    code = _cli(
+        monkeypatch,
+        {"WIJKRADAR_DATA_DIR": str(tmp_path)},
+        ["score", "--gemeente", "GM0307", "--draws", draws, "--uit", str(tmp_path / "s.csv")],
+    )
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("error: draws") and len(err.strip().splitlines()) == 1
+    assert "ValueError" not in err
+
+
+def test_10_terminal_escapes_from_input_are_not_printed_raw(tmp_path, monkeypatch, capsys):
+    code = _cli(
+        monkeypatch,
+        {"WIJKRADAR_DATA_DIR": str(tmp_path)},
+        ["score", "--gemeente", "GM0307", "--profiel", "\x1b[31mrood\x1b[0m", "--uit", "x.csv"],
+    )
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "\x1b" not in captured.err + captured.out and "\\x1b[31mrood" in captured.err
+
+
+def _team_csv(tmp_path, rows, name="teams.csv"):
+    path = tmp_path / name
+    path.write_text("\n".join(["id,naam,fte,x,y", *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def test_10_replace_with_an_empty_file_needs_ja(tmp_path, monkeypatch, capsys):
+    env = {"WIJKRADAR_DATA_DIR": str(tmp_path / "d")}
+    full = _team_csv(tmp_path, ["T1,Noord,2,155000,463000"])
+    assert _cli(monkeypatch, env, ["import", "--soort", "wijkteam", str(full)]) == 0
+    empty = _team_csv(tmp_path, [], name="leeg.csv")
+    argv = ["import", "--soort", "wijkteam", str(empty), "--vervang"]
+    assert _cli(monkeypatch, env, argv) == 1
+    err = capsys.readouterr().err
+    assert "geen rijen" in err and "--ja" in err and len(err.strip().splitlines()) == 1
+    with Registry(f"sqlite:///{tmp_path / 'd' / 'registry.sqlite'}") as reg:
+        assert reg.count("wijkteam") == 1
+    assert _cli(monkeypatch, env, [*argv, "--ja"]) == 0
+    with Registry(f"sqlite:///{tmp_path / 'd' / 'registry.sqlite'}") as reg:
+        assert reg.count("wijkteam") == 0
+
+
+def test_10_referenced_wijkteam_is_not_deleted_and_says_why(tmp_path):
+    from geo.registry_files import read_registry_file
+
+    with Registry(f"sqlite:///{tmp_path / 'r.sqlite'}") as reg:
+        reg.save("wijkteam", {"id": "T1", "naam": "Noord", "fte": 2.0}, user="t")
+        reg.save("wijkteam", {"id": "T2", "naam": "Zuid", "fte": 2.0}, user="t")
+        reg.save("wijkteam_buurt", {"buurtcode": "BU03070100", "wijkteam_id": "T1"}, user="t")
+        with pytest.raises(RegistryError, match=r"T1 \(1 buurten\).*niets gewijzigd"):
+            reg.delete("wijkteam", "T1", user="t", version=1)
+        frame, first = read_registry_file(_team_csv(tmp_path, ["T2,Zuid,3,,"]), max_bytes=10**6)
+        with pytest.raises(RegistryError, match="T1"):
+            reg.import_records("wijkteam", frame, user="t", source="t.csv", replace=True)
+        assert reg.count("wijkteam") == 2 and reg.get("wijkteam", "T2")["fte"] == 2.0
+
+
+def test_10_wijkteam_import_with_a_gemeente_assigns_no_buurtcode(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from geo.registry_files import read_registry_file
+
+    buurten = gpd.GeoDataFrame(
+        {"buurtnaam": ["A"]},
+        geometry=[box(154_000, 462_000, 156_000, 464_000)],
+        crs=28992,
+        index=pd.Index(["BU03070100"], name="buurtcode"),
+    )
+    frame, first = read_registry_file(
+        _team_csv(tmp_path, ["T1,Noord,2,155000,463000"]), max_bytes=10**6
+    )
+    with Registry(f"sqlite:///{tmp_path / 'r.sqlite'}") as reg:
+        report = reg.import_records(
+            "wijkteam", frame, user="t", source="t.csv", first_row=first, buurten=buurten
+        )
+        assert report.added == 1 and reg.count("wijkteam") == 1
+
+
+def test_10_created_files_follow_the_umask(tmp_path):
+    import os
+    import stat
+
+    from models import save_profile
+    from wijkradar.scoring_cli import shipped_profile
+
+    old = os.umask(0o027)
+    try:
+        path = save_profile(shipped_profile("kansrijke-wijk"), tmp_path / "p" / "x.yaml")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_10_cache_files_follow_the_umask(settings):
+    import os
+    import stat
+
+    from geo.gemeente import cache_path
+    from wijkradar import fetch_gemeente
+
+    old = os.umask(0o022)
+    try:
+        fetch_gemeente("GM0307", settings=settings)
+    finally:
+        os.umask(old)
+    path = cache_path(settings.data_dir, "GM0307", 2024)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644

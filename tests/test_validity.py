@@ -478,3 +478,14 @@ def test_unstated_direction_survives_saving_and_strict_refuses_composition(tmp_p
     assert old.check_catalogue(cat)[0].reach == ["pct_0_15", "pct_hh_met_kinderen"]
     with pytest.raises(ProfileError, match=r"pct_0_15, pct_hh_met_kinderen describe.*'reach'"):
         old.check_catalogue(cat, on_conflict="raise")
+
+
+def test_ses_woa_source_failure_degrades(server, tmp_path):
+    from tests.conftest import settings_for
+
+    s = settings_for(server, tmp_path / "d", retries=0)
+    server.inject("86092NED", "badjson", times=1)
+    ref, notes = load_reference("GM0307", settings=s)
+    assert ref is None and notes[0].startswith("SES-WOA niet opgehaald: CBS SES-WOA 86092NED")
+    ref, notes = load_reference("GM0034", settings=s)  # no SES-WOA rows for Almere here
+    assert ref is not None and ref.empty and "gaf geen buurtscores voor GM0034" in notes[-1]

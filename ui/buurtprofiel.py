@@ -2,53 +2,26 @@
 
 from __future__ import annotations
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from geo.registry import RegistryError
 from ui import common
+from ui.charts import bar_chart, trend_chart
+from ui.notities_blok import buurt_notes
 from wijkradar.escape import markdown_text as md
-from wijkradar.format import fmt_count, fmt_number, fmt_percent
+from wijkradar.format import fmt_count, fmt_list, fmt_number, fmt_percent, plural
 from wijkradar.report import (
     CAVEATS,
     buurt_profile_html,
     buurt_trend,
     contributions,
+    imputed_labels,
     indicator_profile,
+    is_robust,
+    nearby_display,
     nearby_initiatives,
 )
-
-
-def trend_chart(wide: pd.DataFrame) -> alt.FacetChart:
-    """One small chart per indicator, titled with its name, with markers on every period.
-
-    Lines that differ only by colour cannot be told apart (WCAG 1.4.1); small multiples label
-    each line directly. The marks are left out of the accessibility tree (``aria=False``):
-    the chart has a text description and the same numbers are in the table below it.
-    """
-    long = (
-        wide.rename_axis("Periode")
-        .reset_index()
-        .melt(id_vars="Periode", var_name="Indicator", value_name="Waarde")
-    )
-    names = ", ".join(str(c) for c in wide.columns)
-    return (
-        alt.Chart(long, description=f"Trend per periode van: {names}.")
-        .mark_line(point=alt.OverlayMarkDef(filled=True, size=50, aria=False), aria=False)
-        .encode(
-            x=alt.X("Periode:O", title=None),
-            y=alt.Y("Waarde:Q", title=None, scale=alt.Scale(zero=False)),
-            tooltip=["Indicator", "Periode", alt.Tooltip("Waarde:Q", format=".1f")],
-        )
-        .properties(width=220, height=120)
-        .facet(
-            facet=alt.Facet("Indicator:N", title=None, header=alt.Header(labelLimit=260)),
-            columns=3,
-        )
-        .resolve_scale(y="independent")
-    )
-
 
 st.title("Buurtprofiel")
 v = common.view()
@@ -78,6 +51,7 @@ if small:
     )
 else:
     top_k = scores.attrs.get("top_k", v.profile.top_k)
+    robust = is_robust(row["robust"])
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Score (0-100)", fmt_number(row["score"]))
     c2.metric(
@@ -86,11 +60,20 @@ else:
         help="1 = hoogste nood",
     )
     if pd.notna(row["rank_low"]):
-        c3.metric("90%-interval van de rang", f"{int(row['rank_low'])}–{int(row['rank_high'])}")
+        c3.metric(
+            "90%-interval van de rang",
+            f"{int(row['rank_low'])}–{int(row['rank_high'])}",
+            help="Bij andere redelijke gewichten en meetonzekerheid valt de rang meestal binnen "
+            "deze grenzen.",
+        )
         c4.metric(
             f"Kans in top {top_k}",
             f"{fmt_number(100 * row['p_top_k'], 0)}%",
-            help="Robuust" if row["robust"] is True else "Niet robuust",
+            help=(
+                f"Robuust: in minstens 90% van de doorrekeningen in de top {top_k}."
+                if robust
+                else f"Niet robuust: in minder dan 90% van de doorrekeningen in de top {top_k}."
+            ),
         )
     if "dekking" in row.index and pd.notna(row["dekking"]):
         st.caption(
@@ -108,10 +91,11 @@ else:
             parts.append(f"{md(v.label(rid))}: {amount}")
         st.caption("Bereik (wie er woont, telt niet mee in de score): " + "; ".join(parts))
     if row["n_geimputeerd"]:
+        filled = imputed_labels(data, row["geimputeerd"])
         st.info(
-            f"{int(row['n_geimputeerd'])} indicator(en) ingevuld volgens het profiel "
-            f"({md(row['geimputeerd'])}); dat verlaagt de betrouwbaarheid "
-            f"({fmt_number(row['confidence'], 2)})."
+            f"{plural(int(row['n_geimputeerd']), 'indicator', 'indicatoren')} zonder cijfer "
+            f"voor deze buurt, ingevuld volgens het profiel ({md(fmt_list(filled))}); dat "
+            f"verlaagt de betrouwbaarheid ({fmt_percent(row['confidence'])})."
         )
     left, right = st.columns(2)
     with left:
@@ -119,14 +103,10 @@ else:
         domains = {
             c.removeprefix("domein__"): row[c] for c in scores.columns if c.startswith("domein__")
         }
-        st.bar_chart(pd.Series(domains, name="score"), horizontal=True)
+        st.altair_chart(bar_chart(pd.Series(domains), value="score", label="Domein"))
     with right:
         st.subheader("Waarom hoog: bijdrage per indicator (punten van de score)", anchor=False)
-        st.bar_chart(
-            contributions(data, scores, code).head(10).rename("punten"),
-            horizontal=True,
-            sort="-punten",  # largest contribution first, not alphabetical
-        )
+        st.altair_chart(bar_chart(contributions(data, scores, code).head(10), value="punten"))
 
 st.subheader("Indicatoren: buurt, gemeente en Nederland", anchor=False)
 st.dataframe(indicator_profile(data, scores, code), hide_index=True, width="stretch")
@@ -153,13 +133,26 @@ try:
     team = reg.table("wijkteam_buurt").set_index("buurtcode")["wijkteam_id"].get(code)
     teams = reg.table("wijkteam").set_index("id")
     if team is not None and team in teams.index:
-        st.write(f"Wijkteam: {md(teams.loc[team, 'naam'])} ({teams.loc[team, 'fte']:g} fte)")
+        fte = fmt_number(teams.loc[team, "fte"], 1)
+        st.write(f"Wijkteam: {md(teams.loc[team, 'naam'])} ({fte} fte)")
     else:
         st.write("Geen wijkteam toegewezen in het register.")
     if nearby.empty:
         st.write("Geen lopende of toegekende initiatieven binnen 1 km.")
     else:
-        st.dataframe(nearby, hide_index=True, width="stretch")
+        st.dataframe(nearby_display(nearby), hide_index=True, width="stretch")
+except RegistryError as exc:
+    st.caption(f"Register niet bereikbaar: {md(exc)}")
+
+st.subheader("Buurtnotities", anchor=False)
+try:
+    buurt_notes(
+        common.registry(),
+        code,
+        str(data.buurten.loc[code, "buurtnaam"]),
+        set(data.buurten.index),
+        common.editor_name(),
+    )
 except RegistryError as exc:
     st.caption(f"Register niet bereikbaar: {md(exc)}")
 

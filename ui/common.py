@@ -9,6 +9,7 @@ rendering live in ``ui/``; logic lives in the packages.
 from __future__ import annotations
 
 import contextlib
+import math
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from wijkradar.maps import map_geometry, top_factors
 from wijkradar.offline import DOWNLOADS, UnreachableMemory
 from wijkradar.pipeline import LOW_MATCH, fetch_gemeente, list_gemeenten
 from wijkradar.scoring_cli import list_profiles, resolve_profile, score_gemeente
-from wijkradar.validity import load_reference
+from wijkradar.validity import fetch_reference, load_reference
 from wijkradar.voorbeeld import (
     EXAMPLE_CODE,
     EXAMPLE_JAAR,
@@ -302,6 +303,8 @@ def decode_weights(text: str | None) -> tuple[dict[str, float], dict[str, float]
             number = max(0.0, float(value))
         except ValueError:
             continue
+        if not math.isfinite(number):  # ?gewichten=d.Sociaal:inf or nan
+            continue
         if key.startswith("d."):
             domains[key[2:]] = number
         else:
@@ -404,20 +407,33 @@ def score(gm: str, jaar: int, yaml_text: str, created: str) -> pd.DataFrame:
     return score_gemeente(data, profile, seed=SEED, draws=DRAWS)
 
 
-@st.cache_data(ttl=3600, show_spinner="SES-WOA ophalen...", max_entries=16)
-def _reference_cbs(gm: str, cfg: str) -> tuple[pd.DataFrame | None, list[str]]:
-    return load_reference(gm, settings=settings())
+@st.cache_data(ttl=24 * 3600, show_spinner="SES-WOA ophalen...", max_entries=16)
+def _reference_cbs(gm: str, cfg: str) -> tuple[pd.DataFrame, list[str]]:
+    return fetch_reference(gm, settings=settings())
 
 
 def reference(gm: str, upload=None) -> tuple[pd.DataFrame | None, list[str]]:
-    """SES-WOA/Leefbaarometer per buurt: the uploaded file, else SES-WOA from CBS (cached)."""
-    if upload is None:
+    """SES-WOA/Leefbaarometer per buurt: the uploaded file, else SES-WOA from CBS (cached).
+
+    A failed fetch is remembered for a few minutes (not cached); the voorbeeldgemeente, which
+    works offline, asks for a file instead.
+    """
+    if upload is not None:
+        with saved_uploads([upload]) as paths:
+            try:
+                return load_reference(gm, settings=settings(), files=paths)
+            except WijkradarError as exc:
+                return None, [f"Bestand niet gelezen: {exc}"]
+    if is_example():
+        return None, ["Voorbeeldgemeente: upload een SES-WOA- of Leefbaarometerbestand."]
+    key = ("ses-woa", gm, _cfg())
+    if unreachable().failure(key):
+        return None, ["SES-WOA (CBS 86092NED) was zojuist niet bereikbaar."]
+    try:
         return _reference_cbs(gm, _cfg())
-    with saved_uploads([upload]) as paths:
-        try:
-            return load_reference(gm, settings=settings(), files=paths)
-        except WijkradarError as exc:
-            return None, [f"Bestand niet gelezen: {exc}"]
+    except SourceError as exc:
+        unreachable().remember(key, exc)
+        return None, [f"SES-WOA niet opgehaald: {exc}"]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

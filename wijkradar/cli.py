@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import logging
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any, TextIO
 
-from geo._errors import WijkradarError
+from geo._errors import mask_secrets
 from geo.gemeente import GemeenteData, cache_path
 
 from .config import Settings
+from .escape import terminal_text
 from .pipeline import DEFAULT_JAAR, fetch_gemeente
 from .registry import add_registry_parsers
 from .scoring_cli import add_batch_parser, add_score_parser
@@ -86,8 +90,53 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+class _TerminalSafe:
+    """A text stream that shows control characters from data as escapes (``ESC`` as x1b)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(terminal_text(text, newlines=True))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _terminal_safe() -> Iterator[None]:
+    """Everything printed (names from sources and users included) is terminal-safe."""
+    old = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _TerminalSafe(old[0]), _TerminalSafe(old[1])  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = old
+
+
+def _one_line(exc: BaseException) -> str:
+    """The message of ``exc`` on one line, secrets masked; plain words for common OS errors."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return f"disk full while writing {exc.filename or ''}: free space and try again".strip()
+    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+        return f"cannot write {exc.filename or ''}: {exc.strerror} (check the folder's rights)"
+    if isinstance(exc, RecursionError):
+        return "input is nested too deeply"
+    if isinstance(exc, MemoryError):
+        return "not enough memory for this input"
+    text = str(exc) or exc.__class__.__name__
+    if isinstance(exc, KeyError):
+        text = f"not found: {text}"
+    return mask_secrets(" ".join(text.split()))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wijkradar`` console script; returns the exit code."""
+    with _terminal_safe():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -97,19 +146,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         return int(args.func(args, settings))
-    except WijkradarError as exc:
-        if args.debug:
-            raise
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
     except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading
         # point stdout at devnull so the interpreter's final flush does not fail again
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except (ValueError, OSError, KeyError) as exc:
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one line, never a traceback (unless --debug)
         if args.debug:
             raise
-        print(f"error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 1
 
 

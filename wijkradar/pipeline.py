@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
+import uuid
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -369,8 +369,8 @@ def list_gemeenten(
         .sort_values(key=lambda s: s.str.casefold())
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
+    with open(tmp, "x", encoding="utf-8") as fh:  # mode per umask, unlike mkstemp's 0600
         json.dump(series.to_dict(), fh, ensure_ascii=False)
     os.replace(tmp, path)
     return series

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo.coverage import active_initiatives, coverage_table, find_gaps, two_step_fca
-from geo.registry import ENTITIES, ImportReport, Registry
+from geo.registry import ENTITIES, ImportReport, Registry, RegistryError
 from geo.registry_files import read_registry_file, write_registry_file
 from geo.sources import geocode
 from models import ProfileError, ScoringProfile, save_profile
@@ -111,9 +111,22 @@ def save_user_profile(
     return path
 
 
+#: Time-out of one address look-up (seconds).
+GEOCODE_TIMEOUT_S = 5.0
+
+
 def make_geocoder(settings: Settings, client=None):
     """Address -> (x, y) in RD New through the PDOK Locatieserver (None when not found)."""
-    client = client or make_client(settings)
+    # one try per address with a short time-out: an unreachable Locatieserver must not hold
+    # the import for minutes; the import reports the rows it could not look up
+    client = client or make_client(
+        settings.model_copy(
+            update={
+                "http_retries": 0,
+                "http_timeout": min(settings.http_timeout, GEOCODE_TIMEOUT_S),
+            }
+        )
+    )
 
     def lookup(address: str) -> tuple[float, float] | None:
         found = geocode(client, settings.locatieserver_url, address)
@@ -131,6 +144,7 @@ def import_file(
     gemeente: str | None = None,
     jaar: int = DEFAULT_JAAR,
     replace: bool = False,
+    confirm_empty: bool = False,
     registry: Registry | None = None,
 ) -> ImportReport:
     """Read, validate, geocode, assign buurten and write one file in one transaction.
@@ -144,7 +158,7 @@ def import_file(
     buurten = load_gemeente(gemeente, jaar=jaar, settings=settings).buurten if gemeente else None
     reg = registry or open_registry(settings)
     try:
-        return reg.import_records(
+        report = reg.import_records(
             entity,
             frame,
             user=user,
@@ -153,7 +167,12 @@ def import_file(
             buurten=buurten,
             geocoder=make_geocoder(settings),
             replace=replace,
+            confirm_empty=confirm_empty,
         )
+        encoding = frame.attrs.get("encoding")
+        if encoding and encoding != "UTF-8":
+            report.notes.insert(0, f"gelezen als {encoding} (geen UTF-8)")
+        return report
     finally:
         if registry is None:
             reg.close()
@@ -232,6 +251,9 @@ def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--gemeente", help="check buurtcodes and assign points to its buurten")
     imp.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
     imp.add_argument("--vervang", action="store_true", help="delete rows not in the file")
+    imp.add_argument(
+        "--ja", action="store_true", help="with --vervang: also when the file has no rows"
+    )
     imp.set_defaults(func=_cmd_import)
 
     exp = sub.add_parser("export", help="export a registry table")
@@ -253,6 +275,13 @@ def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     if args.all:
         dump = json.loads(Path(args.bestand).read_text(encoding="utf-8"))
+        tables = dump.get("tables") if isinstance(dump, dict) else None
+        rows = sum(len(v) for k, v in (tables or {}).items() if k in ENTITIES and v)
+        if args.vervang and rows == 0 and not args.ja:
+            raise RegistryError(
+                f"{Path(args.bestand).name}: the backup holds no rows; --vervang would empty "
+                "the registry. Nothing was changed (add --ja if that is really intended)"
+            )
         with open_registry(settings) as reg:
             counts = reg.restore(dump, user=os_user(), replace=args.vervang)
         print("restored: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
@@ -265,6 +294,7 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         gemeente=args.gemeente,
         jaar=args.jaar,
         replace=args.vervang,
+        confirm_empty=args.ja,
     )
     print(
         f"{report.source}: {report.added} added, {report.updated} updated "

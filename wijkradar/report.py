@@ -18,7 +18,6 @@ from geo.coverage import active_initiatives
 from .escape import html_text
 from .format import (
     decimals_for,
-    fmt_bool,
     fmt_date,
     fmt_datetime,
     fmt_distance,
@@ -32,6 +31,8 @@ __all__ = [
     "buurt_trend",
     "buurt_profile_html",
     "nearby_initiatives",
+    "is_robust",
+    "imputed_labels",
     "nearby_display",
     "KIND_LABELS",
     "CAVEATS",
@@ -51,6 +52,24 @@ CAVEATS = [
     "zijn veranderd krijgen de waarde van hun wijk ('geschat uit wijkwaarde').",
     "De score is relatief: hij vergelijkt buurten binnen deze gemeente.",
 ]
+
+
+def is_robust(value: object) -> bool:
+    """The one truth of the ``robust`` column (numpy, pandas nullable or plain booleans).
+
+    Missing (no score) counts as not robust. Use this, never ``value is True``.
+    """
+    try:
+        return bool(value) and not pd.isna(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return False
+
+
+def imputed_labels(data, imputed: object) -> list[str]:
+    """Indicator names for the ``geimputeerd`` column (comma-separated ids)."""
+    labels = data.catalogue["label"].to_dict()
+    ids = [i.strip() for i in str(imputed or "").split(",") if i.strip()]
+    return [str(labels.get(i, i)) for i in ids]
 
 
 def _hidden(scores: pd.DataFrame, code: str) -> bool:
@@ -242,7 +261,7 @@ def buurt_profile_html(
             f"<div><span class='kpi'>Score<b>{fmt_number(row['score'])}</b></span>"
             f"<span class='kpi'>Rang<b>{esc(rank)}</b></span>"
             f"<span class='kpi'>Kans top {top_k}<b>{fmt_number(100 * row['p_top_k'], 0)}%</b>"
-            f"</span><span class='kpi'>Robuust<b>{fmt_bool(row['robust'])}"
+            f"</span><span class='kpi'>Robuust<b>{'ja' if is_robust(row['robust']) else 'nee'}"
             "</b></span>"
             + (
                 f"<span class='kpi'>Dekking<b>{fmt_percent(row['dekking'])}</b></span>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import numbers
 import time
 from importlib.resources import as_file, files
 from importlib.resources.abc import Traversable
@@ -32,6 +33,9 @@ __all__ = [
 ]
 
 DEFAULT_PROFILE = "kansrijke-wijk"
+#: Most Monte Carlo draws per run: 10,000 already pins p_top_k to about +/-1 percent point,
+#: and every draw costs memory for every buurt.
+MAX_DRAWS = 10_000
 
 
 def shipped_profiles() -> dict[str, Traversable]:
@@ -87,6 +91,17 @@ def resolve_profile(name_or_path: str, settings: Settings) -> ScoringProfile:
     return _load(profiles[name_or_path])
 
 
+def check_draws(draws: object) -> int:
+    """``draws`` as an int in 0 .. :data:`MAX_DRAWS`, or ``ValueError`` saying what is allowed."""
+    if isinstance(draws, bool) or not isinstance(draws, numbers.Integral):
+        raise ValueError(f"draws {draws!r} is not a whole number")
+    if not 0 <= int(draws) <= MAX_DRAWS:
+        raise ValueError(
+            f"draws {draws} is not allowed: use 0 (no Monte Carlo) up to {MAX_DRAWS:,} draws"
+        )
+    return int(draws)
+
+
 def score_gemeente(
     data, profile: ScoringProfile, *, seed: int = 42, draws: int = 1000
 ) -> pd.DataFrame:
@@ -97,7 +112,13 @@ def score_gemeente(
     profile does not state is taken from the catalogue, a conflicting one is reported). The
     profile's reach columns (``bereik__*``, ``bereik_aantal__*``) follow the scores.
     ``attrs["warnings"]`` also holds the profile's notes (what moved from need to reach).
+
+    Raises
+    ------
+    ValueError
+        ``draws`` outside 0 .. :data:`MAX_DRAWS`.
     """
+    check_draws(draws)
     profile, _ = profile.check_catalogue(data.catalogue, on_conflict="warn")
     frame = data.indicators()
     profile = profile.without_empty_domains(frame.columns[frame.notna().any()])
@@ -170,6 +191,7 @@ def run_batch(
     marked (``lage_dekking``) and left out of that rank unless ``include_low``. Scores are
     normalised within each gemeente, so the national rank orders relative need.
     """
+    check_draws(draws)  # once, before any gemeente is fetched
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = []
     national: list[pd.DataFrame] = []
@@ -218,6 +240,7 @@ def run_batch(
 
 
 def _cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
+    check_draws(args.draws)
     codes = (
         list(list_gemeenten(args.jaar, settings=settings).index) if args.alle else args.gemeenten
     )
@@ -246,6 +269,7 @@ def _cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
+    check_draws(args.draws)  # before anything is fetched or loaded
     out = Path(args.uit)
     if out.suffix.lower() not in (".csv", ".gpkg"):
         raise ValueError(f"--uit {out}: use a .csv or .gpkg file name")

@@ -26,7 +26,13 @@ from .escape import spreadsheet_frame, terminal_text
 from .pipeline import DEFAULT_JAAR, load_gemeente, make_client
 from .scoring_cli import DEFAULT_PROFILE, resolve_profile, score_gemeente
 
-__all__ = ["load_reference", "validate_gemeente", "add_validate_parser", "report_lines"]
+__all__ = [
+    "load_reference",
+    "fetch_reference",
+    "validate_gemeente",
+    "add_validate_parser",
+    "report_lines",
+]
 
 
 def load_reference(
@@ -64,9 +70,22 @@ def load_reference(
         digits = gemeentecode[2:]
         return out[out.index.str[2:6] == digits], notes
     try:
-        ref = fetch_ses_woa(make_client(settings), settings.cbs_odata_url, gemeentecode)
+        return fetch_reference(gemeentecode, settings=settings)
     except SourceError as exc:
         return None, [f"SES-WOA niet opgehaald: {exc}"]
+
+
+def fetch_reference(gemeentecode: str, *, settings: Settings) -> tuple[pd.DataFrame, list[str]]:
+    """SES-WOA of the gemeente's buurten from CBS ``86092NED`` and Dutch notes.
+
+    Raises
+    ------
+    SourceError
+        When CBS cannot be reached or answers badly (see :func:`load_reference` for a version
+        that returns None instead).
+    """
+    ref = fetch_ses_woa(make_client(settings), settings.cbs_odata_url, gemeentecode)
+    notes = []
     notes.append(
         f"CBS SES-WOA {ref.attrs.get('tabel')} (periode {ref.attrs.get('periode') or 'onbekend'}),"
         f" {ref['ses_woa'].notna().sum() if 'ses_woa' in ref else 0} buurten met een score"

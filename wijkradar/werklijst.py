@@ -25,7 +25,6 @@ from geo.coverage import active_initiatives
 from .escape import html_text
 from .export import table_csv
 from .format import (
-    fmt_bool,
     fmt_date,
     fmt_datetime,
     fmt_distance,
@@ -35,6 +34,7 @@ from .format import (
     fmt_value,
     plural,
 )
+from .report import is_robust
 
 __all__ = [
     "RADIUS_M",
@@ -208,7 +208,7 @@ def worklist(
                 if "wijknaam" in data.buurten
                 else "",
                 "score": fmt_number(row["score"]),
-                "robuust": fmt_bool(row.get("robust")),
+                "robuust": "ja" if is_robust(row.get("robust")) else "nee",
                 "dekking": fmt_percent(row.get("dekking")),
                 "reden_1": why[0] if len(why) > 0 else "",
                 "reden_2": why[1] if len(why) > 1 else "",

@@ -1,0 +1,73 @@
+"""Change over time: per-buurt change, the significance rule, fixed legends and rank shifts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from models.change import change_between, change_bins, periods_of, rank_shifts, significant_change
+
+
+def _trend(bounds: bool = True) -> pd.DataFrame:
+    rows = [
+        # code, period, value, lower, upper
+        ("BU1", "2016", 20.0, 17.0, 23.0),
+        ("BU1", "2020", 30.0, 27.0, 33.0),  # +10, intervals apart: significant
+        ("BU2", "2016", 20.0, 15.0, 25.0),
+        ("BU2", "2020", 24.0, 19.0, 29.0),  # +4, intervals overlap: not significant
+        ("BU3", "2020", 40.0, 35.0, 45.0),  # no 2016 row (other indeling)
+        ("BU4", "2016", 10.0, np.nan, np.nan),
+        ("BU4", "2020", 5.0, np.nan, np.nan),  # no bounds: unknown
+        ("BU1", "2012", 14.0, 11.0, 17.0),
+    ]
+    frame = pd.DataFrame(rows, columns=["code", "period", "value", "lower", "upper"])
+    frame.insert(2, "indicator", "eenzaam")
+    return frame if bounds else frame.drop(columns=["lower", "upper"])
+
+
+def test_change_status_and_significance():
+    out = change_between(_trend(), "eenzaam", "2016", "2020", ["BU1", "BU2", "BU3", "BU4", "BU5"])
+    assert out["verandering"].tolist()[:2] == [10.0, 4.0]
+    assert out["significant"].tolist() == [True, False, pd.NA, pd.NA, pd.NA]
+    assert out["status"].tolist() == ["beide", "beide", "alleen_eind", "beide", "geen"]
+    assert np.isnan(out.loc["BU3", "verandering"])
+    assert list(out.index) == ["BU1", "BU2", "BU3", "BU4", "BU5"]  # index kept
+
+
+def test_without_bounds_significance_is_unknown_never_false():
+    out = change_between(_trend(bounds=False), "eenzaam", "2016", "2020", ["BU1", "BU2"])
+    assert out["significant"].isna().all()
+    assert out["verandering"].tolist() == [10.0, 4.0]
+
+
+def test_touching_intervals_are_not_significant():
+    sig = significant_change(
+        pd.Series([10.0]), pd.Series([14.0]), pd.Series([14.0]), pd.Series([18.0])
+    )
+    assert sig.tolist() == [False]
+
+
+def test_legend_is_the_same_for_every_pair_of_years():
+    t = _trend()
+    bins = change_bins(t, "eenzaam", ["BU1", "BU2", "BU3", "BU4"])
+    # largest change between any two periods: BU1 2012 -> 2020 = 16, rounded up to 20
+    assert bins == [-20.0, -13.3333333333, -6.6666666667, 0.0, 6.6666666667, 13.3333333333, 20.0]
+    assert periods_of(t) == ["2012", "2016", "2020"]
+    with pytest.raises(ValueError, match="even number"):
+        change_bins(t, "eenzaam", ["BU1"], classes=5)
+
+
+def test_rank_shifts_match_on_code_and_keep_small_buurten_out():
+    before = pd.DataFrame(
+        {"score": [90.0, 50.0, 10.0], "rank": [1, 2, 3], "te_klein": [False, False, False]},
+        index=["A", "B", "C"],
+    )
+    after = pd.DataFrame(
+        {"score": [40.0, 80.0, np.nan], "rank": [2, 1, np.nan], "te_klein": [False, False, True]},
+        index=["A", "B", "D"],
+    )
+    out = rank_shifts(before, after)
+    assert out.loc["B", "verschuiving"] == 1 and out.loc["A", "verschuiving"] == -1
+    assert out.loc["C", "status"] == "alleen_voor" and np.isnan(out.loc["C", "verschuiving"])
+    assert "D" not in out.index  # too small in the later year: no rank at all
