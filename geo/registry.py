@@ -377,7 +377,12 @@ def new_key(entity: str) -> str:
 
 
 def location_warnings(
-    entity: str, records: list[dict[str, Any]], *, first_row: int = 2, buurten=None
+    entity: str,
+    records: list[dict[str, Any]],
+    *,
+    first_row: int = 2,
+    buurten=None,
+    rows: bool = True,
 ) -> list[str]:
     """Dutch warnings for rows that will not show on the map or count in the gaps.
 
@@ -389,7 +394,8 @@ def location_warnings(
     out = []
     inside = _inside(records, buurten) if buurten is not None else None
     for i, rec in enumerate(records):
-        label = f"rij {first_row + i} ({rec.get('naam') or rec.get(_key(entity))})"
+        name = rec.get("naam") or rec.get(_key(entity))
+        label = f"rij {first_row + i} ({name})" if rows else str(name)
         if rec.get("x") is None and not rec.get("adres") and not rec.get("buurtcode"):
             out.append(
                 f"{label}: geen locatie (geen coördinaten, adres of buurtcode); staat niet op "

@@ -2,7 +2,7 @@
 
 from ._errors import ProfileError
 from ._normalise import NORMALISER_LABELS, NORMALISERS
-from .compare import compare_profiles
+from .compare import compare_profiles, indicator_correlations
 from .profile import (
     COMPOSITION,
     ScoringProfile,
@@ -20,10 +20,18 @@ from .scoring import (
     effective_weights,
     impute,
     pca_weights,
+    point_ranks,
     score_buurten,
 )
-from .spatial import hotspots
-from .typology import buurt_types, need_ranks
+from .sensitivity import (
+    buurt_stability,
+    sensitivity_analysis,
+    sensitivity_ranks,
+    summarise_sensitivity,
+    weight_grid,
+)
+from .spatial import SPATIAL_WEIGHTS, gi_star, hotspots, spatial_weights
+from .typology import buurt_type_diagnostics, buurt_types, need_ranks
 from .validity import (
     MIN_COVERAGE,
     TARGET_RHO,
@@ -64,8 +72,19 @@ __all__ = [
     "impute",
     "pca_weights",
     "effective_weights",
+    "point_ranks",
     "compare_profiles",
+    "indicator_correlations",
     "hotspots",
+    "gi_star",
+    "spatial_weights",
+    "SPATIAL_WEIGHTS",
     "buurt_types",
     "need_ranks",
+    "buurt_type_diagnostics",
+    "weight_grid",
+    "sensitivity_ranks",
+    "summarise_sensitivity",
+    "sensitivity_analysis",
+    "buurt_stability",
 ]

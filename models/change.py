@@ -149,11 +149,11 @@ def change_between(
 
 
 def _nice_ceiling(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 x 10^k that is >= ``value`` (for readable class bounds)."""
+    """The smallest readable number (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x 10^k) >= ``value``."""
     if not math.isfinite(value) or value <= 0:
         return 1.0
     exponent = math.floor(math.log10(value))
-    for step in (1.0, 2.0, 2.5, 5.0, 10.0):
+    for step in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
         candidate = step * 10.0**exponent
         if candidate >= value - 1e-12:
             return candidate
@@ -178,7 +178,7 @@ def change_bins(
     >>> t = pd.DataFrame({"code": ["a", "a", "a"], "period": ["2012", "2016", "2020"],
     ...                   "indicator": "x", "value": [10.0, 12.0, 17.0]})
     >>> change_bins(t, "x", ["a"], classes=4)
-    [-10.0, -5.0, 0.0, 5.0, 10.0]
+    [-8.0, -4.0, 0.0, 4.0, 8.0]
     """
     if classes < 2 or classes % 2:
         raise ValueError(f"classes must be an even number >= 2, got {classes}")

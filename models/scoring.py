@@ -24,6 +24,7 @@ __all__ = [
     "MISSING_POLICIES",
     "WEIGHTINGS",
     "effective_weights",
+    "point_ranks",
 ]
 
 AGGREGATIONS = {
@@ -375,6 +376,35 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
     return ranks
 
 
+def point_ranks(score: pd.Series, p_top_k: pd.Series | None = None) -> pd.Series:
+    """Rank 1 = highest score, with ties broken so that every rank is used once.
+
+    The tie rule: a higher ``score`` ranks first; equal scores (to 1e-9 points) are ordered
+    by higher ``p_top_k`` (when given), then by buurtcode (ascending). So exactly k buurten
+    have a rank <= k. Buurten without a score get NaN.
+
+    Examples
+    --------
+    >>> s = pd.Series([50.0, 80.0, 50.0, None], index=["BU3", "BU1", "BU2", "BU4"])
+    >>> point_ranks(s).tolist()
+    [3.0, 1.0, 2.0, nan]
+    >>> point_ranks(s, pd.Series([0.7, 1.0, 0.2, None], index=s.index)).tolist()
+    [2.0, 1.0, 3.0, nan]
+    """
+    valid = score.dropna()
+    key = pd.DataFrame(
+        {
+            "score": valid.round(9).to_numpy(),
+            "p": 0.0 if p_top_k is None else p_top_k.reindex(valid.index).fillna(0.0).to_numpy(),
+            "code": valid.index.astype(str),
+        }
+    )
+    order = key.sort_values(["score", "p", "code"], ascending=[False, False, True]).index
+    ranks = np.empty(len(valid))
+    ranks[order.to_numpy()] = np.arange(1, len(valid) + 1, dtype=float)
+    return pd.Series(ranks, index=valid.index).reindex(score.index)
+
+
 def score_buurten(
     frame: pd.DataFrame,
     profile: ScoringProfile,
@@ -417,7 +447,8 @@ def score_buurten(
     Returns
     -------
     DataFrame
-        Indexed like ``frame``: ``score`` (0-100), ``rank`` (1 = highest need), ``rank_low``,
+        Indexed like ``frame``: ``score`` (0-100), ``rank`` (1 = highest need; ties broken
+        by higher ``p_top_k``, then buurtcode, see :func:`point_ranks`), ``rank_low``,
         ``rank_high`` (90% interval), ``p_top_k``, ``robust``, ``confidence`` (0-1),
         ``dekking`` (0-1: share of the weight resting on the buurt's own published values),
         ``n_geimputeerd``, ``geimputeerd``, ``reden`` (why there is no score), ``te_klein``
@@ -448,7 +479,10 @@ def score_buurten(
         raise ProfileError(f"no buurt has at least {profile.min_population} inhabitants")
     prep = _prepare(frame, profile, scored, states, lower, upper)
     n, p = prep.raw.shape
-    fits = {name: [NORMALISERS[name](prep.raw[:, j]) for j in range(p)] for name in NORMALISERS}
+    # fit only the normalisers that are used: all of them when the Monte Carlo varies them
+    used = list(NORMALISERS) if draws > 0 and profile.vary_normalisation else []
+    used = list(dict.fromkeys([profile.normalisation, *used]))
+    fits = {name: [NORMALISERS[name](prep.raw[:, j]) for j in range(p)] for name in used}
     xn = {
         name: np.column_stack([f(prep.raw[:, j]) for j, f in enumerate(fs)])
         for name, fs in fits.items()
@@ -481,7 +515,7 @@ def score_buurten(
 
     out = pd.DataFrame(index=frame.index)
     out["score"] = pd.Series(score, index=scored)
-    out["rank"] = out["score"].rank(ascending=False, method="min")
+    out["rank"] = np.nan  # filled below by the tie rule, once p_top_k is known
 
     if draws > 0:
         norm_names = list(NORMALISERS) if profile.vary_normalisation else [profile.normalisation]
@@ -518,9 +552,11 @@ def score_buurten(
         out["rank_low"] = pd.Series(np.floor(lo), index=scored)
         out["rank_high"] = pd.Series(np.ceil(hi), index=scored)
         out["p_top_k"] = pd.Series(ptop, index=scored)
+        out["rank"] = point_ranks(out["score"], out["p_top_k"])
         out["robust"] = (out["p_top_k"] >= 0.9).astype("boolean")
         out.loc[out["score"].isna(), "robust"] = pd.NA
     else:
+        out["rank"] = point_ranks(out["score"])
         out["rank_low"] = out["rank"]
         out["rank_high"] = out["rank"]
         out["p_top_k"] = (out["rank"] <= k).astype(float).where(out["rank"].notna())

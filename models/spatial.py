@@ -1,4 +1,4 @@
-"""Spatial statistics on scores: local Moran hotspots with FDR control, global Moran's I."""
+"""Spatial statistics on scores: local Moran and Getis-Ord Gi* hotspots with FDR control."""
 
 from __future__ import annotations
 
@@ -8,22 +8,56 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-__all__ = ["contiguity_weights", "hotspots", "QUADRANTS"]
+__all__ = [
+    "contiguity_weights",
+    "spatial_weights",
+    "hotspots",
+    "gi_star",
+    "QUADRANTS",
+    "SPATIAL_WEIGHTS",
+]
 
 QUADRANTS = {1: "hoog-hoog", 2: "laag-hoog", 3: "laag-laag", 4: "hoog-laag"}
+#: Neighbour definitions for the hotspot statistics (key -> Dutch label).
+SPATIAL_WEIGHTS = {
+    "queen": "Grenst aan (ook met een hoekpunt)",
+    "rook": "Grenst aan (gedeelde rand)",
+    "knn": "k dichtstbijzijnde buurten",
+}
 
 
 def contiguity_weights(frame: gpd.GeoDataFrame):
     """Queen contiguity, with each island linked to its nearest neighbour (row-standardised)."""
+    return spatial_weights(frame, "queen")
+
+
+def spatial_weights(frame: gpd.GeoDataFrame, kind: str = "queen", *, k: int = 6):
+    """Row-standardised spatial weights of the buurten in ``frame`` (libpysal ``W``).
+
+    Parameters
+    ----------
+    kind : str
+        ``queen`` (shared edge or corner), ``rook`` (shared edge) or ``knn`` (the ``k``
+        nearest buurten by representative point). With contiguity, a buurt without a
+        neighbour (an island) is linked to its nearest buurt.
+    k : int
+        Neighbours for ``knn``.
+    """
     from libpysal import weights
 
+    if kind not in SPATIAL_WEIGHTS:
+        raise ValueError(f"weights {kind!r} unknown; choose one of {', '.join(SPATIAL_WEIGHTS)}")
+    points = frame.set_geometry(frame.representative_point())
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        w = weights.Queen.from_dataframe(frame, use_index=True)
+        if kind == "knn":
+            w = weights.KNN.from_dataframe(points, k=min(k, len(frame) - 1), use_index=True)
+            w.transform = "r"
+            return w
+        cls = weights.Queen if kind == "queen" else weights.Rook
+        w = cls.from_dataframe(frame, use_index=True)
         if w.islands:
-            knn = weights.KNN.from_dataframe(
-                frame.set_geometry(frame.representative_point()), k=1, use_index=True
-            )
+            knn = weights.KNN.from_dataframe(points, k=1, use_index=True)
             w = weights.attach_islands(w, knn)
     w.transform = "r"
     return w
@@ -40,6 +74,25 @@ def _fdr(p: np.ndarray, alpha: float) -> np.ndarray:
     return sig
 
 
+def _inputs(frame: gpd.GeoDataFrame, column: str, weights: str):
+    """The buurten with a value, their weights and values; weights None when under 4."""
+    valid = frame[frame[column].notna()]
+    if len(valid) < 4:
+        return valid, None, None
+    return valid, spatial_weights(valid, weights), valid[column].to_numpy(dtype=float)
+
+
+def _local_frame(index: pd.Index, valid: pd.Index, values: dict) -> pd.DataFrame:
+    """Columns of a local statistic on ``valid`` rows; the first two are float, NaN elsewhere."""
+    out = pd.DataFrame(index=index, columns=list(values))
+    for col, v in values.items():
+        if v is not None:
+            out.loc[valid, col] = v
+    for col in list(values)[:2]:
+        out[col] = out[col].astype(float)
+    return out
+
+
 def hotspots(
     frame: gpd.GeoDataFrame,
     column: str = "score",
@@ -48,8 +101,11 @@ def hotspots(
     seed: int = 0,
     alpha: float = 0.05,
     fdr: bool = True,
+    weights: str = "queen",
 ) -> pd.DataFrame:
     """Local Moran's I of ``column`` with permutation p-values and quadrant labels.
+
+    ``weights`` is a key of :data:`SPATIAL_WEIGHTS` (default queen contiguity).
 
     Buurten without a value are left out of the weights and get no label. ``attrs`` carries
     the global Moran's I and its permutation p-value.
@@ -62,24 +118,62 @@ def hotspots(
     """
     from esda.moran import Moran, Moran_Local
 
-    valid = frame[frame[column].notna()]
-    out = pd.DataFrame(index=frame.index, columns=["local_i", "p_sim", "significant", "kwadrant"])
-    if len(valid) < 4:
+    columns = ["local_i", "p_sim", "significant", "kwadrant"]
+    valid, w, y = _inputs(frame, column, weights)
+    if w is None:
+        out = _local_frame(frame.index, valid.index, dict.fromkeys(columns))
         out.attrs.update(moran_i=float("nan"), moran_p=float("nan"))
         return out
-    w = contiguity_weights(valid)
-    y = valid[column].to_numpy(dtype=float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         lisa = Moran_Local(y, w, permutations=permutations, seed=seed)
         glob = Moran(y, w, permutations=permutations)
     sig = _fdr(lisa.p_sim, alpha) if fdr else lisa.p_sim <= alpha
     labels = np.where(sig, [QUADRANTS[q] for q in lisa.q], "niet significant")
-    out.loc[valid.index, "local_i"] = lisa.Is
-    out.loc[valid.index, "p_sim"] = lisa.p_sim
-    out.loc[valid.index, "significant"] = sig
-    out.loc[valid.index, "kwadrant"] = labels
-    out["local_i"] = out["local_i"].astype(float)
-    out["p_sim"] = out["p_sim"].astype(float)
+    out = _local_frame(
+        frame.index,
+        valid.index,
+        dict(zip(columns, [lisa.Is, lisa.p_sim, sig, labels], strict=True)),
+    )
     out.attrs.update(moran_i=float(glob.I), moran_p=float(glob.p_sim))
     return out
+
+
+def gi_star(
+    frame: gpd.GeoDataFrame,
+    column: str = "score",
+    *,
+    permutations: int = 999,
+    seed: int = 0,
+    alpha: float = 0.05,
+    fdr: bool = True,
+    weights: str = "queen",
+) -> pd.DataFrame:
+    """Getis-Ord Gi* of ``column``: clusters of high (hotspot) or low values (coldspot).
+
+    Gi* compares the sum over a buurt and its neighbours (the buurt itself included) with
+    the gemeente; unlike local Moran it has no outlier classes. p-values by conditional
+    permutation (esda ``G_Local`` with ``star=True``), then Benjamini-Hochberg over all
+    buurten when ``fdr``. Buurten without a value are left out and get no class.
+
+    Returns
+    -------
+    DataFrame
+        Indexed like ``frame``: ``gi_z`` (standardised Gi*), ``p_sim``, ``significant`` and
+        ``klasse`` (``hotspot``, ``coldspot`` or ``niet significant``).
+    """
+    from esda.getisord import G_Local
+
+    columns = ["gi_z", "p_sim", "significant", "klasse"]
+    valid, w, y = _inputs(frame, column, weights)
+    if w is None:
+        return _local_frame(frame.index, valid.index, dict.fromkeys(columns))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        g = G_Local(y, w, transform="R", permutations=permutations, star=True, seed=seed)
+    sig = _fdr(g.p_sim, alpha) if fdr else g.p_sim <= alpha
+    z = np.asarray(g.Zs, dtype=float)
+    labels = np.where(sig, np.where(z > 0, "hotspot", "coldspot"), "niet significant")
+    return _local_frame(
+        frame.index, valid.index, dict(zip(columns, [z, g.p_sim, sig, labels], strict=True))
+    )

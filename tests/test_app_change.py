@@ -115,3 +115,44 @@ def test_gebieden_pools_a_selection_saves_it_and_hides_a_tiny_area(monkeypatch, 
     table = at.dataframe[0].value.set_index("Indicator")
     assert (table.drop(index=["Aantal inwoners", "Aantal huishoudens"])["Gebied"] == "–").all()
     assert _one(at.metric, "Score van het gebied").value == "–"
+
+
+def test_verandering_indicator_and_score(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/verandering.py", gemeente="GM0307")
+    assert at.title[0].value == "Verandering"
+    _one(at.selectbox, "Wat").set_value("eenzaam").run()
+    _one(at.selectbox, "Van").set_value("2016").run()
+    assert _one(at.selectbox, "Naar").value == "2020"
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert {"2016", "2020", "95% 2016", "Verandering (procentpunt)", "Significant"} <= set(
+        table.columns
+    )
+    # the shared monitor extract has no 95% bounds: significance is unknown, never "nee"
+    compared = table[table["Significant"] != "–"]
+    assert len(compared) > 100
+    assert (compared["Significant"] == "onbekend (geen 95%-intervallen)").all()
+    small = table[table["Opmerking"] == "niet getoond: te weinig inwoners"]
+    assert len(small) > 0 and (small["2020"] == "–").all()
+    assert any("zonder intervallen" in c.value for c in at.caption)
+    _one(at.selectbox, "Wat").set_value("score").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shifts = at.dataframe[0].value
+    assert {"Rang 2016", "Rang 2020", "Verschuiving"} <= set(shifts.columns)
+    assert (shifts["Verschuiving"] == shifts["Rang 2016"] - shifts["Rang 2020"]).all()
+    assert any("kerncijfers van 2024" in c.value for c in at.caption)
+
+
+def test_andere_indexen_compares_with_ses_woa(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/indexen.py", gemeente="GM0307")
+    assert at.title[0].value == "Andere indexen"
+    assert not at.exception, [e.value for e in at.exception]
+    assert _one(at.selectbox, "Index").value == "ses_woa"
+    rho = _one(at.metric, "Spearman-correlatie").value
+    assert rho.startswith("-0,9"), rho  # real SES-WOA 2022 values served as 86092NED
+    assert _one(at.metric, "Buurten vergeleken").value == "108"
+    table = at.dataframe[0].value
+    assert len(table) == 10
+    assert table["Verklaring (Wijkradar-indicatoren)"].str.contains("punten").all()
+    assert set(table["Wie ziet meer nood"]) <= {"Wijkradar", "SES-WOA totaalscore"}
+    assert at.get("vega_lite_chart"), "the scatter plot is drawn"

@@ -207,3 +207,42 @@ def test_buurtprofiel_speaks_one_robust_truth_and_plain_dutch(monkeypatch, app_e
     charts = at.get("vega_lite_chart")
     assert len(charts) >= 2
     assert all('"labelLimit": 0' in c.proto.spec for c in charts[:2])
+
+
+def test_uitleg_page_explains_and_offers_templates(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/uitleg.py")
+    assert at.title[0].value == "Uitleg"
+    text = " ".join(m.value for m in at.markdown)
+    for words in ("geen** oordeel", "90%-interval", "Robuust", "CC BY 4.0", "Windows-1252"):
+        assert words in text, words
+    assert "wijk-en-buurtkaart-2024" in text and "?gemeente=voorbeeld" in text
+    labels = [b.label for b in at.get("download_button")]
+    from geo.registry import ENTITIES
+
+    assert len([b for b in labels if b.startswith("Sjabloon voor")]) == len(ENTITIES)
+    tables = [d.value for d in at.dataframe]
+    assert all(
+        list(t.columns) == ["kolom", "verplicht", "soort", "toegestaan", "voorbeeld"]
+        for t in tables
+    )
+    ini = tables[0].set_index("kolom")
+    assert ini.loc["naam", "verplicht"] == "ja" and ini.loc["id", "verplicht"].startswith("nee")
+    assert "eenzaamheid/ontmoeting" in ini.loc["thema", "toegestaan"]
+
+
+def test_importeren_tab_lists_columns_and_a_template(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/initiatieven.py", gemeente="GM0307")
+    assert any(b.label.startswith("Sjabloon downloaden") for b in at.get("download_button"))
+    assert any("kolom" in d.value.columns and "verplicht" in d.value.columns for d in at.dataframe)
+
+
+def test_no_english_placeholders_and_honest_methode(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/ranglijst.py", gemeente="GM0307")
+    assert _one(at.multiselect, "Wijk").proto.placeholder == "Alle wijken"
+    at = _app(monkeypatch, app_env, "ui/methode.py", gemeente="GM0307")
+    text = " ".join(m.value for m in at.markdown)
+    # the loopback health table has no Marges feed: the text must not claim they vary
+    assert "variëren binnen hun 95%-marges" not in text
+    assert "95%-marges" in text
+    preview = at.dataframe[0].value
+    assert set(preview["Robuust"]) <= {"ja", "nee"} and preview["Score"].str.contains(",").all()

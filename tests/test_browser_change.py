@@ -86,3 +86,37 @@ def test_notes_and_areas_show_user_text_as_text(app_server, browser):
     page.screenshot(path=str(ARTIFACTS / "eigen-gebieden.png"), full_page=True)
     assert dialogs == [] and _offsite(requested) == []
     page.close()
+
+
+def test_verandering_map_has_a_fixed_diverging_legend(app_server, browser):
+    base, _srv, _settings = app_server
+    page, dialogs, requested = _open(browser, f"{base}/verandering?gemeente=GM0307")
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame.locator("path.wr-buurt").first.wait_for(state="attached", timeout=180_000)
+    legend = frame.locator(".wr-legend").inner_text()
+    assert "Verandering van de score" in legend and "één legenda voor alle jaren" in legend
+    assert "geen score (te weinig inwoners)" in legend
+    fills = frame.locator("path.wr-buurt").evaluate_all(
+        "els => els.map(e => e.getAttribute('fill'))"
+    )
+    assert len(fills) == 145
+    from wijkradar.change import DIVERGING
+    from wijkradar.maps import NO_SCORE_FILL
+
+    used = set(fills) - {NO_SCORE_FILL}
+    assert used and used <= set(DIVERGING), "only the red-blue diverging classes are used"
+    page.screenshot(path=str(ARTIFACTS / "verandering-GM0307.png"), full_page=True)
+    assert dialogs == [] and _offsite(requested) == []
+    page.close()
+
+
+def test_andere_indexen_scatter_and_table(app_server, browser):
+    base, _srv, _settings = app_server
+    page, dialogs, requested = _open(browser, f"{base}/indexen?gemeente=GM0307")
+    text = _main_text(page, "Waar Wijkradar en de index het het minst eens zijn")
+    assert "Spearman" in text and "-0,9" in text, text[:1500]
+    page.locator(".vega-embed").first.wait_for(timeout=60_000)
+    assert page.locator(".vega-embed canvas, .vega-embed svg").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "andere-indexen-GM0307.png"), full_page=True)
+    assert dialogs == [] and _offsite(requested) == []
+    page.close()

@@ -71,3 +71,67 @@ def test_rank_shifts_match_on_code_and_keep_small_buurten_out():
     assert out.loc["B", "verschuiving"] == 1 and out.loc["A", "verschuiving"] == -1
     assert out.loc["C", "status"] == "alleen_voor" and np.isnan(out.loc["C", "verschuiving"])
     assert "D" not in out.index  # too small in the later year: no rank at all
+
+
+# -- the service on real Amersfoort data (loopback built from ../shared/data) -------------------
+from tests import test_areas as _area_tests  # noqa: E402
+
+amersfoort = _area_tests.amersfoort
+
+
+def test_data_for_period_takes_that_years_values_with_the_wijk_fallback(amersfoort):
+    from wijkradar.change import data_for_period, trend_indicators
+
+    data, _scores, _profile, _ = amersfoort
+    assert "eenzaam" in trend_indicators(data)
+    old = data_for_period(data, "2016")
+    t = data.trend[(data.trend["indicator"] == "eenzaam") & (data.trend["period"] == "2016")]
+    own = t.set_index("code")["value"]
+    code = next(c for c in data.buurten.index if c in own.index)
+    assert old.buurten.loc[code, "eenzaam"] == own[code]
+    assert str(old.states.loc[code, "eenzaam"]) == "aanwezig"
+    # a buurtcode of 2024 that the 2016 monitor does not know takes its wijk's 2016 value
+    missing = [c for c in data.buurten.index if c not in own.index]
+    with_wijk = [c for c in missing if "WK" + c[2:8] in own.index]
+    assert with_wijk, "expected buurten that are new since 2016"
+    c = with_wijk[0]
+    assert old.buurten.loc[c, "eenzaam"] == own["WK" + c[2:8]]
+    assert str(old.states.loc[c, "eenzaam"]) == "wijkwaarde"
+    # kerncijfers stay those of the data's year; the original is untouched
+    assert old.buurten["inwoners"].equals(data.buurten["inwoners"])
+    # the original data keep the newest monitor year
+    t20 = data.trend[(data.trend["indicator"] == "eenzaam") & (data.trend["period"] == "2020")]
+    assert data.buurten.loc[code, "eenzaam"] == t20.set_index("code")["value"][code]
+
+
+def test_score_change_between_monitor_years(amersfoort):
+    from wijkradar.change import score_change, score_periods
+
+    data, scores, profile, _ = amersfoort
+    by_period = score_periods(data, profile, ["2016", "2020"])
+    shifts, bins = score_change(by_period, "2016", "2020")
+    both = shifts[shifts["status"] == "beide"]
+    assert len(both) > 100
+    assert (both["verschuiving"] == both["rank_voor"] - both["rank_na"]).all()
+    assert bins[0] == -bins[-1] and bins[0] <= -both["verandering"].abs().max()
+    # the same buurten are too small in every year: never ranked
+    small = scores.index[scores["te_klein"].astype(bool)]
+    assert not shifts.index.isin(small).any()
+
+
+def test_buurt_trend_long_carries_bounds_and_hides_small_buurten(amersfoort):
+    from wijkradar.change import buurt_trend_long
+
+    data, scores, _profile, _ = amersfoort
+    code = str(scores["rank"].idxmin())
+    long = buurt_trend_long(data, code, scores)
+    assert set(long["periode"]) == {"2012", "2016", "2020"}
+    assert long["ondergrens"].isna().all()  # the shared extract publishes no bounds
+    small = str(scores.index[scores["te_klein"].astype(bool)][0])
+    assert buurt_trend_long(data, small, scores).empty
+    bounded = data.trend.assign(lower=data.trend["value"] - 2, upper=data.trend["value"] + 2)
+    with_bounds = buurt_trend_long(
+        type("D", (), {"trend": bounded, "catalogue": data.catalogue})(), code
+    )
+    width = with_bounds["bovengrens"] - with_bounds["ondergrens"]
+    assert width.to_numpy() == pytest.approx(np.full(len(width), 4.0))

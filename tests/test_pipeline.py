@@ -110,7 +110,7 @@ def test_cli_fetch_prints_summary(server, tmp_path, monkeypatch, capsys):
     assert _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0034"]) == 0
     out = capsys.readouterr().out
     assert "GM0034 Almere, indeling 2024: 238 buurten" in out
-    assert "50090NED" in out and "6.7%" in out and "100.0%" in out
+    assert "50090NED" in out and "6,7%" in out and "100,0%" in out  # Dutch decimals
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_cli_errors_are_one_line(server, tmp_path, monkeypatch, capsys, fault, m
     code = _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0307"])
     err = capsys.readouterr().err
     assert code == 1
-    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+    assert err.startswith("fout: ") and message in err and err.count("\n") == 1
     assert "Traceback" not in err
 
 
@@ -142,7 +142,7 @@ def test_cli_offline_uses_cache_and_says_so(server, tmp_path, monkeypatch, capsy
     capsys.readouterr()
     assert _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0307"]) == 0
     out = capsys.readouterr().out
-    assert "from cache" in out and "using the cache" in out
+    assert "uit de cache" in out and "using the cache" in out
 
 
 def test_from_files_builds_same_shape(shared, settings):
@@ -224,7 +224,7 @@ def test_cli_batch_writes_geoparquet_per_gemeente(server, tmp_path, monkeypatch,
         ["batch", "--gemeenten", "GM0307", "GM0034", "GM9999", "--draws", "20", "--uit", str(out)]
     )
     assert code == 1  # GM9999 failed, the others were written
-    assert "2 of 3 gemeenten written" in capsys.readouterr().out
+    assert "2 van 3 gemeenten geschreven" in capsys.readouterr().out
     frame = gpd.read_parquet(out / "GM0307_2024_kansrijke-wijk.parquet")
     assert len(frame) == 145 and frame.crs.to_epsg() == 28992 and "rank_low" in frame
     summary = (out / "batch.csv").read_text()

@@ -389,14 +389,14 @@ def test_cli_import_export_gaps(server, tmp_path, monkeypatch, capsys):
     assert cli.main(["fetch", "--gemeente", "GM0307"]) == 0
     src = _csv(tmp_path, GOOD)
     assert cli.main(["import", "--soort", "initiatief", str(src), "--gemeente", "GM0307"]) == 0
-    assert "3 added, 0 updated" in capsys.readouterr().out
+    assert "3 nieuw, 0 bijgewerkt" in capsys.readouterr().out
     out = tmp_path / "export.geojson"
     assert cli.main(["export", "--soort", "initiatief", str(out)]) == 0
     assert out.read_text().count('"Feature"') == 3
     bad = _csv(tmp_path, [GOOD[0].replace("lopend", "bezig")], name="bad.csv")
     assert cli.main(["import", "--soort", "initiatief", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: bad.csv: import geweigerd") and "rij 2, veld 'status'" in err
+    assert err.startswith("fout: bad.csv: import geweigerd") and "rij 2, veld 'status'" in err
     assert len(err.strip().splitlines()) == 1
     gaps = tmp_path / "gaps.csv"
     assert cli.main(["gaps", "--gemeente", "GM0307", "--uit", str(gaps)]) == 0

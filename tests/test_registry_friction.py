@@ -115,3 +115,35 @@ def test_file_level_errors_do_not_say_row_0():
     rejected = ImportRejected("x.csv", [err])
     assert rejected.report().loc[0, "rij"] == "hele bestand"
     assert "1 fout:" in str(rejected) and "fout(en)" not in str(rejected)
+
+
+@pytest.mark.parametrize("entity", ["wijkteam", "initiatief", "locatie", "wijkteam_buurt"])
+def test_templates_import_as_they_are(entity, tmp_path, opened):  # noqa: F811
+    from wijkradar.templates import columns_text, template_csv
+
+    reg = opened(f"sqlite:///{tmp_path / 'r.sqlite'}")
+    if entity == "wijkteam_buurt":
+        reg.save("wijkteam", {"id": "WT-NOORD", "naam": "Noord", "fte": 2}, user="t")
+    path = tmp_path / f"{entity}.csv"
+    path.write_bytes(template_csv(entity))
+    frame, first = read_registry_file(path, max_bytes=10**6)
+    report = reg.import_records(entity, frame, user="t", source=path.name, first_row=first)
+    assert report.added == 1
+    assert "*" in columns_text(entity)
+
+
+def test_cli_speaks_dutch_and_lists_the_import_columns(tmp_path, monkeypatch, capsys):
+    from wijkradar import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["import", "--help"])
+    help_text = capsys.readouterr().out
+    assert "initiatief: id, naam*, organisatie, thema*" in help_text
+    assert "Windows-1252" in help_text
+    monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
+    empty = tmp_path / "leeg.csv"
+    empty.write_text("", encoding="utf-8")
+    assert cli.main(["import", "--soort", "initiatief", str(empty)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("fout: leeg.csv: import geweigerd") and "error" not in err
+    assert "rij 0" not in err and "1 fout:" in err

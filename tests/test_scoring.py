@@ -249,3 +249,57 @@ def test_tabulated_percentile_matches_the_exact_transform():
     assert fast.dtype == np.float32
     assert np.nanmax(np.abs(exact - fast)) < 2e-3
     assert not hasattr(NORMALISERS["percentile"](x[:100]), "fast")  # small n stays exact
+
+
+def _tied_frame(n=30):
+    # three values only: large groups of buurten with exactly the same score
+    codes = [f"BU0999{i:04d}" for i in range(n)][::-1]  # index not sorted by code
+    return pd.DataFrame(
+        {"inwoners": 500, "eenzaam": [float(i % 3) for i in range(n)], "gezond": 70.0},
+        index=pd.Index(codes, name="buurtcode"),
+    )
+
+
+@pytest.mark.parametrize("draws", [0, 200], ids=["point", "monte-carlo"])
+def test_rank_ties_are_broken_so_top_k_has_k_buurten(draws):
+    frame = _tied_frame()
+    prof = parse_profile(
+        {"name": "t", "domains": [{"name": "S", "indicators": [{"id": "eenzaam"}]}], "top_k": 10}
+    )
+    out = score_buurten(frame, prof, draws=draws, seed=3)
+    assert out["score"].duplicated().sum() == 27  # 3 distinct scores for 30 buurten
+    assert sorted(out["rank"]) == list(range(1, 31))
+    assert (out["rank"] <= 10).sum() == 10
+    # the rule: score descending, then p_top_k descending, then buurtcode ascending
+    ordered = out.assign(code=out.index).sort_values(
+        ["score", "p_top_k", "code"], ascending=[False, False, True]
+    )
+    assert ordered["rank"].tolist() == list(range(1, 31))
+    pd.testing.assert_index_equal(out.index, frame.index)
+
+
+def test_point_ranks_tie_rule():
+    from models import point_ranks
+
+    s = pd.Series(
+        [50.0, 80.0, 50.0, 50.0 + 1e-12, np.nan], index=["BU3", "BU1", "BU2", "BU0", "BU9"]
+    )
+    assert point_ranks(s).tolist()[:4] == [4.0, 1.0, 3.0, 2.0]  # BU0 < BU2 < BU3 by code
+    p = pd.Series([0.9, 1.0, 0.1, 0.5, np.nan], index=s.index)
+    assert point_ranks(s, p).tolist()[:4] == [2.0, 1.0, 4.0, 3.0]
+    assert np.isnan(point_ranks(s, p)["BU9"])
+
+
+def test_indicator_correlations_report_n_per_pair_and_drop_thin_pairs():
+    from models import indicator_correlations
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=50)
+    df = pd.DataFrame({"a": x, "b": -x + rng.normal(0, 0.1, 50), "c": rng.normal(size=50)})
+    df.loc[df.index[6:], "c"] = np.nan  # published for 6 buurten only, like income
+    out = indicator_correlations(df, min_n=10).set_index(["a", "b"])
+    assert out.loc[("a", "b"), "n"] == 50 and out.loc[("a", "b"), "r"] < -0.9
+    assert out.loc[("a", "c"), "n"] == 6 and np.isnan(out.loc[("a", "c"), "r"])
+    assert indicator_correlations(df, min_n=5).set_index(["a", "b"]).loc[
+        ("a", "c"), "r"
+    ] == pytest.approx(df[["a", "c"]].dropna().corr(method="spearman").iloc[0, 1])

@@ -244,7 +244,7 @@ def test_10_draws_out_of_range_is_one_line_and_exit_1(tmp_path, monkeypatch, cap
         ["score", "--gemeente", "GM0307", "--draws", draws, "--uit", str(tmp_path / "s.csv")],
     )
     err = capsys.readouterr().err
-    assert code == 1 and err.startswith("error: draws") and len(err.strip().splitlines()) == 1
+    assert code == 1 and err.startswith("fout: draws") and len(err.strip().splitlines()) == 1
     assert "ValueError" not in err
 
 

@@ -405,7 +405,7 @@ def test_cli_valideer(server, tmp_path, monkeypatch, capsys, shared):
     assert cli.main(["valideer", "--gemeente", "GM0307", "--referentie", ref]) == 0
     assert "Leefbaarometer" in capsys.readouterr().out
     assert cli.main(["score", "--gemeente", "GM0307", "--draws", "0", "--uit", str(out)]) == 0
-    assert "coverage: 95% of the score's weight rests on observed values\n" in (
+    assert "dekking: 95% van het gewicht van de score rust op gemeten waarden\n" in (
         capsys.readouterr().out
     )
     bad = tmp_path / "bad.csv"
@@ -456,7 +456,7 @@ def test_cli_batch_marks_and_excludes_low_coverage(server, tmp_path, monkeypatch
         ranked = nat.loc[nat["gemeentecode"] == gm, "nationale_rang"]
         assert ranked.isna().all() if row["lage_dekking"] else ranked.notna().any()
         if row["lage_dekking"]:
-            assert f"{gm} left out of the national ranks" in text
+            assert f"{gm} niet in de landelijke rangen" in text
     assert cli.main([*argv, "--ook-lage-dekking"]) == 0
     nat = pd.read_csv(out / "nationaal.csv", index_col="buurtcode")
     assert nat.loc[nat["score"].notna(), "nationale_rang"].notna().all()

@@ -7,8 +7,9 @@ import streamlit as st
 
 from geo.registry import RegistryError
 from ui import common
-from ui.charts import bar_chart, trend_chart
+from ui.charts import bar_chart, trend_band_chart
 from ui.notities_blok import buurt_notes
+from wijkradar.change import buurt_trend_long
 from wijkradar.escape import markdown_text as md
 from wijkradar.format import fmt_count, fmt_list, fmt_number, fmt_percent, plural
 from wijkradar.report import (
@@ -116,14 +117,33 @@ if not small:
     wide, note = buurt_trend(data, code)
     if note:
         st.caption(md(note))
-    if wide.empty:
+    long = buurt_trend_long(data, code, scores)
+    if wide.empty or long.empty:
         st.write("Geen monitorgegevens voor deze buurtcode.")
     else:
-        st.altair_chart(trend_chart(wide), width="stretch")
-        with st.expander("Trend als tabel"):
-            st.dataframe(
-                wide.map(lambda x: fmt_number(x, 1)).rename_axis("Periode"), width="stretch"
+        in_profile = [
+            v.label(i) for i in v.profile.indicator_ids if v.label(i) in set(long["indicator"])
+        ]
+        options = sorted(long["indicator"].unique())
+        picked = st.multiselect(
+            "Indicatoren in de trend",
+            options,
+            default=(in_profile or options)[:4],
+            placeholder="Kies indicatoren",
+            key="bp_trend",
+        )
+        st.altair_chart(
+            trend_band_chart(long[long["indicator"].isin(picked)]),
+            width="stretch",
+            alt=f"Trend in de gezondheidsmonitor van {v.buurt_name(code)}",
+        )
+        if long["ondergrens"].notna().any():
+            st.caption("De band is het 95%-betrouwbaarheidsinterval van de schatting.")
+        else:
+            st.caption(
+                "De bron publiceert voor deze jaren geen 95%-intervallen; er is daarom geen band."
             )
+        st.page_link("ui/verandering.py", label="Verandering per buurt op de kaart")
 
 st.subheader("In en rond de buurt", anchor=False)
 nearby = None

@@ -21,29 +21,38 @@ def bar_chart(values: pd.Series, *, value: str, label: str = "Indicator") -> alt
     )
 
 
-def trend_chart(wide: pd.DataFrame) -> alt.FacetChart:
-    """One small chart per indicator, titled with its full name, with a marker on every year.
+def trend_band_chart(long: pd.DataFrame) -> alt.LayerChart:
+    """Monitor trend per indicator: a line with points and, where published, the 95% band.
 
-    Nine lines that differ only by colour cannot be told apart (WCAG 1.4.1) and a long legend
-    gets cut off; small multiples label each line directly. The marks are left out of the
-    accessibility tree (``aria=False``): the chart has a text description, and the page shows
-    the same numbers as a table.
+    ``long`` has ``indicator``, ``periode``, ``waarde``, ``ondergrens``, ``bovengrens``
+    (:func:`wijkradar.change.buurt_trend_long`).
     """
-    long = wide.reset_index(names="Jaar").melt("Jaar", var_name="Indicator", value_name="%")
-    long = long.dropna(subset=["%"])
-    names = ", ".join(str(c) for c in wide.columns)
-    return (
-        alt.Chart(long, description=f"Trend per jaar (% van de volwassenen) van: {names}.")
-        .mark_line(point=alt.OverlayMarkDef(filled=True, size=50, aria=False), aria=False)
-        .encode(
-            x=alt.X("Jaar:O", title=None),
-            y=alt.Y("%:Q", title="% van de volwassenen", scale=alt.Scale(zero=False)),
-            tooltip=["Jaar", "Indicator", alt.Tooltip("%:Q", format=".1f")],
-        )
-        .properties(width=220, height=120)
-        .facet(
-            facet=alt.Facet("Indicator:N", title=None, header=alt.Header(labelLimit=0)),
-            columns=3,
-        )
-        .resolve_scale(y="independent")
+    legend = alt.Legend(orient="bottom", columns=2, labelLimit=0, symbolLimit=0, title=None)
+    base = alt.Chart(long).encode(
+        x=alt.X("periode:O", title="Monitorjaar"),
+        color=alt.Color("indicator:N", legend=legend),
     )
+    band = (
+        base.transform_filter("isValid(datum.ondergrens) && isValid(datum.bovengrens)")
+        .mark_area(opacity=0.18, aria=False)
+        .encode(y=alt.Y("ondergrens:Q", title="% van de volwassenen"), y2="bovengrens:Q")
+    )
+    # not by colour alone (WCAG 1.4.1): every indicator has its own marker shape (in the
+    # legend too) and line dash. The marks stay out of the accessibility tree (the chart has
+    # a text alternative; the numbers are in the indicator table).
+    y = alt.Y("waarde:Q", title="% van de volwassenen", scale=alt.Scale(zero=False))
+    line = base.mark_line(aria=False).encode(
+        y=y, strokeDash=alt.StrokeDash("indicator:N", legend=None)
+    )
+    points = base.mark_point(filled=True, size=70, opacity=1, aria=False).encode(
+        y=y,
+        shape=alt.Shape("indicator:N", legend=legend),
+        tooltip=[
+            alt.Tooltip("indicator:N", title="Indicator"),
+            alt.Tooltip("periode:O", title="Jaar"),
+            alt.Tooltip("waarde:Q", title="Waarde", format=".1f"),
+            alt.Tooltip("ondergrens:Q", title="95% ondergrens", format=".1f"),
+            alt.Tooltip("bovengrens:Q", title="95% bovengrens", format=".1f"),
+        ],
+    )
+    return alt.layer(band, line, points).properties(height=320)

@@ -15,14 +15,17 @@ from geo.registry import (
     ConflictError,
     ImportRejected,
     RegistryError,
+    location_warnings,
 )
 from geo.registry_files import REGISTRY_FORMATS
 from ui import common
 from wijkradar.assets import AssetError, install_static
 from wijkradar.escape import markdown_text as md
 from wijkradar.export import table_csv
+from wijkradar.format import plural
 from wijkradar.maps import add_registry_layers, build_map, map_values
 from wijkradar.registry import analyse_gaps, import_file
+from wijkradar.templates import import_columns, template_csv
 
 st.title("Initiatieven en wijkteams")
 v = common.view()
@@ -45,6 +48,31 @@ st.caption(
     f"{len(ini_here)} initiatieven, {len(tables['wijkteam'])} wijkteams, "
     f"{len(tables['locatie'])} locaties in het register ({reg.engine.dialect.name})."
 )
+
+
+def save_summary(added: list[str], updated: list[str], deleted: list[str]) -> str:
+    """``Opgeslagen: 1 nieuw (INI-3f9a1c2b Koffie), 2 bijgewerkt (...)``."""
+    parts = [
+        f"{len(items)} {word} ({', '.join(items)})"
+        for items, word in ((added, "nieuw"), (updated, "bijgewerkt"), (deleted, "verwijderd"))
+        if items
+    ]
+    return f"Opgeslagen: {'; '.join(parts)}." if parts else ""
+
+
+def show_flash(flash: dict) -> None:
+    """The confirmation of the last save or import, with its warnings."""
+    text = md(flash["text"])
+    if flash.get("problems"):
+        st.warning(f"{text} {plural(flash['problems'], 'wijziging', 'wijzigingen')} niet.")
+    else:
+        st.success(text)
+    for w in flash.get("warnings", []):
+        st.warning(md(w))
+
+
+if "ini_flash" in st.session_state:
+    show_flash(st.session_state.pop("ini_flash"))
 
 tab_kaart, tab_ini, tab_team, tab_loc, tab_import, tab_gaten, tab_log = st.tabs(
     ["Kaart", "Initiatieven", "Wijkteams", "Locaties", "Importeren", "Gaten", "Logboek"]
@@ -99,11 +127,22 @@ def _editor(entity: str, frame: pd.DataFrame, column_config: dict, key: str) -> 
         return
     keycol = list(ENTITIES[entity].table.primary_key.columns)[0].name
     before = shown.set_index(keycol) if not shown.empty else shown
-    saved = problems = 0
+    added: list[str] = []
+    updated: list[str] = []
+    deleted: list[str] = []
+    warnings: list[str] = []
+    problems = 0
     for rec in edited.to_dict("records"):
         key_value = rec.get(keycol)
-        if key_value is None or (isinstance(key_value, float) and pd.isna(key_value)):
-            continue
+        blank = key_value is None or pd.isna(key_value) or not str(key_value).strip()
+        if blank and all(
+            v is None or pd.isna(v) or not str(v).strip()
+            for c, v in rec.items()
+            if c not in ("version", "gewijzigd_door")
+        ):
+            continue  # an empty new row
+        if blank:
+            key_value = None  # the registry makes up an id
         old = before.loc[key_value].to_dict() if key_value in before.index else None
         if old is not None and all(
             (pd.isna(old.get(c)) and pd.isna(rec.get(c))) or old.get(c) == rec.get(c)
@@ -113,34 +152,41 @@ def _editor(entity: str, frame: pd.DataFrame, column_config: dict, key: str) -> 
             continue
         record = {k: val for k, val in rec.items() if k not in ("version", "gewijzigd_door")}
         try:
-            reg.save(
+            row = reg.save(
                 entity,
                 record,
                 user=user,
                 version=None if old is None else int(rec["version"]),
                 buurtcodes=codes if "buurtcode" in record else None,
             )
-            saved += 1
+            name = f"{row[keycol]}" + (f" {row['naam']}" if row.get("naam") else "")
+            (updated if old is not None else added).append(name)
+            warnings += location_warnings(entity, [row], buurten=data.buurten, rows=False)
         except ConflictError as exc:
             problems += 1
             st.error(f"Niet opgeslagen: {md(exc)}")
         except ImportRejected as exc:
             problems += 1
-            st.error(f"Niet opgeslagen ({md(key_value)}):")
+            st.error(f"Niet opgeslagen ({md(key_value or 'nieuwe rij')}):")
             st.dataframe(exc.report(), hide_index=True)
     removed = set(before.index) - {r.get(keycol) for r in edited.to_dict("records")}
     for key_value in removed:
         try:
             reg.delete(entity, key_value, user=user, version=int(before.loc[key_value, "version"]))
-            saved += 1
+            deleted.append(str(key_value))
         except ConflictError as exc:
             problems += 1
             st.error(f"Niet verwijderd: {md(exc)}")
-    if saved and not problems:
-        st.success(f"{saved} wijziging(en) opgeslagen.")
-        st.rerun()
-    elif saved:
-        st.warning(f"{saved} wijziging(en) opgeslagen, {problems} niet.")
+    summary = save_summary(added, updated, deleted)
+    if not summary:
+        st.info("Er was niets gewijzigd.")
+        return
+    flash = {"text": summary, "warnings": warnings, "problems": problems}
+    if problems:
+        show_flash(flash)  # keep the errors above on screen
+    else:
+        st.session_state["ini_flash"] = flash
+        st.rerun()  # the tables, counts and map show the change
 
 
 with tab_ini:
@@ -172,13 +218,24 @@ with tab_loc:
 
 with tab_import:
     st.write(
-        "CSV (UTF-8, `,` of `;`), Excel (.xlsx) of GeoJSON. Coördinaten in RD New of WGS84; "
+        "CSV (`,` of `;`; UTF-8, of Windows-1252 zoals Excel het opslaat), Excel (.xlsx) of "
+        "GeoJSON. Coördinaten in RD New of WGS84; "
         "adressen zonder coördinaten worden opgezocht bij de PDOK Locatieserver en elk punt "
         "krijgt zijn buurt. Een bestand met één fout wordt helemaal geweigerd: er wordt dan "
         "niets opgeslagen."
     )
     entity = st.selectbox(
         "Soort", list(ENTITIES), format_func=lambda e: ENTITIES[e].label, key="imp_soort"
+    )
+    st.markdown(f"**Kolommen voor {md(ENTITIES[entity].label)}**")
+    st.dataframe(import_columns(entity), hide_index=True, width="stretch")
+    st.download_button(
+        f"Sjabloon downloaden ({ENTITIES[entity].label}, CSV)",
+        template_csv(entity),
+        file_name=f"sjabloon-{entity}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="imp_sjabloon",
     )
     upload = st.file_uploader(
         "Bestand", type=[s.lstrip(".") for s in REGISTRY_FORMATS], key="imp_bestand"
@@ -200,7 +257,7 @@ with tab_import:
             except ImportRejected as exc:
                 st.error(
                     f"{md(upload.name)} is geweigerd; er is niets opgeslagen. "
-                    f"{len(exc.errors)} probleem/problemen:"
+                    f"{plural(len(exc.errors), 'probleem', 'problemen')}:"
                 )
                 st.dataframe(exc.report(), hide_index=True, width="stretch")
             except SourceError as exc:
@@ -210,10 +267,15 @@ with tab_import:
             except WijkradarError as exc:
                 st.error(f"Import mislukt; er is niets opgeslagen: {md(exc)}")
             else:
-                st.success(
-                    f"{report.added} nieuw, {report.updated} bijgewerkt ({report.geocoded} "
-                    f"adressen opgezocht, {report.assigned} punten aan een buurt gekoppeld)."
+                text = (
+                    f"{upload.name} geïmporteerd in {ENTITIES[entity].label}: "
+                    f"{report.added} nieuw, {report.updated} bijgewerkt"
+                    + (f", {report.removed} verwijderd" if report.removed else "")
+                    + f" ({plural(report.geocoded, 'adres', 'adressen')} opgezocht, "
+                    f"{plural(report.assigned, 'punt', 'punten')} aan een buurt gekoppeld)."
                 )
+                st.session_state["ini_flash"] = {"text": text, "warnings": report.notes}
+                st.rerun()  # the counts and tables show the import
 
 with tab_gaten:
     afstand = st.slider("Bereik (meter)", 250, 5000, 1500, 250, key="gap_afstand")

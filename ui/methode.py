@@ -23,6 +23,7 @@ from ui.a11y import dutch_frame
 from wijkradar.escape import markdown_text as md
 from wijkradar.format import fmt_count, fmt_number, fmt_percent
 from wijkradar.registry import save_user_profile
+from wijkradar.report import bounds_text, is_robust
 from wijkradar.validity import validate_gemeente
 
 st.title("Methode")
@@ -42,9 +43,8 @@ een hogere waarde gunstig is, zoals ervaren gezondheid, worden omgedraaid). Per 
 de indicatoren gewogen gemiddeld tot een domeinscore (0-100); de domeinscores samen vormen de
 prioriteitsscore. Buurten met minder dan {base.min_population} inwoners krijgen geen score en
 tonen geen cijfers. De onzekerheid van de rang komt uit {common.DRAWS} Monte-Carlotrekkingen:
-de gewichten variëren rond de gekozen waarden, de normalisatie wisselt en de
-gezondheidscijfers variëren binnen hun 95%-marges. Een buurt is *robuust* als hij in ten minste
-90% van de trekkingen in de top {base.top_k} staat.
+de gewichten variëren rond de gekozen waarden en de normalisatie wisselt. {bounds_text(data)}
+Een buurt is *robuust* als hij in ten minste 90% van de trekkingen in de top {base.top_k} staat.
 """
 )
 
@@ -128,10 +128,10 @@ top = live_scores.sort_values("rank").head(15)
 preview = pd.DataFrame(
     {
         "Buurt": top["buurtnaam"],
-        "Score": top["score"].round(1),
+        "Score": top["score"].map(fmt_number),
         "Rang": top["rank"].astype("Int64"),
         "Rang in het profiel": base_scores["rank"].reindex(top.index).astype("Int64"),
-        "Robuust": top["robust"],
+        "Robuust": top["robust"].map(lambda r: "ja" if is_robust(r) else "nee"),
     }
 )
 st.dataframe(dutch_frame(preview), width="stretch")

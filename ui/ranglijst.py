@@ -23,8 +23,8 @@ with st.container(horizontal=True):
     wijken = st.multiselect(
         "Wijk",
         sorted(table["wijknaam"].dropna().unique()),
-        key="rl_wijk",
         placeholder="Alle wijken",
+        key="rl_wijk",
     )
     use_types = st.checkbox("Buurttypen tonen", value=False, key="rl_typen_aan")
 types = None
@@ -35,8 +35,8 @@ if use_types:
         "Type",
         list(described.index),
         format_func=lambda t: f"Type {t}: {described.loc[t, 'omschrijving']}",
-        key="rl_type",
         placeholder="Alle typen",
+        key="rl_type",
     )
     if chosen:
         table = table[table["type"].isin(chosen)]

@@ -28,8 +28,8 @@ chosen = st.multiselect(
     default=default,
     max_selections=4,
     format_func=v.buurt_name,
-    key="vg_buurten",
     placeholder="Kies buurten",
+    key="vg_buurten",
 )
 if len(chosen) < 2:
     st.info("Kies minstens twee buurten.")
@@ -63,8 +63,8 @@ second = st.multiselect(
     f"Vergelijk '{md(v.profile.name)}' met",
     others,
     default=others[:1],
-    key="vg_profielen",
     placeholder="Kies profielen",
+    key="vg_profielen",
 )
 if second:
     results = {v.profile.name: scores}
@@ -74,7 +74,7 @@ if second:
     k = st.slider("Top k", 3, 30, int(v.profile.top_k), key="vg_k")
     cmp = compare_profiles(results, k=k)
     st.subheader("Rangcorrelatie (Spearman) van de scores", anchor=False)
-    st.dataframe(dutch_frame(cmp["spearman"], 2), width="stretch")
+    st.dataframe(cmp["spearman"].map(lambda r: fmt_number(r, 2)), width="stretch")
     ranks = cmp["ranks"].copy()
     ranks.insert(0, "Buurt", data.buurten["buurtnaam"].reindex(ranks.index))
     ranks = ranks.sort_values("verschuiving", ascending=False)

@@ -13,7 +13,16 @@ from geo._errors import (
 )
 from geo.gemeente import GemeenteData
 
-from .config import Settings
+from .analysis import (
+    SavedProfile,
+    data_caveats,
+    indicator_coverage,
+    save_user_profile,
+    sensitivity_gemeente,
+)
+from .config import Settings, default_data_dir
+from .dataversion import data_version
+from .geopackage import write_geopackage
 from .pipeline import DEFAULT_JAAR, build_from_files, fetch_gemeente, load_gemeente
 from .scoring_cli import list_profiles, resolve_profile, run_batch, score_gemeente
 from .validity import load_reference, validate_gemeente
@@ -36,6 +45,14 @@ __all__ = [
     "DataFormatError",
     "GemeenteNotFoundError",
     "CacheError",
+    "default_data_dir",
+    "data_caveats",
+    "indicator_coverage",
+    "save_user_profile",
+    "SavedProfile",
+    "sensitivity_gemeente",
+    "data_version",
+    "write_geopackage",
 ]
 
 __version__ = "0.1.0"

@@ -17,6 +17,7 @@ from geo.gemeente import GemeenteData, cache_path
 
 from .config import Settings
 from .escape import terminal_text
+from .format import fmt_number, fmt_percent, plural
 from .pipeline import DEFAULT_JAAR, fetch_gemeente
 from .registry import add_registry_parsers
 from .scoring_cli import add_batch_parser, add_score_parser
@@ -57,29 +58,30 @@ def build_parser() -> argparse.ArgumentParser:
 def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> None:
     """The short report after a fetch."""
     out = sys.stdout
-    src = "cache" if data.from_cache else "sources"
+    src = "uit de cache" if data.from_cache else "bij de bronnen opgehaald"
     print(
         f"{data.gemeentecode} {data.gemeentenaam}, indeling {data.jaar}: "
-        f"{len(data.buurten)} buurten, {len(data.indicator_ids)} indicators "
-        f"(from {src}, {seconds:.1f} s)",
+        f"{plural(len(data.buurten), 'buurt', 'buurten')}, "
+        f"{plural(len(data.indicator_ids), 'indicator', 'indicatoren')} "
+        f"({src}, {fmt_number(seconds, 1)} s)",
         file=out,
     )
     print(
-        f"{'source':<12} {'table':<22} {'period':<9} {'buurtcode':>10} {'via wijk':>9} "
-        f"{'missing':>8} {'match':>7}",
+        f"{'bron':<12} {'tabel':<22} {'periode':<9} {'buurtcode':>10} {'via wijk':>9} "
+        f"{'ontbreekt':>9} {'match':>7}",
         file=out,
     )
     for row in data.match.itertuples(index=False):
         print(
             f"{row.bron:<12} {str(row.tabel)[:22]:<22} {str(row.periode):<9} "
-            f"{row.op_buurtcode:>4}/{row.buurten:<5} {row.via_wijk:>9} {row.ontbreekt:>8} "
-            f"{row.match_rate:>7.1%}",
+            f"{row.op_buurtcode:>4}/{row.buurten:<5} {row.via_wijk:>9} {row.ontbreekt:>9} "
+            f"{fmt_percent(row.match_rate, 1):>7}",
             file=out,
         )
     for prov in data.provenance:
         print(f"  {prov['bron']}: {prov['titel']} [{prov['periode']}] {prov['url']}", file=out)
     for warning in data.warnings:
-        print(f"warning: {warning}", file=out)
+        print(f"waarschuwing: {warning}", file=out)
     print(f"cache: {cache_path(settings.data_dir, data.gemeentecode, data.jaar)}", file=out)
 
 
@@ -117,16 +119,16 @@ def _terminal_safe() -> Iterator[None]:
 def _one_line(exc: BaseException) -> str:
     """The message of ``exc`` on one line, secrets masked; plain words for common OS errors."""
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return f"disk full while writing {exc.filename or ''}: free space and try again".strip()
+        return f"schijf vol bij het schrijven van {exc.filename or ''}: maak ruimte vrij".strip()
     if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
-        return f"cannot write {exc.filename or ''}: {exc.strerror} (check the folder's rights)"
+        return f"kan {exc.filename or ''} niet schrijven: {exc.strerror} (controleer de rechten)"
     if isinstance(exc, RecursionError):
-        return "input is nested too deeply"
+        return "invoer is te diep genest"
     if isinstance(exc, MemoryError):
-        return "not enough memory for this input"
+        return "te weinig geheugen voor deze invoer"
     text = str(exc) or exc.__class__.__name__
     if isinstance(exc, KeyError):
-        text = f"not found: {text}"
+        text = f"niet gevonden: {text}"
     return mask_secrets(" ".join(text.split()))
 
 
@@ -151,12 +153,12 @@ def _main(argv: Sequence[str] | None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        print("fout: afgebroken", file=sys.stderr)
         return 130
     except Exception as exc:  # one line, never a traceback (unless --debug)
         if args.debug:
             raise
-        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        print(f"fout: {_one_line(exc)}", file=sys.stderr)
         return 1
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, field_validator
 
-__all__ = ["Settings", "ENV_VARS", "BASEMAPS", "PDOK_BRT_URL", "OSM_URL"]
+__all__ = ["Settings", "ENV_VARS", "BASEMAPS", "PDOK_BRT_URL", "OSM_URL", "default_data_dir"]
 
 ENV_VARS = {
     "cbs_odata_url": "WIJKRADAR_CBS_ODATA_URL",
@@ -37,6 +37,44 @@ OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 #: Where ``npm ci`` puts Leaflet in a source checkout (see package.json).
 DEFAULT_LEAFLET_DIR = Path(__file__).resolve().parents[1] / "node_modules" / "leaflet" / "dist"
 BASEMAPS = ("pdok", "osm", "geen")
+#: The folder this package was loaded from sits in a source checkout when its parent holds
+#: Wijkradar's pyproject.toml (an editable install or PYTHONPATH); not in a wheel install.
+_CHECKOUT = Path(__file__).resolve().parents[1]
+
+
+def _is_checkout(root: Path) -> bool:
+    try:
+        text = (root / "pyproject.toml").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return 'name = "wijkradar"' in text
+
+
+def default_data_dir(*, checkout: Path | None = None) -> Path:
+    """The data folder when ``WIJKRADAR_DATA_DIR`` is not set, always absolute.
+
+    From a source checkout (editable install, ``make run``, notebooks) it is the checkout's
+    ``data`` folder, whatever the current working directory: Jupyter starts kernels in
+    ``notebooks/``, the app runs from the repository root, and both must see the same
+    profiles. An installed package uses the per-user data folder of the platform
+    (``~/.local/share/wijkradar`` on Linux, via platformdirs). Never the working directory.
+
+    Parameters
+    ----------
+    checkout : Path, optional
+        The folder to test for a checkout (default: the parent of this package).
+
+    Examples
+    --------
+    >>> default_data_dir().is_absolute()
+    True
+    """
+    root = _CHECKOUT if checkout is None else checkout
+    if _is_checkout(root):
+        return root / "data"
+    from platformdirs import user_data_path
+
+    return user_data_path("wijkradar", appauthor=False)
 
 
 class Settings(BaseModel):
@@ -51,7 +89,7 @@ class Settings(BaseModel):
     cbs_odata_url: str = "https://opendata.cbs.nl/ODataApi/odata"
     cbs_dataderden_url: str = "https://dataderden.cbs.nl/ODataApi/odata"
     pdok_url: str = "https://service.pdok.nl"
-    data_dir: Path = Path("data")
+    data_dir: Path = Field(default_factory=default_data_dir)
     http_timeout: float = Field(30.0, gt=0)
     http_retries: int = Field(3, ge=0, le=10)
     http_backoff: float = Field(1.0, ge=0)
@@ -80,6 +118,13 @@ class Settings(BaseModel):
         if not value.startswith(("http://", "https://")):
             raise ValueError(f"{value!r} is not an http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        # A relative WIJKRADAR_DATA_DIR is taken relative to where it was read, once; every
+        # later use (another cwd in a notebook kernel or a subprocess) sees the same folder.
+        return value.expanduser().absolute()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

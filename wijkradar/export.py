@@ -9,10 +9,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 
+from .dataversion import data_version, data_version_label
 from .escape import spreadsheet_frame
+from .geopackage import write_geopackage
 
 __all__ = [
     "ranking_table",
@@ -52,24 +53,27 @@ def ranking_table(data, scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_scores(result: pd.DataFrame, data, path: str | Path) -> Path:
-    """Write ``result`` as CSV or (by extension) GeoPackage layer ``scores``; atomic."""
+    """Write ``result`` as CSV or (by extension) GeoPackage; atomic.
+
+    The CSV has a ``dataversie`` column (source tables, periods, fetch date, content hash);
+    the GeoPackage has the layers of :func:`wijkradar.geopackage.write_geopackage`.
+    """
     out = Path(path)
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".gpkg"):
         raise ValueError(f"{out}: use a .csv or .gpkg file name")
+    if suffix == ".gpkg":  # scores, indicators with states, sources, metadata (QGIS)
+        return write_geopackage(result, data, out)
     result = result.copy()
     result.index.name = "buurtcode"
+    version = result.attrs.get("data_version")
+    if version is None and data is not None:
+        version = data_version(data)
+    if version is not None:  # which data this file was computed from, on every row
+        result["dataversie"] = data_version_label(version)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp" + out.suffix)
-    if suffix == ".csv":
-        spreadsheet_frame(result).to_csv(tmp, float_format="%.6g", lineterminator=CSV_EOL)
-    else:
-        gdf = gpd.GeoDataFrame(
-            result.join(data.buurten[["geometry"]]), geometry="geometry", crs=data.buurten.crs
-        )
-        gdf.columns = [c.replace("__", "_") if c != "geometry" else c for c in gdf.columns]
-        tmp.unlink(missing_ok=True)
-        gdf.reset_index().to_file(tmp, layer="scores", driver="GPKG")
+    spreadsheet_frame(result).to_csv(tmp, float_format="%.6g", lineterminator=CSV_EOL)
     tmp.replace(out)
     return out
 

@@ -205,6 +205,8 @@ class MapValues:
     unit: str
     frame: pd.DataFrame  # value, status, label
     higher_is_worse: bool = True
+    #: Replaces the legend's default reading note (e.g. for maps of change).
+    note: str | None = None
 
 
 def map_values(scores: pd.DataFrame, data, column: str) -> MapValues:
@@ -356,10 +358,17 @@ def top_factors(scores: pd.DataFrame, catalogue: pd.DataFrame, n: int = 3) -> pd
     return out
 
 
-def _legend(mv: MapValues, bins: np.ndarray, colours: list[str], counts: dict) -> dict:
+def _legend(
+    mv: MapValues,
+    bins: np.ndarray,
+    colours: list[str],
+    counts: dict,
+    *,
+    lowest: float | None = None,
+) -> dict:
     """Legend as data: a title and rows of (swatch style, text); shown with ``textContent``."""
     rows = []
-    lower = mv.frame["value"].min()
+    lower = mv.frame["value"].min() if lowest is None else lowest
     decimals = decimals_for(mv.unit)
     for i, (upper, colour) in enumerate(zip(bins, colours, strict=True)):
         lo = lower if i == 0 else bins[i - 1]
@@ -384,7 +393,9 @@ def _legend(mv: MapValues, bins: np.ndarray, colours: list[str], counts: dict) -
             }
         )
     note = (
-        "Hoger is gunstiger: donker = lage waarde (meer zorg)"
+        mv.note
+        if mv.note
+        else "Hoger is gunstiger: donker = lage waarde (meer zorg)"
         if not mv.higher_is_worse
         else "Donker = hoge waarde"
         if mv.unit not in ("0-100",)
@@ -822,6 +833,8 @@ def build_map(
     height: int = 620,
     labels: bool = True,
     highlight: str | None = None,
+    fixed_bins: Sequence[float] | None = None,
+    fixed_colours: Sequence[str] | None = None,
 ) -> folium.Map:
     """A folium map of ``mv`` on ``geometry`` (from :func:`map_geometry`).
 
@@ -829,12 +842,20 @@ def build_map(
     static files); use :func:`standalone_html` for a file that opens offline. ``labels``
     adds wijk names (zoomed out) and buurt names (zoomed in); ``highlight`` is a buurtcode
     that gets a thick outline and that the map zooms to (the buurt search).
+    ``fixed_bins`` (all class bounds, lowest first) with ``fixed_colours`` (one per class)
+    replace the classification, so several maps share one legend (change over time).
     """
     geo = geometry.join(mv.frame, how="left")
-    bins = classify(geo["value"], scheme, k)
-    colours = class_colours(palette, len(bins))
-    if not mv.higher_is_worse:  # dark always marks the worrying end
-        colours = colours[::-1]
+    lowest = None
+    if fixed_bins is not None and fixed_colours is not None:
+        lowest = float(fixed_bins[0])
+        bins = np.asarray(fixed_bins[1:], dtype=float)
+        colours = list(fixed_colours)
+    else:
+        bins = classify(geo["value"], scheme, k)
+        colours = class_colours(palette, len(bins))
+        if not mv.higher_is_worse:  # dark always marks the worrying end
+            colours = colours[::-1]
     value = geo["value"].to_numpy(dtype=float)
     cls = class_index(value, bins)
     light = _lightest(mv, len(bins))
@@ -909,7 +930,7 @@ def build_map(
             {f"Type {t}": CATEGORICAL[(int(t) - 1) % 7] for t in sorted(names.unique())},
         )
     counts = pd.Series(status).value_counts().to_dict()
-    legend = _legend(mv, bins, colours, counts)
+    legend = _legend(mv, bins, colours, counts, lowest=lowest)
     if wijken and "wijkcode" in geometry.columns:
         legend["rows"].append({"swatch": _line_swatch("2px solid #212121"), "text": "wijkgrens"})
     _Control(legend, position="bottomright", css_class="wr-legend").add_to(m)

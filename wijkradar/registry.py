@@ -20,8 +20,10 @@ from models import ProfileError, ScoringProfile, save_profile
 from .config import Settings
 from .escape import spreadsheet_frame
 from .export import write_table
+from .format import fmt_number
 from .pipeline import DEFAULT_JAAR, load_gemeente, make_client
 from .scoring_cli import DEFAULT_PROFILE, resolve_profile, score_gemeente, shipped_profiles
+from .templates import columns_text
 
 __all__ = [
     "audit",
@@ -236,6 +238,7 @@ def analyse_gaps(
         catchment_m=catchment_m,
         top_band=top_band,
         labels=data.catalogue["label"].to_dict(),
+        number=fmt_number,
     )
     return GapAnalysis(coverage=cov, gaps=gaps)
 
@@ -243,7 +246,15 @@ def analyse_gaps(
 # -- CLI --------------------------------------------------------------------------------------
 def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
     """Register ``import``, ``export`` and ``gaps``."""
-    imp = sub.add_parser("import", help="import initiatives, wijkteams or locations")
+    imp = sub.add_parser(
+        "import",
+        help="import initiatives, wijkteams or locations",
+        description="Importeer een CSV (UTF-8 of Windows-1252, ',' of ';'), Excel- of "
+        "GeoJSON-bestand in het register. Een bestand met een fout wordt helemaal geweigerd.",
+        epilog="kolommen per soort (* = verplicht; een lege id krijgt een nieuw id; x/y in RD "
+        "New of WGS84, of een adres):\n" + "\n".join(f"  {e}: {columns_text(e)}" for e in ENTITIES),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     what = imp.add_mutually_exclusive_group(required=True)
     what.add_argument("--soort", choices=list(ENTITIES))
     what.add_argument("--all", action="store_true", help="restore a backup from export --all")
@@ -284,7 +295,7 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             )
         with open_registry(settings) as reg:
             counts = reg.restore(dump, user=os_user(), replace=args.vervang)
-        print("restored: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        print("teruggezet: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         return 0
     report = import_file(
         settings,
@@ -297,11 +308,12 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         confirm_empty=args.ja,
     )
     print(
-        f"{report.source}: {report.added} added, {report.updated} updated "
-        f"({report.geocoded} geocoded, {report.assigned} assigned to a buurt) in {args.soort}"
+        f"{report.source}: {report.added} nieuw, {report.updated} bijgewerkt "
+        f"({report.geocoded} adressen opgezocht, {report.assigned} aan een buurt gekoppeld) "
+        f"in {args.soort}"
     )
     for note in report.notes:
-        print(f"note: {note}")
+        print(f"opmerking: {note}")
     return 0
 
 
@@ -314,10 +326,10 @@ def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         tmp.write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
         tmp.replace(out)
         rows = {k: len(v) for k, v in dump["tables"].items()}
-        print(f"registry backup written to {out}: {rows}")
+        print(f"reservekopie van het register geschreven naar {out}: {rows}")
         return 0
     path = export_file(settings, args.soort, args.bestand)
-    print(f"{args.soort}: written to {path}")
+    print(f"{args.soort}: geschreven naar {path}")
     return 0
 
 
@@ -330,5 +342,5 @@ def _cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise ValueError(f"--uit {out}: use .csv or .xlsx")
     write_table(result.gaps, out)
-    print(f"{data.gemeentecode} {data.gemeentenaam}: {len(result.gaps)} gaps -> {out}")
+    print(f"{data.gemeentecode} {data.gemeentenaam}: {len(result.gaps)} gaten -> {out}")
     return 0

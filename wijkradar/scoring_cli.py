@@ -13,12 +13,14 @@ import geopandas as gpd
 import pandas as pd
 
 from geo._errors import WijkradarError
-from models import ProfileError, ScoringProfile, load_profile, score_buurten
+from models import ProfileError, ScoringProfile, load_profile, profile_yaml, score_buurten
 from models.reach import reach_table
 from models.validity import coverage_summary, national_ranks
 
 from .config import Settings
+from .dataversion import data_version, data_version_label
 from .export import write_scores, write_table
+from .format import fmt_number, fmt_percent, fmt_rank
 from .pipeline import DEFAULT_JAAR, list_gemeenten, load_gemeente
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "resolve_profile",
     "list_profiles",
     "score_gemeente",
+    "checked_profile",
     "shipped_profiles",
     "shipped_profile",
 ]
@@ -91,6 +94,17 @@ def resolve_profile(name_or_path: str, settings: Settings) -> ScoringProfile:
     return _load(profiles[name_or_path])
 
 
+def checked_profile(data, profile: ScoringProfile) -> ScoringProfile:
+    """The profile as :func:`score_gemeente` scores it.
+
+    Checked against the catalogue (directions filled in, conflicts noted) and without the
+    domains that have no data.
+    """
+    profile, _ = profile.check_catalogue(data.catalogue, on_conflict="warn")
+    frame = data.indicators()
+    return profile.without_empty_domains(frame.columns[frame.notna().any()])
+
+
 def check_draws(draws: object) -> int:
     """``draws`` as an int in 0 .. :data:`MAX_DRAWS`, or ``ValueError`` saying what is allowed."""
     if isinstance(draws, bool) or not isinstance(draws, numbers.Integral):
@@ -119,9 +133,8 @@ def score_gemeente(
         ``draws`` outside 0 .. :data:`MAX_DRAWS`.
     """
     check_draws(draws)
-    profile, _ = profile.check_catalogue(data.catalogue, on_conflict="warn")
+    profile = checked_profile(data, profile)
     frame = data.indicators()
-    profile = profile.without_empty_domains(frame.columns[frame.notna().any()])
     result = score_buurten(
         frame,
         profile,
@@ -137,6 +150,7 @@ def score_gemeente(
     out.attrs = dict(result.attrs)  # join drops attrs: keep warnings and top_k
     out.attrs["warnings"] = [*profile.notes, *result.attrs.get("warnings", [])]
     out.attrs["reach"] = list(profile.reach)
+    out.attrs.update(data_version=data_version(data), profile_yaml=profile_yaml(profile))
     return out
 
 
@@ -203,6 +217,7 @@ def run_batch(
             gdf = gpd.GeoDataFrame(
                 result.join(data.buurten[["geometry"]]), geometry="geometry", crs=data.buurten.crs
             )
+            gdf["dataversie"] = data_version_label(result.attrs["data_version"])
             gdf.attrs = {}
             path = out_dir / f"{data.gemeentecode}_{jaar}_{profile.name}.parquet"
             tmp = path.with_name(path.name + ".tmp")
@@ -255,16 +270,17 @@ def _cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         include_low=args.ook_lage_dekking,
     )
     failed = table[table["status"] != "ok"]
-    print(f"{len(table) - len(failed)} of {len(table)} gemeenten written to {args.uit}")
+    print(f"{len(table) - len(failed)} van {len(table)} gemeenten geschreven naar {args.uit}")
     if "lage_dekking" in table:
         low = table[table["lage_dekking"].fillna(False).astype(bool)]
-        what = "marked" if args.ook_lage_dekking else "left out of the national ranks"
+        what = "gemarkeerd" if args.ook_lage_dekking else "niet in de landelijke rangen"
         for row in low.itertuples():
             print(
-                f"low coverage ({row.dekking:.0%} observed, under 50%): {row.gemeentecode} {what}"
+                f"lage dekking ({fmt_percent(row.dekking)} gemeten, onder 50%): "
+                f"{row.gemeentecode} {what}"
             )
     for row in failed.itertuples():
-        print(f"failed: {row.gemeentecode}: {row.status}")
+        print(f"mislukt: {row.gemeentecode}: {row.status}")
     return 1 if len(failed) else 0
 
 
@@ -279,20 +295,22 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     write_scores(result, data, out)
     scored = result["score"].notna().sum()
     print(
-        f"{data.gemeentecode} {data.gemeentenaam}: {scored} of {len(result)} buurten scored "
-        f"with profile {profile.name!r} (seed {args.seed}, {args.draws} draws) -> {out}"
+        f"{data.gemeentecode} {data.gemeentenaam}: {scored} van {len(result)} buurten gescoord "
+        f"met profiel '{profile.name}' (seed {args.seed}, {args.draws} trekkingen) -> {out}"
     )
     cov = coverage_summary(result)
     print(
-        f"coverage: {cov['dekking']:.0%} of the score's weight rests on observed values"
-        + (" (under 50%: the score says little here)" if cov["onder_drempel"] else "")
+        f"dekking: {fmt_percent(cov['dekking'])} van het gewicht van de score rust op "
+        "gemeten waarden"
+        + (" (onder 50%: de score zegt hier weinig)" if cov["onder_drempel"] else "")
     )
     for w in result.attrs.get("warnings", []):
-        print(f"note: {w}")
+        print(f"opmerking: {w}")
     top = result.sort_values("rank").head(5)
     for code, row in top.iterrows():
         print(
-            f"  {int(row['rank']):>3}  {code}  {row['buurtnaam']:<30} {row['score']:5.1f}  "
-            f"[{row['rank_low']:.0f}-{row['rank_high']:.0f}]"
+            f"  {int(row['rank']):>3}  {code}  {row['buurtnaam']:<30} "
+            f"{fmt_number(row['score'], 1):>5}  "
+            f"{fmt_rank(row['rank'], row['rank_low'], row['rank_high'])}"
         )
     return 0

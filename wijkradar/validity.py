@@ -143,7 +143,7 @@ def report_lines(report: ValidityReport, *, gemeente: str, profile: str) -> list
     for row in report.directions.itertuples(index=False):
         if row.tegen_richting:
             lines.append(f"FLAG {row.onderdeel}: {row.oordeel}")
-    lines += [f"note: {n}" for n in report.notes]
+    lines += [f"opmerking: {n}" for n in report.notes]
     return lines
 
 
@@ -181,7 +181,7 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     if args.uit:
         out = Path(args.uit)
         spreadsheet_frame(report.correlations).to_csv(out, index=False)
-        print(f"written {out}")
+        print(f"geschreven: {out}")
     if reference is None and not args.referentie:
         raise WijkradarError(
             "no reference index: SES-WOA could not be fetched; pass --referentie FILE"

@@ -1,0 +1,72 @@
+"""Analyst helpers: caveats, coverage per indicator, and the profile hand-off to the app."""
+
+from pathlib import Path
+
+from models import parse_profile
+from wijkradar import (
+    data_caveats,
+    default_data_dir,
+    indicator_coverage,
+    load_gemeente,
+    save_user_profile,
+)
+from wijkradar.scoring_cli import list_profiles, resolve_profile
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_caveats_and_coverage_of_amersfoort(settings):
+    data = load_gemeente("GM0307", settings=settings)
+    caveats = data_caveats(data)
+    assert any("126 of 145" in c for c in caveats)  # the health monitor match
+    assert any(c.startswith("gezondheid (50090NED, 2020): ") for c in caveats)  # a remark
+    cov = indicator_coverage(data)
+    assert list(cov.index) == data.indicator_ids
+    states = [c for c in cov.columns if c not in ("label", "tabel", "periode", "buurten")]
+    counts = [c for c in states if c != "aandeel_aanwezig"]
+    assert (cov[counts].sum(axis=1) == 145).all()
+    assert cov.loc["eenzaam", "aanwezig"] == (data.states["eenzaam"] == "aanwezig").sum()
+    assert cov.loc["eenzaam", "wijkwaarde"] > 0
+    assert cov.loc["eenzaam", "tabel"] == "50090NED"
+    assert cov.loc["eenzaam", "aandeel_aanwezig"] == round(cov.loc["eenzaam", "aanwezig"] / 145, 3)
+
+
+def test_saved_profile_says_where_and_that_the_app_sees_it(settings):
+    prof = resolve_profile("kansrijke-wijk", settings)
+    mine = parse_profile({**prof.model_dump(), "name": "mijn-profiel"})
+    saved = save_user_profile(mine, settings)
+    assert saved.path == (settings.data_dir / "profiles" / "mijn-profiel.yaml").resolve()
+    assert saved.path.is_file() and saved.listed
+    assert list_profiles(settings)["mijn-profiel"].resolve() == saved.path
+    assert not saved.default_data_dir  # a test folder, not the checkout's data/
+    text = str(saved)
+    assert str(saved.path) in text
+    assert f"WIJKRADAR_DATA_DIR={settings.data_dir}" in text and str(default_data_dir()) in text
+
+
+def test_saved_profile_in_the_default_folder(tmp_path, monkeypatch):
+    import wijkradar.analysis as analysis
+    from wijkradar.config import Settings
+
+    settings = Settings(data_dir=tmp_path / "data")
+    monkeypatch.setattr(analysis, "default_data_dir", lambda: tmp_path / "data")
+    prof = parse_profile(
+        {"name": "x-y", "domains": [{"name": "S", "indicators": [{"id": "eenzaam"}]}]}
+    )
+    saved = save_user_profile(prof, settings)
+    assert saved.listed and saved.default_data_dir
+    assert "De app ziet het:" in str(saved) and "standaard datamap" in str(saved)
+
+
+def test_sensitivity_of_a_gemeente_starts_from_the_scored_profile(settings):
+    from wijkradar import score_gemeente, sensitivity_gemeente
+
+    data = load_gemeente("GM0307", settings=settings)
+    prof = resolve_profile("kansrijke-wijk", settings)
+    ranks = sensitivity_gemeente(
+        data, prof, seed=0, normalisations=["percentile"], aggregations=["arithmetic"]
+    )
+    basis = ranks[ranks["basis"]].set_index("buurtcode")["rank"]
+    scored = score_gemeente(data, prof, seed=0, draws=0)["rank"].dropna()
+    assert basis.sort_index().tolist() == scored.sort_index().tolist()
+    assert ranks["ontbrekend"].nunique() == 3

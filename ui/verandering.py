@@ -1,0 +1,260 @@
+"""Verandering: change per indicator and of the score between two monitor years."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+import yaml
+from streamlit_folium import st_folium
+
+from models import ProfileError
+from models.change import change_bins, periods_of
+from models.profile import parse_profile
+from ui import common
+from wijkradar.assets import AssetError, install_static
+from wijkradar.change import (
+    change_colours,
+    change_map_values,
+    indicator_change,
+    score_change,
+    score_periods,
+    significance_text,
+    trend_indicators,
+)
+from wijkradar.escape import markdown_text as md
+from wijkradar.export import table_csv
+from wijkradar.format import decimals_for, fmt_number, plural
+from wijkradar.maps import MapValues, build_map
+
+SCORE = "score"
+RULE = (
+    "Significant betekent hier: de 95%-betrouwbaarheidsintervallen van beide jaren overlappen "
+    "niet. Dat is een strenge toets (ongeveer een 0,5%-niveau): een echte verandering kan als "
+    "'niet significant' te boek staan, maar niets heet significant op grond van alleen de "
+    "puntschattingen. Zonder intervallen in de bron is de significantie onbekend."
+)
+
+
+@st.cache_data(show_spinner="Scores per monitorjaar herberekenen...", max_entries=16)
+def _score_periods(gm: str, jaar: int, yaml_text: str, created: str, periods: tuple[str, ...]):
+    data = common.load(gm, jaar)
+    profile = parse_profile(yaml.safe_load(yaml_text), source="profiel")
+    return score_periods(data, profile, periods, seed=common.SEED)
+
+
+def _signed(value: float, decimals: int) -> str:
+    if pd.isna(value):
+        return "–"
+    return ("+" if value > 0 else "") + fmt_number(value, decimals)
+
+
+st.title("Verandering")
+v = common.view()
+if v is None or v.scores is None:
+    st.stop()
+data, scores = v.data, v.scores
+
+inds = trend_indicators(data)
+if not inds:
+    st.info(
+        "De gezondheidsmonitor heeft voor deze gemeente maar één jaar; verandering is niet te "
+        "berekenen."
+    )
+    st.stop()
+
+what = st.selectbox(
+    "Wat",
+    [SCORE, *inds],
+    format_func=lambda i: (
+        "Prioriteitsscore (herberekend per monitorjaar)" if i == SCORE else v.label(i)
+    ),
+    key="vr_wat",
+)
+periods = periods_of(data.trend) if what == SCORE else periods_of(data.trend, what)
+c1, c2 = st.columns(2)
+start = c1.selectbox("Van", periods[:-1], index=0, key="vr_van")
+later = [p for p in periods if p > start]
+end = c2.selectbox("Naar", later, index=len(later) - 1, key="vr_naar")
+
+settings = common.settings()
+try:
+    install_static(settings, common.static_dir())
+except (AssetError, OSError) as exc:
+    st.error(f"De kaart kan niet worden getekend: Leaflet is niet geïnstalleerd ({md(exc)}).")
+    st.stop()
+base = common.static_url()
+tile_url = settings.tile_url()
+if tile_url and not common.basemap_ok(tile_url):
+    tile_url = None
+geometry = common.geometry(data.gemeentecode, data.jaar, data.created)
+names = data.buurten["buurtnaam"].astype(str)
+
+if what == SCORE:
+    try:
+        by_period = _score_periods(*v.key, tuple(periods))
+    except ProfileError as exc:
+        st.error(f"Herberekenen lukt niet met dit profiel: {md(exc)}")
+        st.stop()
+    shifts, bins = score_change(by_period, start, end)
+    st.caption(
+        f"Beide scores zijn herberekend met profiel {md(v.profile.name)}: de gezondheidscijfers "
+        f"van {start} en van {end}, de CBS-kerncijfers van {data.jaar} (oudere kerncijfers op "
+        "deze buurtindeling zijn er niet). De score is relatief binnen de gemeente: een stijging "
+        "betekent dat de buurt ten opzichte van de andere buurten meer nood kreeg."
+    )
+    status = pd.Series("waarde", index=data.buurten.index, dtype=object)
+    change = shifts["verandering"].reindex(data.buurten.index)
+    status[change.isna()] = "ontbreekt"
+    small = scores["te_klein"].reindex(data.buurten.index).fillna(True).astype(bool)
+    status[small] = "geen_score"
+    change = change.where(~small)
+    labels = pd.Series("", index=data.buurten.index, dtype=object)
+    for code in data.buurten.index:
+        if status[code] == "waarde":
+            r0, r1 = shifts.loc[code, "rank_voor"], shifts.loc[code, "rank_na"]
+            labels[code] = f"{_signed(change[code], 1)} punten (rang {int(r0)} → {int(r1)})"
+        else:
+            labels[code] = (
+                "geen score (te weinig inwoners)" if status[code] == "geen_score" else "geen score"
+            )
+    mv = MapValues(
+        title=f"Verandering van de score {start}–{end}",
+        unit="punten",
+        frame=pd.DataFrame({"value": change, "status": status, "label": labels}),
+        higher_is_worse=True,
+        note="Rood = meer nood dan de andere buurten, blauw = minder; één legenda voor alle jaren",
+    )
+    colours = change_colours(True, len(bins) - 1)
+    fmap = build_map(
+        geometry,
+        mv,
+        scores=scores,
+        tile_url=tile_url,
+        fixed_bins=bins,
+        fixed_colours=colours,
+        leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
+        leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
+    )
+    st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="vr_kaart")
+    both = shifts[(shifts["status"] == "beide") & shifts.index.isin(data.buurten.index[~small])]
+    st.markdown(f"**Rangverschuivingen {start} → {end}** (1 = hoogste nood)")
+    if both.empty:
+        st.write("Geen buurten met een score in beide jaren.")
+    else:
+        rho = both["score_voor"].corr(both["score_na"], method="spearman")
+        st.caption(
+            f"{plural(len(both), 'buurt', 'buurten')} met een score in beide jaren; "
+            f"Spearman-correlatie van de scores {fmt_number(rho, 2)}."
+        )
+        table = pd.DataFrame(
+            {
+                "Buurt": [f"{names[c]} ({c})" for c in both.index],
+                f"Rang {start}": both["rank_voor"].astype(int).to_numpy(),
+                f"Rang {end}": both["rank_na"].astype(int).to_numpy(),
+                "Verschuiving": both["verschuiving"].astype(int).to_numpy(),
+                f"Score {start}": both["score_voor"].map(fmt_number).to_numpy(),
+                f"Score {end}": both["score_na"].map(fmt_number).to_numpy(),
+                "Verandering score": both["verandering"].map(lambda x: _signed(x, 1)).to_numpy(),
+            }
+        ).sort_values("Verschuiving", key=lambda s: -s.abs(), kind="stable")
+        st.dataframe(table, hide_index=True, width="stretch")
+        st.download_button(
+            "Download rangverschuivingen (CSV)",
+            table_csv(table),
+            file_name=f"verandering-score-{data.gemeentecode}-{start}-{end}.csv",
+            mime="text/csv",
+            on_click="ignore",
+        )
+    st.stop()
+
+cat = data.catalogue.loc[what]
+unit = str(cat["unit"])
+change_unit = "procentpunt" if unit.startswith("%") else unit
+dec = decimals_for(unit)
+higher_is_worse = str(cat["direction"]) != "hoger_beter"
+ch = indicator_change(data, scores, what, start, end)
+shown_codes = ch.index[ch["status"] != "te_klein"]
+bins = change_bins(data.trend, what, shown_codes)
+mv = change_map_values(
+    ch,
+    title=f"Verandering {cat['label']} {start}–{end}",
+    unit=change_unit,
+    higher_is_worse=higher_is_worse,
+)
+mv.note = "Rood = verslechterd, blauw = verbeterd; één legenda voor alle jaren"
+fmap = build_map(
+    geometry,
+    mv,
+    scores=scores,
+    tile_url=tile_url,
+    fixed_bins=bins,
+    fixed_colours=change_colours(higher_is_worse, len(bins) - 1),
+    leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
+    leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
+)
+st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="vr_kaart")
+
+valid = ch[ch["verandering"].notna()]
+n_small = int((ch["status"] == "te_klein").sum())
+n_apart = int(ch["status"].isin(["alleen_start", "alleen_eind", "geen"]).sum())
+sig = valid["significant"]
+n_up = int(((valid["verandering"] > 0) & sig.fillna(False)).sum())
+n_down = int(((valid["verandering"] < 0) & sig.fillna(False)).sum())
+n_unknown = int(sig.isna().sum())
+st.caption(
+    f"{plural(len(valid), 'buurt', 'buurten')} met een waarde in {start} en {end}: "
+    f"{n_up} significant gestegen, {n_down} significant gedaald"
+    + (f", {n_unknown} zonder intervallen (significantie onbekend)" if n_unknown else "")
+    + f". Niet te vergelijken: {n_apart} buurten zonder waarde in een van beide jaren, "
+    f"{n_small} met te weinig inwoners."
+)
+with st.expander("Wanneer heet een verandering significant?"):
+    st.write(RULE)
+
+status_text = {
+    "beide": "",
+    "alleen_start": f"geen waarde in {end}",
+    "alleen_eind": f"geen waarde in {start} (andere buurtindeling of niet gepubliceerd)",
+    "geen": "geen waarde in beide jaren",
+    "te_klein": "niet getoond: te weinig inwoners",
+}
+
+
+def _interval(lo: float, hi: float) -> str:
+    return "–" if pd.isna(lo) or pd.isna(hi) else f"{fmt_number(lo, dec)}–{fmt_number(hi, dec)}"
+
+
+table = (
+    pd.DataFrame(
+        {
+            "Buurt": [f"{names[c]} ({c})" for c in ch.index],
+            str(start): ch["start"].map(lambda x: fmt_number(x, dec)).to_numpy(),
+            f"95% {start}": [
+                _interval(a, b) for a, b in zip(ch["lower_start"], ch["upper_start"], strict=True)
+            ],
+            str(end): ch["end"].map(lambda x: fmt_number(x, dec)).to_numpy(),
+            f"95% {end}": [
+                _interval(a, b) for a, b in zip(ch["lower_end"], ch["upper_end"], strict=True)
+            ],
+            f"Verandering ({change_unit})": ch["verandering"]
+            .map(lambda x: _signed(x, dec))
+            .to_numpy(),
+            "Significant": [
+                significance_text(s) if st_ == "beide" else "–"
+                for s, st_ in zip(ch["significant"], ch["status"], strict=True)
+            ],
+            "Opmerking": ch["status"].map(status_text).to_numpy(),
+            "_sort": ch["verandering"].abs().fillna(-1).to_numpy(),
+        }
+    )
+    .sort_values("_sort", ascending=False, kind="stable")
+    .drop(columns="_sort")
+)
+st.dataframe(table, hide_index=True, width="stretch")
+st.download_button(
+    "Download verandering (CSV)",
+    table_csv(table),
+    file_name=f"verandering-{what}-{data.gemeentecode}-{start}-{end}.csv",
+    mime="text/csv",
+    on_click="ignore",
+)
