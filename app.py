@@ -13,6 +13,7 @@ PAGES = [
     st.Page("ui/buurtprofiel.py", title="Buurtprofiel"),
     st.Page("ui/vergelijken.py", title="Vergelijken"),
     st.Page("ui/verandering.py", title="Verandering"),
+    st.Page("ui/indexen.py", title="Andere indexen"),
     st.Page("ui/initiatieven.py", title="Initiatieven en wijkteams"),
     st.Page("ui/notities.py", title="Buurtnotities"),
     st.Page("ui/gebieden.py", title="Eigen gebieden"),

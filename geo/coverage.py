@@ -8,7 +8,7 @@ indexed by buurtcode like the buurten frame.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import geopandas as gpd
 import numpy as np
@@ -198,8 +198,12 @@ def find_gaps(
     top_band: float = 0.2,
     low_access_quantile: float = 0.25,
     labels: Mapping[str, str] | None = None,
+    number: Callable[[float, int], str] | None = None,
 ) -> pd.DataFrame:
     """Buurten with high need and little nearby: the list for buurtnetwerkers.
+
+    ``number(value, decimals)`` formats the figures in the explanation (the application
+    passes its Dutch formatter, :func:`wijkradar.format.fmt_number`).
 
     A buurt is a gap when it is in the priority top band (``rank`` within the best
     ``top_band`` share of scored buurten) and its ``access`` is in the lowest
@@ -213,6 +217,7 @@ def find_gaps(
         One row per (buurt, reason): ``buurtcode``, ``buurtnaam``, ``rank``, ``soort``
         ('toegang' or the theme) and ``toelichting`` (Dutch).
     """
+    fmt = number or (lambda v, d: f"{v:.{d}f}")
     scored = scores["score"].notna() & ~scores.get("te_klein", pd.Series(False, index=scores.index))
     n = int(scored.sum())
     cutoff = max(1, math.ceil(top_band * n))
@@ -230,7 +235,7 @@ def find_gaps(
                 "soort": "toegang",
                 "toelichting": (
                     f"rang {int(scores.loc[code, 'rank'])} (top {cutoff}) en weinig aanbod in de "
-                    f"buurt (toegang {acc[code]:.2f} per 1.000 inwoners)"
+                    f"buurt (toegang {fmt(acc[code], 2)} per 1.000 inwoners)"
                 ),
             }
         )
@@ -270,7 +275,8 @@ def find_gaps(
                                 (labels or {}).get(c, c)
                                 for c in values.columns[in_band.loc[code].to_numpy()]
                             )
-                            + f" en geen lopend initiatief '{thema}' binnen {catchment_m:.0f} m"
+                            + f" en geen lopend initiatief '{thema}' binnen "
+                            f"{fmt(catchment_m, 0)} m"
                         ),
                     }
                 )

@@ -141,3 +141,18 @@ def test_verandering_indicator_and_score(monkeypatch, app_env):
     assert {"Rang 2016", "Rang 2020", "Verschuiving"} <= set(shifts.columns)
     assert (shifts["Verschuiving"] == shifts["Rang 2016"] - shifts["Rang 2020"]).all()
     assert any("kerncijfers van 2024" in c.value for c in at.caption)
+
+
+def test_andere_indexen_compares_with_ses_woa(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/indexen.py", gemeente="GM0307")
+    assert at.title[0].value == "Andere indexen"
+    assert not at.exception, [e.value for e in at.exception]
+    assert _one(at.selectbox, "Index").value == "ses_woa"
+    rho = _one(at.metric, "Spearman-correlatie").value
+    assert rho.startswith("-0,9"), rho  # real SES-WOA 2022 values served as 86092NED
+    assert _one(at.metric, "Buurten vergeleken").value == "108"
+    table = at.dataframe[0].value
+    assert len(table) == 10
+    assert table["Verklaring (Wijkradar-indicatoren)"].str.contains("punten").all()
+    assert set(table["Wie ziet meer nood"]) <= {"Wijkradar", "SES-WOA totaalscore"}
+    assert at.get("vega_lite_chart"), "the scatter plot is drawn"

@@ -234,3 +234,15 @@ def test_importeren_tab_lists_columns_and_a_template(monkeypatch, app_env):
     at = _app(monkeypatch, app_env, "ui/initiatieven.py", gemeente="GM0307")
     assert any(b.label.startswith("Sjabloon downloaden") for b in at.get("download_button"))
     assert any("kolom" in d.value.columns and "verplicht" in d.value.columns for d in at.dataframe)
+
+
+def test_no_english_placeholders_and_honest_methode(monkeypatch, app_env):
+    at = _app(monkeypatch, app_env, "ui/ranglijst.py", gemeente="GM0307")
+    assert _one(at.multiselect, "Wijk").proto.placeholder == "Alle wijken"
+    at = _app(monkeypatch, app_env, "ui/methode.py", gemeente="GM0307")
+    text = " ".join(m.value for m in at.markdown)
+    # the loopback health table has no Marges feed: the text must not claim they vary
+    assert "variëren binnen hun 95%-marges" not in text
+    assert "95%-marges" in text
+    preview = at.dataframe[0].value
+    assert set(preview["Robuust"]) <= {"ja", "nee"} and preview["Score"].str.contains(",").all()

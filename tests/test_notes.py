@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 
@@ -196,3 +197,43 @@ def test_notes_csv_neutralises_formulas(reg, formula):
     assert list(frame.columns[:3]) == ["buurtcode", "buurt", "datum"]
     for column in ("tekst", "buurt"):
         assert not frame[column].str.startswith(("=", "+", "-", "@", "\t", "\r")).any()
+
+
+def test_werklijst_shows_the_registry_notes_escaped(reg):
+    from tests.hostile import HOSTILE_NAME
+    from tests.test_werklijst import _fixture
+    from wijkradar.werklijst import worklist, worklist_csv, worklist_html
+
+    data, scores, tables, top = _fixture()
+    other = next(c for c in data.buurten.index if c != top)
+    for code in (top, other):
+        add_note(
+            reg,
+            buurtcode=code,
+            datum=date(2025, 1, 5),
+            soort="observatie",
+            tekst="Oudere notitie",
+            user="a",
+        )
+    add_note(
+        reg,
+        buurtcode=top,
+        datum=date(2025, 11, 20),
+        soort="gesprek",
+        tekst="=" + HOSTILE_NAME,
+        cijfers_kloppen_niet=True,
+        user="a",
+    )
+    tables = {**tables, "buurtnotitie": reg.table("buurtnotitie")}
+    rows = worklist(data, scores, tables, top=3)
+    text = rows.loc[top, "buurtnotities"]
+    assert text.startswith("2 notities, 1 signaal (cijfers kloppen niet); laatste 20-11-2025: =")
+    unnoted = [c for c in rows.index if c not in (top, other)]
+    assert all(rows.loc[c, "buurtnotities"] == "geen" for c in unnoted)
+    html = worklist_html(rows, data, profile_name="p")
+    assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
+    assert html.count("<td class='notes'></td>") == len(rows)  # the handwriting column stays
+    cells = list(csv.reader(io.StringIO(worklist_csv(rows).decode("utf-8-sig"))))
+    col = cells[0].index("Buurtnotities (register)")
+    assert all(not r[col].startswith(("=", "+", "@")) for r in cells[1:])
+    assert worklist(data, scores, None, top=3)["buurtnotities"].eq("register niet bereikbaar").all()

@@ -193,3 +193,27 @@ def test_nearby_initiatives_in_plain_dutch():
     assert list(shown.columns) == ["Initiatief", "Thema", "Status", "Organisatie", "Afstand"]
     assert list(shown["Afstand"]) == ["in de buurt", "671 m"]
     assert shown.loc[0, "Organisatie"] == ""
+
+
+def test_methode_text_is_honest_about_bounds():
+    from wijkradar.report import bounds_text
+
+    data, _scores = _data_and_scores()
+    data.lower = pd.DataFrame(np.nan, index=data.buurten.index, columns=["eenzaam"])
+    assert "publiceert geen 95%-marges" in bounds_text(data)
+    data.lower.iloc[0, 0] = 10.0
+    text = bounds_text(data)
+    assert "variëren binnen die marge" in text and "Eenzaam" in text
+
+
+def test_gap_explanations_use_dutch_numbers():
+    from geo.coverage import find_gaps
+    from wijkradar.format import fmt_number
+
+    data, scores = _data_and_scores()
+    access = pd.Series(0.1234, index=data.buurten.index)
+    gaps = find_gaps(
+        data.buurten, scores, initiatieven=None, access=access, top_band=0.5, number=fmt_number
+    )
+    text = " ".join(gaps.astype(str).agg(" ".join, axis=1))
+    assert "toegang 0,12 per 1.000 inwoners" in text and "0.12" not in text

@@ -129,6 +129,7 @@ if not small:
             "Indicatoren in de trend",
             options,
             default=(in_profile or options)[:4],
+            placeholder="Kies indicatoren",
             key="bp_trend",
         )
         st.altair_chart(

@@ -18,7 +18,12 @@ top_k = scores.attrs.get("top_k", v.profile.top_k)
 table = ranking_table(data, scores)
 
 with st.container(horizontal=True):
-    wijken = st.multiselect("Wijk", sorted(table["wijknaam"].dropna().unique()), key="rl_wijk")
+    wijken = st.multiselect(
+        "Wijk",
+        sorted(table["wijknaam"].dropna().unique()),
+        placeholder="Alle wijken",
+        key="rl_wijk",
+    )
     use_types = st.checkbox("Buurttypen tonen", value=False, key="rl_typen_aan")
 types = None
 if use_types:
@@ -28,6 +33,7 @@ if use_types:
         "Type",
         list(described.index),
         format_func=lambda t: f"Type {t}: {described.loc[t, 'omschrijving']}",
+        placeholder="Alle typen",
         key="rl_type",
     )
     if chosen:

@@ -27,6 +27,7 @@ chosen = st.multiselect(
     default=default,
     max_selections=4,
     format_func=v.buurt_name,
+    placeholder="Kies buurten",
     key="vg_buurten",
 )
 if len(chosen) < 2:
@@ -61,6 +62,7 @@ second = st.multiselect(
     f"Vergelijk '{md(v.profile.name)}' met",
     others,
     default=others[:1],
+    placeholder="Kies profielen",
     key="vg_profielen",
 )
 if second:
@@ -71,7 +73,7 @@ if second:
     k = st.slider("Top k", 3, 30, int(v.profile.top_k), key="vg_k")
     cmp = compare_profiles(results, k=k)
     st.markdown("**Rangcorrelatie (Spearman) van de scores**")
-    st.dataframe(cmp["spearman"].round(2), width="stretch")
+    st.dataframe(cmp["spearman"].map(lambda r: fmt_number(r, 2)), width="stretch")
     ranks = cmp["ranks"].copy()
     ranks.insert(0, "Buurt", data.buurten["buurtnaam"].reindex(ranks.index))
     ranks = ranks.sort_values("verschuiving", ascending=False)

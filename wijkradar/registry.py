@@ -21,6 +21,7 @@ from .config import Settings
 from .dataversion import data_version_label
 from .escape import spreadsheet_frame
 from .export import write_table
+from .format import fmt_number
 from .pipeline import DEFAULT_JAAR, load_gemeente, make_client
 from .scoring_cli import DEFAULT_PROFILE, resolve_profile, score_gemeente, shipped_profiles
 from .templates import columns_text
@@ -238,6 +239,7 @@ def analyse_gaps(
         catchment_m=catchment_m,
         top_band=top_band,
         labels=data.catalogue["label"].to_dict(),
+        number=fmt_number,
     )
     return GapAnalysis(coverage=cov, gaps=gaps)
 

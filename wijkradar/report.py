@@ -32,6 +32,7 @@ __all__ = [
     "buurt_profile_html",
     "nearby_initiatives",
     "is_robust",
+    "bounds_text",
     "imputed_labels",
     "nearby_display",
     "KIND_LABELS",
@@ -45,13 +46,36 @@ KIND_LABELS = {
 CAVEATS = [
     "Gezondheidscijfers per buurt (RIVM/GGD-gezondheidsmonitor) zijn modelschattingen uit een "
     "enquête, geen tellingen: ze geven de verwachte waarde voor een buurt met deze "
-    "bevolkingssamenstelling, met een 95%-onzekerheidsmarge.",
+    "bevolkingssamenstelling, met onzekerheid (een 95%-marge waar de bron die publiceert).",
     "Kerncijfers van het CBS zijn registratiecijfers; kleine aantallen worden door het CBS "
     "onderdrukt ('.').",
     "De gezondheidsmonitor is van een ander jaar dan de buurtindeling; buurten die sindsdien "
     "zijn veranderd krijgen de waarde van hun wijk ('geschat uit wijkwaarde').",
     "De score is relatief: hij vergelijkt buurten binnen deze gemeente.",
 ]
+
+
+def bounds_text(data) -> str:
+    """What the uncertainty analysis does with the health figures, honest about the bounds.
+
+    The RIVM tables give 95% bounds only in some years (``Marges`` feed); without them the
+    health values are not varied, and the text says so instead of claiming otherwise.
+    """
+    lower = getattr(data, "lower", None)
+    with_bounds = [] if lower is None else [c for c in lower.columns if lower[c].notna().any()]
+    if with_bounds:
+        labels = data.catalogue["label"].to_dict()
+        names = ", ".join(str(labels.get(c, c)) for c in with_bounds[:4])
+        more = f" en {len(with_bounds) - 4} meer" if len(with_bounds) > 4 else ""
+        return (
+            "De gezondheidscijfers met een 95%-marge in de bron variëren binnen die marge "
+            f"({names}{more})."
+        )
+    return (
+        "De gezondheidstabel van deze gegevens publiceert geen 95%-marges; de onzekerheid van "
+        "die schattingen zit daarom niet in het interval (het interval is dus eerder te smal "
+        "dan te breed)."
+    )
 
 
 def is_robust(value: object) -> bool:
