@@ -8,7 +8,7 @@ LEAFLET := node_modules/leaflet/dist/leaflet.js
 # axe-core (npm) runs the accessibility checks in the browser tests.
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: run test bench lint clean
+.PHONY: run test bench lint clean dist
 
 $(LEAFLET) $(AXE) &: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed to install Leaflet (apt-get install npm)"; exit 1; }
@@ -22,7 +22,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP) $(LEAFLET)
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false
+	$(BIN)/wijkradar app --poort 8501
+
+# A wheel and an sdist in dist/ that carry Leaflet, the profiles and the app (see setup.py).
+dist: $(STAMP) $(LEAFLET)
+	$(BIN)/python -m build --outdir dist .
 
 test: $(STAMP) $(LEAFLET) $(AXE)
 	$(BIN)/python -m pytest
@@ -35,6 +39,8 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python tests/check_notebooks.py notebooks/*.ipynb
+	$(BIN)/python tests/check_file_sizes.py
+	$(BIN)/hadolint Dockerfile
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache node_modules static/vendor
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache node_modules static/vendor

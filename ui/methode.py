@@ -6,7 +6,6 @@ import re
 
 import pandas as pd
 import streamlit as st
-import yaml
 
 from geo.registry import RegistryError
 from models import (
@@ -14,7 +13,6 @@ from models import (
     MISSING_POLICIES,
     NORMALISER_LABELS,
     ProfileError,
-    parse_profile,
     profile_yaml,
 )
 from models.validity import TARGET_RHO
@@ -24,6 +22,7 @@ from wijkradar.escape import markdown_text as md
 from wijkradar.format import fmt_count, fmt_number, fmt_percent
 from wijkradar.registry import save_user_profile
 from wijkradar.report import bounds_text, is_robust
+from wijkradar.scoring_cli import parse_profile_upload
 from wijkradar.validity import validate_gemeente
 
 st.title("Methode")
@@ -231,13 +230,11 @@ with s2:
     upload = st.file_uploader("Profiel laden (YAML)", type=["yaml", "yml"], key="m_upload")
     if upload is not None and st.button("Profiel gebruiken", disabled=not may_write) and may_write:
         try:
-            raw = yaml.safe_load(upload.getvalue().decode("utf-8"))
-            loaded = parse_profile(raw, source=upload.name)
+            # size, nesting and alias limits before anything is built (issue #14)
+            loaded = parse_profile_upload(upload.getvalue(), source=upload.name)
             loaded.check_catalogue(data.catalogue)  # unknown ids, neutral indicators as need
             if re.fullmatch(r"[a-z0-9][a-z0-9-]{1,60}", loaded.name) is None:
                 raise ProfileError(f"profielnaam {loaded.name!r}: gebruik a-z, 0-9 en '-'")
-        except (UnicodeDecodeError, yaml.YAMLError) as exc:
-            st.error(f"{md(upload.name)} is geen leesbaar YAML-bestand: {md(exc)}")
         except ProfileError as exc:
             st.error(f"Profiel niet geladen: {md(exc)}")
         else:
