@@ -53,6 +53,17 @@ if saved:
     sources.insert(0, "Opgeslagen gebied")
 if teams:
     sources.append("Wijkteamgebied")
+wanted = common.get("gebied")
+if "gb_bron" not in st.session_state and wanted:
+    if any(a.id == wanted for a in saved):
+        st.session_state["gb_bron"] = "Opgeslagen gebied"
+        st.session_state["gb_opgeslagen"] = next(i for i, a in enumerate(saved) if a.id == wanted)
+    elif any(a.id == wanted for a in teams):
+        st.session_state["gb_bron"] = "Wijkteamgebied"
+        st.session_state["gb_team"] = next(i for i, a in enumerate(teams) if a.id == wanted)
+for key, found in (("gb_opgeslagen", saved), ("gb_team", teams)):
+    if int(st.session_state.get(key, 0) or 0) >= len(found):
+        st.session_state.pop(key, None)  # the list got shorter (an area was deleted)
 source = st.radio("Gebied", sources, horizontal=True, key="gb_bron")
 
 area: Area | None = None
@@ -102,6 +113,8 @@ else:
             else:
                 st.success("Gebied opgeslagen.")
 
+common.put("gebied", area.id if area is not None and area.bron != "selectie" else None)
+common.publish()
 if area is None:
     st.info("Kies een gebied of een paar buurten.")
     st.stop()
