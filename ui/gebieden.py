@@ -120,7 +120,7 @@ if area is None:
     st.stop()
 
 prof = area_profile(data, scores, area, min_population=min_pop)
-st.subheader(md(area.naam))
+st.header(md(area.naam), anchor=False)
 st.caption(
     f"{plural(len(area.buurtcodes), 'buurt', 'buurten')}: {md(describe_members(area, names))}"
 )
@@ -164,10 +164,10 @@ if prof.inwoners_gedekt < min_pop:
         "indicatoren (onthullingsbeheersing)."
     )
 
-st.markdown("**Indicatoren: gebied, gemeente en Nederland**")
+st.subheader("Indicatoren: gebied, gemeente en Nederland", anchor=False)
 st.dataframe(area_indicator_table(prof, data), hide_index=True, width="stretch")
 
-st.markdown("**Verandering in de gezondheidsmonitor**")
+st.subheader("Verandering in de gezondheidsmonitor", anchor=False)
 health = [i for i in data.indicator_ids if len(periods_of(data.trend, i)) >= 2]
 if not health:
     st.write("Geen monitorgegevens over meerdere jaren voor deze gemeente.")
