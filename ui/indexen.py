@@ -39,9 +39,14 @@ usable = [c for c in ref.columns if pd.api.types.is_numeric_dtype(ref[c]) and re
 if not usable:
     st.info("Het bestand bevat geen scores per buurt.")
     st.stop()
+common.init_widget("ix_index", "index", usable, usable[0])
+if st.session_state.get("ix_index") not in usable:
+    st.session_state["ix_index"] = usable[0]
 column = st.selectbox(
     "Index", usable, format_func=lambda c: REFERENCES.get(c, (c, -1))[0], key="ix_index"
 )
+common.put("index", None if column == usable[0] else column)
+common.publish()
 label = REFERENCES.get(column, (column, -1))[0]
 series = ref[column].astype(float)
 matched = series.index.intersection(data.buurten.index)

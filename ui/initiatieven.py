@@ -206,7 +206,7 @@ with tab_ini:
     )
 with tab_team:
     _editor("wijkteam", tables["wijkteam"], {}, "ed_team")
-    st.markdown("**Buurten per wijkteam**")
+    st.header("Buurten per wijkteam", anchor=False)
     _editor("wijkteam_buurt", tables["wijkteam_buurt"], {}, "ed_tw")
 with tab_loc:
     _editor(

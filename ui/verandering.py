@@ -62,6 +62,7 @@ if not inds:
     )
     st.stop()
 
+common.init_widget("vr_wat", "verandering", [SCORE, *inds], SCORE)
 what = st.selectbox(
     "Wat",
     [SCORE, *inds],
@@ -71,10 +72,20 @@ what = st.selectbox(
     key="vr_wat",
 )
 periods = periods_of(data.trend) if what == SCORE else periods_of(data.trend, what)
+common.init_widget("vr_van", "van", periods[:-1], periods[0])
+if st.session_state.get("vr_van") not in periods[:-1]:
+    st.session_state["vr_van"] = periods[0]
 c1, c2 = st.columns(2)
-start = c1.selectbox("Van", periods[:-1], index=0, key="vr_van")
+start = c1.selectbox("Van", periods[:-1], key="vr_van")
 later = [p for p in periods if p > start]
-end = c2.selectbox("Naar", later, index=len(later) - 1, key="vr_naar")
+common.init_widget("vr_naar", "naar", later, later[-1])
+if st.session_state.get("vr_naar") not in later:
+    st.session_state["vr_naar"] = later[-1]
+end = c2.selectbox("Naar", later, key="vr_naar")
+common.put("verandering", None if what == SCORE else what)
+common.put("van", start)
+common.put("naar", end)
+common.publish()
 
 settings = common.settings()
 try:
