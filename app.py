@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="Wijkradar", layout="wide")
+from ui.a11y import dutch_document
+
+st.set_page_config(layout="wide")
 
 PAGES = [
     st.Page("ui/kaart.py", title="Kaart", default=True),
@@ -13,6 +15,7 @@ PAGES = [
     st.Page("ui/buurtprofiel.py", title="Buurtprofiel"),
     st.Page("ui/vergelijken.py", title="Vergelijken"),
     st.Page("ui/verandering.py", title="Verandering"),
+    st.Page("ui/indexen.py", title="Andere indexen"),
     st.Page("ui/initiatieven.py", title="Initiatieven en wijkteams"),
     st.Page("ui/notities.py", title="Buurtnotities"),
     st.Page("ui/gebieden.py", title="Eigen gebieden"),
@@ -20,4 +23,8 @@ PAGES = [
     st.Page("ui/uitleg.py", title="Uitleg"),
 ]
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+# one title per page (WCAG 2.4.2): "Kaart · Wijkradar", "Ranglijst · Wijkradar", ...
+st.set_page_config(page_title=f"{page.title} · Wijkradar")
+dutch_document()
+page.run()

@@ -24,6 +24,7 @@ from ._errors import DataFormatError, SourceError
 from ._model import SourceData, now_iso
 from ._odata import POINT_ESTIMATE, health_frames, map_indicators, rows_to_frame
 from .indicators import by_source
+from .limits import check_xlsx_archive
 
 __all__ = ["FileSource", "read_source_file", "read_kaart", "MAX_FILE_BYTES", "file_sha256"]
 
@@ -110,6 +111,8 @@ def _looks_like_odata_json(p: Path) -> bool:
 def _read_table(p: Path) -> pd.DataFrame:
     try:
         if p.suffix.lower() in (".xlsx", ".xls"):
+            if p.suffix.lower() == ".xlsx":
+                check_xlsx_archive(p, max_unpacked=2 * MAX_FILE_BYTES)  # zip bombs
             return pd.read_excel(p, dtype=str, sheet_name=0)
         raw = p.read_bytes()
         try:

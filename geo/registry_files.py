@@ -10,12 +10,12 @@ import csv
 import io
 import json
 import math
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
 from ._errors import DataFormatError
+from .limits import MAX_ROWS, Deadline, check_xlsx_archive
 from .registry import ENTITIES, ImportRejected, RowError
 
 __all__ = ["read_registry_file", "write_registry_file", "REGISTRY_FORMATS", "decode_legacy"]
@@ -114,6 +114,8 @@ def _read_csv(path: Path, text: str) -> pd.DataFrame:
     except csv.Error as exc:
         raise _reject(path, f"CSV kan niet worden gelezen: {exc}") from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if len(rows) > MAX_ROWS + 1:
+        raise _reject(path, f"meer dan {MAX_ROWS:,} rijen; splits het bestand")
     if not rows:
         raise _reject(path, "geen kopregel")
     header = [h.strip() for h in rows[0]]
@@ -130,27 +132,59 @@ def _read_csv(path: Path, text: str) -> pd.DataFrame:
 
 
 def _read_xlsx(path: Path, max_bytes: int) -> pd.DataFrame:
+    """The first sheet, streamed (openpyxl read-only): row cap, time limit, cached values only."""
+    import openpyxl
+
     try:
-        with zipfile.ZipFile(path) as zf:
-            unpacked = sum(i.file_size for i in zf.infolist())
-    except zipfile.BadZipFile:
-        raise _reject(path, "geen geldig Excel-bestand (.xlsx)") from None
-    if unpacked > XLSX_EXPANSION * max_bytes:
-        raise _reject(path, f"uitgepakt {unpacked:,} bytes: te groot (zip-bom?)")
+        check_xlsx_archive(path, max_unpacked=XLSX_EXPANSION * max_bytes)
+    except DataFormatError as exc:
+        raise _reject(path, str(exc).removeprefix(f"{path.name}: ")) from None
+    deadline = Deadline(path.name)
+    rows: list[tuple] = []
     try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = book.worksheets[0]
+            for i, row in enumerate(sheet.iter_rows(values_only=True)):
+                if i % 1000 == 0:
+                    deadline.check()
+                if i > MAX_ROWS:
+                    raise _reject(path, f"meer dan {MAX_ROWS:,} rijen; splits het bestand")
+                rows.append(row)
+        finally:
+            book.close()
+    except DataFormatError as exc:
+        if isinstance(exc, ImportRejected):
+            raise
+        raise _reject(path, str(exc).removeprefix(f"{path.name}: ")) from None
     except Exception as exc:  # openpyxl raises many types for broken files
         raise _reject(
             path, f"Excel-bestand kan niet worden gelezen: {type(exc).__name__}: {exc}"
         ) from None
-    frame = frame.dropna(how="all")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.reset_index(drop=True)
+    rows = [r for r in rows if any(v is not None and str(v).strip() != "" for v in r)]
+    if not rows:
+        raise _reject(path, "geen kopregel")
+    width = max(len(r) for r in rows)
+    header = [("" if v is None else str(v)).strip() for v in rows[0]] + [""] * (
+        width - len(rows[0])
+    )
+    while header and not header[-1]:  # empty trailing header cells, if only formatting
+        col = len(header) - 1
+        if any(len(r) > col and r[col] not in (None, "") for r in rows[1:]):
+            break
+        header.pop()
+    body = [list(r[: len(header)]) + [None] * (len(header) - len(r)) for r in rows[1:]]
+    frame = pd.DataFrame(body, columns=header, dtype=object)
+    if frame.columns.duplicated().any() or any(not h for h in header):
+        raise _reject(path, f"kopregel heeft lege of dubbele kolomnamen: {header}")
+    return frame
 
 
 def _read_geojson(path: Path, text: str) -> pd.DataFrame:
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise _reject(path, "JSON is te diep genest") from None
     except json.JSONDecodeError as exc:
         raise _reject(
             path, f"geen geldige JSON (regel {exc.lineno}, kolom {exc.colno}): {exc.msg}"
@@ -163,8 +197,15 @@ def _read_geojson(path: Path, text: str) -> pd.DataFrame:
         raise _reject(
             path, f"onbekend coördinatenstelsel {data.get('crs')}; gebruik WGS84 of EPSG:28992"
         )
+    features = data.get("features") or []
+    if not isinstance(features, list):
+        raise _reject(path, "'features' is geen lijst")
+    if len(features) > MAX_ROWS:
+        raise _reject(
+            path, f"{len(features):,} features, meer dan {MAX_ROWS:,}; splits het bestand"
+        )
     rows, errors = [], []
-    for i, feat in enumerate(data.get("features") or []):
+    for i, feat in enumerate(features):
         if not isinstance(feat, dict) or not isinstance(feat.get("properties") or {}, dict):
             errors.append(RowError(i + 1, "feature", "", "geen geldige GeoJSON-feature"))
             continue

@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import requests
@@ -34,28 +34,45 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(env: Mapping[str, str], log_path: Path, *, timeout: float = 60) -> Iterator[str]:
-    """Run ``streamlit run app.py`` with ``env`` added; yield its base URL; stop it after."""
+def running_app(
+    env: Mapping[str, str],
+    log_path: Path,
+    *,
+    timeout: float = 60,
+    command: Callable[[int], list[str]] | None = None,
+    cwd: Path = ROOT,
+    inherit_env: bool = True,
+) -> Iterator[str]:
+    """Run the app with ``env`` added; yield its base URL; stop it after.
+
+    By default ``streamlit run app.py`` of this checkout; ``command(port)`` gives another
+    command line (e.g. ``wijkradar app`` of an installed wheel), ``inherit_env=False`` runs it
+    with ``env`` alone.
+    """
     port = free_port()
+    if command is None:
+        argv = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ]
+    else:
+        argv = command(port)
     with log_path.open("wb") as log_file:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "app.py"),
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env={**os.environ, **env},
+            argv,
+            cwd=cwd,
+            env={**os.environ, **env} if inherit_env else dict(env),
             stdout=log_file,
             stderr=subprocess.STDOUT,
         )

@@ -108,3 +108,15 @@ def test_verandering_map_has_a_fixed_diverging_legend(app_server, browser):
     page.screenshot(path=str(ARTIFACTS / "verandering-GM0307.png"), full_page=True)
     assert dialogs == [] and _offsite(requested) == []
     page.close()
+
+
+def test_andere_indexen_scatter_and_table(app_server, browser):
+    base, _srv, _settings = app_server
+    page, dialogs, requested = _open(browser, f"{base}/indexen?gemeente=GM0307")
+    text = _main_text(page, "Waar Wijkradar en de index het het minst eens zijn")
+    assert "Spearman" in text and "-0,9" in text, text[:1500]
+    page.locator(".vega-embed").first.wait_for(timeout=60_000)
+    assert page.locator(".vega-embed canvas, .vega-embed svg").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "andere-indexen-GM0307.png"), full_page=True)
+    assert dialogs == [] and _offsite(requested) == []
+    page.close()

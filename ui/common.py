@@ -72,6 +72,12 @@ URL_KEYS = (
     "achtergrond",
     "lagen",
     "top",
+    # Verandering (what, from, to), Eigen gebieden (saved or wijkteam area), Andere indexen
+    "verandering",
+    "van",
+    "naar",
+    "gebied",
+    "index",
 )
 SEED = 42
 DRAWS = 1000
@@ -104,8 +110,16 @@ def _cfg() -> str:
 
 
 def static_dir() -> Path:
-    """The app's ``static/`` folder (Streamlit serves it at ``/app/static``)."""
-    return Path(__file__).resolve().parents[1] / "static"
+    """The app's ``static/`` folder (Streamlit serves it at ``/app/static``).
+
+    Streamlit serves the ``static/`` folder next to the main script: the project root in a
+    checkout, ``wijkradar/_app`` in an installed wheel (Leaflet already there, see setup.py).
+    """
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    main = Path(ctx.main_script_path) if ctx else Path(__file__).resolve().parents[1] / "app.py"
+    return main.resolve().parent / "static"
 
 
 def static_url() -> str:

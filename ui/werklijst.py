@@ -59,7 +59,7 @@ if rows.empty:
     st.info("Geen buurten met een score in deze keuze.")
     st.stop()
 
-st.subheader(f"{plural(len(rows), 'buurt', 'buurten')}")
+st.header(plural(len(rows), "buurt", "buurten"), anchor=False)
 shown = rows[[c for c in CSV_COLUMNS if c not in ("buurtcode", "notities")]].rename(
     columns=CSV_COLUMNS
 )

@@ -4,28 +4,77 @@ The application layer: configuration, the pipeline that wires sources -> joins -
 and the ``wijkradar`` command line. Notebooks and the Streamlit app use this API.
 """
 
-from geo._errors import (
-    CacheError,
-    DataFormatError,
-    GemeenteNotFoundError,
-    SourceError,
-    WijkradarError,
-)
-from geo.gemeente import GemeenteData
+from __future__ import annotations
 
-from .analysis import (
-    SavedProfile,
-    data_caveats,
-    indicator_coverage,
-    save_user_profile,
-    sensitivity_gemeente,
-)
-from .config import Settings, default_data_dir
-from .dataversion import data_version
-from .geopackage import write_geopackage
-from .pipeline import DEFAULT_JAAR, build_from_files, fetch_gemeente, load_gemeente
-from .scoring_cli import list_profiles, resolve_profile, run_batch, score_gemeente
-from .validity import load_reference, validate_gemeente
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from geo._errors import (
+        CacheError,
+        DataFormatError,
+        GemeenteNotFoundError,
+        SourceError,
+        WijkradarError,
+    )
+    from geo.gemeente import GemeenteData
+
+    from .analysis import (
+        SavedProfile,
+        data_caveats,
+        indicator_coverage,
+        save_profile_for_app,
+        sensitivity_gemeente,
+    )
+    from .config import Settings, default_data_dir
+    from .dataversion import data_version
+    from .geopackage import write_geopackage
+    from .pipeline import DEFAULT_JAAR, build_from_files, fetch_gemeente, load_gemeente
+    from .scoring_cli import list_profiles, resolve_profile, run_batch, score_gemeente
+    from .validity import load_reference, validate_gemeente
+
+# The public names are imported on first use (PEP 562), so that ``wijkradar --help`` and
+# ``wijkradar app`` do not load pandas and geopandas before they need them.
+_EXPORTS = {
+    "CacheError": "geo._errors",
+    "DataFormatError": "geo._errors",
+    "GemeenteNotFoundError": "geo._errors",
+    "SourceError": "geo._errors",
+    "WijkradarError": "geo._errors",
+    "GemeenteData": "geo.gemeente",
+    "Settings": "wijkradar.config",
+    "default_data_dir": "wijkradar.config",
+    "SavedProfile": "wijkradar.analysis",
+    "data_caveats": "wijkradar.analysis",
+    "indicator_coverage": "wijkradar.analysis",
+    "save_profile_for_app": "wijkradar.analysis",
+    "sensitivity_gemeente": "wijkradar.analysis",
+    "data_version": "wijkradar.dataversion",
+    "write_geopackage": "wijkradar.geopackage",
+    "DEFAULT_JAAR": "wijkradar.pipeline",
+    "build_from_files": "wijkradar.pipeline",
+    "fetch_gemeente": "wijkradar.pipeline",
+    "load_gemeente": "wijkradar.pipeline",
+    "list_profiles": "wijkradar.scoring_cli",
+    "resolve_profile": "wijkradar.scoring_cli",
+    "run_batch": "wijkradar.scoring_cli",
+    "score_gemeente": "wijkradar.scoring_cli",
+    "load_reference": "wijkradar.validity",
+    "validate_gemeente": "wijkradar.validity",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'wijkradar' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_EXPORTS[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
+
 
 __all__ = [
     "Settings",
@@ -48,7 +97,7 @@ __all__ = [
     "default_data_dir",
     "data_caveats",
     "indicator_coverage",
-    "save_user_profile",
+    "save_profile_for_app",
     "SavedProfile",
     "sensitivity_gemeente",
     "data_version",

@@ -1,9 +1,10 @@
 """Leaflet served from the installed environment, never from a CDN.
 
-Leaflet comes from the npm registry at install time (``package.json``; ``make`` runs ``npm ci``)
-into ``node_modules/leaflet/dist``, or from ``WIJKRADAR_LEAFLET_DIR``. Nothing third-party is
-committed. The app serves a copy through Streamlit's static file serving; exported HTML files
-carry Leaflet inline so they open offline.
+Leaflet comes from the npm registry (``package.json``/``package-lock.json``; ``make`` runs
+``npm ci``) into ``node_modules/leaflet/dist`` of a checkout; a built wheel carries a copy as
+package data (``wijkradar/vendor/leaflet``, see ``setup.py``); ``WIJKRADAR_LEAFLET_DIR`` points
+elsewhere. Nothing third-party is committed. The app serves a copy through Streamlit's static
+file serving; exported HTML files carry Leaflet inline so they open offline.
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ def leaflet_dir(settings: Settings) -> Path:
     missing = [f for f in _FILES if not (folder / f).is_file()]
     if missing:
         raise AssetError(
-            f"Leaflet not found in {folder} (missing {', '.join(missing)}); run `make run` or "
-            "`npm ci` in the project folder, or set WIJKRADAR_LEAFLET_DIR to a Leaflet dist folder"
+            f"Leaflet not found in {folder} (missing {', '.join(missing)}); in a source checkout "
+            "run `make run` or `npm ci`, install a built wheel (it carries Leaflet), or set "
+            "WIJKRADAR_LEAFLET_DIR to a Leaflet dist folder"
         )
     head = (folder / "leaflet.js").read_text(encoding="utf-8", errors="replace")[:200]
     match = re.search(r"Leaflet (\d+\.\d+)", head)

@@ -1,40 +1,104 @@
-"""The ``wijkradar`` command line."""
+"""The ``wijkradar`` command line.
+
+Each sub-command is registered by the module that implements it; those modules load pandas,
+geopandas, SQLAlchemy or Streamlit. So that ``wijkradar --help`` answers at once, the top-level
+help is built from :data:`COMMANDS` alone and only the chosen command's module is imported
+(``tests/test_install.py`` checks the table against the full parser).
+"""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import errno
+import importlib
 import logging
 import os
 import sys
 import time
-from collections.abc import Iterator, Sequence
-from typing import Any, TextIO
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
 
-from geo._errors import mask_secrets
-from geo.gemeente import GemeenteData, cache_path
-
-from .config import Settings
 from .escape import terminal_text
-from .format import fmt_number, fmt_percent, plural
-from .pipeline import DEFAULT_JAAR, fetch_gemeente
-from .registry import add_registry_parsers
-from .scoring_cli import add_batch_parser, add_score_parser
-from .validity import add_validate_parser
 
-__all__ = ["main", "build_parser"]
+if TYPE_CHECKING:
+    from geo.gemeente import GemeenteData
+
+    from .config import Settings
+
+__all__ = ["main", "build_parser", "COMMANDS"]
+
+#: sub-command -> (function that registers it, as "module:function"; its one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "fetch": ("wijkradar.cli:add_fetch_parser", "fetch, join and cache one gemeente"),
+    "score": ("wijkradar.scoring_cli:add_score_parser", "score the buurten of a gemeente"),
+    "batch": (
+        "wijkradar.scoring_cli:add_batch_parser",
+        "fetch and score many gemeenten, one GeoParquet each",
+    ),
+    "valideer": (
+        "wijkradar.validity:add_validate_parser",
+        "validity report: score vs SES-WOA/Leefbaarometer, direction check, coverage",
+    ),
+    "import": (
+        "wijkradar.registry:add_registry_parsers",
+        "import initiatives, wijkteams or locations",
+    ),
+    "export": ("wijkradar.registry:add_registry_parsers", "export a registry table"),
+    "gaps": ("wijkradar.registry:add_registry_parsers", "buurten with high need and little nearby"),
+    "app": ("wijkradar.launch:add_app_parser", "start the app (Streamlit) from this installation"),
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (exposed for tests and docs)."""
+def _registrar(command: str) -> Callable[[argparse._SubParsersAction], None]:
+    module, _, function = COMMANDS[command][0].partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def _top_parser() -> tuple[argparse.ArgumentParser, argparse._SubParsersAction]:
     parser = argparse.ArgumentParser(
         prog="wijkradar", description="Prevention priority per buurt (CBS, RIVM, PDOK)."
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
-    sub = parser.add_subparsers(dest="command", required=True)
+    return parser, parser.add_subparsers(dest="command", required=True)
 
-    fetch = sub.add_parser("fetch", help="fetch, join and cache one gemeente")
+
+def build_parser(commands: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and docs).
+
+    Parameters
+    ----------
+    commands : sequence of str, optional
+        Register only these sub-commands (and import only their modules); default all.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``wijkradar`` parser.
+    """
+    parser, sub = _top_parser()
+    done: set[str] = set()
+    for command in COMMANDS if commands is None else commands:
+        registrar = COMMANDS[command][0]
+        if registrar not in done:  # one function may register several commands
+            done.add(registrar)
+            _registrar(command)(sub)
+    return parser
+
+
+def _listing_parser() -> argparse.ArgumentParser:
+    """The top level only: names and help of the sub-commands, no module imported."""
+    parser, sub = _top_parser()
+    for command, (_, help_text) in COMMANDS.items():
+        sub.add_parser(command, help=help_text, add_help=False)
+    return parser
+
+
+def add_fetch_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the ``fetch`` sub-command."""
+    from .pipeline import DEFAULT_JAAR
+
+    fetch = sub.add_parser("fetch", help=COMMANDS["fetch"][1])
     fetch.add_argument("--gemeente", required=True, help="gemeente code, e.g. GM0307")
     fetch.add_argument(
         "--jaar", type=int, default=DEFAULT_JAAR, help=f"indeling year (default {DEFAULT_JAAR})"
@@ -48,15 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fetch.set_defaults(func=_cmd_fetch)
 
-    add_score_parser(sub)
-    add_batch_parser(sub)
-    add_validate_parser(sub)
-    add_registry_parsers(sub)
-    return parser
-
 
 def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> None:
     """The short report after a fetch."""
+    from geo.gemeente import cache_path
+
+    from .format import fmt_number, fmt_percent, plural
+
     out = sys.stdout
     src = "uit de cache" if data.from_cache else "bij de bronnen opgehaald"
     print(
@@ -86,6 +148,8 @@ def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> 
 
 
 def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    from .pipeline import fetch_gemeente
+
     start = time.perf_counter()
     data = fetch_gemeente(args.gemeente, jaar=args.jaar, settings=settings, files=args.files)
     print_summary(data, seconds=time.perf_counter() - start, settings=settings)
@@ -129,6 +193,8 @@ def _one_line(exc: BaseException) -> str:
     text = str(exc) or exc.__class__.__name__
     if isinstance(exc, KeyError):
         text = f"niet gevonden: {text}"
+    from geo._errors import mask_secrets
+
     return mask_secrets(" ".join(text.split()))
 
 
@@ -139,8 +205,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if command is None or command not in COMMANDS:
+        # --help, no command or an unknown one: answered from the table; argparse exits
+        _listing_parser().parse_args(argv)
+        return 2
+    parser = build_parser([command])
     args = parser.parse_args(argv)
+    from .config import Settings
+
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",

@@ -34,8 +34,15 @@ PDOK_BRT_URL = (
     "https://service.pdok.nl/brt/achtergrondkaart/wmts/v2_0/standaard/EPSG:3857/{z}/{x}/{y}.png"
 )
 OSM_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-#: Where ``npm ci`` puts Leaflet in a source checkout (see package.json).
-DEFAULT_LEAFLET_DIR = Path(__file__).resolve().parents[1] / "node_modules" / "leaflet" / "dist"
+#: Leaflet in an installed wheel (package data, see setup.py) ...
+PACKAGED_LEAFLET_DIR = Path(__file__).resolve().parent / "vendor" / "leaflet"
+#: ... and where ``npm ci`` puts it in a source checkout (see package.json).
+CHECKOUT_LEAFLET_DIR = Path(__file__).resolve().parents[1] / "node_modules" / "leaflet" / "dist"
+DEFAULT_LEAFLET_DIR = (
+    PACKAGED_LEAFLET_DIR
+    if (PACKAGED_LEAFLET_DIR / "leaflet.js").is_file()
+    else CHECKOUT_LEAFLET_DIR
+)
 BASEMAPS = ("pdok", "osm", "geen")
 #: The folder this package was loaded from sits in a source checkout when its parent holds
 #: Wijkradar's pyproject.toml (an editable install or PYTHONPATH); not in a wheel install.

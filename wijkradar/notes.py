@@ -30,6 +30,7 @@ __all__ = [
     "search_notes",
     "notes_summary",
     "notes_csv",
+    "notes_digest",
 ]
 
 #: The flag as users see it.
@@ -218,3 +219,28 @@ def notes_csv(notes: pd.DataFrame, names: Mapping[str, str] | None = None) -> by
         }
     )
     return spreadsheet_frame(frame).to_csv(index=False).encode("utf-8")
+
+
+def notes_digest(
+    notes: pd.DataFrame, buurtcodes: Iterable[str], *, max_chars: int = 160
+) -> dict[str, str]:
+    """Per buurtcode one line for lists (Werklijst): count, signals and the latest note.
+
+    ``"3 notities, 1 signaal (cijfers kloppen niet); laatste 20-11-2025: <tekst>"``; buurten
+    without notes are absent. Plain text: escape it for the output context.
+    """
+    summary = notes_summary(notes_for_buurten(notes, buurtcodes))
+    out = {}
+    for code, row in summary.iterrows():
+        n, flags = int(row["notities"]), int(row["signalen"])
+        text = str(row["laatste_notitie"]).replace("\n", " ").strip()
+        if len(text) > max_chars:
+            text = text[: max_chars - 1].rstrip() + "…"
+        datum = pd.Timestamp(row["laatste_datum"]).strftime("%d-%m-%Y")
+        parts = [f"{n} {'notitie' if n == 1 else 'notities'}"]
+        if flags:
+            parts.append(
+                f"{flags} {'signaal' if flags == 1 else 'signalen'} (cijfers kloppen niet)"
+            )
+        out[str(code)] = f"{', '.join(parts)}; laatste {datum}: {text}"
+    return out

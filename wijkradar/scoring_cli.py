@@ -11,9 +11,17 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import yaml
 
 from geo._errors import WijkradarError
-from models import ProfileError, ScoringProfile, load_profile, profile_yaml, score_buurten
+from models import (
+    ProfileError,
+    ScoringProfile,
+    load_profile,
+    parse_profile,
+    profile_yaml,
+    score_buurten,
+)
 from models.reach import reach_table
 from models.validity import coverage_summary, national_ranks
 
@@ -92,6 +100,50 @@ def resolve_profile(name_or_path: str, settings: Settings) -> ScoringProfile:
             f"{', '.join(sorted(profiles)) or '(none)'}"
         )
     return _load(profiles[name_or_path])
+
+
+#: Largest profile YAML accepted from an upload (shipped profiles are about 3 kB).
+MAX_PROFILE_BYTES = 200_000
+#: Deepest nesting of mappings/lists in a profile YAML (a profile needs 4).
+MAX_PROFILE_DEPTH = 12
+
+
+def parse_profile_upload(data: bytes, *, source: str) -> ScoringProfile:
+    """A profile from uploaded YAML bytes, within size, nesting and alias limits.
+
+    The YAML event stream is checked first (iteratively, so nesting cannot exhaust the
+    stack, and without building anything): anchors/aliases are refused (no "billion laughs")
+    and so is nesting deeper than :data:`MAX_PROFILE_DEPTH`.
+
+    Raises
+    ------
+    ProfileError
+        Too large, not UTF-8, not YAML, too deep, aliases, or not a valid profile; the
+        message is Dutch and names ``source``.
+    """
+    if len(data) > MAX_PROFILE_BYTES:
+        raise ProfileError(
+            f"{source}: {len(data):,} bytes is te groot voor een profiel "
+            f"(maximaal {MAX_PROFILE_BYTES:,})"
+        )
+    try:
+        text = data.decode("utf-8")
+        depth = 0
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise ProfileError(f"{source}: YAML-ankers en -aliassen (&, *) zijn niet nodig")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_PROFILE_DEPTH:
+                    raise ProfileError(f"{source}: YAML is te diep genest voor een profiel")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+        raw = yaml.safe_load(text)
+    except UnicodeDecodeError:
+        raise ProfileError(f"{source}: geen UTF-8-tekst") from None
+    except yaml.YAMLError as exc:
+        raise ProfileError(f"{source}: geen leesbaar YAML ({' '.join(str(exc).split())})") from None
+    return parse_profile(raw, source=source)
 
 
 def checked_profile(data, profile: ScoringProfile) -> ScoringProfile:

@@ -34,6 +34,7 @@ from .format import (
     fmt_value,
     plural,
 )
+from .notes import notes_digest
 from .report import is_robust
 
 __all__ = [
@@ -65,6 +66,7 @@ CSV_COLUMNS = {
     "wijkteam": "Wijkteam",
     "initiatieven": "Initiatieven binnen 1 km",
     "ontmoetingspunt": "Dichtstbijzijnde informatiewinkel/wijkcentrum",
+    "buurtnotities": "Buurtnotities (register)",
     "notities": "Notities",
 }
 
@@ -171,6 +173,9 @@ def worklist(
     team_of: dict = {}
     team_name: dict = {}
     places = pd.DataFrame(columns=["naam", "soort", "x", "y"])
+    note_text: dict = {}
+    if tables is not None and "buurtnotitie" in tables:
+        note_text = notes_digest(tables["buurtnotitie"], chosen.index)
     if tables is not None:
         ini = active_initiatives(tables["initiatief"])
         tw = tables["wijkteam_buurt"]
@@ -218,6 +223,9 @@ def worklist(
                 "initiatieven": near_text,
                 "initiatieven_lijst": near,
                 "ontmoetingspunt": place,
+                "buurtnotities": note_text.get(code, "geen")
+                if registry
+                else "register niet bereikbaar",
                 "notities": "",
             }
         )
@@ -288,7 +296,13 @@ def worklist_html(
             f"{esc(rec['interval'].partition('(90%: ')[2].rstrip(')') or '–')}</td>"
             f"<td><b>{esc(rec['buurt'])}</b><br>{esc(rec['buurtcode'])}<br>wijk {esc(rec['wijk'])}"
             f"<br>score {esc(rec['score'])}{' · robuust' if rec['robuust'] == 'ja' else ''}"
-            f"<br>dekking {esc(rec['dekking'])}</td>"
+            f"<br>dekking {esc(rec['dekking'])}"
+            + (
+                f"<br><small>buurtnotities: {esc(rec['buurtnotities'])}</small>"
+                if rec["buurtnotities"] not in ("geen", "register niet bereikbaar")
+                else ""
+            )
+            + "</td>"
             f"<td>{_list_html(rec['redenen'], 'geen score')}</td>"
             f"<td>{esc(rec['wijkteam'])}</td>"
             f"<td>{_list_html(rec['initiatieven_lijst'], rec['initiatieven'])}</td>"

@@ -1,0 +1,150 @@
+"""``wijkradar app``: start the Streamlit app from the installed package, from any folder.
+
+The app's main script is ``app.py`` with the pages in ``ui/`` of a source checkout or editable
+install, and their copy in ``wijkradar/_app/`` of an installed wheel (``setup.py`` puts it
+there, with ``static/`` and ``.streamlit/config.toml`` beside it, as Streamlit expects). The
+script is located by file, not imported: the application layer does not import the pages.
+Streamlit is imported only when the app starts, so ``wijkradar --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from geo._errors import WijkradarError
+
+__all__ = ["AppNotFoundError", "add_app_parser", "app_script", "streamlit_argv"]
+
+DEFAULT_PORT = 8501
+DEFAULT_ADDRESS = "127.0.0.1"
+
+
+class AppNotFoundError(WijkradarError):
+    """The app's main script is not where the installation should have put it."""
+
+
+def app_script() -> Path:
+    """Path of the Streamlit main script of this installation.
+
+    Returns
+    -------
+    Path
+        ``wijkradar/_app/app.py`` of an installed wheel, else ``app.py`` of the checkout.
+
+    Raises
+    ------
+    AppNotFoundError
+        When neither exists with its ``ui`` folder (a broken installation).
+    """
+    here = Path(__file__).resolve().parent
+    candidates = (here / "_app" / "app.py", here.parent / "app.py")
+    for script in candidates:
+        if script.is_file() and (script.parent / "ui").is_dir():
+            return script
+    looked = " and ".join(str(c) for c in candidates)
+    raise AppNotFoundError(
+        f"the app is missing from this installation (looked for {looked}); reinstall "
+        "Wijkradar (pip install --force-reinstall wijkradar-<versie>.whl)"
+    )
+
+
+def streamlit_argv(script: Path, *, port: int, address: str) -> list[str]:
+    """Arguments for ``streamlit`` that run ``script`` as a server without a browser.
+
+    Parameters
+    ----------
+    script : Path
+        The main script (see :func:`app_script`).
+    port : int
+        TCP port to listen on.
+    address : str
+        Address to bind: ``127.0.0.1`` for one user, ``0.0.0.0`` in a container.
+
+    Returns
+    -------
+    list of str
+        ``["streamlit", "run", script, "--server.port", ...]``.
+    """
+    return [
+        "streamlit",
+        "run",
+        str(script),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--server.enableStaticServing",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 1-65535")
+    return port
+
+
+def add_app_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the ``app`` sub-command."""
+    p = sub.add_parser(
+        "app",
+        help="start the app (Streamlit) from this installation",
+        description="Start the Wijkradar app; open the printed address in a browser. "
+        "Stop it with Ctrl+C.",
+    )
+    p.add_argument(
+        "--poort", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+    )
+    p.add_argument(
+        "--data-map",
+        type=Path,
+        metavar="DIR",
+        help="data folder: cache, own profiles, registry (default: WIJKRADAR_DATA_DIR, else "
+        "data/ of a checkout or the per-user data folder of an installation)",
+    )
+    p.add_argument(
+        "--adres",
+        default=DEFAULT_ADDRESS,
+        help=f"address to listen on (default {DEFAULT_ADDRESS}: this computer only; "
+        "0.0.0.0 in a container)",
+    )
+    p.set_defaults(func=_cmd_app)
+
+
+def _cmd_app(args: argparse.Namespace, _settings: object = None) -> int:
+    script = app_script()
+    if args.data_map is not None:
+        data_dir = args.data_map.expanduser().resolve()
+    elif os.environ.get("WIJKRADAR_DATA_DIR"):
+        data_dir = Path(os.environ["WIJKRADAR_DATA_DIR"]).expanduser().resolve()
+    else:
+        from .config import default_data_dir
+
+        data_dir = default_data_dir()
+    if data_dir.exists() and not data_dir.is_dir():
+        raise AppNotFoundError(f"--data-map {data_dir} is a file, not a folder")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    # the app and every Streamlit worker read the settings from the environment
+    os.environ["WIJKRADAR_DATA_DIR"] = str(data_dir)
+    print(f"Wijkradar: http://{args.adres}:{args.poort} (data folder {data_dir})", flush=True)
+
+    from streamlit.web import cli as streamlit_cli
+
+    sys.argv = streamlit_argv(script, port=args.poort, address=args.adres)
+    try:
+        streamlit_cli.main(prog_name="streamlit")
+    except SystemExit as exc:  # click ends with SystemExit, also on success
+        code = exc.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
