@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -48,6 +49,16 @@ def _no_progress(_fraction: float, _step: str) -> None:
 log = logging.getLogger(__name__)
 DEFAULT_JAAR = 2024
 LOW_MATCH = 0.9
+
+
+def _geometry_notes(geometry: pd.DataFrame, water: int) -> list[str]:
+    """Provenance notes on buurten left out of the geometry (water, no area)."""
+    notes = [f"{water} waterbuurten weggelaten"] if water else []
+    no_area = geometry.attrs.get("zonder_vlak") or []
+    if no_area:
+        shown = ", ".join(no_area[:5]) + (" ..." if len(no_area) > 5 else "")
+        notes.append(f"{len(no_area)} buurten zonder geldig vlak weggelaten ({shown})")
+    return notes
 
 
 def make_client(settings: Settings) -> HttpClient:
@@ -238,7 +249,7 @@ def _from_network(
         "periode": str(jaar),
         "url": wfs_url,
         "opgehaald": now_iso(),
-        "opmerkingen": [f"{dropped} waterbuurten weggelaten"] if dropped else [],
+        "opmerkingen": _geometry_notes(geometry, dropped),
     }
     return assemble(
         geometry,
@@ -283,7 +294,7 @@ def build_from_files(
         "periode": str(jaar),
         "url": str(kaart.path.resolve()),
         "opgehaald": now_iso(),
-        "opmerkingen": [f"{dropped} waterbuurten weggelaten"] if dropped else [],
+        "opmerkingen": _geometry_notes(geometry, dropped),
     }
     return assemble(
         geometry,
@@ -393,9 +404,14 @@ def list_gemeenten(
         .loc[lambda s: ~s.index.duplicated()]
         .sort_values(key=lambda s: s.str.casefold())
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
-    with open(tmp, "x", encoding="utf-8") as fh:  # mode per umask, unlike mkstemp's 0600
-        json.dump(series.to_dict(), fh, ensure_ascii=False)
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "x", encoding="utf-8") as fh:  # mode per umask, unlike mkstemp's 0600
+            json.dump(series.to_dict(), fh, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only data folder: the list works, it is just not kept
+        log.warning("gemeente list not cached in %s: %s", path.parent, exc)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
     return series

@@ -116,13 +116,23 @@ def _gemeente_rows(frame: pd.DataFrame, gemeentecode: str) -> pd.Series:
 
 
 def _kerncijfers_frame(
-    client: HttpClient, base_url: str, ds: Dataset, gemeentecode: str
+    client: HttpClient, base_url: str, ds: Dataset, gemeentecode: str, *, optional: bool = False
 ) -> tuple[pd.DataFrame, str]:
+    """Rows of one Kerncijfers table for the gemeente; ``optional``: empty is no error."""
     source = f"CBS Kerncijfers {ds.id}"
     rows, url = fetch_odata_rows(
         client, base_url, ds.id, filter=region_filter(gemeentecode), source=source
     )
-    frame = rows_to_frame(rows) if rows else pd.DataFrame({"WijkenEnBuurten": []})
+    if not rows and optional:  # an older table consulted for one indicator: nothing there
+        return pd.DataFrame(index=pd.Index([], name="code")), url
+    if not rows:  # not even the NL row: the table or the filter is not what we expect
+        raise SourceError(
+            f"{source}: no rows for {gemeentecode} (not even Nederland) from {url}; the "
+            "table may have changed or be empty",
+            source=source,
+            url=url,
+        )
+    frame = rows_to_frame(rows)
     frame = frame.drop_duplicates("WijkenEnBuurten").set_index("WijkenEnBuurten")
     frame.index.name = "code"
     return frame, url
@@ -197,7 +207,7 @@ def fetch_kerncijfers(
         carry = carry & _indeling_unchanged(newer).reindex(carry.index, fill_value=False)
         old_ds = KERNCIJFERS_TABLES[year]
         try:
-            old_frame, _ = _kerncijfers_frame(client, base_url, old_ds, gemeentecode)
+            old_frame, _ = _kerncijfers_frame(client, base_url, old_ds, gemeentecode, optional=True)
         except SourceError as exc:
             data.notes.append(f"{old_ds.id} ({year}) not read: {exc}")
             break
