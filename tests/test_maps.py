@@ -508,4 +508,4 @@ def test_map_table_has_what_the_map_shows():
     assert "," in scored["Prioriteitsscore"].iloc[0]
     small = table[table["Status"] == "geen score (te weinig inwoners)"]
     assert len(small) == 2 and (small["Klasse"] == "–").all() and small["Rang"].isna().all()
-    assert (table["Status"] == "geschat uit wijkwaarde").sum() == 1
+    assert (table["Status"] == "aangevuld met gemeentegemiddelde").sum() == 1
