@@ -22,7 +22,7 @@ from ui import common
 from wijkradar.assets import AssetError, install_static
 from wijkradar.escape import markdown_text as md
 from wijkradar.export import table_csv
-from wijkradar.format import plural
+from wijkradar.format import fmt_datetime, plural
 from wijkradar.maps import add_registry_layers, build_map, map_values
 from wijkradar.registry import analyse_gaps, import_file
 from wijkradar.templates import import_columns, template_csv
@@ -305,4 +305,6 @@ with tab_gaten:
         st.dataframe(cov, width="stretch")
 
 with tab_log:
-    st.dataframe(reg.audit_log(limit=300), hide_index=True, width="stretch")
+    log = reg.audit_log(limit=300)
+    log["tijd"] = log["tijd"].map(fmt_datetime)  # Dutch time, not ISO
+    st.dataframe(log, hide_index=True, width="stretch")
