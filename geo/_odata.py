@@ -317,6 +317,19 @@ def health_frames(
             .melt(id_vars="code", var_name="indicator", value_name="value")
         )
         long.insert(1, "period", p[:4])
+        # the 95% bounds of every period, where published (change over time, trend bands)
+        for which in ("lower", "upper"):
+            if which not in marges:
+                continue
+            b = map_indicators(pick(p, marges[which]), indicators, properties=properties)[0]
+            if b.empty:
+                continue
+            b_long = (
+                b.rename_axis("code")
+                .reset_index()
+                .melt(id_vars="code", var_name="indicator", value_name=which)
+            )
+            long = long.merge(b_long, on=["code", "indicator"], how="left")
         trend_parts.append(long.dropna(subset=["value"]))
     trend = (
         pd.concat(trend_parts, ignore_index=True)

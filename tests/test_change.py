@@ -135,3 +135,27 @@ def test_buurt_trend_long_carries_bounds_and_hides_small_buurten(amersfoort):
     )
     width = with_bounds["bovengrens"] - with_bounds["ondergrens"]
     assert width.to_numpy() == pytest.approx(np.full(len(width), 4.0))
+
+
+def test_bounds_reach_the_trend_and_decide_significance(shared, tmp_path):
+    """With 95% bounds in the source (SYNTHETIC +/-2 points in the loopback), the trend keeps
+    them per period, through the cache, and only non-overlapping intervals are significant."""
+    from tests.conftest import settings_for
+    from tests.loopback import LoopbackServer, build_data
+    from wijkradar.change import indicator_change
+    from wijkradar.pipeline import fetch_gemeente, load_gemeente
+    from wijkradar.scoring_cli import resolve_profile, score_gemeente
+
+    with LoopbackServer(build_data(shared, synthetic_bounds=2.0)) as srv:
+        settings = settings_for(srv, tmp_path)
+        fetch_gemeente("GM0307", settings=settings)
+    data = load_gemeente("GM0307", settings=settings)  # from the cache
+    assert {"lower", "upper"} <= set(data.trend.columns)
+    scores = score_gemeente(data, resolve_profile("kansrijke-wijk", settings), draws=0)
+    periods = periods_of(data.trend, "eenzaam")
+    ch = indicator_change(data, scores, "eenzaam", periods[-2], periods[-1])
+    both = ch[ch["status"] == "beide"]
+    assert len(both) > 50 and both["significant"].notna().all()
+    clear = (both["verandering"].abs() - 4).abs() > 0.05  # not on the touching edge
+    expected = both["verandering"].abs() > 4
+    assert (both.loc[clear, "significant"].astype(bool) == expected[clear]).all()
