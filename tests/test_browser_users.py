@@ -93,6 +93,8 @@ def test_kaart_labels_and_search(seeded_app, browser):  # noqa: F811
     frame.locator("path.wr-gezocht").first.wait_for(timeout=180_000)
     frame.locator(".wr-label-buurt").first.wait_for(timeout=120_000)
     assert name in frame.locator(".wr-label-buurt").all_inner_texts()
+    time.sleep(3.0)  # the re-run has finished: one map again
+    assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 1
     page.screenshot(path=str(ARTIFACTS / "kaart-zoeken-GM0307.png"), full_page=True)
     page.close()
 
