@@ -419,7 +419,7 @@ def test_installed_app_draws_the_example_gemeente_without_node(venv, outside, br
         requested: list[str] = []
         page.on("request", lambda r: requested.append(r.url))
         page.goto(f"{base}/?gemeente=voorbeeld", wait_until="domcontentloaded")
-        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame = page.frame_locator('iframe[src*="streamlit_folium"]').first
         try:
             frame.locator(".leaflet-container").wait_for(timeout=180_000)
             frame.locator("path.wr-buurt").first.wait_for(timeout=60_000)
