@@ -294,6 +294,14 @@ def test_wheel_carries_pages_profiles_settings_and_leaflet(wheel):
     assert "kaart.py" in pages and "common.py" in pages
     tops = {n.split("/")[0] for n in names if not n.startswith("wijkradar-")}
     assert tops == {"wijkradar", "geo", "models"}
+    code = {
+        str(p.relative_to(ROOT))
+        for top in ("wijkradar", "geo", "models")
+        for p in (ROOT / top).rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
+    assert code <= names, sorted(code - names)  # every module, subpackages included
+    assert "wijkradar/voorbeeld/buurten_GM0307_2024.geojson" in names
     assert app_copy == (ROOT / "app.py").read_bytes()
     assert config == tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert {"models/profiles/kansrijke-wijk.yaml", "models/profiles/eenzaamheid.yaml"} <= names
