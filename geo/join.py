@@ -54,6 +54,12 @@ def normalise_buurten(
         water = f["water"].astype(str).str.strip().str.upper() == "JA"
         dropped = int(water.sum())
         f = f[~water]
+    # a buurt must be an area: null, empty, point or line geometry (a broken source) is
+    # dropped and named in attrs["zonder_vlak"], never cached for the map to crash on
+    kinds = f.geometry.geom_type.fillna("")
+    area = f.geometry.notna() & ~f.geometry.is_empty & kinds.isin(["Polygon", "MultiPolygon"])
+    no_area = sorted(f.loc[~area, "buurtcode"])
+    f = f[area]
     if f["buurtcode"].duplicated().any():
         dup = f.loc[f["buurtcode"].duplicated(), "buurtcode"].iloc[0]
         raise DataFormatError(f"buurt layer has buurtcode {dup} more than once")
@@ -81,6 +87,7 @@ def normalise_buurten(
     )
     if out.geometry.name != "geometry":
         out = out.rename_geometry("geometry")
+    out.attrs["zonder_vlak"] = no_area
     return out, dropped
 
 

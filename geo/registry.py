@@ -1293,9 +1293,19 @@ class Registry:
 
 @contextlib.contextmanager
 def _integrity(what: str) -> Iterator[None]:
-    """Turn a database constraint violation into a :class:`RegistryError` (nothing written)."""
+    """Turn a constraint violation or a full disk into a :class:`RegistryError`; no write."""
     try:
         yield
+    except OperationalError as exc:
+        detail = str(exc.orig).splitlines()[0] if exc.orig is not None else "database error"
+        if "full" in detail.lower() or "no space" in detail.lower():
+            raise RegistryError(
+                f"{what}: de schijf of de database is vol ({detail}). Er is niets opgeslagen; "
+                "maak ruimte vrij en probeer het opnieuw"
+            ) from None
+        raise RegistryError(
+            f"{what}: databasefout ({mask_secrets(detail)}); er is niets opgeslagen"
+        ) from None
     except IntegrityError as exc:
         detail = str(exc.orig).splitlines()[0] if exc.orig is not None else "constraint"
         raise RegistryError(

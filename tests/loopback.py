@@ -456,7 +456,9 @@ def _renamed(feature: dict[str, Any], renames: dict[str, dict[str, Any]]) -> dic
     for key in ("buurtcode", "wijkcode"):
         extra = renames.get(str(props.get(key)))
         if extra and not (key == "wijkcode" and "buurtcode" in props):
-            return {**feature, "properties": {**props, **extra}}
+            extra = dict(extra)
+            geometry = extra.pop("geometry", feature.get("geometry"))  # e.g. None or a Point
+            return {**feature, "geometry": geometry, "properties": {**props, **extra}}
     return feature
 
 
@@ -466,7 +468,7 @@ class Fault:
 
     match: str
     kind: str  # "500", "429", "503", "timeout", "badjson", "truncated", "html", "404",
-    # "drip", "huge", "redirect-offsite", "redirect-same"
+    # "drip", "huge", "redirect-offsite", "redirect-same", "empty"
     times: int = 1
 
 
@@ -492,7 +494,8 @@ class LoopbackServer:
         self.huge_bytes = 50_000_000
         self.nextlink_base: str | None = None
         #: Hostile (or other) names served instead of the real ones: code -> properties,
-        #: e.g. ``{"BU03070000": {"buurtnaam": "..."}}``; applied to PDOK WFS features.
+        #: e.g. ``{"BU03070000": {"buurtnaam": "..."}}``; applied to PDOK WFS features. The
+        #: key "geometry" replaces the feature's geometry (None, a Point, ...).
         self.renames: dict[str, dict[str, Any]] = {}
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
@@ -586,6 +589,8 @@ class LoopbackServer:
                     return self._send(302, b"", headers={"Location": server.base + self.path})
                 if fault == "huge":
                     return self._stream(server.huge_bytes)
+                if fault == "empty":  # a valid OData page without rows
+                    return self._send(200, b'{"odata.metadata": "", "value": []}')
                 if self.path.startswith("/tiles/"):
                     return self._send(200, TILE_PNG, ctype="image/png")
                 try:

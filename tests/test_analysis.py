@@ -70,3 +70,28 @@ def test_sensitivity_of_a_gemeente_starts_from_the_scored_profile(settings):
     scored = score_gemeente(data, prof, seed=0, draws=0)["rank"].dropna()
     assert basis.sort_index().tolist() == scored.sort_index().tolist()
     assert ranks["ontbrekend"].nunique() == 3
+
+
+def test_coverage_has_a_column_for_every_state_the_data_has():
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    states = pd.DataFrame(
+        {"a": ["aanwezig", "nog niet gepubliceerd", "onderdrukt", "aanwezig"]},
+        index=[f"BU0999000{i}" for i in range(4)],
+    ).astype(pd.CategoricalDtype(["aanwezig", "onderdrukt", "nog niet gepubliceerd"]))
+    catalogue = pd.DataFrame({"label": ["A"], "tabel": ["T"], "periode": ["2024"]}, index=["a"])
+    data = SimpleNamespace(states=states, indicator_ids=["a"], catalogue=catalogue)
+    cov = indicator_coverage(data)
+    assert list(cov.columns) == [
+        "label",
+        "tabel",
+        "periode",
+        "aanwezig",
+        "onderdrukt",
+        "nog niet gepubliceerd",
+        "buurten",
+        "aandeel_aanwezig",
+    ]
+    assert cov.loc["a", "nog niet gepubliceerd"] == 1 and cov.loc["a", "aandeel_aanwezig"] == 0.5

@@ -107,6 +107,13 @@ def test_gebieden_pools_a_selection_saves_it_and_hides_a_tiny_area(monkeypatch, 
     assert saved["buurtcodes"].iloc[0] == " ".join(sorted(members))
     at.run()
     assert "Opgeslagen gebied" in _one(at.radio, "Gebied").options
+    _one(at.radio, "Gebied").set_value("Opgeslagen gebied").run()
+    assert at.subheader[0].value == "Liendert \\+ Kruiskamp"  # escaped for Markdown
+    _one(at.button, "Dit gebied verwijderen").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    with _registry(app_env) as reg:
+        assert reg.table("gebied").empty
+        assert reg.audit_log(limit=1).iloc[0]["actie"] == "delete"
     # a single buurt under the minimum population: no indicator is shown
     at = _app(monkeypatch, app_env, "ui/gebieden.py", gemeente="GM0307")
     _one(at.radio, "Gebied").set_value("Nieuw gebied (buurten kiezen)").run()

@@ -52,8 +52,8 @@ def _note(reg, code="BU03070001", tekst="Veel eenzame ouderen bij het winkelcent
     )
 
 
-def test_schema_1_database_is_migrated_and_keeps_its_rows(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+def test_schema_1_database_is_migrated_and_keeps_its_rows(db_url):
+    url = db_url
     old = Registry(url, migrate=False)
     with old.engine.begin() as conn:
         _migrate_1(conn)
@@ -237,3 +237,42 @@ def test_werklijst_shows_the_registry_notes_escaped(reg):
     col = cells[0].index("Buurtnotities (register)")
     assert all(not r[col].startswith(("=", "+", "@")) for r in cells[1:])
     assert worklist(data, scores, None, top=3)["buurtnotities"].eq("register niet bereikbaar").all()
+
+
+def test_notes_import_and_export_files_round_trip(reg, tmp_path):
+    from geo.registry_files import read_registry_file, write_registry_file
+
+    src = tmp_path / "notities.csv"
+    src.write_text(
+        "id;buurtcode;datum;soort;cijfers_kloppen_niet;tekst\n"
+        "N1;BU03070001;20-11-2025;gesprek;ja;Gesprek met de huisarts\n"
+        "N2;BU03070002;2025-11-21;observatie;;Veel leegstand\n",
+        encoding="utf-8",
+    )
+    frame, first = read_registry_file(src, max_bytes=10**6)
+    report = reg.import_records(
+        "buurtnotitie", frame, user="import", source=src.name, first_row=first
+    )
+    assert (report.added, report.updated) == (2, 0)
+    rows = reg.table("buurtnotitie").set_index("id")
+    assert (
+        bool(rows.loc["N1", "cijfers_kloppen_niet"]) and not rows.loc["N2", "cijfers_kloppen_niet"]
+    )
+    assert str(rows.loc["N1", "datum"]) == "2025-11-20"
+    out = write_registry_file(reg.table("buurtnotitie"), "buurtnotitie", tmp_path / "uit.csv")
+    again, first = read_registry_file(out, max_bytes=10**6)
+    report = reg.import_records(
+        "buurtnotitie", again, user="import", source=out.name, first_row=first
+    )
+    assert (report.added, report.updated) == (0, 2)
+    bad = tmp_path / "fout.csv"
+    bad.write_text(
+        "id,buurtcode,datum,soort,cijfers_kloppen_niet,tekst\nN3,BU03070001,morgen,gesprek,misschien,x\n",
+        encoding="utf-8",
+    )
+    frame, first = read_registry_file(bad, max_bytes=10**6)
+    with pytest.raises(
+        ImportRejected, match="rij 2, veld 'datum'.*rij 2, veld 'cijfers_kloppen_niet'"
+    ):
+        reg.import_records("buurtnotitie", frame, user="import", source=bad.name, first_row=first)
+    assert "N3" not in set(reg.table("buurtnotitie")["id"])

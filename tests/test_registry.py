@@ -402,6 +402,7 @@ def test_cli_import_export_gaps(server, tmp_path, monkeypatch, capsys):
     table = pd.read_csv(gaps)
     assert {"buurtcode", "buurtnaam", "rank", "soort", "toelichting"} <= set(table.columns)
     assert len(table) > 0 and table["buurtcode"].str.startswith("BU0307").all()
+    assert table["dataversie"].str.startswith("GM0307 indeling 2024; 85984NED").all()
 
 
 def test_backup_round_trips_exactly(reg, tmp_path, opened, monkeypatch, db_url):

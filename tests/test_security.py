@@ -446,3 +446,59 @@ def test_8_one_coordinate_transformer_per_import():
     assert not errors and all(r["x"] is not None for r in records)
     info = registry._wgs84_to_rd.cache_info()
     assert info.misses == 1 and info.hits == 499
+
+
+def test_10_zero_rows_from_cbs_is_a_clear_source_error(server, tmp_path):
+    from geo._errors import SourceError
+    from tests.conftest import settings_for
+    from wijkradar import fetch_gemeente
+
+    server.inject("/85984NED/TypedDataSet", "empty", times=100)
+    with pytest.raises(SourceError, match=r"85984NED: no rows for GM0307"):
+        fetch_gemeente("GM0307", settings=settings_for(server, tmp_path / "d", retries=0))
+
+
+def test_10_null_and_point_geometry_from_pdok_are_dropped_with_a_note(server, tmp_path):
+    import geopandas as gpd
+
+    from models import hotspots
+    from tests.conftest import settings_for
+    from wijkradar import fetch_gemeente, load_gemeente
+    from wijkradar.maps import build_map, map_geometry, map_values
+    from wijkradar.scoring_cli import score_gemeente, shipped_profile
+
+    server.renames["BU03070100"] = {"geometry": None}
+    server.renames["BU03070101"] = {"geometry": {"type": "Point", "coordinates": [155e3, 463e3]}}
+    settings = settings_for(server, tmp_path / "d", retries=0)
+    fetched = fetch_gemeente("GM0307", settings=settings)
+    notes = [n for p in fetched.provenance for n in p.get("opmerkingen", [])]
+    assert "2 buurten zonder geldig vlak weggelaten (BU03070100, BU03070101)" in notes
+    data = load_gemeente("GM0307", settings=settings)  # from the cache
+    assert len(data.buurten) == 143 and "BU03070100" not in data.buurten.index
+    scores = score_gemeente(data, shipped_profile("kansrijke-wijk"), seed=1, draws=10)
+    build_map(map_geometry(data.buurten), map_values(scores, data, "score"), scores=scores)
+    frame = gpd.GeoDataFrame(
+        {"score": scores["score"]}, geometry=data.buurten.geometry, crs=data.buurten.crs
+    )
+    assert len(hotspots(frame, "score", permutations=99, seed=1)) == 143
+
+
+def test_10_disk_full_during_import_is_a_clear_message_and_writes_nothing(tmp_path):
+    from sqlalchemy import event
+
+    from geo.registry_files import read_registry_file
+
+    rows = [f"T{i},Team {i} {'x' * 80},2,155000,463000" for i in range(3000)]
+    frame, first = read_registry_file(_team_csv(tmp_path, rows), max_bytes=10**7)
+    with Registry(f"sqlite:///{tmp_path / 'r.sqlite'}") as reg:
+        reg.save("wijkteam", {"id": "A", "naam": "Al", "fte": 1.0}, user="t")
+        pages = reg.engine.connect().exec_driver_sql("pragma page_count").scalar()
+        reg.engine.dispose()
+
+        @event.listens_for(reg.engine, "connect")
+        def _small_disk(dbapi_connection, _record):  # the database cannot grow much further
+            dbapi_connection.execute(f"pragma max_page_count = {pages + 3}")
+
+        with pytest.raises(RegistryError, match="vol.*niets opgeslagen"):
+            reg.import_records("wijkteam", frame, user="t", source="t.csv", first_row=first)
+        assert reg.count("wijkteam") == 1

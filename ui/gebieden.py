@@ -17,7 +17,7 @@ from wijkradar.areas import (
     stored_areas,
     wijkteam_areas,
 )
-from wijkradar.escape import markdown_text
+from wijkradar.escape import markdown_text as md
 from wijkradar.format import fmt_count, fmt_number, fmt_percent, plural
 
 st.title("Eigen gebieden")
@@ -64,6 +64,13 @@ if source == "Opgeslagen gebied":
         key="gb_opgeslagen",
     )
     area = saved[chosen]
+    if st.button("Dit gebied verwijderen", disabled=not user, key="gb_verwijder"):
+        try:
+            reg.delete("gebied", area.id, user=user, version=int(area.version or 0))
+        except ConflictError as exc:
+            st.error(f"Niet verwijderd: {md(exc)}")
+        else:
+            st.rerun()
 elif source == "Wijkteamgebied":
     chosen = st.selectbox(
         "Wijkteam", range(len(teams)), format_func=lambda i: teams[i].naam, key="gb_team"
@@ -100,16 +107,15 @@ if area is None:
     st.stop()
 
 prof = area_profile(data, scores, area, min_population=min_pop)
-st.subheader(markdown_text(area.naam))
+st.subheader(md(area.naam))
 st.caption(
-    f"{plural(len(area.buurtcodes), 'buurt', 'buurten')}: "
-    f"{markdown_text(describe_members(area, names))}"
+    f"{plural(len(area.buurtcodes), 'buurt', 'buurten')}: {md(describe_members(area, names))}"
 )
 if prof.missing_codes:
     st.warning(
         f"{plural(len(prof.missing_codes), 'buurtcode bestaat', 'buurtcodes bestaan')} niet in "
         f"de indeling {data.jaar} en {'telt' if len(prof.missing_codes) == 1 else 'tellen'} niet "
-        f"mee: {markdown_text(', '.join(prof.missing_codes[:10]))}."
+        f"mee: {md(', '.join(prof.missing_codes[:10]))}."
     )
 if prof.buurten_te_klein:
     st.info(

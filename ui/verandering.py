@@ -90,6 +90,13 @@ geometry = common.geometry(data.gemeentecode, data.jaar, data.created)
 names = data.buurten["buurtnaam"].astype(str)
 
 if what == SCORE:
+    in_trend = [i for i in v.profile.indicator_ids if i in inds]
+    if not in_trend:
+        st.info(
+            f"Profiel {md(v.profile.name)} gebruikt geen indicatoren uit de gezondheidsmonitor; "
+            "herberekend per monitorjaar verandert de score niet. Kies een indicator."
+        )
+        st.stop()
     try:
         by_period = _score_periods(*v.key, tuple(periods))
     except ProfileError as exc:

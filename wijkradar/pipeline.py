@@ -49,6 +49,16 @@ DEFAULT_JAAR = 2024
 LOW_MATCH = 0.9
 
 
+def _geometry_notes(geometry: pd.DataFrame, water: int) -> list[str]:
+    """Provenance notes on buurten left out of the geometry (water, no area)."""
+    notes = [f"{water} waterbuurten weggelaten"] if water else []
+    no_area = geometry.attrs.get("zonder_vlak") or []
+    if no_area:
+        shown = ", ".join(no_area[:5]) + (" ..." if len(no_area) > 5 else "")
+        notes.append(f"{len(no_area)} buurten zonder geldig vlak weggelaten ({shown})")
+    return notes
+
+
 def make_client(settings: Settings) -> HttpClient:
     """An HTTP client configured from ``settings``."""
     return HttpClient(
@@ -213,7 +223,7 @@ def _from_network(
         "periode": str(jaar),
         "url": wfs_url,
         "opgehaald": now_iso(),
-        "opmerkingen": [f"{dropped} waterbuurten weggelaten"] if dropped else [],
+        "opmerkingen": _geometry_notes(geometry, dropped),
     }
     return assemble(
         geometry,
@@ -258,7 +268,7 @@ def build_from_files(
         "periode": str(jaar),
         "url": str(kaart.path.resolve()),
         "opgehaald": now_iso(),
-        "opmerkingen": [f"{dropped} waterbuurten weggelaten"] if dropped else [],
+        "opmerkingen": _geometry_notes(geometry, dropped),
     }
     return assemble(
         geometry,

@@ -18,6 +18,7 @@ from geo.sources import geocode
 from models import ProfileError, ScoringProfile, save_profile
 
 from .config import Settings
+from .dataversion import data_version_label
 from .escape import spreadsheet_frame
 from .export import write_table
 from .format import fmt_number
@@ -341,6 +342,7 @@ def _cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
     out = Path(args.uit)
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise ValueError(f"--uit {out}: use .csv or .xlsx")
-    write_table(result.gaps, out)
+    version = data_version_label(scores.attrs["data_version"])
+    write_table(result.gaps.assign(dataversie=version), out)  # which data, on every row
     print(f"{data.gemeentecode} {data.gemeentenaam}: {len(result.gaps)} gaten -> {out}")
     return 0

@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import pandas as pd
-
 from .._errors import SourceError
 from .._model import SourceData
 from .._odata import (
@@ -106,7 +104,14 @@ def fetch_kerncijfers(
     rows, url = fetch_odata_rows(
         client, base_url, ds.id, filter=region_filter(gemeentecode), source=source
     )
-    frame = rows_to_frame(rows) if rows else pd.DataFrame({"WijkenEnBuurten": []})
+    if not rows:  # not even the NL row: the table or the filter is not what we expect
+        raise SourceError(
+            f"{source}: no rows for {gemeentecode} (not even Nederland) from {url}; the "
+            "table may have changed or be empty",
+            source=source,
+            url=url,
+        )
+    frame = rows_to_frame(rows)
     frame = frame.drop_duplicates("WijkenEnBuurten").set_index("WijkenEnBuurten")
     frame.index.name = "code"
     values, states = map_indicators(frame, by_source("kerncijfers"), attr="odata")
