@@ -74,7 +74,7 @@ def test_app_command_refuses_a_file_as_data_folder(tmp_path, capsys):
     not_a_folder = tmp_path / "data.txt"
     not_a_folder.write_text("x")
     assert cli.main(["app", "--data-map", str(not_a_folder)]) == 1
-    assert "is a file, not a folder" in capsys.readouterr().err
+    assert "is een bestand, geen map" in capsys.readouterr().err
 
 
 def test_command_table_matches_the_full_parser():
