@@ -5,13 +5,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 # Leaflet for the maps comes from the npm registry (package-lock.json), never from a CDN.
 LEAFLET := node_modules/leaflet/dist/leaflet.js
+# axe-core (npm) runs the accessibility checks in the browser tests.
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: run test bench lint clean dist
 
-$(LEAFLET): package.json package-lock.json
+$(LEAFLET) $(AXE) &: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm is needed to install Leaflet (apt-get install npm)"; exit 1; }
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	touch $(LEAFLET)
+	touch $(LEAFLET) $(AXE)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +28,7 @@ run: $(STAMP) $(LEAFLET)
 dist: $(STAMP) $(LEAFLET)
 	$(BIN)/python -m build --outdir dist .
 
-test: $(STAMP) $(LEAFLET)
+test: $(STAMP) $(LEAFLET) $(AXE)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) $(LEAFLET)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-st.set_page_config(page_title="Wijkradar", layout="wide")
+from ui.a11y import dutch_document
+
+st.set_page_config(layout="wide")
 
 PAGES = [
     st.Page("ui/kaart.py", title="Kaart", default=True),
@@ -21,4 +23,8 @@ PAGES = [
     st.Page("ui/uitleg.py", title="Uitleg"),
 ]
 
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+# one title per page (WCAG 2.4.2): "Kaart · Wijkradar", "Ranglijst · Wijkradar", ...
+st.set_page_config(page_title=f"{page.title} · Wijkradar")
+dutch_document()
+page.run()

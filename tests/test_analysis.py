@@ -2,13 +2,15 @@
 
 from pathlib import Path
 
-from models import parse_profile
+import pytest
+
+from models import ProfileError, parse_profile
 from wijkradar import (
     data_caveats,
     default_data_dir,
     indicator_coverage,
     load_gemeente,
-    save_user_profile,
+    save_profile_for_app,
 )
 from wijkradar.scoring_cli import list_profiles, resolve_profile
 
@@ -34,7 +36,7 @@ def test_caveats_and_coverage_of_amersfoort(settings):
 def test_saved_profile_says_where_and_that_the_app_sees_it(settings):
     prof = resolve_profile("kansrijke-wijk", settings)
     mine = parse_profile({**prof.model_dump(), "name": "mijn-profiel"})
-    saved = save_user_profile(mine, settings)
+    saved = save_profile_for_app(mine, settings, user="analist")
     assert saved.path == (settings.data_dir / "profiles" / "mijn-profiel.yaml").resolve()
     assert saved.path.is_file() and saved.listed
     assert list_profiles(settings)["mijn-profiel"].resolve() == saved.path
@@ -42,6 +44,13 @@ def test_saved_profile_says_where_and_that_the_app_sees_it(settings):
     text = str(saved)
     assert str(saved.path) in text
     assert f"WIJKRADAR_DATA_DIR={settings.data_dir}" in text and str(default_data_dir()) in text
+    from wijkradar.registry import open_registry
+
+    with open_registry(settings) as reg:  # audited like a save from the app
+        log = reg.audit_log(limit=5)
+    assert (log["gebruiker"] == "analist").any() and (log["entiteit"] == "profiel").any()
+    with pytest.raises(ProfileError, match="meegeleverd profiel"):
+        save_profile_for_app(prof, settings)  # a shipped name is refused
 
 
 def test_saved_profile_in_the_default_folder(tmp_path, monkeypatch):
@@ -53,7 +62,7 @@ def test_saved_profile_in_the_default_folder(tmp_path, monkeypatch):
     prof = parse_profile(
         {"name": "x-y", "domains": [{"name": "S", "indicators": [{"id": "eenzaam"}]}]}
     )
-    saved = save_user_profile(prof, settings)
+    saved = save_profile_for_app(prof, settings)
     assert saved.listed and saved.default_data_dir
     assert "De app ziet het:" in str(saved) and "standaard datamap" in str(saved)
 

@@ -1,5 +1,6 @@
 """AppTest smoke tests of every page, the URL round trip, and source failures."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,7 @@ def test_query_string_round_trip(monkeypatch, app_env):
         "buurt": "BU03070100",
     }
     at = _app(monkeypatch, app_env, "ui/methode.py", **params)
-    assert _one(at.slider, "**Sociaal**").value == 2.0
+    assert _one(at.slider, "Domein Sociaal").value == 2.0
     assert _one(at.slider, "Eenzaam").value == 0.5
     assert _one(at.selectbox, "Normalisatie").value == "zscore"
     for key, value in params.items():
@@ -97,8 +98,8 @@ def test_query_string_round_trip(monkeypatch, app_env):
 def test_methode_slider_rescores_and_saves(monkeypatch, app_env, tmp_path):
     at = _app(monkeypatch, app_env, "ui/methode.py", gemeente="GM0307")
     before = at.dataframe[0].value["Buurt"].tolist()
-    _one(at.slider, "**Gezondheid**").set_value(0.0).run()
-    _one(at.slider, "**Bestaanszekerheid**").set_value(0.0).run()
+    _one(at.slider, "Domein Gezondheid").set_value(0.0).run()
+    _one(at.slider, "Domein Bestaanszekerheid").set_value(0.0).run()
     assert not at.exception
     assert "d.Gezondheid:0" in _param(at, "gewichten")
     after = at.dataframe[0].value["Buurt"].tolist()
@@ -117,9 +118,13 @@ def test_ranglijst_page(monkeypatch, app_env):
     at = _app(monkeypatch, app_env, "ui/ranglijst.py", gemeente="GM0307")
     table = at.dataframe[0].value
     assert len(table) == 145
-    assert {"score", "rank", "rank_low", "rank_high", "p_top_k", "robust"} <= set(table.columns)
+    assert {"score", "rank", "interval", "p_top_k", "robust"} <= set(table.columns)
     ranks = table["rank"].dropna().tolist()
     assert ranks == sorted(ranks)
+    # Dutch text, as a screen reader reads it: decimal comma, rank with its 90% interval
+    assert re.fullmatch(r"\d+,\d", table["score"].iloc[0])
+    assert re.fullmatch(r"1 \(90%: \d+–\d+\)", table["interval"].iloc[0])
+    assert table["robust"].isin(["ja", "nee", "–"]).all()
     wijk = table["wijknaam"].iloc[0]
     _one(at.multiselect, "Wijk").set_value([wijk]).run()
     filtered = at.dataframe[0].value
@@ -153,6 +158,7 @@ def test_vergelijken_page(monkeypatch, app_env):
     assert "Score" in side.index
     spearman = at.dataframe[1].value
     assert spearman.shape == (2, 2)
+    assert spearman.iloc[0, 0] == "1,00"  # Dutch text, as a screen reader reads it
 
 
 def test_app_says_which_source_failed(loopback_data, tmp_path, monkeypatch):
@@ -335,9 +341,10 @@ def test_ranglijst_reach_filter_impact_and_coverage(monkeypatch, app_env):
     ranks = imp["impact_rang"].dropna().tolist()
     assert ranks[:5] == [1.0, 2.0, 3.0, 4.0, 5.0]
     first = imp.iloc[0]
-    assert first["impact"] == pytest.approx(
-        first["score"] / 100 * first["bereik_aantal__pct_0_15"], abs=0.1
-    )
+    score = float(first["score"].replace(",", "."))  # shown as Dutch text: 88,2
+    count = first["bereik_aantal__pct_0_15"]
+    # the score text has one decimal: allow its rounding
+    assert first["impact"] == pytest.approx(score / 100 * count, abs=0.1 + 0.0005 * count)
     assert imp["score"].tolist() != table["score"].tolist()  # another order, same scores
 
 
@@ -367,3 +374,38 @@ def test_non_finite_weights_in_the_link_are_ignored(monkeypatch, app_env, weight
     """#14 problem 10: ?gewichten=d.Sociaal:inf crashed every page."""
     at = _app(monkeypatch, app_env, "ui/ranglijst.py", gemeente="GM0307", gewichten=weights)
     assert at.title[0].value == "Ranglijst" and at.dataframe
+
+
+@pytest.fixture
+def read_only_data(loopback_data, tmp_path):
+    """A data folder with GM0307 cached, bind-mounted read-only (needs root; else skip)."""
+    import os
+    import subprocess
+
+    from wijkradar import Settings, fetch_gemeente
+
+    if os.geteuid() != 0:
+        pytest.skip("a read-only bind mount needs root")
+    src, ro = tmp_path / "src", tmp_path / "ro"
+    ro.mkdir()
+    with LoopbackServer(loopback_data) as srv:
+        env = {**srv.env(), "WIJKRADAR_DATA_DIR": str(ro), "WIJKRADAR_HTTP_RETRIES": "0"}
+        fetch_gemeente(
+            "GM0307", settings=Settings.from_env({**env, "WIJKRADAR_DATA_DIR": str(src)})
+        )
+        done = subprocess.run(
+            ["mount", "--bind", "-o", "ro", str(src), str(ro)], capture_output=True
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot bind-mount read-only: {done.stderr.decode().strip()}")
+        try:
+            yield env
+        finally:
+            subprocess.run(["umount", str(ro)], check=False)
+
+
+def test_read_only_data_folder_works_for_viewing(monkeypatch, read_only_data):
+    """#14 problem 10: a read-only data folder crashed every page (Errno 30)."""
+    for page in (None, "ui/ranglijst.py", "ui/buurtprofiel.py", "ui/methode.py"):
+        at = _app(monkeypatch, read_only_data, page, gemeente="GM0307")
+        assert at.title and not at.exception

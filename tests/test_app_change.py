@@ -12,6 +12,7 @@ from tests.hostile import HOSTILE_NAME
 app_env = _app_tests.app_env
 _app = _app_tests._app
 _one = _app_tests._one
+_param = _app_tests._param
 
 
 def _registry(env) -> Registry:
@@ -108,7 +109,7 @@ def test_gebieden_pools_a_selection_saves_it_and_hides_a_tiny_area(monkeypatch, 
     at.run()
     assert "Opgeslagen gebied" in _one(at.radio, "Gebied").options
     _one(at.radio, "Gebied").set_value("Opgeslagen gebied").run()
-    assert at.subheader[0].value == "Liendert \\+ Kruiskamp"  # escaped for Markdown
+    assert at.header[0].value == "Liendert \\+ Kruiskamp"  # escaped for Markdown (an h2)
     _one(at.button, "Dit gebied verwijderen").click().run()
     assert not at.exception, [e.value for e in at.exception]
     with _registry(app_env) as reg:
@@ -127,9 +128,16 @@ def test_gebieden_pools_a_selection_saves_it_and_hides_a_tiny_area(monkeypatch, 
 def test_verandering_indicator_and_score(monkeypatch, app_env):
     at = _app(monkeypatch, app_env, "ui/verandering.py", gemeente="GM0307")
     assert at.title[0].value == "Verandering"
+    assert (_one(at.selectbox, "Van").value, _one(at.selectbox, "Naar").value) == ("2012", "2020")
     _one(at.selectbox, "Wat").set_value("eenzaam").run()
     _one(at.selectbox, "Van").set_value("2016").run()
     assert _one(at.selectbox, "Naar").value == "2020"
+    # the view is in the URL and a link reopens it
+    params = {k: _param(at, k) for k in ("verandering", "van", "naar")}
+    assert params == {"verandering": "eenzaam", "van": "2016", "naar": "2020"}
+    again = _app(monkeypatch, app_env, "ui/verandering.py", gemeente="GM0307", **params)
+    assert _one(again.selectbox, "Wat").value == "eenzaam"
+    assert _one(again.selectbox, "Van").value == "2016"
     assert not at.exception, [e.value for e in at.exception]
     table = at.dataframe[0].value
     assert {"2016", "2020", "95% 2016", "Verandering (procentpunt)", "Significant"} <= set(

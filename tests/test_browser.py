@@ -3,11 +3,16 @@
 Every request the browser makes is recorded; none may leave 127.0.0.1. CI installs chromium
 (``.ci/run``) and sets ``WIJKRADAR_REQUIRE_BROWSER=1`` so a missing browser fails the build
 instead of skipping.
+
+Accessibility (WCAG 2.1 AA): axe-core (npm, like Leaflet) runs on every page, in the map
+iframe and on the downloaded HTML files; a keyboard test reaches and operates the gemeente
+selector, the map table, the sliders and the downloads. Every page shares one app server.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,12 +22,25 @@ import pytest
 from tests.appserver import CHROMIUM_ARGS, running_app
 from tests.loopback import LoopbackServer
 from wijkradar import Settings, load_gemeente
-from wijkradar.maps import NO_SCORE_FILL, build_map, map_geometry, map_values, standalone_html
+from wijkradar.maps import (
+    NO_SCORE_FILL,
+    build_map,
+    map_geometry,
+    map_table,
+    map_values,
+    standalone_html,
+)
 from wijkradar.report import buurt_profile_html
 from wijkradar.scoring_cli import resolve_profile, score_gemeente
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("WIJKRADAR_CHROMIUM", "/usr/bin/chromium"))
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: axe findings inside Streamlit itself that Wijkradar cannot change: rule id -> (a CSS
+#: selector fragment of the Streamlit element, upstream issue). Anything else fails the test.
+STREAMLIT_EXCEPTIONS: dict[str, tuple[str, str]] = {}
+MAP_FRAME = 'iframe[title^="Kaart: "]'
 ARTIFACTS = ROOT / "tests" / "artifacts"
 ARGS = CHROMIUM_ARGS
 
@@ -87,7 +105,7 @@ def test_map_renders_offline_with_one_path_per_buurt(app_server, browser):
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto(f"{base}/?gemeente=GM0307&profiel=kansrijke-wijk", wait_until="domcontentloaded")
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame = page.frame_locator(MAP_FRAME)
     frame.locator(".leaflet-container").wait_for(timeout=180_000)
     frame.locator("path.wr-buurt").first.wait_for(timeout=60_000)
     time.sleep(1.0)
@@ -126,14 +144,13 @@ def test_exported_html_opens_offline(app_server, browser, tmp_path):
     unreachable = Settings(
         **{**settings.model_dump(), "basemap_url": "http://127.0.0.1:9/{z}/{x}/{y}.png"}
     )
+    mv = map_values(scores, data, "score")
     m = build_map(
-        map_geometry(data.buurten),
-        map_values(scores, data, "score"),
-        scores=scores,
-        tile_url=unreachable.tile_url("pdok"),
+        map_geometry(data.buurten), mv, scores=scores, tile_url=unreachable.tile_url("pdok")
     )
+    table = map_table(mv, data.buurten["buurtnaam"], scores=scores)
     map_file = tmp_path / "kaart.html"
-    map_file.write_text(standalone_html(m, settings), encoding="utf-8")
+    map_file.write_text(standalone_html(m, settings, table=table), encoding="utf-8")
     code = str(scores["rank"].idxmin())
     profile_file = tmp_path / "profiel.html"
     profile_file.write_text(buurt_profile_html(data, scores, code, profile_name="kansrijke-wijk"))
@@ -146,8 +163,14 @@ def test_exported_html_opens_offline(app_server, browser, tmp_path):
     assert page.locator("path.wr-buurt").count() == 145
     page.locator(".wr-notice").wait_for(timeout=30_000)
     assert "Achtergrondkaart niet bereikbaar" in page.locator(".wr-notice").inner_text()
+    # accessible offline too: Dutch, titled, the table as the route, 0 axe violations
+    assert page.evaluate("document.documentElement.lang") == "nl"
+    assert page.title() == "Kaart: Prioriteitsscore per buurt · Wijkradar"
+    assert page.locator("table.wr-table tbody tr").count() == 145
+    assert _axe(page) == []
     page.goto(profile_file.as_uri())
     assert data.buurten.loc[code, "buurtnaam"] in page.locator("h1").inner_text()
+    assert _axe(page) == []
     non_file = [u for u in requested if not u.startswith(("file:", "data:"))]
     assert all(urlsplit(u).hostname == "127.0.0.1" and urlsplit(u).port == 9 for u in non_file)
     page.close()
@@ -183,7 +206,7 @@ def test_user_text_renders_as_text_in_map_and_profile(app_server, browser, tmp_p
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url))
     page.goto(f"{base}/initiatieven?gemeente=GM0307", wait_until="domcontentloaded")
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame = page.frame_locator(MAP_FRAME)
     frame.locator("path.wr-buurt").first.wait_for(state="attached", timeout=180_000)
     marker = frame.locator("path.leaflet-interactive:not(.wr-buurt)").first
     marker.wait_for(state="attached", timeout=30_000)
@@ -210,6 +233,169 @@ def test_user_text_renders_as_text_in_map_and_profile(app_server, browser, tmp_p
     assert EVIL in page.locator("body").inner_text()
     assert page.locator("img").count() == 0 and dialogs == []
     page.close()
+
+
+# -- accessibility (WCAG 2.1 AA) ---------------------------------------------------------------
+def _axe_source() -> str:
+    if not AXE.exists():
+        missing = f"{AXE} not found (npm ci installs axe-core)"
+        if os.environ.get("WIJKRADAR_REQUIRE_BROWSER"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    return AXE.read_text(encoding="utf-8")
+
+
+def _axe(target) -> list[dict]:
+    """axe-core's WCAG 2.0/2.1 A+AA violations in a page or frame, minus Streamlit's own."""
+    target.add_script_tag(content=_axe_source())
+    found = target.evaluate(
+        """async (tags) => {
+            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                               resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ') + ' ' + n.html.slice(0, 120))}));
+        }""",
+        WCAG_TAGS,
+    )
+    out = []
+    for v in found:
+        where, _issue = STREAMLIT_EXCEPTIONS.get(v["id"], ("\0", ""))
+        nodes = [n for n in v["nodes"] if where not in n]
+        if nodes:
+            out.append({**v, "nodes": nodes})
+    return out
+
+
+def _ready(page, path: str, marker: str) -> None:
+    """Open a page and wait until Streamlit has finished the script run."""
+    page.goto(f"{path}", wait_until="domcontentloaded")
+    page.locator(marker).first.wait_for(state="attached", timeout=180_000)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000
+    )
+    time.sleep(1.5)
+
+
+#: Every page of app.py: URL path -> (title, an element that is there once the page has run).
+PAGES = {
+    "": ("Kaart", '[data-testid="stDataFrame"]'),
+    "ranglijst": ("Ranglijst", '[data-testid="stDataFrame"]'),
+    "werklijst": ("Werklijst", '[data-testid="stDownloadButton"]'),
+    "buurtprofiel": ("Buurtprofiel", '[data-testid="stDownloadButton"]'),
+    "vergelijken": ("Vergelijken", '[data-testid="stDataFrame"]'),
+    "verandering": ("Verandering", '[data-testid="stHeading"]'),
+    "indexen": ("Andere indexen", '[data-testid="stHeading"]'),
+    "initiatieven": ("Initiatieven en wijkteams", '[data-testid="stTabs"]'),
+    "notities": ("Buurtnotities", '[data-testid="stTextInput"]'),
+    "gebieden": ("Eigen gebieden", '[data-testid="stAlertContainer"], [data-testid="stHeading"]'),
+    "methode": ("Methode", '[data-testid="stSlider"]'),
+    "uitleg": ("Uitleg", '[data-testid="stHeading"]'),
+}
+
+
+def test_every_page_and_the_map_frame_pass_axe(app_server, browser):
+    """0 WCAG 2.0/2.1 A+AA violations; Dutch, titled pages; the map frame named in Dutch."""
+    base, _srv, _settings = app_server
+    in_app = re.findall(r'st\.Page\("[^"]+", title="([^"]+)"', (ROOT / "app.py").read_text())
+    assert sorted(t for t, _m in PAGES.values()) == sorted(in_app)  # no page left out
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    problems: dict[str, list] = {}
+    for path, (title, marker) in PAGES.items():
+        _ready(page, f"{base}/{path}?gemeente=GM0307", marker)
+        if path in ("", "initiatieven"):
+            frame = page.frame_locator(MAP_FRAME)
+            frame.locator("path.wr-buurt").first.wait_for(state="attached", timeout=180_000)
+        assert page.evaluate("document.documentElement.lang") == "nl", path
+        assert page.title() == f"{title} · Wijkradar"
+        problems[title] = _axe(page)
+        for inner in [f for f in page.frames if "st_folium" in f.url]:
+            inner.locator("path.wr-buurt").first.wait_for(state="attached", timeout=60_000)
+            assert inner.evaluate("document.documentElement.lang") == "nl"
+            assert "user-scalable=no" not in inner.content()
+            # the buurten are out of the Tab order: the table below the map is the route
+            assert inner.locator("path.wr-buurt[tabindex='0']").count() == 0
+            assert inner.locator(".leaflet-container[role='region'][aria-label]").count() == 1
+            problems[f"{title} (kaartframe {inner.name or inner.url[-12:]})"] = _axe(inner)
+    page.close()
+    assert {k: v for k, v in problems.items() if v} == {}
+
+
+def _focused(page) -> dict:
+    return page.evaluate(
+        """() => { const e = document.activeElement;
+            return {tag: e.tagName, role: e.getAttribute('role') || '',
+                    label: e.getAttribute('aria-label') || '', text: (e.innerText || '').trim(),
+                    testid: (e.closest('[data-testid]') || {dataset: {}}).dataset.testid || ''};
+        }"""
+    )
+
+
+def _tab_to(page, predicate, limit: int = 60) -> int:
+    """Press Tab until ``predicate(focused)`` holds; returns the number of presses."""
+    for n in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if predicate(_focused(page)):
+            return n
+    raise AssertionError(f"not reached with {limit} Tabs; focus is on {_focused(page)}")
+
+
+def test_keyboard_reaches_and_operates_everything(app_server, browser, tmp_path):
+    """Gemeente selector, skip link + map table (select a buurt), sliders and downloads."""
+    base, _srv, _settings = app_server
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    _ready(page, f"{base}/?gemeente=GM0307", '[data-testid="stDataFrame"]')
+    page.frame_locator(MAP_FRAME).locator("path.wr-buurt").first.wait_for(
+        state="attached", timeout=180_000
+    )
+    # the gemeente selector: reached by Tab, opened with the arrow key, chosen with Enter
+    _tab_to(page, lambda f: f["role"] == "combobox" and f["label"].startswith("Gemeente"))
+    page.keyboard.type("Amersfoort")
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    assert page.locator('[role="listbox"]').count() >= 1
+    page.keyboard.press("Escape")
+    assert "gemeente=GM0307" in page.url
+    # the skip link moves past the map (0 buurten are Tab stops) to the table
+    _tab_to(page, lambda f: f["text"].startswith("Kaart overslaan"))
+    page.keyboard.press("Enter")
+    assert _focused(page)["text"].startswith("Tabel bij de kaart")
+    presses = _tab_to(page, lambda f: f["testid"] == "data-grid-canvas", limit=10)
+    assert presses <= 8
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Shift+Space")
+    success = page.locator('[data-testid="stAlertContentSuccess"]')
+    success.wait_for(timeout=60_000)
+    assert success.inner_text().startswith("Geselecteerd: ")
+    page.wait_for_function("() => location.search.includes('buurt=BU')", timeout=30_000)
+    # the map download, by keyboard, is a Dutch, zoomable file with the same table
+    _tab_to(page, lambda f: f["text"].startswith("Kaart downloaden"))
+    with page.expect_download() as dl:
+        page.keyboard.press("Enter")
+    saved = tmp_path / "kaart.html"
+    dl.value.save_as(saved)
+    text = saved.read_text(encoding="utf-8")
+    assert '<html lang="nl">' in text and "user-scalable=no" not in text
+    assert "Tabel bij de kaart" in text
+
+    # a weight slider on Methode: reached by Tab, moved with the arrow key, re-scores
+    _ready(page, f"{base}/methode?gemeente=GM0307", '[data-testid="stSlider"]')
+    _tab_to(page, lambda f: f["testid"] == "stSlider" and f["label"] == "Domein Gezondheid")
+    value = "() => { const e = document.activeElement; return e.getAttribute('aria-valuenow') || e.value; }"
+    before = page.evaluate(value)
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "() => location.search.includes('gewichten=d.Gezondheid')", timeout=60_000
+    )
+    assert float(page.evaluate(value)) > float(before)
+    # the printable profile download on Buurtprofiel, by keyboard
+    _ready(page, f"{base}/buurtprofiel?gemeente=GM0307", '[data-testid="stDownloadButton"]')
+    _tab_to(page, lambda f: f["text"].startswith("Printbaar buurtprofiel"), limit=120)
+    with page.expect_download() as dl:
+        page.keyboard.press("Enter")
+    profile = tmp_path / "profiel.html"
+    dl.value.save_as(profile)
+    assert "<html lang='nl'>" in profile.read_text(encoding="utf-8")
 
 
 # -- issue #14: hostile names from a source and from the registry ------------------------------
@@ -312,7 +498,7 @@ def test_hostile_names_show_literally_in_every_map_and_page(hostile_app, browser
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     dialogs, requested = _watch(page)
     page.goto(f"{base}/?gemeente=GM0307&profiel=kansrijke-wijk", wait_until="domcontentloaded")
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame = page.frame_locator(MAP_FRAME)
     frame.locator("path.wr-buurt").first.wait_for(timeout=180_000)
     assert frame.locator("path.wr-buurt").count() == 145  # the map still renders
     text = _hover_tooltip(frame, "path.wr-buurt")
@@ -322,7 +508,7 @@ def test_hostile_names_show_literally_in_every_map_and_page(hostile_app, browser
     page.screenshot(path=str(ARTIFACTS / "hostile-kaart.png"), full_page=True)
 
     page.goto(f"{base}/initiatieven?gemeente=GM0307", wait_until="domcontentloaded")
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame = page.frame_locator(MAP_FRAME)
     frame.locator("path.wr-buurt").first.wait_for(state="attached", timeout=180_000)
     markers = frame.locator("path.leaflet-interactive:not(.wr-buurt)")
     markers.first.wait_for(state="attached", timeout=30_000)
@@ -337,7 +523,7 @@ def test_hostile_names_show_literally_in_every_map_and_page(hostile_app, browser
 
     code = "BU03070100"
     page.goto(f"{base}/buurtprofiel?gemeente=GM0307&buurt={code}", wait_until="domcontentloaded")
-    heading = page.locator("h3", has_text=f"{code} ({code})").first
+    heading = page.locator("h2", has_text=f"{code} ({code})").first
     heading.wait_for(timeout=180_000)
     # shown literally (Markdown escaping only adds invisible word joiners inside URLs)
     assert f"{HOSTILE_NAME} {code} ({code})" in heading.inner_text().replace("\u2060", "")

@@ -75,7 +75,7 @@ def test_kaart_labels_and_search(seeded_app, browser):  # noqa: F811
     code = str(data.buurten.index[20])
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/?gemeente=GM0307", wait_until="domcontentloaded")
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame = page.frame_locator('iframe[src*="streamlit_folium"]').first
     frame.locator("path.wr-buurt").first.wait_for(timeout=180_000)
     time.sleep(1.0)
     # zoomed out on the gemeente: wijk names, no buurt names
@@ -88,6 +88,8 @@ def test_kaart_labels_and_search(seeded_app, browser):  # noqa: F811
     name = str(data.buurten.loc[code, "buurtnaam"])
     search.fill(name)
     page.get_by_role("option", name=f"{name} (wijk {data.buurten.loc[code, 'wijknaam']})").click()
+    # while Streamlit swaps the map the old and the new frame exist for a moment: take the new
+    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"] >> nth=-1')
     frame.locator("path.wr-gezocht").first.wait_for(timeout=60_000)
     frame.locator(".wr-label-buurt").first.wait_for(timeout=30_000)
     assert name in frame.locator(".wr-label-buurt").all_inner_texts()
@@ -102,7 +104,7 @@ def test_example_gemeente_map_with_every_source_unreachable(browser, tmp_path): 
         requested: list[str] = []
         page.on("request", lambda r: requested.append(r.url))
         page.goto(f"{base}/?gemeente=voorbeeld", wait_until="domcontentloaded")
-        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame = page.frame_locator('iframe[src*="streamlit_folium"]').first
         frame.locator("path.wr-buurt").first.wait_for(timeout=180_000)
         time.sleep(1.0)
         assert frame.locator("path.wr-buurt").count() == 145

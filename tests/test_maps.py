@@ -19,10 +19,14 @@ from wijkradar.assets import AssetError, inline_leaflet, install_static, leaflet
 from wijkradar.export import ranking_csv, ranking_gpkg, ranking_table
 from wijkradar.maps import (
     NO_SCORE_FILL,
+    PALETTES,
+    STATUS_STYLES,
     build_map,
+    class_colours,
     classify,
     fmt_number,
     map_geometry,
+    map_table,
     map_values,
     standalone_html,
     top_factors,
@@ -410,3 +414,70 @@ def test_hostile_names_reach_every_map_element_only_as_json_data(fake_leaflet):
         assert set(HOSTILE) <= texts  # every payload arrives unchanged, as data
         assert HOSTILE_NAME in texts
         assert f"{HOSTILE_NAME} (%)" in texts  # tooltip label of the indicator
+
+
+# -- accessibility (WCAG 2.1 AA) ---------------------------------------------------------------
+def _rgb(hex_colour: str) -> np.ndarray:
+    return np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+
+
+@pytest.mark.parametrize("palette", list(PALETTES))
+@pytest.mark.parametrize("k", [3, 4, 5, 6, 7])
+def test_map_classes_stay_apart_for_colour_vision_deficiencies(palette, k):
+    """Adjacent classes differ by >= 6 CAM02-UCS units under full deuteranopia, protanopia
+    and tritanopia (Machado et al. 2009 simulation, as in colorspacious), and under normal
+    vision; the lightest class also stands apart from the white "geen gegevens" fill.
+
+    About 1 unit is a just-noticeable difference for large patches; 6 keeps neighbouring
+    buurten of adjacent classes apart at map scale. (The table below the map and the
+    tooltips carry the same information without colour, WCAG 1.4.1.)
+    """
+    colorspacious = pytest.importorskip("colorspacious")
+    colours = np.array([_rgb(c) for c in class_colours(palette, k)])
+    white = _rgb(STATUS_STYLES["ontbreekt"][1]["fillColor"])  # type: ignore[arg-type]
+    for cvd in (None, "deuteranomaly", "protanomaly", "tritanomaly"):
+        if cvd is None:
+            seen, seen_white = colours, white
+        else:
+            space = {"name": "sRGB1+CVD", "cvd_type": cvd, "severity": 100}
+            seen = np.clip(colorspacious.cspace_convert(colours, space, "sRGB1"), 0, 1)
+            seen_white = np.clip(colorspacious.cspace_convert(white, space, "sRGB1"), 0, 1)
+        adjacent = [colorspacious.deltaE(seen[i], seen[i + 1]) for i in range(k - 1)]
+        assert min(adjacent) >= 6.0, (palette, k, cvd, np.round(adjacent, 1))
+        assert colorspacious.deltaE(seen[0], seen_white) >= 6.0, (palette, k, cvd)
+
+
+def test_map_is_dutch_named_zoomable_and_hatches_geen_score(fake_leaflet):
+    data, scores = _data_and_scores()
+    mv = map_values(scores, data, "score")
+    m = build_map(map_geometry(data.buurten), mv, scores=scores, k=3)
+    html = m.get_root().render()
+    assert "user-scalable=no" not in html and "maximum-scale" not in html
+    assert "<title>Kaart: Prioriteitsscore per buurt · Wijkradar</title>" in html
+    assert "setAttribute('lang', 'nl')" in html and "frameElement" in html
+    assert NO_SCORE_FILL == "url(#wr-geen-score)" and '"fillColor": "url(#wr-geen-score)"' in html
+    assert "repeating-linear-gradient" in html  # the legend swatch shows the same hatch
+    assert '"weight": 1.4' in html  # the lightest class has the stronger outline
+    table = map_table(mv, data.buurten["buurtnaam"], scores=scores, k=3)
+    standalone = standalone_html(m, fake_leaflet, table=table)
+    assert standalone.startswith('<!DOCTYPE html>\n<html lang="nl">')
+    assert "<caption>Tabel bij de kaart</caption>" in standalone
+    assert "&lt;img src=x" in standalone and "<img src=x" not in standalone
+    assert standalone.count('<th scope="row">') == 9
+
+
+def test_map_table_has_what_the_map_shows():
+    data, scores = _data_and_scores()
+    mv = map_values(scores, data, "score")
+    table = map_table(mv, data.buurten["buurtnaam"], scores=scores, k=3)
+    assert list(table.columns) == ["Buurt", "Prioriteitsscore", "Klasse", "Status", "Rang"]
+    assert sorted(table.index) == sorted(data.buurten.index)
+    scored = table[table["Rang"].notna()]
+    # highest value first; the value text is the map's (Dutch) label, with its class bounds
+    assert list(scored["Rang"]) == sorted(scored["Rang"])
+    assert scored["Klasse"].iloc[0].startswith("3 van 3 (")
+    assert scored["Klasse"].iloc[-1].startswith("1 van 3 (")
+    assert "," in scored["Prioriteitsscore"].iloc[0]
+    small = table[table["Status"] == "geen score (te weinig inwoners)"]
+    assert len(small) == 2 and (small["Klasse"] == "–").all() and small["Rang"].isna().all()
+    assert (table["Status"] == "geschat uit wijkwaarde").sum() == 1

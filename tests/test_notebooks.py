@@ -178,7 +178,7 @@ out = {
     "error": [str(e.value) for e in at.error],
     "options": list(box[0].options) if box else [],
     "value": box[0].value if box else None,
-    "sociaal": [s.value for s in at.slider if s.label == "**Sociaal**"],
+    "sociaal": [s.value for s in at.slider if s.label == "Domein Sociaal"],
     "preview": at.dataframe[0].value["Rang"].astype(float).to_dict() if at.dataframe else {},
 }
 at.switch_page("ui/ranglijst.py")

@@ -40,7 +40,7 @@ common.publish()
 
 row = scores.loc[code]
 small = bool(row["te_klein"])
-st.subheader(md(v.buurt_name(code)))
+st.header(md(v.buurt_name(code)), anchor=False)
 st.caption(
     f"Wijk {md(data.buurten.loc[code, 'wijknaam'])} · {md(data.gemeentenaam)} · "
     f"indeling {data.jaar}"
@@ -100,20 +100,20 @@ else:
         )
     left, right = st.columns(2)
     with left:
-        st.markdown("**Domeinscores**")
+        st.subheader("Domeinscores", anchor=False)
         domains = {
             c.removeprefix("domein__"): row[c] for c in scores.columns if c.startswith("domein__")
         }
         st.altair_chart(bar_chart(pd.Series(domains), value="score", label="Domein"))
     with right:
-        st.markdown("**Waarom hoog: bijdrage per indicator (punten van de score)**")
+        st.subheader("Waarom hoog: bijdrage per indicator (punten van de score)", anchor=False)
         st.altair_chart(bar_chart(contributions(data, scores, code).head(10), value="punten"))
 
-st.markdown("**Indicatoren: buurt, gemeente en Nederland**")
+st.subheader("Indicatoren: buurt, gemeente en Nederland", anchor=False)
 st.dataframe(indicator_profile(data, scores, code), hide_index=True, width="stretch")
 
 if not small:
-    st.markdown("**Trend in de gezondheidsmonitor**")
+    st.subheader("Trend in de gezondheidsmonitor", anchor=False)
     wide, note = buurt_trend(data, code)
     if note:
         st.caption(md(note))
@@ -145,7 +145,7 @@ if not small:
             )
         st.page_link("ui/verandering.py", label="Verandering per buurt op de kaart")
 
-st.markdown("**In en rond de buurt**")
+st.subheader("In en rond de buurt", anchor=False)
 nearby = None
 try:
     reg = common.registry()
@@ -164,7 +164,7 @@ try:
 except RegistryError as exc:
     st.caption(f"Register niet bereikbaar: {md(exc)}")
 
-st.markdown("**Buurtnotities**")
+st.subheader("Buurtnotities", anchor=False)
 try:
     buurt_notes(
         common.registry(),

@@ -21,48 +21,32 @@ def bar_chart(values: pd.Series, *, value: str, label: str = "Indicator") -> alt
     )
 
 
-def trend_chart(wide: pd.DataFrame) -> alt.Chart:
-    """One line per indicator over the monitor years; the legend lists every series."""
-    long = wide.reset_index(names="Jaar").melt("Jaar", var_name="Indicator", value_name="%")
-    long = long.dropna(subset=["%"])
-    return (
-        alt.Chart(long)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("Jaar:O", title=None),
-            y=alt.Y("%:Q", title="% van de volwassenen"),
-            color=alt.Color(
-                "Indicator:N",
-                legend=alt.Legend(
-                    orient="bottom", columns=2, labelLimit=0, symbolLimit=0, title=None
-                ),
-            ),
-            tooltip=["Jaar", "Indicator", alt.Tooltip("%:Q", format=".1f")],
-        )
-        .properties(height=320)
-    )
-
-
 def trend_band_chart(long: pd.DataFrame) -> alt.LayerChart:
     """Monitor trend per indicator: a line with points and, where published, the 95% band.
 
     ``long`` has ``indicator``, ``periode``, ``waarde``, ``ondergrens``, ``bovengrens``
     (:func:`wijkradar.change.buurt_trend_long`).
     """
+    legend = alt.Legend(orient="bottom", columns=2, labelLimit=0, symbolLimit=0, title=None)
     base = alt.Chart(long).encode(
         x=alt.X("periode:O", title="Monitorjaar"),
-        color=alt.Color(
-            "indicator:N",
-            legend=alt.Legend(orient="bottom", columns=2, labelLimit=0, symbolLimit=0, title=None),
-        ),
+        color=alt.Color("indicator:N", legend=legend),
     )
     band = (
         base.transform_filter("isValid(datum.ondergrens) && isValid(datum.bovengrens)")
-        .mark_area(opacity=0.18)
+        .mark_area(opacity=0.18, aria=False)
         .encode(y=alt.Y("ondergrens:Q", title="% van de volwassenen"), y2="bovengrens:Q")
     )
-    line = base.mark_line(point=True).encode(
-        y=alt.Y("waarde:Q", title="% van de volwassenen", scale=alt.Scale(zero=False)),
+    # not by colour alone (WCAG 1.4.1): every indicator has its own marker shape (in the
+    # legend too) and line dash. The marks stay out of the accessibility tree (the chart has
+    # a text alternative; the numbers are in the indicator table).
+    y = alt.Y("waarde:Q", title="% van de volwassenen", scale=alt.Scale(zero=False))
+    line = base.mark_line(aria=False).encode(
+        y=y, strokeDash=alt.StrokeDash("indicator:N", legend=None)
+    )
+    points = base.mark_point(filled=True, size=70, opacity=1, aria=False).encode(
+        y=y,
+        shape=alt.Shape("indicator:N", legend=legend),
         tooltip=[
             alt.Tooltip("indicator:N", title="Indicator"),
             alt.Tooltip("periode:O", title="Jaar"),
@@ -71,4 +55,4 @@ def trend_band_chart(long: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("bovengrens:Q", title="95% bovengrens", format=".1f"),
         ],
     )
-    return alt.layer(band, line).properties(height=320)
+    return alt.layer(band, line, points).properties(height=320)

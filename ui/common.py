@@ -72,6 +72,12 @@ URL_KEYS = (
     "achtergrond",
     "lagen",
     "top",
+    # Verandering (what, from, to), Eigen gebieden (saved or wijkteam area), Andere indexen
+    "verandering",
+    "van",
+    "naar",
+    "gebied",
+    "index",
 )
 SEED = 42
 DRAWS = 1000

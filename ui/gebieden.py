@@ -53,6 +53,17 @@ if saved:
     sources.insert(0, "Opgeslagen gebied")
 if teams:
     sources.append("Wijkteamgebied")
+wanted = common.get("gebied")
+if "gb_bron" not in st.session_state and wanted:
+    if any(a.id == wanted for a in saved):
+        st.session_state["gb_bron"] = "Opgeslagen gebied"
+        st.session_state["gb_opgeslagen"] = next(i for i, a in enumerate(saved) if a.id == wanted)
+    elif any(a.id == wanted for a in teams):
+        st.session_state["gb_bron"] = "Wijkteamgebied"
+        st.session_state["gb_team"] = next(i for i, a in enumerate(teams) if a.id == wanted)
+for key, found in (("gb_opgeslagen", saved), ("gb_team", teams)):
+    if int(st.session_state.get(key, 0) or 0) >= len(found):
+        st.session_state.pop(key, None)  # the list got shorter (an area was deleted)
 source = st.radio("Gebied", sources, horizontal=True, key="gb_bron")
 
 area: Area | None = None
@@ -102,12 +113,14 @@ else:
             else:
                 st.success("Gebied opgeslagen.")
 
+common.put("gebied", area.id if area is not None and area.bron != "selectie" else None)
+common.publish()
 if area is None:
     st.info("Kies een gebied of een paar buurten.")
     st.stop()
 
 prof = area_profile(data, scores, area, min_population=min_pop)
-st.subheader(md(area.naam))
+st.header(md(area.naam), anchor=False)
 st.caption(
     f"{plural(len(area.buurtcodes), 'buurt', 'buurten')}: {md(describe_members(area, names))}"
 )
@@ -151,10 +164,10 @@ if prof.inwoners_gedekt < min_pop:
         "indicatoren (onthullingsbeheersing)."
     )
 
-st.markdown("**Indicatoren: gebied, gemeente en Nederland**")
+st.subheader("Indicatoren: gebied, gemeente en Nederland", anchor=False)
 st.dataframe(area_indicator_table(prof, data), hide_index=True, width="stretch")
 
-st.markdown("**Verandering in de gezondheidsmonitor**")
+st.subheader("Verandering in de gezondheidsmonitor", anchor=False)
 health = [i for i in data.indicator_ids if len(periods_of(data.trend, i)) >= 2]
 if not health:
     st.write("Geen monitorgegevens over meerdere jaren voor deze gemeente.")

@@ -39,9 +39,14 @@ usable = [c for c in ref.columns if pd.api.types.is_numeric_dtype(ref[c]) and re
 if not usable:
     st.info("Het bestand bevat geen scores per buurt.")
     st.stop()
+common.init_widget("ix_index", "index", usable, usable[0])
+if st.session_state.get("ix_index") not in usable:
+    st.session_state["ix_index"] = usable[0]
 column = st.selectbox(
     "Index", usable, format_func=lambda c: REFERENCES.get(c, (c, -1))[0], key="ix_index"
 )
+common.put("index", None if column == usable[0] else column)
+common.publish()
 label = REFERENCES.get(column, (column, -1))[0]
 series = ref[column].astype(float)
 matched = series.index.intersection(data.buurten.index)
@@ -102,7 +107,7 @@ st.altair_chart(
     alt=f"Spreidingsdiagram van de Wijkradar-score tegen {label} per buurt",
 )
 
-st.markdown("**Waar Wijkradar en de index het het minst eens zijn**")
+st.header("Waar Wijkradar en de index het het minst eens zijn", anchor=False)
 st.caption(
     "Rang als percentiel (1 = meeste nood). De verklaring noemt de indicatoren die in deze buurt "
     "het meest boven (of onder) hun gemiddelde bijdrage aan de score liggen; waarom de andere "

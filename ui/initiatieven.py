@@ -22,7 +22,7 @@ from ui import common
 from wijkradar.assets import AssetError, install_static
 from wijkradar.escape import markdown_text as md
 from wijkradar.export import table_csv
-from wijkradar.format import plural
+from wijkradar.format import fmt_datetime, plural
 from wijkradar.maps import add_registry_layers, build_map, map_values
 from wijkradar.registry import analyse_gaps, import_file
 from wijkradar.templates import import_columns, template_csv
@@ -78,6 +78,11 @@ tab_kaart, tab_ini, tab_team, tab_loc, tab_import, tab_gaten, tab_log = st.tabs(
     ["Kaart", "Initiatieven", "Wijkteams", "Locaties", "Importeren", "Gaten", "Logboek"]
 )
 
+#: Where the map's data are as text (keyboard and screen-reader route, WCAG 1.1.1).
+ROUTE = (
+    "De scores staan ook in de Ranglijst; initiatieven, wijkteams en locaties staan als tabel "
+    "in de tabbladen hiernaast."
+)
 with tab_kaart:
     try:
         install_static(common.settings(), common.static_dir())
@@ -94,6 +99,7 @@ with tab_kaart:
             tile_url=tile_url,
             leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
             leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
+            route=ROUTE,
         )
         add_registry_layers(
             fmap,
@@ -104,6 +110,7 @@ with tab_kaart:
             toewijzing=tables["wijkteam_buurt"],
         )
         st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="reg_kaart")
+        st.caption(ROUTE)
     except AssetError as exc:
         st.error(f"De kaart kan niet worden getekend: {md(exc)}")
 
@@ -206,7 +213,7 @@ with tab_ini:
     )
 with tab_team:
     _editor("wijkteam", tables["wijkteam"], {}, "ed_team")
-    st.markdown("**Buurten per wijkteam**")
+    st.header("Buurten per wijkteam", anchor=False)
     _editor("wijkteam_buurt", tables["wijkteam_buurt"], {}, "ed_tw")
 with tab_loc:
     _editor(
@@ -298,4 +305,6 @@ with tab_gaten:
         st.dataframe(cov, width="stretch")
 
 with tab_log:
-    st.dataframe(reg.audit_log(limit=300), hide_index=True, width="stretch")
+    log = reg.audit_log(limit=300)
+    log["tijd"] = log["tijd"].map(fmt_datetime)  # Dutch time, not ISO
+    st.dataframe(log, hide_index=True, width="stretch")

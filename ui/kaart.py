@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 
 from models import coverage_summary
 from ui import common
+from ui.a11y import SKIP_TARGET, skip_link
 from wijkradar.assets import AssetError, install_static
 from wijkradar.escape import markdown_text as md
 from wijkradar.format import fmt_date, fmt_datetime, fmt_percent
@@ -18,6 +19,7 @@ from wijkradar.maps import (
     SCHEMES,
     build_map,
     cluster_summary,
+    map_table,
     map_values,
     standalone_html,
 )
@@ -84,6 +86,8 @@ with st.container(horizontal=True):
     show_types = st.checkbox("Buurttypen", key="kaart_laag_typen")
 names = data.buurten["buurtnaam"].astype(str)
 wijknamen = data.buurten.get("wijknaam", names).astype(str)
+if st.session_state.get("kaart_zoek") not in names.index:
+    st.session_state.pop("kaart_zoek", None)  # a buurt of another gemeente
 found = st.selectbox(
     "Zoek een buurt",
     v.buurt_options(),
@@ -146,6 +150,7 @@ fmap = build_map(
     leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
     leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
 )
+table = map_table(mv, data.buurten["buurtnaam"], scores=scores, scheme=scheme, k=k)
 offline = standalone_html(
     fmap,
     settings,
@@ -158,7 +163,9 @@ offline = standalone_html(
         f"gemaakt op {fmt_date(date.today())}",
         f"gegevens van {fmt_datetime(data.created)}",
     ],
+    table=table,
 )
+skip_link()
 # Only the clicked point comes back from the browser: no geometry round trip.
 state = st_folium(
     fmap,
@@ -167,16 +174,38 @@ state = st_folium(
     returned_objects=["last_clicked"],
     key="wijkradar_kaart",
 )
+selected = None
 clicked = (state or {}).get("last_clicked")
 if clicked:
     point = shapely.Point(clicked["lng"], clicked["lat"])
     hit = geometry[geometry.geometry.contains(point)]
     if not hit.empty:
-        code = str(hit.index[0])
-        common.put("buurt", code)
-        common.publish()
-        st.success(f"Geselecteerd: {md(v.buurt_name(code))}")
-        st.page_link("ui/buurtprofiel.py", label="Open het buurtprofiel")
+        selected = str(hit.index[0])
+
+# The keyboard and screen-reader route to the map: the same values, classes and states as a
+# table; choosing a row selects the buurt, as a click on the map does.
+st.subheader("Tabel bij de kaart", anchor=SKIP_TARGET)
+st.caption(
+    "Dezelfde gegevens als de kaart, hoogste waarde eerst. Kies een rij om de buurt te "
+    "selecteren (met het toetsenbord: Tab tot in de tabel, pijltjestoetsen, dan Shift+spatie)."
+)
+event = st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    height=360,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="kaart_tabel",
+)
+rows = event.selection.rows if event is not None else []
+if rows:
+    selected = str(table.index[rows[0]])
+if selected:
+    common.put("buurt", selected)
+    common.publish()
+    st.success(f"Geselecteerd: {md(v.buurt_name(selected))}")
+    st.page_link("ui/buurtprofiel.py", label="Open het buurtprofiel")
 
 if hot is not None:
     st.caption(cluster_summary(hot))

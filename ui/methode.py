@@ -17,6 +17,7 @@ from models import (
 )
 from models.validity import TARGET_RHO
 from ui import common
+from ui.a11y import dutch_frame
 from wijkradar.escape import markdown_text as md
 from wijkradar.format import fmt_count, fmt_number, fmt_percent
 from wijkradar.registry import save_user_profile
@@ -46,7 +47,7 @@ Een buurt is *robuust* als hij in ten minste 90% van de trekkingen in de top {ba
 """
 )
 
-st.subheader("Gewichten")
+st.header("Gewichten", anchor=False)
 st.caption("Gewichten zijn relatief: ze worden binnen elk domein en over de domeinen op 1 gezet.")
 key = re.sub(r"\W", "_", base.name)
 if st.button("Gewichten en methode terugzetten naar het profiel"):
@@ -65,7 +66,7 @@ for col, dom in zip(cols, base.domains, strict=True):
     with col:
         cur = current[dom.name]
         domain_w[dom.name] = st.slider(
-            f"**{dom.name}**", 0.0, 3.0, float(cur.weight), 0.1, key=f"m_{key}_d_{dom.name}"
+            f"Domein {dom.name}", 0.0, 3.0, float(cur.weight), 0.1, key=f"m_{key}_d_{dom.name}"
         )
         cur_ind = {i.id: i.weight for i in cur.indicators}
         for ind in dom.indicators:
@@ -78,7 +79,7 @@ for col, dom in zip(cols, base.domains, strict=True):
                 key=f"m_{key}_i_{ind.id}",
             )
 
-st.subheader("Methode")
+st.header("Methode", anchor=False)
 chosen = {}
 for col, (field, label, choices) in zip(
     st.columns(3),
@@ -120,7 +121,7 @@ except (ProfileError, ValueError) as exc:
     st.error(f"Met deze keuzes kan niet worden gescoord: {md(exc)}")
     st.stop()
 
-st.subheader("Resultaat")
+st.header("Resultaat", anchor=False)
 base_scores = common.score(data.gemeentecode, data.jaar, profile_yaml(base), data.created)
 top = live_scores.sort_values("rank").head(15)
 preview = pd.DataFrame(
@@ -132,11 +133,11 @@ preview = pd.DataFrame(
         "Robuust": top["robust"].map(lambda r: "ja" if is_robust(r) else "nee"),
     }
 )
-st.dataframe(preview, width="stretch")
+st.dataframe(dutch_frame(preview), width="stretch")
 for w in live_scores.attrs.get("warnings", []):
     st.caption(md(w))
 
-st.subheader("Nood en bereik")
+st.subheader("Nood en bereik", anchor=False)
 st.markdown(
     "De score meet **nood** (gezondheid, bestaanszekerheid, sociaal, jeugd). Wie er woont "
     "(kinderen, gezinnen, ouderen, alleenstaanden) is **bereik**: het staat naast de score, "
@@ -149,7 +150,7 @@ if base.reach:
 for note in base.notes:
     st.info(md(note))
 
-st.subheader("Hoe goed klopt de score?")
+st.subheader("Hoe goed klopt de score?", anchor=False)
 st.markdown(
     "Een nood-score hoort samen te gaan met een lage sociaal-economische status. Wijkradar "
     "vergelijkt de score en elk domein met de SES-WOA-score van het CBS (tabel 86092NED) en, "
@@ -188,7 +189,7 @@ if not report.correlations.empty:
         if row.tegen_richting:
             st.warning(f"{md(row.onderdeel)}: {md(row.oordeel)}")
 
-st.subheader("Profiel opslaan of laden")
+st.header("Profiel opslaan of laden", anchor=False)
 st.caption(
     "Dezelfde YAML-bestanden als in de notebooks (map profiles in de datamap). Opgeslagen "
     "profielen verschijnen in de profielkeuze links. Meegeleverde profielen kunnen niet "
@@ -255,7 +256,7 @@ with s2:
 with st.expander("Profiel als YAML"):
     st.code(live_text, language="yaml")
 
-st.subheader("Bronnen en perioden")
+st.header("Bronnen en perioden", anchor=False)
 st.dataframe(common.provenance_table(data), hide_index=True, width="stretch")
 cat = data.catalogue[["label", "domain", "unit", "kind", "tabel", "periode"]].rename(
     columns={

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from models import impact_ranking, reach_filter
 from ui import common
 from wijkradar.escape import markdown_text
 from wijkradar.export import ranking_csv, ranking_gpkg, ranking_table
+from wijkradar.format import fmt_bool, fmt_number, fmt_rank
 
 st.title("Ranglijst")
 v = common.view()
@@ -99,18 +101,36 @@ st.caption(
     "tonen geen cijfers. 'Dekking' is het deel van het gewicht dat op gepubliceerde cijfers van "
     "de buurt zelf rust (niet ingevuld, niet van de wijk)." + impact_note
 )
+# Score, domain scores and reliability are shown as Dutch text (decimal comma), which is also
+# what a screen reader reads; "Rang" orders the same way and stays a number, so the table still
+# sorts. Reach, counts and impact stay numbers (people sort and filter on them). The downloads
+# below keep the plain numbers.
+as_text = ["score", "confidence", *[c for c in table.columns if c.startswith("domein__")]]
+shown = table.copy()
+for col in as_text:
+    decimals = 2 if col == "confidence" else 1
+    shown[col] = table[col].map(lambda x, d=decimals: fmt_number(x, d))
+shown["interval"] = [
+    fmt_rank(r, lo, hi) if pd.notna(lo) else "–"
+    for r, lo, hi in zip(table["rank"], table["rank_low"], table["rank_high"], strict=True)
+]
+shown["p_top_k"] = (100 * table["p_top_k"]).round()
+shown = shown.drop(columns=["rank_low", "rank_high"])
+if "robust" in shown:
+    shown["robust"] = table["robust"].map(fmt_bool)
+order = ["buurtnaam", "wijknaam", "score", "rank", "interval"]
+shown = shown[[*order, *[c for c in shown.columns if c not in order]]]
 column_config = {
     "buurtnaam": st.column_config.TextColumn("Buurt"),
     "wijknaam": st.column_config.TextColumn("Wijk"),
-    "score": st.column_config.NumberColumn("Score", format="%.1f"),
+    "score": st.column_config.TextColumn("Score"),
     "rank": st.column_config.NumberColumn("Rang", format="%d"),
-    "rank_low": st.column_config.NumberColumn("Rang (90%: hoog)", format="%d"),
-    "rank_high": st.column_config.NumberColumn("Rang (90%: laag)", format="%d"),
+    "interval": st.column_config.TextColumn("Rang (90%-interval)"),
     "p_top_k": st.column_config.ProgressColumn(
-        f"Kans top {top_k}", min_value=0.0, max_value=1.0, format="percent"
+        f"Kans top {top_k}", min_value=0, max_value=100, format="%d%%"
     ),
-    "robust": st.column_config.CheckboxColumn("Robuust"),
-    "confidence": st.column_config.NumberColumn("Betrouwbaarheid", format="%.2f"),
+    "robust": st.column_config.TextColumn("Robuust"),
+    "confidence": st.column_config.TextColumn("Betrouwbaarheid"),
     "dekking": st.column_config.ProgressColumn(
         "Dekking", min_value=0.0, max_value=1.0, format="percent"
     ),
@@ -118,16 +138,14 @@ column_config = {
     "impact_rang": st.column_config.NumberColumn("Impactrang", format="%d"),
     "reden": st.column_config.TextColumn("Toelichting"),
 }
-for col in table.columns:
+for col in shown.columns:
     if col.startswith("domein__"):
-        column_config[col] = st.column_config.NumberColumn(
-            col.removeprefix("domein__"), format="%.1f"
-        )
+        column_config[col] = st.column_config.TextColumn(col.removeprefix("domein__"))
 for col, name in reach_names.items():
     column_config[col] = st.column_config.NumberColumn(f"Bereik: {name} (%)", format="%.1f")
 for col, name in count_cols.items():
     column_config[col] = st.column_config.NumberColumn(f"Aantal: {name}", format="%d")
-st.dataframe(table, column_config=column_config, width="stretch", height=560)
+st.dataframe(shown, column_config=column_config, width="stretch", height=560)
 
 st.page_link("ui/werklijst.py", label="Werklijst maken voor buurtnetwerkers (printbaar en CSV)")
 name = f"wijkradar-{data.gemeentecode}-{data.jaar}-{v.profile.name}"

@@ -11,6 +11,7 @@ from models import ProfileError
 from models.change import change_bins, periods_of
 from models.profile import parse_profile
 from ui import common
+from ui.a11y import SKIP_TARGET, skip_link
 from wijkradar.assets import AssetError, install_static
 from wijkradar.change import (
     change_colours,
@@ -62,6 +63,7 @@ if not inds:
     )
     st.stop()
 
+common.init_widget("vr_wat", "verandering", [SCORE, *inds], SCORE)
 what = st.selectbox(
     "Wat",
     [SCORE, *inds],
@@ -71,10 +73,20 @@ what = st.selectbox(
     key="vr_wat",
 )
 periods = periods_of(data.trend) if what == SCORE else periods_of(data.trend, what)
+common.init_widget("vr_van", "van", periods[:-1], periods[0])
+if st.session_state.get("vr_van") not in periods[:-1]:
+    st.session_state["vr_van"] = periods[0]
 c1, c2 = st.columns(2)
-start = c1.selectbox("Van", periods[:-1], index=0, key="vr_van")
+start = c1.selectbox("Van", periods[:-1], key="vr_van")
 later = [p for p in periods if p > start]
-end = c2.selectbox("Naar", later, index=len(later) - 1, key="vr_naar")
+common.init_widget("vr_naar", "naar", later, later[-1])
+if st.session_state.get("vr_naar") not in later:
+    st.session_state["vr_naar"] = later[-1]
+end = c2.selectbox("Naar", later, key="vr_naar")
+common.put("verandering", None if what == SCORE else what)
+common.put("van", start)
+common.put("naar", end)
+common.publish()
 
 settings = common.settings()
 try:
@@ -142,9 +154,10 @@ if what == SCORE:
         leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
         leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
     )
+    skip_link()
     st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="vr_kaart")
     both = shifts[(shifts["status"] == "beide") & shifts.index.isin(data.buurten.index[~small])]
-    st.markdown(f"**Rangverschuivingen {start} → {end}** (1 = hoogste nood)")
+    st.header(f"Rangverschuivingen {start} → {end} (1 = hoogste nood)", anchor=SKIP_TARGET)
     if both.empty:
         st.write("Geen buurten met een score in beide jaren.")
     else:
@@ -199,6 +212,7 @@ fmap = build_map(
     leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
     leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
 )
+skip_link()
 st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="vr_kaart")
 
 valid = ch[ch["verandering"].notna()]
@@ -257,6 +271,7 @@ table = (
     .sort_values("_sort", ascending=False, kind="stable")
     .drop(columns="_sort")
 )
+st.header("Tabel bij de kaart", anchor=SKIP_TARGET)
 st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(
     "Download verandering (CSV)",

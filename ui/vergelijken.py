@@ -7,6 +7,7 @@ import streamlit as st
 
 from models import compare_profiles, profile_yaml
 from ui import common
+from ui.a11y import dutch_frame
 from wijkradar.escape import markdown_text as md
 from wijkradar.format import fmt_number
 from wijkradar.report import indicator_profile
@@ -18,7 +19,7 @@ if v is None or v.scores is None:
     st.stop()
 data, scores = v.data, v.scores
 
-st.subheader("Buurten naast elkaar")
+st.header("Buurten naast elkaar", anchor=False)
 options = v.buurt_options()
 default = [str(c) for c in scores.sort_values("rank").index[:2]]
 chosen = st.multiselect(
@@ -55,7 +56,7 @@ else:
     table["Nederland"] = pd.Series(dict(zip(ref["Indicator"], ref["Nederland"], strict=True)))
     st.dataframe(table.fillna(""), width="stretch", height=640)
 
-st.subheader("Profielen naast elkaar")
+st.header("Profielen naast elkaar", anchor=False)
 profiles = sorted(list_profiles(common.settings()))
 others = [p for p in profiles if p != v.profile.name]
 second = st.multiselect(
@@ -72,15 +73,16 @@ if second:
         results[name] = common.score(data.gemeentecode, data.jaar, text, data.created)
     k = st.slider("Top k", 3, 30, int(v.profile.top_k), key="vg_k")
     cmp = compare_profiles(results, k=k)
-    st.markdown("**Rangcorrelatie (Spearman) van de scores**")
+    st.subheader("Rangcorrelatie (Spearman) van de scores", anchor=False)
     st.dataframe(cmp["spearman"].map(lambda r: fmt_number(r, 2)), width="stretch")
     ranks = cmp["ranks"].copy()
     ranks.insert(0, "Buurt", data.buurten["buurtnaam"].reindex(ranks.index))
     ranks = ranks.sort_values("verschuiving", ascending=False)
-    st.markdown("**Rangverschuivingen** (grootste eerst; 'verschuiving' = hoogste − laagste rang)")
-    st.dataframe(ranks, width="stretch", height=360)
+    st.subheader("Rangverschuivingen", anchor=False)
+    st.caption("Grootste eerst; 'verschuiving' = hoogste − laagste rang.")
+    st.dataframe(dutch_frame(ranks, 0), width="stretch", height=360)
     top = cmp["robuust_top"]
-    st.markdown(f"**In de top {k} onder elk gekozen profiel ({len(top)})**")
+    st.subheader(f"In de top {k} onder elk gekozen profiel ({len(top)})", anchor=False)
     if top:
         st.dataframe(
             pd.DataFrame({"Buurt": data.buurten["buurtnaam"].reindex(top)}), width="stretch"

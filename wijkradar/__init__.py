@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         SavedProfile,
         data_caveats,
         indicator_coverage,
-        save_user_profile,
+        save_profile_for_app,
         sensitivity_gemeente,
     )
     from .config import Settings, default_data_dir
@@ -47,7 +47,7 @@ _EXPORTS = {
     "SavedProfile": "wijkradar.analysis",
     "data_caveats": "wijkradar.analysis",
     "indicator_coverage": "wijkradar.analysis",
-    "save_user_profile": "wijkradar.analysis",
+    "save_profile_for_app": "wijkradar.analysis",
     "sensitivity_gemeente": "wijkradar.analysis",
     "data_version": "wijkradar.dataversion",
     "write_geopackage": "wijkradar.geopackage",
@@ -97,7 +97,7 @@ __all__ = [
     "default_data_dir",
     "data_caveats",
     "indicator_coverage",
-    "save_user_profile",
+    "save_profile_for_app",
     "SavedProfile",
     "sensitivity_gemeente",
     "data_version",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from models import ScoringProfile, save_profile, sensitivity_ranks
+from models import ScoringProfile, sensitivity_ranks
 
 from .config import Settings, default_data_dir
 from .scoring_cli import checked_profile, list_profiles
@@ -20,7 +20,7 @@ from .scoring_cli import checked_profile, list_profiles
 __all__ = [
     "data_caveats",
     "indicator_coverage",
-    "save_user_profile",
+    "save_profile_for_app",
     "SavedProfile",
     "sensitivity_gemeente",
 ]
@@ -70,7 +70,7 @@ def indicator_coverage(data) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class SavedProfile:
-    """Where :func:`save_user_profile` wrote a profile and whether the app lists it."""
+    """Where :func:`save_profile_for_app` wrote a profile and whether the app lists it."""
 
     name: str
     path: Path
@@ -98,8 +98,14 @@ class SavedProfile:
         return "\n".join(lines)
 
 
-def save_user_profile(profile: ScoringProfile, settings: Settings) -> SavedProfile:
-    """Save ``profile`` as ``<data_dir>/profiles/<name>.yaml`` and check that the app sees it.
+def save_profile_for_app(
+    profile: ScoringProfile, settings: Settings, *, user: str | None = None
+) -> SavedProfile:
+    """Save ``profile`` for the app and check that the app sees it.
+
+    Saves as the app's Methode page does (:func:`wijkradar.registry.save_user_profile`:
+    ``<data_dir>/profiles/<name>.yaml``, shipped names refused, a line in the audit trail under
+    ``user``, by default the OS user), then looks the name up in the app's profile list.
 
     Returns
     -------
@@ -108,9 +114,15 @@ def save_user_profile(profile: ScoringProfile, settings: Settings) -> SavedProfi
         settings) resolves the name to this file, and whether the folder is the default data
         folder (the one an app started without ``WIJKRADAR_DATA_DIR`` uses). Its ``str``
         says this in Dutch.
+
+    Raises
+    ------
+    ProfileError
+        The name is that of a shipped profile.
     """
-    path = save_profile(profile, settings.data_dir / "profiles" / f"{profile.name}.yaml")
-    path = path.resolve()
+    from .registry import os_user, save_user_profile
+
+    path = save_user_profile(profile, settings, user=user or os_user()).resolve()
     found = list_profiles(settings).get(profile.name)
     return SavedProfile(
         name=profile.name,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import warnings
 from collections.abc import Sequence
 from copy import deepcopy
@@ -45,6 +46,10 @@ __all__ = [
     "map_geometry",
     "map_values",
     "classify",
+    "class_colours",
+    "class_index",
+    "map_table",
+    "table_html",
     "top_factors",
     "build_map",
     "cluster_summary",
@@ -156,7 +161,11 @@ def cluster_summary(hotspots: pd.DataFrame) -> str:
 
 TYPE_LAYER = "Buurttypen"
 
-NO_SCORE_FILL = "#9e9e9e"
+#: "geen score" is hatched, not a flat grey that could pass for a class colour (WCAG 1.4.1):
+#: an SVG pattern (``_A11y`` adds it to the map) and the same hatch as CSS for the legend.
+NO_SCORE_PATTERN = "wr-geen-score"
+NO_SCORE_FILL = f"url(#{NO_SCORE_PATTERN})"
+NO_SCORE_SWATCH = "repeating-linear-gradient(45deg, #4d4d4d 0 1.5px, #e6e6e6 1.5px 4.5px)"
 #: Status id -> (legend label, Leaflet path style without the fill colour of a class).
 STATUS_STYLES: dict[str, tuple[str, dict[str, object]]] = {
     "geschat": (
@@ -165,7 +174,7 @@ STATUS_STYLES: dict[str, tuple[str, dict[str, object]]] = {
     ),
     "geen_score": (
         "geen score (te weinig inwoners)",
-        {"fillColor": NO_SCORE_FILL, "color": "#616161", "weight": 0.6, "fillOpacity": 0.55},
+        {"fillColor": NO_SCORE_FILL, "color": "#616161", "weight": 0.6, "fillOpacity": 0.9},
     ),
     "onderdrukt": (
         "onderdrukt door bron",
@@ -183,6 +192,9 @@ STATUS_STYLES: dict[str, tuple[str, dict[str, object]]] = {
     ),
 }
 _VALUE_STYLE = {"color": "#5f5f5f", "weight": 0.6, "fillOpacity": 0.8}
+#: The lightest class is close to the (light) basemap: a darker, thicker outline keeps its
+#: buurten apart from the background (WCAG 1.4.11).
+_LIGHTEST_STYLE = {"color": "#333333", "weight": 1.4}
 
 
 @dataclass
@@ -256,7 +268,70 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.nda
     return np.unique(np.asarray(bins, dtype=float))
 
 
-def _colours(palette: str, n: int) -> list[str]:
+def class_index(values: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    """0-based class of each value for the upper class ``bins`` (NaN gets class 0)."""
+    values = np.asarray(values, dtype=float)
+    if not len(bins):
+        return np.zeros(len(values), dtype=int)
+    cls = np.searchsorted(bins, values, side="left")
+    return np.clip(cls, 0, len(bins) - 1)
+
+
+def map_table(
+    mv: MapValues,
+    names: pd.Series,
+    *,
+    scores: pd.DataFrame | None = None,
+    scheme: str = "quantiles",
+    k: int = 5,
+) -> pd.DataFrame:
+    """What the map shows, as a table: the keyboard and screen-reader route to the map.
+
+    One row per buurt (index: buurtcode) with the same value text, class and state as the
+    map and its legend, and the rank when ``scores`` are given; highest value first.
+    """
+    frame = mv.frame.reindex(names.index)
+    bins = classify(frame["value"], scheme, k)
+    value = frame["value"].to_numpy(dtype=float)
+    cls = class_index(value, bins)
+    lower = frame["value"].min()
+    decimals = decimals_for(mv.unit)
+    klasse = []
+    for c, v in zip(cls, value, strict=True):
+        if not np.isfinite(v) or not len(bins):
+            klasse.append("–")
+            continue
+        lo = lower if c == 0 else bins[c - 1]
+        bounds = f"{fmt_number(lo, decimals)} – {fmt_number(bins[c], decimals)}"
+        klasse.append(f"{c + 1} van {len(bins)} ({bounds})")
+    status_text = {key: text for key, (text, _style) in STATUS_STYLES.items()}
+    status = frame["status"].fillna("ontbreekt").astype(str)
+    out = pd.DataFrame(
+        {
+            "Buurt": names.astype(str),
+            mv.title: frame["label"].fillna("–").astype(str),
+            "Klasse": klasse,
+            "Status": status.map(lambda s: status_text.get(s, "aanwezig")),
+        },
+        index=names.index,
+    )
+    if scores is not None:
+        out["Rang"] = scores["rank"].reindex(names.index).astype("Int64")
+    order = np.lexsort(
+        (names.astype(str).str.casefold().to_numpy(), -np.nan_to_num(value, nan=-np.inf))
+    )
+    out = out.iloc[order]
+    out.index.name = "buurtcode"
+    return out
+
+
+def _lightest(mv: MapValues, n: int) -> int:
+    """Index of the lightest class: the first, or the last when low values are worrying."""
+    return 0 if mv.higher_is_worse else max(n - 1, 0)
+
+
+def class_colours(palette: str, n: int) -> list[str]:
+    """``n`` class colours of ``palette``, light (low) to dark (high)."""
     ramp = PALETTES[palette][1]
     if n == 0:
         return []
@@ -298,11 +373,16 @@ def _legend(
     for i, (upper, colour) in enumerate(zip(bins, colours, strict=True)):
         lo = lower if i == 0 else bins[i - 1]
         text = f"{fmt_number(lo, decimals)} – {fmt_number(upper, decimals)}"
-        rows.append({"swatch": {"background": colour}, "text": text})
+        swatch = {"background": colour}
+        if i == _lightest(mv, len(bins)) and len(bins) > 1:
+            swatch["border"] = f"2px solid {_LIGHTEST_STYLE['color']}"
+        rows.append({"swatch": swatch, "text": text})
     for key, (text, style) in STATUS_STYLES.items():
         if not counts.get(key):
             continue
         fill = style.get("fillColor", colours[len(colours) // 2] if colours else "#ffffff")
+        if fill == NO_SCORE_FILL:
+            fill = NO_SCORE_SWATCH
         border = "dashed" if "dashArray" in style else "solid"
         if style.get("dashArray") == "1 3":
             border = "dotted"
@@ -608,6 +688,102 @@ class _TileNotice(MacroElement):
         self.message_json = script_json(message)
 
 
+class _A11y(MacroElement):
+    """Accessibility of the map document (WCAG 2.1 AA), added after every layer.
+
+    Sets ``lang="nl"`` and a Dutch title on the map document and, inside the app, on the
+    iframe that holds it (``st_folium`` names it after the component); names the map
+    container (``role="region"``) and points to the table with the same data; keeps the buurt
+    paths out of the Tab order (the table is the keyboard route); adds the hatch pattern that
+    "geen score" buurten are filled with. Texts travel as JSON data (:func:`script_json`)
+    and are set with ``setAttribute``/``textContent``.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function() {
+            var d = {{ this.data_json }};
+            var map = {{ this._parent.get_name() }};
+            document.documentElement.setAttribute('lang', 'nl');
+            var frame = null;
+            try { frame = window.frameElement; } catch (e) { /* another origin */ }
+            if (frame) {  // in the app: name the iframe and its document after the map
+                frame.setAttribute('title', d.title);
+                document.title = d.title + ' · Wijkradar';
+            } else if (!document.title) {
+                document.title = d.title + ' · Wijkradar';
+            }
+            var box = map.getContainer();
+            box.setAttribute('role', 'region');
+            box.setAttribute('aria-label', d.label);
+            if (map.zoomControl) {  // Leaflet names its buttons in English
+                [['_zoomInButton', 'Inzoomen'], ['_zoomOutButton', 'Uitzoomen']].forEach(
+                    function(b) {
+                        var a = map.zoomControl[b[0]];
+                        if (a) { a.title = b[1]; a.setAttribute('aria-label', b[1]); }
+                    });
+            }
+            var ns = 'http://www.w3.org/2000/svg';
+            function el(name, attrs) {
+                var node = document.createElementNS(ns, name);
+                Object.keys(attrs).forEach(function(k) { node.setAttribute(k, attrs[k]); });
+                return node;
+            }
+            function tidy() {
+                box.querySelectorAll('.leaflet-overlay-pane svg').forEach(function(svg) {
+                    svg.setAttribute('aria-hidden', 'true');
+                    if (svg.querySelector('#' + d.pattern)) { return; }
+                    var pattern = el('pattern', {id: d.pattern, patternUnits: 'userSpaceOnUse',
+                        width: 6, height: 6, patternTransform: 'rotate(45)'});
+                    pattern.appendChild(el('rect', {width: 6, height: 6, fill: '#e6e6e6'}));
+                    pattern.appendChild(el('line', {x1: 1, y1: 0, x2: 1, y2: 6,
+                        stroke: '#4d4d4d', 'stroke-width': 1.5}));
+                    var defs = el('defs', {});
+                    defs.appendChild(pattern);
+                    svg.insertBefore(defs, svg.firstChild);
+                });
+                box.querySelectorAll('.leaflet-overlay-pane .leaflet-interactive')
+                    .forEach(function(path) { path.setAttribute('tabindex', '-1'); });
+            }
+            tidy();
+            map.on('layeradd', tidy);
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, label: str) -> None:
+        super().__init__()
+        self._name = "WijkradarA11y"
+        self.data_json = script_json({"title": title, "label": label, "pattern": NO_SCORE_PATTERN})
+
+
+_NO_ZOOM = re.compile(r",\s*maximum-scale=1\.0,\s*user-scalable=no")
+
+
+class _Map(folium.Map):
+    """``folium.Map`` whose page may be zoomed (WCAG 1.4.4).
+
+    folium's header sets ``maximum-scale=1.0, user-scalable=no`` on the viewport, which
+    stops users from zooming the page (in the app's map iframe and in downloaded files).
+    """
+
+    def render(self, **kwargs):  # noqa: D102 (folium's render, then the viewport fixed)
+        out = super().render(**kwargs)
+        header = _figure(self).header
+        element = header._children.get(self.get_name())
+        text = getattr(element, "_template_str", None)
+        if text:
+            header.add_child(Element(_NO_ZOOM.sub("", text)), name=self.get_name())
+        return out
+
+
+def _line_swatch(border_top: str) -> dict:
+    """Legend swatch style for a line layer (a short line instead of a filled box)."""
+    return {"background": "transparent", "border": "none", "borderTop": border_top, "height": "0"}
+
+
 _CSS = """
 <style>
 .wr-legend, .wr-notice {background: rgba(255,255,255,0.92); padding: 6px 8px; font: 12px/1.4
@@ -621,6 +797,13 @@ _CSS = """
 .wr-label-wijk span {font-weight: 700; font-size: 12px; text-transform: uppercase;}
 .wr-swatch {display: inline-block; width: 14px; height: 12px; margin-right: 6px;
   vertical-align: middle; border: 1px solid #5f5f5f; box-sizing: border-box;}
+.leaflet-container {color: #1a1a1a;}
+.leaflet-container:focus-visible {outline: 3px solid #0b5cad; outline-offset: -3px;}
+.leaflet-control a:focus-visible, .leaflet-control input:focus-visible {
+  outline: 3px solid #0b5cad; outline-offset: 1px;}
+.wr-table {border-collapse: collapse; font: 14px/1.4 system-ui, sans-serif; margin: 8px;}
+.wr-table caption {text-align: left; font-weight: 600; padding: 4px 0;}
+.wr-table th, .wr-table td {border: 1px solid #767676; padding: 2px 6px; text-align: left;}
 </style>
 """
 
@@ -652,6 +835,7 @@ def build_map(
     highlight: str | None = None,
     fixed_bins: Sequence[float] | None = None,
     fixed_colours: Sequence[str] | None = None,
+    route: str = "Dezelfde gegevens staan in de tabel onder de kaart.",
 ) -> folium.Map:
     """A folium map of ``mv`` on ``geometry`` (from :func:`map_geometry`).
 
@@ -659,6 +843,8 @@ def build_map(
     static files); use :func:`standalone_html` for a file that opens offline. ``labels``
     adds wijk names (zoomed out) and buurt names (zoomed in); ``highlight`` is a buurtcode
     that gets a thick outline and that the map zooms to (the buurt search).
+    ``route`` tells keyboard and screen-reader users where the same data is as text (the map
+    region's accessible name).
     ``fixed_bins`` (all class bounds, lowest first) with ``fixed_colours`` (one per class)
     replace the classification, so several maps share one legend (change over time).
     """
@@ -670,12 +856,12 @@ def build_map(
         colours = list(fixed_colours)
     else:
         bins = classify(geo["value"], scheme, k)
-        colours = _colours(palette, len(bins))
+        colours = class_colours(palette, len(bins))
         if not mv.higher_is_worse:  # dark always marks the worrying end
             colours = colours[::-1]
     value = geo["value"].to_numpy(dtype=float)
-    cls = np.searchsorted(bins, value, side="left") if len(bins) else np.zeros(len(geo), int)
-    cls = np.clip(cls, 0, max(len(bins) - 1, 0))
+    cls = class_index(value, bins)
+    light = _lightest(mv, len(bins))
     fill = [
         colours[c] if np.isfinite(v) and colours else NO_SCORE_FILL
         for c, v in zip(cls, value, strict=True)
@@ -688,16 +874,20 @@ def build_map(
         else np.zeros(len(geo), dtype=bool)
     )
     styles = [
-        {**_VALUE_STYLE, "fillColor": fc}
+        {
+            **_VALUE_STYLE,
+            "fillColor": fc,
+            **(_LIGHTEST_STYLE if c == light and len(bins) > 1 else {}),
+        }
         if st == "waarde"
         else {**_VALUE_STYLE, **STATUS_STYLES[st][1], "fillColor": fc}
         if st == "geschat"
         else {**_VALUE_STYLE, **STATUS_STYLES[st][1]}
-        for fc, st in zip(fill, status, strict=True)
+        for fc, st, c in zip(fill, status, cls, strict=True)
     ]
     payload = _compact_payload(geo, mv, styles, sc, factors, small)
     minx, miny, maxx, maxy = geo.total_bounds
-    m = folium.Map(
+    m = _Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=12,
         tiles=None,
@@ -743,11 +933,13 @@ def build_map(
             {f"Type {t}": CATEGORICAL[(int(t) - 1) % 7] for t in sorted(names.unique())},
         )
     counts = pd.Series(status).value_counts().to_dict()
-    _Control(
-        _legend(mv, bins, colours, counts, lowest=lowest),
-        position="bottomright",
-        css_class="wr-legend",
-    ).add_to(m)
+    legend = _legend(mv, bins, colours, counts, lowest=lowest)
+    if wijken and "wijkcode" in geometry.columns:
+        legend["rows"].append({"swatch": _line_swatch("2px solid #212121"), "text": "wijkgrens"})
+    _Control(legend, position="bottomright", css_class="wr-legend").add_to(m)
+    title = f"Kaart: {mv.title} per buurt"
+    _figure(m).title = html_text(f"{title} · Wijkradar")
+    _A11y(title, f"{title}. {route}").add_to(m)
     if labels:
         _Labels(_label_payload(geometry)).add_to(m)
     bounds = [[miny, minx], [maxy, maxx]]
@@ -882,15 +1074,40 @@ def _use_local_leaflet(m: folium.Map, js_url: str, css_url: str) -> None:
         m.default_css = [("leaflet_css", css_url)]
 
 
+def table_html(table: pd.DataFrame, caption: str) -> str:
+    """``table`` as an escaped HTML table with a caption and column headers."""
+    head = "".join(f'<th scope="col">{html_text(c)}</th>' for c in table.columns)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<th scope="row">{html_text(v)}</th>' if j == 0 else f"<td>{html_text(v)}</td>"
+            for j, v in enumerate("–" if pd.isna(x) else x for x in row)
+        )
+        + "</tr>"
+        for row in table.itertuples(index=False)
+    )
+    return (
+        f'<table class="wr-table"><caption>{html_text(caption)}</caption>'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
 def standalone_html(
-    m: folium.Map, settings: Settings, *, title: str = "", details: Sequence[str] = ()
+    m: folium.Map,
+    settings: Settings,
+    *,
+    title: str = "",
+    details: Sequence[str] = (),
+    table: pd.DataFrame | None = None,
 ) -> str:
     """The map as one HTML file with Leaflet inline: it opens offline, without any CDN.
 
     ``title`` and ``details`` (e.g. gemeente, profile, date) become the page title and a
     header above the map. The map itself is not changed: the file is rendered from a copy,
     and scripts left by an earlier render (st_folium renames the elements when it renders)
-    are dropped, so the file holds exactly one map.
+    are dropped, so the file holds exactly one map. ``table`` (from :func:`map_table`) goes
+    below the map as the keyboard and screen-reader route to the same data. The document is
+    Dutch (``lang="nl"``) and may be zoomed.
     """
     js, css = inline_leaflet(settings)
     copy = deepcopy(m)
@@ -911,7 +1128,11 @@ def standalone_html(
             f"<p>{html_text(' · '.join(str(d) for d in details if d))}</p></header>"
         )
         fig.html.add_child(Element(head), name="wijkradar_kop", index=0)
-    return fig.render()
+    if table is not None:
+        fig.html.add_child(
+            Element(f"<main>{table_html(table, 'Tabel bij de kaart')}</main>"), name="wr_table"
+        )
+    return fig.render().replace("<html>", '<html lang="nl">', 1)
 
 
 _HEADER_CSS = """<style>
@@ -949,6 +1170,7 @@ def add_registry_layers(
     Texts that came from a user (names, notes) travel as JSON data and are shown with
     ``textContent`` in the browser: never HTML, JavaScript source or template text.
     """
+    legend: dict = {"title": "", "rows": []}  # one legend for every registry layer (WCAG 1.4.1)
     if initiatieven is not None and not initiatieven.empty:
         pts = _wgs84(initiatieven)
         styles = [
@@ -966,14 +1188,11 @@ def add_registry_layers(
         ]
         _TextLayer(_point_features(pts, styles, tips), name="Initiatieven (per thema)").add_to(m)
         shown = sorted(set(initiatieven["thema"]) & set(THEME_COLOURS))
-        legend = {
-            "title": "Initiatieven",
-            "rows": [
-                {"swatch": {"background": THEME_COLOURS[t], "borderRadius": "50%"}, "text": t}
-                for t in shown
-            ],
-        }
-        _Control(legend, position="bottomleft", css_class="wr-legend").add_to(m)
+        legend["title"] = "Initiatieven"
+        legend["rows"] += [
+            {"swatch": {"background": THEME_COLOURS[t], "borderRadius": "50%"}, "text": t}
+            for t in shown
+        ]
     if toewijzing is not None and not toewijzing.empty and "wijkcode" in geometry:
         areas = geometry.join(toewijzing.set_index("buurtcode")["wijkteam_id"], how="inner")
         if not areas.empty:
@@ -988,6 +1207,12 @@ def add_registry_layers(
                 name="Werkgebieden wijkteams",
                 show=False,
             ).add_to(m)
+            legend["rows"].append(
+                {
+                    "swatch": _line_swatch("3px dashed #0072b2"),
+                    "text": "werkgebied wijkteam (laag in de lagenkeuze)",
+                }
+            )
     frames = []
     if wijkteams is not None and not wijkteams.empty:
         frames.append(_wgs84(wijkteams).assign(_soort="Wijkteam"))
@@ -1005,6 +1230,18 @@ def add_registry_layers(
         _TextLayer(
             _point_features(pts, [style] * len(pts), tips), name="Wijkteams en locaties"
         ).add_to(m)
+        legend["rows"].append(
+            {
+                "swatch": {
+                    "background": "#ffffff",
+                    "border": "2px solid #000000",
+                    "borderRadius": "50%",
+                },
+                "text": "wijkteam of locatie",
+            }
+        )
+    if legend["rows"]:
+        _Control(legend, position="bottomleft", css_class="wr-legend").add_to(m)
     _layer_control_last(m)
     _drop_cdn_assets(m)
     return m
