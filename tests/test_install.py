@@ -36,7 +36,7 @@ import yaml
 
 from tests.appserver import ROOT, free_port, running_app
 from tests.loopback import LoopbackServer
-from tests.test_browser import ARTIFACTS, _fills, _offsite, browser  # noqa: F401 (fixture)
+from tests.test_browser import ARTIFACTS, MAP_FRAME, _fills, _offsite, browser  # noqa: F401
 from wijkradar import cli
 from wijkradar.launch import app_script, streamlit_argv
 
@@ -427,7 +427,7 @@ def test_installed_app_draws_the_example_gemeente_without_node(venv, outside, br
         requested: list[str] = []
         page.on("request", lambda r: requested.append(r.url))
         page.goto(f"{base}/?gemeente=voorbeeld", wait_until="domcontentloaded")
-        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame = page.frame_locator(MAP_FRAME)
         try:
             frame.locator(".leaflet-container").wait_for(timeout=180_000)
             frame.locator("path.wr-buurt").first.wait_for(timeout=60_000)
