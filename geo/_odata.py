@@ -66,6 +66,13 @@ def to_number(values: pd.Series) -> pd.Series:
                 f"column {values.name!r}, row {bad.idxmax()}: value {first!r} is not a number, "
                 "'.' or empty"
             )
+    infinite = np.isinf(out.to_numpy())
+    if infinite.any():  # 'Infinity' or 1e999 is no count a source can mean
+        first = values[infinite].iloc[0]
+        raise DataFormatError(
+            f"column {values.name!r}, row {values.index[infinite][0]}: value {first!r} is not "
+            "a finite number"
+        )
     return out.mask(out.isin(SENTINELS))
 
 

@@ -136,6 +136,7 @@ class ScoringProfile(BaseModel):
     concentration: float = Field(
         50.0,
         gt=0,
+        allow_inf_nan=False,
         description="Dirichlet concentration of the Monte Carlo weight draws (higher = closer "
         "to the chosen weights, narrower rank intervals, more robust buurten).",
     )

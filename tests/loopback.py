@@ -468,7 +468,7 @@ class Fault:
 
     match: str
     kind: str  # "500", "429", "503", "timeout", "badjson", "truncated", "html", "404",
-    # "drip", "huge", "redirect-offsite", "redirect-same", "empty"
+    # "drip", "huge", "redirect-offsite", "redirect-same", "empty", "infinity"
     times: int = 1
 
 
@@ -591,6 +591,8 @@ class LoopbackServer:
                     return self._stream(server.huge_bytes)
                 if fault == "empty":  # a valid OData page without rows
                     return self._send(200, b'{"odata.metadata": "", "value": []}')
+                if fault == "infinity":  # Python's json accepts this; JSON does not
+                    return self._send(200, b'{"value": [{"AantalInwoners_5": Infinity}]}')
                 if self.path.startswith("/tiles/"):
                     return self._send(200, TILE_PNG, ctype="image/png")
                 try:

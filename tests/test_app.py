@@ -374,3 +374,38 @@ def test_non_finite_weights_in_the_link_are_ignored(monkeypatch, app_env, weight
     """#14 problem 10: ?gewichten=d.Sociaal:inf crashed every page."""
     at = _app(monkeypatch, app_env, "ui/ranglijst.py", gemeente="GM0307", gewichten=weights)
     assert at.title[0].value == "Ranglijst" and at.dataframe
+
+
+@pytest.fixture
+def read_only_data(loopback_data, tmp_path):
+    """A data folder with GM0307 cached, bind-mounted read-only (needs root; else skip)."""
+    import os
+    import subprocess
+
+    from wijkradar import Settings, fetch_gemeente
+
+    if os.geteuid() != 0:
+        pytest.skip("a read-only bind mount needs root")
+    src, ro = tmp_path / "src", tmp_path / "ro"
+    ro.mkdir()
+    with LoopbackServer(loopback_data) as srv:
+        env = {**srv.env(), "WIJKRADAR_DATA_DIR": str(ro), "WIJKRADAR_HTTP_RETRIES": "0"}
+        fetch_gemeente(
+            "GM0307", settings=Settings.from_env({**env, "WIJKRADAR_DATA_DIR": str(src)})
+        )
+        done = subprocess.run(
+            ["mount", "--bind", "-o", "ro", str(src), str(ro)], capture_output=True
+        )
+        if done.returncode != 0:
+            pytest.skip(f"cannot bind-mount read-only: {done.stderr.decode().strip()}")
+        try:
+            yield env
+        finally:
+            subprocess.run(["umount", str(ro)], check=False)
+
+
+def test_read_only_data_folder_works_for_viewing(monkeypatch, read_only_data):
+    """#14 problem 10: a read-only data folder crashed every page (Errno 30)."""
+    for page in (None, "ui/ranglijst.py", "ui/buurtprofiel.py", "ui/methode.py"):
+        at = _app(monkeypatch, read_only_data, page, gemeente="GM0307")
+        assert at.title and not at.exception

@@ -109,7 +109,7 @@ def test_gebieden_pools_a_selection_saves_it_and_hides_a_tiny_area(monkeypatch, 
     at.run()
     assert "Opgeslagen gebied" in _one(at.radio, "Gebied").options
     _one(at.radio, "Gebied").set_value("Opgeslagen gebied").run()
-    assert at.subheader[0].value == "Liendert \\+ Kruiskamp"  # escaped for Markdown
+    assert at.header[0].value == "Liendert \\+ Kruiskamp"  # escaped for Markdown (an h2)
     _one(at.button, "Dit gebied verwijderen").click().run()
     assert not at.exception, [e.value for e in at.exception]
     with _registry(app_env) as reg:

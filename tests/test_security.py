@@ -502,3 +502,23 @@ def test_10_disk_full_during_import_is_a_clear_message_and_writes_nothing(tmp_pa
         with pytest.raises(RegistryError, match="vol.*niets opgeslagen"):
             reg.import_records("wijkteam", frame, user="t", source="t.csv", first_row=first)
         assert reg.count("wijkteam") == 1
+
+
+def test_10_infinity_from_a_source_or_a_profile_is_refused(server):
+    from geo._errors import DataFormatError, SourceError
+    from geo._odata import to_number
+    from geo.sources import fetch_odata_rows
+    from models import ProfileError, parse_profile, profile_yaml
+    from wijkradar.scoring_cli import shipped_profile
+
+    server.inject("/85984NED/TypedDataSet", "infinity")
+    with pytest.raises(SourceError, match="non-standard JSON value Infinity"):
+        fetch_odata_rows(_client(), server.odata_url, "85984NED")
+    with pytest.raises(DataFormatError, match="not a finite number"):
+        to_number(pd.Series(["12", "Infinity"], name="AantalInwoners_5"))
+    import yaml
+
+    raw = yaml.safe_load(profile_yaml(shipped_profile("kansrijke-wijk")))
+    raw["concentration"] = float("inf")
+    with pytest.raises((ProfileError, ValueError)):
+        parse_profile(raw, source="p.yaml")

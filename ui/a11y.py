@@ -62,9 +62,13 @@ def dutch_document() -> None:
         st.html(_LANG_SCRIPT, unsafe_allow_javascript=True, width="content")
 
 
-def skip_link(text: str = "Kaart overslaan: naar de tabel met dezelfde gegevens") -> None:
-    """A link that moves keyboard focus past the map to the table (WCAG 2.4.1)."""
-    st.html(_SKIP_HTML.format(target=SKIP_TARGET, text=text), unsafe_allow_javascript=True)
+def skip_link(
+    text: str = "Kaart overslaan: naar de tabel met dezelfde gegevens",
+    *,
+    target: str = SKIP_TARGET,
+) -> None:
+    """A link that moves keyboard focus past the map to the table ``target`` (WCAG 2.4.1)."""
+    st.html(_SKIP_HTML.format(target=target, text=text), unsafe_allow_javascript=True)
 
 
 def dutch_frame(frame: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:

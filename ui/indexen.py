@@ -107,7 +107,7 @@ st.altair_chart(
     alt=f"Spreidingsdiagram van de Wijkradar-score tegen {label} per buurt",
 )
 
-st.markdown("**Waar Wijkradar en de index het het minst eens zijn**")
+st.header("Waar Wijkradar en de index het het minst eens zijn", anchor=False)
 st.caption(
     "Rang als percentiel (1 = meeste nood). De verklaring noemt de indicatoren die in deze buurt "
     "het meest boven (of onder) hun gemiddelde bijdrage aan de score liggen; waarom de andere "

@@ -78,6 +78,11 @@ tab_kaart, tab_ini, tab_team, tab_loc, tab_import, tab_gaten, tab_log = st.tabs(
     ["Kaart", "Initiatieven", "Wijkteams", "Locaties", "Importeren", "Gaten", "Logboek"]
 )
 
+#: Where the map's data are as text (keyboard and screen-reader route, WCAG 1.1.1).
+ROUTE = (
+    "De scores staan ook in de Ranglijst; initiatieven, wijkteams en locaties staan als tabel "
+    "in de tabbladen hiernaast."
+)
 with tab_kaart:
     try:
         install_static(common.settings(), common.static_dir())
@@ -94,6 +99,7 @@ with tab_kaart:
             tile_url=tile_url,
             leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
             leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
+            route=ROUTE,
         )
         add_registry_layers(
             fmap,
@@ -104,6 +110,7 @@ with tab_kaart:
             toewijzing=tables["wijkteam_buurt"],
         )
         st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="reg_kaart")
+        st.caption(ROUTE)
     except AssetError as exc:
         st.error(f"De kaart kan niet worden getekend: {md(exc)}")
 

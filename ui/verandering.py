@@ -11,6 +11,7 @@ from models import ProfileError
 from models.change import change_bins, periods_of
 from models.profile import parse_profile
 from ui import common
+from ui.a11y import SKIP_TARGET, skip_link
 from wijkradar.assets import AssetError, install_static
 from wijkradar.change import (
     change_colours,
@@ -153,9 +154,10 @@ if what == SCORE:
         leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
         leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
     )
+    skip_link()
     st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="vr_kaart")
     both = shifts[(shifts["status"] == "beide") & shifts.index.isin(data.buurten.index[~small])]
-    st.markdown(f"**Rangverschuivingen {start} → {end}** (1 = hoogste nood)")
+    st.header(f"Rangverschuivingen {start} → {end} (1 = hoogste nood)", anchor=SKIP_TARGET)
     if both.empty:
         st.write("Geen buurten met een score in beide jaren.")
     else:
@@ -210,6 +212,7 @@ fmap = build_map(
     leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
     leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
 )
+skip_link()
 st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="vr_kaart")
 
 valid = ch[ch["verandering"].notna()]
@@ -268,6 +271,7 @@ table = (
     .sort_values("_sort", ascending=False, kind="stable")
     .drop(columns="_sort")
 )
+st.header("Tabel bij de kaart", anchor=SKIP_TARGET)
 st.dataframe(table, hide_index=True, width="stretch")
 st.download_button(
     "Download verandering (CSV)",

@@ -835,6 +835,7 @@ def build_map(
     highlight: str | None = None,
     fixed_bins: Sequence[float] | None = None,
     fixed_colours: Sequence[str] | None = None,
+    route: str = "Dezelfde gegevens staan in de tabel onder de kaart.",
 ) -> folium.Map:
     """A folium map of ``mv`` on ``geometry`` (from :func:`map_geometry`).
 
@@ -842,6 +843,8 @@ def build_map(
     static files); use :func:`standalone_html` for a file that opens offline. ``labels``
     adds wijk names (zoomed out) and buurt names (zoomed in); ``highlight`` is a buurtcode
     that gets a thick outline and that the map zooms to (the buurt search).
+    ``route`` tells keyboard and screen-reader users where the same data is as text (the map
+    region's accessible name).
     ``fixed_bins`` (all class bounds, lowest first) with ``fixed_colours`` (one per class)
     replace the classification, so several maps share one legend (change over time).
     """
@@ -936,7 +939,7 @@ def build_map(
     _Control(legend, position="bottomright", css_class="wr-legend").add_to(m)
     title = f"Kaart: {mv.title} per buurt"
     _figure(m).title = html_text(f"{title} · Wijkradar")
-    _A11y(title, f"{title}. Dezelfde gegevens staan in de tabel onder de kaart.").add_to(m)
+    _A11y(title, f"{title}. {route}").add_to(m)
     if labels:
         _Labels(_label_payload(geometry)).add_to(m)
     bounds = [[miny, minx], [maxy, maxx]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -378,9 +379,14 @@ def list_gemeenten(
         .loc[lambda s: ~s.index.duplicated()]
         .sort_values(key=lambda s: s.str.casefold())
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
-    with open(tmp, "x", encoding="utf-8") as fh:  # mode per umask, unlike mkstemp's 0600
-        json.dump(series.to_dict(), fh, ensure_ascii=False)
-    os.replace(tmp, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "x", encoding="utf-8") as fh:  # mode per umask, unlike mkstemp's 0600
+            json.dump(series.to_dict(), fh, ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only data folder: the list works, it is just not kept
+        log.warning("gemeente list not cached in %s: %s", path.parent, exc)
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
     return series

@@ -253,10 +253,10 @@ def _decode(resp: requests.Response, body: bytes, source: str) -> Any:
             url=resp.url,
         )
     try:
-        return json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return json.loads(body, parse_constant=_no_constant)
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
         raise SourceError(
-            f"{source}: malformed JSON from {resp.url} ({exc.__class__.__name__}: {exc})",
+            f"{source}: malformed JSON from {resp.url} ({exc})",
             source=source,
             url=resp.url,
         ) from None
@@ -264,6 +264,11 @@ def _decode(resp: requests.Response, body: bytes, source: str) -> Any:
         raise SourceError(
             f"{source}: JSON from {resp.url} is nested too deeply", source=source, url=resp.url
         ) from None
+
+
+def _no_constant(name: str) -> float:
+    """JSON has no Infinity or NaN; Python's parser would accept them silently."""
+    raise ValueError(f"non-standard JSON value {name}")
 
 
 def _short(exc: object) -> str:
