@@ -38,6 +38,18 @@ class SourceData:
     trend: pd.DataFrame | None = None
     fetched_at: str = field(default_factory=now_iso)
     notes: list[str] = field(default_factory=list)
+    #: Per indicator: the period its values refer to, where it differs from ``period``.
+    periods: dict[str, str] = field(default_factory=dict)
+    #: Per indicator: the table its values came from, where it differs from ``table``.
+    tables: dict[str, str] = field(default_factory=dict)
+
+    def period_of(self, indicator: str) -> str:
+        """The period of one indicator's values."""
+        return self.periods.get(indicator, self.period)
+
+    def table_of(self, indicator: str) -> str:
+        """The table one indicator's values came from."""
+        return self.tables.get(indicator, self.table)
 
     def provenance(self) -> dict[str, Any]:
         """Provenance record shown by the CLI and the app."""

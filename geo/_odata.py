@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ._errors import DataFormatError, SourceError
-from ._states import PRESENT, SUPPRESSED, state_dtype
+from ._states import NOT_PUBLISHED, PRESENT, SUPPRESSED, state_dtype
 from .indicators import Indicator, Ratio, by_source
 
 __all__ = [
@@ -23,6 +23,8 @@ __all__ = [
     "to_number",
     "stem_map",
     "map_indicators",
+    "mark_unpublished",
+    "normalise_title",
     "health_frames",
 ]
 
@@ -116,6 +118,29 @@ def stem_map(columns: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
+def normalise_title(title: object) -> str:
+    """A DataProperties title reduced to lower-case letters and digits (``é`` -> ``e``).
+
+    ``"(Zeer) goed ervaren gezondheid "`` and ``"(zeer) Goed ervaren gezondheid"`` compare
+    equal; paraphrases with other words do not.
+    """
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(title or "")).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def _title_map(properties: Sequence[Mapping[str, Any]] | None) -> dict[str, str]:
+    """Normalised topic title -> key, from DataProperties rows (Topic entries only)."""
+    out: dict[str, str] = {}
+    for row in properties or ():
+        key = str(row.get("Key") or "").strip()
+        if not key or str(row.get("Type", "Topic")) not in ("Topic", ""):
+            continue
+        out.setdefault(normalise_title(row.get("Title")), key)
+    return out
+
+
 def _resolve(stems: dict[str, list[str]], stem: str) -> str | None:
     cols = stems.get(stem)
     if not cols:
@@ -133,8 +158,13 @@ def map_indicators(
     *,
     attr: str = "odata",
     by_stem: bool = True,
+    properties: Sequence[Mapping[str, Any]] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compute indicator columns from a source frame (one row per region).
+
+    A topic is found by its name stem (``attr`` mapping, then the catalogue's aliases), and
+    else by its ``DataProperties`` title (the catalogue's ``titles``), so a key renamed in a
+    new table is still found when its title is known.
 
     Parameters
     ----------
@@ -146,6 +176,8 @@ def map_indicators(
         Which mapping of the catalogue to use.
     by_stem : bool
         Match OData topics by name stem (suffix ``_NN`` ignored); otherwise exact names.
+    properties : sequence of dict, optional
+        The table's ``DataProperties`` rows (``Key``, ``Title``), for matching by title.
 
     Returns
     -------
@@ -156,11 +188,16 @@ def map_indicators(
         the value was not published.
     """
     stems = stem_map(frame.columns) if by_stem else {c: [c] for c in frame.columns}
+    titles = _title_map(properties)
     values: dict[str, pd.Series] = {}
     for ind in indicators:
         spec = getattr(ind, attr)
         candidates: list[str | Ratio] = [spec] if spec is not None else []
         candidates += list(ind.aliases)
+        for title in ind.titles if attr == "odata" else ():
+            key = titles.get(normalise_title(title))
+            if key is not None and key in frame.columns:
+                candidates.append(_SUFFIX.sub("", key) if by_stem else key)
         for cand in candidates:
             if isinstance(cand, Ratio):
                 num = _resolve(stems, cand.numerator)
@@ -185,14 +222,36 @@ def _number(frame: pd.DataFrame, col: str) -> pd.Series:
     return to_number(frame[col].rename(col))
 
 
+def mark_unpublished(values: pd.DataFrame, states: pd.DataFrame) -> list[str]:
+    """Set the state of columns without any value to ``niet_gepubliceerd``; return their ids.
+
+    A column that is empty for every region the source returned (the gemeente, its wijken and
+    buurten) was not published (yet); that is not a privacy suppression of single buurten.
+    """
+    empty = [c for c in values.columns if values[c].isna().all()]
+    if empty and len(values):
+        states[empty] = NOT_PUBLISHED
+        states[empty] = states[empty].astype(state_dtype)
+    return empty
+
+
 def health_frames(
     frame: pd.DataFrame,
     marges: dict[str, str],
     jaar: int | None,
-) -> tuple[str, dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
-    """Split parsed health rows into point/lower/upper frames for one period, plus the trend.
+    *,
+    properties: Sequence[Mapping[str, Any]] | None = None,
+) -> tuple[str, dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """Split parsed health rows into point/lower/upper frames, plus the trend.
 
-    Returns ``(period, frames, point_states, trend)``; ``frames`` has keys point/lower/upper.
+    Each indicator takes the newest period up to ``jaar`` in which it has a value for any of
+    the returned regions (the gemeente, its wijken and buurten): a topic the monitor did not
+    ask (or publish) in the newest survey comes from the one before, labelled with its own
+    period. An indicator without a value in any period keeps its column, all NaN, with the
+    state ``niet_gepubliceerd``.
+
+    Returns ``(period, frames, point_states, trend, periods)``: the newest period used,
+    ``frames`` with keys point/lower/upper, and the period of each indicator.
     """
     indicators = by_source("gezondheid")
     if "Leeftijd" in frame.columns:
@@ -206,27 +265,50 @@ def health_frames(
         periods_used = periods
     if not periods_used:
         raise SourceError(
-            "health rows carry no Perioden like 2020JJ00; is this the 50090NED/50120NED table?",
+            "health rows carry no Perioden like 2020JJ00; is this a 50150NED/50120NED/50090NED "
+            "table?",
             source="RIVM",
         )
-    period = periods_used[-1]
     point_key = marges.get("point", POINT_ESTIMATE)
 
     def pick(p: str, marge: str) -> pd.DataFrame:
         sub = frame[(frame["Perioden"] == p) & (frame["Marges"] == marge)]
         return sub.drop_duplicates("WijkenEnBuurten").set_index("WijkenEnBuurten")
 
-    point = pick(period, point_key)
-    point.index.name = "code"
-    values, states = map_indicators(point, indicators, attr="odata")
-    frames = {"point": values}
-    for which in ("lower", "upper"):
-        if which in marges:
-            bound, _ = map_indicators(pick(period, marges[which]), indicators, attr="odata")
-            frames[which] = bound.reindex(index=values.index, columns=values.columns)
+    per_period = {
+        p: map_indicators(pick(p, point_key), indicators, attr="odata", properties=properties)[0]
+        for p in periods
+    }
+    regions = pd.Index(sorted(set().union(*(v.index for v in per_period.values()))), name="code")
+    columns = [ind.id for ind in indicators if any(ind.id in v for v in per_period.values())]
+    chosen: dict[str, str] = {}
+    for col in columns:
+        for p in reversed(periods_used):
+            v = per_period[p]
+            local = v.index.to_series().str.match(r"(BU|WK|GM)")
+            if col in v and v.loc[local.to_numpy(), col].notna().any():
+                chosen[col] = p
+                break
+    values = pd.DataFrame(index=regions, columns=columns, dtype=float)
+    frames: dict[str, pd.DataFrame] = {}
+    bounds = {w: values.copy() for w in ("lower", "upper") if w in marges}
+    for col, p in chosen.items():
+        values[col] = per_period[p][col].reindex(regions)
+        for which, target in bounds.items():
+            b = map_indicators(pick(p, marges[which]), indicators, properties=properties)[0]
+            if col in b:
+                target[col] = b[col].reindex(regions)
+    states = pd.DataFrame(
+        np.where(values.notna(), PRESENT, SUPPRESSED), index=regions, columns=columns
+    ).astype(state_dtype)
+    mark_unpublished(values, states)
+    frames["point"] = values
+    for which, target in bounds.items():
+        if target.notna().any().any():
+            frames[which] = target
     trend_parts = []
     for p in periods:
-        v = values if p == period else map_indicators(pick(p, point_key), indicators)[0]
+        v = per_period[p]
         if v.empty:
             continue
         long = (
@@ -241,4 +323,5 @@ def health_frames(
         if trend_parts
         else pd.DataFrame(columns=["code", "period", "indicator", "value"])
     )
-    return period[:4], frames, states, trend
+    newest = max(chosen.values()) if chosen else periods_used[-1]
+    return newest[:4], frames, states, trend, {c: p[:4] for c, p in chosen.items()}

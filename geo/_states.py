@@ -14,6 +14,7 @@ __all__ = [
     "MISSING",
     "WIJK",
     "IMPUTED",
+    "NOT_PUBLISHED",
     "STATES",
     "STATE_LABELS",
     "state_dtype",
@@ -29,15 +30,20 @@ WIJK = "wijkwaarde"
 """No buurt row in the source; the value of the buurt's wijk is used instead."""
 IMPUTED = "geimputeerd"
 """Filled in by the scoring's missing-value policy (gemeente mean, ...)."""
+NOT_PUBLISHED = "niet_gepubliceerd"
+"""The column is empty for the whole gemeente in every table tried: the source has not
+published it (yet), e.g. income and poverty in the first release of a Kerncijfers table.
+Not a privacy suppression of this buurt."""
 
-STATES = (PRESENT, SUPPRESSED, MISSING, WIJK, IMPUTED)
+STATES = (PRESENT, SUPPRESSED, MISSING, WIJK, IMPUTED, NOT_PUBLISHED)
 
 STATE_LABELS = {
     PRESENT: "aanwezig",
     SUPPRESSED: "onderdrukt door bron",
     MISSING: "ontbreekt",
     WIJK: "geschat uit wijkwaarde",
-    IMPUTED: "geïmputeerd",
+    IMPUTED: "aangevuld met gemeentegemiddelde",
+    NOT_PUBLISHED: "nog niet gepubliceerd",
 }
 
 state_dtype = pd.CategoricalDtype(list(STATES))

@@ -52,6 +52,13 @@ KERNCIJFERS_TABLES: dict[int, Dataset] = {
 
 HEALTH_TABLES: tuple[Dataset, ...] = (
     Dataset(
+        "50150NED",
+        "Gezondheid per wijk en buurt; 2012/2016/2020/2022/2024 (indeling 2024)",
+        "RIVM / GGD'en / CBS",
+        "CC BY 4.0",
+        "2012-2024",
+    ),
+    Dataset(
         "50120NED",
         "Gezondheid per wijk en buurt; 2012/2016/2020/2022 (indeling 2022)",
         "RIVM / GGD'en / CBS",

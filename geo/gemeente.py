@@ -20,7 +20,7 @@ from .join import IDENTITY_COLUMNS
 
 __all__ = ["GemeenteData", "write_cache", "read_cache", "cache_path", "CACHE_SCHEMA"]
 
-CACHE_SCHEMA = 1
+CACHE_SCHEMA = 2  # 2: per-indicator table/period, niet_gepubliceerd
 _META_KEY = b"wijkradar"
 
 

@@ -214,7 +214,7 @@ def _health_source(p: Path, table: pd.DataFrame, jaar: int | None) -> SourceData
         elif key.startswith("MBG"):
             marges["upper"] = key
     try:
-        period, frames, states, trend = health_frames(frame, marges, jaar)
+        period, frames, states, trend, periods = health_frames(frame, marges, jaar)
     except SourceError as exc:
         raise DataFormatError(f"{p}: {exc}") from None
     data = SourceData(
@@ -228,6 +228,7 @@ def _health_source(p: Path, table: pd.DataFrame, jaar: int | None) -> SourceData
         lower=frames.get("lower"),
         upper=frames.get("upper"),
         trend=trend,
+        periods=periods,
     )
     data.notes.append(f"sha256 {file_sha256(p)[:16]}")
     return data

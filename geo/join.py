@@ -8,7 +8,7 @@ import pandas as pd
 
 from ._errors import DataFormatError
 from ._model import SourceData
-from ._states import MISSING, WIJK, state_dtype
+from ._states import MISSING, SUPPRESSED, WIJK, state_dtype
 from .indicators import get_indicator
 
 __all__ = ["normalise_buurten", "join_source", "IDENTITY_COLUMNS", "wijkcode_of"]
@@ -96,9 +96,11 @@ def join_source(
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, pd.DataFrame], dict[str, object]]:
     """Join one source onto the geometry's buurtcodes.
 
-    Buurten found in the source take its value (``aanwezig`` or ``onderdrukt``). Buurten not
-    in the source take their wijk's value when the wijk code exists there and the indicator
-    allows it (``wijkwaarde``); otherwise ``ontbreekt``.
+    Buurten found in the source take its value (``aanwezig``, ``onderdrukt`` or
+    ``niet_gepubliceerd``). Buurten not in the source, and buurten whose value the source
+    suppressed (income below 2,500 persons, small-area estimates), take their wijk's value
+    when the wijk has one and the indicator allows it (rates, never counts: ``wijkwaarde``);
+    otherwise ``ontbreekt`` (no row) or ``onderdrukt`` stays.
 
     Returns
     -------
@@ -124,16 +126,21 @@ def join_source(
         frame = getattr(source, name)
         if frame is not None:
             bounds[name] = frame.reindex(idx)
-    if wijk_in_source.any() and fallback_cols:
-        wijk_vals = source.values.reindex(wijk[wijk_in_source])[fallback_cols]
-        wijk_vals.index = idx[wijk_in_source]
-        values.loc[wijk_in_source, fallback_cols] = wijk_vals.to_numpy()
-        filled = wijk_vals.notna().to_numpy()
-        sub = np.where(filled, WIJK, MISSING)
-        states.loc[wijk_in_source, fallback_cols] = sub
+    wijk_known = wijk.isin(source.values.index)
+    for col in fallback_cols:
+        # no buurt row, or a buurt value the source suppressed: the wijk's value stands in
+        need = (~in_source | (states[col] == SUPPRESSED).to_numpy()) & wijk_known
+        if not need.any():
+            continue
+        wvals = source.values[col].reindex(wijk[need]).to_numpy()
+        ok = ~np.isnan(wvals.astype(float))
+        rows = idx[need][ok]
+        values.loc[rows, col] = wvals[ok]
+        states.loc[rows, col] = WIJK
         for name, frame in bounds.items():
-            src = getattr(source, name).reindex(wijk[wijk_in_source])[fallback_cols]
-            frame.loc[wijk_in_source, fallback_cols] = src.to_numpy()
+            src = getattr(source, name)
+            if col in src.columns:
+                frame.loc[rows, col] = src[col].reindex(wijk[need][ok]).to_numpy()
     states = states.astype(state_dtype)
     n = len(idx)
     report: dict[str, object] = {

@@ -132,6 +132,9 @@ class ScoringProfile(BaseModel):
     weighting: Literal["manual", "equal", "pca"] = "manual"
     missing: Literal["gemeente_mean", "wijk_mean", "drop"] = "gemeente_mean"
     min_population: int = Field(100, ge=0)
+    #: Buurten whose observed values (own or wijk value, not filled in) carry less than this
+    #: share of the weight get no score ("geen score (te weinig gegevens)").
+    min_observed_share: float = Field(0.5, ge=0, le=1)
     top_k: int = Field(10, ge=1)
     concentration: float = Field(
         50.0,

@@ -6,6 +6,7 @@ Pure functions: DataFrames in, DataFrames out, randomness only through ``seed``.
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -96,6 +97,8 @@ class _Prepared:
     W: np.ndarray  # (D,) domain weights (sum 1)
     raw: np.ndarray  # (n, p) need-oriented raw values after imputation (NaN = dropped)
     imputed: pd.DataFrame
+    donors: dict[int, list[tuple[np.ndarray, np.ndarray]]]  # j -> [(rows, donor values)]
+    observed: np.ndarray  # (n, p) value observed (own or wijk value), not filled in
     quality: np.ndarray  # (n, p)
     sd: np.ndarray | None  # (n, p) sd of health values where bounds are known
     index: pd.Index
@@ -144,21 +147,45 @@ def effective_weights(profile: ScoringProfile, data: pd.DataFrame | None = None)
     return pd.Series(out, dtype=float)
 
 
-def _prepare(frame, profile, scored, states, lower, upper) -> _Prepared:
-    profile.validate_ids(frame.columns)
+def _reason_missing(ind_id: str, frame: pd.DataFrame, states: pd.DataFrame | None) -> str:
+    """Dutch reason why an indicator has no values in this data."""
+    if ind_id not in frame.columns:
+        return "zit niet in deze gegevens"
+    if states is not None and ind_id in states.columns:
+        st = states[ind_id].astype(str)
+        if len(st) and (st == "niet_gepubliceerd").all():
+            return "is door de bron (nog) niet gepubliceerd"
+    return "heeft geen waarden voor deze buurten"
+
+
+def _prepare(
+    frame, profile, scored, states, lower, upper, known_ids=None, *, notes=True
+) -> _Prepared:
+    """Usable indicators and weights, imputed values and their donors.
+
+    Indicators the data lack (column absent or all empty) are left out and their weight is
+    re-distributed within the domain; a domain left empty is dropped and the domain weights
+    re-normalised, each with a Dutch note. Raises only when nothing is left, or for an id that
+    neither the data nor ``known_ids`` (the catalogue) know: that is a typo.
+    """
+    profile.validate_ids(set(frame.columns) | set(known_ids or ()))
     warnings: list[str] = []
-    sub = frame.loc[scored]
+    sub = frame.reindex(index=scored)
     domains, dom_of, ids, w = [], [], [], []
-    empty_domains = []
     for d in profile.domains:
-        usable = [i for i in d.indicators if sub[i.id].notna().any()]
+        usable = [i for i in d.indicators if i.id in sub.columns and sub[i.id].notna().any()]
         for i in d.indicators:
             if i not in usable:
+                why = _reason_missing(i.id, sub, states)
                 warnings.append(
-                    f"indicator {i.id} has no values in this data; left out of domain {d.name}"
+                    f"indicator {i.id} {why}; weggelaten uit domein {d.name}, het gewicht gaat "
+                    "naar de andere indicatoren van dat domein"
                 )
         if not usable or sum(i.weight for i in usable) <= 0:
-            empty_domains.append(d.name)
+            warnings.append(
+                f"domein {d.name} heeft geen indicator met gegevens; weggelaten, de andere "
+                "domeinen wegen naar verhouding zwaarder"
+            )
             continue
         s = sum(i.weight for i in usable)
         domains.append(d.name)
@@ -166,10 +193,10 @@ def _prepare(frame, profile, scored, states, lower, upper) -> _Prepared:
             ids.append(i.id)
             dom_of.append(len(domains) - 1)
             w.append(i.weight / s)
-    if empty_domains:
+    if not domains:
         raise ProfileError(
-            f"profile {profile.name!r}: domain(s) {', '.join(empty_domains)} have no indicator "
-            "with data for this gemeente and year; choose other indicators or another year"
+            f"profile {profile.name!r}: no indicator of any domain has data for this gemeente "
+            "and year; choose other indicators or another year"
         )
     dweights = {d.name: d.weight for d in profile.domains}
     W = np.array([dweights[name] for name in domains], dtype=float)
@@ -180,6 +207,7 @@ def _prepare(frame, profile, scored, states, lower, upper) -> _Prepared:
     W = W / W.sum()
     direction = {i.id: i.direction for d in profile.domains for i in d.indicators}
     filled, mask = impute(sub, ids, profile.missing)
+    observed = sub[ids].notna().to_numpy()
     sign = np.array([-1.0 if direction[i] == "hoger_beter" else 1.0 for i in ids])
     raw = filled.to_numpy() * sign
     w_arr = np.array(w)
@@ -225,12 +253,49 @@ def _prepare(frame, profile, scored, states, lower, upper) -> _Prepared:
         W,
         raw,
         mask,
+        _donors(raw, mask.to_numpy(), pd.Index(scored), profile.missing),
+        observed,
         quality,
         sd,
         pd.Index(scored),
         warnings,
         explained,
     )
+
+
+def _donors(
+    raw: np.ndarray, imputed: np.ndarray, index: pd.Index, policy: str
+) -> dict[int, list[tuple[np.ndarray, np.ndarray]]]:
+    """Per column: groups of filled-in rows and the observed values they were filled from.
+
+    ``gemeente_mean`` fills from all observed buurten; ``wijk_mean`` from the observed buurten
+    of the same wijk (the gemeente where the wijk has none). The Monte Carlo draws filled-in
+    values from these donors, so a buurt scored mostly from filled-in values gets a wide
+    interval instead of the false certainty of the mean.
+    """
+    out: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+    wijk = np.array(["WK" + str(c)[2:8] for c in index])
+    for j in map(int, np.flatnonzero(imputed.any(axis=0))):
+        obs = ~np.isnan(raw[:, j]) & ~imputed[:, j]
+        rows = np.flatnonzero(imputed[:, j])
+        if obs.sum() < 2:
+            continue
+        groups: list[tuple[np.ndarray, np.ndarray]] = []
+        if policy == "wijk_mean":
+            rest = []
+            for wk in np.unique(wijk[rows]):
+                members = rows[wijk[rows] == wk]
+                pool = raw[obs & (wijk == wk), j]
+                if pool.size >= 2:
+                    groups.append((members, pool))
+                else:
+                    rest.append(members)
+            if rest:
+                groups.append((np.concatenate(rest), raw[obs, j]))
+        else:
+            groups.append((rows, raw[obs, j]))
+        out[j] = groups
+    return out
 
 
 def _aggregate(dom: np.ndarray, W: np.ndarray, how: str) -> np.ndarray:
@@ -268,13 +333,16 @@ def _scores(
     how: str,
     fits: dict[str, list],
     xn: dict[str, np.ndarray],
+    sparse: dict[int, tuple[np.ndarray, np.ndarray]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Scores (n, c) and domain scores (D, n, c) for c draws.
 
     ``raw`` maps each perturbed column to its (n, c) drawn values; ``norms`` the normaliser of each
     draw, grouped (draws of one normaliser are adjacent); ``w`` (p, c) indicator weights; ``W``
     (D, c) domain weights; ``xn`` the normalised point values per normaliser (n, p), used for
-    every column that is not perturbed.
+    every column that is not perturbed. ``sparse`` maps a column to ``(rows, values (r, c))``:
+    only those rows vary (filled-in values drawn from their donors); the others keep their
+    point value, so the cost grows with the filled-in cells, not with the frame.
     """
     n, p = prep.raw.shape
     c = len(norms)
@@ -313,6 +381,11 @@ def _scores(
                 xj *= w[j, sel].astype(xj.dtype)
                 num[k][:, sel] += xj
                 den[k][:, sel] += w[j, sel].astype(dt)
+        for j, (rows, vals) in (sparse or {}).items():
+            fit = fits[name][j]
+            delta = getattr(fit, "fast", fit)(vals[:, sel]) - X0[rows, j, None]
+            k = prep.dom_of[j]
+            num[k][rows, sel] += (delta * w[j, sel]).astype(dt)
         start = stop
     with np.errstate(invalid="ignore", divide="ignore"):
         dom = np.where(den > 0, num / den, np.nan)
@@ -344,7 +417,18 @@ def _mc_chunk(prep, profile, rng, c, norm_names, fits, xn) -> np.ndarray:
             noise *= prep.sd[:, j, None].astype(np.float32)
             noise += prep.raw[:, j, None].astype(np.float32)
             raw[j] = noise
-    scores, _ = _scores(prep, raw, norms, w, W, profile.aggregation, fits, xn)
+    sparse: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for j, groups in prep.donors.items():
+        drawn = [rng.choice(pool, size=(rows.size, c)).astype(np.float32) for rows, pool in groups]
+        if j in raw:  # health noise too: write the draws into the full column
+            for (rows, _pool), vals in zip(groups, drawn, strict=True):
+                raw[j][rows] = vals
+        else:
+            sparse[j] = (
+                np.concatenate([rows for rows, _pool in groups]),
+                np.concatenate(drawn, axis=0),
+            )
+    scores, _ = _scores(prep, raw, norms, w, W, profile.aggregation, fits, xn, sparse)
     return scores
 
 
@@ -418,6 +502,7 @@ def score_buurten(
     population_column: str = "inwoners",
     chunk: int | None = None,
     workers: int | None = None,
+    known_ids: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Score every buurt for prevention priority.
 
@@ -443,6 +528,9 @@ def score_buurten(
     workers : int, optional
         Threads for the Monte Carlo chunks (default: the number of cores, at most 4, for
         frames of 2,000 buurten or more; one otherwise). The result does not depend on it.
+    known_ids : collection of str, optional
+        Every indicator id that exists (the catalogue). A profile indicator in it but not in
+        ``frame`` is left out with a note; an id in neither is a typo and raises.
 
     Returns
     -------
@@ -477,7 +565,23 @@ def score_buurten(
     scored = frame.index[~too_small & ~unknown]
     if len(scored) == 0:
         raise ProfileError(f"no buurt has at least {profile.min_population} inhabitants")
-    prep = _prepare(frame, profile, scored, states, lower, upper)
+    prep = _prepare(frame, profile, scored, states, lower, upper, known_ids)
+    # buurten scored mostly from filled-in values get no score: too little data
+    effw0 = prep.W[prep.dom_of] * prep.w
+    observed_share = pd.Series((prep.observed * effw0).sum(axis=1), index=scored)
+    too_thin = observed_share < profile.min_observed_share - 1e-9
+    if too_thin.any():
+        scored = scored[~too_thin.to_numpy()]
+        if len(scored) == 0:
+            raise ProfileError(
+                f"no buurt has observed values for at least {profile.min_observed_share:.0%} "
+                "of the profile's weight; lower min_observed_share or choose other indicators"
+            )
+        prep = _prepare(frame, profile, scored, states, lower, upper, known_ids)
+        prep.warnings.append(
+            f"{int(too_thin.sum())} buurt(en) zonder score: minder dan "
+            f"{profile.min_observed_share:.0%} van het gewicht rust op waargenomen waarden"
+        )
     n, p = prep.raw.shape
     # fit only the normalisers that are used: all of them when the Monte Carlo varies them
     used = list(NORMALISERS) if draws > 0 and profile.vary_normalisation else []
@@ -563,6 +667,11 @@ def score_buurten(
         out["robust"] = pd.array([pd.NA] * len(out), dtype="boolean")
     effw = np.array([prep.W[prep.dom_of[j]] * prep.w[j] for j in range(p)])
     out["confidence"] = pd.Series((prep.quality * effw).sum(axis=1), index=scored)
+    # share of the weight resting on values filled in by the missing-value policy; a buurt
+    # scored mostly from filled-in values is never robust, whatever its p_top_k
+    out["aandeel_aangevuld"] = pd.Series((prep.imputed.to_numpy() * effw).sum(axis=1), index=scored)
+    if draws > 0:
+        out.loc[out["aandeel_aangevuld"] >= 0.5, "robust"] = False
     # coverage: the share of the weight that rests on the buurt's own published values
     # (not filled in, not taken from the wijk)
     out["dekking"] = pd.Series(((prep.quality >= 1.0) * effw).sum(axis=1), index=scored)
@@ -575,6 +684,8 @@ def score_buurten(
     reden = pd.Series("", index=frame.index)
     reden[unknown] = "geen score: aantal inwoners onbekend"
     reden[too_small] = f"geen score: minder dan {profile.min_population} inwoners"
+    thin = too_thin[too_thin].index
+    reden[thin] = "geen score (te weinig gegevens)"
     reden[out["score"].isna() & (reden == "")] = "geen score: geen indicatorwaarden"
     out["reden"] = reden
     # Disclosure control: no indicator of these buurten may be shown anywhere.

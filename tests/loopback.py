@@ -128,6 +128,7 @@ class ODataTable:
     typed: list[dict[str, Any]]
     untyped: list[dict[str, Any]] | None = None
     dimensions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    properties: list[dict[str, Any]] = field(default_factory=list)  # DataProperties
 
 
 @dataclass
@@ -138,58 +139,83 @@ class LoopbackData:
     dataderden: dict[str, ODataTable] = field(default_factory=dict)  # dataderden tables
     wfs: dict[tuple[int, str], list[dict[str, Any]]] = field(default_factory=dict)
 
+    def without(self, *tables: str) -> LoopbackData:
+        """A copy that does not serve ``tables`` (a server of before 50150NED, ...)."""
+        return LoopbackData(
+            odata={k: v for k, v in self.odata.items() if k not in tables},
+            dataderden={k: v for k, v in self.dataderden.items() if k not in tables},
+            wfs=self.wfs,
+        )
+
 
 def _pad(text: str, width: int) -> str:
     return str(text).ljust(width)
 
 
 _SOORT = {"BU": "Buurt", "WK": "Wijk", "GM": "Gemeente", "NL": "Land"}
+_GEMEENTEN = ("GM0307", "GM0034")
+_KEY = re.compile(r".+_\d+$")
+_STRING_TOPICS = ("Gemeentenaam_1", "SoortRegio_2", "Codering_3")
 
-# woonikveilig flat CSV column -> 2024 OData topic stem (values are CBS 85984NED figures).
-_WOONIKVEILIG = {
-    "demografie.inwoners": "AantalInwoners",
-    "demografie.inwoners0tot15": "k_0Tot15Jaar",
-    "demografie.inwoners65plus": "k_65JaarOfOuder",
-    "demografie.huishoudens": "HuishoudensTotaal",
-    "demografie.huishoudensgrootte": "GemiddeldeHuishoudensgrootte",
-    "demografie.dichtheid": "Bevolkingsdichtheid",
-    "demografie.wozWaarde": "GemiddeldeWOZWaardeVanWoningen",
-    "demografie.koopwoningen": "Koopwoningen",
-    "demografie.eengezinswoning": "PercentageEengezinswoning",
-    "demografie.inkomenPerInwoner": "GemiddeldInkomenPerInwoner",
-    "demografie.stedelijkheid": "MateVanStedelijkheid",
-    "demografie.afstandHuisarts": "AfstandTotHuisartsenpraktijk",
-    "demografie.afstandSupermarkt": "AfstandTotGroteSupermarkt",
-    "demografie.afstandSchool": "AfstandTotSchool",
-    "demografie.scholenBinnen3km": "ScholenBinnen3Km",
+_KWB_NL_FILE = (
+    "gezondheid/rivm_50150NED_goed_ervaren_gezondheid_2012_2024_plus_85984NED_subset_NL_"
+    "indeling2024.csv"
+)
+_ALMERE_HANDCOPIED = "gezondheid/rivm_50150NED_2024_5_almere_buurten_mental_health_HANDCOPIED.csv"
+
+#: PDOK wijkenbuurten 2024 wijk attribute (snake_case) -> 85984NED key, for attributes that
+#: are the same figure in the same unit (counts stay counts, % stay %). PDOK -99995/-99997
+#: become null. Shares that OData publishes as counts (Eenpersoonshuishoudens_30, ...) are
+#: NOT derived from PDOK percentages: that would invent rounded counts.
+_PDOK_WIJK_TO_KWB = {
+    "aantal_inwoners": "AantalInwoners_5",
+    "mannen": "Mannen_6",
+    "vrouwen": "Vrouwen_7",
+    "geboorte_totaal": "GeboorteTotaal_25",
+    "sterfte_totaal": "SterfteTotaal_27",
+    "aantal_huishoudens": "HuishoudensTotaal_29",
+    "gemiddelde_huishoudsgrootte": "GemiddeldeHuishoudensgrootte_33",
+    "bevolkingsdichtheid_inwoners_per_km2": "Bevolkingsdichtheid_34",
+    "woningvoorraad": "Woningvoorraad_35",
+    "gemiddelde_woningwaarde": "GemiddeldeWOZWaardeVanWoningen_39",
+    "percentage_eengezinswoning": "PercentageEengezinswoning_40",
+    "percentage_meergezinswoning": "PercentageMeergezinswoning_45",
+    "percentage_koopwoningen": "Koopwoningen_47",
+    "percentage_huurwoningen": "HuurwoningenTotaal_48",
+    "perc_huurwoningen_in_bezit_woningcorporaties": "InBezitWoningcorporatie_49",
+    "perc_huurwoningen_in_bezit_overige_verhuurders": "InBezitOverigeVerhuurders_50",
+    "aantal_personen_met_een_alg_bijstandsuitkering_tot": "PersonenPerSoortUitkeringBijstand_87",
+    "aantal_personen_met_een_ao_uitkering_totaal": "PersonenPerSoortUitkeringAO_88",
+    "aantal_personen_met_een_ww_uitkering_totaal": "PersonenPerSoortUitkeringWW_89",
+    "aantal_personen_met_een_aow_uitkering_totaal": "PersonenPerSoortUitkeringAOW_90",
+    "aantal_bedrijfsvestigingen": "BedrijfsvestigingenTotaal_95",
+    "personenautos_totaal": "PersonenautoSTotaal_104",
+    "huisartsenpraktijk_gemiddelde_afstand_in_km": "AfstandTotHuisartsenpraktijk_110",
+    "grote_supermarkt_gemiddelde_afstand_in_km": "AfstandTotGroteSupermarkt_111",
+    "kinderdagverblijf_gemiddelde_afstand_in_km": "AfstandTotKinderdagverblijf_112",
+    "oppervlakte_totaal_in_ha": "OppervlakteTotaal_115",
+    "oppervlakte_land_in_ha": "OppervlakteLand_116",
+    "oppervlakte_water_in_ha": "OppervlakteWater_117",
+    "omgevingsadressendichtheid": "Omgevingsadressendichtheid_121",
 }
 
 
-def _keys_2024(sample_2023: dict[str, Any]) -> dict[str, str]:
-    """Topic stem -> key for the synthetic 2024 layout.
-
-    The real 85984NED keys we have (``AantalInwoners_5`` ... ``Bevolkingsdichtheid_34``,
-    ``MateVanStedelijkheid_122``) equal the 2023 layout up to position 34 and three positions
-    lower after it; the other 2024 positions are assumed to follow the same shift.
-    """
-    out: dict[str, str] = {}
-    for key in sample_2023:
-        m = re.match(r"(.+)_(\d+)$", key)
-        if not m:
-            continue
-        stem, pos = m.group(1), int(m.group(2))
-        if stem in out:  # repeated stems (Appartement_48/57): keep the first
-            continue
-        out[stem] = f"{stem}_{pos - 3 if pos > 34 else pos}"
-    return out
-
-
 def _num(value: Any) -> Any:
+    """A JSON number (int where integral) or None, from CSV text, numpy or Python values."""
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()  # numpy scalar -> Python
     if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if text in ("", "."):
+            return None
+        value = float(text)
+    if isinstance(value, int | float) and value in (-99995, -99997):
         return None
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    return value
+    return float(value) if isinstance(value, float) else value
 
 
 def _rotterdam_sample(shared: Path) -> dict[str, Any]:
@@ -198,16 +224,78 @@ def _rotterdam_sample(shared: Path) -> dict[str, Any]:
     return json.loads((shared / "api_samples" / name).read_text())
 
 
+def _data_properties(path: Path, *, title_col: str = "Title") -> list[dict[str, Any]]:
+    """DataProperties rows (Topic entries) from one of the ``schemas/`` files."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows = []
+    for i, rec in enumerate(frame.to_dict("records")):
+        key = rec["Key"]
+        if not _KEY.match(key) or key.endswith("_?"):
+            continue
+        rows.append(
+            {
+                "odata.type": "Cbs.OData.Topic",
+                "ID": i,
+                "Position": i,
+                "ParentID": None,
+                "Type": "Topic",
+                "Key": key,
+                "Title": rec.get(title_col, ""),
+                "Description": rec.get("Description") or None,
+                "Datatype": rec.get("Datatype")
+                or ("String" if key in _STRING_TOPICS else "Double"),
+                "Unit": rec.get("Unit", ""),
+                "Decimals": None,
+                "Default": "Missing",
+            }
+        )
+    return rows
+
+
+def _kwb_keys(shared: Path, schema: str) -> list[str]:
+    return [r["Key"] for r in _data_properties(shared / "schemas" / schema)]
+
+
+def _region_names(shared: Path) -> pd.DataFrame:
+    """Codes and names of GM0307/GM0034, their wijken and buurten (2024 indeling)."""
+    frame = pd.read_csv(shared / _KWB_NL_FILE, dtype={"MeestVoorkomendePostcode_118": str})
+    frame = frame[frame["code"].str[2:6].isin([g[2:] for g in _GEMEENTEN])]
+    return frame.set_index("code")
+
+
+def _kwb_row(
+    i: int, code: str, gemeentenaam: str, keys: list[str], indeling: str | None
+) -> dict[str, Any]:
+    row: dict[str, Any] = {"ID": i, "WijkenEnBuurten": _pad(code, 10)}
+    row["Gemeentenaam_1"] = _pad(gemeentenaam, 40)
+    row["SoortRegio_2"] = _pad(_SOORT[code[:2]], 10)
+    row["Codering_3"] = _pad(code, 10)
+    for key in keys:
+        if key not in row:
+            row[key] = None
+    row["IndelingswijzigingGemeenteWijkBuurt_4"] = indeling
+    row["MeestVoorkomendePostcode_118"] = ".".rjust(10)  # unknown: right-aligned '.'
+    return row
+
+
 def build_kerncijfers_2024(shared: Path) -> ODataTable:
-    """85984NED TypedDataSet rows for GM0307, GM0034, their wijken and buurten, and NL."""
-    sample = _rotterdam_sample(shared)
-    template = sample["85618NED_2023"]["rows"][0]
-    keys = _keys_2024(template)
-    flat = pd.read_csv(
-        shared / "kerncijfers" / "woonikveilig_snapshot_2024_GM0307_GM0034_flat.csv",
-        dtype={"code": str},
-    )
-    nl = json.loads((shared / "kerncijfers" / "woonikveilig_snapshot_2024_NL00.json").read_text())
+    """85984NED TypedDataSet rows for GM0307, GM0034, their wijken and buurten, and NL00.
+
+    Keys: exactly the 121 topics of ``schemas/cbs_85984NED_2024_DataProperties_RECONSTRUCTED``.
+    Values, all real 85984NED figures: the flattened 85984NED subset of the woonikveilig pull
+    (income per inwoner only where CBS published it: >= 2,500 persons), the complete-case
+    buurt subset (household and age counts), the PDOK 2024 wijk attributes (same figure, same
+    unit) and the five hand-copied Almere buurten (bijstand, one-person households). Every
+    other cell is JSON ``null``: the poverty, jeugdzorg and Wmo columns are empty here because
+    these fixtures do not hold them, which the product must treat like an unpublished column.
+
+    Fixture inferences (marked): ``IndelingswijzigingGemeenteWijkBuurt_4`` of buurten and the
+    gemeenten is ``'1'`` (unchanged since 2023; the PDOK wijk attribute gives the real code
+    for wijken); the complete-case subset's ``MateVanStedelijkheid_122`` is not used because
+    the schema has ``MateVanStedelijkheid_120`` (the values come from the flattened file).
+    """
+    keys = _kwb_keys(shared, "cbs_85984NED_2024_DataProperties_RECONSTRUCTED.csv")
+    regions = _region_names(shared)
     subset = pd.read_csv(
         shared / "kerncijfers" / "cbs_85984NED_2024_buurten_subset_plus_politie_47018NED_NL.csv",
         dtype=str,
@@ -215,40 +303,124 @@ def build_kerncijfers_2024(shared: Path) -> ODataTable:
     )
     subset = subset[subset["WijkenEnBuurten"].str.startswith(("BU0307", "BU0034"))]
     subset = subset.set_index("WijkenEnBuurten")
-    gemeentenaam = {"GM0307": "Amersfoort", "GM0034": "Almere"}
+    pdok = pd.read_csv(
+        shared / "kerncijfers" / "pdok_wijkenbuurten_2024_wijken_attributes_GM0307_GM0034.csv"
+    ).set_index("wijkcode")
+    almere = pd.read_csv(shared / _ALMERE_HANDCOPIED, dtype=str).set_index("buurtcode")
+    nl = json.loads((shared / "kerncijfers" / "woonikveilig_snapshot_2024_NL00.json").read_text())
     rows = []
-    records = flat.to_dict("records")
-    nl_demo = nl.get("demografie", nl)
-    records.append(
-        {
-            "code": "NL00",
-            "naam": "Nederland",
-            **{f"demografie.{k}": v for k, v in nl_demo.items() if isinstance(v, int | float)},
-        }
-    )
-    for i, rec in enumerate(records):
-        code = str(rec["code"])
-        row: dict[str, Any] = {"ID": i, "WijkenEnBuurten": _pad(code, 10)}
-        gm = "GM" + code[2:6] if code[:2] in ("BU", "WK", "GM") else ""
-        row["Gemeentenaam_1"] = _pad(gemeentenaam.get(gm, "Nederland"), 40)
-        row["SoortRegio_2"] = _pad(_SOORT[code[:2]], 10)
-        row["Codering_3"] = _pad(code, 10)
-        row["IndelingswijzigingGemeenteWijkBuurt_4"] = "1" if code[:2] in ("BU", "WK") else None
-        for stem, key in keys.items():
-            if stem in ("IndelingswijzigingGemeenteWijkBuurt",):
-                continue
-            row[key] = None
-        for col, stem in _WOONIKVEILIG.items():
-            if col in rec and stem in keys:
-                row[keys[stem]] = _num(rec.get(col))
+    nl_row = _kwb_row(0, "NL00", "Nederland", keys, ".")
+    demo = nl["demografie"]
+    for col, key in (
+        ("inwoners", "AantalInwoners_5"),
+        ("inwoners65plus", "k_65JaarOfOuder_12"),
+        ("inwoners0tot15", "k_0Tot15Jaar_8"),
+        ("huishoudens", "HuishoudensTotaal_29"),
+        ("huishoudensgrootte", "GemiddeldeHuishoudensgrootte_33"),
+        ("dichtheid", "Bevolkingsdichtheid_34"),
+        ("wozWaarde", "GemiddeldeWOZWaardeVanWoningen_39"),
+        ("koopwoningen", "Koopwoningen_47"),
+        ("eengezinswoning", "PercentageEengezinswoning_40"),
+        ("inkomenPerInwoner", "GemiddeldInkomenPerInwoner_78"),
+        ("stedelijkheid", "MateVanStedelijkheid_120"),
+        ("adressendichtheid", "Omgevingsadressendichtheid_121"),
+        ("oppervlakteLandHa", "OppervlakteLand_116"),
+        ("afstandHuisarts", "AfstandTotHuisartsenpraktijk_110"),
+        ("afstandSupermarkt", "AfstandTotGroteSupermarkt_111"),
+        ("afstandSchool", "AfstandTotSchool_113"),
+        ("scholenBinnen3km", "ScholenBinnen3Km_114"),
+    ):
+        nl_row[key] = _num(demo.get(col))
+    rows.append(nl_row)
+    for i, (code, rec) in enumerate(regions.iterrows(), start=1):
+        indeling: str | None = "1"  # fixture inference, see the docstring
+        if code in pdok.index:
+            indeling = str(int(pdok.loc[code, "indelingswijziging_wijken_en_buurten"]))
+        row = _kwb_row(i, code, str(rec["gemeentenaam"]), keys, indeling)
+        for key in keys:
+            if key in rec.index and key != "MeestVoorkomendePostcode_118":
+                row[key] = _num(rec[key])
+        postcode = rec.get("MeestVoorkomendePostcode_118")
+        if isinstance(postcode, str) and postcode.strip():
+            row["MeestVoorkomendePostcode_118"] = postcode.strip().rjust(10)
         if code in subset.index:
             for key, val in subset.loc[code].items():
-                if key in ("Gemeentenaam_1", "SoortRegio_2", "Codering_3"):
-                    continue
-                if re.match(r".+_\d+$", key) and key in row and val not in ("", None):
-                    row[key] = _num(float(val))
+                if key in keys and key not in _STRING_TOPICS and row.get(key) is None:
+                    row[key] = _num(val)
+        if code in pdok.index:
+            for col, key in _PDOK_WIJK_TO_KWB.items():
+                if row.get(key) is None and key in keys:
+                    row[key] = _num(pdok.loc[code, col])
+        if code in almere.index:
+            for key, val in almere.loc[code].items():
+                if key in keys and row.get(key) is None:
+                    row[key] = _num(val)
         rows.append(row)
-    return ODataTable(typed=rows)
+    names = [
+        {
+            "Key": _pad("NL00", 10),
+            "Title": "Nederland",
+            "Municipality": None,
+            "DetailRegionCode": "NL00",
+        }
+    ] + [
+        {
+            "Key": _pad(code, 10),
+            "Title": str(rec["name"]),
+            "Description": None,
+            "Municipality": "GM" + code[2:6],
+            "DetailRegionCode": code,
+        }
+        for code, rec in regions.iterrows()
+    ]
+    props = _data_properties(
+        shared / "schemas" / "cbs_85984NED_2024_DataProperties_RECONSTRUCTED.csv"
+    )
+    return ODataTable(typed=rows, dimensions={"WijkenEnBuurten": names}, properties=props)
+
+
+def build_kerncijfers_2025(shared: Path) -> ODataTable:
+    """86165NED: the real raw rows of 18 northern gemeenten and NL00, with its real keys.
+
+    The fixture has no 2025 rows for Amersfoort or Almere, so the table returns none for them
+    (a client then uses 85984NED for every indicator). Income, poverty, bijstand, jeugdzorg
+    and Wmo are empty at every level, as in the real table.
+    """
+    props = _data_properties(shared / "schemas" / "cbs_86165NED_2025_DataProperties.csv")
+    keys = [r["Key"] for r in props]
+    raw = pd.read_csv(
+        shared / "kerncijfers" / "cbs_86165NED_2025_TypedDataSet_raw_18_gemeenten_noord.csv",
+        dtype=str,
+        keep_default_na=False,
+    )
+    sample = json.loads(
+        (
+            shared / "api_samples" / "cbs_odata_v3_TypedDataSet_row_86165NED_2025_NL00.json"
+        ).read_text()
+    )
+    rows = list(sample["data"]["records"])
+    names = [{"Key": _pad("NL00", 10), "Title": "Nederland", "DetailRegionCode": "NL00"}]
+    string_keys = set(_STRING_TOPICS) | {
+        "IndelingswijzigingGemeenteWijkBuurt_4",
+        "MeestVoorkomendePostcode_118",
+        "WijkenEnBuurten",
+    }
+    for rec in raw.to_dict("records"):
+        row: dict[str, Any] = {"ID": int(rec["ID"])}
+        for key in ["WijkenEnBuurten", *keys]:
+            val = rec.get(key, "")
+            row[key] = val if key in string_keys else _num(val)
+        rows.append(row)
+        code = rec["WijkenEnBuurten"].strip()
+        names.append(
+            {
+                "Key": rec["WijkenEnBuurten"],
+                "Title": rec.get("Naam_gebied", ""),  # the repository's name column
+                "Municipality": "GM" + code[2:6] if not code.startswith("NL") else None,
+                "DetailRegionCode": code,
+            }
+        )
+    return ODataTable(typed=rows, dimensions={"WijkenEnBuurten": names}, properties=props)
 
 
 def build_kerncijfers_sample(shared: Path, key: str) -> ODataTable:
@@ -287,25 +459,146 @@ def build_health_50090(shared: Path, *, synthetic_bounds: float | None = None) -
     ]
     marges = [{"Key": "MW00000", "Title": "Waarde", "Description": None}]
     if synthetic_bounds is not None:
-        extra = []
-        for r in typed_rows:
-            for key, sign in (("MOG0095", -1), ("MBG0095", 1)):
-                b = dict(r)
-                b["Marges"] = key
-                for k, v in r.items():
-                    if (
-                        re.match(r".+_\d+$", k)
-                        and k not in ("Gemeentenaam_1", "SoortRegio_2", "Codering_3")
-                        and v is not None
-                    ):
-                        b[k] = round(v + sign * synthetic_bounds, 1)
-                extra.append(b)
-        typed_rows += extra
+        typed_rows += _synthetic_bounds(typed_rows, synthetic_bounds)
         marges += [
             {"Key": "MOG0095", "Title": "Ondergrens 95%-betrouwbaarheidsinterval"},
             {"Key": "MBG0095", "Title": "Bovengrens 95%-betrouwbaarheidsinterval"},
         ]
     return ODataTable(typed=typed_rows, untyped=untyped_rows, dimensions={"Marges": marges})
+
+
+#: 50150NED key -> 50090NED key of the same survey question (titles compared by hand).
+#: Used ONLY to fill the test fixture, see :func:`build_health_50150`.
+_HEALTH_50090_FOR_50150 = {
+    "EenOfMeerLangdurigeAandoeningen_5": "EenOfMeerLangdurigeAandoeningen_16",
+    "HoogRisicoAngststoornisOfDepressie_14": "HoogRisicoOpAngstOfDepressie_25",
+    "HeelVeelStressAfg4Weken_17": "HeelVeelStressInAfgelopen4Weken_26",
+    "MatigVeelRegieOverHetEigenLeven_24": "MatigVeelRegieOverEigenLeven_27",
+    "Eenzaam_25": "Eenzaam_28",
+    "SterkEenzaam_26": "ErnstigZeerErnstigEenzaam_29",
+    "EmotioneelEenzaam_27": "EmotioneelEenzaam_30",
+    "SociaalEenzaam_28": "SociaalEenzaam_31",
+    "Mantelzorger_30": "Mantelzorger_32",
+    "Vrijwilligerswerk_31": "Vrijwilligerswerk_33",
+    "MoeiteMetRondkomen_32": "MoeiteMetRondkomen_38",
+    "Overgewicht_33": "Overgewicht_9",
+    "ErnstigOvergewichtObesitas_34": "ErnstigOvergewicht_10",
+    "RooktTabak_35": "Roker_11",
+    "OvermatigDrinken_37": "OvermatigeDrinker_15",
+    "VoldoetAanDeBeweegrichtlijn_40": "VoldoetAanBeweegrichtlijn_5",
+}
+HEALTH_PERIODS = ("2012JJ00", "2016JJ00", "2020JJ00", "2022JJ00", "2024JJ00")
+#: Pad width of region codes in 50150NED. Known: codes are padded even for buurten (an exact
+#: ``eq`` on 'BU03070100' fails); the width 12 is an unverified claim (ODATA_FORMAT_NOTES).
+HEALTH_CODE_WIDTH = 12
+
+
+def build_health_50150(shared: Path, *, synthetic_bounds: float | None = None) -> ODataTable:
+    """50150NED (indeling 2024) rows for GM0307/GM0034, their wijken and buurten, and NL01.
+
+    Real: the dimensions and their codes, the padding, ``NL01``, the topic keys of
+    ``schemas/rivm_50150NED_2024_DataProperties_PARTIAL.csv`` (titles are that file's
+    paraphrases), ``GoedErvarenGezondheid_4`` for every period (woonikveilig pull of the live
+    table; NL01 and its ``EenOfMeerLangdurigeAandoeningen_5`` from the NL snapshot) and the five
+    hand-copied Almere buurten of 2024 (``_14``, ``_15``, ``_17``, ``_26``, ``_32``).
+
+    TEST FIXTURE INFERENCE: the other topics are copied from 50090NED (indeling 2020) for the
+    periods 2012/2016/2020 and only for region codes that exist unchanged in both indelingen;
+    RIVM re-estimated those years on the 2024 codes, so the real values differ somewhat. They
+    are not published for 2022/2024 here (null), so a client must take each topic's newest
+    filled period. Wijk rows carry no ``_4`` values (the source nulled them). Only the point
+    estimate ``MW00000`` is served unless ``synthetic_bounds`` adds MOG0095/MBG0095 rows
+    (value -/+ that many points; synthetic).
+    """
+    props = _data_properties(shared / "schemas" / "rivm_50150NED_2024_DataProperties_PARTIAL.csv")
+    keys = [r["Key"] for r in props]
+    regions = _region_names(shared)
+    nl = json.loads((shared / "kerncijfers" / "woonikveilig_snapshot_2024_NL00.json").read_text())
+    old = pd.read_csv(
+        shared / "gezondheid" / "rivm_cbs_50090NED_2012_2016_2020_GM0307_GM0034_typed.csv",
+        dtype={"Leeftijd": str},
+    )
+    old = old[(old["Leeftijd"].str.strip() == "20300") & (old["Marges"].str.strip() == "MW00000")]
+    old["code"] = old["WijkenEnBuurten"].str.strip()
+    old["period"] = old["Perioden"].str.strip()
+    old = old.set_index(["code", "period"])
+    almere = pd.read_csv(shared / _ALMERE_HANDCOPIED, dtype={"buurtcode": str}).set_index(
+        "buurtcode"
+    )
+    codes = ["NL01", *regions.index]
+    rows: list[dict[str, Any]] = []
+    for period in HEALTH_PERIODS:
+        year = period[:4]
+        for code in codes:
+            row: dict[str, Any] = {
+                "ID": len(rows),
+                "Leeftijd": "20300",
+                "Marges": "MW00000",
+                "WijkenEnBuurten": _pad(code, HEALTH_CODE_WIDTH),
+                "Perioden": period,
+                "Gemeentenaam_1": _pad(
+                    "Nederland" if code == "NL01" else regions.loc[code, "gemeentenaam"], 40
+                ),
+                "SoortRegio_2": _pad(_SOORT[code[:2]], 10),
+                "Codering_3": _pad(code, 10),
+            }
+            for key in keys:
+                if key not in row and key not in _STRING_TOPICS:
+                    row[key] = None
+            if code == "NL01":
+                trend = nl["gezondheid"]["trend"].get(year, {})
+                row["GoedErvarenGezondheid_4"] = _num(trend.get("goedErvarenGezondheid"))
+                row["EenOfMeerLangdurigeAandoeningen_5"] = _num(trend.get("langdurigeAandoening"))
+            else:
+                row["GoedErvarenGezondheid_4"] = _num(
+                    regions.loc[code, f"GoedErvarenGezondheid_4_{year}"]
+                )
+            old_code = code
+            if (old_code, period) in old.index:  # fixture inference, see the docstring
+                src = old.loc[(old_code, period)]
+                for new_key, old_key in _HEALTH_50090_FOR_50150.items():
+                    if row.get(new_key) is None and old_key in src.index:
+                        row[new_key] = _num(src[old_key])
+            if year == "2024" and code in almere.index:
+                for key in almere.columns:
+                    if key in keys:
+                        row[key] = _num(almere.loc[code, key])
+            rows.append(row)
+    marges = [
+        {"Key": "MW00000", "Title": "Waarde", "Description": None},
+        {"Key": "MOG0095", "Title": "Ondergrens 95%-interval", "Description": None},
+        {"Key": "MBG0095", "Title": "Bovengrens 95%-interval", "Description": None},
+    ]
+    if synthetic_bounds is not None:
+        rows += _synthetic_bounds(rows, synthetic_bounds)
+    dims = {
+        "Marges": marges,
+        "Leeftijd": [{"Key": "20300", "Title": "18 jaar of ouder", "Description": None}],
+        "Perioden": [{"Key": p, "Title": p[:4], "Description": None} for p in HEALTH_PERIODS],
+        "WijkenEnBuurten": [
+            {
+                "Key": _pad(c, HEALTH_CODE_WIDTH),
+                "Title": "Nederland" if c == "NL01" else str(regions.loc[c, "name"]),
+                "Description": None,
+            }
+            for c in codes
+        ],
+    }
+    return ODataTable(typed=rows, dimensions=dims, properties=props)
+
+
+def _synthetic_bounds(rows: list[dict[str, Any]], width: float) -> list[dict[str, Any]]:
+    """SYNTHETIC MOG0095/MBG0095 rows: the point value -/+ ``width`` (bounds path tests only)."""
+    extra = []
+    for r in rows:
+        for key, sign in (("MOG0095", -1), ("MBG0095", 1)):
+            b = dict(r)
+            b["Marges"] = key
+            for k, v in r.items():
+                if _KEY.match(k) and k not in _STRING_TOPICS and isinstance(v, int | float):
+                    b[k] = round(v + sign * width, 1)
+            extra.append(b)
+    return extra
 
 
 def build_wfs(shared: Path) -> dict[tuple[int, str], list[dict[str, Any]]]:
@@ -411,9 +704,11 @@ def build_data(
     """Build every table and layer the server serves from ``shared``."""
     shared = shared or shared_data_dir()
     data = LoopbackData()
+    data.odata["86165NED"] = build_kerncijfers_2025(shared)
     data.odata["85984NED"] = build_kerncijfers_2024(shared)
     data.odata["85618NED"] = build_kerncijfers_sample(shared, "85618NED_2023")
     data.odata["85318NED"] = build_kerncijfers_sample(shared, "85318NED_2022")
+    data.dataderden["50150NED"] = build_health_50150(shared, synthetic_bounds=synthetic_bounds)
     data.odata["86092NED"] = build_ses_woa(shared)
     data.dataderden["50090NED"] = build_health_50090(shared, synthetic_bounds=synthetic_bounds)
     data.wfs = build_wfs(shared)
@@ -693,6 +988,8 @@ class LoopbackServer:
             if table.untyped is None:
                 return 404, {"odata.error": {"message": {"value": "no UntypedDataSet"}}}
             rows = table.untyped
+        elif entity == "DataProperties" and table.properties:
+            rows = table.properties
         elif entity in table.dimensions:
             rows = table.dimensions[entity]
         else:

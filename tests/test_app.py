@@ -409,3 +409,29 @@ def test_read_only_data_folder_works_for_viewing(monkeypatch, read_only_data):
     for page in (None, "ui/ranglijst.py", "ui/buurtprofiel.py", "ui/methode.py"):
         at = _app(monkeypatch, read_only_data, page, gemeente="GM0307")
         assert at.title and not at.exception
+
+
+PAGES = [
+    "ui/ranglijst.py",
+    "ui/werklijst.py",
+    "ui/buurtprofiel.py",
+    "ui/vergelijken.py",
+    "ui/initiatieven.py",
+    "ui/notities.py",
+    "ui/gebieden.py",
+    "ui/methode.py",
+]
+
+
+@pytest.mark.parametrize("gm", ["GM0307", "GM0034"], ids=["Amersfoort", "Almere"])
+@pytest.mark.parametrize("profiel", ["kansrijke-wijk", "eenzaamheid", "geldzorgen"])
+def test_every_shipped_profile_on_every_page(monkeypatch, app_env, gm, profiel):
+    """Against the real 2024 layouts: scores on every page, notes for what was left out."""
+    at = _app(monkeypatch, app_env, gemeente=gm, profiel=profiel)
+    assert not at.error, [e.value for e in at.error]
+    notes = [e.label for e in at.expander if e.label.startswith("Opmerkingen bij de score")]
+    assert notes, [e.label for e in at.expander]
+    for page in PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert not at.error, (page, [e.value for e in at.error])

@@ -24,6 +24,7 @@ from tests.loopback import LoopbackServer
 from wijkradar import Settings, load_gemeente
 from wijkradar.maps import (
     NO_SCORE_FILL,
+    STATUS_STYLES,
     build_map,
     map_geometry,
     map_table,
@@ -114,11 +115,16 @@ def test_map_renders_offline_with_one_path_per_buurt(app_server, browser):
     data = load_gemeente("GM0307", settings=settings)
     scores = score_gemeente(data, resolve_profile("kansrijke-wijk", settings), seed=42, draws=0)
     n_scored = int(scores["score"].notna().sum())
+    thin_fill = STATUS_STYLES["te_weinig"][1]["fillColor"]
+    n_thin = int((scores["reden"] == "geen score (te weinig gegevens)").sum())
     assert len(fills) == len(data.buurten) == 145
-    assert sum(f != NO_SCORE_FILL for f in fills) == n_scored
-    assert sum(f == NO_SCORE_FILL for f in fills) == 145 - n_scored
+    assert sum(f not in (NO_SCORE_FILL, thin_fill) for f in fills) == n_scored
+    assert sum(f == thin_fill for f in fills) == n_thin  # too few observed values
+    assert sum(f == NO_SCORE_FILL for f in fills) == 145 - n_scored - n_thin
     # the tooltip of a scored buurt: name, score, rank with its interval, top factors
-    scored_path = frame.locator(f'path.wr-buurt:not([fill="{NO_SCORE_FILL}"])').first
+    scored_path = frame.locator(
+        f'path.wr-buurt:not([fill="{NO_SCORE_FILL}"]):not([fill="{thin_fill}"])'
+    ).first
     scored_path.dispatch_event("mouseover")
     tip = frame.locator(".leaflet-tooltip").first
     tip.wait_for(timeout=10_000)

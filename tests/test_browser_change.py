@@ -91,7 +91,7 @@ def test_notes_and_areas_show_user_text_as_text(app_server, browser):
 def test_verandering_map_has_a_fixed_diverging_legend(app_server, browser):
     base, _srv, _settings = app_server
     page, dialogs, requested = _open(browser, f"{base}/verandering?gemeente=GM0307")
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+    frame = page.frame_locator(_browser_tests.MAP_FRAME)
     frame.locator("path.wr-buurt").first.wait_for(state="attached", timeout=180_000)
     legend = frame.locator(".wr-legend").inner_text()
     assert "Verandering van de score" in legend and "één legenda voor alle jaren" in legend

@@ -189,7 +189,8 @@ def test_map_values_keeps_states_apart_and_hides_small_buurten():
     assert st[codes[3]] == "geschat" and "geschat uit wijkwaarde" in mv.frame.loc[codes[3], "label"]
     assert st[codes[4]] == "waarde"
     score = map_values(scores, data, "score").frame["status"]
-    assert score[codes[3]] == "geschat" and score[codes[0]] == "geen_score"
+    # a score resting partly on filled-in values is 'aangevuld', not 'geschat uit wijkwaarde'
+    assert score[codes[3]] == "aangevuld" and score[codes[0]] == "geen_score"
 
 
 def test_build_map_escapes_uses_local_leaflet_and_styles_states(fake_leaflet):
@@ -214,7 +215,7 @@ def test_build_map_escapes_uses_local_leaflet_and_styles_states(fake_leaflet):
     assert "\\u003cimg src=x onerror=" in html
     assert NO_SCORE_FILL in html
     assert "geen score (te weinig inwoners) (2)" in html
-    assert "geschat uit wijkwaarde (1)" in html
+    assert "aangevuld met gemeentegemiddelde (1)" in html
     assert "Achtergrondkaart niet bereikbaar" in html
     payload = json.loads(
         re.search(r"var d = (\{.*?\});\n", html, re.S).group(1)  # type: ignore[union-attr]
@@ -413,7 +414,34 @@ def test_hostile_names_reach_every_map_element_only_as_json_data(fake_leaflet):
         texts = _strings(_json_payloads(html))
         assert set(HOSTILE) <= texts  # every payload arrives unchanged, as data
         assert HOSTILE_NAME in texts
-        assert f"{HOSTILE_NAME} (%)" in texts  # tooltip label of the indicator
+        # tooltip label of the indicator (with its source table and period when known)
+        assert any(t.startswith(f"{HOSTILE_NAME} (%") for t in texts)
+
+
+def test_not_published_thin_and_filled_in_are_kept_apart_up_to_the_legend(fake_leaflet):
+    """#21 item 3 and #13 item 6: each state has its own status, label and legend row."""
+    data, scores = _data_and_scores()
+    codes = list(data.buurten.index)
+    data.states["eenzaam"] = "niet_gepubliceerd"
+    data.buurten["eenzaam"] = np.nan
+    mv = map_values(scores, data, "eenzaam")
+    assert (mv.frame.loc[codes[1:6], "status"] == "niet_gepubliceerd").all()
+    assert mv.frame.loc[codes[1], "label"] == "nog niet gepubliceerd"
+    assert mv.source == "bron 50090NED, 2020"
+    scores.loc[codes[5], ["score", "reden"]] = [np.nan, "geen score (te weinig gegevens)"]
+    scores.loc[codes[3], "geimputeerd"] = "eenzaam"
+    sv = map_values(scores, data, "score").frame
+    assert sv.loc[codes[5], "status"] == "te_weinig"
+    assert sv.loc[codes[5], "label"] == "geen score (te weinig gegevens)"
+    assert sv.loc[codes[3], "label"].endswith("(aangevuld met gemeentegemiddelde)")
+    html = build_map(map_geometry(data.buurten), mv, scores=scores).get_root().render()
+    assert "nog niet gepubliceerd (7)" in html  # 9 buurten, 2 too small
+    html = build_map(map_geometry(data.buurten), map_values(scores, data, "score"), scores=scores)
+    html = html.get_root().render()
+    assert "geen score (te weinig gegevens) (1)" in html
+    # 'waarom hoog' marks the contribution that rests on a filled-in value
+    assert top_factors(scores, data.catalogue)[codes[3]] == "Eenzaam (aangevuld)"
+    assert top_factors(scores, data.catalogue)[codes[4]] == "Eenzaam"
 
 
 # -- accessibility (WCAG 2.1 AA) ---------------------------------------------------------------
@@ -480,4 +508,4 @@ def test_map_table_has_what_the_map_shows():
     assert "," in scored["Prioriteitsscore"].iloc[0]
     small = table[table["Status"] == "geen score (te weinig inwoners)"]
     assert len(small) == 2 and (small["Klasse"] == "–").all() and small["Rang"].isna().all()
-    assert (table["Status"] == "geschat uit wijkwaarde").sum() == 1
+    assert (table["Status"] == "aangevuld met gemeentegemiddelde").sum() == 1

@@ -76,3 +76,27 @@ def test_ambiguous_stem_is_an_error():
     assert stem_map(frame.columns)["AantalInwoners"] == ["AantalInwoners_5", "AantalInwoners_9"]
     with pytest.raises(DataFormatError, match="ambiguous"):
         map_indicators(frame, [get_indicator("inwoners")])
+
+
+def test_readme_indicator_table_lists_every_indicator_with_its_suppression_rule():
+    from pathlib import Path
+
+    from geo.indicators import INDICATORS
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(" `"): line for line in readme.splitlines() if "| `" in line}
+    for ind in INDICATORS:
+        assert ind.id in rows, ind.id
+        assert ind.suppression in rows[ind.id] and ind.unit in rows[ind.id]
+
+
+def test_titles_match_renamed_keys_after_normalising():
+    from geo._odata import normalise_title
+
+    frame = pd.DataFrame({"Eenzaamheid_99": [30.0]}, index=pd.Index(["BU1"], name="code"))
+    props = [{"Key": "Eenzaamheid_99", "Title": " EENZAAM ", "Type": "Topic"}]
+    values, _ = map_indicators(frame, by_source("gezondheid"), properties=props)
+    assert values.loc["BU1", "eenzaam"] == 30.0
+    assert normalise_title("Suïcidegedachten (laatste 12 mnd)") == "suicidegedachtenlaatste12mnd"
+    # without the title the renamed key is not guessed
+    assert "eenzaam" not in map_indicators(frame, by_source("gezondheid"))[0].columns

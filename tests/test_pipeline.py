@@ -8,12 +8,13 @@ import pytest
 from geo._errors import GemeenteNotFoundError, SourceError
 from geo.gemeente import cache_path, read_cache
 from tests.conftest import settings_for
+from tests.loopback import LoopbackServer
 from wijkradar import cli
 from wijkradar.pipeline import build_from_files, fetch_gemeente, list_gemeenten, load_gemeente
 
 
 @pytest.mark.parametrize(
-    "gm,n,match_health", [("GM0307", 145, 126), ("GM0034", 238, 16)], ids=["Amersfoort", "Almere"]
+    "gm,n,match_health", [("GM0307", 145, 145), ("GM0034", 238, 238)], ids=["Amersfoort", "Almere"]
 )
 def test_fetch_gemeente_end_to_end(settings, gm, n, match_health):
     data = fetch_gemeente(gm, settings=settings)
@@ -26,18 +27,52 @@ def test_fetch_gemeente_end_to_end(settings, gm, n, match_health):
     assert match.loc["gezondheid", "op_buurtcode"] == match_health
     h = match.loc["gezondheid"]
     assert h["op_buurtcode"] + h["via_wijk"] + h["ontbreekt"] == n
-    states = data.states["eenzaam"]
-    # via_wijk counts buurten whose wijk is in the source; the wijk value may be suppressed
-    assert 0 < (states == "wijkwaarde").sum() <= h["via_wijk"]
+    # suppressed buurt values take the wijk's value where the wijk has one
+    assert (data.states["eenzaam"] == "wijkwaarde").sum() > 0
     assert data.catalogue.loc["eenzaam", "kind"] == "modelschatting"
-    assert data.catalogue.loc["inwoners", "tabel"] == "85984NED"
+    # table and period per indicator
+    assert data.catalogue.loc["inwoners", ["tabel", "periode"]].tolist() == ["85984NED", "2024"]
+    assert data.catalogue.loc["gezondheid_goed", ["tabel", "periode"]].tolist() == [
+        "50150NED",
+        "2024",
+    ]
+    assert data.catalogue.loc["eenzaam", "periode"] == "2020"
+    assert (data.states["pct_armoede"] == "niet_gepubliceerd").all()
     assert not data.reference.loc["gemeente"].isna().all()
     assert cache_path(settings.data_dir, gm, 2024).is_file()
 
 
-def test_almere_low_match_is_reported(settings):
+def test_almere_health_2024_from_50150(settings):
     data = fetch_gemeente("GM0034", settings=settings)
+    assert data.catalogue.loc["gezondheid_goed", "tabel"] == "50150NED"
+    assert (data.states["gezondheid_goed"] == "aanwezig").sum() >= 160  # 164 of 238
+    assert not data.warnings  # every 2024 buurtcode is in the 2024-indeling monitor
+
+
+def test_almere_low_match_is_reported_with_the_old_monitor(loopback_data, tmp_path):
+    with LoopbackServer(loopback_data.without("50150NED")) as srv:
+        data = fetch_gemeente("GM0034", settings=settings_for(srv, tmp_path / "d"))
     assert any("16 of 238" in w for w in data.warnings)
+
+
+def test_income_suppression_falls_back_to_the_wijk(settings):
+    data = fetch_gemeente("GM0307", settings=settings)
+    st = data.states["inkomen_per_inwoner"]
+    assert (st == "aanwezig").sum() == 6  # only buurten with >= 2,500 persons
+    wijk = st[st == "wijkwaarde"].index
+    assert len(wijk) > 100
+    ref = fetch_kerncijfers_values(settings, "GM0307")
+    for code in wijk[:20]:
+        assert data.buurten.loc[code, "inkomen_per_inwoner"] == ref["WK" + code[2:8]]
+    # counts never take a wijk value
+    assert not (data.states["inwoners"] == "wijkwaarde").any()
+
+
+def fetch_kerncijfers_values(settings, gm):
+    from geo.sources import HttpClient, fetch_kerncijfers
+
+    client = HttpClient(timeout=5, retries=0, backoff=0.0)
+    return fetch_kerncijfers(client, settings.cbs_odata_url, gm, 2024).values["inkomen_per_inwoner"]
 
 
 def test_wijk_fallback_takes_wijk_value(settings):
@@ -70,7 +105,7 @@ def test_failed_fetch_never_corrupts_the_cache(server, tmp_path):
     fetch_gemeente("GM0307", settings=s)
     path = cache_path(s.data_dir, "GM0307", 2024)
     before = path.read_bytes()
-    server.inject("50090NED/TypedDataSet", "truncated", times=10)
+    server.inject("50150NED/TypedDataSet", "truncated", times=10)
     fetch_gemeente("GM0307", settings=s)  # falls back to the cache
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left
@@ -110,7 +145,11 @@ def test_cli_fetch_prints_summary(server, tmp_path, monkeypatch, capsys):
     assert _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0034"]) == 0
     out = capsys.readouterr().out
     assert "GM0034 Almere, indeling 2024: 238 buurten" in out
-    assert "50090NED" in out and "6,7%" in out and "100,0%" in out  # Dutch decimals
+    assert "50150NED" in out and "100,0%" in out
+    # per indicator: table, period and how many buurten have a value
+    line = next(x for x in out.splitlines() if x.startswith("gezondheid_goed "))
+    assert line.split()[1:4] == ["50150NED", "2024", "164"]
+    assert next(x for x in out.splitlines() if x.startswith("eenzaam ")).split()[2] == "2020"
 
 
 @pytest.mark.parametrize(
@@ -145,8 +184,9 @@ def test_cli_offline_uses_cache_and_says_so(server, tmp_path, monkeypatch, capsy
     assert "uit de cache" in out and "using the cache" in out
 
 
-def test_from_files_builds_same_shape(shared, settings):
-    net = fetch_gemeente("GM0307", settings=settings)
+def test_from_files_builds_same_shape(shared, loopback_data, tmp_path):
+    with LoopbackServer(loopback_data.without("50150NED")) as srv:  # the 50090NED route
+        net = fetch_gemeente("GM0307", settings=settings_for(srv, tmp_path / "d"))
     files = [
         shared / "geo" / "cbs_buurten_2024_gegeneraliseerd_GM0307_GM0034.gpkg",
         shared / "kerncijfers" / "cbs_85984NED_2024_buurten_subset_plus_politie_47018NED_NL.csv",

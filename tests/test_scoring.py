@@ -179,9 +179,107 @@ def test_profile_validation_errors(frame):
                 "domains": [{"name": "X", "indicators": [{"id": "eenzaam", "weight": 0}]}],
             }
         )
+    nothing = frame.assign(eenzaam=np.nan, gezond=np.nan, rondkomen=np.nan)
+    with pytest.raises(ProfileError, match="no indicator of any domain has data"):
+        score_buurten(nothing, profile(), draws=0)
+
+
+def test_empty_domain_is_dropped_with_a_note_and_weights_renormalised(frame):
     empty = frame.assign(rondkomen=np.nan)
-    with pytest.raises(ProfileError, match="domain.*Geld have no indicator with data"):
-        score_buurten(empty, profile(), draws=0)
+    r = score_buurten(empty, profile(), draws=0)
+    assert r["score"].notna().sum() == 8
+    assert "domein__Geld" not in r.columns
+    notes = " ".join(r.attrs["warnings"])
+    assert "indicator rondkomen heeft geen waarden" in notes
+    assert "domein Geld heeft geen indicator met gegevens; weggelaten" in notes
+    # two equally weighted domains remain: the score is their mean
+    expected = (r["domein__Sociaal"] + r["domein__Gezondheid"]) / 2
+    assert np.allclose(r["score"].dropna(), expected.dropna())
+
+
+def test_indicator_absent_from_data_degrades_typo_raises(frame):
+    prof = profile(
+        domains=[
+            {"name": "Sociaal", "indicators": [{"id": "eenzaam"}, {"id": "wmo_per_1000"}]},
+            {"name": "Geld", "indicators": [{"id": "pct_armoede"}]},
+        ]
+    )
+    known = {"eenzaam", "wmo_per_1000", "pct_armoede"}
+    r = score_buurten(frame, prof, draws=0, known_ids=known)
+    notes = " ".join(r.attrs["warnings"])
+    assert "indicator wmo_per_1000 zit niet in deze gegevens" in notes
+    assert "domein Geld heeft geen indicator" in notes
+    assert r["score"].notna().sum() == 8
+    typo = profile(domains=[{"name": "S", "indicators": [{"id": "eenzam"}]}])
+    with pytest.raises(ProfileError, match="unknown indicator id.*eenzam"):
+        score_buurten(frame, typo, draws=0, known_ids=known)
+
+
+def test_unpublished_indicator_note_names_the_reason(frame):
+    states = pd.DataFrame("aanwezig", index=frame.index, columns=["eenzaam", "gezond"])
+    states["rondkomen"] = "niet_gepubliceerd"
+    r = score_buurten(frame.assign(rondkomen=np.nan), profile(), draws=0, states=states)
+    assert any(
+        "rondkomen is door de bron (nog) niet gepubliceerd" in w for w in r.attrs["warnings"]
+    )
+
+
+def _filled_in_frame():
+    """20 buurten; buurt BU09990101 has its own value for only one of two indicators."""
+    rng = np.random.default_rng(5)
+    codes = [f"BU0999{w:02d}{b:02d}" for w in range(1, 5) for b in range(1, 6)]
+    frame = pd.DataFrame(
+        {
+            "inwoners": 1000.0,
+            "a": rng.uniform(0, 100, 20),
+            "b": rng.uniform(0, 100, 20),
+        },
+        index=pd.Index(codes, name="buurtcode"),
+    )
+    frame.loc[codes[0], ["a", "b"]] = [99.0, 97.0]  # clearly the highest need
+    return frame
+
+
+def test_filled_in_buurt_gets_a_wider_interval_and_is_never_robust():
+    frame = _filled_in_frame()
+    prof = ScoringProfile.model_validate(
+        {
+            "name": "t",
+            "top_k": 3,
+            "domains": [{"name": "D", "indicators": [{"id": "a"}, {"id": "b"}]}],
+        }
+    )
+    observed = score_buurten(frame, prof, seed=3, draws=400)
+    holed = frame.copy()
+    holed.loc[holed.index[0], "b"] = np.nan  # 50% of the weight filled in (gemeente mean)
+    filled = score_buurten(holed, prof, seed=3, draws=400)
+    code = frame.index[0]
+    width = lambda r: r.loc[code, "rank_high"] - r.loc[code, "rank_low"]  # noqa: E731
+    assert filled.loc[code, "aandeel_aangevuld"] == pytest.approx(0.5)
+    assert width(filled) > width(observed)
+    assert bool(observed.loc[code, "robust"]) is True
+    assert bool(filled.loc[code, "robust"]) is False
+
+
+def test_minimum_observed_share_leaves_thin_buurten_unscored():
+    frame = _filled_in_frame()
+    frame.loc[frame.index[1], ["a", "b"]] = [np.nan, np.nan]
+    frame.loc[frame.index[2], "a"] = np.nan
+    prof = ScoringProfile.model_validate(
+        {
+            "name": "t",
+            "min_observed_share": 0.6,
+            "domains": [{"name": "D", "indicators": [{"id": "a"}, {"id": "b"}]}],
+        }
+    )
+    r = score_buurten(frame, prof, draws=0)
+    assert r.loc[frame.index[1], "reden"] == "geen score (te weinig gegevens)"
+    assert r.loc[frame.index[2], "reden"] == "geen score (te weinig gegevens)"
+    assert pd.isna(r.loc[frame.index[2], "score"])
+    assert r["score"].notna().sum() == 18
+    assert any("2 buurt(en) zonder score" in w for w in r.attrs["warnings"])
+    lenient = score_buurten(frame, prof.model_copy(update={"min_observed_share": 0.5}), draws=0)
+    assert lenient["score"].notna().sum() == 19
 
 
 def test_profile_yaml_roundtrip(tmp_path):

@@ -1,12 +1,13 @@
 """Network clients against the loopback server (real formats built from ../shared/data)."""
 
+import pandas as pd
 import pytest
 
 from geo._errors import SourceError
 from geo.sources import HttpClient, fetch_health, fetch_kerncijfers, fetch_odata_rows
 from geo.sources.cbs import region_filter
 from geo.sources.pdok import fetch_wfs_features
-from tests.loopback import LoopbackServer, build_data, parse_filter
+from tests.loopback import LoopbackData, LoopbackServer, ODataTable, build_data, parse_filter
 
 
 def client(**kw):
@@ -39,11 +40,90 @@ def test_kerncijfers_2024_values_and_padding(server):
     assert data.table == "85984NED" and data.period == "2024"
     assert "BU03070100" in data.values.index  # stripped
     assert data.values.loc["GM0307", "inwoners"] == pytest.approx(161852)
-    # income columns exist in 85984NED but were not yet published for buurten: suppressed
-    assert (
-        data.states.loc[data.values.index.str.startswith("BU"), "pct_hh_sociaal_minimum"]
-        == "onderdrukt"
-    ).all()
+    bu = data.values.index.str.startswith("BU")
+    # income per inwoner only where >= 2,500 persons: 6 of 145 buurten, the rest suppressed
+    assert data.values.loc[bu, "inkomen_per_inwoner"].notna().sum() == 6
+    assert (data.states.loc[bu, "inkomen_per_inwoner"] == "onderdrukt").sum() == 139
+    assert data.values.loc["GM0307", "inkomen_per_inwoner"] == pytest.approx(37.7)
+    # a column empty for the whole gemeente is 'not published', not a privacy suppression
+    assert (data.states["pct_armoede"] == "niet_gepubliceerd").all()
+    # the household poverty measures are gone from the 2024 layout
+    assert "pct_hh_sociaal_minimum" not in data.values.columns
+    # bijstand per 1,000 from real wijk counts (PDOK 2024 wijk attributes)
+    wk = data.values.index.str.startswith("WK")
+    assert data.values.loc[wk, "bijstand_per_1000"].notna().sum() >= 30
+
+
+def test_kerncijfers_2025_layout_has_income_empty_at_every_level(server):
+    data = fetch_kerncijfers(client(), server.odata_url, "GM0059", 2025)
+    assert data.table == "86165NED"
+    assert data.values.loc["GM0059", "inwoners"] == pytest.approx(28200)
+    for ind in ("inkomen_per_inwoner", "pct_armoede", "bijstand_per_1000", "pct_jeugdzorg"):
+        assert (data.states[ind] == "niet_gepubliceerd").all(), ind
+    assert any("not published" in n for n in data.notes)
+    # 85984NED has no rows for this gemeente here: nothing is carried over
+    assert not data.tables
+
+
+def _vintage_server_data(flag: str, name_2023: str) -> LoopbackData:
+    """A 2024 table with empty income and a 2023 table with it, for one gemeente."""
+
+    def row(code, **topics):
+        return {
+            "ID": 0,
+            "WijkenEnBuurten": code.ljust(10),
+            "SoortRegio_2": {"BU": "Buurt", "WK": "Wijk", "GM": "Gemeente"}[code[:2]].ljust(10),
+            "IndelingswijzigingGemeenteWijkBuurt_4": flag if code != "GM0999" else "1",
+            "AantalInwoners_5": 1000,
+            **topics,
+        }
+
+    codes = ["GM0999", "WK099901", "BU09990101", "BU09990102"]
+    new = ODataTable(
+        typed=[
+            row(c, GemiddeldInkomenPerInwoner_78=None, PersonenInArmoede_81=None) for c in codes
+        ],
+        dimensions={
+            "WijkenEnBuurten": [
+                {"Key": c.ljust(10), "Title": n}
+                for c, n in zip(codes, ["Gem", "Wijk 1", "Noord", "Zuid"], strict=True)
+            ]
+        },
+    )
+    old = ODataTable(
+        typed=[
+            row(c, GemiddeldInkomenPerInwoner_81=v, HuishoudensMetEenLaagInkomen_87=8.0)
+            for c, v in zip(codes, [30.0, 29.0, 25.0, 33.0], strict=True)
+        ],
+        dimensions={
+            "WijkenEnBuurten": [
+                {"Key": c.ljust(10), "Title": n}
+                for c, n in zip(codes, ["Gem", "Wijk 1", name_2023, "Zuid"], strict=True)
+            ]
+        },
+    )
+    return LoopbackData(odata={"85984NED": new, "85618NED": old})
+
+
+@pytest.mark.parametrize(
+    "flag,name_2023,carried",
+    [("1", "Noord", True), ("3", "Noord", False), ("1", "Oud-Noord", False)],
+    ids=["unchanged", "boundary-changed", "code-reused-for-other-name"],
+)
+def test_vintage_carries_older_values_only_for_unchanged_buurten(flag, name_2023, carried):
+    with LoopbackServer(_vintage_server_data(flag, name_2023)) as srv:
+        data = fetch_kerncijfers(client(), srv.odata_url, "GM0999", 2024)
+    # income was empty in 2024, so it comes from the 2023 table, labelled as such
+    assert data.table_of("inkomen_per_inwoner") == "85618NED"
+    assert data.period_of("inkomen_per_inwoner") == "2023"
+    assert data.period_of("inwoners") == "2024"
+    # the old household measure only from tables <= 2023, with its year
+    assert data.period_of("pct_hh_laag_inkomen") == "2023"
+    value = data.values.loc["BU09990101", "inkomen_per_inwoner"]
+    assert (value == pytest.approx(25.0)) if carried else pd.isna(value)
+    assert data.values.loc["GM0999", "inkomen_per_inwoner"] == pytest.approx(30.0)
+    # a measure empty in both tables stays 'not published'
+    assert (data.states["pct_armoede"] == "niet_gepubliceerd").all()
 
 
 @pytest.mark.parametrize(
@@ -56,18 +136,73 @@ def test_kerncijfers_across_years_by_name(server, jaar, table, expected):
     assert data.values.loc["BU05990110", "bijstand_per_1000"] > 0
 
 
-def test_health_falls_back_to_50090_and_picks_latest_period(server):
-    data = fetch_health(client(), server.dataderden_url, "GM0307", jaar=2024)
+def test_health_falls_back_to_50090_and_picks_latest_period(loopback_data):
+    with LoopbackServer(loopback_data.without("50150NED")) as srv:
+        data = fetch_health(client(), srv.dataderden_url, "GM0307", jaar=2024)
+        assert any("/dataderden/50120NED/" in r for r in srv.requests)
     assert data.table == "50090NED" and data.period == "2020"
-    assert any("/dataderden/50120NED/" in r for r in server.requests)
     assert data.lower is None
     assert data.values.loc["GM0307", "eenzaam"] > 0
     assert set(data.trend["period"]) == {"2012", "2016", "2020"}
 
 
+def test_health_50150_first_with_nl01_padding_and_per_indicator_period(server):
+    data = fetch_health(client(), server.dataderden_url, "GM0034", jaar=2024)
+    assert data.table == "50150NED" and data.period == "2024"
+    assert not any("50090NED" in r for r in server.requests)
+    bu = data.values.index.str.startswith("BU")
+    assert data.values.loc[bu, "gezondheid_goed"].notna().sum() >= 160  # 164 of 238
+    assert data.period_of("gezondheid_goed") == "2024"
+    # codes arrive padded beyond 10 characters and are stripped; NL is NL01 here
+    assert "BU00340101" in data.values.index and "NL01" in data.values.index
+    assert data.values.loc["NL01", "gezondheid_goed"] == pytest.approx(72.8)
+    # a topic without 2024 values takes its newest filled period, labelled as such
+    assert data.period_of("eenzaam") == "2020"
+    assert set(data.trend["period"]) == {"2012", "2016", "2020", "2022", "2024"}
+
+
+ALMERE_5 = {  # gezondheid/rivm_50150NED_2024_5_almere_buurten_mental_health_HANDCOPIED.csv
+    "BU00340101": (20.4, 32.3, 25.8, 35.8, 18.0),
+    "BU00340102": (8.8, 18.3, 15.7, 15.3, 11.0),
+    "BU00340201": (12.4, 23.1, 17.6, 21.3, 12.4),
+    "BU00340202": (9.1, 20.2, 14.5, 13.9, 10.0),
+    "BU00340203": (16.5, 26.3, 21.6, 28.2, 14.0),
+}
+
+
+def test_almere_mental_health_pinned_through_the_column_mapping(server):
+    data = fetch_health(client(), server.dataderden_url, "GM0034", jaar=2024)
+    cols = ["hoog_risico_angst_depressie", "veel_stress", "ernstig_eenzaam"]
+    cols += ["moeite_rondkomen", "suicidegedachten"]
+    for code, expected in ALMERE_5.items():
+        got = tuple(float(data.values.loc[code, c]) for c in cols)
+        assert got == pytest.approx(expected), code
+    for c in cols:
+        assert data.period_of(c) == "2024"
+
+
+def test_health_topics_found_by_title_when_the_key_is_renamed(loopback_data):
+    table = loopback_data.dataderden["50150NED"]
+    renamed = ODataTable(
+        typed=[
+            {("Eenzaamheid_99" if k == "Eenzaam_25" else k): v for k, v in r.items()}
+            for r in table.typed
+        ],
+        dimensions=table.dimensions,
+        properties=[
+            {**p, "Key": "Eenzaamheid_99"} if p["Key"] == "Eenzaam_25" else p
+            for p in table.properties
+        ],
+    )
+    data = LoopbackData(dataderden={"50150NED": renamed})
+    with LoopbackServer(data) as srv:
+        got = fetch_health(client(), srv.dataderden_url, "GM0307", jaar=2024)
+    assert got.values["eenzaam"].notna().sum() > 100  # title "Eenzaam" still matches
+
+
 def test_health_bounds_when_published(shared):
     with LoopbackServer(build_data(shared, synthetic_bounds=2.0)) as srv:
-        data = fetch_health(client(), srv.dataderden_url, "GM0307", jaar=2020)
+        data = fetch_health(client(), srv.dataderden_url, "GM0307", jaar=2024)
     diff = (data.upper - data.values).stack().dropna()
     assert len(diff) > 100 and diff.round(6).eq(2.0).all()
 

@@ -685,6 +685,11 @@ def view() -> View | None:
     except ProfileError as exc:
         st.error(f"Het profiel past niet bij deze gegevens: {md(exc)}")
         scores = None
+    notes = [] if scores is None else scores.attrs.get("warnings", [])
+    if notes:
+        with st.sidebar.expander(f"Opmerkingen bij de score ({len(notes)}): wat is weggelaten"):
+            for note in notes:
+                st.caption(md(note))
     return View(data=data, profile=profile, yaml_text=text, scores=scores)
 
 

@@ -22,16 +22,16 @@ from ui import common
 from wijkradar.assets import AssetError, install_static
 from wijkradar.escape import markdown_text as md
 from wijkradar.export import table_csv
-from wijkradar.format import plural
+from wijkradar.format import fmt_datetime, plural
 from wijkradar.maps import add_registry_layers, build_map, map_values
 from wijkradar.registry import analyse_gaps, import_file
 from wijkradar.templates import import_columns, template_csv
 
 st.title("Initiatieven en wijkteams")
 v = common.view()
-if v is None or v.scores is None:
+if v is None:
     st.stop()
-data, scores = v.data, v.scores
+data, scores = v.data, v.scores  # scores may be None: the registry needs no score
 
 try:
     reg = common.registry()
@@ -84,35 +84,40 @@ ROUTE = (
     "in de tabbladen hiernaast."
 )
 with tab_kaart:
-    try:
-        install_static(common.settings(), common.static_dir())
-        base = common.static_url()
-        geometry = common.geometry(data.gemeentecode, data.jaar, data.created)
-        tile_url = common.settings().tile_url()
-        if tile_url and not common.basemap_ok(tile_url):
-            tile_url = None
-        fmap = build_map(
-            geometry,
-            map_values(scores, data, "score"),
-            scores=scores,
-            factors=v.factors(),
-            tile_url=tile_url,
-            leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
-            leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
-            route=ROUTE,
-        )
-        add_registry_layers(
-            fmap,
-            geometry,
-            initiatieven=tables["initiatief"],
-            locaties=tables["locatie"],
-            wijkteams=tables["wijkteam"],
-            toewijzing=tables["wijkteam_buurt"],
-        )
-        st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="reg_kaart")
-        st.caption(ROUTE)
-    except AssetError as exc:
-        st.error(f"De kaart kan niet worden getekend: {md(exc)}")
+    if scores is None:
+        st.info("Zonder score voor dit profiel is er geen kaart; de tabellen werken wel.")
+    else:
+        try:
+            install_static(common.settings(), common.static_dir())
+            base = common.static_url()
+            geometry = common.geometry(data.gemeentecode, data.jaar, data.created)
+            tile_url = common.settings().tile_url()
+            if tile_url and not common.basemap_ok(tile_url):
+                tile_url = None
+            fmap = build_map(
+                geometry,
+                map_values(scores, data, "score"),
+                scores=scores,
+                factors=v.factors(),
+                tile_url=tile_url,
+                leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
+                leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
+                route=ROUTE,
+            )
+            add_registry_layers(
+                fmap,
+                geometry,
+                initiatieven=tables["initiatief"],
+                locaties=tables["locatie"],
+                wijkteams=tables["wijkteam"],
+                toewijzing=tables["wijkteam_buurt"],
+            )
+            st_folium(
+                fmap, height=560, use_container_width=True, returned_objects=[], key="reg_kaart"
+            )
+            st.caption(ROUTE)
+        except AssetError as exc:
+            st.error(f"De kaart kan niet worden getekend: {md(exc)}")
 
 
 def _editor(entity: str, frame: pd.DataFrame, column_config: dict, key: str) -> None:
@@ -285,24 +290,32 @@ with tab_import:
                 st.rerun()  # the counts and tables show the import
 
 with tab_gaten:
-    afstand = st.slider("Bereik (meter)", 250, 5000, 1500, 250, key="gap_afstand")
-    band = st.slider("Topgroep prioriteit (aandeel buurten)", 0.05, 0.5, 0.2, 0.05, key="gap_band")
-    result = analyse_gaps(data, scores, tables, catchment_m=float(afstand), top_band=band)
-    st.markdown(
-        f"**{len(result.gaps)} gaten**: buurten in de topgroep met weinig aanbod in de buurt, en "
-        f"buurten met een hoge waarde op een thema zonder lopend initiatief binnen {afstand} m."
-    )
-    st.dataframe(result.gaps, hide_index=True, width="stretch")
-    st.download_button(
-        "Download gatenlijst (CSV)",
-        table_csv(result.gaps),
-        file_name=f"gaten-{data.gemeentecode}.csv",
-        mime="text/csv",
-        on_click="ignore",
-    )
-    with st.expander("Dekking per buurt"):
-        cov = data.buurten[["buurtnaam"]].join(result.coverage)
-        st.dataframe(cov, width="stretch")
+    if scores is None:
+        st.info("Gaten worden bepaald met de score; kies een profiel dat bij deze gegevens past.")
+    else:
+        afstand = st.slider("Bereik (meter)", 250, 5000, 1500, 250, key="gap_afstand")
+        band = st.slider(
+            "Topgroep prioriteit (aandeel buurten)", 0.05, 0.5, 0.2, 0.05, key="gap_band"
+        )
+        result = analyse_gaps(data, scores, tables, catchment_m=float(afstand), top_band=band)
+        st.markdown(
+            f"**{len(result.gaps)} gaten**: buurten in de topgroep met weinig aanbod in de "
+            "buurt, en buurten met een hoge waarde op een thema zonder lopend initiatief "
+            f"binnen {afstand} m."
+        )
+        st.dataframe(result.gaps, hide_index=True, width="stretch")
+        st.download_button(
+            "Download gatenlijst (CSV)",
+            table_csv(result.gaps),
+            file_name=f"gaten-{data.gemeentecode}.csv",
+            mime="text/csv",
+            on_click="ignore",
+        )
+        with st.expander("Dekking per buurt"):
+            cov = data.buurten[["buurtnaam"]].join(result.coverage)
+            st.dataframe(cov, width="stretch")
 
 with tab_log:
-    st.dataframe(reg.audit_log(limit=300), hide_index=True, width="stretch")
+    log = reg.audit_log(limit=300)
+    log["tijd"] = log["tijd"].map(fmt_datetime)  # Dutch time, not ISO
+    st.dataframe(log, hide_index=True, width="stretch")

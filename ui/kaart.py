@@ -86,6 +86,8 @@ with st.container(horizontal=True):
     show_types = st.checkbox("Buurttypen", key="kaart_laag_typen")
 names = data.buurten["buurtnaam"].astype(str)
 wijknamen = data.buurten.get("wijknaam", names).astype(str)
+if st.session_state.get("kaart_zoek") not in names.index:
+    st.session_state.pop("kaart_zoek", None)  # a buurt of another gemeente
 found = st.selectbox(
     "Zoek een buurt",
     v.buurt_options(),

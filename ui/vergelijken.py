@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from models import compare_profiles, profile_yaml
+from models import ProfileError, compare_profiles, profile_yaml
 from ui import common
 from ui.a11y import dutch_frame
 from wijkradar.escape import markdown_text as md
@@ -69,8 +69,12 @@ second = st.multiselect(
 if second:
     results = {v.profile.name: scores}
     for name in second:
-        text = profile_yaml(resolve_profile(name, common.settings()))
-        results[name] = common.score(data.gemeentecode, data.jaar, text, data.created)
+        try:
+            text = profile_yaml(resolve_profile(name, common.settings()))
+            results[name] = common.score(data.gemeentecode, data.jaar, text, data.created)
+        except ProfileError as exc:
+            st.warning(f"Profiel '{name}' past niet bij deze gegevens en is overgeslagen: {exc}")
+if second and len(results) > 1:
     k = st.slider("Top k", 3, 30, int(v.profile.top_k), key="vg_k")
     cmp = compare_profiles(results, k=k)
     st.subheader("Rangcorrelatie (Spearman) van de scores", anchor=False)

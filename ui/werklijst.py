@@ -23,6 +23,11 @@ st.caption(
 
 n_scored = int((~scores["te_klein"].astype(bool) & scores["rank"].notna()).sum())
 common.init_widget("wl_top", "top", range(1, n_scored + 1), min(10, n_scored))
+# another gemeente: keep the chosen number within range and drop buurten of the old one
+st.session_state["wl_top"] = max(1, min(int(st.session_state["wl_top"]), max(n_scored, 1)))
+st.session_state["wl_keuze"] = [
+    c for c in st.session_state.get("wl_keuze", []) if c in data.buurten.index
+]
 with st.container(horizontal=True):
     top = st.number_input(
         "Aantal buurten (de hoogste in de ranglijst)",

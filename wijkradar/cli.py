@@ -118,6 +118,7 @@ def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> 
     from geo.gemeente import cache_path
 
     from .format import fmt_number, fmt_percent, plural
+    from .pipeline import indicator_summary
 
     out = sys.stdout
     src = "uit de cache" if data.from_cache else "bij de bronnen opgehaald"
@@ -142,6 +143,19 @@ def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> 
         )
     for prov in data.provenance:
         print(f"  {prov['bron']}: {prov['titel']} [{prov['periode']}] {prov['url']}", file=out)
+    summary = indicator_summary(data)
+    print(
+        f"{'indicator':<30} {'tabel':<9} {'periode':<7} {'waarde':>6} {'wijk':>5} "
+        f"{'onderdr.':>8} {'niet-gepubl.':>12} {'ontbreekt':>9}",
+        file=out,
+    )
+    for ind, row in summary.iterrows():
+        print(
+            f"{str(ind):<30} {row['tabel'][:9]:<9} {row['periode'][:7]:<7} {row['aanwezig']:>6} "
+            f"{row['wijkwaarde']:>5} {row['onderdrukt']:>8} {row['niet_gepubliceerd']:>12} "
+            f"{row['ontbreekt']:>9}",
+            file=out,
+        )
     for warning in data.warnings:
         print(f"waarschuwing: {warning}", file=out)
     print(f"cache: {cache_path(settings.data_dir, data.gemeentecode, data.jaar)}", file=out)

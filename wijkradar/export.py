@@ -23,6 +23,7 @@ __all__ = [
     "write_table",
     "table_csv",
     "RANKING_COLUMNS",
+    "sources_table",
 ]
 
 #: RFC 4180 line ends: the csv module then quotes every cell holding a CR or LF, so a
@@ -40,6 +41,7 @@ RANKING_COLUMNS = [
     "robust",
     "confidence",
     "dekking",
+    "aandeel_aangevuld",
     "reden",
 ]
 
@@ -50,6 +52,21 @@ def ranking_table(data, scores: pd.DataFrame) -> pd.DataFrame:
     table = scores[[c for c in RANKING_COLUMNS if c in scores.columns] + domains].copy()
     table.index.name = "buurtcode"
     return table.sort_values(["rank", "buurtnaam"], na_position="last")
+
+
+def sources_table(data) -> pd.DataFrame:
+    """Per indicator: label, source table, period, unit and the source's suppression rule."""
+    cat = data.catalogue
+    cols = {
+        "label": "omschrijving",
+        "tabel": "tabel",
+        "periode": "periode",
+        "unit": "eenheid",
+        "suppression": "onderdrukking",
+    }
+    table = cat[[c for c in cols if c in cat.columns]].rename(columns=cols)
+    table.index.name = "indicator"
+    return table
 
 
 def write_scores(result: pd.DataFrame, data, path: str | Path) -> Path:
@@ -74,6 +91,8 @@ def write_scores(result: pd.DataFrame, data, path: str | Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp" + out.suffix)
     spreadsheet_frame(result).to_csv(tmp, float_format="%.6g", lineterminator=CSV_EOL)
+    if data is not None and hasattr(data, "catalogue"):  # table and period per indicator
+        write_table(sources_table(data), out.with_name(out.stem + ".bronnen.csv"), index=True)
     tmp.replace(out)
     return out
 

@@ -13,7 +13,8 @@ One file, written atomically, with these layers (EPSG:28992 for the polygons):
 ``bronnen``
     One row per source: bron, tabel, titel, periode, url, opgehaald, opmerkingen.
 ``catalogus``
-    One row per indicator: label, domein, eenheid, richting, soort, tabel, periode.
+    One row per indicator: label, domein, eenheid, richting, soort, tabel, periode,
+    onderdrukking (the source's suppression rule).
 ``metadata``
     Key/value table: profiel (name and full YAML), the data version (JSON and its parts:
     tables, periods, fetch time, content hash), gemeente, year, Wijkradar version and
@@ -46,6 +47,7 @@ _CATALOGUE_NAMES = {
     "kind": "soort",
     "tabel": "tabel",
     "periode": "periode",
+    "suppression": "onderdrukking",
 }
 
 

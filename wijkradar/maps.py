@@ -1,9 +1,12 @@
 """Choropleth maps of scores, domain scores and indicators (folium/Leaflet, no CDN).
 
-The map keeps three kinds of "no ordinary value" apart, from the data to the legend:
-``geen_score`` (too few inhabitants: nothing is shown for the buurt), ``onderdrukt`` (the
-source suppressed the value), ``ontbreekt`` (the source has no value) and ``geschat`` (a value
-estimated from the wijk, drawn in its class colour with a dashed outline).
+The map keeps the kinds of "no ordinary value" apart, from the data to the legend:
+``geen_score`` (too few inhabitants: nothing is shown for the buurt), ``te_weinig`` (too few
+observed values for a score), ``onderdrukt`` (the source suppressed the value),
+``niet_gepubliceerd`` (the source has not published the figure for the gemeente yet),
+``ontbreekt`` (the source has no value), ``geschat`` (a value estimated from the wijk, drawn in
+its class colour with a dashed outline) and ``aangevuld`` (a score partly resting on values
+filled in with the gemeente mean, class colour with a double outline).
 
 Geometry is simplified as a coverage (shared edges stay shared) and only the properties the
 map shows are embedded, so a gemeente map stays far below 1 MB.
@@ -172,9 +175,27 @@ STATUS_STYLES: dict[str, tuple[str, dict[str, object]]] = {
         "geschat uit wijkwaarde",
         {"color": "#000000", "weight": 2, "dashArray": "4 3", "fillOpacity": 0.8},
     ),
+    "aangevuld": (
+        "aangevuld met gemeentegemiddelde",
+        {"color": "#6a3d9a", "weight": 2.5, "dashArray": "1 2 6 2", "fillOpacity": 0.8},
+    ),
     "geen_score": (
         "geen score (te weinig inwoners)",
         {"fillColor": NO_SCORE_FILL, "color": "#616161", "weight": 0.6, "fillOpacity": 0.9},
+    ),
+    "te_weinig": (
+        "geen score (te weinig gegevens)",
+        {"fillColor": "#d9d9d9", "color": "#616161", "weight": 0.6, "fillOpacity": 0.55},
+    ),
+    "niet_gepubliceerd": (
+        "nog niet gepubliceerd",
+        {
+            "fillColor": "#f0f0f0",
+            "color": "#757575",
+            "weight": 1,
+            "dashArray": "8 4",
+            "fillOpacity": 0.6,
+        },
     ),
     "onderdrukt": (
         "onderdrukt door bron",
@@ -192,6 +213,10 @@ STATUS_STYLES: dict[str, tuple[str, dict[str, object]]] = {
     ),
 }
 _VALUE_STYLE = {"color": "#5f5f5f", "weight": 0.6, "fillOpacity": 0.8}
+#: Statuses drawn in their class colour (a value with a caveat), not in a fixed fill.
+_VALUE_STATUSES = ("geschat", "aangevuld")
+#: Legend swatch border per status (the map's dash patterns do not exist in CSS).
+_LEGEND_BORDER = {"onderdrukt": "dotted", "aangevuld": "double", "niet_gepubliceerd": "dashed"}
 #: The lightest class is close to the (light) basemap: a darker, thicker outline keeps its
 #: buurten apart from the background (WCAG 1.4.11).
 _LIGHTEST_STYLE = {"color": "#333333", "weight": 1.4}
@@ -205,6 +230,8 @@ class MapValues:
     unit: str
     frame: pd.DataFrame  # value, status, label
     higher_is_worse: bool = True
+    #: Source table and period of an indicator ("85984NED, 2024"); empty for scores.
+    source: str = ""
     #: Replaces the legend's default reading note (e.g. for maps of change).
     note: str | None = None
 
@@ -215,16 +242,19 @@ def map_values(scores: pd.DataFrame, data, column: str) -> MapValues:
     Buurten under the minimum population (``te_klein``) show nothing, whatever the column.
     """
     small = scores["te_klein"].reindex(data.buurten.index).fillna(True).astype(bool)
+    source = ""
     if column == "score" or column.startswith("domein__"):
         value = scores[column].reindex(data.buurten.index).astype(float)
         status = pd.Series("waarde", index=value.index, dtype=object)
         if column == "score":
             imputed = scores["n_geimputeerd"].reindex(value.index).fillna(0) > 0
-            status[imputed] = "geschat"
+            status[imputed] = "aangevuld"
             title, unit = "Prioriteitsscore", "0-100"
         else:
             title, unit = f"Domeinscore {column.removeprefix('domein__')}", "0-100"
         status[value.isna()] = "ontbreekt"
+        thin = scores["reden"].reindex(value.index).fillna("") == "geen score (te weinig gegevens)"
+        status[thin] = "te_weinig"
         higher = True
     else:
         if column not in data.buurten.columns:
@@ -234,22 +264,26 @@ def map_values(scores: pd.DataFrame, data, column: str) -> MapValues:
         status = pd.Series("waarde", index=value.index, dtype=object)
         status[state == "wijkwaarde"] = "geschat"
         status[state == "onderdrukt"] = "onderdrukt"
+        status[state == "niet_gepubliceerd"] = "niet_gepubliceerd"
         status[(state == "ontbreekt") | value.isna() & (status == "waarde")] = "ontbreekt"
         value = value.where(status.isin(["waarde", "geschat"]))
         cat = data.catalogue.loc[column]
         title, unit = str(cat["label"]), str(cat["unit"])
         # "hoger_beter" (e.g. good self-rated health): a low value is the worrying one
         higher = str(cat["direction"]) != "hoger_beter"
+        if "tabel" in cat.index:
+            source = f"bron {cat['tabel']}, {cat['periode']}"
     status[small] = "geen_score"
     value = value.where(~small)
     decimals = decimals_for(unit)
     label = value.map(lambda v: fmt_number(v, decimals))
     for key, (text, _style) in STATUS_STYLES.items():
-        if key != "geschat":
+        if key in _VALUE_STATUSES:
+            label[status == key] = label[status == key] + f" ({text})"
+        else:
             label[status == key] = text
-    label[status == "geschat"] = label[status == "geschat"] + " (geschat uit wijkwaarde)"
     frame = pd.DataFrame({"value": value, "status": status, "label": label})
-    return MapValues(title=title, unit=unit, frame=frame, higher_is_worse=higher)
+    return MapValues(title=title, unit=unit, frame=frame, higher_is_worse=higher, source=source)
 
 
 def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.ndarray:
@@ -342,19 +376,34 @@ def class_colours(palette: str, n: int) -> list[str]:
 
 
 def top_factors(scores: pd.DataFrame, catalogue: pd.DataFrame, n: int = 3) -> pd.Series:
-    """The ``n`` indicators contributing most to each buurt's score, as Dutch text."""
+    """The ``n`` indicators contributing most to each buurt's score, as Dutch text.
+
+    A contribution that rests on a filled-in value (missing-value policy) is marked
+    "(aangevuld)": the buurt's own figure is unknown.
+    """
     cols = [c for c in scores.columns if c.startswith("bijdrage__")]
     labels = catalogue["label"].to_dict()
     out = pd.Series("", index=scores.index, dtype=object)
     if not cols:
         return out
     contrib = scores[cols].to_numpy(dtype=float)
-    names = [labels.get(c.removeprefix("bijdrage__"), c.removeprefix("bijdrage__")) for c in cols]
+    ids = [c.removeprefix("bijdrage__") for c in cols]
+    names = [labels.get(i, i) for i in ids]
+    filled = (
+        scores["geimputeerd"].fillna("").astype(str)
+        if "geimputeerd" in scores.columns
+        else pd.Series("", index=scores.index)
+    )
     for i, row in enumerate(contrib):
         if np.all(np.isnan(row)):
             continue
         order = np.argsort(-np.nan_to_num(row, nan=-np.inf))[:n]
-        out.iloc[i] = ", ".join(names[j] for j in order if np.isfinite(row[j]) and row[j] > 0)
+        imputed = set(filled.iloc[i].split(","))
+        out.iloc[i] = ", ".join(
+            names[j] + (" (aangevuld)" if ids[j] in imputed else "")
+            for j in order
+            if np.isfinite(row[j]) and row[j] > 0
+        )
     return out
 
 
@@ -383,15 +432,15 @@ def _legend(
         fill = style.get("fillColor", colours[len(colours) // 2] if colours else "#ffffff")
         if fill == NO_SCORE_FILL:
             fill = NO_SCORE_SWATCH
-        border = "dashed" if "dashArray" in style else "solid"
-        if style.get("dashArray") == "1 3":
-            border = "dotted"
+        border = _LEGEND_BORDER.get(key, "dashed" if "dashArray" in style else "solid")
+        width = "3px" if border == "double" else "2px"
         rows.append(
             {
-                "swatch": {"background": fill, "border": f"2px {border} {style['color']}"},
+                "swatch": {"background": fill, "border": f"{width} {border} {style['color']}"},
                 "text": f"{text} ({counts[key]})",
             }
         )
+    title = f"{mv.title} ({mv.source})" if mv.source else mv.title
     note = (
         mv.note
         if mv.note
@@ -401,7 +450,7 @@ def _legend(
         if mv.unit not in ("0-100",)
         else "Donker = meer nood"
     )
-    return {"title": mv.title, "note": note, "rows": rows}
+    return {"title": title, "note": note, "rows": rows}
 
 
 #: Browser-side helpers shared by the map elements. Texts from data only ever reach the page
@@ -625,7 +674,7 @@ def _compact_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
         "style": [table.index(k) for k in keys],
         "labels": [
             "Buurt",
-            f"{mv.title} ({mv.unit})",
+            f"{mv.title} ({mv.unit}{'; ' + mv.source if mv.source else ''})",
             "Rang (1 = hoogste nood)",
             "Belangrijkste factoren",
             "Dekking (gewicht op waargenomen cijfers)",
@@ -881,7 +930,7 @@ def build_map(
         }
         if st == "waarde"
         else {**_VALUE_STYLE, **STATUS_STYLES[st][1], "fillColor": fc}
-        if st == "geschat"
+        if st in _VALUE_STATUSES
         else {**_VALUE_STYLE, **STATUS_STYLES[st][1]}
         for fc, st, c in zip(fill, status, cls, strict=True)
     ]

@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_JAAR",
     "Progress",
     "LOW_MATCH",
+    "indicator_summary",
 ]
 
 #: Called with (fraction done 0..1, Dutch description of the step) while fetching.
@@ -106,6 +107,8 @@ def assemble(
             src.states[new_cols],
             lower=None if src.lower is None else src.lower.reindex(columns=new_cols),
             upper=None if src.upper is None else src.upper.reindex(columns=new_cols),
+            periods=src.periods,
+            tables=src.tables,
         )
         values, states, bounds, report = join_source(idx, sub)
         seen.update(new_cols)
@@ -121,7 +124,7 @@ def assemble(
         reports.append(report)
         for col in new_cols:
             row = catalogue.loc[col].to_dict()
-            row.update(id=col, tabel=src.table, periode=src.period)
+            row.update(id=col, tabel=src.table_of(col), periode=src.period_of(col))
             cat_rows.append(row)
         gm = src.values.reindex([gemeentecode])[new_cols]
         nl_codes = [c for c in src.values.index if str(c).startswith("NL")]
@@ -188,6 +191,28 @@ def assemble(
         warnings=warnings,
         created=now_iso(),
     )
+
+
+def indicator_summary(data: GemeenteData) -> pd.DataFrame:
+    """Per indicator: source table, period and how many buurten have which value state.
+
+    Indexed by indicator id; columns ``tabel, periode`` and one count per state
+    (``aanwezig``, ``wijkwaarde``, ``onderdrukt``, ``niet_gepubliceerd``, ``ontbreekt``).
+    """
+    rows = []
+    for ind in data.indicator_ids:
+        counts = data.states[ind].astype(str).value_counts()
+        row: dict[str, object] = {
+            "indicator": ind,
+            "tabel": str(data.catalogue.loc[ind, "tabel"]),
+            "periode": str(data.catalogue.loc[ind, "periode"]),
+        }
+        for state in ("aanwezig", "wijkwaarde", "onderdrukt", "niet_gepubliceerd", "ontbreekt"):
+            row[state] = int(counts.get(state, 0))
+        rows.append(row)
+    columns = ["indicator", "tabel", "periode", "aanwezig", "wijkwaarde", "onderdrukt"]
+    columns += ["niet_gepubliceerd", "ontbreekt"]
+    return pd.DataFrame(rows, columns=columns).set_index("indicator")
 
 
 def _from_network(

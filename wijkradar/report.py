@@ -134,12 +134,26 @@ def indicator_profile(data, scores: pd.DataFrame, code: str) -> pd.DataFrame:
 
 
 def contributions(data, scores: pd.DataFrame, code: str) -> pd.Series:
-    """Points each indicator adds to the buurt's score (sorted, largest first)."""
+    """Points each indicator adds to the buurt's score (sorted, largest first).
+
+    Contributions that rest on a filled-in value are labelled "(aangevuld met
+    gemeentegemiddelde)", those from the wijk's value "(geschat uit wijkwaarde)": the buurt's
+    own figure is not known there.
+    """
     cols = [c for c in scores.columns if c.startswith("bijdrage__")]
     values = scores.loc[code, cols].astype(float)
-    values.index = [c.removeprefix("bijdrage__") for c in cols]
+    ids = [c.removeprefix("bijdrage__") for c in cols]
     labels = data.catalogue["label"].to_dict()
-    values.index = [labels.get(i, i) for i in values.index]
+    imputed = set(str(scores.loc[code].get("geimputeerd", "") or "").split(","))
+    names = []
+    for i in ids:
+        name = str(labels.get(i, i))
+        if i in imputed:
+            name += f" ({STATE_LABELS['geimputeerd']})"
+        elif i in data.states.columns and str(data.states.loc[code, i]) == "wijkwaarde":
+            name += f" ({STATE_LABELS['wijkwaarde']})"
+        names.append(name)
+    values.index = names
     return values.dropna().sort_values(ascending=False)
 
 

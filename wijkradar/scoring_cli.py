@@ -14,6 +14,7 @@ import pandas as pd
 import yaml
 
 from geo._errors import WijkradarError
+from geo.indicators import INDICATORS, indicator_table
 from models import (
     ProfileError,
     ScoringProfile,
@@ -152,7 +153,9 @@ def checked_profile(data, profile: ScoringProfile) -> ScoringProfile:
     Checked against the catalogue (directions filled in, conflicts noted) and without the
     domains that have no data.
     """
-    profile, _ = profile.check_catalogue(data.catalogue, on_conflict="warn")
+    # the whole catalogue: an indicator these data lack is left out with a note, not an error
+    catalogue = pd.concat([data.catalogue, indicator_table().drop(index=data.catalogue.index)])
+    profile, _ = profile.check_catalogue(catalogue, on_conflict="warn")
     frame = data.indicators()
     return profile.without_empty_domains(frame.columns[frame.notna().any()])
 
@@ -195,6 +198,7 @@ def score_gemeente(
         states=data.states,
         lower=data.lower,
         upper=data.upper,
+        known_ids=[ind.id for ind in INDICATORS],
     )
     ident = pd.DataFrame(data.buurten[["buurtnaam", "wijkcode", "wijknaam"]])
     reach = reach_table(frame, profile, hidden=result["te_klein"])

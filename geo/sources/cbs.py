@@ -5,6 +5,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from .._errors import SourceError
 from .._model import SourceData
 from .._odata import (
@@ -14,7 +17,8 @@ from .._odata import (
     map_indicators,
     rows_to_frame,
 )
-from ..datasets import HEALTH_TABLES, Dataset, kerncijfers_table
+from .._states import NOT_PUBLISHED, PRESENT, SUPPRESSED, state_dtype
+from ..datasets import HEALTH_TABLES, KERNCIJFERS_TABLES, Dataset, kerncijfers_table
 from ..indicators import by_source
 from ._http import HttpClient, NotFound
 
@@ -23,6 +27,7 @@ __all__ = [
     "fetch_dimension",
     "fetch_kerncijfers",
     "fetch_health",
+    "fetch_data_properties",
     "region_filter",
 ]
 
@@ -92,18 +97,34 @@ def fetch_dimension(
     return rows
 
 
-def fetch_kerncijfers(
-    client: HttpClient, base_url: str, gemeentecode: str, jaar: int
-) -> SourceData:
-    """Kerncijfers wijken en buurten of ``jaar`` for a gemeente, its wijken and buurten, NL.
+def fetch_data_properties(
+    client: HttpClient, base_url: str, table: str, *, source: str
+) -> list[dict[str, Any]]:
+    """The table's ``DataProperties`` (topic keys and titles); empty when not served."""
+    try:
+        rows, _ = fetch_odata_rows(client, base_url, table, "DataProperties", source=source)
+    except SourceError as exc:
+        log.info("%s: no DataProperties (%s); matching topics by key only", table, exc)
+        return []
+    return rows
 
-    Columns are matched by topic name, so the same code reads 2022, 2023 and 2024 tables.
-    """
-    ds = kerncijfers_table(jaar)
+
+def _gemeente_rows(frame: pd.DataFrame, gemeentecode: str) -> pd.Series:
+    digits = gemeentecode[2:]
+    codes = frame.index.to_series()
+    return codes.str.startswith((f"BU{digits}", f"WK{digits}", f"GM{digits}"))
+
+
+def _kerncijfers_frame(
+    client: HttpClient, base_url: str, ds: Dataset, gemeentecode: str, *, optional: bool = False
+) -> tuple[pd.DataFrame, str]:
+    """Rows of one Kerncijfers table for the gemeente; ``optional``: empty is no error."""
     source = f"CBS Kerncijfers {ds.id}"
     rows, url = fetch_odata_rows(
         client, base_url, ds.id, filter=region_filter(gemeentecode), source=source
     )
+    if not rows and optional:  # an older table consulted for one indicator: nothing there
+        return pd.DataFrame(index=pd.Index([], name="code")), url
     if not rows:  # not even the NL row: the table or the filter is not what we expect
         raise SourceError(
             f"{source}: no rows for {gemeentecode} (not even Nederland) from {url}; the "
@@ -114,10 +135,123 @@ def fetch_kerncijfers(
     frame = rows_to_frame(rows)
     frame = frame.drop_duplicates("WijkenEnBuurten").set_index("WijkenEnBuurten")
     frame.index.name = "code"
-    values, states = map_indicators(frame, by_source("kerncijfers"), attr="odata")
+    return frame, url
+
+
+def _region_names(
+    client: HttpClient, base_url: str, table: str, gemeentecode: str
+) -> pd.Series | None:
+    """Region code -> name from the table's ``WijkenEnBuurten`` dimension (None if absent)."""
+    try:
+        rows, _ = fetch_odata_rows(
+            client,
+            base_url,
+            table,
+            "WijkenEnBuurten",
+            filter=region_filter(gemeentecode, field="Key"),
+            source=f"CBS Kerncijfers {table}",
+        )
+    except SourceError:
+        return None
+    names = {
+        str(r.get("Key", "")).strip(): " ".join(str(r.get("Title") or "").split()) for r in rows
+    }
+    return pd.Series(names, dtype=object) if names else None
+
+
+def _indeling_unchanged(frame: pd.DataFrame) -> pd.Series:
+    """Codes whose ``IndelingswijzigingGemeenteWijkBuurt`` is 1 (same code and area)."""
+    col = next((c for c in frame.columns if c.startswith("IndelingswijzigingGemeente")), None)
+    if col is None:
+        return pd.Series(False, index=frame.index)
+    flag = frame[col].astype("object").map(lambda v: str(v).strip() if v is not None else "")
+    return flag == "1"
+
+
+def fetch_kerncijfers(
+    client: HttpClient,
+    base_url: str,
+    gemeentecode: str,
+    jaar: int,
+    *,
+    lookback: int = 2,
+) -> SourceData:
+    """Kerncijfers wijken en buurten for a gemeente, its wijken and buurten, and NL.
+
+    Columns are matched by topic name, so the same code reads the 2019-2025 tables. Each
+    indicator comes from the newest table (``jaar``, then up to ``lookback`` years back) in
+    which it is filled for the gemeente: income, poverty, uitkeringen, jeugdzorg and Wmo
+    arrive 1.5-2 years after the population figures. A value of an older table is carried to
+    the ``jaar`` indeling only for regions that every newer table marks as unchanged
+    (``IndelingswijzigingGemeenteWijkBuurt`` = 1) and whose name is the same in both tables
+    (codes are reused for other areas); other regions get no value from it (the join then uses
+    the wijk's value where it may). Indicators empty in every table tried get the state
+    ``niet_gepubliceerd``.
+    """
+    ds = kerncijfers_table(jaar)
+    indicators = by_source("kerncijfers")
+    frame, url = _kerncijfers_frame(client, base_url, ds, gemeentecode)
+    values, states = map_indicators(frame, indicators, attr="odata")
+    local = _gemeente_rows(values, gemeentecode).to_numpy()
+    filled = {c for c in values.columns if values.loc[local, c].notna().any()}
     data = SourceData("kerncijfers", ds.id, ds.title, str(jaar), url, values, states)
     if not any(frame.index.str.startswith("BU")):
         data.notes.append(f"{ds.id} returned no buurten for {gemeentecode}")
+    wanted = [i for i in indicators if i.id not in filled]
+    carry = pd.Series(True, index=frame.index)  # regions unchanged from the older table on
+    newer = frame
+    names_new: pd.Series | None = None
+    for year in range(jaar - 1, jaar - lookback - 1, -1):
+        if not wanted or year not in KERNCIJFERS_TABLES:
+            break
+        carry = carry & _indeling_unchanged(newer).reindex(carry.index, fill_value=False)
+        old_ds = KERNCIJFERS_TABLES[year]
+        try:
+            old_frame, _ = _kerncijfers_frame(client, base_url, old_ds, gemeentecode, optional=True)
+        except SourceError as exc:
+            data.notes.append(f"{old_ds.id} ({year}) not read: {exc}")
+            break
+        newer = old_frame
+        if old_frame.empty:
+            continue
+        old_values, _ = map_indicators(old_frame, wanted, attr="odata")
+        old_local = _gemeente_rows(old_values, gemeentecode).to_numpy()
+        found = [
+            i
+            for i in wanted
+            if i.id in old_values and old_values.loc[old_local, i.id].notna().any()
+        ]
+        if not found:
+            continue
+        if names_new is None:
+            names_new = _region_names(client, base_url, ds.id, gemeentecode)
+        names_old = _region_names(client, base_url, old_ds.id, gemeentecode)
+        keep = carry.reindex(old_values.index, fill_value=False).to_numpy(dtype=bool).copy()
+        if names_new is not None and names_old is not None:
+            same = names_new.reindex(old_values.index) == names_old.reindex(old_values.index)
+            keep = keep & same.fillna(False).to_numpy(dtype=bool)
+        else:
+            keep[:] = False
+            data.notes.append(f"{old_ds.id}: no region names to check reused codes; not used")
+        for ind in found:
+            col = old_values[ind.id].where(keep)
+            values[ind.id] = col.reindex(values.index)
+            states[ind.id] = np.where(values[ind.id].notna(), PRESENT, SUPPRESSED)
+            data.tables[ind.id] = old_ds.id
+            data.periods[ind.id] = str(year)
+            wanted.remove(ind)
+            dropped = int((~keep & old_values[ind.id].notna().to_numpy()).sum())
+            if dropped:
+                data.notes.append(
+                    f"{ind.id} from {old_ds.id} ({year}): {dropped} regions changed or renamed "
+                    "since; not carried over"
+                )
+    states = states.astype(object)
+    for col in values.columns:
+        if local.any() and values.loc[local, col].isna().all():
+            states[col] = NOT_PUBLISHED
+            data.notes.append(f"{col}: not published (yet) for {gemeentecode} in {ds.id}")
+    data.values, data.states = values, states.astype(state_dtype)
     return data
 
 
@@ -131,9 +265,10 @@ def fetch_health(
 ) -> SourceData:
     """RIVM/GGD health monitor (18+) for a gemeente, with 95% bounds where published.
 
-    The first table of ``tables`` the server knows is used (50120NED, then 50090NED). The
-    period is the latest one up to ``jaar`` (the latest available when ``jaar`` is None); all
-    periods are kept in ``trend``.
+    The first table of ``tables`` the server knows is used (50150NED, then 50120NED, then
+    50090NED). Topics are matched by key stem, the catalogue's aliases and the table's
+    ``DataProperties`` titles (50150NED renamed most keys). Each indicator takes the newest
+    period up to ``jaar`` with values for the gemeente; all periods are kept in ``trend``.
     """
     last_error: SourceError | None = None
     for ds in tables:
@@ -146,7 +281,8 @@ def fetch_health(
             log.info("%s not available (%s); trying the next health table", ds.id, exc)
             last_error = exc
             continue
-        return _health_from_rows(rows, ds, url, marges, jaar)
+        props = fetch_data_properties(client, base_url, ds.id, source=source)
+        return _health_from_rows(rows, ds, url, marges, jaar, props)
     assert last_error is not None
     raise SourceError(
         f"no health table found on {base_url} (tried {', '.join(d.id for d in tables)})",
@@ -172,14 +308,21 @@ def _marges(client: HttpClient, base_url: str, table: str, source: str) -> dict[
 
 
 def _health_from_rows(
-    rows: list[dict[str, Any]], ds: Dataset, url: str, marges: dict[str, str], jaar: int | None
+    rows: list[dict[str, Any]],
+    ds: Dataset,
+    url: str,
+    marges: dict[str, str],
+    jaar: int | None,
+    properties: list[dict[str, Any]] | None = None,
 ) -> SourceData:
     if not rows:
         raise SourceError(
             f"RIVM {ds.id}: no rows for this gemeente at {url}", source="RIVM", url=url
         )
     frame = rows_to_frame(rows)
-    period, frames, states, trend = health_frames(frame, marges, jaar)
+    period, frames, states, trend, periods = health_frames(
+        frame, marges, jaar, properties=properties
+    )
     data = SourceData(
         "gezondheid",
         ds.id,
@@ -191,6 +334,7 @@ def _health_from_rows(
         lower=frames.get("lower"),
         upper=frames.get("upper"),
         trend=trend,
+        periods={k: v for k, v in periods.items() if v != period},
     )
     if "lower" not in frames:
         data.notes.append(f"{ds.id} publishes no 95% bounds; uncertainty uses weights only")
