@@ -36,7 +36,7 @@ import yaml
 
 from tests.appserver import ROOT, free_port, running_app
 from tests.loopback import LoopbackServer
-from tests.test_browser import ARTIFACTS, _fills, _offsite, browser  # noqa: F401 (fixture)
+from tests.test_browser import ARTIFACTS, MAP_FRAME, _fills, _offsite, browser  # noqa: F401
 from wijkradar import cli
 from wijkradar.launch import app_script, streamlit_argv
 
@@ -74,7 +74,7 @@ def test_app_command_refuses_a_file_as_data_folder(tmp_path, capsys):
     not_a_folder = tmp_path / "data.txt"
     not_a_folder.write_text("x")
     assert cli.main(["app", "--data-map", str(not_a_folder)]) == 1
-    assert "is a file, not a folder" in capsys.readouterr().err
+    assert "is een bestand, geen map" in capsys.readouterr().err
 
 
 def test_command_table_matches_the_full_parser():
@@ -294,6 +294,14 @@ def test_wheel_carries_pages_profiles_settings_and_leaflet(wheel):
     assert "kaart.py" in pages and "common.py" in pages
     tops = {n.split("/")[0] for n in names if not n.startswith("wijkradar-")}
     assert tops == {"wijkradar", "geo", "models"}
+    code = {
+        str(p.relative_to(ROOT))
+        for top in ("wijkradar", "geo", "models")
+        for p in (ROOT / top).rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
+    assert code <= names, sorted(code - names)  # every module, subpackages included
+    assert "wijkradar/voorbeeld/buurten_GM0307_2024.geojson" in names
     assert app_copy == (ROOT / "app.py").read_bytes()
     assert config == tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert {"models/profiles/kansrijke-wijk.yaml", "models/profiles/eenzaamheid.yaml"} <= names
@@ -419,7 +427,7 @@ def test_installed_app_draws_the_example_gemeente_without_node(venv, outside, br
         requested: list[str] = []
         page.on("request", lambda r: requested.append(r.url))
         page.goto(f"{base}/?gemeente=voorbeeld", wait_until="domcontentloaded")
-        frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"]')
+        frame = page.frame_locator(MAP_FRAME)
         try:
             frame.locator(".leaflet-container").wait_for(timeout=180_000)
             frame.locator("path.wr-buurt").first.wait_for(timeout=60_000)

@@ -115,6 +115,7 @@ def executed(loopback_env, tmp_path_factory):
         }
         books[NB02] = _execute(copy / "notebooks" / NB02, env, mp, copy / "notebooks")
         books["checkout"] = copy
+        books["data_dir"] = data_dir
     finally:
         mp.undo()
     return books
@@ -145,7 +146,18 @@ def _stdout(book) -> str:
     )
 
 
-def test_notebooks_print_caveats_coverage_and_n(executed):
+def test_notebooks_print_caveats_coverage_and_n(executed, loopback_env):
+    from wijkradar import Settings, data_caveats, load_gemeente
+
+    env = {k: v for k, v in loopback_env.items() if k.startswith("WIJKRADAR_")}
+    settings = Settings.from_env({**env, "WIJKRADAR_DATA_DIR": str(executed["data_dir"])})
+    caveats = data_caveats(load_gemeente("GM0307", settings=settings))  # the notebooks' cache
+    assert len(caveats) >= 2
+    for name in NOTEBOOKS:  # data.warnings and the provenance remarks, in every notebook
+        if name.name in ("01-indicatoren-verkennen.ipynb", NB02, "03-dekking-en-gaten.ipynb"):
+            out = _stdout(executed[name.name])
+            for line in caveats:
+                assert line in out, f"{name.name} does not print: {line}"
     nb01 = executed["01-indicatoren-verkennen.ipynb"]
     out = _stdout(nb01)
     # data_caveats: what CBS has not published (yet) for Amersfoort in the 2024 table
@@ -158,6 +170,8 @@ def test_notebooks_print_caveats_coverage_and_n(executed):
     assert "<th>n</th>" in html  # the correlation table shows n
     nb02 = _stdout(executed[NB02])
     assert "Buurten met rang <= 10: 10" in nb02
+    out04 = _stdout(executed["04-hotspots-en-typen.ipynb"])
+    assert all(line in out04 for line in caveats)
     assert re.search(r"\d{3} scenario's, n = 1[0-4]\d buurten", nb02)  # the sensitivity grid
     for name in ("03-dekking-en-gaten.ipynb", "04-hotspots-en-typen.ipynb"):
         assert "pct_armoede: not published (yet)" in _stdout(executed[name])

@@ -522,3 +522,37 @@ def test_10_infinity_from_a_source_or_a_profile_is_refused(server):
     raw["concentration"] = float("inf")
     with pytest.raises((ProfileError, ValueError)):
         parse_profile(raw, source="p.yaml")
+
+
+# -- 7. Markdown: a guard on the pages' source --------------------------------------------------
+def test_7_pages_put_no_unescaped_names_or_errors_into_markdown():
+    """Every f-string value in st.write/markdown/caption/... that looks like a name, a
+    description or an error message goes through escape.markdown_text (imported as md)."""
+    import ast
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    funcs = {"write", "markdown", "caption", "warning", "info", "error", "success", "subheader"}
+    funcs |= {"header", "title", "toast", "expander"}
+    texty = re.compile(r"\bexc\b|naam|name|descr|reden|note|wanted|upload|titel|label|user")
+    constant = {"d.titel", "d.url", "d.wat"}  # the built-in download list (our own links)
+    constant.add("reg.engine.dialect.name")  # 'sqlite' or 'postgresql'
+    safe_calls = {"md", "markdown_text", "plural", "len", "int", "fmt_number", "fmt_count"}
+    found = []
+    for path in [root / "app.py", *sorted((root / "ui").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr not in funcs or not node.args:
+                continue
+            for sub in ast.walk(node.args[0]):
+                if not isinstance(sub, ast.FormattedValue):
+                    continue
+                value = sub.value
+                if isinstance(value, ast.Call) and getattr(value.func, "id", "") in safe_calls:
+                    continue
+                text = ast.unparse(value)
+                if texty.search(text) and text not in constant:
+                    found.append(f"{path.name}:{sub.lineno}: {text}")
+    assert found == []

@@ -33,7 +33,7 @@ try:
     reg = common.registry()
     tables = reg.tables()
 except RegistryError as exc:
-    st.error(f"Het register is niet bereikbaar: {exc}")
+    st.error(f"Het register is niet bereikbaar: {md(exc)}")
     st.stop()
 user = common.editor_name()
 
@@ -109,7 +109,7 @@ else:
             try:
                 save_area(reg, naam=naam, soort=soort, buurtcodes=members, user=user, known=codes)
             except (ImportRejected, ConflictError) as exc:
-                st.error(f"Niet opgeslagen: {exc}")
+                st.error(f"Niet opgeslagen: {md(exc)}")
             else:
                 st.success("Gebied opgeslagen.")
 

@@ -20,7 +20,7 @@ try:
     reg = common.registry()
     reg.ping()
 except RegistryError as exc:
-    st.error(f"Het register is niet bereikbaar: {exc}")
+    st.error(f"Het register is niet bereikbaar: {markdown_text(exc)}")
     st.stop()
 user = common.editor_name()
 codes = set(data.buurten.index)
@@ -28,8 +28,9 @@ names = data.buurten["buurtnaam"].astype(str).to_dict()
 
 st.write(
     "Lokale kennis van buurtnetwerkers en wijkteams: waarnemingen, gesprekken en signalen dat "
-    f"de cijfers niet kloppen met wat men ziet. Notities staan in het register ({data.gemeentenaam}"
-    "), met logboek; alleen wie zijn naam invult of inlogt kan ze toevoegen of wijzigen."
+    "de cijfers niet kloppen met wat men ziet. Notities staan in het register "
+    f"({markdown_text(data.gemeentenaam)}), met logboek; alleen wie zijn naam invult of "
+    "inlogt kan ze toevoegen of wijzigen."
 )
 c1, c2, c3 = st.columns([3, 1, 1])
 query = c1.text_input("Zoeken", placeholder="woord, buurtnaam of buurtcode", key="nt_zoek")
@@ -112,7 +113,7 @@ if not notes.empty:
                 st.rerun()
         except ConflictError as exc:
             st.session_state.pop(seen_key, None)
-            st.error(f"Niet opgeslagen: {exc}")
+            st.error(f"Niet opgeslagen: {markdown_text(exc)}")
         except ImportRejected as exc:
             st.error("Niet opgeslagen:")
             st.dataframe(exc.report(), hide_index=True)

@@ -86,7 +86,7 @@ def note_form(reg: Registry, code: str, codes: set[str], user: str, *, key: str)
             st.error("Niet opgeslagen:")
             st.dataframe(exc.report(), hide_index=True)
         except RegistryError as exc:
-            st.error(f"Niet opgeslagen; het register is niet bereikbaar: {exc}")
+            st.error(f"Niet opgeslagen; het register is niet bereikbaar: {markdown_text(exc)}")
         else:
             st.success("Notitie opgeslagen.")
 

@@ -73,7 +73,9 @@ if second:
             text = profile_yaml(resolve_profile(name, common.settings()))
             results[name] = common.score(data.gemeentecode, data.jaar, text, data.created)
         except ProfileError as exc:
-            st.warning(f"Profiel '{name}' past niet bij deze gegevens en is overgeslagen: {exc}")
+            st.warning(
+                f"Profiel '{md(name)}' past niet bij deze gegevens en is overgeslagen: {md(exc)}"
+            )
 if second and len(results) > 1:
     k = st.slider("Top k", 3, 30, int(v.profile.top_k), key="vg_k")
     cmp = compare_profiles(results, k=k)

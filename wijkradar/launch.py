@@ -46,8 +46,8 @@ def app_script() -> Path:
             return script
     looked = " and ".join(str(c) for c in candidates)
     raise AppNotFoundError(
-        f"the app is missing from this installation (looked for {looked}); reinstall "
-        "Wijkradar (pip install --force-reinstall wijkradar-<versie>.whl)"
+        f"de app ontbreekt in deze installatie (gezocht: {looked}); installeer Wijkradar "
+        "opnieuw (pip install --force-reinstall wijkradar-<versie>.whl)"
     )
 
 
@@ -133,11 +133,11 @@ def _cmd_app(args: argparse.Namespace, _settings: object = None) -> int:
 
         data_dir = default_data_dir()
     if data_dir.exists() and not data_dir.is_dir():
-        raise AppNotFoundError(f"--data-map {data_dir} is a file, not a folder")
+        raise WijkradarError(f"--data-map {data_dir} is een bestand, geen map")
     data_dir.mkdir(parents=True, exist_ok=True)
     # the app and every Streamlit worker read the settings from the environment
     os.environ["WIJKRADAR_DATA_DIR"] = str(data_dir)
-    print(f"Wijkradar: http://{args.adres}:{args.poort} (data folder {data_dir})", flush=True)
+    print(f"Wijkradar: http://{args.adres}:{args.poort} (datamap {data_dir})", flush=True)
 
     from streamlit.web import cli as streamlit_cli
 
