@@ -89,12 +89,12 @@ def test_kaart_labels_and_search(seeded_app, browser):  # noqa: F811
     search.fill(name)
     page.get_by_role("option", name=f"{name} (wijk {data.buurten.loc[code, 'wijknaam']})").click()
     # while Streamlit swaps the map the old and the new frame exist for a moment: take the new
-    frame = page.frame_locator('iframe[title="streamlit_folium.st_folium"] >> nth=-1')
+    frame = page.frame_locator('iframe[src*="streamlit_folium"] >> nth=-1')
     frame.locator("path.wr-gezocht").first.wait_for(timeout=180_000)
     frame.locator(".wr-label-buurt").first.wait_for(timeout=120_000)
     assert name in frame.locator(".wr-label-buurt").all_inner_texts()
     time.sleep(3.0)  # the re-run has finished: one map again
-    assert page.locator('iframe[title="streamlit_folium.st_folium"]').count() == 1
+    assert page.locator('iframe[src*="streamlit_folium"]').count() == 1
     page.screenshot(path=str(ARTIFACTS / "kaart-zoeken-GM0307.png"), full_page=True)
     page.close()
 
