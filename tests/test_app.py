@@ -205,6 +205,11 @@ def test_initiatieven_page(monkeypatch, app_env):
     assert "1 initiatieven, 1 wijkteams" in at.caption[-1].value or any(
         "1 initiatieven, 1 wijkteams" in c.value for c in at.caption
     )
+    # the map tab: a skip link past the map to the named table with the same data (WCAG 2.4.1)
+    html = [e.proto.body for e in at.get("html")]
+    assert any('href="#tabel-bij-de-kaart"' in h and "Kaart overslaan" in h for h in html)
+    table_heading = [h for h in at.subheader if h.value == "Tabel bij de kaart"]
+    assert len(table_heading) == 1 and table_heading[0].proto.anchor == "tabel-bij-de-kaart"
     tables = [d.value for d in at.dataframe]
     assert any("toelichting" in t.columns for t in tables)  # the gap list
     log = [t for t in tables if "actie" in t.columns][0]

@@ -19,11 +19,12 @@ from geo.registry import (
 )
 from geo.registry_files import REGISTRY_FORMATS
 from ui import common
+from ui.a11y import SKIP_TARGET, skip_link
 from wijkradar.assets import AssetError, install_static
 from wijkradar.escape import markdown_text as md
 from wijkradar.export import table_csv
 from wijkradar.format import fmt_datetime, plural
-from wijkradar.maps import add_registry_layers, build_map, map_values
+from wijkradar.maps import add_registry_layers, build_map, map_table, map_values
 from wijkradar.registry import analyse_gaps, import_file
 from wijkradar.templates import import_columns, template_csv
 
@@ -94,9 +95,10 @@ with tab_kaart:
             tile_url = common.settings().tile_url()
             if tile_url and not common.basemap_ok(tile_url):
                 tile_url = None
+            mv = map_values(scores, data, "score")
             fmap = build_map(
                 geometry,
-                map_values(scores, data, "score"),
+                mv,
                 scores=scores,
                 factors=v.factors(),
                 tile_url=tile_url,
@@ -112,10 +114,18 @@ with tab_kaart:
                 wijkteams=tables["wijkteam"],
                 toewijzing=tables["wijkteam_buurt"],
             )
+            skip_link()
             st_folium(
                 fmap, height=560, use_container_width=True, returned_objects=[], key="reg_kaart"
             )
             st.caption(ROUTE)
+            st.subheader("Tabel bij de kaart", anchor=SKIP_TARGET)
+            st.dataframe(
+                map_table(mv, data.buurten["buurtnaam"], scores=scores),
+                hide_index=True,
+                width="stretch",
+                height=360,
+            )
         except AssetError as exc:
             st.error(f"De kaart kan niet worden getekend: {md(exc)}")
 
