@@ -567,7 +567,7 @@ def _example_sidebar() -> tuple[str, int]:
 def sidebar() -> tuple[str | None, int, str]:
     """Gemeente, year and profile choice; returns (gemeentecode or None, jaar, profiel)."""
     with st.sidebar:
-        st.markdown("**Wijkradar**")
+        st.header("Wijkradar", anchor=False)
         example = is_example()
         try:
             jaar_default = int(get("jaar", DEFAULTS["jaar"]))

@@ -98,7 +98,7 @@ else:
     if members:
         area = Area("selectie", "Eigen selectie", "overig", tuple(sorted(members)), "selectie")
         with st.form("gb_opslaan"):
-            st.markdown("**Gebied opslaan in het register**")
+            st.header("Gebied opslaan in het register", anchor=False)
             c1, c2 = st.columns([3, 1])
             naam = c1.text_input("Naam van het gebied", max_chars=200)
             soort = c2.selectbox("Soort", GEBIED_SOORTEN)

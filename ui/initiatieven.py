@@ -249,7 +249,7 @@ with tab_import:
     entity = st.selectbox(
         "Soort", list(ENTITIES), format_func=lambda e: ENTITIES[e].label, key="imp_soort"
     )
-    st.markdown(f"**Kolommen voor {md(ENTITIES[entity].label)}**")
+    st.header(f"Kolommen voor {md(ENTITIES[entity].label)}", anchor=False)
     st.dataframe(import_columns(entity), hide_index=True, width="stretch")
     st.download_button(
         f"Sjabloon downloaden ({ENTITIES[entity].label}, CSV)",

@@ -56,7 +56,7 @@ if not notes.empty:
 
 st.subheader("Notitie toevoegen")
 code = st.selectbox("Buurt", v.buurt_options(), format_func=v.buurt_name, key="nt_buurt")
-note_form(reg, code, codes, user, key="nt_nieuw")
+note_form(reg, code, codes, user, key="nt_nieuw", heading=None)
 
 if not notes.empty:
     st.subheader("Notitie wijzigen of verwijderen")

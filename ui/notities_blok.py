@@ -54,10 +54,22 @@ def show_note(rec: dict) -> None:
         st.text(rec["tekst"])  # plain text: never Markdown or HTML
 
 
-def note_form(reg: Registry, code: str, codes: set[str], user: str, *, key: str) -> None:
-    """Form to add a note to buurt ``code``; disabled without an editor (login rules)."""
+def note_form(
+    reg: Registry,
+    code: str,
+    codes: set[str],
+    user: str,
+    *,
+    key: str,
+    heading: str | None = "Notitie toevoegen",
+) -> None:
+    """Form to add a note to buurt ``code``; disabled without an editor (login rules).
+
+    ``heading`` is a real (h3) heading over the form; ``None`` when the page has one already.
+    """
     with st.form(key, clear_on_submit=True):
-        st.markdown("**Notitie toevoegen**")
+        if heading:
+            st.subheader(heading, anchor=False)
         c1, c2 = st.columns(2)
         datum = c1.date_input("Datum", value=date.today(), format="DD-MM-YYYY")
         soort = c2.selectbox("Soort", NOTITIE_SOORTEN, format_func=lambda s: SOORT_LABELS.get(s, s))
