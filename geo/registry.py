@@ -15,6 +15,7 @@ import contextlib
 import functools
 import json
 import math
+import os
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -741,8 +742,18 @@ class Registry:
         Create or upgrade the schema (default). A database of a newer schema is refused.
     """
 
+    #: Message for a write to a registry opened read-only (its data folder is read-only).
+    READ_ONLY = "De datamap is alleen-lezen; wijzigen kan niet."
+
     def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.url = url
+        self.read_only = False
+        ro_path = _read_only_sqlite(url)
+        if ro_path is not None:
+            # WAL needs the -wal/-shm files next to the database; in a read-only folder they
+            # cannot be created, so open the file immutable (read-only) for viewing.
+            self.read_only = True
+            url = f"sqlite:///file:{ro_path}?immutable=1&uri=true"
         try:
             self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
@@ -753,14 +764,20 @@ class Registry:
             raise RegistryError(
                 f"registry URL {shown} cannot be used: {mask_secrets(str(exc))}{hint}"
             ) from None
-        if self.engine.dialect.name == "sqlite":
+        if self.engine.dialect.name == "sqlite" and not self.read_only:
             event.listen(self.engine, "connect", _sqlite_pragmas)
-        if migrate:
+        if migrate and not self.read_only:
             try:
                 self.migrate()
             except Exception:
                 self.close()
                 raise
+
+    def _begin(self):
+        """A write transaction; refused with a clear message when the registry is read-only."""
+        if self.read_only:
+            raise RegistryError(self.READ_ONLY)
+        return self.engine.begin()
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -800,7 +817,7 @@ class Registry:
         if current == SCHEMA_VERSION:
             self._ensure_spatial()
             return current
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             for version, _what, step in MIGRATIONS:
                 if version > current:
                     step(conn)
@@ -842,7 +859,7 @@ class Registry:
         """
         if self.engine.dialect.name != "postgresql":
             return
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             if not conn.execute(
                 text("select 1 from pg_extension where extname = 'postgis'")
             ).first():
@@ -926,7 +943,7 @@ class Registry:
 
         For example a profile saved in the data folder or a gemeente imported from files.
         """
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             self._audit(
                 conn,
                 user[:100],
@@ -1051,7 +1068,7 @@ class Registry:
         rec.pop(GENERATED, None)
         if version is not None:
             rec["version"] = version
-        with self.engine.begin() as conn:
+        with self._begin() as conn:
             self._write(conn, entity, rec, user)
         saved = self.get(entity, rec[_key(entity)])
         assert saved is not None
@@ -1061,7 +1078,7 @@ class Registry:
         """Delete a row if it still has ``version``; audited."""
         t = ENTITIES[entity].table
         k = _key(entity)
-        with _integrity(f"{entity} {key!r} niet verwijderd"), self.engine.begin() as conn:
+        with _integrity(f"{entity} {key!r} niet verwijderd"), self._begin() as conn:
             current = conn.execute(select(t).where(t.c[k] == key)).mappings().first()
             if current is None:
                 return
@@ -1169,7 +1186,7 @@ class Registry:
         if errors:
             raise ImportRejected(source, errors)
         key = _key(entity)
-        with _integrity(f"{source} niet geïmporteerd"), self.engine.begin() as conn:
+        with _integrity(f"{source} niet geïmporteerd"), self._begin() as conn:
             report.added, report.updated = self._write_many(conn, entity, records, user)
             if replace:
                 t = spec.table
@@ -1237,7 +1254,7 @@ class Registry:
         if errors:
             raise ImportRejected("backup", errors)
         counts = {}
-        with _integrity("backup niet teruggezet"), self.engine.begin() as conn:
+        with _integrity("backup niet teruggezet"), self._begin() as conn:
             present = sum(
                 int(conn.execute(select(func.count()).select_from(e.table)).scalar() or 0)
                 for e in ENTITIES.values()
@@ -1381,6 +1398,18 @@ def _from_json(table: Table, row: dict[str, Any]) -> dict[str, Any]:
             value = date.fromisoformat(value)
         out[col.name] = value
     return out
+
+
+def _read_only_sqlite(url: str) -> str | None:
+    """Path of an existing SQLite file in a folder that cannot be written, else None."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or url.startswith(prefix + "file:") or "?" in url:
+        return None
+    path = url[len(prefix) :]
+    if not path or path == ":memory:" or not os.path.isfile(path):
+        return None
+    folder = os.path.dirname(os.path.abspath(path))
+    return None if os.access(folder, os.W_OK) else os.path.abspath(path)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -556,3 +556,37 @@ def test_7_pages_put_no_unescaped_names_or_errors_into_markdown():
                 if texty.search(text) and text not in constant:
                     found.append(f"{path.name}:{sub.lineno}: {text}")
     assert found == []
+
+
+def test_10_registry_in_a_read_only_data_folder_is_viewable_and_refuses_writes(tmp_path):
+    """A SQLite registry (WAL) in a read-only folder opens read-only; a write says why it fails."""
+    import os
+    import subprocess
+
+    if os.geteuid() != 0:
+        pytest.skip("a read-only bind mount needs root")
+    src, ro = tmp_path / "src", tmp_path / "ro"
+    src.mkdir()
+    ro.mkdir()
+    with Registry(f"sqlite:///{src / 'registry.sqlite'}") as reg:
+        reg.save("wijkteam", {"id": "T1", "naam": "Noord", "fte": 2.0}, user="t")
+    done = subprocess.run(["mount", "--bind", "-o", "ro", str(src), str(ro)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot bind-mount read-only: {done.stderr.decode().strip()}")
+    try:
+        with Registry(f"sqlite:///{ro / 'registry.sqlite'}") as reg:
+            assert reg.read_only
+            assert reg.tables()["wijkteam"]["naam"].tolist() == ["Noord"]
+            assert reg.get("wijkteam", "T1")["fte"] == 2.0
+            assert len(reg.audit_log()) == 1
+            with pytest.raises(
+                RegistryError, match="De datamap is alleen-lezen; wijzigen kan niet"
+            ):
+                reg.save("wijkteam", {"id": "T2", "naam": "Zuid", "fte": 1.0}, user="t")
+            with pytest.raises(RegistryError, match="alleen-lezen"):
+                reg.delete("wijkteam", "T1", user="t", version=1)
+            assert reg.count("wijkteam") == 1
+    finally:
+        subprocess.run(["umount", str(ro)], check=False)
+    with Registry(f"sqlite:///{src / 'registry.sqlite'}") as reg:
+        assert not reg.read_only and reg.count("wijkteam") == 1
