@@ -247,6 +247,10 @@ def test_build_map_escapes_uses_local_leaflet_and_styles_states(fake_leaflet):
     assert "<script src" not in standalone.replace("<script src=x", "")
     assert "window.L={};" in standalone
     assert "data:image/png;base64," in standalone
+    # the data version goes in the header, as escaped text
+    header = standalone_html(m, fake_leaflet, title="Kaart", data_version="GM0307 <b>x</b>")
+    assert "<p>dataversie GM0307 &lt;b&gt;x&lt;/b&gt;</p></header>" in header
+    assert "dataversie" not in standalone
 
 
 def test_leaflet_assets(fake_leaflet, tmp_path):
