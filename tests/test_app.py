@@ -109,6 +109,9 @@ def test_methode_slider_rescores_and_saves(monkeypatch, app_env, tmp_path):
     assert not at.exception
     saved = Path(app_env["WIJKRADAR_DATA_DIR"]) / "profiles" / "sociaal-test.yaml"
     assert saved.is_file()
+    # where the file went and whether the app lists it (the notebook's SavedProfile text)
+    said = " ".join(s.value for s in at.success)
+    assert "bewaard in" in said and "De app ziet het" in said and "NIET" not in said
     assert _param(at, "profiel") == "sociaal-test"
     assert _param(at, "gewichten") is None
     assert at.dataframe[0].value["Buurt"].tolist() == after

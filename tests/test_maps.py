@@ -16,6 +16,8 @@ from shapely.geometry import Polygon
 from geo.sources.tiles import basemap_reachable
 from wijkradar import Settings
 from wijkradar.assets import AssetError, inline_leaflet, install_static, leaflet_dir
+from wijkradar.dataversion import data_version, data_version_label
+from wijkradar.escape import html_text
 from wijkradar.export import ranking_csv, ranking_gpkg, ranking_table
 from wijkradar.maps import (
     NO_SCORE_FILL,
@@ -247,6 +249,10 @@ def test_build_map_escapes_uses_local_leaflet_and_styles_states(fake_leaflet):
     assert "<script src" not in standalone.replace("<script src=x", "")
     assert "window.L={};" in standalone
     assert "data:image/png;base64," in standalone
+    # the data version goes in the header, as escaped text
+    header = standalone_html(m, fake_leaflet, title="Kaart", data_version="GM0307 <b>x</b>")
+    assert "<p>dataversie GM0307 &lt;b&gt;x&lt;/b&gt;</p></header>" in header
+    assert "dataversie" not in standalone
 
 
 def test_leaflet_assets(fake_leaflet, tmp_path):
@@ -274,6 +280,8 @@ def test_buurt_profile_html_is_escaped_and_discloses_nothing_for_small_buurten()
     assert "<script" not in page
     assert EVIL not in page and "&lt;img" in page
     assert "Trend gezondheidsmonitor" in page
+    label = data_version_label(scores.attrs.get("data_version") or data_version(data))
+    assert f"<p>dataversie {html_text(label)}</p>" in page  # which data the page shows
     small = buurt_profile_html(data, scores, codes[0], profile_name="p")
     assert "Geen score" in small and "niet getoond" in small
     table = indicator_profile(data, scores, codes[0])

@@ -458,6 +458,9 @@ def test_cli_batch_marks_and_excludes_low_coverage(server, tmp_path, monkeypatch
     summary = pd.read_csv(out / "batch.csv", index_col="gemeentecode")
     nat = pd.read_csv(out / "nationaal.csv", index_col="buurtcode")
     assert set(nat["gemeentecode"]) == {"GM0307", "GM0034"} and len(nat) == 145 + 238
+    versions = nat.groupby("gemeentecode")["dataversie"].unique()  # which data, per gemeente
+    for gm, labels in versions.items():
+        assert len(labels) == 1 and labels[0].startswith(f"{gm} indeling ")
     for gm, row in summary.iterrows():
         assert row["lage_dekking"] == (row["dekking"] < 0.5)
         ranked = nat.loc[nat["gemeentecode"] == gm, "nationale_rang"]

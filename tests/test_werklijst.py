@@ -10,6 +10,8 @@ import pandas as pd
 import pytest
 
 from tests.test_maps import EVIL, _data_and_scores
+from wijkradar.dataversion import data_version, data_version_label
+from wijkradar.escape import html_text
 from wijkradar.werklijst import CSV_COLUMNS, reasons, worklist, worklist_csv, worklist_html
 
 
@@ -162,6 +164,10 @@ def test_printable_page_and_csv():
     assert table[0] == list(CSV_COLUMNS.values())
     assert len(table) == 4
     assert table[1][list(CSV_COLUMNS).index("notities")] == ""
+    # the data version (tables, periods, fetch date, content hash) on every row and the page
+    label = data_version_label(scores.attrs.get("data_version") or data_version(data))
+    assert {r[list(CSV_COLUMNS).index("dataversie")] for r in table[1:]} == {label}
+    assert "dataversie " + html_text(label) in page
     # a name starting with '=' is not a formula in Excel
     data.buurten.loc[rows.index[0], "buurtnaam"] = "=HYPERLINK(1)"
     again = worklist_csv(worklist(data, scores, tables, top=1)).decode("utf-8-sig")

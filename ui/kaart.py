@@ -12,6 +12,7 @@ from models import coverage_summary
 from ui import common
 from ui.a11y import SKIP_TARGET, skip_link
 from wijkradar.assets import AssetError, install_static
+from wijkradar.dataversion import data_version, data_version_label
 from wijkradar.escape import markdown_text as md
 from wijkradar.format import fmt_date, fmt_datetime, fmt_percent
 from wijkradar.maps import (
@@ -164,6 +165,7 @@ offline = standalone_html(
         f"gegevens van {fmt_datetime(data.created)}",
     ],
     table=table,
+    data_version=data_version_label(scores.attrs.get("data_version") or data_version(data)),
 )
 skip_link()
 # Only the clicked point comes back from the browser: no geometry round trip.

@@ -18,6 +18,7 @@ from models import (
 from models.validity import TARGET_RHO
 from ui import common
 from ui.a11y import dutch_frame
+from wijkradar.analysis import saved_profile
 from wijkradar.escape import markdown_text as md
 from wijkradar.format import fmt_count, fmt_number, fmt_percent
 from wijkradar.registry import save_user_profile
@@ -214,14 +215,18 @@ with s1:
         mime="application/x-yaml",
         on_click="ignore",
     )
+    saved_text = st.session_state.pop("m_saved_text", None)  # survives the rerun below
+    if saved_text:
+        st.success("  \n".join(md(line) for line in saved_text.splitlines()))
     if st.button("Opslaan in de datamap", disabled=not valid or not may_write) and may_write:
         try:
-            save_user_profile(
+            path = save_user_profile(
                 renamed, common.settings(), user=common.writer() or "", registry=common.registry()
             )
         except (ProfileError, RegistryError, OSError) as exc:
             st.error(f"Profiel niet opgeslagen: {md(exc)}")
-        else:
+        else:  # where it went and whether the app lists it, as in the notebook
+            st.session_state["m_saved_text"] = str(saved_profile(new_name, path, common.settings()))
             common.put("profiel", new_name)
             for param in ("gewichten", "normalisatie", "aggregatie", "ontbrekend"):
                 common.put(param, None)

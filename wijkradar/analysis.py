@@ -22,6 +22,7 @@ __all__ = [
     "indicator_coverage",
     "save_profile_for_app",
     "SavedProfile",
+    "saved_profile",
     "sensitivity_gemeente",
 ]
 
@@ -122,10 +123,17 @@ def save_profile_for_app(
     """
     from .registry import os_user, save_user_profile
 
-    path = save_user_profile(profile, settings, user=user or os_user()).resolve()
-    found = list_profiles(settings).get(profile.name)
+    return saved_profile(
+        profile.name, save_user_profile(profile, settings, user=user or os_user()), settings
+    )
+
+
+def saved_profile(name: str, path: Path, settings: Settings) -> SavedProfile:
+    """Whether the app (same ``settings``) lists the profile ``name`` saved at ``path``."""
+    path = Path(path).resolve()
+    found = list_profiles(settings).get(name)
     return SavedProfile(
-        name=profile.name,
+        name=name,
         path=path,
         data_dir=settings.data_dir,
         listed=isinstance(found, Path) and found.resolve() == path,

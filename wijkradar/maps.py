@@ -1148,6 +1148,7 @@ def standalone_html(
     title: str = "",
     details: Sequence[str] = (),
     table: pd.DataFrame | None = None,
+    data_version: str = "",
 ) -> str:
     """The map as one HTML file with Leaflet inline: it opens offline, without any CDN.
 
@@ -1156,7 +1157,8 @@ def standalone_html(
     and scripts left by an earlier render (st_folium renames the elements when it renders)
     are dropped, so the file holds exactly one map. ``table`` (from :func:`map_table`) goes
     below the map as the keyboard and screen-reader route to the same data. The document is
-    Dutch (``lang="nl"``) and may be zoomed.
+    Dutch (``lang="nl"``) and may be zoomed. ``data_version`` (a
+    :func:`wijkradar.dataversion.data_version_label`) goes in the header as its own line.
     """
     js, css = inline_leaflet(settings)
     copy = deepcopy(m)
@@ -1169,12 +1171,13 @@ def standalone_html(
         fig.header._children.pop(name, None)
     fig.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline", index=0)
     fig.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline", index=1)
-    if title or details:
+    if title or details or data_version:
         fig.title = html_text(title)
         fig.header.add_child(Element(_HEADER_CSS), name="wijkradar_header_css")
+        version = f"<p>dataversie {html_text(data_version)}</p>" if data_version else ""
         head = (
             f'<header class="wr-kop"><h1>{html_text(title)}</h1>'
-            f"<p>{html_text(' · '.join(str(d) for d in details if d))}</p></header>"
+            f"<p>{html_text(' · '.join(str(d) for d in details if d))}</p>{version}</header>"
         )
         fig.html.add_child(Element(head), name="wijkradar_kop", index=0)
     if table is not None:

@@ -15,6 +15,7 @@ import pandas as pd
 from geo._states import STATE_LABELS
 from geo.coverage import active_initiatives
 
+from .dataversion import data_version, data_version_label
 from .escape import html_text
 from .format import (
     decimals_for,
@@ -271,6 +272,7 @@ def buurt_profile_html(
     wijk = str(data.buurten.loc[code, "wijknaam"]) if "wijknaam" in data.buurten else ""
     hide = _hidden(scores, code)
     top_k = scores.attrs.get("top_k", 10)
+    version = scores.attrs.get("data_version") or data_version(data)  # which data
     parts = [
         "<!doctype html><html lang='nl'><head><meta charset='utf-8'>",
         f"<title>Buurtprofiel {esc(naam)} ({esc(code)})</title>",
@@ -282,6 +284,7 @@ def buurt_profile_html(
         "@media print{body{margin:1cm}h2{break-after:avoid}}</style></head><body>",
         f"<h1>{esc(naam)}</h1><p>{esc(code)} · wijk {esc(wijk)} · {esc(data.gemeentenaam)} "
         f"({esc(data.gemeentecode)}) · indeling {data.jaar} · profiel {esc(profile_name)}</p>",
+        f"<p>dataversie {esc(data_version_label(version))}</p>",
         _svg_outline(data, code),
     ]
     if hide:

@@ -273,7 +273,8 @@ def run_batch(
             gdf = gpd.GeoDataFrame(
                 result.join(data.buurten[["geometry"]]), geometry="geometry", crs=data.buurten.crs
             )
-            gdf["dataversie"] = data_version_label(result.attrs["data_version"])
+            version = data_version_label(result.attrs["data_version"])
+            gdf["dataversie"] = version
             gdf.attrs = {}
             path = out_dir / f"{data.gemeentecode}_{jaar}_{profile.name}.parquet"
             tmp = path.with_name(path.name + ".tmp")
@@ -291,7 +292,7 @@ def run_batch(
             )
             national.append(
                 result[["buurtnaam", "score", "rank", "dekking"]].assign(
-                    gemeentecode=data.gemeentecode
+                    gemeentecode=data.gemeentecode, dataversie=version
                 )
             )
         except (WijkradarError, ValueError, OSError) as exc:

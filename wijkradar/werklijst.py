@@ -22,6 +22,7 @@ import pandas as pd
 
 from geo.coverage import active_initiatives
 
+from .dataversion import data_version, data_version_label
 from .escape import html_text
 from .export import table_csv
 from .format import (
@@ -68,6 +69,7 @@ CSV_COLUMNS = {
     "ontmoetingspunt": "Dichtstbijzijnde informatiewinkel/wijkcentrum",
     "buurtnotities": "Buurtnotities (register)",
     "notities": "Notities",
+    "dataversie": "Dataversie",
 }
 
 
@@ -168,6 +170,7 @@ def worklist(
     else:
         chosen = scored.sort_values("rank").head(int(top or 10))
     centres = _centroids(data.buurten)
+    version = data_version_label(scores.attrs.get("data_version") or data_version(data))
     registry = tables is not None
     ini = pd.DataFrame()
     team_of: dict = {}
@@ -227,6 +230,7 @@ def worklist(
                 if registry
                 else "register niet bereikbaar",
                 "notities": "",
+                "dataversie": version,  # which data, on every row
             }
         )
     columns = ["buurtcode", *[c for c in CSV_COLUMNS if c != "buurtcode"]]
@@ -283,6 +287,8 @@ def worklist_html(
         f"{profile_name} · gegevens van {fmt_datetime(data.created)} · gemaakt op "
         f"{fmt_date(made or date.today())}"
     )
+    if "dataversie" in rows and len(rows):
+        meta += f" · dataversie {rows['dataversie'].iloc[0]}"
     head = (
         "<tr><th>Rang</th><th>Buurt</th><th>Waarom hoog (sterkste redenen)</th>"
         "<th>Wijkteam</th><th>Initiatieven binnen 1 km</th>"
