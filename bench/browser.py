@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,13 +94,18 @@ def _wait_painted(page) -> None:
     frame.locator("path.wr-buurt").nth(144).wait_for(state="attached", timeout=180_000)
 
 
-def _wait_fills(frame, expected: list[str]) -> None:
-    frame.wait_for_function(
-        """(want) => { const p = document.querySelectorAll('path.wr-buurt');
+def _wait_fills(page, expected: list[str]) -> None:
+    """Until a map frame (the old map swaps in a new one on every rerun) has these fills."""
+    page.wait_for_function(
+        """(want) => Array.from(document.querySelectorAll('iframe')).some((f) => {
+            let doc = null;
+            try { doc = f.contentDocument; } catch (e) { return false; }
+            if (!doc) { return false; }
+            const p = doc.querySelectorAll('path.wr-buurt');
             if (p.length !== want.length) { return false; }
             for (let i = 0; i < p.length; i++) {
                 if (p[i].getAttribute('fill') !== want[i]) { return false; } }
-            return true; }""",
+            return true; })""",
         arg=expected,
         polling="raf",
         timeout=180_000,
@@ -179,7 +185,9 @@ def _sessions(base: str, n: int) -> list[float]:
             await browser.close()
         return times
 
-    return asyncio.run(run())
+    # in its own thread: the caller's sync Playwright already runs an event loop here
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, run()).result()
 
 
 def _measure_app(app: _App, settings, fills: dict, results: list, *, cold_runs: int) -> None:
@@ -233,8 +241,8 @@ def _measure_app(app: _App, settings, fills: dict, results: list, *, cold_runs: 
 
 def _interactions(app: _App, page, fills: dict, results: list, tag: str) -> None:
     """Class-count changes on Kaart and (live map only) weight changes on Methode."""
-    frame = _map_frame(page)
-    _wait_fills(frame, fills[5])
+    live = app.label == "live map"
+    _wait_fills(page, fills[5])
     slider = page.locator('input[type="range"][aria-label="Klassen"]')
     total, inside = [], []
     k = 5
@@ -243,16 +251,14 @@ def _interactions(app: _App, page, fills: dict, results: list, tag: str) -> None
         slider.focus()
         t0 = time.perf_counter()
         page.keyboard.press(key)
-        _wait_fills(frame, fills[k])
+        _wait_fills(page, fills[k])
         total.append(time.perf_counter() - t0)
-        ms = _browser_ms(frame)
-        if ms is not None:
-            inside.append(ms)
-        frame = _map_frame(page)  # a new iframe, if the version builds one
+        if live:
+            inside.append(_browser_ms(_map_frame(page)) or float("nan"))
     _row(results, f"{tag} class change -> map repainted (Kaart)", total[1:], note="5<->4")
     if inside:
         _row(results, f"{tag}   of which in the browser", inside[1:], target=TARGETS["weight"])
-    if app.label != "live map":
+    if not live:
         return
     page.goto(page.url.replace("/?", "/methode?", 1), wait_until="domcontentloaded")
     frame = _map_frame(page)

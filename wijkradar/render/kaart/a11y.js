@@ -47,6 +47,12 @@ function wrA11y(map, d) {
             .forEach(function(path) { path.setAttribute('tabindex', '-1'); });
     }
     tidy();
-    map.on('layeradd', tidy);
+    // once after a batch of layers (a layer group adds its buurten one by one), not per layer
+    var queued = false;
+    map.on('layeradd', function() {
+        if (queued) { return; }
+        queued = true;
+        Promise.resolve().then(function() { queued = false; tidy(); });
+    });
     return name;
 }
