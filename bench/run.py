@@ -26,8 +26,8 @@ from models import score_buurten  # noqa: E402
 from tests.loopback import LoopbackServer, build_data, shared_data_dir  # noqa: E402
 from tests.national import national_frame  # noqa: E402
 from wijkradar.config import Settings  # noqa: E402
-from wijkradar.maps import build_map, map_geometry, map_values, top_factors  # noqa: E402
 from wijkradar.pipeline import fetch_gemeente  # noqa: E402
+from wijkradar.render.maps import build_map, map_geometry, map_values, top_factors  # noqa: E402
 from wijkradar.scoring_cli import score_gemeente, shipped_profile  # noqa: E402
 from wijkradar.validity import load_reference  # noqa: E402
 
@@ -154,7 +154,7 @@ def bench_national(shared: Path, profile) -> None:
     import geopandas as gpd
 
     from models.spatial import hotspots
-    from wijkradar.maps import MapValues, build_map
+    from wijkradar.render.maps import MapValues, build_map
 
     def load_join():
         geo = national_geometry(shared)
@@ -247,7 +247,7 @@ def _open_in_chromium(joined, mv) -> tuple[float, int] | None:
     from playwright.sync_api import sync_playwright
 
     from tests.appserver import CHROMIUM_ARGS
-    from wijkradar.maps import standalone_html
+    from wijkradar.render.maps import standalone_html
 
     geometry = map_geometry(
         joined.assign(buurtnaam=joined["statnaam"])[["buurtnaam", "wijkcode", "geometry"]],

@@ -203,7 +203,7 @@ def find_gaps(
     """Buurten with high need and little nearby: the list for buurtnetwerkers.
 
     ``number(value, decimals)`` formats the figures in the explanation (the application
-    passes its Dutch formatter, :func:`wijkradar.format.fmt_number`).
+    passes its Dutch formatter, :func:`wijkradar.render.format.fmt_number`).
 
     A buurt is a gap when it is in the priority top band (``rank`` within the best
     ``top_band`` share of scored buurten) and its ``access`` is in the lowest

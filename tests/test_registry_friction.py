@@ -119,7 +119,7 @@ def test_file_level_errors_do_not_say_row_0():
 
 @pytest.mark.parametrize("entity", ["wijkteam", "initiatief", "locatie", "wijkteam_buurt"])
 def test_templates_import_as_they_are(entity, tmp_path, opened):  # noqa: F811
-    from wijkradar.templates import columns_text, template_csv
+    from wijkradar.render.templates import columns_text, template_csv
 
     reg = opened(f"sqlite:///{tmp_path / 'r.sqlite'}")
     if entity == "wijkteam_buurt":

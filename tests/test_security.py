@@ -17,7 +17,7 @@ from geo import mask_secrets
 from geo.registry import Registry, RegistryError, parse_amount, validate_records
 from geo.registry_files import read_registry_file
 from tests.hostile import FORMULAS
-from wijkradar.export import ranking_csv, table_csv, write_table
+from wijkradar.render.export import ranking_csv, table_csv, write_table
 
 
 # -- 4. formula injection in exports ------------------------------------------------------------
@@ -464,7 +464,7 @@ def test_10_null_and_point_geometry_from_pdok_are_dropped_with_a_note(server, tm
     from models import hotspots
     from tests.conftest import settings_for
     from wijkradar import fetch_gemeente, load_gemeente
-    from wijkradar.maps import build_map, map_geometry, map_values
+    from wijkradar.render.maps import build_map, map_geometry, map_values
     from wijkradar.scoring_cli import score_gemeente, shipped_profile
 
     server.renames["BU03070100"] = {"geometry": None}

@@ -422,8 +422,8 @@ def test_cli_valideer(server, tmp_path, monkeypatch, capsys, shared):
 
 
 def test_coverage_on_map_tooltips_and_exports(amersfoort, tmp_path):
-    from wijkradar.export import ranking_table, write_scores
-    from wijkradar.maps import build_map, map_geometry, map_values
+    from wijkradar.render.export import ranking_table, write_scores
+    from wijkradar.render.maps import build_map, map_geometry, map_values
 
     data, _, _ = amersfoort
     scores = score_gemeente(data, shipped_profile("kansrijke-wijk"), seed=1, draws=0)

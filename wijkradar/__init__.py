@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     )
     from .config import Settings, default_data_dir
     from .dataversion import data_version
-    from .geopackage import write_geopackage
     from .pipeline import DEFAULT_JAAR, build_from_files, fetch_gemeente, load_gemeente
+    from .render.geopackage import write_geopackage
     from .scoring_cli import list_profiles, resolve_profile, run_batch, score_gemeente
     from .validity import load_reference, validate_gemeente
 
@@ -50,7 +50,7 @@ _EXPORTS = {
     "save_profile_for_app": "wijkradar.analysis",
     "sensitivity_gemeente": "wijkradar.analysis",
     "data_version": "wijkradar.dataversion",
-    "write_geopackage": "wijkradar.geopackage",
+    "write_geopackage": "wijkradar.render.geopackage",
     "DEFAULT_JAAR": "wijkradar.pipeline",
     "build_from_files": "wijkradar.pipeline",
     "fetch_gemeente": "wijkradar.pipeline",

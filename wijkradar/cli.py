@@ -117,8 +117,8 @@ def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> 
     """The short report after a fetch."""
     from geo.gemeente import cache_path
 
-    from .format import fmt_number, fmt_percent, plural
     from .pipeline import indicator_summary
+    from .render.format import fmt_number, fmt_percent, plural
 
     out = sys.stdout
     src = "uit de cache" if data.from_cache else "bij de bronnen opgehaald"

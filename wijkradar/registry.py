@@ -20,11 +20,11 @@ from models import ProfileError, ScoringProfile, save_profile
 from .config import Settings
 from .dataversion import data_version_label
 from .escape import spreadsheet_frame
-from .export import write_table
-from .format import fmt_number
 from .pipeline import DEFAULT_JAAR, load_gemeente, make_client
+from .render.export import write_table
+from .render.format import fmt_number
+from .render.templates import columns_text
 from .scoring_cli import DEFAULT_PROFILE, resolve_profile, score_gemeente, shipped_profiles
-from .templates import columns_text
 
 __all__ = [
     "audit",

@@ -28,9 +28,9 @@ from models.validity import coverage_summary, national_ranks
 
 from .config import Settings
 from .dataversion import data_version, data_version_label
-from .export import write_scores, write_table
-from .format import fmt_number, fmt_percent, fmt_rank
 from .pipeline import DEFAULT_JAAR, list_gemeenten, load_gemeente
+from .render.export import write_scores, write_table
+from .render.format import fmt_number, fmt_percent, fmt_rank
 
 __all__ = [
     "add_score_parser",

@@ -15,8 +15,8 @@ import pandas as pd
 from geo._states import STATE_LABELS
 from geo.coverage import active_initiatives
 
-from .dataversion import data_version, data_version_label
-from .escape import html_text
+from ..dataversion import data_version, data_version_label
+from ..escape import html_text
 from .format import (
     decimals_for,
     fmt_date,
