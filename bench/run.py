@@ -27,8 +27,9 @@ from tests.loopback import LoopbackServer, build_data, shared_data_dir  # noqa: 
 from tests.national import national_frame  # noqa: E402
 from wijkradar.config import Settings  # noqa: E402
 from wijkradar.pipeline import fetch_gemeente  # noqa: E402
+from wijkradar.profiles import shipped_profile  # noqa: E402
 from wijkradar.render.maps import build_map, map_geometry, map_values, top_factors  # noqa: E402
-from wijkradar.scoring_cli import score_gemeente, shipped_profile  # noqa: E402
+from wijkradar.scoring import score_gemeente  # noqa: E402
 from wijkradar.validity import load_reference  # noqa: E402
 
 RESULTS: list[dict] = []
@@ -276,7 +277,7 @@ def _national_pipeline_peak_mb() -> float:
         "import resource, sys; sys.path[:0] = [{root!r}, {bench!r}]\n"
         "import run, geopandas as gpd\n"
         "from models import score_buurten\n"
-        "from wijkradar.scoring_cli import shipped_profile\n"
+        "from wijkradar.profiles import shipped_profile\n"
         "from models.spatial import hotspots\n"
         "from tests.loopback import shared_data_dir\n"
         "sh = shared_data_dir()\n"

@@ -22,6 +22,7 @@ import pytest
 from tests.appserver import CHROMIUM_ARGS, running_app
 from tests.loopback import LoopbackServer
 from wijkradar import Settings, load_gemeente
+from wijkradar.profiles import resolve_profile
 from wijkradar.render.maps import (
     NO_SCORE_FILL,
     STATUS_STYLES,
@@ -32,7 +33,7 @@ from wijkradar.render.maps import (
     standalone_html,
 )
 from wijkradar.render.report import buurt_profile_html
-from wijkradar.scoring_cli import resolve_profile, score_gemeente
+from wijkradar.scoring import score_gemeente
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("WIJKRADAR_CHROMIUM", "/usr/bin/chromium"))

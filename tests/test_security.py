@@ -322,8 +322,7 @@ def test_10_created_files_follow_the_umask(tmp_path):
     import os
     import stat
 
-    from models import save_profile
-    from wijkradar.scoring_cli import shipped_profile
+    from wijkradar.profiles import save_profile, shipped_profile
 
     old = os.umask(0o027)
     try:
@@ -352,14 +351,14 @@ def test_10_cache_files_follow_the_umask(settings):
 # -- 8. uploads that tie up the server -----------------------------------------------------------
 def _profile_bytes() -> bytes:
     from models import profile_yaml
-    from wijkradar.scoring_cli import shipped_profile
+    from wijkradar.profiles import shipped_profile
 
     return profile_yaml(shipped_profile("kansrijke-wijk")).encode("utf-8")
 
 
 def test_8_profile_upload_limits():
     from models import ProfileError
-    from wijkradar.scoring_cli import MAX_PROFILE_BYTES, parse_profile_upload
+    from wijkradar.profiles import MAX_PROFILE_BYTES, parse_profile_upload
 
     assert parse_profile_upload(_profile_bytes(), source="p.yaml").name == "kansrijke-wijk"
     huge = _profile_bytes() + b"\n# " + b"x" * MAX_PROFILE_BYTES
@@ -464,8 +463,9 @@ def test_10_null_and_point_geometry_from_pdok_are_dropped_with_a_note(server, tm
     from models import hotspots
     from tests.conftest import settings_for
     from wijkradar import fetch_gemeente, load_gemeente
+    from wijkradar.profiles import shipped_profile
     from wijkradar.render.maps import build_map, map_geometry, map_values
-    from wijkradar.scoring_cli import score_gemeente, shipped_profile
+    from wijkradar.scoring import score_gemeente
 
     server.renames["BU03070100"] = {"geometry": None}
     server.renames["BU03070101"] = {"geometry": {"type": "Point", "coordinates": [155e3, 463e3]}}
@@ -509,7 +509,7 @@ def test_10_infinity_from_a_source_or_a_profile_is_refused(server):
     from geo._odata import to_number
     from geo.sources import fetch_odata_rows
     from models import ProfileError, parse_profile, profile_yaml
-    from wijkradar.scoring_cli import shipped_profile
+    from wijkradar.profiles import shipped_profile
 
     server.inject("/85984NED/TypedDataSet", "infinity")
     with pytest.raises(SourceError, match="non-standard JSON value Infinity"):

@@ -26,7 +26,7 @@ from models.change import change_between, change_bins, periods_of, rank_shifts, 
 
 from .render.format import decimals_for, fmt_number
 from .render.maps import MapValues
-from .scoring_cli import score_gemeente
+from .scoring import score_gemeente
 
 __all__ = [
     "DIVERGING",

@@ -15,16 +15,17 @@ from geo.coverage import active_initiatives, coverage_table, find_gaps, two_step
 from geo.registry import ENTITIES, ImportReport, Registry, RegistryError
 from geo.registry_files import read_registry_file, write_registry_file
 from geo.sources import geocode
-from models import ProfileError, ScoringProfile, save_profile
+from models import ProfileError, ScoringProfile
 
 from .config import Settings
 from .dataversion import data_version_label
 from .escape import spreadsheet_frame
 from .pipeline import DEFAULT_JAAR, load_gemeente, make_client
+from .profiles import DEFAULT_PROFILE, resolve_profile, save_profile, shipped_profiles
 from .render.export import write_table
 from .render.format import fmt_number
 from .render.templates import columns_text
-from .scoring_cli import DEFAULT_PROFILE, resolve_profile, score_gemeente, shipped_profiles
+from .scoring import score_gemeente
 
 __all__ = [
     "audit",
