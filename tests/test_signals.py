@@ -207,7 +207,7 @@ def test_methode_text_is_honest_about_bounds():
 
 
 def test_gap_explanations_use_dutch_numbers():
-    from geo.coverage import find_gaps
+    from models.access import find_gaps
     from wijkradar.render.format import fmt_number
 
     data, scores = _data_and_scores()

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.coverage import active_initiatives, coverage_table, find_gaps, two_step_fca
-from geo.registry import ENTITIES, ImportReport, Registry, RegistryError
+from geo.registry import ENTITIES, THEMES, ImportReport, Registry, RegistryError
 from geo.registry_files import read_registry_file, write_registry_file
 from geo.sources import geocode
 from models import ProfileError, ScoringProfile
+from models.access import active_initiatives, coverage_table, find_gaps, two_step_fca
 
 from .config import Settings
 from .dataversion import data_version_label
@@ -226,6 +226,7 @@ def analyse_gaps(
         wijkteams=teams,
         toewijzing=tables["wijkteam_buurt"],
         need=scores["score"],
+        themes=THEMES,
     )
     active = active_initiatives(ini)
     cov["toegang_wijkteam"] = two_step_fca(

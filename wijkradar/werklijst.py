@@ -20,7 +20,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geo.coverage import active_initiatives
+from models.access import active_initiatives
 
 from .dataversion import data_version, data_version_label
 from .escape import html_text

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from geo._states import STATE_LABELS
-from geo.coverage import active_initiatives
+from models.access import active_initiatives
 
 from ..dataversion import data_version, data_version_label
 from ..escape import html_text
