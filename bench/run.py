@@ -482,8 +482,7 @@ def bench_validity(shared: Path, data, almere, reference, profile, nl: pd.DataFr
 def bench_registry_import(data, rows: int = 100_000) -> None:
     """Registry import throughput: a 100k-row CSV with WGS84 points, validated, assigned to
     Amersfoort's buurten by point-in-polygon and written in one transaction (SQLite)."""
-    from geo.registry import Registry
-    from geo.registry_files import read_registry_file
+    from geo.registry import Registry, read_registry_file
 
     rng = np.random.default_rng(0)
     lon = rng.uniform(5.33, 5.44, rows)

@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo.registry import ImportRejected, RowError
-from geo.registry_files import decode_legacy, read_registry_file
+from geo.registry import ImportRejected, RowError, decode_legacy, read_registry_file
 from tests.test_registry import HEADER, _csv, _import, opened  # noqa: F401 (fixture)
 from wijkradar import Settings
 from wijkradar.registry import make_geocoder

@@ -14,8 +14,7 @@ import pandas as pd
 import pytest
 
 from geo import mask_secrets
-from geo.registry import Registry, RegistryError, parse_amount, validate_records
-from geo.registry_files import read_registry_file
+from geo.registry import Registry, RegistryError, parse_amount, read_registry_file, validate_records
 from tests.hostile import FORMULAS
 from wijkradar.render.export import ranking_csv, table_csv, write_table
 
@@ -282,7 +281,7 @@ def test_10_replace_with_an_empty_file_needs_ja(tmp_path, monkeypatch, capsys):
 
 
 def test_10_referenced_wijkteam_is_not_deleted_and_says_why(tmp_path):
-    from geo.registry_files import read_registry_file
+    from geo.registry import read_registry_file
 
     with Registry(f"sqlite:///{tmp_path / 'r.sqlite'}") as reg:
         reg.save("wijkteam", {"id": "T1", "naam": "Noord", "fte": 2.0}, user="t")
@@ -300,7 +299,7 @@ def test_10_wijkteam_import_with_a_gemeente_assigns_no_buurtcode(tmp_path):
     import geopandas as gpd
     from shapely.geometry import box
 
-    from geo.registry_files import read_registry_file
+    from geo.registry import read_registry_file
 
     buurten = gpd.GeoDataFrame(
         {"buurtnaam": ["A"]},
@@ -396,8 +395,7 @@ def test_8_xlsx_zip_bomb_is_refused_before_parsing(tmp_path):
 
 
 def test_8_deeply_nested_geojson_and_too_many_features(tmp_path, monkeypatch):
-    import geo.registry_files
-    from geo.registry import ImportRejected
+    from geo.registry import ImportRejected, _files
 
     deep = tmp_path / "diep.geojson"
     deep.write_text(
@@ -408,7 +406,7 @@ def test_8_deeply_nested_geojson_and_too_many_features(tmp_path, monkeypatch):
     many = tmp_path / "veel.geojson"
     feature = '{"type":"Feature","geometry":null,"properties":{"id":"x"}}'
     many.write_text('{"type":"FeatureCollection","features":[' + ",".join([feature] * 11) + "]}")
-    monkeypatch.setattr(geo.registry_files, "MAX_ROWS", 10)
+    monkeypatch.setattr(_files, "MAX_ROWS", 10)  # the limit as the reader sees it
     with pytest.raises(ImportRejected, match="11 features, meer dan 10"):
         read_registry_file(many, max_bytes=10**7)
 
@@ -428,9 +426,9 @@ def test_8_xlsx_parsing_is_time_bounded(tmp_path, monkeypatch):
 
 
 def test_8_one_coordinate_transformer_per_import():
-    from geo import registry
+    from geo.registry import _geocode, validate_records
 
-    registry._wgs84_to_rd.cache_clear()
+    _geocode._wgs84_to_rd.cache_clear()
     frame = pd.DataFrame(
         {
             "id": [f"P{i}" for i in range(500)],
@@ -441,9 +439,9 @@ def test_8_one_coordinate_transformer_per_import():
             "lat": 52.15,
         }
     )
-    records, errors = registry.validate_records("initiatief", frame)
+    records, errors = validate_records("initiatief", frame)
     assert not errors and all(r["x"] is not None for r in records)
-    info = registry._wgs84_to_rd.cache_info()
+    info = _geocode._wgs84_to_rd.cache_info()
     assert info.misses == 1 and info.hits == 499
 
 
@@ -486,7 +484,7 @@ def test_10_null_and_point_geometry_from_pdok_are_dropped_with_a_note(server, tm
 def test_10_disk_full_during_import_is_a_clear_message_and_writes_nothing(tmp_path):
     from sqlalchemy import event
 
-    from geo.registry_files import read_registry_file
+    from geo.registry import read_registry_file
 
     rows = [f"T{i},Team {i} {'x' * 80},2,155000,463000" for i in range(3000)]
     frame, first = read_registry_file(_team_csv(tmp_path, rows), max_bytes=10**7)

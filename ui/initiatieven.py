@@ -10,6 +10,7 @@ from geo._errors import SourceError, WijkradarError
 from geo.registry import (
     ENTITIES,
     LOCATIE_SOORTEN,
+    REGISTRY_FORMATS,
     STATUSES,
     THEMES,
     ConflictError,
@@ -17,7 +18,6 @@ from geo.registry import (
     RegistryError,
     location_warnings,
 )
-from geo.registry_files import REGISTRY_FORMATS
 from ui import common
 from ui.a11y import SKIP_TARGET, skip_link
 from wijkradar.escape import markdown_text as md

@@ -11,8 +11,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.registry import ENTITIES, THEMES, ImportReport, Registry, RegistryError
-from geo.registry_files import read_registry_file, write_registry_file
+from geo.registry import (
+    ENTITIES,
+    THEMES,
+    ImportReport,
+    Registry,
+    RegistryError,
+    read_registry_file,
+    write_registry_file,
+)
 from geo.sources import geocode
 from models import ProfileError, ScoringProfile
 from models.access import active_initiatives, coverage_table, find_gaps, two_step_fca
