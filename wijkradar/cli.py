@@ -306,7 +306,7 @@ def fetch_stats_line(stats: dict[str, Any], *, settings: Settings) -> str:
     ...                  settings=Settings.from_env({}))
     'netwerk: 9 verzoeken, 412 kB ontvangen; 0 antwoorden uit de cache (geldig 7 dagen)'
     """
-    from .format import fmt_number, plural
+    from .render.format import fmt_number, plural
 
     line = (
         f"netwerk: {plural(int(stats.get('requests', 0)), 'verzoek', 'verzoeken')}, "
