@@ -38,8 +38,8 @@ import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from bench.fetch import loopback_settings  # noqa: E402
 from tests.loopback import LoopbackServer, build_data, shared_data_dir  # noqa: E402
-from wijkradar.config import Settings  # noqa: E402
 from wijkradar.maps import (  # noqa: E402
     MapValues,
     build_map,
@@ -183,12 +183,7 @@ def _gemeenten(shared: Path) -> dict[str, object]:
         tempfile.TemporaryDirectory() as tmp,
         LoopbackServer(build_data(shared), page_size=10_000) as srv,
     ):
-        s = Settings(
-            cbs_odata_url=srv.odata_url,
-            cbs_dataderden_url=srv.dataderden_url,
-            pdok_url=srv.pdok_url,
-            data_dir=Path(tmp),
-        )
+        s = loopback_settings(srv, Path(tmp))
         for gm, name in (("GM0307", "Amersfoort"), ("GM0034", "Almere")):
             out[name] = fetch_gemeente(gm, settings=s)
     # full resolution: the CBS Wijk- en buurtkaart 2024 buurten of Baarn, geometry and
