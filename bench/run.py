@@ -579,6 +579,7 @@ def main() -> int:
     bench_national(shared, profile)
     bench_validity(shared, data, almere, ses, profile, nl)
     RESULTS.extend(__import__("bench.fetch", fromlist=["run"]).run(shared))  # target 6
+    RESULTS.extend(__import__("bench.mapsize", fromlist=["run"]).run(shared))  # target 5
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps({"machine": platform.platform(), "results": RESULTS}, indent=2))
     print(f"written {out}")

@@ -432,7 +432,7 @@ def test_coverage_on_map_tooltips_and_exports(amersfoort, tmp_path):
         .get_root()
         .render()
     )
-    assert "Dekking (gewicht op waargenomen cijfers)" in html and '"dekking": [' in html
+    assert "Dekking (gewicht op waargenomen cijfers)" in html and '"dekking":[' in html
     table = ranking_table(data, scores)
     assert {"dekking", "bereik__pct_0_15", "bereik_aantal__pct_65plus"} <= set(table.columns)
     out = pd.read_csv(write_scores(scores, data, tmp_path / "s.csv"), index_col="buurtcode")
