@@ -145,8 +145,9 @@ def _unpack(ref: str, into: Path) -> Path:
 def _expected_fills(settings, ks: list[int]) -> dict[int, list[str]]:
     """The fill of every buurt path for each class count, from the app's own functions."""
     from wijkradar import load_gemeente
-    from wijkradar.maps import map_geometry, map_values, value_payload
-    from wijkradar.scoring_cli import resolve_profile, score_gemeente
+    from wijkradar.profiles import resolve_profile
+    from wijkradar.render.maps import map_geometry, map_values, value_payload
+    from wijkradar.scoring import score_gemeente
 
     data = load_gemeente("GM0307", settings=settings)
     scores = score_gemeente(data, resolve_profile("kansrijke-wijk", settings), seed=1, draws=0)
@@ -301,9 +302,9 @@ def _national_restyle(shared: Path, results: list, national_geometry) -> None:
     from models import score_buurten
     from tests.appserver import CHROMIUM_ARGS
     from tests.national import national_frame
-    from wijkradar.maps import FRONTEND_DIR, MapValues, map_geometry
+    from wijkradar.profiles import shipped_profile
     from wijkradar.render.livemap import live_args, live_geometry
-    from wijkradar.scoring_cli import shipped_profile
+    from wijkradar.render.maps import FRONTEND_DIR, MapValues, map_geometry
 
     geo = national_geometry(shared)
     frame = national_frame(shared)

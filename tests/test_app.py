@@ -142,7 +142,8 @@ def test_buurtprofiel_hides_small_buurten(monkeypatch, app_env):
     options = _one(at.selectbox, "Buurt").options
     # find a buurt under the minimum population through the ranking page's logic
     from wijkradar import Settings, load_gemeente
-    from wijkradar.scoring_cli import resolve_profile, score_gemeente
+    from wijkradar.profiles import resolve_profile
+    from wijkradar.scoring import score_gemeente
 
     s = Settings.from_env(app_env)
     data = load_gemeente("GM0307", settings=s)
@@ -456,12 +457,12 @@ def test_every_shipped_profile_on_every_page(monkeypatch, app_env, gm, profiel):
 
 def test_map_download_is_built_only_when_asked(monkeypatch, app_env):
     """Reruns of Kaart (a slider move) never render the standalone HTML; the button defers it."""
-    import wijkradar.maps
+    import wijkradar.render.maps
 
     built: list[int] = []
-    real = wijkradar.maps.standalone_html
+    real = wijkradar.render.maps.standalone_html
     monkeypatch.setattr(
-        wijkradar.maps, "standalone_html", lambda *a, **kw: built.append(1) or real(*a, **kw)
+        wijkradar.render.maps, "standalone_html", lambda *a, **kw: built.append(1) or real(*a, **kw)
     )
     at = _app(monkeypatch, app_env, gemeente="GM0307")
     _one(at.slider, "Klassen").set_value(3).run()

@@ -12,8 +12,8 @@ from ui.a11y import SKIP_TARGET, skip_link
 from ui.livemap import live_map, tile_url
 from wijkradar.dataversion import data_version, data_version_label
 from wijkradar.escape import markdown_text as md
-from wijkradar.format import fmt_date, fmt_datetime, fmt_percent
-from wijkradar.maps import (
+from wijkradar.render.format import fmt_date, fmt_datetime, fmt_percent
+from wijkradar.render.maps import (
     PALETTES,
     SCHEMES,
     build_map,

@@ -11,9 +11,8 @@ import streamlit as st
 import streamlit.components.v1 as components
 
 from ui import common
-from wijkradar.assets import AssetError, install_static
 from wijkradar.escape import markdown_text as md
-from wijkradar.maps import FRONTEND_DIR, MapValues
+from wijkradar.render.assets import AssetError, install_static
 from wijkradar.render.livemap import (
     GEOMETRY_SUBDIR,
     LiveGeometry,
@@ -21,6 +20,7 @@ from wijkradar.render.livemap import (
     live_geometry,
     write_geometry,
 )
+from wijkradar.render.maps import FRONTEND_DIR, MapValues
 
 _component = components.declare_component("kaart", path=str(FRONTEND_DIR))
 

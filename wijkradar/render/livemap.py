@@ -8,8 +8,8 @@ browser loads it once. What changes (classes, colours, tooltip texts, legend, ca
 layers, the searched buurt, the basemap) is :func:`live_args`: a few kB for a gemeente. The
 browser restyles the polygons it already has instead of building a new map.
 
-The downloadable file is still :func:`wijkradar.maps.standalone_html` of
-:func:`wijkradar.maps.build_map`, built only when the user asks for it.
+The downloadable file is still :func:`wijkradar.render.maps.standalone_html` of
+:func:`wijkradar.render.maps.build_map`, built only when the user asks for it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from ..maps import (
+from .maps import (
     BASEMAP_ATTRIBUTION,
     NO_SCORE_PATTERN,
     WIJK_LEGEND_ROW,
@@ -64,7 +64,7 @@ def live_geometry(geometry: gpd.GeoDataFrame, *, labels: bool = True) -> LiveGeo
     Parameters
     ----------
     geometry : geopandas.GeoDataFrame
-        Buurt polygons from :func:`wijkradar.maps.map_geometry` (EPSG:4326, ``buurtnaam``,
+        Buurt polygons from :func:`wijkradar.render.maps.map_geometry` (EPSG:4326, ``buurtnaam``,
         optionally ``wijkcode``/``wijknaam``).
     labels : bool
         Whether to compute label points (buurt and wijk names).
@@ -130,7 +130,7 @@ def live_args(
     geometry : geopandas.GeoDataFrame
         The same buurt polygons (fixes the order of the buurten).
     mv : MapValues
-        What the map shows (:func:`wijkradar.maps.map_values`).
+        What the map shows (:func:`wijkradar.render.maps.map_values`).
     geometry_url : str or None
         URL of the file :func:`write_geometry` wrote; None sends the geometry inline (when
         the static folder cannot be written).
@@ -138,7 +138,7 @@ def live_args(
         URLs of the app's own copy of Leaflet.
     scores, factors, scheme, k, palette, tile_url, basemap, wijken, labels, hotspots, types,
     highlight, route
-        As for :func:`wijkradar.maps.build_map`.
+        As for :func:`wijkradar.render.maps.build_map`.
     height : int
         Height of the map in pixels.
 

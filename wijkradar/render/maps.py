@@ -38,9 +38,9 @@ from folium.template import Template
 from geo.registry import THEMES
 from geo.web import simplify_for_web as map_geometry
 
+from ..config import Settings
+from ..escape import html_text, script_json
 from .assets import inline_leaflet
-from .config import Settings
-from .escape import html_text, script_json
 from .format import decimals_for, fmt_number, fmt_percent
 
 __all__ = [
@@ -471,7 +471,7 @@ def _legend(
 #: (``wijkradar/render/kaart``): the folium elements inline the parts they need, the component
 #: loads them as files. Texts from data only ever reach the page through ``textContent``;
 #: data arrive as :func:`wijkradar.escape.script_json`.
-FRONTEND_DIR = Path(__file__).resolve().parent / "render" / "kaart"
+FRONTEND_DIR = Path(__file__).resolve().parent / "kaart"
 
 
 @cache
