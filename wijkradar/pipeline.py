@@ -21,6 +21,7 @@ from geo.gemeente import GemeenteData, cache_path, read_cache, write_cache
 from geo.indicators import indicator_table
 from geo.io import read_source_file
 from geo.join import join_source, normalise_buurten, wijkcode_of
+from geo.limits import FileLimits
 from geo.sources import HttpClient, fetch_health, fetch_kerncijfers, fetch_wfs_features
 
 from .config import Settings
@@ -262,17 +263,43 @@ def _from_network(
 
 
 def build_from_files(
-    files: Sequence[str | Path], gemeentecode: str, *, jaar: int = DEFAULT_JAAR
+    files: Sequence[str | Path],
+    gemeentecode: str,
+    *,
+    jaar: int = DEFAULT_JAAR,
+    limits: FileLimits | None = None,
 ) -> GemeenteData:
     """Build the same result as a fetch from local files (``wijkradar fetch --from``).
 
     One file must hold the buurt geometry (CBS Wijk- en buurtkaart); the others add
     Kerncijfers (StatLine CSV, kwb xlsx) and the health monitor (RIVM export).
+
+    Parameters
+    ----------
+    files : sequence of str or Path
+        The files, in order of preference (the first source of an indicator wins).
+    gemeentecode : str
+        The gemeente, e.g. ``"GM0307"``.
+    jaar : int
+        Indeling year.
+    limits : FileLimits, optional
+        Size, row, feature and time caps per file (``Settings.file_limits``); default
+        :class:`~geo.limits.FileLimits`.
+
+    Returns
+    -------
+    GemeenteData
+        Buurt geometry with the joined indicators, states and provenance.
+
+    Raises
+    ------
+    DataFormatError, GemeenteNotFoundError
+        A file is unreadable or over a limit, or holds no buurten of the gemeente.
     """
     gm = validate_gemeentecode(gemeentecode)
     geometry_frames, sources = [], []
     for f in files:
-        fs = read_source_file(f, jaar=jaar)
+        fs = read_source_file(f, jaar=jaar, limits=limits)
         if fs.geometry is not None:
             geometry_frames.append(fs)
         if fs.data is not None:
@@ -331,7 +358,7 @@ def fetch_gemeente(
     path = cache_path(settings.data_dir, gm, jaar)
     if files:
         progress(0.1, "Bestanden lezen")
-        data = build_from_files(files, gm, jaar=jaar)
+        data = build_from_files(files, gm, jaar=jaar, limits=settings.file_limits)
     else:
         try:
             data = _from_network(settings, client or make_client(settings), gm, jaar, progress)
