@@ -9,10 +9,14 @@ time is up (:func:`call_with_time_limit`).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import sys
+import threading
 import time
+import types
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -223,6 +227,28 @@ def _context() -> multiprocessing.context.BaseContext:
     return _CONTEXT
 
 
+_START_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _without_main() -> Iterator[None]:
+    """Start a child without running the parent's ``__main__`` script in it again.
+
+    multiprocessing re-imports the main script in a ``spawn``/``forkserver`` child. Under
+    Streamlit that is the page script (``app.py``), which must not run there; the reader
+    needs nothing from it. So the child is started while ``__main__`` is an empty module.
+    """
+    with _START_LOCK:
+        main = sys.modules.get("__main__")
+        stub = types.ModuleType("__main__")
+        sys.modules["__main__"] = stub
+        try:
+            yield
+        finally:
+            if main is not None and sys.modules.get("__main__") is stub:
+                sys.modules["__main__"] = main
+
+
 def _child(conn: Connection, name: str, func: Callable[..., Any], args: tuple) -> None:
     """Run ``func(*args)`` and send ``(True, result)`` or ``(False, Dutch message)``."""
     try:
@@ -277,7 +303,8 @@ def call_with_time_limit(func: Callable[..., T], *args: Any, seconds: float, nam
     proc = ctx.Process(  # type: ignore[attr-defined]
         target=_child, args=(sender, name, func, args), name="wijkradar-lezen", daemon=True
     )
-    proc.start()
+    with _without_main():
+        proc.start()
     sender.close()
     try:
         if not receiver.poll(seconds):

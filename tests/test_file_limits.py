@@ -239,3 +239,20 @@ def test_cli_from_over_a_limit_is_one_dutch_line(tmp_path, monkeypatch, capsys):
     assert err.startswith("fout: ") and err.count("\n") == 1
     assert "kaart.gpkg" in err and "groter dan de limiet" in err and "Traceback" not in err
     assert not (tmp_path / "d" / "cache").exists()
+
+
+def test_the_reading_child_does_not_run_the_main_script(tmp_path, monkeypatch):
+    """Streamlit runs the page as ``__main__``; multiprocessing would run it again in the child."""
+    import sys
+    import types
+
+    marker = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(f"open({str(marker)!r}, 'w').close()\nraise SystemExit(3)\n")
+    page = types.ModuleType("__main__")
+    page.__file__ = str(script)
+    monkeypatch.setitem(sys.modules, "__main__", page)
+    kaart = small_kaart(tmp_path / "kaart.gpkg")
+    assert len(read_source_file(kaart).geometry) == 2
+    assert not marker.exists()
+    assert sys.modules["__main__"] is page
