@@ -85,6 +85,11 @@ def default_data_dir(*, checkout: Path | None = None) -> Path:
     checkout : Path, optional
         The folder to test for a checkout (default: the parent of this package).
 
+    Returns
+    -------
+    Path
+        The absolute data folder.
+
     Examples
     --------
     >>> default_data_dir().is_absolute()

@@ -347,6 +347,27 @@ def fetch_gemeente(
     When a source fails and a cache exists, the cached data is returned with a warning
     saying which source failed and how old the cache is.
 
+    Parameters
+    ----------
+    gemeentecode : str
+        The gemeente, e.g. ``"GM0307"``.
+    jaar : int
+        Indeling year.
+    settings : Settings, optional
+        Source URLs, HTTP and file limits, data folder (default from the environment).
+    files : sequence of str or Path, optional
+        Read these local files instead of the network (:func:`build_from_files`).
+    client : HttpClient, optional
+        The HTTP client (default one made from ``settings``).
+    progress : callable, optional
+        Called with (fraction done, Dutch step) while fetching.
+
+    Returns
+    -------
+    GemeenteData
+        The joined gemeente, also written to the cache; or the cached one with a warning and
+        ``failed_source`` when a source failed.
+
     Raises
     ------
     GemeenteNotFoundError, SourceError, DataFormatError
@@ -386,7 +407,26 @@ def load_gemeente(
     refresh: bool = False,
     progress: Progress | None = None,
 ) -> GemeenteData:
-    """The gemeente from the cache when present (fast), otherwise fetched and cached."""
+    """The gemeente from the cache when present (fast), otherwise fetched and cached.
+
+    Parameters
+    ----------
+    gemeentecode : str
+        The gemeente, e.g. ``"GM0307"``.
+    jaar : int
+        Indeling year.
+    settings : Settings, optional
+        Source URLs, data folder and limits (default from the environment).
+    refresh : bool
+        Fetch again even when a cache exists.
+    progress : callable, optional
+        Called with (fraction done, Dutch step) while fetching.
+
+    Returns
+    -------
+    GemeenteData
+        The gemeente, from the cache or freshly fetched.
+    """
     settings = settings or Settings.from_env()
     gm = validate_gemeentecode(gemeentecode)
     if not refresh:
