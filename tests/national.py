@@ -34,3 +34,16 @@ def national_frame(shared: Path) -> pd.DataFrame:
     # indicators this CSV does not carry are 'not published': NaN columns
     ids = [i.id for i in by_source("kerncijfers")]
     return frame.reindex(columns=list(dict.fromkeys([*frame.columns, *ids])))
+
+
+def national_geometry(shared: Path):
+    """The coarse 2014 national buurt geometry (scale fixture), RD New, usable polygons only."""
+    import geopandas as gpd
+
+    g = gpd.read_parquet(
+        shared / "geo" / "LEGACY_cbs_buurten_2014_NL_coarse_q1e3_decoded_from_topojson.parquet"
+    )
+    g = g[g.geometry.notna() & ~g.geometry.is_empty].to_crs(28992)
+    g["geometry"] = g.geometry.make_valid(method="structure", keep_collapsed=False)
+    g = g[g.geom_type.isin(["Polygon", "MultiPolygon"]) & (g.area > 0)]
+    return g.set_index("statcode").rename_axis("buurtcode")
