@@ -499,7 +499,7 @@ def main() -> int:
         for gm, name in (("GM0307", "Amersfoort"), ("GM0034", "Almere")):
             measure(
                 f"fetch {name} from loopback sources",
-                lambda gm=gm: fetch_gemeente(gm, settings=s),
+                lambda gm=gm: fetch_gemeente(gm, settings=s, refresh=True),
                 repeat=3,
                 note="loopback, no network latency",
             )
@@ -536,7 +536,9 @@ def main() -> int:
     bench_registry_import(data)
     bench_national(shared, profile)
     bench_validity(shared, data, almere, ses, profile, nl)
-    __import__("scoring").main(RESULTS)  # CPU vs numpy baseline, clean-process memory
+    RESULTS.extend(__import__("bench.fetch", fromlist=["run"]).run(shared))  # target 6
+    RESULTS.extend(__import__("bench.mapsize", fromlist=["run"]).run(shared))  # target 5
+    RESULTS.extend(__import__("bench.scoring", fromlist=["run"]).run(shared))  # targets 3, 4
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps({"machine": platform.platform(), "results": RESULTS}, indent=2))
     print(f"written {out}")

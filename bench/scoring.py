@@ -1,7 +1,7 @@
 """Scoring CPU against a plain numpy baseline, and peak memory, each in a clean child process.
 
-``python bench/scoring.py`` (also part of ``make bench``). Every figure comes from a fresh
-``python -c`` child so that nothing the parent did counts:
+``python bench/scoring.py [--no-64k]`` (also part of ``make bench``). Every figure comes from
+a fresh ``python -c`` child so that nothing the parent did counts:
 
 - CPU: the child runs with one BLAS/OpenMP thread and ``workers=1`` and reports *process* CPU
   time (``time.process_time``), not wall time, of :func:`models.score_buurten` and of
@@ -235,9 +235,11 @@ def bench_pipeline_peak(results: list[dict]) -> None:
     )
 
 
-def main(results: list[dict] | None = None, *, big: bool = True) -> list[dict]:
-    """Run the scoring benchmarks; append rows to ``results`` (bench/run.py) and return it."""
-    results = [] if results is None else results
+def run(shared: Path | None = None, *, big: bool = True) -> list[dict]:
+    """Run the scoring benchmarks (the children read ``shared``); return the result rows."""
+    if shared is not None:
+        os.environ["WIJKRADAR_SHARED_DATA"] = str(shared)
+    results: list[dict] = []
     bench_cpu(results, "amersfoort", repeat=7)
     bench_cpu(results, "nl", repeat=5)
     print("peak memory in clean child processes")
@@ -251,5 +253,4 @@ def main(results: list[dict] | None = None, *, big: bool = True) -> list[dict]:
 
 
 if __name__ == "__main__":
-    rows = main(big="--no-64k" not in sys.argv)
-    (ROOT / "bench" / "results_scoring.json").write_text(json.dumps(rows, indent=2))
+    run(big="--no-64k" not in sys.argv)  # prints; bench/run.py writes results.json
