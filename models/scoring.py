@@ -676,8 +676,10 @@ def score_buurten(
     top_k : int, optional
         k of ``p_top_k``; defaults to ``profile.top_k``.
     chunk : int, optional
-        Draws computed together (memory: about 20 x n x chunk x 4 bytes per worker); by
-        default all draws at once for small frames and 50 for large ones.
+        Draws computed together; by default all draws at once while n x draws <= 2 million,
+        else 50. Memory: about (varied indicators + 4) x n x chunk x 4 bytes per worker, plus
+        the streamed rank statistics, 2 x n x (7.5% of the draws + chunk) x 2 bytes; never
+        n x draws (64,000 buurten x 10,000 draws peak under 600 MB, see bench/scoring.py).
     workers : int, optional
         Threads for the Monte Carlo chunks (default: the number of cores, at most 4, for
         frames of 2,000 buurten or more; one otherwise). The result does not depend on it.
