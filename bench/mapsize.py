@@ -40,7 +40,9 @@ import pandas as pd  # noqa: E402
 
 from bench.fetch import loopback_settings  # noqa: E402
 from tests.loopback import LoopbackServer, build_data, shared_data_dir  # noqa: E402
-from wijkradar.maps import (  # noqa: E402
+from wijkradar.pipeline import build_from_files, fetch_gemeente  # noqa: E402
+from wijkradar.profiles import shipped_profile  # noqa: E402
+from wijkradar.render.maps import (  # noqa: E402
     MapValues,
     build_map,
     class_colours,
@@ -49,8 +51,7 @@ from wijkradar.maps import (  # noqa: E402
     map_values,
     top_factors,
 )
-from wijkradar.pipeline import build_from_files, fetch_gemeente  # noqa: E402
-from wijkradar.scoring_cli import score_gemeente, shipped_profile  # noqa: E402
+from wijkradar.scoring import score_gemeente  # noqa: E402
 
 __all__ = ["run", "BAARN_KAART"]
 

@@ -6,11 +6,10 @@ from .compare import compare_profiles, indicator_correlations
 from .profile import (
     COMPOSITION,
     ScoringProfile,
-    load_profile,
     merge_profiles,
     parse_profile,
+    parse_profile_yaml,
     profile_yaml,
-    save_profile,
 )
 from .reach import impact_ranking, reach_filter, reach_table
 from .scoring import (
@@ -51,10 +50,9 @@ __all__ = [
     "MISSING_POLICIES",
     "WEIGHTINGS",
     "ScoringProfile",
-    "load_profile",
     "parse_profile",
+    "parse_profile_yaml",
     "profile_yaml",
-    "save_profile",
     "merge_profiles",
     "COMPOSITION",
     "reach_table",

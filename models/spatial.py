@@ -148,7 +148,9 @@ def hotspots(
         return out
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        lisa = Moran_Local(y, w, permutations=permutations, seed=seed)
+        # keep_simulations=False: the n x permutations matrix of simulated local I's is not
+        # needed for p_sim (it was the pipeline's largest array: 84 MB nationally)
+        lisa = Moran_Local(y, w, permutations=permutations, seed=seed, keep_simulations=False)
         glob = Moran(y, w, permutations=permutations)
     sig = _fdr(lisa.p_sim, alpha) if fdr else lisa.p_sim <= alpha
     labels = np.where(sig, [QUADRANTS[q] for q in lisa.q], "niet significant")
