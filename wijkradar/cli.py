@@ -341,6 +341,7 @@ def add_validate_parser(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from geo._errors import WijkradarError
+    from geo.io import atomic_write
 
     from .escape import spreadsheet_frame
     from .pipeline import load_gemeente
@@ -360,7 +361,8 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
         print(terminal_text(line))
     if args.uit:
         out = Path(args.uit)
-        spreadsheet_frame(report.correlations).to_csv(out, index=False)
+        with atomic_write(out) as tmp:
+            spreadsheet_frame(report.correlations).to_csv(tmp, index=False)
         print(f"geschreven: {out}")
     if reference is None and not args.referentie:
         raise WijkradarError(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.io import atomic_write
 from geo.registry import (
     ENTITIES,
     THEMES,
@@ -113,7 +114,8 @@ def save_user_profile(
         if before is None:
             path.unlink(missing_ok=True)
         else:
-            path.write_bytes(before)
+            with atomic_write(path) as tmp:
+                tmp.write_bytes(before)
         raise
     return path
 
@@ -283,7 +285,6 @@ def write_backup(settings: Settings, path: str | Path) -> dict[str, int]:
     out = Path(path)
     with open_registry(settings) as reg:
         dump = reg.dump()
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(out)
+    with atomic_write(out) as tmp:
+        tmp.write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
     return {k: len(v) for k, v in dump["tables"].items()}
