@@ -14,11 +14,10 @@ from geo.registry import (
     THEMES,
     ConflictError,
     ImportRejected,
-    RegistryError,
     location_warnings,
 )
 from geo.registry_files import REGISTRY_FORMATS
-from ui import common
+from ui import cached, common, editing, state, static, uploads
 from ui.a11y import SKIP_TARGET, skip_link
 from wijkradar.assets import AssetError, install_static
 from wijkradar.escape import markdown_text as md
@@ -28,20 +27,12 @@ from wijkradar.maps import add_registry_layers, build_map, map_table, map_values
 from wijkradar.registry import analyse_gaps, import_file
 from wijkradar.templates import import_columns, template_csv
 
-st.title("Initiatieven en wijkteams")
-v = common.view()
-if v is None:
-    st.stop()
+v = common.scored_view("Initiatieven en wijkteams", need_scores=False)
 data, scores = v.data, v.scores  # scores may be None: the registry needs no score
 
-try:
-    reg = common.registry()
-    reg.ping()
-except RegistryError as exc:
-    st.error(f"Het register is niet bereikbaar: {md(exc)}")
-    st.stop()
+reg = common.registry_or_stop()
 
-user = common.editor_name()
+user = editing.editor_name()
 tables = reg.tables()
 codes = set(data.buurten.index)
 ini_here = tables["initiatief"]
@@ -89,11 +80,11 @@ with tab_kaart:
         st.info("Zonder score voor dit profiel is er geen kaart; de tabellen werken wel.")
     else:
         try:
-            install_static(common.settings(), common.static_dir())
-            base = common.static_url()
-            geometry = common.geometry(data.gemeentecode, data.jaar, data.created)
-            tile_url = common.settings().tile_url()
-            if tile_url and not common.basemap_ok(tile_url):
+            install_static(state.settings(), static.static_dir())
+            base = static.static_url()
+            geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
+            tile_url = state.settings().tile_url()
+            if tile_url and not cached.basemap_ok(tile_url):
                 tile_url = None
             mv = map_values(scores, data, "score")
             fmap = build_map(
@@ -264,10 +255,10 @@ with tab_import:
     )
     replace = st.checkbox("Rijen die niet in het bestand staan verwijderen", key="imp_vervang")
     if upload is not None and st.button("Importeren", disabled=not user, key="imp_go"):
-        with common.saved_uploads([upload]) as (path,):
+        with uploads.saved_uploads([upload]) as (path,):
             try:
                 report = import_file(
-                    common.settings(),
+                    state.settings(),
                     entity,
                     path,
                     user=user,

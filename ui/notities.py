@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.registry import ConflictError, ImportRejected, RegistryError
-from ui import common
+from geo.registry import ConflictError, ImportRejected
+from ui import common, editing
 from ui.notities_blok import SOORT_LABELS, note_form, notes_display
 from wijkradar.escape import markdown_text
 from wijkradar.format import fmt_date, plural
 from wijkradar.notes import FLAG_LABEL, NOTITIE_SOORTEN, notes_csv, notes_for_buurten
 
-st.title("Buurtnotities")
-v = common.view()
-if v is None:
-    st.stop()
+v = common.scored_view("Buurtnotities", need_scores=False)
 data = v.data
-try:
-    reg = common.registry()
-    reg.ping()
-except RegistryError as exc:
-    st.error(f"Het register is niet bereikbaar: {markdown_text(exc)}")
-    st.stop()
-user = common.editor_name()
+reg = common.registry_or_stop()
+user = editing.editor_name()
 codes = set(data.buurten.index)
 names = data.buurten["buurtnaam"].astype(str).to_dict()
 

@@ -6,15 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from models import impact_ranking, reach_filter
-from ui import common
+from ui import cached, common
 from wijkradar.escape import markdown_text
 from wijkradar.export import ranking_csv, ranking_gpkg, ranking_table
 from wijkradar.format import fmt_bool, fmt_number, fmt_rank
 
-st.title("Ranglijst")
-v = common.view()
-if v is None or v.scores is None:
-    st.stop()
+v = common.scored_view("Ranglijst")
 data, scores = v.data, v.scores
 top_k = scores.attrs.get("top_k", v.profile.top_k)
 table = ranking_table(data, scores)
@@ -29,7 +26,7 @@ with st.container(horizontal=True):
     use_types = st.checkbox("Buurttypen tonen", value=False, key="rl_typen_aan")
 types = None
 if use_types:
-    types, described = common.type_table(*v.key)
+    types, described = cached.type_table(*v.key)
     table["type"] = types.reindex(table.index)
     chosen = st.multiselect(
         "Type",
@@ -96,7 +93,7 @@ if reach_cols:
 
 st.caption(
     f"{len(table)} buurten. Rang 1 = hoogste nood. Het interval is het 90%-interval van de rang "
-    f"over {common.DRAWS} Monte-Carlotrekkingen; 'robuust' = in {'≥'}90% van de trekkingen in "
+    f"over {cached.DRAWS} Monte-Carlotrekkingen; 'robuust' = in {'≥'}90% van de trekkingen in "
     f"de top {top_k}. Buurten onder {v.profile.min_population} inwoners krijgen geen score en "
     "tonen geen cijfers. 'Dekking' is het deel van het gewicht dat op gepubliceerde cijfers van "
     "de buurt zelf rust (niet ingevuld, niet van de wijk)." + impact_note

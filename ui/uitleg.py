@@ -6,13 +6,11 @@ import streamlit as st
 
 from geo._errors import DataFormatError
 from geo.registry import ENTITIES
-from ui import common
 from wijkradar.offline import DOWNLOADS, RETRY_AFTER_S
 from wijkradar.templates import import_columns, template_csv
 from wijkradar.voorbeeld import banner as example_banner
 
 st.title("Uitleg")
-common.bootstrap()
 
 st.header("Wat is de score?")
 st.markdown(
