@@ -159,7 +159,9 @@ def test_classify_schemes(scheme):
 
 
 def test_classify_rejects_unknown_scheme():
-    with pytest.raises(ValueError, match="unknown classification"):
+    with pytest.raises(
+        ValueError, match="classification 'jenks2' unknown; choose one of quantiles"
+    ):
         classify(pd.Series([1.0, 2.0]), "jenks2", 3)
 
 

@@ -63,7 +63,7 @@ def test_higher_is_better_indicator_marks_the_low_values_dark():
     html = build_map(map_geometry(data.buurten), mv, scores=scores, palette="ylorrd").get_root()
     payload = _payload(html.render())
     fill = [payload["styles"][s].get("fillColor") for s in payload["style"]]
-    ramp = PALETTES["ylorrd"][1]
+    ramp = PALETTES["ylorrd"]
     healthiest, least_healthy = codes.index(codes[8]), codes.index(codes[1])  # 0, 6 are small
     # the healthiest buurt is light, the least healthy (with a value) is dark
     assert ramp.index(fill[healthiest]) < ramp.index(fill[least_healthy])

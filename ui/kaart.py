@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from models import coverage_summary
-from ui import cached, common, state, static
+from ui import cached, common, labels, state, static
 from ui.a11y import SKIP_TARGET, skip_link
 from wijkradar.assets import AssetError, install_static
 from wijkradar.dataversion import data_version, data_version_label
@@ -64,11 +64,11 @@ with st.container(horizontal=True):
         "Toon", options, index=options.index(wanted) if wanted in options else 0, format_func=_label
     )
     scheme = st.selectbox(
-        "Klassenindeling", list(SCHEMES), format_func=lambda s: SCHEMES[s][0], key="kaart_schema"
+        "Klassenindeling", list(SCHEMES), format_func=labels.SCHEMES.get, key="kaart_schema"
     )
     k = st.slider("Klassen", 3, 7, key="kaart_k")
     palette = st.selectbox(
-        "Kleuren", list(PALETTES), format_func=lambda p: PALETTES[p][0], key="kaart_palet"
+        "Kleuren", list(PALETTES), format_func=labels.PALETTES.get, key="kaart_palet"
     )
     basemap = st.selectbox(
         "Achtergrond", list(BASEMAPS), format_func=BASEMAPS.get, key="kaart_basemap"
@@ -157,7 +157,7 @@ offline = standalone_html(
         f"{data.gemeentenaam} ({data.gemeentecode})",
         f"indeling {data.jaar}",
         f"profiel {v.profile.name}",
-        f"klassen: {SCHEMES[scheme][0].lower()}, {k}",
+        f"klassen: {labels.SCHEMES[scheme].lower()}, {k}",
         f"gemaakt op {fmt_date(date.today())}",
         f"gegevens van {fmt_datetime(data.created)}",
     ],

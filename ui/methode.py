@@ -10,12 +10,12 @@ import streamlit as st
 from models import (
     AGGREGATIONS,
     MISSING_POLICIES,
-    NORMALISER_LABELS,
+    NORMALISERS,
     ProfileError,
     profile_yaml,
 )
 from models.validity import TARGET_RHO
-from ui import cached, common, editing, messages, state
+from ui import cached, common, editing, labels, messages, state
 from ui.a11y import dutch_frame
 from wijkradar.analysis import saved_profile
 from wijkradar.escape import markdown_text as md
@@ -78,20 +78,20 @@ for col, dom in zip(cols, base.domains, strict=True):
 
 st.header("Methode", anchor=False)
 chosen = {}
-for col, (field, label, choices) in zip(
+for col, (field, label, methods, names) in zip(
     st.columns(3),
     [
-        ("normalisation", "Normalisatie", NORMALISER_LABELS),
-        ("aggregation", "Aggregatie", AGGREGATIONS),
-        ("missing", "Ontbrekende waarden", MISSING_POLICIES),
+        ("normalisation", "Normalisatie", NORMALISERS, labels.NORMALISERS),
+        ("aggregation", "Aggregatie", AGGREGATIONS, labels.AGGREGATIONS),
+        ("missing", "Ontbrekende waarden", MISSING_POLICIES, labels.MISSING_POLICIES),
     ],
     strict=True,
 ):
     chosen[field] = col.selectbox(
         label,
-        list(choices),
-        index=list(choices).index(getattr(profile, field)),
-        format_func=choices.get,
+        list(methods),
+        index=list(methods).index(getattr(profile, field)),
+        format_func=names.get,
         key=f"m_{key}_{field}",
     )
 normalisation, aggregation, missing = (
