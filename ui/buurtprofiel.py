@@ -12,6 +12,7 @@ from ui.notities_blok import buurt_notes
 from wijkradar.change import buurt_trend_long
 from wijkradar.escape import markdown_text as md
 from wijkradar.format import fmt_count, fmt_list, fmt_number, fmt_percent, plural
+from wijkradar.registry import buurt_wijkteam
 from wijkradar.report import (
     CAVEATS,
     buurt_profile_html,
@@ -147,11 +148,9 @@ nearby = None
 try:
     reg = cached.registry()
     nearby = nearby_initiatives(reg.table("initiatief"), data.buurten, code, radius_m=1000)
-    team = reg.table("wijkteam_buurt").set_index("buurtcode")["wijkteam_id"].get(code)
-    teams = reg.table("wijkteam").set_index("id")
-    if team is not None and team in teams.index:
-        fte = fmt_number(teams.loc[team, "fte"], 1)
-        st.write(f"Wijkteam: {md(teams.loc[team, 'naam'])} ({fte} fte)")
+    team = buurt_wijkteam(reg, code)
+    if team is not None:
+        st.write(f"Wijkteam: {md(team['naam'])} ({fmt_number(team['fte'], 1)} fte)")
     else:
         st.write("Geen wijkteam toegewezen in het register.")
     if nearby.empty:

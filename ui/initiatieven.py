@@ -12,9 +12,7 @@ from geo.registry import (
     LOCATIE_SOORTEN,
     STATUSES,
     THEMES,
-    ConflictError,
     ImportRejected,
-    location_warnings,
 )
 from geo.registry_files import REGISTRY_FORMATS
 from ui import cached, common, editing, state, static, uploads
@@ -24,7 +22,7 @@ from wijkradar.escape import markdown_text as md
 from wijkradar.export import table_csv
 from wijkradar.format import fmt_datetime, plural
 from wijkradar.maps import add_registry_layers, build_map, map_table, map_values
-from wijkradar.registry import analyse_gaps, import_file
+from wijkradar.registry import analyse_gaps, import_file, save_table_edits
 from wijkradar.templates import import_columns, template_csv
 
 v = common.scored_view("Initiatieven en wijkteams", need_scores=False)
@@ -138,64 +136,21 @@ def _editor(entity: str, frame: pd.DataFrame, column_config: dict, key: str) -> 
     )
     if not st.button("Wijzigingen opslaan", key=f"{key}_opslaan", disabled=not user):
         return
-    keycol = list(ENTITIES[entity].table.primary_key.columns)[0].name
-    before = shown.set_index(keycol) if not shown.empty else shown
-    added: list[str] = []
-    updated: list[str] = []
-    deleted: list[str] = []
-    warnings: list[str] = []
-    problems = 0
-    for rec in edited.to_dict("records"):
-        key_value = rec.get(keycol)
-        blank = key_value is None or pd.isna(key_value) or not str(key_value).strip()
-        if blank and all(
-            v is None or pd.isna(v) or not str(v).strip()
-            for c, v in rec.items()
-            if c not in ("version", "gewijzigd_door")
-        ):
-            continue  # an empty new row
-        if blank:
-            key_value = None  # the registry makes up an id
-        old = before.loc[key_value].to_dict() if key_value in before.index else None
-        if old is not None and all(
-            (pd.isna(old.get(c)) and pd.isna(rec.get(c))) or old.get(c) == rec.get(c)
-            for c in rec
-            if c not in (keycol, "version", "gewijzigd_door")
-        ):
-            continue
-        record = {k: val for k, val in rec.items() if k not in ("version", "gewijzigd_door")}
-        try:
-            row = reg.save(
-                entity,
-                record,
-                user=user,
-                version=None if old is None else int(rec["version"]),
-                buurtcodes=codes if "buurtcode" in record else None,
-            )
-            name = f"{row[keycol]}" + (f" {row['naam']}" if row.get("naam") else "")
-            (updated if old is not None else added).append(name)
-            warnings += location_warnings(entity, [row], buurten=data.buurten, rows=False)
-        except ConflictError as exc:
-            problems += 1
-            st.error(f"Niet opgeslagen: {md(exc)}")
-        except ImportRejected as exc:
-            problems += 1
-            st.error(f"Niet opgeslagen ({md(key_value or 'nieuwe rij')}):")
-            st.dataframe(exc.report(), hide_index=True)
-    removed = set(before.index) - {r.get(keycol) for r in edited.to_dict("records")}
-    for key_value in removed:
-        try:
-            reg.delete(entity, key_value, user=user, version=int(before.loc[key_value, "version"]))
-            deleted.append(str(key_value))
-        except ConflictError as exc:
-            problems += 1
+    result = save_table_edits(reg, entity, shown, edited, user=user, buurten=data.buurten)
+    for action, row_key, exc in result.failures:
+        if action == "verwijderen":
             st.error(f"Niet verwijderd: {md(exc)}")
-    summary = save_summary(added, updated, deleted)
+        elif isinstance(exc, ImportRejected):
+            st.error(f"Niet opgeslagen ({md(row_key or 'nieuwe rij')}):")
+            st.dataframe(exc.report(), hide_index=True)
+        else:
+            st.error(f"Niet opgeslagen: {md(exc)}")
+    summary = save_summary(result.added, result.updated, result.deleted)
     if not summary:
         st.info("Er was niets gewijzigd.")
         return
-    flash = {"text": summary, "warnings": warnings, "problems": problems}
-    if problems:
+    flash = {"text": summary, "warnings": result.warnings, "problems": len(result.failures)}
+    if result.failures:
         show_flash(flash)  # keep the errors above on screen
     else:
         st.session_state["ini_flash"] = flash

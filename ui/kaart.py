@@ -166,7 +166,7 @@ offline = standalone_html(
 )
 skip_link()
 # Only the clicked point comes back from the browser: no geometry round trip.
-state = st_folium(
+map_state = st_folium(
     fmap,
     height=620,
     use_container_width=True,
@@ -174,7 +174,7 @@ state = st_folium(
     key="wijkradar_kaart",
 )
 selected = None
-clicked = (state or {}).get("last_clicked")
+clicked = (map_state or {}).get("last_clicked")
 if clicked:
     point = shapely.Point(clicked["lng"], clicked["lat"])
     hit = geometry[geometry.geometry.contains(point)]
