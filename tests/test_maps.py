@@ -38,16 +38,6 @@ from wijkradar.report import buurt_profile_html, indicator_profile
 EVIL = '<img src=x onerror="alert(1)">'
 
 
-@pytest.fixture
-def fake_leaflet(tmp_path):
-    folder = tmp_path / "leaflet"
-    (folder / "images").mkdir(parents=True)
-    (folder / "leaflet.js").write_text("/* @preserve\n * Leaflet 1.9.4 */\nwindow.L={};")
-    (folder / "leaflet.css").write_text(".leaflet-control-layers-toggle{url(images/layers.png)}")
-    (folder / "images" / "layers.png").write_bytes(b"\x89PNG fake")
-    return Settings(leaflet_dir=folder, data_dir=tmp_path / "data")
-
-
 def _grid(n: int = 3) -> gpd.GeoDataFrame:
     """n x n squares of 500 m in RD New, with a wiggly shared edge between the first two."""
     polys, codes = [], []
