@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo._errors import WijkradarError
+from geo.registry import ImportRejected
 from models import ProfileError
 from ui.cached import registry
 from ui.state import settings
@@ -103,6 +104,8 @@ def try_save(
 ) -> tuple[bool, T | None]:
     """Run one write; a known failure shows ``failed: <reason>`` in Dutch, never a traceback.
 
+    A rejected record (:class:`ImportRejected`) shows its problems as a table.
+
     Parameters
     ----------
     save
@@ -120,5 +123,9 @@ def try_save(
     try:
         return True, save()
     except errors as exc:
-        st.error(f"{failed}: {md(exc)}")
+        if isinstance(exc, ImportRejected):  # every problem, as a table (rij, veld, ...)
+            st.error(f"{failed}:")
+            st.dataframe(exc.report(), hide_index=True)
+        else:
+            st.error(f"{failed}: {md(exc)}")
         return False, None

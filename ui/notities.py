@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.registry import ConflictError, ImportRejected
 from ui import common, editing
 from ui.notities_blok import SOORT_LABELS, note_form, notes_display
 from wijkradar.escape import markdown_text
@@ -88,24 +87,21 @@ if not notes.empty:
             b1, b2 = st.columns(2)
             save = b1.form_submit_button("Wijziging opslaan", disabled=not user)
             remove = b2.form_submit_button("Verwijderen", disabled=not user)
-        try:
+        if save or remove:
             if save:
-                reg.save(
-                    "buurtnotitie",
-                    {**row, "tekst": tekst, "soort": soort, "cijfers_kloppen_niet": flag},
-                    user=user,
-                    version=seen,
-                    buurtcodes=codes,
+                record = {**row, "tekst": tekst, "soort": soort, "cijfers_kloppen_niet": flag}
+                done, _ = editing.try_save(
+                    lambda: reg.save(
+                        "buurtnotitie", record, user=user, version=seen, buurtcodes=codes
+                    ),
+                    failed="Niet opgeslagen",
                 )
-                st.session_state.pop(seen_key, None)
-                st.rerun()
-            if remove:
-                reg.delete("buurtnotitie", chosen, user=user, version=seen)
-                st.session_state.pop(seen_key, None)
-                st.rerun()
-        except ConflictError as exc:
+            else:
+                done, _ = editing.try_save(
+                    lambda: reg.delete("buurtnotitie", chosen, user=user, version=seen),
+                    failed="Niet verwijderd",
+                )
+            # saved, or refused: read the current version again (what was typed stays)
             st.session_state.pop(seen_key, None)
-            st.error(f"Niet opgeslagen: {markdown_text(exc)}")
-        except ImportRejected as exc:
-            st.error("Niet opgeslagen:")
-            st.dataframe(exc.report(), hide_index=True)
+            if done:
+                st.rerun()
