@@ -8,7 +8,7 @@ import streamlit as st
 
 from models.indices import disagreement, need_ranks_pair
 from models.validity import REFERENCES, correlations
-from ui import cached, common, state
+from ui import cached, common, downloads, state
 from wijkradar.escape import markdown_text as md
 from wijkradar.export import table_csv
 from wijkradar.format import fmt_count, fmt_number, fmt_percent, plural
@@ -134,12 +134,10 @@ table = pd.DataFrame(
     }
 )
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(
+downloads.csv_download(
     "Download vergelijking (CSV)",
     table_csv(table),
-    file_name=f"andere-index-{column}-{data.gemeentecode}.csv",
-    mime="text/csv",
-    on_click="ignore",
+    f"andere-index-{column}-{data.gemeentecode}.csv",
 )
 st.caption(
     f"{plural(int((top['richting'] == 'wijkradar_hoger').sum()), 'buurt', 'buurten')} waar "

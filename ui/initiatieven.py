@@ -15,7 +15,7 @@ from geo.registry import (
     ImportRejected,
 )
 from geo.registry_files import REGISTRY_FORMATS
-from ui import cached, common, editing, state, static, uploads
+from ui import cached, common, downloads, editing, state, static, uploads
 from ui.a11y import SKIP_TARGET, skip_link
 from wijkradar.assets import AssetError, install_static
 from wijkradar.escape import markdown_text as md
@@ -23,7 +23,6 @@ from wijkradar.export import table_csv
 from wijkradar.format import fmt_datetime, plural
 from wijkradar.maps import add_registry_layers, build_map, map_table, map_values
 from wijkradar.registry import analyse_gaps, import_file, save_table_edits
-from wijkradar.templates import import_columns, template_csv
 
 v = common.scored_view("Initiatieven en wijkteams", need_scores=False)
 data, scores = v.data, v.scores  # scores may be None: the registry needs no score
@@ -196,14 +195,8 @@ with tab_import:
         "Soort", list(ENTITIES), format_func=lambda e: ENTITIES[e].label, key="imp_soort"
     )
     st.header(f"Kolommen voor {md(ENTITIES[entity].label)}", anchor=False)
-    st.dataframe(import_columns(entity), hide_index=True, width="stretch")
-    st.download_button(
-        f"Sjabloon downloaden ({ENTITIES[entity].label}, CSV)",
-        template_csv(entity),
-        file_name=f"sjabloon-{entity}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="imp_sjabloon",
+    downloads.import_template(
+        entity, f"Sjabloon downloaden ({ENTITIES[entity].label}, CSV)", key="imp_sjabloon"
     )
     upload = st.file_uploader(
         "Bestand", type=[s.lstrip(".") for s in REGISTRY_FORMATS], key="imp_bestand"
@@ -260,12 +253,8 @@ with tab_gaten:
             f"binnen {afstand} m."
         )
         st.dataframe(result.gaps, hide_index=True, width="stretch")
-        st.download_button(
-            "Download gatenlijst (CSV)",
-            table_csv(result.gaps),
-            file_name=f"gaten-{data.gemeentecode}.csv",
-            mime="text/csv",
-            on_click="ignore",
+        downloads.csv_download(
+            "Download gatenlijst (CSV)", table_csv(result.gaps), f"gaten-{data.gemeentecode}.csv"
         )
         with st.expander("Dekking per buurt"):
             cov = data.buurten[["buurtnaam"]].join(result.coverage)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import common, editing
+from ui import common, downloads, editing
 from ui.notities_blok import SOORT_LABELS, note_form, notes_display
 from wijkradar.escape import markdown_text
 from wijkradar.format import fmt_date, plural
@@ -37,12 +37,8 @@ st.caption(
 )
 if not notes.empty:
     st.dataframe(notes_display(notes, names), hide_index=True, width="stretch")
-    st.download_button(
-        "Download notities (CSV)",
-        notes_csv(notes, names),
-        file_name=f"buurtnotities-{data.gemeentecode}.csv",
-        mime="text/csv",
-        on_click="ignore",
+    downloads.csv_download(
+        "Download notities (CSV)", notes_csv(notes, names), f"buurtnotities-{data.gemeentecode}.csv"
     )
 
 st.subheader("Notitie toevoegen")

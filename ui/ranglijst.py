@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from models import impact_ranking, reach_filter
-from ui import cached, common
+from ui import cached, common, downloads
 from wijkradar.escape import markdown_text
 from wijkradar.export import ranking_csv, ranking_gpkg, ranking_table
 from wijkradar.format import fmt_bool, fmt_number, fmt_rank
@@ -147,13 +147,7 @@ st.dataframe(shown, column_config=column_config, width="stretch", height=560)
 st.page_link("ui/werklijst.py", label="Werklijst maken voor buurtnetwerkers (printbaar en CSV)")
 name = f"wijkradar-{data.gemeentecode}-{data.jaar}-{v.profile.name}"
 with st.container(horizontal=True):
-    st.download_button(
-        "Download CSV",
-        ranking_csv(table),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        on_click="ignore",
-    )
+    downloads.csv_download("Download CSV", ranking_csv(table), f"{name}.csv")
     st.download_button(
         "Download GeoPackage",
         ranking_gpkg(data, table),

@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from models import ProfileError
 from models.change import change_bins, periods_of
-from ui import cached, common, state, static
+from ui import cached, common, downloads, state, static
 from ui.a11y import SKIP_TARGET, skip_link
 from wijkradar.assets import AssetError, install_static
 from wijkradar.change import (
@@ -165,12 +165,10 @@ if what == SCORE:
             }
         ).sort_values("Verschuiving", key=lambda s: -s.abs(), kind="stable")
         st.dataframe(table, hide_index=True, width="stretch")
-        st.download_button(
+        downloads.csv_download(
             "Download rangverschuivingen (CSV)",
             table_csv(table),
-            file_name=f"verandering-score-{data.gemeentecode}-{start}-{end}.csv",
-            mime="text/csv",
-            on_click="ignore",
+            f"verandering-score-{data.gemeentecode}-{start}-{end}.csv",
         )
     st.stop()
 
@@ -260,10 +258,8 @@ table = (
 )
 st.header("Tabel bij de kaart", anchor=SKIP_TARGET)
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(
+downloads.csv_download(
     "Download verandering (CSV)",
     table_csv(table),
-    file_name=f"verandering-{what}-{data.gemeentecode}-{start}-{end}.csv",
-    mime="text/csv",
-    on_click="ignore",
+    f"verandering-{what}-{data.gemeentecode}-{start}-{end}.csv",
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.registry import RegistryError
-from ui import cached, common, state
+from ui import cached, common, downloads, state
 from wijkradar.escape import markdown_text as md
 from wijkradar.format import plural
 from wijkradar.werklijst import CSV_COLUMNS, worklist, worklist_csv, worklist_html
@@ -70,13 +70,7 @@ with st.container(horizontal=True):
         mime="text/html",
         on_click="ignore",
     )
-    st.download_button(
-        "Werklijst als CSV (Excel)",
-        worklist_csv(rows),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        on_click="ignore",
-    )
+    downloads.csv_download("Werklijst als CSV (Excel)", worklist_csv(rows), f"{name}.csv")
 with st.expander("Voorbeeld van de printbare werklijst", expanded=True):
     # in its own frame, so the page's print styles stay out of the app
     st.iframe(worklist_html(rows, data, profile_name=v.profile.name), height=640)
