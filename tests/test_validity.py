@@ -494,7 +494,7 @@ def test_ses_woa_source_failure_degrades(server, tmp_path):
     from tests.conftest import settings_for
 
     s = settings_for(server, tmp_path / "d", retries=0)
-    server.inject("86092NED", "badjson", times=1)
+    server.inject("86092NED/TypedDataSet", "badjson", times=1)
     ref, notes = load_reference("GM0307", settings=s)
     assert ref is None and notes[0].startswith("SES-WOA niet opgehaald: CBS SES-WOA 86092NED")
     ref, notes = load_reference("GM0034", settings=s)  # no SES-WOA rows for Almere here

@@ -1,5 +1,6 @@
 """Network clients: the only modules in Wijkradar that talk to the internet."""
 
+from ._cache import FetchStats, ResponseCache
 from ._http import HttpClient
 from .cbs import fetch_health, fetch_kerncijfers, fetch_odata_rows
 from .locatieserver import Geocoded, geocode
@@ -8,6 +9,8 @@ from .tiles import basemap_reachable
 
 __all__ = [
     "HttpClient",
+    "ResponseCache",
+    "FetchStats",
     "fetch_odata_rows",
     "fetch_kerncijfers",
     "fetch_health",
