@@ -428,3 +428,15 @@ def test_every_shipped_profile_on_every_page(monkeypatch, app_env, gm, profiel):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert not at.error, (page, [e.value for e in at.error])
+
+
+def test_the_sidebar_is_drawn_once_on_every_page(monkeypatch, app_env):
+    """app.py draws the sidebar (gemeente, year, profile, name) once, for every page."""
+    at = _app(monkeypatch, app_env, gemeente="GM0307")
+    for page in ["ui/kaart.py", *PAGES, "ui/verandering.py", "ui/indexen.py", "ui/uitleg.py"]:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        labels = [w.label for w in (*at.sidebar.selectbox, *at.sidebar.text_input)]
+        for label in ("Indelingsjaar", "Gemeente (", "Scoringsprofiel", "Uw naam"):
+            assert sum(x.startswith(label) for x in labels) == 1, (page, labels)
+        assert _one(at.sidebar.selectbox, "Gemeente").value == "GM0307"
