@@ -31,14 +31,15 @@ from tests.loopback import LoopbackServer, build_data, shared_data_dir  # noqa: 
 from wijkradar.config import Settings  # noqa: E402
 from wijkradar.pipeline import fetch_gemeente  # noqa: E402
 
-__all__ = ["run", "LATENCY"]
+__all__ = ["run", "LATENCY", "loopback_settings"]
 
 #: Seconds the loopback waits before each answer (emulated network latency).
 LATENCY = 0.2
 GEMEENTEN = {"GM0307": "Amersfoort", "GM0034": "Almere"}
 
 
-def _settings(srv: LoopbackServer, data_dir: Path, workers: int) -> Settings:
+def loopback_settings(srv: LoopbackServer, data_dir: Path, workers: int = 4) -> Settings:
+    """Settings pointing at the loopback server, with their own data folder."""
     return Settings(
         cbs_odata_url=srv.odata_url,
         cbs_dataderden_url=srv.dataderden_url,
@@ -93,18 +94,24 @@ def run(shared: Path | None = None, *, repeat: int = 3, latency: float = LATENCY
         base = Path(tmp)
         for gm, name in GEMEENTEN.items():
             lat = f"loopback, {latency * 1e3:.0f} ms emulated latency per request"
-            seq = [_once(srv, _settings(srv, base / f"seq{gm}{i}", 1), gm) for i in range(repeat)]
+            seq = [
+                _once(srv, loopback_settings(srv, base / f"seq{gm}{i}", 1), gm)
+                for i in range(repeat)
+            ]
             rows.append(_row(f"fetch {name}: cold, one by one", seq, lat))
-            par = [_once(srv, _settings(srv, base / f"par{gm}{i}", 4), gm) for i in range(repeat)]
+            par = [
+                _once(srv, loopback_settings(srv, base / f"par{gm}{i}", 4), gm)
+                for i in range(repeat)
+            ]
             rows.append(_row(f"fetch {name}: cold, parallel", par, lat))
-            warm_settings = _settings(srv, base / f"par{gm}0", 4)
+            warm_settings = loopback_settings(srv, base / f"par{gm}0", 4)
             warm = [_once(srv, warm_settings, gm) for _ in range(repeat)]
             rows.append(_row(f"fetch {name}: warm (within TTL)", warm, "target: 0 requests"))
             again = [_once(srv, warm_settings, gm, refresh=True) for _ in range(repeat)]
             rows.append(_row(f"fetch {name}: --vernieuw", again, "every source asked again"))
             srv.honour_select = False
             try:
-                full = [_once(srv, _settings(srv, base / f"full{gm}", 4), gm)]
+                full = [_once(srv, loopback_settings(srv, base / f"full{gm}", 4), gm)]
             finally:
                 srv.honour_select = True
             base_row = _row(f"fetch {name}: cold, without $select", full, "baseline bytes")

@@ -7,11 +7,10 @@ from .compare import compare_profiles, indicator_correlations
 from .profile import (
     COMPOSITION,
     ScoringProfile,
-    load_profile,
     merge_profiles,
     parse_profile,
+    parse_profile_yaml,
     profile_yaml,
-    save_profile,
 )
 from .reach import impact_ranking, reach_filter, reach_table
 from .scoring import (
@@ -52,10 +51,9 @@ __all__ = [
     "MISSING_POLICIES",
     "WEIGHTINGS",
     "ScoringProfile",
-    "load_profile",
     "parse_profile",
+    "parse_profile_yaml",
     "profile_yaml",
-    "save_profile",
     "merge_profiles",
     "COMPOSITION",
     "reach_table",

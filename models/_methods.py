@@ -1,7 +1,7 @@
 """The one front door of every method table: ``{id: implementation}``, looked up by id.
 
 Normalisations, missing-value policies, aggregations, weightings (here), map classifications
-(:data:`wijkradar.maps.SCHEMES`) and distance decays (the 2SFCA) are all tables of the same
+(:data:`wijkradar.render.maps.SCHEMES`) and distance decays (the 2SFCA) are all tables of the same
 shape: a string id, as in the profile YAML and the URL, mapped to what it does. The labels
 people read live in the app (``ui/labels.py``), never here.
 """

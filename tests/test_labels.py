@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 
 import models
 from models import ProfileError, impute, pick_method
+from models.access import two_step_fca
 from ui import labels
-from wijkradar import maps
+from wijkradar.render import maps
 
 TABLES = {
     "NORMALISERS": (models.NORMALISERS, labels.NORMALISERS),
@@ -47,7 +49,10 @@ def test_profile_ids_are_exactly_the_table_ids(field):
 
 
 def test_the_front_door_names_the_unknown_id_and_the_known_ones():
+    assert (
+        pick_method(models.NORMALISERS, "zscore", "normalisation") is models.NORMALISERS["zscore"]
+    )
     with pytest.raises(ValueError, match="decay 'stap' unknown; choose one of gaussian, step"):
-        pick_method({"gaussian": abs, "step": abs}, "stap", "decay")
+        two_step_fca(gpd.GeoDataFrame(), pd.DataFrame(), decay="stap")
     with pytest.raises(ProfileError, match="missing policy 'mediaan' unknown; choose one of"):
         impute(pd.DataFrame({"a": [1.0, None]}), ["a"], "mediaan")

@@ -15,11 +15,11 @@ from shapely.geometry import Polygon
 
 from geo.sources.tiles import basemap_reachable
 from wijkradar import Settings
-from wijkradar.assets import AssetError, inline_leaflet, install_static, leaflet_dir
 from wijkradar.dataversion import data_version, data_version_label
 from wijkradar.escape import html_text
-from wijkradar.export import ranking_csv, ranking_gpkg, ranking_table
-from wijkradar.maps import (
+from wijkradar.render.assets import AssetError, inline_leaflet, install_static, leaflet_dir
+from wijkradar.render.export import ranking_csv, ranking_gpkg, ranking_table
+from wijkradar.render.maps import (
     NO_SCORE_FILL,
     PALETTES,
     STATUS_STYLES,
@@ -33,7 +33,7 @@ from wijkradar.maps import (
     standalone_html,
     top_factors,
 )
-from wijkradar.report import buurt_profile_html, indicator_profile
+from wijkradar.render.report import buurt_profile_html, indicator_profile
 
 EVIL = '<img src=x onerror="alert(1)">'
 
@@ -307,7 +307,7 @@ def test_basemap_reachable(server):
 
 
 def test_registry_layers_escape_user_text_and_add_a_theme_legend():
-    from wijkradar.maps import add_registry_layers
+    from wijkradar.render.maps import add_registry_layers
 
     data, scores = _data_and_scores()
     geo = map_geometry(data.buurten)
@@ -374,7 +374,7 @@ def _strings(obj) -> set[str]:
 def test_hostile_names_reach_every_map_element_only_as_json_data(fake_leaflet):
     """Template, JS and HTML payloads in buurt, indicator, initiative, team and location names."""
     from tests.hostile import HOSTILE, HOSTILE_NAME
-    from wijkradar.maps import add_registry_layers
+    from wijkradar.render.maps import add_registry_layers
 
     data, scores = _data_and_scores()
     names = (HOSTILE * 2)[: len(data.buurten)]
@@ -483,9 +483,9 @@ def test_map_is_dutch_named_zoomable_and_hatches_geen_score(fake_leaflet):
     assert "user-scalable=no" not in html and "maximum-scale" not in html
     assert "<title>Kaart: Prioriteitsscore per buurt · Wijkradar</title>" in html
     assert "setAttribute('lang', 'nl')" in html and "frameElement" in html
-    assert NO_SCORE_FILL == "url(#wr-geen-score)" and '"fillColor": "url(#wr-geen-score)"' in html
+    assert NO_SCORE_FILL == "url(#wr-geen-score)" and '"fillColor":"url(#wr-geen-score)"' in html
     assert "repeating-linear-gradient" in html  # the legend swatch shows the same hatch
-    assert '"weight": 1.4' in html  # the lightest class has the stronger outline
+    assert '"weight":1.4' in html  # the lightest class has the stronger outline
     table = map_table(mv, data.buurten["buurtnaam"], scores=scores, k=3)
     standalone = standalone_html(m, fake_leaflet, table=table)
     assert standalone.startswith('<!DOCTYPE html>\n<html lang="nl">')

@@ -7,7 +7,8 @@ from models import hotspots, score_buurten
 from models.typology import buurt_types
 from wijkradar import cli
 from wijkradar.pipeline import fetch_gemeente
-from wijkradar.scoring_cli import score_gemeente, shipped_profile, shipped_profiles
+from wijkradar.profiles import shipped_profile, shipped_profiles
+from wijkradar.scoring import score_gemeente
 
 
 @pytest.fixture

@@ -22,10 +22,10 @@ from ui.state import is_example, settings
 from ui.uploads import saved_uploads
 from wijkradar import Settings, load_gemeente
 from wijkradar.change import score_periods as _score_periods
-from wijkradar.maps import map_geometry
-from wijkradar.offline import UnreachableMemory
 from wijkradar.pipeline import fetch_gemeente, list_gemeenten
-from wijkradar.scoring_cli import score_gemeente
+from wijkradar.render.maps import map_geometry
+from wijkradar.render.offline import UnreachableMemory
+from wijkradar.scoring import score_gemeente
 from wijkradar.validity import fetch_reference, load_reference
 from wijkradar.voorbeeld import load_example
 

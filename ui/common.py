@@ -22,10 +22,10 @@ from ui.messages import load_failed, match_messages
 from ui.state import current_profile, is_example, settings
 from ui.uploads import saved_uploads
 from wijkradar.escape import markdown_text as md
-from wijkradar.format import fmt_datetime
-from wijkradar.maps import top_factors
-from wijkradar.offline import DOWNLOADS
 from wijkradar.pipeline import fetch_gemeente
+from wijkradar.render.format import fmt_datetime
+from wijkradar.render.maps import top_factors
+from wijkradar.render.offline import DOWNLOADS
 from wijkradar.voorbeeld import banner as example_banner
 
 

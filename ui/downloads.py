@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from wijkradar.templates import import_columns, template_csv
+from wijkradar.render.templates import import_columns, template_csv
 
 
 def csv_download(label: str, data: str | bytes, file_name: str, *, key: str | None = None) -> None:

@@ -10,19 +10,19 @@ from geo._errors import SourceError, WijkradarError
 from geo.registry import (
     ENTITIES,
     LOCATIE_SOORTEN,
+    REGISTRY_FORMATS,
     STATUSES,
     THEMES,
     ImportRejected,
 )
-from geo.registry_files import REGISTRY_FORMATS
 from ui import cached, common, downloads, editing, state, static, uploads
 from ui.a11y import SKIP_TARGET, skip_link
-from wijkradar.assets import AssetError, install_static
 from wijkradar.escape import markdown_text as md
-from wijkradar.export import table_csv
-from wijkradar.format import fmt_datetime, plural
-from wijkradar.maps import add_registry_layers, build_map, map_table, map_values
 from wijkradar.registry import analyse_gaps, import_file, save_table_edits
+from wijkradar.render.assets import AssetError, install_static
+from wijkradar.render.export import table_csv
+from wijkradar.render.format import fmt_datetime, plural
+from wijkradar.render.maps import add_registry_layers, build_map, map_table, map_values
 
 v = common.scored_view("Initiatieven en wijkteams", need_scores=False)
 data, scores = v.data, v.scores  # scores may be None: the registry needs no score

@@ -2,7 +2,7 @@
 
 The tables themselves (``{id: implementation}``) live with their code: normalisations,
 missing-value policies, aggregations and weightings in :mod:`models`, classifications and
-palettes in :mod:`wijkradar.maps`. Each label table here has exactly the ids of its method
+palettes in :mod:`wijkradar.render.maps`. Each label table here has exactly the ids of its method
 table (tested), so a new method cannot appear in the app without a name.
 """
 

@@ -9,8 +9,8 @@ from geo._errors import GemeenteNotFoundError, SourceError, WijkradarError
 from ui.cached import load_retry_in, unreachable
 from ui.sidebar import open_example
 from wijkradar.escape import markdown_text as md
-from wijkradar.format import fmt_datetime, plural
 from wijkradar.pipeline import LOW_MATCH
+from wijkradar.render.format import fmt_datetime, plural
 
 
 def load_failed(exc: WijkradarError, gm: str, jaar: int) -> None:

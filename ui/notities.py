@@ -7,8 +7,8 @@ import streamlit as st
 from ui import common, downloads, editing
 from ui.notities_blok import SOORT_LABELS, note_form, notes_display
 from wijkradar.escape import markdown_text
-from wijkradar.format import fmt_date, plural
 from wijkradar.notes import FLAG_LABEL, NOTITIE_SOORTEN, notes_csv, notes_for_buurten
+from wijkradar.render.format import fmt_date, plural
 
 v = common.scored_view("Buurtnotities", need_scores=False)
 data = v.data

@@ -15,7 +15,7 @@ from ui.state import DEFAULTS, PROFILE_KEYS, get, is_example, publish, put, sett
 from wijkradar import DEFAULT_JAAR, Settings
 from wijkradar.escape import markdown_text as md
 from wijkradar.pipeline import fetch_gemeente
-from wijkradar.scoring_cli import list_profiles
+from wijkradar.profiles import list_profiles
 from wijkradar.voorbeeld import (
     EXAMPLE_CODE,
     EXAMPLE_JAAR,

@@ -16,7 +16,7 @@ from models import ProfileError, ScoringProfile
 from models.profile import parse_profile
 from wijkradar import DEFAULT_JAAR, Settings
 from wijkradar.escape import markdown_text as md
-from wijkradar.scoring_cli import resolve_profile
+from wijkradar.profiles import resolve_profile
 from wijkradar.voorbeeld import EXAMPLE_PARAM, EXAMPLE_PROFILE, example_settings
 
 DEFAULTS = {"gemeente": "GM0307", "jaar": str(DEFAULT_JAAR), "profiel": "kansrijke-wijk"}

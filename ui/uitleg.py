@@ -7,7 +7,7 @@ import streamlit as st
 from geo._errors import DataFormatError
 from geo.registry import ENTITIES
 from ui import downloads
-from wijkradar.offline import DOWNLOADS, RETRY_AFTER_S
+from wijkradar.render.offline import DOWNLOADS, RETRY_AFTER_S
 from wijkradar.voorbeeld import banner as example_banner
 
 st.title("Uitleg")

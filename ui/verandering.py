@@ -10,7 +10,6 @@ from models import ProfileError
 from models.change import change_bins, periods_of
 from ui import cached, common, downloads, state, static
 from ui.a11y import SKIP_TARGET, skip_link
-from wijkradar.assets import AssetError, install_static
 from wijkradar.change import (
     change_colours,
     change_map_values,
@@ -20,9 +19,10 @@ from wijkradar.change import (
     trend_indicators,
 )
 from wijkradar.escape import markdown_text as md
-from wijkradar.export import table_csv
-from wijkradar.format import decimals_for, fmt_number, plural
-from wijkradar.maps import MapValues, build_map
+from wijkradar.render.assets import AssetError, install_static
+from wijkradar.render.export import table_csv
+from wijkradar.render.format import decimals_for, fmt_number, plural
+from wijkradar.render.maps import MapValues, build_map
 
 SCORE = "score"
 RULE = (

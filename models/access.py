@@ -8,13 +8,13 @@ indexed by buurtcode like the buurten frame.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .registry import THEMES
+from ._methods import pick_method
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -49,7 +49,7 @@ def _step(d: np.ndarray, d0: float) -> np.ndarray:
     return (d <= d0).astype(float)
 
 
-#: Distance decays for the 2SFCA (id -> function(distances, catchment)).
+#: Distance decays for the 2SFCA (id -> function(distances, catchment); one method-table shape).
 DECAYS = {"gaussian": _gaussian, "step": _step}
 
 
@@ -89,6 +89,7 @@ def coverage_table(
     wijkteams: pd.DataFrame | None = None,
     toewijzing: pd.DataFrame | None = None,
     need: pd.Series | None = None,
+    themes: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Per buurt: initiatives (per 1,000 inhabitants, by theme), distances and wijkteam load.
 
@@ -101,6 +102,9 @@ def coverage_table(
         ``buurtcode``.
     need : Series, optional
         Priority score (0-100) per buurt, for the priority-weighted wijkteam load.
+    themes : iterable of str, optional
+        The initiative themes to count per 1,000 inhabitants (the registry passes its
+        ``THEMES``); one ``per_1000__<thema>`` column each, also when no initiative has it.
 
     Returns
     -------
@@ -118,7 +122,7 @@ def coverage_table(
     out["initiatieven"] = counts.reindex(index).fillna(0).astype(int)
     per = 1000.0 / inw.where(inw > 0)
     out["initiatieven_per_1000"] = out["initiatieven"] * per
-    for thema in THEMES:
+    for thema in themes:
         sub = act[act["thema"] == thema] if not act.empty else act
         n = sub.groupby("buurtcode").size() if not sub.empty else pd.Series(dtype=float)
         out[f"per_1000__{thema}"] = n.reindex(index).fillna(0) * per
@@ -172,8 +176,7 @@ def two_step_fca(
         otherwise every point has capacity 1 (e.g. initiatives).
     decay : {"gaussian", "step"}
     """
-    if decay not in DECAYS:
-        raise ValueError(f"decay {decay!r} unknown; choose from {', '.join(DECAYS)}")
+    weight = pick_method(DECAYS, decay, "decay")
     if catchment_m <= 0:
         raise ValueError(f"catchment_m must be > 0, got {catchment_m}")
     pop = buurten["inwoners"].astype(float).fillna(0.0).to_numpy()
@@ -181,7 +184,7 @@ def two_step_fca(
     if sup.empty:
         return pd.Series(0.0, index=buurten.index, name="toegang")
     cap = sup[capacity].astype(float).to_numpy() if capacity else np.ones(len(sup))
-    w = DECAYS[decay](_distances(_centroids(buurten), _points(sup)), catchment_m)
+    w = weight(_distances(_centroids(buurten), _points(sup)), catchment_m)
     demand = (pop[:, None] * w).sum(axis=0)
     ratio = np.where(demand > 0, cap / np.where(demand > 0, demand, 1.0), 0.0)
     access = (w * ratio[None, :]).sum(axis=1) * 1000.0
@@ -203,7 +206,7 @@ def find_gaps(
     """Buurten with high need and little nearby: the list for buurtnetwerkers.
 
     ``number(value, decimals)`` formats the figures in the explanation (the application
-    passes its Dutch formatter, :func:`wijkradar.format.fmt_number`).
+    passes its Dutch formatter, :func:`wijkradar.render.format.fmt_number`).
 
     A buurt is a gap when it is in the priority top band (``rank`` within the best
     ``top_band`` share of scored buurten) and its ``access`` is in the lowest

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._errors import DataFormatError
-from .limits import MAX_ROWS, Deadline, check_xlsx_archive
-from .registry import ENTITIES, ImportRejected, RowError
+from .._errors import DataFormatError
+from ..limits import MAX_ROWS, Deadline, check_xlsx_archive
+from ._errors import ImportRejected, RowError
+from ._schema import ENTITIES
 
 __all__ = ["read_registry_file", "write_registry_file", "REGISTRY_FORMATS", "decode_legacy"]
 
