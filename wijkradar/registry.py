@@ -14,9 +14,12 @@ import pandas as pd
 from geo.registry import (
     ENTITIES,
     THEMES,
+    ConflictError,
+    ImportRejected,
     ImportReport,
     Registry,
     RegistryError,
+    location_warnings,
     read_registry_file,
     write_registry_file,
 )
@@ -45,6 +48,9 @@ __all__ = [
     "analyse_gaps",
     "add_registry_parsers",
     "os_user",
+    "EditResult",
+    "save_table_edits",
+    "buurt_wijkteam",
 ]
 
 
@@ -120,6 +126,130 @@ def save_user_profile(
             path.write_bytes(before)
         raise
     return path
+
+
+#: Columns the registry keeps itself: never compared or written back from an edited table.
+_BOOKKEEPING = ("version", "gewijzigd_door")
+
+
+def _missing(value) -> bool:
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def _blank(value) -> bool:
+    return _missing(value) or not str(value).strip()
+
+
+def _same(a, b) -> bool:
+    return (_missing(a) and _missing(b)) or bool(a == b)
+
+
+@dataclass
+class EditResult:
+    """What :func:`save_table_edits` did: ids saved, warnings, and what failed and why.
+
+    ``failures`` holds ``(action, key, error)`` with action ``"opslaan"`` or
+    ``"verwijderen"``, key None for a new row, in the order they happened.
+    """
+
+    added: list[str]
+    updated: list[str]
+    deleted: list[str]
+    warnings: list[str]
+    failures: list[tuple[str, object, Exception]]
+
+
+def save_table_edits(
+    registry: Registry,
+    entity: str,
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    *,
+    user: str,
+    buurten: pd.DataFrame | None = None,
+) -> EditResult:
+    """Save the rows of ``entity`` changed from ``before`` to ``after`` (a table editor's).
+
+    Every changed row is saved on its own with the version that was read, so a row changed by
+    someone else in the meantime is refused (no lost update) and the others still save. Rows
+    left out of ``after`` are deleted; a row without a key gets one from the registry; a fully
+    empty new row is ignored.
+
+    Parameters
+    ----------
+    registry : Registry
+        Where the rows are.
+    entity : str
+        One of ``geo.registry.ENTITIES``.
+    before, after : DataFrame
+        The table as read (with ``version``) and as edited.
+    user : str
+        Who changes it (audit trail).
+    buurten : DataFrame, optional
+        The gemeente's buurten (indexed by buurtcode): buurtcodes are checked against them
+        and points outside them are warned about.
+
+    Returns
+    -------
+    EditResult
+        Saved and deleted ids (``"INI-1 Koffie"``), Dutch warnings and the failures
+        (:class:`ConflictError`, :class:`ImportRejected`) per row.
+    """
+    keycol = list(ENTITIES[entity].table.primary_key.columns)[0].name
+    read = before.set_index(keycol) if not before.empty else before
+    codes = set(buurten.index) if buurten is not None else None
+    out = EditResult([], [], [], [], [])
+    edited = after.to_dict("records")
+    for rec in edited:
+        key = rec.get(keycol)
+        if _blank(key):
+            if all(_blank(v) for c, v in rec.items() if c not in _BOOKKEEPING):
+                continue  # an empty new row
+            key = None  # the registry makes up an id
+        old = read.loc[key].to_dict() if key in read.index else None
+        if old is not None and all(
+            _same(old.get(c), rec.get(c)) for c in rec if c not in (keycol, *_BOOKKEEPING)
+        ):
+            continue
+        record = {k: v for k, v in rec.items() if k not in _BOOKKEEPING}
+        try:
+            row = registry.save(
+                entity,
+                record,
+                user=user,
+                version=None if old is None else int(rec["version"]),
+                buurtcodes=codes if "buurtcode" in record else None,
+            )
+        except (ConflictError, ImportRejected) as exc:
+            out.failures.append(("opslaan", key, exc))
+            continue
+        name = f"{row[keycol]}" + (f" {row['naam']}" if row.get("naam") else "")
+        (out.updated if old is not None else out.added).append(name)
+        out.warnings += location_warnings(entity, [row], buurten=buurten, rows=False)
+    for key in set(read.index) - {r.get(keycol) for r in edited}:
+        try:
+            registry.delete(entity, key, user=user, version=int(read.loc[key, "version"]))
+        except ConflictError as exc:
+            out.failures.append(("verwijderen", key, exc))
+        else:
+            out.deleted.append(str(key))
+    return out
+
+
+def buurt_wijkteam(registry: Registry, buurtcode: str) -> dict | None:
+    """The wijkteam buurt ``buurtcode`` is assigned to (``wijkteam_buurt``), or None.
+
+    Returns
+    -------
+    dict or None
+        The wijkteam's row (``id``, ``naam``, ``fte``, ...), None when the buurt has no
+        wijkteam or its wijkteam is not in the register.
+    """
+    team = registry.table("wijkteam_buurt").set_index("buurtcode")["wijkteam_id"].get(buurtcode)
+    teams = registry.table("wijkteam").set_index("id")
+    if team is None or team not in teams.index:
+        return None
+    return {"id": team, **teams.loc[team].to_dict()}
 
 
 #: Time-out of one address look-up (seconds).
