@@ -9,6 +9,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo._errors import WijkradarError
+from geo.io import atomic_write
 from models import ScoringProfile
 from models.validity import coverage_summary, national_ranks
 
@@ -57,9 +58,8 @@ def run_batch(
             gdf["dataversie"] = version
             gdf.attrs = {}
             path = out_dir / f"{data.gemeentecode}_{jaar}_{profile.name}.parquet"
-            tmp = path.with_name(path.name + ".tmp")
-            gdf.to_parquet(tmp)
-            tmp.replace(path)
+            with atomic_write(path) as tmp:
+                gdf.to_parquet(tmp)
             cov = coverage_summary(result)
             rows.append(
                 {

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._errors import DataFormatError
+from ..io import atomic_write
 from ..limits import MAX_ROWS, Deadline, check_xlsx_archive
 from ._errors import ImportRejected, RowError
 from ._schema import ENTITIES
@@ -242,8 +243,14 @@ def write_registry_file(frame: pd.DataFrame, entity: str, path: str | Path) -> P
     spec = ENTITIES[entity]
     cols = [c for c in [*spec.fields, "x", "y", "version"] if c in frame.columns]
     out = frame[cols].copy()
-    tmp = path.with_name(path.name + ".tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix not in REGISTRY_FORMATS:
+        raise DataFormatError(f"{path}: use one of {', '.join(REGISTRY_FORMATS)}")
+    with atomic_write(path) as tmp:
+        _write(out, suffix, tmp)
+    return path
+
+
+def _write(out: pd.DataFrame, suffix: str, tmp: Path) -> None:
     if suffix == ".csv":
         # CRLF (RFC 4180): cells holding a CR or LF are quoted, so they stay one cell
         out.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
@@ -266,10 +273,6 @@ def write_registry_file(frame: pd.DataFrame, entity: str, path: str | Path) -> P
             json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
             encoding="utf-8",
         )
-    else:
-        raise DataFormatError(f"{path}: use one of {', '.join(REGISTRY_FORMATS)}")
-    tmp.replace(path)
-    return path
 
 
 def _isna(value) -> bool:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..crs import NL_EXTENT_RD, NL_EXTENT_WGS84
 from ._schema import ENTITIES, _key
-from ._vocab import RD_EXTENT, WGS84_EXTENT
 
 
 def location_warnings(
@@ -53,10 +53,10 @@ def _inside(records: list[dict[str, Any]], buurten) -> list[bool]:
 
 def _to_rd(x: float, y: float) -> tuple[float, float] | None:
     """RD New coordinates for a point given in RD New or WGS84 (lon/lat or lat/lon)."""
-    bx0, by0, bx1, by1 = RD_EXTENT
+    bx0, by0, bx1, by1 = NL_EXTENT_RD
     if bx0 <= x <= bx1 and by0 <= y <= by1:
         return x, y
-    lx0, ly0, lx1, ly1 = WGS84_EXTENT
+    lx0, ly0, lx1, ly1 = NL_EXTENT_WGS84
     for lon, lat in ((x, y), (y, x)):
         if lx0 <= lon <= lx1 and ly0 <= lat <= ly1:
             rx, ry = _wgs84_to_rd().transform(lon, lat)
