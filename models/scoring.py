@@ -36,9 +36,32 @@ def _same(x):
     return x
 
 
+def _pct_rank(x: np.ndarray) -> np.ndarray:
+    """Average rank / number of values, per column (pandas ``rank(pct=True)``); NaN stays NaN.
+
+    In numpy: one stable sort per column, tie groups from the sorted values, no DataFrame.
+    """
+    n = x.shape[0]
+    nan = np.isnan(x)
+    order = np.argsort(x, axis=0, kind="stable")  # NaN last
+    xs = np.take_along_axis(x, order, axis=0)
+    start = np.ones(x.shape, dtype=bool)
+    start[1:] = xs[1:] != xs[:-1]  # a new tie group begins
+    end = np.ones(x.shape, dtype=bool)
+    end[:-1] = start[1:]
+    pos = np.arange(n, dtype=float)[:, None]
+    first = np.maximum.accumulate(np.where(start, pos, 0.0), axis=0)
+    last = np.minimum.accumulate(np.where(end, pos, float(n))[::-1], axis=0)[::-1]
+    out = np.empty(x.shape)
+    count = np.maximum((~nan).sum(axis=0), 1)  # a column without values stays NaN
+    np.put_along_axis(out, order, ((first + last) / 2.0 + 1.0) / count, axis=0)
+    out[nan] = np.nan
+    return out
+
+
 def _exponential(x: np.ndarray) -> np.ndarray:
     """The IMD's exponential transform of the ranks (column-wise: per draw)."""
-    r = pd.DataFrame(x).rank(pct=True, method="average").to_numpy()
+    r = _pct_rank(x)
     return -23.0 * np.log(1.0 - r * _EXP_C) / 100.0
 
 
