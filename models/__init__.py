@@ -1,7 +1,8 @@
 """Scoring: profiles, normalisation, weighting, aggregation, uncertainty, hotspots, types."""
 
 from ._errors import ProfileError
-from ._normalise import NORMALISER_LABELS, NORMALISERS
+from ._methods import pick_method
+from ._normalise import NORMALISERS
 from .compare import compare_profiles, indicator_correlations
 from .profile import (
     COMPOSITION,
@@ -45,7 +46,7 @@ from .validity import (
 __all__ = [
     "ProfileError",
     "NORMALISERS",
-    "NORMALISER_LABELS",
+    "pick_method",
     "AGGREGATIONS",
     "MISSING_POLICIES",
     "WEIGHTINGS",

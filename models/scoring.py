@@ -6,14 +6,17 @@ Pure functions: DataFrames in, DataFrames out, randomness only through ``seed``.
 from __future__ import annotations
 
 import os
-from collections.abc import Collection
+from collections import deque
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from ._errors import ProfileError
+from ._methods import pick_method
 from ._normalise import NORMALISERS, fit_normaliser
 from .profile import ScoringProfile
 
@@ -28,20 +31,78 @@ __all__ = [
     "point_ranks",
 ]
 
-AGGREGATIONS = {
-    "arithmetic": "Gewogen gemiddelde (compenserend)",
-    "geometric": "Gewogen meetkundig gemiddelde (beperkt compenserend)",
-    "exponential": "Exponentiële transformatie (IMD, niet compenserend)",
+
+def _same(x):
+    return x
+
+
+def _pct_rank(x: np.ndarray) -> np.ndarray:
+    """Average rank / number of values, per column (pandas ``rank(pct=True)``); NaN stays NaN.
+
+    In numpy: one stable sort per column, tie groups from the sorted values, no DataFrame.
+    """
+    n = x.shape[0]
+    nan = np.isnan(x)
+    order = np.argsort(x, axis=0, kind="stable")  # NaN last
+    xs = np.take_along_axis(x, order, axis=0)
+    start = np.ones(x.shape, dtype=bool)
+    start[1:] = xs[1:] != xs[:-1]  # a new tie group begins
+    end = np.ones(x.shape, dtype=bool)
+    end[:-1] = start[1:]
+    pos = np.arange(n, dtype=float)[:, None]
+    first = np.maximum.accumulate(np.where(start, pos, 0.0), axis=0)
+    last = np.minimum.accumulate(np.where(end, pos, float(n))[::-1], axis=0)[::-1]
+    out = np.empty(x.shape)
+    count = np.maximum((~nan).sum(axis=0), 1)  # a column without values stays NaN
+    np.put_along_axis(out, order, ((first + last) / 2.0 + 1.0) / count, axis=0)
+    out[nan] = np.nan
+    return out
+
+
+def _exponential(x: np.ndarray) -> np.ndarray:
+    """The IMD's exponential transform of the ranks (column-wise: per draw)."""
+    r = _pct_rank(x)
+    return -23.0 * np.log(1.0 - r * _EXP_C) / 100.0
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """How domain scores in [0, 1] combine: the weighted mean of ``forward``, then ``inverse``."""
+
+    forward: Callable[[np.ndarray], np.ndarray]
+    inverse: Callable[[np.ndarray], np.ndarray]
+
+
+#: Aggregations of domain scores (id -> implementation; labels in the app).
+AGGREGATIONS: dict[str, Aggregation] = {
+    "arithmetic": Aggregation(_same, _same),  # compensating
+    "geometric": Aggregation(
+        lambda x: np.log(0.01 + 0.99 * x), lambda m: (np.exp(m) - 0.01) / 0.99
+    ),  # partly compensating
+    "exponential": Aggregation(_exponential, _same),  # IMD, not compensating
 }
-MISSING_POLICIES = {
-    "gemeente_mean": "Gemiddelde van de gemeente invullen",
-    "wijk_mean": "Gemiddelde van de wijk invullen (anders gemeente)",
-    "drop": "Indicator weglaten en herwegen",
-}
-WEIGHTINGS = {
-    "manual": "Handmatig",
-    "equal": "Gelijke gewichten",
-    "pca": "Eerste hoofdcomponent (PCA)",
+
+
+def _fill_gemeente_mean(data: pd.DataFrame) -> pd.DataFrame:
+    return data.fillna(data.mean())
+
+
+def _fill_wijk_mean(data: pd.DataFrame) -> pd.DataFrame:
+    """The mean of the wijk (``WK`` + code[2:8]), else of the gemeente."""
+    wijk = pd.Series(["WK" + str(c)[2:8] for c in data.index], index=data.index)
+    return data.fillna(data.groupby(wijk.to_numpy()).transform("mean")).fillna(data.mean())
+
+
+def _fill_nothing(data: pd.DataFrame) -> pd.DataFrame:
+    """Fill nothing: the indicator is left out for the buurt and the others re-weighted."""
+    return data.copy()
+
+
+#: Missing-value policies (id -> function filling a frame of indicator values).
+MISSING_POLICIES: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "gemeente_mean": _fill_gemeente_mean,
+    "wijk_mean": _fill_wijk_mean,
+    "drop": _fill_nothing,
 }
 
 QUALITY = {"aanwezig": 1.0, "wijkwaarde": 0.5}
@@ -55,19 +116,26 @@ def impute(
 
     ``wijk_mean`` groups buurten by wijk (``WK`` + code[2:8]) and falls back to the mean of
     all buurten; ``drop`` fills nothing. The index is unchanged.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Indicator values indexed by buurtcode.
+    columns : list of str
+        The indicators to fill.
+    policy : str
+        A key of ``MISSING_POLICIES``, e.g. ``wijk_mean`` or ``drop``.
+
+    Returns
+    -------
+    filled : DataFrame
+        ``frame`` with the missing values of ``columns`` filled.
+    imputed : DataFrame
+        Boolean, True where a value was filled.
     """
-    if policy not in MISSING_POLICIES:
-        raise ProfileError(
-            f"missing policy {policy!r} unknown; choose one of {', '.join(MISSING_POLICIES)}"
-        )
+    fill = pick_method(MISSING_POLICIES, policy, "missing policy", error=ProfileError)
     data = frame[columns].astype(float)
-    if policy == "drop":
-        return data, pd.DataFrame(False, index=data.index, columns=columns)
-    filled = data.copy()
-    if policy == "wijk_mean":
-        wijk = pd.Series(["WK" + str(c)[2:8] for c in data.index], index=data.index)
-        filled = filled.fillna(data.groupby(wijk.to_numpy()).transform("mean"))
-    filled = filled.fillna(data.mean())
+    filled = fill(data)
     mask = data.isna() & filled.notna()
     return filled, mask
 
@@ -76,6 +144,18 @@ def pca_weights(normalised: pd.DataFrame) -> tuple[pd.Series, float]:
     """Indicator weights from the first principal component (squared loadings, sum 1).
 
     Returns the weights and the share of variance the component explains.
+
+    Parameters
+    ----------
+    normalised : DataFrame
+        Normalised indicator values (buurten x indicators).
+
+    Returns
+    -------
+    weights : Series
+        Weight per indicator, summing to 1.
+    explained : float
+        Share of the variance the first component explains.
     """
     from sklearn.decomposition import PCA
 
@@ -86,6 +166,48 @@ def pca_weights(normalised: pd.DataFrame) -> tuple[pd.Series, float]:
     pca = PCA(n_components=1).fit(x.to_numpy())
     load = pd.Series(pca.components_[0] ** 2, index=normalised.columns)
     return load / load.sum(), float(pca.explained_variance_ratio_[0])
+
+
+#: A weighting: (indicator weights within their domains, domain weights, domain of each
+#: indicator, the normalised indicators on demand) -> (indicator weights, domain weights,
+#: share of variance explained or None).
+Weighting = Callable[
+    [np.ndarray, np.ndarray, np.ndarray, Callable[[], pd.DataFrame]],
+    tuple[np.ndarray, np.ndarray, float | None],
+]
+
+
+def _manual_weights(w, W, dom_of, normalised):
+    """The profile's own weights."""
+    return w, W, None
+
+
+def _equal_weights(w, W, dom_of, normalised):
+    """Every domain the same weight, every indicator the same within its domain."""
+    w = w.copy()
+    for k in range(len(W)):
+        members = np.flatnonzero(dom_of == k)
+        w[members] = 1.0 / len(members)
+    return w, np.full(len(W), 1.0 / len(W)), None
+
+
+def _pca_weight_table(w, W, dom_of, normalised):
+    """Indicator weights within each domain from the first principal component."""
+    pw, explained = pca_weights(normalised())
+    w = w.copy()
+    for k in range(len(W)):
+        members = np.flatnonzero(dom_of == k)
+        vals = pw.iloc[members].to_numpy()
+        w[members] = vals / vals.sum() if vals.sum() > 0 else 1.0 / len(members)
+    return w, W, explained
+
+
+#: Weightings (id -> implementation; labels in the app).
+WEIGHTINGS: dict[str, Weighting] = {
+    "manual": _manual_weights,
+    "equal": _equal_weights,
+    "pca": _pca_weight_table,
+}
 
 
 @dataclass
@@ -105,6 +227,11 @@ class _Prepared:
     warnings: list[str]
     explained: float | None
 
+    @cached_property
+    def complete(self) -> bool:
+        """Every buurt has a (possibly filled-in) value for every indicator."""
+        return not bool(np.isnan(self.raw).any())
+
 
 def effective_weights(profile: ScoringProfile, data: pd.DataFrame | None = None) -> pd.Series:
     """Weight of each indicator in the total score (domain x indicator, sum 1).
@@ -112,10 +239,16 @@ def effective_weights(profile: ScoringProfile, data: pd.DataFrame | None = None)
     Parameters
     ----------
     profile : ScoringProfile
+        Domains, indicators and weights.
     data : DataFrame, optional
         Indicator values indexed by buurtcode. When given, indicators without any value are
         dropped first and the weights re-normalised, as the scoring does; a domain left without
         indicators drops out. Without it: the nominal weights of the profile.
+
+    Returns
+    -------
+    Series
+        Weight per indicator of the profile, summing to 1 (0 for indicators dropped).
 
     Examples
     --------
@@ -211,25 +344,20 @@ def _prepare(
     sign = np.array([-1.0 if direction[i] == "hoger_beter" else 1.0 for i in ids])
     raw = filled.to_numpy() * sign
     w_arr = np.array(w)
-    explained = None
-    if profile.weighting == "equal":
-        for k in range(len(domains)):
-            members = np.flatnonzero(np.array(dom_of) == k)
-            w_arr[members] = 1.0 / len(members)
-        W = np.full(len(domains), 1.0 / len(domains))
-    elif profile.weighting == "pca":
-        norm = pd.DataFrame(
+    weigh = pick_method(WEIGHTINGS, profile.weighting, "weighting", error=ProfileError)
+    w_arr, W, explained = weigh(
+        w_arr,
+        W,
+        np.array(dom_of),
+        lambda: pd.DataFrame(
             {
                 c: fit_normaliser(profile.normalisation, raw[:, j])(raw[:, j])
                 for j, c in enumerate(ids)
             },
             index=scored,
-        )
-        pw, explained = pca_weights(norm)
-        for k in range(len(domains)):
-            members = np.flatnonzero(np.array(dom_of) == k)
-            vals = pw.iloc[members].to_numpy()
-            w_arr[members] = vals / vals.sum() if vals.sum() > 0 else 1.0 / len(members)
+        ),
+    )
+    if explained is not None:
         warnings.append(f"PCA weights: first component explains {explained:.0%} of variance")
     if states is not None:
         st = states.reindex(index=scored, columns=ids).astype(object)
@@ -303,25 +431,18 @@ def _aggregate(dom: np.ndarray, W: np.ndarray, how: str) -> np.ndarray:
 
     Domains without a value for a buurt are left out and the other weights re-normalised.
     """
-    if how not in AGGREGATIONS:
-        raise ProfileError(f"aggregation {how!r} unknown; choose one of {', '.join(AGGREGATIONS)}")
+    agg = pick_method(AGGREGATIONS, how, "aggregation", error=ProfileError)
     acc = np.zeros(dom.shape[1:])
     den = np.zeros(dom.shape[1:])
     for k in range(dom.shape[0]):
         x = dom[k]
         ok = ~np.isnan(x)
-        if how == "geometric":
-            x = np.log(0.01 + 0.99 * x)
-        elif how == "exponential":
-            r = pd.DataFrame(x).rank(pct=True, method="average").to_numpy()
-            x = -23.0 * np.log(1.0 - r * _EXP_C) / 100.0
+        x = agg.forward(x)
         acc += np.where(ok, x, 0.0) * W[k]
         den += ok * W[k]
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(den > 0, acc / den, np.nan)
-    if how == "geometric":
-        out = (np.exp(out) - 0.01) / 0.99
-    return out
+    return agg.inverse(out)
 
 
 def _scores(
@@ -354,13 +475,7 @@ def _scores(
     den = np.zeros((D, n, c), dtype=dt)
     perturbed = np.zeros(p, dtype=bool)
     perturbed[np.array(list(raw), dtype=int)] = True
-    start = 0
-    while start < c:
-        name = norms[start]
-        stop = start
-        while stop < c and norms[stop] == name:
-            stop += 1
-        sel = slice(start, stop)
+    for name, sel in _groups(norms):
         X = xn[name]
         present = ~np.isnan(X)
         X0 = np.where(present, X, 0.0)
@@ -386,14 +501,17 @@ def _scores(
             delta = getattr(fit, "fast", fit)(vals[:, sel]) - X0[rows, j, None]
             k = prep.dom_of[j]
             num[k][rows, sel] += (delta * w[j, sel]).astype(dt)
-        start = stop
     with np.errstate(invalid="ignore", divide="ignore"):
         dom = np.where(den > 0, num / den, np.nan)
     return _aggregate(dom, W, how), dom
 
 
-def _mc_chunk(prep, profile, rng, c, norm_names, fits, xn) -> np.ndarray:
-    """Scores (n, c) of c Monte Carlo draws: weights, normaliser and health values varied."""
+def _mc_chunk(prep, profile, rng, c, norm_names, fits, xn, *, general=False) -> np.ndarray:
+    """Scores (n, c) of c Monte Carlo draws: weights, normaliser and health values varied.
+
+    ``general`` forces the general path (domain arrays + :func:`_aggregate`) also where the
+    shortcut for complete data applies; the tests compare the two.
+    """
     n, p = prep.raw.shape
     norms = list(rng.choice(norm_names, size=c))
     w = np.zeros((p, c))
@@ -411,10 +529,13 @@ def _mc_chunk(prep, profile, rng, c, norm_names, fits, xn) -> np.ndarray:
         # and memory of the largest arrays; antithetic pairs (z, -z) halve the random numbers
         half = (c + 1) // 2
         for j in map(int, np.flatnonzero(prep.sd.any(axis=0))):
+            # value + sd z and value + sd (-z), written straight into place: the same floats
+            # as negating and scaling in place, two passes fewer
+            z = rng.standard_normal((n, half), dtype=np.float32)
+            sd = prep.sd[:, j, None].astype(np.float32)
             noise = np.empty((n, c), dtype=np.float32)
-            noise[:, :half] = rng.standard_normal((n, half), dtype=np.float32)
-            np.negative(noise[:, : c - half], out=noise[:, half:])
-            noise *= prep.sd[:, j, None].astype(np.float32)
+            np.multiply(z, sd, out=noise[:, :half])
+            np.multiply(z[:, : c - half], -sd, out=noise[:, half:])
             noise += prep.raw[:, j, None].astype(np.float32)
             raw[j] = noise
     sparse: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -428,8 +549,66 @@ def _mc_chunk(prep, profile, rng, c, norm_names, fits, xn) -> np.ndarray:
                 np.concatenate([rows for rows, _pool in groups]),
                 np.concatenate(drawn, axis=0),
             )
+    if profile.aggregation == "arithmetic" and prep.complete and not general:
+        return _scores_complete(prep, raw, norms, w, W, fits, xn, sparse)
     scores, _ = _scores(prep, raw, norms, w, W, profile.aggregation, fits, xn, sparse)
     return scores
+
+
+def _groups(norms: list[str]):
+    """(normaliser, slice) of each run of adjacent draws with the same normaliser."""
+    start = 0
+    while start < len(norms):
+        stop = start
+        while stop < len(norms) and norms[stop] == norms[start]:
+            stop += 1
+        yield norms[start], slice(start, stop)
+        start = stop
+
+
+def _scores_complete(
+    prep: _Prepared,
+    raw: dict[int, np.ndarray],
+    norms: list[str],
+    w: np.ndarray,
+    W: np.ndarray,
+    fits: dict[str, list],
+    xn: dict[str, np.ndarray],
+    sparse: dict[int, tuple[np.ndarray, np.ndarray]],
+) -> np.ndarray:
+    """Arithmetic scores (n, c) of c draws when every buurt has a value for every indicator.
+
+    The same number as :func:`_scores` followed by :func:`_aggregate`, in far fewer passes:
+    with no value missing, a domain score is ``sum(w_j x_j) / sum(w_j)`` with the same
+    denominator for every buurt, and the score ``sum(W_k dom_k) / sum(W_k)``; so the score is
+    one weighted sum of the normalised values with effective weights
+    ``w_j W_k / (sum_k(w) sum(W))`` per draw. The columns that do not vary take one matrix
+    product per normaliser; each varied column adds one scaled pass. No (D, n, c) domain
+    arrays, no NaN masks. Float32 like the other Monte Carlo arrays; the point estimate keeps
+    the general float64 path.
+    """
+    n, p = prep.raw.shape
+    c = len(norms)
+    dsum = np.zeros((len(prep.domains), c))
+    np.add.at(dsum, prep.dom_of, w)
+    eff = w * (W / (dsum * W.sum(axis=0)))[prep.dom_of]  # (p, c)
+    eff32 = eff.astype(np.float32)
+    fixed = np.ones(p, dtype=bool)
+    fixed[list(raw)] = False
+    score = np.empty((n, c), dtype=np.float32)
+    for name, sel in _groups(norms):
+        X = xn[name]
+        score[:, sel] = X[:, fixed] @ eff[fixed, sel]
+        for j, values in raw.items():
+            fit = fits[name][j]
+            xj = getattr(fit, "fast", fit)(values[:, sel])
+            xj *= eff32[j, sel]
+            score[:, sel] += xj
+        for j, (rows, vals) in sparse.items():
+            fit = fits[name][j]
+            delta = getattr(fit, "fast", fit)(vals[:, sel]) - X[rows, j, None]
+            score[rows, sel] += (delta * eff[j, sel]).astype(np.float32)
+    return score
 
 
 def _dirichlet(rng: np.random.Generator, base: np.ndarray, conc: float, size: int) -> np.ndarray:
@@ -460,12 +639,112 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
     return ranks
 
 
+class _RankStats:
+    """Running Monte Carlo rank statistics: memory O(n x (kept + chunk)), not O(n x draws).
+
+    The 5th and 95th percentiles are exactly ``np.percentile(ranks, [5, 95], axis=1)`` (linear
+    interpolation) over all draws, a draw without a score counting as rank n + 1, and
+    ``p_top_k`` exactly the share of draws with rank <= k; yet all ranks are never held. The
+    percentiles need only two order statistics each: the smallest ``floor(0.05 (N - 1)) + 2``
+    ranks of a buurt and its largest ``N - floor(0.95 (N - 1))``, 5% of the draws each side.
+    Ranks of each chunk are written into a pending block behind the kept ones; when it is
+    full, an in-place partition keeps the smallest (for the high side: ranks stored as
+    ``n + 1 - rank``). Ranks are integers, kept as uint16 up to 65,534 buurten.
+    """
+
+    Q = np.true_divide(np.array([5, 95]), 100)
+
+    def __init__(self, n: int, draws: int, k: int, chunk: int) -> None:
+        self.n, self.draws, self.k = n, draws, k
+        self.dtype = np.uint16 if n + 1 < np.iinfo(np.uint16).max else np.uint32
+        # np.percentile's 'linear' method: virtual index (N - 1) q, neighbours floor and +1
+        virtual = (draws - 1) * self.Q
+        below = np.floor(virtual)
+        self.gamma = virtual - below
+        prev = np.clip(below.astype(np.intp), 0, draws - 1)
+        nxt = np.clip(prev + 1, 0, draws - 1)
+        self.pos_lo = (int(prev[0]), int(nxt[0]))  # order statistics (ascending) for the 5th
+        self.pos_hi = (draws - 1 - int(prev[1]), draws - 1 - int(nxt[1]))  # descending, 95th
+        self.keep_lo = max(self.pos_lo) + 1
+        self.keep_hi = max(self.pos_hi) + 1
+        # pending draws before a partition: half the kept ones (or a chunk) balances memory
+        # (1.5 x kept) against partition work (3 x the draws)
+        pending = max(chunk, self.keep_lo // 2, self.keep_hi // 2, 1)
+        fill = np.iinfo(self.dtype).max  # 'no draw yet': sorts after every rank
+        self.low = np.full((n, self.keep_lo + pending), fill, dtype=self.dtype)
+        self.high = np.full((n, self.keep_hi + pending), fill, dtype=self.dtype)
+        self.fill_lo, self.fill_hi = self.keep_lo, self.keep_hi
+        self.top = np.zeros(n, dtype=np.int64)
+        self.scored = np.zeros(n, dtype=bool)
+        self.seen = 0
+
+    @staticmethod
+    def _push(buf: np.ndarray, fill: int, keep: int, values: np.ndarray) -> int:
+        c = values.shape[1]
+        if fill + c > buf.shape[1]:
+            buf[:, :fill].partition(keep - 1, axis=1)
+            fill = keep
+        buf[:, fill : fill + c] = values
+        return fill + c
+
+    def add(self, ranks: np.ndarray) -> None:
+        """Fold in the ranks (n, c) of c draws (float, NaN = no score in that draw)."""
+        nan = np.isnan(ranks)
+        if nan.any():
+            self.scored |= ~nan.all(axis=1)
+            r: np.ndarray = np.where(nan, self.n + 1, ranks).astype(self.dtype)
+        else:
+            self.scored[:] = True
+            r = ranks.astype(self.dtype)
+        self.top += (r <= self.k).sum(axis=1)
+        self.fill_lo = self._push(self.low, self.fill_lo, self.keep_lo, r)
+        np.subtract(self.n + 1, r, out=r)
+        self.fill_hi = self._push(self.high, self.fill_hi, self.keep_hi, r)
+        self.seen += ranks.shape[1]
+
+    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(5th percentile, 95th percentile, p_top_k) per buurt; NaN when never scored."""
+        if self.seen != self.draws:
+            raise ValueError(f"{self.seen} of {self.draws} draws folded in")
+        low = self.low[:, : self.fill_lo]
+        low.partition(sorted(set(self.pos_lo)), axis=1)
+        high = self.high[:, : self.fill_hi]
+        high.partition(sorted(set(self.pos_hi)), axis=1)
+        out = []
+        for q, (a, b) in enumerate(
+            (
+                (low[:, self.pos_lo[0]], low[:, self.pos_lo[1]]),
+                (self.n + 1 - high[:, self.pos_hi[0]], self.n + 1 - high[:, self.pos_hi[1]]),
+            )
+        ):
+            a, b = a.astype(np.float32), b.astype(np.float32)
+            t = self.gamma[q]
+            diff = b - a  # as numpy's _lerp, so the result equals np.percentile's to the bit
+            value = a + diff * t if t < 0.5 else b - diff * (1 - t)
+            value = np.asarray(value, dtype=np.float64)
+            value[~self.scored] = np.nan
+            out.append(value)
+        return out[0], out[1], self.top / self.draws
+
+
 def point_ranks(score: pd.Series, p_top_k: pd.Series | None = None) -> pd.Series:
     """Rank 1 = highest score, with ties broken so that every rank is used once.
 
     The tie rule: a higher ``score`` ranks first; equal scores (to 1e-9 points) are ordered
     by higher ``p_top_k`` (when given), then by buurtcode (ascending). So exactly k buurten
     have a rank <= k. Buurten without a score get NaN.
+
+    Parameters
+    ----------
+    score : Series
+        Scores per buurtcode.
+    p_top_k : Series, optional
+        Probability of the top k per buurtcode, the first tie-breaker.
+
+    Returns
+    -------
+    Series
+        Ranks 1..n (float; NaN without a score), indexed like ``score``.
 
     Examples
     --------
@@ -522,9 +801,13 @@ def score_buurten(
         95% bounds (health monitor); values are varied within them in the Monte Carlo.
     top_k : int, optional
         k of ``p_top_k``; defaults to ``profile.top_k``.
+    population_column : str
+        Column of ``frame`` with the number of inhabitants (the minimum population rule).
     chunk : int, optional
-        Draws computed together (memory: about 20 x n x chunk x 4 bytes per worker); by
-        default all draws at once for small frames and 50 for large ones.
+        Draws computed together; by default all draws at once while n x draws <= 2 million,
+        else 50. Memory: about (varied indicators + 4) x n x chunk x 4 bytes per worker, plus
+        the streamed rank statistics, 2 x n x (7.5% of the draws + chunk) x 2 bytes; never
+        n x draws (64,000 buurten x 10,000 draws peak under 600 MB, see bench/scoring.py).
     workers : int, optional
         Threads for the Monte Carlo chunks (default: the number of cores, at most 4, for
         frames of 2,000 buurten or more; one otherwise). The result does not depend on it.
@@ -618,7 +901,15 @@ def score_buurten(
         contrib = contrib * np.where(total > 0, score[:, None] / np.where(total > 0, total, 1), 0)
 
     out = pd.DataFrame(index=frame.index)
-    out["score"] = pd.Series(score, index=scored)
+    at = frame.index.get_indexer(scored)  # positions of the scored buurten, found once
+
+    def spread(values: np.ndarray) -> np.ndarray:
+        """Values of the scored buurten -> a column of ``out`` (NaN for the others)."""
+        full = np.full(len(frame), np.nan)
+        full[at] = values
+        return full
+
+    out["score"] = spread(score)
     out["rank"] = np.nan  # filled below by the tie rule, once p_top_k is known
 
     if draws > 0:
@@ -634,28 +925,29 @@ def score_buurten(
             c = min(chunk, draws - starts[i])
             return _ranks(_mc_chunk(prep, profile, rng, c, norm_names, fits, xn))
 
-        ranks_all = np.empty((n, draws), dtype=np.float32)
+        stats = _RankStats(n, draws, k, chunk)
         default = 1 if n < 2000 else (os.cpu_count() or 1)  # threads only pay off on big frames
         n_workers = max(1, min(workers or default, 4, len(starts)))
         if n_workers == 1:
-            results = map(run_chunk, range(len(starts)))
-            for i, r in zip(range(len(starts)), results, strict=True):
-                ranks_all[:, starts[i] : starts[i] + r.shape[1]] = r
+            for r in map(run_chunk, range(len(starts))):
+                stats.add(r)
         else:  # numpy releases the GIL in the heavy loops: chunks run on all cores
             from threadpoolctl import threadpool_limits
 
-            # one BLAS thread per worker; more would oversubscribe the cores
+            # one BLAS thread per worker; more would oversubscribe the cores. At most two
+            # chunks per worker are in flight, folded in in chunk order: memory stays bounded.
             with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(n_workers) as pool:
-                for i, r in enumerate(pool.map(run_chunk, range(len(starts)))):
-                    ranks_all[:, starts[i] : starts[i] + r.shape[1]] = r
-        never = np.isnan(ranks_all).all(axis=1)
-        ranks_all[np.isnan(ranks_all)] = n + 1  # no score in a draw: ranks after all others
-        lo, hi = np.percentile(ranks_all, [5, 95], axis=1)
-        lo[never], hi[never] = np.nan, np.nan
-        ptop = (ranks_all <= k).mean(axis=1)
-        out["rank_low"] = pd.Series(np.floor(lo), index=scored)
-        out["rank_high"] = pd.Series(np.ceil(hi), index=scored)
-        out["p_top_k"] = pd.Series(ptop, index=scored)
+                ahead: deque = deque()
+                for i in range(len(starts)):
+                    ahead.append(pool.submit(run_chunk, i))
+                    if len(ahead) >= 2 * n_workers:
+                        stats.add(ahead.popleft().result())
+                while ahead:
+                    stats.add(ahead.popleft().result())
+        lo, hi, ptop = stats.result()
+        out["rank_low"] = spread(np.floor(lo))
+        out["rank_high"] = spread(np.ceil(hi))
+        out["p_top_k"] = spread(ptop)
         out["rank"] = point_ranks(out["score"], out["p_top_k"])
         out["robust"] = (out["p_top_k"] >= 0.9).astype("boolean")
         out.loc[out["score"].isna(), "robust"] = pd.NA
@@ -666,15 +958,15 @@ def score_buurten(
         out["p_top_k"] = (out["rank"] <= k).astype(float).where(out["rank"].notna())
         out["robust"] = pd.array([pd.NA] * len(out), dtype="boolean")
     effw = np.array([prep.W[prep.dom_of[j]] * prep.w[j] for j in range(p)])
-    out["confidence"] = pd.Series((prep.quality * effw).sum(axis=1), index=scored)
+    out["confidence"] = spread((prep.quality * effw).sum(axis=1))
     # share of the weight resting on values filled in by the missing-value policy; a buurt
     # scored mostly from filled-in values is never robust, whatever its p_top_k
-    out["aandeel_aangevuld"] = pd.Series((prep.imputed.to_numpy() * effw).sum(axis=1), index=scored)
+    out["aandeel_aangevuld"] = spread((prep.imputed.to_numpy() * effw).sum(axis=1))
     if draws > 0:
         out.loc[out["aandeel_aangevuld"] >= 0.5, "robust"] = False
     # coverage: the share of the weight that rests on the buurt's own published values
     # (not filled in, not taken from the wijk)
-    out["dekking"] = pd.Series(((prep.quality >= 1.0) * effw).sum(axis=1), index=scored)
+    out["dekking"] = spread(((prep.quality >= 1.0) * effw).sum(axis=1))
     imp = prep.imputed
     out["n_geimputeerd"] = imp.sum(axis=1).reindex(frame.index).fillna(0).astype(int)
     names = pd.Series("", index=imp.index)
@@ -691,9 +983,9 @@ def score_buurten(
     # Disclosure control: no indicator of these buurten may be shown anywhere.
     out["te_klein"] = (unknown | too_small).reindex(frame.index).fillna(True).astype(bool)
     for kk, name in enumerate(prep.domains):
-        out[f"domein__{name}"] = pd.Series(dom[:, kk], index=scored)
+        out[f"domein__{name}"] = spread(dom[:, kk])
     for j, ind in enumerate(prep.ids):
-        out[f"bijdrage__{ind}"] = pd.Series(contrib[:, j], index=scored)
+        out[f"bijdrage__{ind}"] = spread(contrib[:, j])
     out.attrs["warnings"] = prep.warnings
     out.attrs["profile"] = profile.name
     out.attrs["top_k"] = k

@@ -38,16 +38,6 @@ from wijkradar.render.report import buurt_profile_html, indicator_profile
 EVIL = '<img src=x onerror="alert(1)">'
 
 
-@pytest.fixture
-def fake_leaflet(tmp_path):
-    folder = tmp_path / "leaflet"
-    (folder / "images").mkdir(parents=True)
-    (folder / "leaflet.js").write_text("/* @preserve\n * Leaflet 1.9.4 */\nwindow.L={};")
-    (folder / "leaflet.css").write_text(".leaflet-control-layers-toggle{url(images/layers.png)}")
-    (folder / "images" / "layers.png").write_bytes(b"\x89PNG fake")
-    return Settings(leaflet_dir=folder, data_dir=tmp_path / "data")
-
-
 def _grid(n: int = 3) -> gpd.GeoDataFrame:
     """n x n squares of 500 m in RD New, with a wiggly shared edge between the first two."""
     polys, codes = [], []
@@ -159,7 +149,9 @@ def test_classify_schemes(scheme):
 
 
 def test_classify_rejects_unknown_scheme():
-    with pytest.raises(ValueError, match="unknown classification"):
+    with pytest.raises(
+        ValueError, match="classification 'jenks2' unknown; choose one of quantiles"
+    ):
         classify(pd.Series([1.0, 2.0]), "jenks2", 3)
 
 
@@ -244,6 +236,7 @@ def test_build_map_escapes_uses_local_leaflet_and_styles_states(fake_leaflet):
     decoded = flat / payload["scale"] + payload["origin"]
     original = np.asarray(geo.geometry.iloc[1].exterior.coords)
     assert np.abs(decoded - original[: len(decoded)]).max() < 2e-5
+    assert len(decoded) == len(original) - 1  # open ring: Leaflet adds the closing point
 
     standalone = standalone_html(m, fake_leaflet)
     assert "<script src" not in standalone.replace("<script src=x", "")

@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from models import coverage_summary
-from ui import common
+from ui import cached, common, labels, state
 from ui.a11y import SKIP_TARGET, skip_link
 from ui.livemap import live_map, tile_url
 from wijkradar.dataversion import data_version, data_version_label
@@ -23,10 +23,7 @@ from wijkradar.render.maps import (
     standalone_html,
 )
 
-st.title("Kaart")
-v = common.view()
-if v is None or v.scores is None:
-    st.stop()
+v = common.scored_view("Kaart")
 data, scores = v.data, v.scores
 cov = coverage_summary(scores)
 st.caption(
@@ -48,14 +45,14 @@ def _label(col: str) -> str:
     return f"Indicator: {v.label(col)}"
 
 
-wanted = common.get("kaart", "score")
+wanted = state.get("kaart", "score")
 BASEMAPS = {"pdok": "PDOK BRT-Achtergrondkaart", "osm": "OpenStreetMap", "geen": "Geen"}
 LAYERS = {"wijken": "Wijkgrenzen", "namen": "Namen", "clusters": "Clusters", "typen": "Buurttypen"}
-common.init_widget("kaart_schema", "klassen", SCHEMES, "quantiles")
-common.init_widget("kaart_k", "aantal", range(3, 8), 5)
-common.init_widget("kaart_palet", "palet", PALETTES, "ylorrd")
-common.init_widget("kaart_basemap", "achtergrond", BASEMAPS, common.settings().basemap)
-_layers = common.get("lagen")
+state.init_widget("kaart_schema", "klassen", SCHEMES, "quantiles")
+state.init_widget("kaart_k", "aantal", range(3, 8), 5)
+state.init_widget("kaart_palet", "palet", PALETTES, "ylorrd")
+state.init_widget("kaart_basemap", "achtergrond", BASEMAPS, state.settings().basemap)
+_layers = state.get("lagen")
 _on = {"wijken", "namen"} if _layers is None else set(_layers.split(","))
 for _name in LAYERS:
     st.session_state.setdefault(f"kaart_laag_{_name}", _name in _on)
@@ -65,11 +62,11 @@ with st.container(horizontal=True):
         "Toon", options, index=options.index(wanted) if wanted in options else 0, format_func=_label
     )
     scheme = st.selectbox(
-        "Klassenindeling", list(SCHEMES), format_func=lambda s: SCHEMES[s][0], key="kaart_schema"
+        "Klassenindeling", list(SCHEMES), format_func=labels.SCHEMES.get, key="kaart_schema"
     )
     k = st.slider("Klassen", 3, 7, key="kaart_k")
     palette = st.selectbox(
-        "Kleuren", list(PALETTES), format_func=lambda p: PALETTES[p][0], key="kaart_palet"
+        "Kleuren", list(PALETTES), format_func=labels.PALETTES.get, key="kaart_palet"
     )
     basemap = st.selectbox(
         "Achtergrond", list(BASEMAPS), format_func=BASEMAPS.get, key="kaart_basemap"
@@ -96,31 +93,31 @@ found = st.selectbox(
     key="kaart_zoek",
 )
 if found:
-    common.put("buurt", found)
+    state.put("buurt", found)
 shown = {
     "wijken": show_wijken,
     "namen": show_names,
     "clusters": show_hot,
     "typen": show_types,
 }
-common.put("kaart", None if column == "score" else column)
-common.put("klassen", None if scheme == "quantiles" else scheme)
-common.put("aantal", None if k == 5 else k)
-common.put("palet", None if palette == "ylorrd" else palette)
-common.put("achtergrond", None if basemap == common.settings().basemap else basemap)
+state.put("kaart", None if column == "score" else column)
+state.put("klassen", None if scheme == "quantiles" else scheme)
+state.put("aantal", None if k == 5 else k)
+state.put("palet", None if palette == "ylorrd" else palette)
+state.put("achtergrond", None if basemap == state.settings().basemap else basemap)
 layers = ",".join(n for n, on in shown.items() if on)
-common.put("lagen", None if layers == "wijken,namen" else layers or "geen")
-common.publish()
+state.put("lagen", None if layers == "wijken,namen" else layers or "geen")
+state.publish()
 with st.container(horizontal=True):
-    common.share_link()
+    state.share_link()
     st.page_link("ui/werklijst.py", label="Werklijst maken voor buurtnetwerkers")
 
-settings = common.settings()
+settings = state.settings()
 mv = map_values(scores, data, column)
-hot = common.hotspot_table(*v.key) if show_hot else None
-types = common.type_table(*v.key)[0] if show_types else None
+hot = cached.hotspot_table(*v.key) if show_hot else None
+types = cached.type_table(*v.key)[0] if show_types else None
 table = map_table(mv, data.buurten["buurtnaam"], scores=scores, scheme=scheme, k=k)
-options = {
+map_options = {
     "scores": scores,
     "factors": v.factors(),
     "scheme": scheme,
@@ -137,7 +134,7 @@ options = {
 skip_link()
 # The map stays in the browser: a rerun sends only the new classes, colours and texts, and
 # only the clicked buurt comes back.
-selected = live_map(data, mv, key="wijkradar_kaart", **options)
+selected = live_map(data, mv, key="wijkradar_kaart", **map_options)
 
 # The keyboard and screen-reader route to the map: the same values, classes and states as a
 # table; choosing a row selects the buurt, as a click on the map does.
@@ -159,21 +156,21 @@ rows = event.selection.rows if event is not None else []
 if rows:
     selected = str(table.index[rows[0]])
 if selected:
-    common.put("buurt", selected)
-    common.publish()
+    state.put("buurt", selected)
+    state.publish()
     st.success(f"Geselecteerd: {md(v.buurt_name(selected))}")
     st.page_link("ui/buurtprofiel.py", label="Open het buurtprofiel")
 
 if hot is not None:
     st.caption(cluster_summary(hot))
 if types is not None:
-    st.dataframe(common.type_table(*v.key)[1], width="stretch")
-geometry = common.geometry(data.gemeentecode, data.jaar, data.created)
+    st.dataframe(cached.type_table(*v.key)[1], width="stretch")
+geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
 details = [
     f"{data.gemeentenaam} ({data.gemeentecode})",
     f"indeling {data.jaar}",
     f"profiel {v.profile.name}",
-    f"klassen: {SCHEMES[scheme][0].lower()}, {k}",
+    f"klassen: {labels.SCHEMES[scheme].lower()}, {k}",
     f"gemaakt op {fmt_date(date.today())}",
     f"gegevens van {fmt_datetime(data.created)}",
 ]
@@ -182,7 +179,7 @@ version = data_version_label(scores.attrs.get("data_version") or data_version(da
 
 def _offline_html() -> str:
     """The same map with a header, Leaflet inlined: built only when the user downloads it."""
-    fmap = build_map(geometry, mv, **options)
+    fmap = build_map(geometry, mv, **map_options)
     title = f"{mv.title}: {data.gemeentenaam}"
     return standalone_html(
         fmap, settings, title=title, details=details, table=table, data_version=version

@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v1 as components
 
-from ui import common
+from ui import cached, state, static
 from wijkradar.escape import markdown_text as md
 from wijkradar.render.assets import AssetError, install_static
 from wijkradar.render.livemap import (
@@ -27,13 +27,13 @@ _component = components.declare_component("kaart", path=str(FRONTEND_DIR))
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _geometry(gm: str, jaar: int, created: str) -> LiveGeometry:
-    return live_geometry(common.geometry(gm, jaar, created))
+    return live_geometry(cached.geometry(gm, jaar, created))
 
 
 def tile_url(basemap: str) -> str | None:
     """The basemap's tile URL, or None (with a notice) when it does not answer."""
-    url = common.settings().tile_url(basemap)
-    if url and not common.basemap_ok(url):
+    url = state.settings().tile_url(basemap)
+    if url and not cached.basemap_ok(url):
         st.info(
             "De achtergrondkaart is niet bereikbaar; de buurten worden zonder achtergrond getoond."
         )
@@ -47,18 +47,18 @@ def live_map(data, mv: MapValues, *, key: str, **options) -> str | None:
     ``options`` go to :func:`wijkradar.render.livemap.live_args` (scores, factors, scheme,
     k, palette, tile_url, basemap, wijken, labels, hotspots, types, highlight, height).
     """
-    settings = common.settings()
-    static = common.static_dir()
+    settings = state.settings()
+    folder = static.static_dir()
     try:
-        install_static(settings, static)
+        install_static(settings, folder)
     except (AssetError, OSError) as exc:
         st.error(f"De kaart kan niet worden getekend: Leaflet is niet geïnstalleerd ({md(exc)}).")
         return None
-    geometry = common.geometry(data.gemeentecode, data.jaar, data.created)
+    geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
     geo = _geometry(data.gemeentecode, data.jaar, data.created)
-    base = common.static_url()
+    base = static.static_url()
     try:
-        write_geometry(geo, static)
+        write_geometry(geo, folder)
         url: str | None = f"{base}/{GEOMETRY_SUBDIR.as_posix()}/{geo.key}.json"
     except OSError:  # a read-only install: the geometry travels with the arguments
         url = None

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
-import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -20,8 +17,9 @@ from geo._states import state_dtype
 from geo.datasets import kerncijfers_table, validate_gemeentecode
 from geo.gemeente import GemeenteData, cache_path, read_cache, write_cache
 from geo.indicators import indicator_table
-from geo.io import read_source_file
+from geo.io import atomic_write, read_source_file
 from geo.join import join_source, normalise_buurten, wijkcode_of
+from geo.limits import FileLimits
 from geo.sources import (
     HttpClient,
     ResponseCache,
@@ -327,17 +325,43 @@ def _from_network(
 
 
 def build_from_files(
-    files: Sequence[str | Path], gemeentecode: str, *, jaar: int = DEFAULT_JAAR
+    files: Sequence[str | Path],
+    gemeentecode: str,
+    *,
+    jaar: int = DEFAULT_JAAR,
+    limits: FileLimits | None = None,
 ) -> GemeenteData:
     """Build the same result as a fetch from local files (``wijkradar fetch --from``).
 
     One file must hold the buurt geometry (CBS Wijk- en buurtkaart); the others add
     Kerncijfers (StatLine CSV, kwb xlsx) and the health monitor (RIVM export).
+
+    Parameters
+    ----------
+    files : sequence of str or Path
+        The files, in order of preference (the first source of an indicator wins).
+    gemeentecode : str
+        The gemeente, e.g. ``"GM0307"``.
+    jaar : int
+        Indeling year.
+    limits : FileLimits, optional
+        Size, row, feature and time caps per file (``Settings.file_limits``); default
+        :class:`~geo.limits.FileLimits`.
+
+    Returns
+    -------
+    GemeenteData
+        Buurt geometry with the joined indicators, states and provenance.
+
+    Raises
+    ------
+    DataFormatError, GemeenteNotFoundError
+        A file is unreadable or over a limit, or holds no buurten of the gemeente.
     """
     gm = validate_gemeentecode(gemeentecode)
     geometry_frames, sources = [], []
     for f in files:
-        fs = read_source_file(f, jaar=jaar)
+        fs = read_source_file(f, jaar=jaar, limits=limits)
         if fs.geometry is not None:
             geometry_frames.append(fs)
         if fs.data is not None:
@@ -391,6 +415,29 @@ def fetch_gemeente(
     When a source fails and a cache exists, the cached data is returned with a warning
     saying which source failed and how old the cache is.
 
+    Parameters
+    ----------
+    gemeentecode : str
+        The gemeente, e.g. ``"GM0307"``.
+    jaar : int
+        Indeling year.
+    settings : Settings, optional
+        Source URLs, HTTP and file limits, data folder (default from the environment).
+    files : sequence of str or Path, optional
+        Read these local files instead of the network (:func:`build_from_files`).
+    client : HttpClient, optional
+        The HTTP client (default one made from ``settings``).
+    progress : callable, optional
+        Called with (fraction done, Dutch step) while fetching.
+    refresh : bool
+        Ask every server again instead of using young answers from the response cache.
+
+    Returns
+    -------
+    GemeenteData
+        The joined gemeente, also written to the cache; or the cached one with a warning and
+        ``failed_source`` when a source failed.
+
     Raises
     ------
     GemeenteNotFoundError, SourceError, DataFormatError
@@ -402,7 +449,7 @@ def fetch_gemeente(
     path = cache_path(settings.data_dir, gm, jaar)
     if files:
         progress(0.1, "Bestanden lezen")
-        data = build_from_files(files, gm, jaar=jaar)
+        data = build_from_files(files, gm, jaar=jaar, limits=settings.file_limits)
     else:
         client = client or make_client(settings, refresh=refresh)
         try:
@@ -433,7 +480,26 @@ def load_gemeente(
     refresh: bool = False,
     progress: Progress | None = None,
 ) -> GemeenteData:
-    """The gemeente from the cache when present (fast), otherwise fetched and cached."""
+    """The gemeente from the cache when present (fast), otherwise fetched and cached.
+
+    Parameters
+    ----------
+    gemeentecode : str
+        The gemeente, e.g. ``"GM0307"``.
+    jaar : int
+        Indeling year.
+    settings : Settings, optional
+        Source URLs, data folder and limits (default from the environment).
+    refresh : bool
+        Fetch again even when a cache exists.
+    progress : callable, optional
+        Called with (fraction done, Dutch step) while fetching.
+
+    Returns
+    -------
+    GemeenteData
+        The gemeente, from the cache or freshly fetched.
+    """
     settings = settings or Settings.from_env()
     gm = validate_gemeentecode(gemeentecode)
     if not refresh:
@@ -478,14 +544,9 @@ def list_gemeenten(
         .loc[lambda s: ~s.index.duplicated()]
         .sort_values(key=lambda s: s.str.casefold())
     )
-    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "x", encoding="utf-8") as fh:  # mode per umask, unlike mkstemp's 0600
-            json.dump(series.to_dict(), fh, ensure_ascii=False)
-        os.replace(tmp, path)
+        with atomic_write(path) as tmp:
+            tmp.write_text(json.dumps(series.to_dict(), ensure_ascii=False), encoding="utf-8")
     except OSError as exc:  # a read-only data folder: the list works, it is just not kept
         log.warning("gemeente list not cached in %s: %s", path.parent, exc)
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
     return series

@@ -12,22 +12,28 @@ a week old answer is the published figure in practice. A refresh (``wijkradar fe
 
 One file per response (the full URL with its query is the key): a JSON header line, then the
 body bytes as received. Files are written to a temporary name and renamed, so a reader never
-sees half an entry; an unreadable or foreign entry counts as a miss.
+sees half an entry; an unreadable or foreign entry counts as a miss. A 404 is kept too (a
+table without ``DataProperties``, a health table the server does not have yet), so a warm
+fetch sends nothing at all.
+
+Known limit: pages are cached one by one, so when a multi-page answer was only partly
+fetched (a failure on page 2), the next fetch takes page 1 from the cache and asks page 2
+anew; should CBS have replaced the table in between, the pages may come from two versions.
+With 10,000 rows per OData page a gemeente is one page, so this concerns national pulls.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from ..io import atomic_write
 
 __all__ = ["ResponseCache", "CachedResponse", "FetchStats"]
 
@@ -109,16 +115,11 @@ class ResponseCache:
             "bytes": len(body),
             "status": status,
         }
-        tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "xb") as fh:
-                fh.write(json.dumps(meta).encode("utf-8") + b"\n" + body)
-            os.replace(tmp, path)
+            with atomic_write(path) as tmp:
+                tmp.write_bytes(json.dumps(meta).encode("utf-8") + b"\n" + body)
         except OSError as exc:
             log.warning("response not cached in %s: %s", path.parent, exc)
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
 
 
 @dataclass

@@ -37,6 +37,7 @@ from folium.template import Template
 
 from geo.registry import THEMES
 from geo.web import simplify_for_web as map_geometry
+from models import pick_method
 
 from ..config import Settings
 from ..escape import html_text, script_json
@@ -79,57 +80,48 @@ __all__ = [
     "THEME_COLOURS",
 ]
 
-#: Classification schemes (id -> Dutch label, mapclassify class).
+#: Classification schemes (id -> mapclassify class; labels in the app).
 SCHEMES = {
-    "quantiles": ("Kwantielen (gelijke aantallen)", mapclassify.Quantiles),
-    "natural_breaks": ("Natuurlijke grenzen (Fisher-Jenks)", mapclassify.FisherJenks),
-    "equal_interval": ("Gelijke intervallen", mapclassify.EqualInterval),
+    "quantiles": mapclassify.Quantiles,
+    "natural_breaks": mapclassify.FisherJenks,
+    "equal_interval": mapclassify.EqualInterval,
 }
 
-#: Colour-blind-safe sequential palettes, light (low need) to dark (high need).
+#: Colour-blind-safe sequential palettes, light (low need) to dark (high need); labels in ui.
 PALETTES = {
-    "ylorrd": (
-        "Geel-oranje-rood",
-        [
-            "#ffffcc",
-            "#ffeda0",
-            "#fed976",
-            "#feb24c",
-            "#fd8d3c",
-            "#fc4e2a",
-            "#e31a1c",
-            "#bd0026",
-            "#800026",
-        ],
-    ),
-    "viridis": (
-        "Viridis",
-        [
-            "#fde725",
-            "#addc30",
-            "#5ec962",
-            "#28ae80",
-            "#21918c",
-            "#2c728e",
-            "#3b528b",
-            "#472d7b",
-            "#440154",
-        ],
-    ),
-    "cividis": (
-        "Cividis",
-        [
-            "#fee838",
-            "#e4cf5b",
-            "#c4b56c",
-            "#a69d75",
-            "#8a8779",
-            "#707173",
-            "#575d6d",
-            "#3b496c",
-            "#00224e",
-        ],
-    ),
+    "ylorrd": [
+        "#ffffcc",
+        "#ffeda0",
+        "#fed976",
+        "#feb24c",
+        "#fd8d3c",
+        "#fc4e2a",
+        "#e31a1c",
+        "#bd0026",
+        "#800026",
+    ],
+    "viridis": [
+        "#fde725",
+        "#addc30",
+        "#5ec962",
+        "#28ae80",
+        "#21918c",
+        "#2c728e",
+        "#3b528b",
+        "#472d7b",
+        "#440154",
+    ],
+    "cividis": [
+        "#fee838",
+        "#e4cf5b",
+        "#c4b56c",
+        "#a69d75",
+        "#8a8779",
+        "#707173",
+        "#575d6d",
+        "#3b496c",
+        "#00224e",
+    ],
 }
 
 #: Okabe-Ito: categorical colours for buurt types and hotspot quadrants.
@@ -302,8 +294,7 @@ def map_values(scores: pd.DataFrame, data, column: str) -> MapValues:
 
 def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.ndarray:
     """Upper class bounds of the non-missing ``values`` with a mapclassify scheme."""
-    if scheme not in SCHEMES:
-        raise ValueError(f"unknown classification {scheme!r}; choose from {sorted(SCHEMES)}")
+    make = pick_method(SCHEMES, scheme, "classification")
     x = values.dropna().to_numpy(dtype=float)
     if x.size == 0:
         return np.array([])
@@ -312,7 +303,7 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.nda
         return np.array([x.max()])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # mapclassify warns on ties; k is reduced above
-        bins = SCHEMES[scheme][1](x, k=k).bins
+        bins = make(x, k=k).bins
     return np.unique(np.asarray(bins, dtype=float))
 
 
@@ -380,7 +371,7 @@ def _lightest(mv: MapValues, n: int) -> int:
 
 def class_colours(palette: str, n: int) -> list[str]:
     """``n`` class colours of ``palette``, light (low) to dark (high)."""
-    ramp = PALETTES[palette][1]
+    ramp = PALETTES[palette]
     if n == 0:
         return []
     if n == 1:
@@ -588,7 +579,10 @@ def _features(frame: gpd.GeoDataFrame, styles: Sequence[dict], tips: Sequence[An
 
 
 def _encode_geometry(geom, ox: float, oy: float, scale: float) -> list:
-    """[[ring, ...], ...] per polygon; each ring a flat delta-encoded integer list."""
+    """[[ring, ...], ...] per polygon; each ring a flat delta-encoded integer list.
+
+    Rings are open (no closing point: Leaflet closes them) and repeated points are dropped.
+    """
     if geom is None or geom.is_empty:
         return []
     polys = list(getattr(geom, "geoms", [geom]))
@@ -600,6 +594,8 @@ def _encode_geometry(geom, ox: float, oy: float, scale: float) -> list:
         for ring in [poly.exterior, *poly.interiors]:
             xy = np.asarray(ring.coords)[:, :2]
             q = np.round((xy - (ox, oy)) * scale).astype(np.int64)
+            if len(q) > 3 and (q[0] == q[-1]).all():
+                q = q[:-1]  # Leaflet closes rings itself (and wants them open)
             d = np.vstack([q[:1], np.diff(q, axis=0)])
             keep = np.ones(len(d), dtype=bool)
             keep[1:] = np.any(d[1:] != 0, axis=1)  # drop repeated points
