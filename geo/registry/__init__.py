@@ -32,10 +32,8 @@ from ._vocab import (
     LOCATIE_SOORTEN,
     MAX_GEBIED_BUURTEN,
     NOTITIE_SOORTEN,
-    RD_EXTENT,
     STATUSES,
     THEMES,
-    WGS84_EXTENT,
 )
 
 __all__ = [
@@ -56,8 +54,6 @@ __all__ = [
     "NOTITIE_SOORTEN",
     "GEBIED_SOORTEN",
     "MAX_GEBIED_BUURTEN",
-    "RD_EXTENT",
-    "WGS84_EXTENT",
     "SCHEMA_VERSION",
     "MIGRATIONS",
     "metadata",
