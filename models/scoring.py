@@ -36,9 +36,32 @@ def _same(x):
     return x
 
 
+def _pct_rank(x: np.ndarray) -> np.ndarray:
+    """Average rank / number of values, per column (pandas ``rank(pct=True)``); NaN stays NaN.
+
+    In numpy: one stable sort per column, tie groups from the sorted values, no DataFrame.
+    """
+    n = x.shape[0]
+    nan = np.isnan(x)
+    order = np.argsort(x, axis=0, kind="stable")  # NaN last
+    xs = np.take_along_axis(x, order, axis=0)
+    start = np.ones(x.shape, dtype=bool)
+    start[1:] = xs[1:] != xs[:-1]  # a new tie group begins
+    end = np.ones(x.shape, dtype=bool)
+    end[:-1] = start[1:]
+    pos = np.arange(n, dtype=float)[:, None]
+    first = np.maximum.accumulate(np.where(start, pos, 0.0), axis=0)
+    last = np.minimum.accumulate(np.where(end, pos, float(n))[::-1], axis=0)[::-1]
+    out = np.empty(x.shape)
+    count = np.maximum((~nan).sum(axis=0), 1)  # a column without values stays NaN
+    np.put_along_axis(out, order, ((first + last) / 2.0 + 1.0) / count, axis=0)
+    out[nan] = np.nan
+    return out
+
+
 def _exponential(x: np.ndarray) -> np.ndarray:
     """The IMD's exponential transform of the ranks (column-wise: per draw)."""
-    r = pd.DataFrame(x).rank(pct=True, method="average").to_numpy()
+    r = _pct_rank(x)
     return -23.0 * np.log(1.0 - r * _EXP_C) / 100.0
 
 
@@ -102,6 +125,22 @@ def impute(
 
     ``wijk_mean`` groups buurten by wijk (``WK`` + code[2:8]) and falls back to the mean of
     all buurten; ``drop`` fills nothing. The index is unchanged.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Indicator values indexed by buurtcode.
+    columns : list of str
+        The indicators to fill.
+    policy : str
+        A key of ``MISSING_POLICIES``, e.g. ``wijk_mean`` or ``drop``.
+
+    Returns
+    -------
+    filled : DataFrame
+        ``frame`` with the missing values of ``columns`` filled.
+    imputed : DataFrame
+        Boolean, True where a value was filled.
     """
     fill = pick_method(MISSING_POLICIES, policy, "missing policy", error=ProfileError)
     data = frame[columns].astype(float)
@@ -114,6 +153,18 @@ def pca_weights(normalised: pd.DataFrame) -> tuple[pd.Series, float]:
     """Indicator weights from the first principal component (squared loadings, sum 1).
 
     Returns the weights and the share of variance the component explains.
+
+    Parameters
+    ----------
+    normalised : DataFrame
+        Normalised indicator values (buurten x indicators).
+
+    Returns
+    -------
+    weights : Series
+        Weight per indicator, summing to 1.
+    explained : float
+        Share of the variance the first component explains.
     """
     from sklearn.decomposition import PCA
 
@@ -197,10 +248,16 @@ def effective_weights(profile: ScoringProfile, data: pd.DataFrame | None = None)
     Parameters
     ----------
     profile : ScoringProfile
+        Domains, indicators and weights.
     data : DataFrame, optional
         Indicator values indexed by buurtcode. When given, indicators without any value are
         dropped first and the weights re-normalised, as the scoring does; a domain left without
         indicators drops out. Without it: the nominal weights of the profile.
+
+    Returns
+    -------
+    Series
+        Weight per indicator of the profile, summing to 1 (0 for indicators dropped).
 
     Examples
     --------
@@ -686,6 +743,18 @@ def point_ranks(score: pd.Series, p_top_k: pd.Series | None = None) -> pd.Series
     by higher ``p_top_k`` (when given), then by buurtcode (ascending). So exactly k buurten
     have a rank <= k. Buurten without a score get NaN.
 
+    Parameters
+    ----------
+    score : Series
+        Scores per buurtcode.
+    p_top_k : Series, optional
+        Probability of the top k per buurtcode, the first tie-breaker.
+
+    Returns
+    -------
+    Series
+        Ranks 1..n (float; NaN without a score), indexed like ``score``.
+
     Examples
     --------
     >>> s = pd.Series([50.0, 80.0, 50.0, None], index=["BU3", "BU1", "BU2", "BU4"])
@@ -741,6 +810,8 @@ def score_buurten(
         95% bounds (health monitor); values are varied within them in the Monte Carlo.
     top_k : int, optional
         k of ``p_top_k``; defaults to ``profile.top_k``.
+    population_column : str
+        Column of ``frame`` with the number of inhabitants (the minimum population rule).
     chunk : int, optional
         Draws computed together; by default all draws at once while n x draws <= 2 million,
         else 50. Memory: about (varied indicators + 4) x n x chunk x 4 bytes per worker, plus

@@ -314,6 +314,9 @@ def _fetch_sources(
             except Exception as exc:  # noqa: BLE001 (re-raised below, in source order)
                 errors[name] = exc
             progress(0.05 + 0.8 * done / len(_SOURCES), _DONE[name])
+    buurten = results.get("buurten")
+    if buurten is not None and buurten[0].empty:
+        return results  # an unknown gemeente: the caller says so, as when fetched one by one
     for name in _SOURCES:
         if name in errors:
             raise errors[name]
