@@ -319,6 +319,10 @@ def _national_restyle(shared: Path, results: list, national_geometry) -> None:
     leaflet = ROOT / "node_modules" / "leaflet" / "dist"
     rng = np.random.default_rng(1)
 
+    folder = Path(tempfile.mkdtemp())
+    geometry_file = folder / f"{live.key}.json"  # fetched by the page, as the app serves it
+    geometry_file.write_text(live.text, encoding="utf-8")
+
     def args(values: pd.Series, k: int) -> dict:
         mv = MapValues(
             title="Prioriteitsscore",
@@ -336,7 +340,7 @@ def _national_restyle(shared: Path, results: list, national_geometry) -> None:
             live,
             geometry,
             mv,
-            geometry_url=None,
+            geometry_url=geometry_file.as_uri(),
             leaflet_js=(leaflet / "leaflet.js").as_uri(),
             leaflet_css=(leaflet / "leaflet.css").as_uri(),
             wijken=False,
@@ -349,28 +353,33 @@ def _national_restyle(shared: Path, results: list, national_geometry) -> None:
     restyles = [
         args(score + rng.normal(0, 5, len(score)) * score.notna(), 5 + i % 3) for i in range(6)
     ]
-    post = "(a) => window.postMessage({type: 'streamlit:render', args: a}, '*')"
+    # as Streamlit does: JSON text parsed in the page, then posted to the component
+    post = "(a) => window.postMessage({type: 'streamlit:render', args: JSON.parse(a)}, '*')"
     wait = "(v) => document.body.dataset.wrVersie === v"
     paint, total, inside = [], [], []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[*CHROMIUM_ARGS, "--allow-file-access-from-files"],
+        )
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.goto((FRONTEND_DIR / "index.html").as_uri())
         t0 = time.perf_counter()
-        page.evaluate(post, first)
+        page.evaluate(post, json.dumps(first))
         page.wait_for_function(wait, arg=first["version"], timeout=300_000)
         paint.append(time.perf_counter() - t0)
         n = page.locator("path.wr-buurt").count()
         for a in restyles:
-            small = {key: v for key, v in a.items() if key != "geometry"}
-            small["geometry"] = {"key": live.key}  # already there: values only
-            size = len(json.dumps(small))
+            text = json.dumps(a)
+            size = len(text)
             t0 = time.perf_counter()
-            page.evaluate(post, small)
+            page.evaluate(post, text)
             page.wait_for_function(wait, arg=a["version"], timeout=300_000)
             total.append(time.perf_counter() - t0)
             inside.append(float(page.evaluate("() => document.body.dataset.wrMs")) / 1000)
         browser.close()
+    geometry_file.unlink()
+    folder.rmdir()
     _row(results, "[live map] national map first paint (component)", paint, note=f"{n} buurten")
     _row(
         results,
