@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import DataFormatError, SourceError
 from ._states import NOT_PUBLISHED, PRESENT, SUPPRESSED, state_dtype
+from .errors import DataFormatError, SourceError
 from .indicators import Indicator, Ratio, by_source
 
 __all__ = [

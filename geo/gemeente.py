@@ -14,8 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ._errors import CacheError
 from ._states import state_dtype
+from .errors import CacheError
 from .join import IDENTITY_COLUMNS
 
 __all__ = ["GemeenteData", "write_cache", "read_cache", "cache_path", "CACHE_SCHEMA"]

@@ -20,9 +20,9 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from ._errors import DataFormatError, SourceError
 from ._model import SourceData, now_iso
 from ._odata import POINT_ESTIMATE, health_frames, map_indicators, rows_to_frame
+from .errors import DataFormatError, SourceError, missing_crs
 from .indicators import by_source
 from .limits import check_xlsx_archive
 
@@ -148,7 +148,7 @@ def read_kaart(p: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
             f"{p}: cannot read geodata ({exc.__class__.__name__}: {exc})"
         ) from None
     if frame.crs is None:
-        raise DataFormatError(f"{p}: layer has no CRS; set it (EPSG:28992 for RD New)")
+        raise missing_crs(str(p))
     if "buurtcode" not in frame.columns:
         raise DataFormatError(
             f"{p}: no 'buurtcode' column; is this the CBS Wijk- en buurtkaart buurten layer? "

@@ -11,7 +11,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from ._errors import DataFormatError
+from .errors import DataFormatError
 
 __all__ = [
     "MAX_ROWS",

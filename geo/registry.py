@@ -50,7 +50,7 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from ._errors import DataFormatError, SourceError, WijkradarError, mask_secrets
+from .errors import DataFormatError, SourceError, WijkradarError, mask_secrets
 
 __all__ = [
     "Registry",

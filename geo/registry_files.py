@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._errors import DataFormatError
+from .errors import DataFormatError
 from .limits import MAX_ROWS, Deadline, check_xlsx_archive
 from .registry import ENTITIES, ImportRejected, RowError
 

@@ -26,7 +26,7 @@ from pydantic import (
     model_validator,
 )
 
-from ._errors import ProfileError
+from .errors import ProfileError
 
 __all__ = [
     "IndicatorWeight",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._errors import ProfileError
+from .errors import ProfileError
 from .profile import COMPOSITION, ScoringProfile
 
 __all__ = ["reach_table", "impact_ranking", "reach_filter", "REACH_PREFIX", "COUNT_PREFIX"]

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._errors import ProfileError
 from ._normalise import NORMALISERS, fit_normaliser
+from .errors import ProfileError
 from .profile import ScoringProfile
 
 __all__ = [

@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._errors import ProfileError
 from ._normalise import NORMALISERS
+from .errors import ProfileError
 from .profile import ScoringProfile
 from .scoring import AGGREGATIONS, MISSING_POLICIES, score_buurten
 

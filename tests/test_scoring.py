@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from models import (
+    NORMALISERS,
     ProfileError,
     ScoringProfile,
     compare_profiles,
@@ -14,7 +15,6 @@ from models import (
     save_profile,
     score_buurten,
 )
-from models._normalise import NORMALISERS
 
 CODES = [f"BU09990{w}0{b}" for w in (1, 2) for b in range(1, 6)]
 

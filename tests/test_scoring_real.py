@@ -110,7 +110,7 @@ def test_every_shipped_profile_scores_from_the_cli(server, tmp_path, monkeypatch
 
 def test_shipped_profiles_use_indicators_of_the_real_2024_and_2025_layouts(shared):
     """Each need indicator exists in the real layouts; each domain has real values in 2025."""
-    from geo._odata import map_indicators, rows_to_frame
+    from geo import map_indicators, rows_to_frame
     from geo.indicators import by_source, get_indicator
 
     def keys(name):

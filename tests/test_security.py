@@ -160,7 +160,7 @@ def _client(**kw):
 
 
 def test_6_same_host():
-    from geo.sources._http import same_host
+    from geo.sources import same_host
 
     assert same_host("https://a.nl/x?$skip=5", "https://a.nl/ODataApi/odata")
     assert same_host("https://a.nl:443/x", "http://a.nl/x")  # upgrade to https
@@ -174,7 +174,7 @@ def test_6_same_host():
 def test_6_slow_drip_ends_at_the_deadline(server):
     import time
 
-    from geo._errors import SourceError
+    from geo.errors import SourceError
     from geo.sources import fetch_odata_rows
 
     server.inject("/85984NED/TypedDataSet", "drip")
@@ -185,7 +185,7 @@ def test_6_slow_drip_ends_at_the_deadline(server):
 
 
 def test_6_huge_body_is_cut_off_at_the_byte_cap(server):
-    from geo._errors import SourceError
+    from geo.errors import SourceError
     from geo.sources import fetch_odata_rows
 
     server.inject("/85984NED/TypedDataSet", "huge")
@@ -194,7 +194,7 @@ def test_6_huge_body_is_cut_off_at_the_byte_cap(server):
 
 
 def test_6_redirects_only_on_the_same_host(server):
-    from geo._errors import SourceError
+    from geo.errors import SourceError
     from geo.sources import fetch_odata_rows
 
     server.inject("/85984NED/TypedDataSet", "redirect-offsite")
@@ -208,7 +208,7 @@ def test_6_redirects_only_on_the_same_host(server):
 
 
 def test_6_cross_host_next_link_fails_the_fetch_and_caches_nothing(server, tmp_path):
-    from geo._errors import SourceError
+    from geo.errors import SourceError
     from geo.gemeente import cache_path
     from tests.conftest import settings_for
     from wijkradar import fetch_gemeente
@@ -449,7 +449,7 @@ def test_8_one_coordinate_transformer_per_import():
 
 
 def test_10_zero_rows_from_cbs_is_a_clear_source_error(server, tmp_path):
-    from geo._errors import SourceError
+    from geo.errors import SourceError
     from tests.conftest import settings_for
     from wijkradar import fetch_gemeente
 
@@ -505,8 +505,8 @@ def test_10_disk_full_during_import_is_a_clear_message_and_writes_nothing(tmp_pa
 
 
 def test_10_infinity_from_a_source_or_a_profile_is_refused(server):
-    from geo._errors import DataFormatError, SourceError
-    from geo._odata import to_number
+    from geo import to_number
+    from geo.errors import DataFormatError, SourceError
     from geo.sources import fetch_odata_rows
     from models import ProfileError, parse_profile, profile_yaml
     from wijkradar.scoring_cli import shipped_profile

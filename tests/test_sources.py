@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from geo._errors import SourceError
+from geo.errors import SourceError
 from geo.sources import HttpClient, fetch_health, fetch_kerncijfers, fetch_odata_rows
 from geo.sources.cbs import region_filter
 from geo.sources.pdok import fetch_wfs_features

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo._errors import DataFormatError
+from geo.errors import DataFormatError
 from geo.indicators import INDICATORS
 from geo.reference import read_reference_file
 from models import (

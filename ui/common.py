@@ -21,7 +21,7 @@ import streamlit as st
 import yaml
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from geo._errors import GemeenteNotFoundError, SourceError, WijkradarError
+from geo.errors import GemeenteNotFoundError, SourceError, WijkradarError
 from geo.gemeente import cache_path
 from geo.registry import Registry
 from geo.sources.tiles import basemap_reachable

@@ -10,13 +10,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from geo._errors import (
-        CacheError,
-        DataFormatError,
-        GemeenteNotFoundError,
-        SourceError,
-        WijkradarError,
-    )
     from geo.gemeente import GemeenteData
 
     from .analysis import (
@@ -28,6 +21,14 @@ if TYPE_CHECKING:
     )
     from .config import Settings, default_data_dir
     from .dataversion import data_version
+    from .errors import (
+        CacheError,
+        DataFormatError,
+        GemeenteNotFoundError,
+        ProfileError,
+        SourceError,
+        WijkradarError,
+    )
     from .geopackage import write_geopackage
     from .pipeline import DEFAULT_JAAR, build_from_files, fetch_gemeente, load_gemeente
     from .scoring_cli import list_profiles, resolve_profile, run_batch, score_gemeente
@@ -36,11 +37,12 @@ if TYPE_CHECKING:
 # The public names are imported on first use (PEP 562), so that ``wijkradar --help`` and
 # ``wijkradar app`` do not load pandas and geopandas before they need them.
 _EXPORTS = {
-    "CacheError": "geo._errors",
-    "DataFormatError": "geo._errors",
-    "GemeenteNotFoundError": "geo._errors",
-    "SourceError": "geo._errors",
-    "WijkradarError": "geo._errors",
+    "CacheError": "wijkradar.errors",
+    "DataFormatError": "wijkradar.errors",
+    "GemeenteNotFoundError": "wijkradar.errors",
+    "ProfileError": "wijkradar.errors",
+    "SourceError": "wijkradar.errors",
+    "WijkradarError": "wijkradar.errors",
     "GemeenteData": "geo.gemeente",
     "Settings": "wijkradar.config",
     "default_data_dir": "wijkradar.config",
@@ -94,6 +96,7 @@ __all__ = [
     "DataFormatError",
     "GemeenteNotFoundError",
     "CacheError",
+    "ProfileError",
     "default_data_dir",
     "data_caveats",
     "indicator_coverage",

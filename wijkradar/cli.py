@@ -207,7 +207,7 @@ def _one_line(exc: BaseException) -> str:
     text = str(exc) or exc.__class__.__name__
     if isinstance(exc, KeyError):
         text = f"niet gevonden: {text}"
-    from geo._errors import mask_secrets
+    from geo.errors import mask_secrets
 
     return mask_secrets(" ".join(text.split()))
 

@@ -13,7 +13,7 @@ import geopandas as gpd
 import pandas as pd
 import yaml
 
-from geo._errors import WijkradarError
+from geo.errors import WijkradarError
 from geo.indicators import INDICATORS, indicator_table
 from models import (
     ProfileError,

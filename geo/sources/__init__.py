@@ -1,6 +1,6 @@
 """Network clients: the only modules in Wijkradar that talk to the internet."""
 
-from ._http import HttpClient
+from ._http import HttpClient, NotFound, same_host
 from .cbs import fetch_health, fetch_kerncijfers, fetch_odata_rows
 from .locatieserver import Geocoded, geocode
 from .pdok import fetch_wfs_features
@@ -8,6 +8,8 @@ from .tiles import basemap_reachable
 
 __all__ = [
     "HttpClient",
+    "NotFound",
+    "same_host",
     "fetch_odata_rows",
     "fetch_kerncijfers",
     "fetch_health",

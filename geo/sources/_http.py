@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 
-from .._errors import SourceError
+from ..errors import SourceError
 
 __all__ = ["HttpClient", "NotFound", "same_host"]
 

@@ -7,7 +7,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from .._errors import SourceError
+from ..errors import SourceError
 from ._http import HttpClient
 
 __all__ = ["fetch_wfs_features", "wfs_url", "RD_NEW", "gemeente_filter"]

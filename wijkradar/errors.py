@@ -1,0 +1,74 @@
+"""The whole Wijkradar error hierarchy in one place, for the edges (command line, app, notebooks).
+
+Every error Wijkradar raises on purpose is a :class:`WijkradarError` (defined in
+:mod:`geo.errors`, the dependency-free root). The command line and the app catch it and show
+its Dutch message, without class name or traceback; anything else is a bug. The errors of the
+database registry, the HTTP client and the assets are imported on first use, so that
+``from wijkradar.errors import WijkradarError`` loads neither SQLAlchemy nor requests.
+
+Examples
+--------
+>>> from wijkradar.errors import ProfileError, WijkradarError
+>>> issubclass(ProfileError, WijkradarError)
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from geo.errors import (
+    CacheError,
+    DataFormatError,
+    GemeenteNotFoundError,
+    SourceError,
+    WijkradarError,
+    mask_secrets,
+    missing_crs,
+)
+from models.errors import ProfileError
+
+if TYPE_CHECKING:
+    from geo.registry import ConflictError, ImportRejected, RegistryError
+    from geo.sources import NotFound
+
+    from .assets import AssetError
+    from .launch import AppNotFoundError
+
+__all__ = [
+    "WijkradarError",
+    "SourceError",
+    "NotFound",
+    "DataFormatError",
+    "ImportRejected",
+    "GemeenteNotFoundError",
+    "CacheError",
+    "ProfileError",
+    "RegistryError",
+    "ConflictError",
+    "AssetError",
+    "AppNotFoundError",
+    "mask_secrets",
+    "missing_crs",
+]
+
+#: error classes whose modules need heavy imports (SQLAlchemy, requests): loaded on first use
+_LAZY = {
+    "NotFound": "geo.sources",
+    "ImportRejected": "geo.registry",
+    "RegistryError": "geo.registry",
+    "ConflictError": "geo.registry",
+    "AssetError": "wijkradar.assets",
+    "AppNotFoundError": "wijkradar.launch",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name]), name)
+
+
+def __dir__() -> list[str]:
+    return list(__all__)
