@@ -5,6 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.a11y import dutch_document
+from wijkradar.errors import WijkradarError, error_message
+from wijkradar.escape import markdown_text
 
 st.set_page_config(layout="wide")
 
@@ -27,4 +29,7 @@ page = st.navigation(PAGES)
 # one title per page (WCAG 2.4.2): "Kaart · Wijkradar", "Ranglijst · Wijkradar", ...
 st.set_page_config(page_title=f"{page.title} · Wijkradar")
 dutch_document()
-page.run()
+try:
+    page.run()
+except WijkradarError as exc:  # the edge: a data or input problem shows its Dutch message only
+    st.error(f"Dit kan nu niet worden getoond: {markdown_text(error_message(exc))}")

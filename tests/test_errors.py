@@ -94,3 +94,25 @@ def test_a_layer_without_crs_is_the_same_error_everywhere(no_crs):
     assert messages == {
         "buurten: geen coördinatenstelsel (CRS); stel het in (EPSG:28992 voor RD New)"
     }
+
+
+@pytest.mark.parametrize(
+    "profile,dutch",
+    [
+        ("kapot.yaml", "ongeldig profiel: name: verplicht veld ontbreekt"),
+    ],
+    ids=["invalid-yaml-profile"],
+)
+def test_the_cli_shows_a_bad_profile_in_dutch_without_class_name(
+    tmp_path, monkeypatch, capsys, profile, dutch
+):
+    from wijkradar import cli
+
+    (tmp_path / "kapot.yaml").write_text("naam: kapot\nindicatoren:\n  eenzaam: 2\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "data"))
+    argv = ["score", "--gemeente", "GM0307", "--profiel", profile, "--uit", "s.csv"]
+    assert cli.main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("fout: ") and dutch in err and err.count("\n") == 1
+    assert "ProfileError" not in err and "Traceback" not in err and "Field required" not in err

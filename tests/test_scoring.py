@@ -168,11 +168,11 @@ def test_pca_weighting_reports_variance(frame):
 
 
 def test_profile_validation_errors(frame):
-    with pytest.raises(ProfileError, match="unknown indicator id.*nope"):
+    with pytest.raises(ProfileError, match="onbekende indicator.*nope"):
         score_buurten(
             frame, profile(domains=[{"name": "X", "indicators": [{"id": "nope"}]}]), draws=0
         )
-    with pytest.raises(ProfileError, match="weights of domain 'X' sum to 0"):
+    with pytest.raises(ProfileError, match="indicatorgewichten van domein 'X' tellen op tot 0"):
         parse_profile(
             {
                 "name": "z",
@@ -180,7 +180,7 @@ def test_profile_validation_errors(frame):
             }
         )
     nothing = frame.assign(eenzaam=np.nan, gezond=np.nan, rondkomen=np.nan)
-    with pytest.raises(ProfileError, match="no indicator of any domain has data"):
+    with pytest.raises(ProfileError, match="geen indicator van enig domein heeft gegevens"):
         score_buurten(nothing, profile(), draws=0)
 
 
@@ -211,7 +211,7 @@ def test_indicator_absent_from_data_degrades_typo_raises(frame):
     assert "domein Geld heeft geen indicator" in notes
     assert r["score"].notna().sum() == 8
     typo = profile(domains=[{"name": "S", "indicators": [{"id": "eenzam"}]}])
-    with pytest.raises(ProfileError, match="unknown indicator id.*eenzam"):
+    with pytest.raises(ProfileError, match="onbekende indicator.*eenzam"):
         score_buurten(frame, typo, draws=0, known_ids=known)
 
 
@@ -287,7 +287,7 @@ def test_profile_yaml_roundtrip(tmp_path):
     path = save_profile(prof, tmp_path / "p.yaml")
     assert load_profile(path) == prof
     path.write_text("name: [unclosed")
-    with pytest.raises(ProfileError, match="not valid YAML"):
+    with pytest.raises(ProfileError, match="geen geldige YAML"):
         load_profile(path)
 
 

@@ -678,7 +678,11 @@ def view() -> View | None:
         st.caption(f"Gegevens uit de cache van {md(fmt_datetime(data.created))}.")
     for text in match_messages(data):
         st.warning(md(text))
-    profile = current_profile()
+    try:
+        profile = current_profile()
+    except ProfileError as exc:  # e.g. a saved profile in the data folder that no longer parses
+        st.error(f"Het profiel kan niet worden gelezen: {md(exc)}")
+        return None
     text = profile_yaml(profile)
     try:
         scores = score(data.gemeentecode, data.jaar, text, data.created)

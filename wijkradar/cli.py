@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import importlib
 import logging
 import os
@@ -194,24 +193,6 @@ def _terminal_safe() -> Iterator[None]:
         sys.stdout, sys.stderr = old
 
 
-def _one_line(exc: BaseException) -> str:
-    """The message of ``exc`` on one line, secrets masked; plain words for common OS errors."""
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return f"schijf vol bij het schrijven van {exc.filename or ''}: maak ruimte vrij".strip()
-    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
-        return f"kan {exc.filename or ''} niet schrijven: {exc.strerror} (controleer de rechten)"
-    if isinstance(exc, RecursionError):
-        return "invoer is te diep genest"
-    if isinstance(exc, MemoryError):
-        return "te weinig geheugen voor deze invoer"
-    text = str(exc) or exc.__class__.__name__
-    if isinstance(exc, KeyError):
-        text = f"niet gevonden: {text}"
-    from geo.errors import mask_secrets
-
-    return mask_secrets(" ".join(text.split()))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wijkradar`` console script; returns the exit code."""
     with _terminal_safe():
@@ -228,6 +209,7 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser([command])
     args = parser.parse_args(argv)
     from .config import Settings
+    from .errors import error_message
 
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
@@ -243,10 +225,12 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("fout: afgebroken", file=sys.stderr)
         return 130
-    except Exception as exc:  # one line, never a traceback (unless --debug)
+    except Exception as exc:  # one line, never a class name or traceback (unless --debug):
+        # a WijkradarError (bad input, data or source) says in Dutch what to fix; OS errors get
+        # plain words; anything else is a bug, and still one line
         if args.debug:
             raise
-        print(f"fout: {_one_line(exc)}", file=sys.stderr)
+        print(f"fout: {error_message(exc)}", file=sys.stderr)
         return 1
 
 

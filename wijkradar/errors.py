@@ -15,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import errno
 import importlib
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +52,7 @@ __all__ = [
     "AppNotFoundError",
     "mask_secrets",
     "missing_crs",
+    "error_message",
 ]
 
 #: error classes whose modules need heavy imports (SQLAlchemy, requests): loaded on first use
@@ -62,6 +64,40 @@ _LAZY = {
     "AssetError": "wijkradar.assets",
     "AppNotFoundError": "wijkradar.launch",
 }
+
+
+def error_message(exc: BaseException) -> str:
+    r"""What the edges show for ``exc``: its message on one line, secrets masked, no class name.
+
+    Common operating-system errors (disk full, no permission) get plain Dutch words.
+
+    Parameters
+    ----------
+    exc : BaseException
+        Usually a :class:`WijkradarError`, whose message is already Dutch.
+
+    Returns
+    -------
+    str
+        One line.
+
+    Examples
+    --------
+    >>> error_message(SourceError("CBS OData niet bereikbaar:\n postgres://u:geheim@db/w"))
+    'CBS OData niet bereikbaar: postgres://u:***@db/w'
+    """
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return f"schijf vol bij het schrijven van {exc.filename or ''}: maak ruimte vrij".strip()
+    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
+        return f"kan {exc.filename or ''} niet schrijven: {exc.strerror} (controleer de rechten)"
+    if isinstance(exc, RecursionError):
+        return "invoer is te diep genest"
+    if isinstance(exc, MemoryError):
+        return "te weinig geheugen voor deze invoer"
+    text = str(exc) or "onbekende fout"
+    if isinstance(exc, KeyError):
+        text = f"niet gevonden: {text}"
+    return mask_secrets(" ".join(text.split()))
 
 
 def __getattr__(name: str) -> Any:
