@@ -578,6 +578,7 @@ def main() -> int:
     bench_registry_import(data)
     bench_national(shared, profile)
     bench_validity(shared, data, almere, ses, profile, nl)
+    RESULTS.extend(__import__("bench.startup", fromlist=["run"]).run())  # #16 item 2
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps({"machine": platform.platform(), "results": RESULTS}, indent=2))
     print(f"written {out}")
