@@ -137,8 +137,8 @@ def read_cache(path: str | Path) -> GemeenteData:
         frame = gpd.GeoDataFrame.from_arrow(table)
     except Exception as exc:
         raise CacheError(
-            f"cache {path} is unreadable ({exc.__class__.__name__}: {exc}); "
-            "delete it and fetch again"
+            f"cache {path} kan niet worden gelezen ({' '.join(str(exc).split())}); "
+            "verwijder het bestand en haal de gegevens opnieuw op"
         ) from None
     if meta.get("schema") != CACHE_SCHEMA:
         raise CacheError(

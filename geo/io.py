@@ -129,7 +129,9 @@ def _read_table(p: Path) -> pd.DataFrame:
     except DataFormatError:
         raise
     except Exception as exc:  # pandas/openpyxl raise many types for broken files
-        raise DataFormatError(f"{p}: cannot read table ({exc.__class__.__name__}: {exc})") from None
+        raise DataFormatError(
+            f"{p}: tabel kan niet worden gelezen ({' '.join(str(exc).split())})"
+        ) from None
 
 
 def read_kaart(p: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
@@ -145,7 +147,7 @@ def read_kaart(p: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
             frame = gpd.read_file(p, layer=layer)
     except Exception as exc:
         raise DataFormatError(
-            f"{p}: cannot read geodata ({exc.__class__.__name__}: {exc})"
+            f"{p}: geodata kunnen niet worden gelezen ({' '.join(str(exc).split())})"
         ) from None
     if frame.crs is None:
         raise missing_crs(str(p))
