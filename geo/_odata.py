@@ -26,6 +26,7 @@ __all__ = [
     "mark_unpublished",
     "normalise_title",
     "health_frames",
+    "topic_keys",
 ]
 
 HEALTH_AGE_18PLUS = "20300"
@@ -152,6 +153,80 @@ def _resolve(stems: dict[str, list[str]], stem: str) -> str | None:
     return cols[0]
 
 
+def _locate(
+    ind: Indicator,
+    stems: dict[str, list[str]],
+    titles: dict[str, str],
+    *,
+    attr: str,
+    by_stem: bool,
+) -> str | tuple[str, str, float] | None:
+    """The column (or numerator, denominator, factor) that carries ``ind``; None if absent.
+
+    Candidates in order: the ``attr`` mapping, the catalogue's aliases, then the key whose
+    ``DataProperties`` title is one of the indicator's titles.
+    """
+    spec = getattr(ind, attr)
+    candidates: list[str | Ratio] = [spec] if spec is not None else []
+    candidates += list(ind.aliases)
+    columns = {c for cols in stems.values() for c in cols}
+    for title in ind.titles if attr == "odata" else ():
+        key = titles.get(normalise_title(title))
+        if key is not None and key in columns:
+            candidates.append(_SUFFIX.sub("", key) if by_stem else key)
+    for cand in candidates:
+        if isinstance(cand, Ratio):
+            num = _resolve(stems, cand.numerator)
+            den = _resolve(stems, cand.denominator)
+            if num is not None and den is not None:
+                return num, den, cand.factor
+            continue
+        col = _resolve(stems, cand)
+        if col is not None:
+            return col
+    return None
+
+
+def topic_keys(
+    properties: Sequence[Mapping[str, Any]],
+    indicators: Sequence[Indicator],
+    *,
+    extra_stems: Sequence[str] = (),
+) -> list[str]:
+    """The topic keys of a table that :func:`map_indicators` reads for ``indicators``.
+
+    For an OData ``$select``: from the table's ``DataProperties`` rows (``Key``, ``Title``,
+    ``Type``), the keys found the same way as :func:`map_indicators` finds them (name stem,
+    aliases, titles), plus the keys whose stem is in ``extra_stems`` (e.g.
+    ``IndelingswijzigingGemeenteWijkBuurt``). Dimension keys are not included.
+
+    Examples
+    --------
+    >>> from geo.indicators import by_source
+    >>> props = [{"Key": "AantalInwoners_5", "Title": "Aantal inwoners", "Type": "Topic"},
+    ...          {"Key": "Mannen_6", "Title": "Mannen", "Type": "Topic"}]
+    >>> topic_keys(props, [i for i in by_source("kerncijfers") if i.id == "inwoners"])
+    ['AantalInwoners_5']
+    """
+    keys = [
+        str(r.get("Key") or "").strip()
+        for r in properties
+        if str(r.get("Type", "Topic")) in ("Topic", "") and str(r.get("Key") or "").strip()
+    ]
+    stems = stem_map(keys)
+    titles = _title_map(properties)
+    wanted: dict[str, None] = {}
+    for ind in indicators:
+        found = _locate(ind, stems, titles, attr="odata", by_stem=True)
+        for col in found[:2] if isinstance(found, tuple) else (found,):
+            if col is not None:
+                wanted[col] = None
+    for stem in extra_stems:
+        for col in stems.get(stem, []):
+            wanted[col] = None
+    return list(wanted)
+
+
 def map_indicators(
     frame: pd.DataFrame,
     indicators: Sequence[Indicator],
@@ -191,26 +266,13 @@ def map_indicators(
     titles = _title_map(properties)
     values: dict[str, pd.Series] = {}
     for ind in indicators:
-        spec = getattr(ind, attr)
-        candidates: list[str | Ratio] = [spec] if spec is not None else []
-        candidates += list(ind.aliases)
-        for title in ind.titles if attr == "odata" else ():
-            key = titles.get(normalise_title(title))
-            if key is not None and key in frame.columns:
-                candidates.append(_SUFFIX.sub("", key) if by_stem else key)
-        for cand in candidates:
-            if isinstance(cand, Ratio):
-                num = _resolve(stems, cand.numerator)
-                den = _resolve(stems, cand.denominator)
-                if num is None or den is None:
-                    continue
-                n, d = _number(frame, num), _number(frame, den)
-                values[ind.id] = (n / d.where(d > 0) * cand.factor).astype("float64")
-                break
-            col = _resolve(stems, cand)
-            if col is not None:
-                values[ind.id] = _number(frame, col)
-                break
+        found = _locate(ind, stems, titles, attr=attr, by_stem=by_stem)
+        if isinstance(found, tuple):
+            num, den, factor = found
+            n, d = _number(frame, num), _number(frame, den)
+            values[ind.id] = (n / d.where(d > 0) * factor).astype("float64")
+        elif found is not None:
+            values[ind.id] = _number(frame, found)
     out = pd.DataFrame(values, index=frame.index)
     states = pd.DataFrame(
         np.where(out.notna(), PRESENT, SUPPRESSED), index=out.index, columns=out.columns

@@ -65,6 +65,9 @@ class GemeenteData:
     from_cache: bool = False
     #: Set when a refresh failed and this cached copy was returned instead (not persisted).
     failed_source: str = ""
+    #: Requests sent, bytes received and answers from the response cache by the fetch that
+    #: made this object (see ``geo.sources._cache.FetchStats``; not persisted).
+    fetch_stats: dict[str, Any] = field(default_factory=dict)
 
     @property
     def indicator_ids(self) -> list[str]:

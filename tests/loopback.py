@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import geopandas as gpd
 import pandas as pd
 
-__all__ = ["LoopbackData", "LoopbackServer", "build_data", "parse_filter"]
+__all__ = ["LoopbackData", "LoopbackServer", "build_data", "parse_filter", "parse_select"]
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -116,6 +116,42 @@ def parse_filter(text: str):
     if i != len(tokens):
         raise ValueError(f"bad $filter: trailing {tokens[i:]}")
     return pred
+
+
+def parse_select(
+    text: str, rows: list[dict[str, Any]], type_name: str
+) -> set[str] | None | dict[str, Any]:
+    """The properties an OData v3 ``$select`` asks for, as the CBS ODataApi treats them.
+
+    ``*`` (or an empty option) means every property (None). The server then returns only the
+    selected properties of each row and keeps ``$select`` in its ``odata.nextLink`` (public
+    clients of the live API rely on both: they read only what they selected, and page with the
+    nextLink). A name the entity type does not have makes the whole request fail with HTTP 400
+    and an OData v3 JSON error ``{"odata.error": {"code", "message": {"lang", "value"}}}``,
+    the error shape of Microsoft's OData v3 implementations (MS-ODATAJSON 2.1.28), which the
+    CBS ODataApi is (``odata.metadata``, ``Cbs.OData.*`` types). That dict is returned.
+    INFERENCE: the wording of the message and its ``lang`` are not documented for CBS; the
+    client only relies on the status. Annotations (``odata.type``) are kept, as in v3 JSON.
+    """
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names or "*" in names:
+        return None
+    known: set[str] = set()
+    for row in rows:
+        known.update(row)
+    for name in names:
+        if name not in known:
+            return {
+                "odata.error": {
+                    "code": "",
+                    "message": {
+                        "lang": "en-US",
+                        "value": f"No property '{name}' exists in type '{type_name}' at "
+                        f"position {text.find(name)}.",
+                    },
+                }
+            }
+    return set(names)
 
 
 # --------------------------------------------------------------------------------------------
@@ -781,6 +817,11 @@ class LoopbackServer:
         self.delay = delay
         self.faults: list[Fault] = []
         self.requests: list[str] = []
+        #: (path, body bytes) of every answer sent, for bytes per source in bench/fetch.py.
+        self.sent: list[tuple[str, int]] = []
+        #: False: answer as if ``$select`` were not sent (full rows), the baseline of what a
+        #: client without ``$select`` receives; the real services honour it (bench only).
+        self.honour_select = True
         self.timeout_seconds = 2.0
         #: Security tests (issue #14): "drip" sends the body at one byte per ``drip_seconds``,
         #: "huge" streams ``huge_bytes`` without Content-Length, "redirect-offsite" and
@@ -936,6 +977,7 @@ class LoopbackServer:
                 ctype: str = "application/json;charset=utf-8",
             ) -> None:
                 try:
+                    server.sent.append((self.path, len(body)))
                     self.send_response(status)
                     self.send_header("Content-Type", ctype)
                     self.send_header("Content-Length", str(len(body)))
@@ -994,9 +1036,18 @@ class LoopbackServer:
             rows = table.dimensions[entity]
         else:
             return 404, {"odata.error": {"message": {"value": f"{entity} unknown"}}}
+        chosen = None
+        if "$select" in query and self.honour_select:
+            chosen = parse_select(query["$select"], rows, f"Cbs.OData.{entity}")
+            if isinstance(chosen, dict):
+                return 400, chosen
         if "$filter" in query:
             pred = parse_filter(query["$filter"])
             rows = [r for r in rows if pred(r)]
+        if chosen is not None:
+            rows = [
+                {k: v for k, v in r.items() if k in chosen or k.startswith("odata.")} for r in rows
+            ]
         skip = int(query.get("$skip", "0"))
         top = int(query.get("$top", str(len(rows))))
         window = rows[skip : skip + top]

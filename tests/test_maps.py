@@ -491,9 +491,9 @@ def test_map_is_dutch_named_zoomable_and_hatches_geen_score(fake_leaflet):
     assert "user-scalable=no" not in html and "maximum-scale" not in html
     assert "<title>Kaart: Prioriteitsscore per buurt · Wijkradar</title>" in html
     assert "setAttribute('lang', 'nl')" in html and "frameElement" in html
-    assert NO_SCORE_FILL == "url(#wr-geen-score)" and '"fillColor": "url(#wr-geen-score)"' in html
+    assert NO_SCORE_FILL == "url(#wr-geen-score)" and '"fillColor":"url(#wr-geen-score)"' in html
     assert "repeating-linear-gradient" in html  # the legend swatch shows the same hatch
-    assert '"weight": 1.4' in html  # the lightest class has the stronger outline
+    assert '"weight":1.4' in html  # the lightest class has the stronger outline
     table = map_table(mv, data.buurten["buurtnaam"], scores=scores, k=3)
     standalone = standalone_html(m, fake_leaflet, table=table)
     assert standalone.startswith('<!DOCTYPE html>\n<html lang="nl">')

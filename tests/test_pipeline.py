@@ -92,7 +92,7 @@ def test_cache_roundtrip_and_offline_second_run(server, tmp_path):
     s = settings_for(server, tmp_path / "d")
     first = fetch_gemeente("GM0307", settings=s)
     server.inject("/", "500", times=10_000)  # every source down
-    second = fetch_gemeente("GM0307", settings=s)
+    second = fetch_gemeente("GM0307", settings=s, refresh=True)  # asks them all again
     assert second.from_cache
     assert "using the cache" in second.warnings[0]
     assert second.buurten.drop(columns="geometry").equals(first.buurten.drop(columns="geometry"))
@@ -106,9 +106,10 @@ def test_failed_fetch_never_corrupts_the_cache(server, tmp_path):
     path = cache_path(s.data_dir, "GM0307", 2024)
     before = path.read_bytes()
     server.inject("50150NED/TypedDataSet", "truncated", times=10)
-    fetch_gemeente("GM0307", settings=s)  # falls back to the cache
+    fetch_gemeente("GM0307", settings=s, refresh=True)  # falls back to the cache
     assert path.read_bytes() == before
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temp files left
+    assert [p.name for p in path.parent.iterdir() if p.is_file()] == [path.name]  # no temp
+    assert not list(path.parent.rglob("*.tmp"))  # nor in the response cache
 
 
 def test_no_cache_and_source_down_raises(server, tmp_path):
@@ -179,9 +180,28 @@ def test_cli_offline_uses_cache_and_says_so(server, tmp_path, monkeypatch, capsy
     assert _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0307"]) == 0
     server.inject("/", "500", times=10_000)
     capsys.readouterr()
-    assert _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0307"]) == 0
+    args = ["fetch", "--gemeente", "GM0307", "--vernieuw"]  # ask the (failing) sources again
+    assert _run_cli(server, tmp_path, monkeypatch, args) == 0
     out = capsys.readouterr().out
     assert "uit de cache" in out and "using the cache" in out
+
+
+def test_cli_warm_fetch_within_ttl_sends_nothing_and_reports_it(
+    server, tmp_path, monkeypatch, capsys
+):
+    assert _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0307"]) == 0
+    cold = capsys.readouterr().out.splitlines()[-1]
+    sent = len(server.requests)
+    assert cold.startswith("netwerk: ") and f"{sent} verzoeken" in cold and "0 antwoorden" in cold
+    assert _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0307"]) == 0
+    warm = capsys.readouterr().out
+    assert len(server.requests) == sent  # nothing asked: every answer is younger than 7 days
+    assert "netwerk: 0 verzoeken, 0 kB ontvangen" in warm and "uit de bewaarde" in warm
+    monkeypatch.setenv("WIJKRADAR_HTTP_CACHE_DAYS", "0")  # no reuse: everything again
+    assert _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0307"]) == 0
+    assert len(server.requests) == 2 * sent
+    assert _run_cli(server, tmp_path, monkeypatch, ["fetch", "--gemeente", "GM0307"]) == 0
+    assert len(server.requests) == 3 * sent
 
 
 def test_from_files_builds_same_shape(shared, loopback_data, tmp_path):
@@ -235,7 +255,7 @@ def test_refresh_with_source_down_names_the_source(server, tmp_path):
     s = settings_for(server, tmp_path / "d", retries=0)
     fetch_gemeente("GM0307", settings=s)
     server.inject("/odata/", "500", times=100)
-    data = fetch_gemeente("GM0307", settings=s)
+    data = fetch_gemeente("GM0307", settings=s, refresh=True)
     assert data.from_cache and data.failed_source.startswith("CBS Kerncijfers")
 
 
@@ -269,3 +289,40 @@ def test_cli_batch_writes_geoparquet_per_gemeente(server, tmp_path, monkeypatch,
     assert len(frame) == 145 and frame.crs.to_epsg() == 28992 and "rank_low" in frame
     summary = (out / "batch.csv").read_text()
     assert "GM0034,ok,238" in summary and "GM9999,fout" in summary
+
+
+def _without_times(provenance):
+    return [{k: v for k, v in p.items() if k != "opgehaald"} for p in provenance]
+
+
+def test_parallel_fetch_gives_the_same_data_as_one_by_one(server, tmp_path):
+    seq = fetch_gemeente("GM0307", settings=settings_for(server, tmp_path / "a", fetch_workers=1))
+    par = fetch_gemeente("GM0307", settings=settings_for(server, tmp_path / "b", fetch_workers=4))
+    assert seq.fetch_stats["requests"] == par.fetch_stats["requests"] > 0
+    assert seq.fetch_stats["bytes"] == par.fetch_stats["bytes"]
+    assert par.buurten.drop(columns="geometry").equals(seq.buurten.drop(columns="geometry"))
+    assert par.buurten.geometry.geom_equals(seq.buurten.geometry).all()
+    for attr in ("states", "lower", "upper", "catalogue", "match", "reference", "trend"):
+        assert getattr(par, attr).equals(getattr(seq, attr)), attr
+    assert par.warnings == seq.warnings
+    assert _without_times(par.provenance) == _without_times(seq.provenance)
+
+
+def test_parallel_fetch_one_source_down_degrades_as_before(server, tmp_path):
+    s = settings_for(server, tmp_path / "d", retries=0)
+    fetch_gemeente("GM0307", settings=s)
+    server.inject("50150NED", "500", times=100)  # RIVM down, PDOK and CBS fine
+    data = fetch_gemeente("GM0307", settings=s, refresh=True)
+    assert data.from_cache and data.failed_source == "RIVM 50150NED"
+    assert "source unavailable" in data.warnings[0]
+    assert data.fetch_stats["requests"] > 0 and data.fetch_stats["cached"] == 0
+    # without a cache the error of that source is raised (the Dutch note comes from the edge)
+    with pytest.raises(SourceError, match="RIVM 50150NED"):
+        fetch_gemeente("GM0307", settings=settings_for(server, tmp_path / "e", retries=0))
+
+
+def test_parallel_fetch_reports_the_first_source_in_order_when_several_fail(server, tmp_path):
+    server.inject("50150NED", "500", times=100)
+    server.inject("wijkenbuurten", "500", times=100)
+    with pytest.raises(SourceError, match="PDOK"):  # geometry first, as one by one
+        fetch_gemeente("GM0307", settings=settings_for(server, tmp_path / "d", retries=0))

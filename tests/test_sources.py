@@ -264,3 +264,115 @@ def test_broken_next_page_fails_cleanly(server):
 def test_connection_refused_is_a_source_error():
     with pytest.raises(SourceError, match="cannot connect"):
         client(retries=0).get_json("http://127.0.0.1:9/odata", source="CBS")
+
+
+# -- $select, the response cache and request counts (issue #16, target 6) ---------------------
+def _typed_requests(server, table):
+    from urllib.parse import parse_qs, urlsplit
+
+    out = []
+    for raw in server.requests:
+        parts = urlsplit(raw)
+        if parts.path.endswith(f"{table}/TypedDataSet"):
+            out.append({k: v[0] for k, v in parse_qs(parts.query).items()})
+    return out
+
+
+def test_loopback_select_returns_only_the_selected_properties(server):
+    rows, _ = fetch_odata_rows(
+        client(),
+        server.odata_url,
+        "85984NED",
+        filter=region_filter("GM0307"),
+        select=["WijkenEnBuurten", "AantalInwoners_5"],
+    )
+    assert len(rows) == 180  # paging keeps the $select in the nextLink
+    assert all(set(r) == {"WijkenEnBuurten", "AantalInwoners_5"} for r in rows)
+    queries = _typed_requests(server, "85984NED")
+    assert len(queries) == 2 and all(q["$select"] for q in queries)
+
+
+def test_loopback_unknown_select_property_is_an_odata_400_and_the_client_falls_back(server):
+    import requests
+
+    bad = requests.get(
+        f"{server.odata_url}/85984NED/TypedDataSet",
+        params={"$select": "WijkenEnBuurten,BestaatNiet_999", "$format": "json"},
+        timeout=5,
+    )
+    assert bad.status_code == 400
+    err = bad.json()["odata.error"]
+    assert set(err) == {"code", "message"} and set(err["message"]) == {"lang", "value"}
+    assert "BestaatNiet_999" in err["message"]["value"]
+    # the client asks once more without $select: every column, the same rows
+    rows, _ = fetch_odata_rows(
+        client(retries=0),
+        server.odata_url,
+        "85984NED",
+        filter=region_filter("GM0307"),
+        select=["WijkenEnBuurten", "BestaatNiet_999"],
+    )
+    assert len(rows) == 180 and "Mannen_6" in rows[0]
+    queries = _typed_requests(server, "85984NED")
+    assert "$select" in queries[-3] and "$select" not in queries[-1]  # 400, then 2 full pages
+
+
+def test_kerncijfers_and_health_select_only_the_topics_used(server):
+    from geo import stem_map
+
+    kern = fetch_kerncijfers(client(), server.odata_url, "GM0307", 2024)
+    asked = _typed_requests(server, "85984NED")[0]["$select"].split(",")
+    stems = set(stem_map(asked))
+    assert asked[0] == "WijkenEnBuurten"
+    used = {"AantalInwoners", "GemiddeldInkomenPerInwoner", "IndelingswijzigingGemeenteWijkBuurt"}
+    assert used <= stems
+    assert "Mannen" not in stems and "Gemeentenaam" not in stems  # not used: not fetched
+    assert len(asked) < 40  # of the 121 topics of 85984NED
+    health = fetch_health(client(), server.dataderden_url, "GM0307", jaar=2024)
+    asked_h = _typed_requests(server, "50150NED")[0]["$select"].split(",")
+    assert asked_h[:4] == ["WijkenEnBuurten", "Perioden", "Leeftijd", "Marges"]
+    assert "GoedErvarenGezondheid_4" in asked_h and "Eenzaam_25" in asked_h
+    assert len(asked_h) < 30
+    # the same figures as from full rows (the parsing is the one of map_indicators)
+    assert kern.values.loc["GM0307", "inwoners"] == pytest.approx(161852)
+    assert health.values["gezondheid_goed"].notna().sum() > 100
+
+
+def test_select_saves_bytes_against_full_rows(server):
+    selected = client()
+    fetch_kerncijfers(selected, server.odata_url, "GM0307", 2024)
+    full = client()
+    fetch_odata_rows(full, server.odata_url, "85984NED", filter=region_filter("GM0307"))
+    assert selected.stats.bytes < full.stats.bytes / 2  # DataProperties + names included
+
+
+def test_response_cache_ttl_refresh_and_404(tmp_path, server):
+    from geo.sources import ResponseCache
+
+    now = [1_000_000.0]
+    cache = ResponseCache(tmp_path / "http", ttl=3600, clock=lambda: now[0])
+    c = client(cache=cache)
+    url = f"{server.odata_url}/85984NED/WijkenEnBuurten"
+    first = c.get_json(url, {"$format": "json", "$top": "3"})
+    n = len(server.requests)
+    assert c.get_json(url, {"$format": "json", "$top": "3"}) == first
+    assert len(server.requests) == n and c.stats.cached == 1  # within the TTL: no request
+    assert c.get_json(url, {"$format": "json", "$top": "4"}) != first  # another query
+    now[0] += 3601
+    c.get_json(url, {"$format": "json", "$top": "3"})
+    assert len(server.requests) == n + 2  # expired: asked again
+    refresh = client(cache=ResponseCache(tmp_path / "http", ttl=3600, refresh=True))
+    refresh.get_json(url, {"$format": "json", "$top": "3"})
+    assert len(server.requests) == n + 3 and refresh.stats.cached == 0
+    # "not served here" is remembered too (tables without DataProperties)
+    from geo.sources import NotFound
+
+    for _ in range(2):
+        with pytest.raises(NotFound):
+            c.get_json(f"{server.odata_url}/85618NED/DataProperties")
+    assert len(server.requests) == n + 4
+    # a damaged entry is a miss, never an error
+    for f in (tmp_path / "http").glob("*.json"):
+        f.write_bytes(f.read_bytes()[:-5])
+    assert c.get_json(url, {"$format": "json", "$top": "3"}) == first
+    assert len(server.requests) == n + 5

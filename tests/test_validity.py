@@ -432,7 +432,7 @@ def test_coverage_on_map_tooltips_and_exports(amersfoort, tmp_path):
         .get_root()
         .render()
     )
-    assert "Dekking (gewicht op waargenomen cijfers)" in html and '"dekking": [' in html
+    assert "Dekking (gewicht op waargenomen cijfers)" in html and '"dekking":[' in html
     table = ranking_table(data, scores)
     assert {"dekking", "bereik__pct_0_15", "bereik_aantal__pct_65plus"} <= set(table.columns)
     out = pd.read_csv(write_scores(scores, data, tmp_path / "s.csv"), index_col="buurtcode")
@@ -496,7 +496,7 @@ def test_ses_woa_source_failure_degrades(server, tmp_path):
     from tests.conftest import settings_for
 
     s = settings_for(server, tmp_path / "d", retries=0)
-    server.inject("86092NED", "badjson", times=1)
+    server.inject("86092NED/TypedDataSet", "badjson", times=1)
     ref, notes = load_reference("GM0307", settings=s)
     assert ref is None and notes[0].startswith("SES-WOA niet opgehaald: CBS SES-WOA 86092NED")
     ref, notes = load_reference("GM0034", settings=s)  # no SES-WOA rows for Almere here

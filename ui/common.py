@@ -619,7 +619,7 @@ def sidebar() -> tuple[str | None, int, str]:
     if refresh and gm and may_write:
         unreachable().forget()
         try:
-            fresh = fetch_gemeente(gm, jaar=jaar, settings=settings())
+            fresh = fetch_gemeente(gm, jaar=jaar, settings=settings(), refresh=True)
             if fresh.failed_source:
                 st.error(
                     f"Bron niet bereikbaar: {md(fresh.failed_source)}. De gegevens uit de cache "

@@ -109,6 +109,12 @@ def add_fetch_parser(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="build from local files instead of the network",
     )
+    fetch.add_argument(
+        "--vernieuw",
+        action="store_true",
+        help="ask every source again, also when its cached answer is younger than "
+        "WIJKRADAR_HTTP_CACHE_DAYS (default 7 days)",
+    )
     fetch.set_defaults(func=_cmd_fetch)
 
 
@@ -121,6 +127,8 @@ def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> 
 
     out = sys.stdout
     src = "uit de cache" if data.from_cache else "bij de bronnen opgehaald"
+    if not data.from_cache and data.fetch_stats and not data.fetch_stats.get("requests"):
+        src = "uit de bewaarde antwoorden van de bronnen"
     print(
         f"{data.gemeentecode} {data.gemeentenaam}, indeling {data.jaar}: "
         f"{plural(len(data.buurten), 'buurt', 'buurten')}, "
@@ -164,9 +172,36 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     from .pipeline import fetch_gemeente
 
     start = time.perf_counter()
-    data = fetch_gemeente(args.gemeente, jaar=args.jaar, settings=settings, files=args.files)
+    data = fetch_gemeente(
+        args.gemeente, jaar=args.jaar, settings=settings, files=args.files, refresh=args.vernieuw
+    )
     print_summary(data, seconds=time.perf_counter() - start, settings=settings)
+    if data.fetch_stats:
+        print(fetch_stats_line(data.fetch_stats, settings=settings))
     return 0
+
+
+def fetch_stats_line(stats: dict[str, Any], *, settings: Settings) -> str:
+    """One Dutch line: requests sent, bytes received, answers reused from the cache.
+
+    Examples
+    --------
+    >>> from wijkradar.config import Settings
+    >>> fetch_stats_line({"requests": 9, "bytes": 412_000, "cached": 0, "cached_bytes": 0},
+    ...                  settings=Settings.from_env({}))
+    'netwerk: 9 verzoeken, 412 kB ontvangen; 0 antwoorden uit de cache (geldig 7 dagen)'
+    """
+    from .format import fmt_number, plural
+
+    line = (
+        f"netwerk: {plural(int(stats.get('requests', 0)), 'verzoek', 'verzoeken')}, "
+        f"{fmt_number(int(stats.get('bytes', 0)) / 1000, 0)} kB ontvangen; "
+        f"{plural(int(stats.get('cached', 0)), 'antwoord', 'antwoorden')} uit de cache "
+        f"(geldig {fmt_number(settings.http_cache_days, 0)} dagen)"
+    )
+    if stats.get("oldest_cached"):
+        line += f", oudste van {stats['oldest_cached']}"
+    return line
 
 
 class _TerminalSafe:

@@ -20,6 +20,8 @@ ENV_VARS = {
     "http_backoff": "WIJKRADAR_HTTP_BACKOFF",
     "http_max_bytes": "WIJKRADAR_HTTP_MAX_BYTES",
     "http_deadline": "WIJKRADAR_HTTP_DEADLINE",
+    "http_cache_days": "WIJKRADAR_HTTP_CACHE_DAYS",
+    "fetch_workers": "WIJKRADAR_FETCH_WORKERS",
     "basemap": "WIJKRADAR_BASEMAP",
     "basemap_url": "WIJKRADAR_BASEMAP_URL",
     "osm_url": "WIJKRADAR_OSM_URL",
@@ -104,6 +106,11 @@ class Settings(BaseModel):
     #: retries and redirects included.
     http_max_bytes: int = Field(100_000_000, gt=0)
     http_deadline: float = Field(300.0, gt=0)
+    #: Days a source's answer is reused from the disk cache (``data/cache/http``) before it
+    #: is asked again; 0 asks every time. A refresh (``fetch --vernieuw``) always asks.
+    http_cache_days: float = Field(7.0, ge=0)
+    #: Sources of one gemeente fetched at the same time (PDOK, CBS, RIVM); 1 = one by one.
+    fetch_workers: int = Field(4, ge=1, le=8)
     basemap: str = Field("pdok", pattern="^(pdok|osm|geen)$")
     basemap_url: str = PDOK_BRT_URL
     osm_url: str = OSM_URL

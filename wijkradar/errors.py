@@ -32,7 +32,7 @@ from models.errors import ProfileError
 
 if TYPE_CHECKING:
     from geo.registry import ConflictError, ImportRejected, RegistryError
-    from geo.sources import NotFound
+    from geo.sources import BadRequest, NotFound
 
     from .assets import AssetError
     from .launch import AppNotFoundError
@@ -41,6 +41,7 @@ __all__ = [
     "WijkradarError",
     "SourceError",
     "NotFound",
+    "BadRequest",
     "DataFormatError",
     "ImportRejected",
     "GemeenteNotFoundError",
@@ -58,6 +59,7 @@ __all__ = [
 #: error classes whose modules need heavy imports (SQLAlchemy, requests): loaded on first use
 _LAZY = {
     "NotFound": "geo.sources",
+    "BadRequest": "geo.sources",
     "ImportRejected": "geo.registry",
     "RegistryError": "geo.registry",
     "ConflictError": "geo.registry",

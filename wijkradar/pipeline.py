@@ -8,6 +8,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,13 @@ from geo.gemeente import GemeenteData, cache_path, read_cache, write_cache
 from geo.indicators import indicator_table
 from geo.io import read_source_file
 from geo.join import join_source, normalise_buurten, wijkcode_of
-from geo.sources import HttpClient, fetch_health, fetch_kerncijfers, fetch_wfs_features
+from geo.sources import (
+    HttpClient,
+    ResponseCache,
+    fetch_health,
+    fetch_kerncijfers,
+    fetch_wfs_features,
+)
 
 from .config import Settings
 
@@ -60,14 +67,23 @@ def _geometry_notes(geometry: pd.DataFrame, water: int) -> list[str]:
     return notes
 
 
-def make_client(settings: Settings) -> HttpClient:
-    """An HTTP client configured from ``settings``."""
+def make_client(settings: Settings, *, refresh: bool = False) -> HttpClient:
+    """An HTTP client configured from ``settings``, with the response cache of the data folder.
+
+    ``refresh``: ask every server again (the cache is renewed, not read).
+    """
+    cache = ResponseCache(
+        settings.data_dir / "cache" / "http",
+        ttl=settings.http_cache_days * 86400.0,
+        refresh=refresh,
+    )
     return HttpClient(
         timeout=settings.http_timeout,
         retries=settings.http_retries,
         backoff=settings.http_backoff,
         max_bytes=settings.http_max_bytes,
         deadline=settings.http_deadline,
+        cache=cache,
     )
 
 
@@ -214,31 +230,80 @@ def indicator_summary(data: GemeenteData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns).set_index("indicator")
 
 
+#: The independent requests of one gemeente, in the order their errors are reported.
+_SOURCES = ("buurten", "wijken", "kerncijfers", "gezondheid")
+_DONE = {
+    "buurten": "Buurtgrenzen binnen (PDOK)",
+    "wijken": "Wijkgrenzen binnen (PDOK)",
+    "kerncijfers": "Kerncijfers binnen (CBS)",
+    "gezondheid": "Gezondheidsmonitor binnen (RIVM/CBS)",
+}
+
+
+def _fetch_sources(
+    settings: Settings, client: HttpClient, gm: str, jaar: int, progress: Progress
+) -> dict[str, Any]:
+    """PDOK buurten and wijken, CBS Kerncijfers and the RIVM monitor, at the same time.
+
+    They do not depend on each other, so ``settings.fetch_workers`` threads fetch them
+    through one client (its limits hold per request: byte cap, deadline, same-host links).
+    Progress is reported from the calling thread only. When sources fail, the error of the
+    first one in :data:`_SOURCES` order is raised, as when they were fetched one by one.
+    """
+    calls: dict[str, Callable[[], Any]] = {
+        "buurten": lambda: fetch_wfs_features(
+            client, settings.pdok_url, jaar, "buurten", gemeentecode=gm
+        ),
+        "wijken": lambda: fetch_wfs_features(
+            client, settings.pdok_url, jaar, "wijken", gemeentecode=gm
+        ),
+        "kerncijfers": lambda: fetch_kerncijfers(client, settings.cbs_odata_url, gm, jaar),
+        "gezondheid": lambda: fetch_health(client, settings.cbs_dataderden_url, gm, jaar=jaar),
+    }
+    results: dict[str, Any] = {}
+    errors: dict[str, BaseException] = {}
+    progress(0.05, "Bronnen ophalen: PDOK (grenzen), CBS (kerncijfers), RIVM (gezondheid)")
+    if settings.fetch_workers <= 1:
+        for i, name in enumerate(_SOURCES):
+            results[name] = calls[name]()  # one by one: the first error stops the fetch
+            progress(0.05 + 0.8 * (i + 1) / len(_SOURCES), _DONE[name])
+        return results
+    with ThreadPoolExecutor(
+        max_workers=min(settings.fetch_workers, len(calls)), thread_name_prefix="wr-fetch"
+    ) as pool:
+        futures = {pool.submit(calls[name]): name for name in _SOURCES}
+        for done, future in enumerate(as_completed(futures), start=1):
+            name = futures[future]
+            try:
+                results[name] = future.result()
+            except Exception as exc:  # noqa: BLE001 (re-raised below, in source order)
+                errors[name] = exc
+            progress(0.05 + 0.8 * done / len(_SOURCES), _DONE[name])
+    for name in _SOURCES:
+        if name in errors:
+            raise errors[name]
+    return results
+
+
 def _from_network(
     settings: Settings, client: HttpClient, gm: str, jaar: int, progress: Progress = _no_progress
 ) -> GemeenteData:
     kerncijfers_table(jaar)  # fail early on an unknown year
-    progress(0.05, "Buurtgrenzen ophalen bij PDOK")
-    buurten_raw, wfs_url = fetch_wfs_features(
-        client, settings.pdok_url, jaar, "buurten", gemeentecode=gm
-    )
+    fetched = _fetch_sources(settings, client, gm, jaar, progress)
+    buurten_raw, wfs_url = fetched["buurten"]
     if buurten_raw.empty:
         raise GemeenteNotFoundError(
             f"gemeente {gm} has no buurten in PDOK wijkenbuurten {jaar}; check the code "
             "(the CBS list of gemeenten changes every year)"
         )
-    progress(0.3, "Wijkgrenzen ophalen bij PDOK")
-    wijken_raw, _ = fetch_wfs_features(client, settings.pdok_url, jaar, "wijken", gemeentecode=gm)
+    wijken_raw, _ = fetched["wijken"]
     wijknamen = None
     if not wijken_raw.empty and {"wijkcode", "wijknaam"} <= set(wijken_raw.columns):
         wijknamen = wijken_raw.set_index(wijken_raw["wijkcode"].astype(str).str.strip())["wijknaam"]
     geometry, dropped = normalise_buurten(
         buurten_raw, gemeentecode=gm, jaar=jaar, wijknamen=wijknamen
     )
-    progress(0.45, "Kerncijfers ophalen bij CBS")
-    kern = fetch_kerncijfers(client, settings.cbs_odata_url, gm, jaar)
-    progress(0.7, "Gezondheidsmonitor ophalen bij RIVM/CBS")
-    health = fetch_health(client, settings.cbs_dataderden_url, gm, jaar=jaar)
+    kern, health = fetched["kerncijfers"], fetched["gezondheid"]
     progress(0.9, "Bronnen koppelen")
     naam = str(geometry["gemeentenaam"].iloc[0])
     geo_prov = {
@@ -313,8 +378,14 @@ def fetch_gemeente(
     files: Sequence[str | Path] | None = None,
     client: HttpClient | None = None,
     progress: Progress | None = None,
+    refresh: bool = False,
 ) -> GemeenteData:
     """Fetch (or read from ``files``), join and cache one gemeente.
+
+    The sources are fetched in parallel (``settings.fetch_workers``). A source's answer that
+    is younger than ``settings.http_cache_days`` comes from the response cache without a
+    request, unless ``refresh`` (then every server is asked again). What was sent and
+    received is in ``fetch_stats`` of the result (requests, bytes, answers from the cache).
 
     When a source fails and a cache exists, the cached data is returned with a warning
     saying which source failed and how old the cache is.
@@ -332,8 +403,9 @@ def fetch_gemeente(
         progress(0.1, "Bestanden lezen")
         data = build_from_files(files, gm, jaar=jaar)
     else:
+        client = client or make_client(settings, refresh=refresh)
         try:
-            data = _from_network(settings, client or make_client(settings), gm, jaar, progress)
+            data = _from_network(settings, client, gm, jaar, progress)
         except SourceError as exc:
             try:
                 cached = read_cache(path)
@@ -343,7 +415,9 @@ def fetch_gemeente(
                 0, f"source unavailable ({exc}); using the cache of {cached.created}"
             )
             cached.failed_source = exc.source or "onbekende bron"
+            cached.fetch_stats = client.stats.as_dict()
             return cached
+        data.fetch_stats = client.stats.as_dict()
     progress(0.95, "Cache schrijven")
     write_cache(data, path)
     progress(1.0, "Klaar")
@@ -366,7 +440,7 @@ def load_gemeente(
             return read_cache(cache_path(settings.data_dir, gm, jaar))
         except CacheError:
             pass
-    return fetch_gemeente(gm, jaar=jaar, settings=settings, progress=progress)
+    return fetch_gemeente(gm, jaar=jaar, settings=settings, progress=progress, refresh=refresh)
 
 
 def list_gemeenten(

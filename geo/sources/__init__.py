@@ -1,6 +1,7 @@
 """Network clients: the only modules in Wijkradar that talk to the internet."""
 
-from ._http import HttpClient, NotFound, same_host
+from ._cache import FetchStats, ResponseCache
+from ._http import BadRequest, HttpClient, NotFound, same_host
 from .cbs import fetch_health, fetch_kerncijfers, fetch_odata_rows
 from .locatieserver import Geocoded, geocode
 from .pdok import fetch_wfs_features
@@ -9,7 +10,10 @@ from .tiles import basemap_reachable
 __all__ = [
     "HttpClient",
     "NotFound",
+    "BadRequest",
     "same_host",
+    "ResponseCache",
+    "FetchStats",
     "fetch_odata_rows",
     "fetch_kerncijfers",
     "fetch_health",

@@ -6,12 +6,18 @@ retries and redirects included, so neither a huge body nor a server that drips o
 second can tie up the app. Redirects are followed only on the same host; pass
 ``same_host_as`` for links taken from a response (``odata.nextLink``). Any failure raises:
 the caller never gets half a response.
+
+Several threads may share one client (the sources of a gemeente are fetched in parallel): each
+thread has its own ``requests.Session`` and the counters in :attr:`HttpClient.stats` are
+locked. With a :class:`~geo.sources._cache.ResponseCache` a fresh cached answer is returned
+without asking the server (see that module for why a TTL and not conditional requests).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -21,8 +27,9 @@ import requests
 import urllib3
 
 from ..errors import SourceError
+from ._cache import CachedResponse, FetchStats, ResponseCache
 
-__all__ = ["HttpClient", "NotFound", "same_host"]
+__all__ = ["HttpClient", "NotFound", "BadRequest", "same_host"]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +41,10 @@ _CHUNK = 64 * 1024
 
 class NotFound(SourceError):
     """HTTP 404: the table, layer or year does not exist on that server."""
+
+
+class BadRequest(SourceError):
+    """HTTP 400: the server refused the query (an unknown ``$select`` property, a bad filter)."""
 
 
 def _host_port(url: str) -> tuple[str, str, int | None]:
@@ -86,6 +97,8 @@ class HttpClient:
         the body included).
     sleep : callable
         Injected for tests.
+    cache : ResponseCache, optional
+        Serve fresh cached answers without a request and store new ones.
     """
 
     def __init__(
@@ -99,6 +112,7 @@ class HttpClient:
         deadline: float = 300.0,
         sleep: Callable[[float], None] = time.sleep,
         user_agent: str = "wijkradar/0.1 (+https://github.com/wijkradar)",
+        cache: ResponseCache | None = None,
     ) -> None:
         self.timeout = timeout
         self.retries = retries
@@ -107,9 +121,21 @@ class HttpClient:
         self.max_bytes = max_bytes
         self.deadline = deadline
         self.sleep = sleep
-        self.session = requests.Session()
-        self.session.headers["User-Agent"] = user_agent
-        self.session.headers["Accept"] = "application/json"
+        self.user_agent = user_agent
+        self.cache = cache
+        self.stats = FetchStats()
+        self._local = threading.local()
+
+    @property
+    def session(self) -> requests.Session:
+        """The calling thread's own session (``requests.Session`` is not thread-safe)."""
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers["User-Agent"] = self.user_agent
+            session.headers["Accept"] = "application/json"
+            self._local.session = session
+        return session
 
     def get_json(
         self,
@@ -131,6 +157,19 @@ class HttpClient:
                 source=source,
                 url=url,
             )
+        key = _cache_key(url, params) if self.cache is not None else None
+        if self.cache is not None and key is not None:
+            entry = self.cache.get(key)
+            if entry is not None:
+                self.stats.hit(entry)
+                if entry.status == 404:
+                    raise NotFound(
+                        f"{source}: not found (HTTP 404, remembered from {_when(entry)}) at "
+                        f"{entry.url}",
+                        source=source,
+                        url=entry.url,
+                    )
+                return _decode_cached(entry, source)
         end = time.monotonic() + self.deadline
         attempt = 0
         while True:
@@ -148,8 +187,21 @@ class HttpClient:
             else:
                 with resp:
                     if resp.status_code == 200:
-                        return _decode(resp, self._body(resp, end=end, source=source), source)
+                        body = self._body(resp, end=end, source=source)
+                        payload = _decode(resp, body, source)
+                        if self.cache is not None and key is not None:
+                            self.cache.put(key, resp.headers.get("Content-Type", ""), body)
+                        return payload
+                    if resp.status_code == 400:
+                        raise BadRequest(
+                            f"{source}: the server refused the query (HTTP 400) at {resp.url}"
+                            f"{_odata_message(resp, end)}",
+                            source=source,
+                            url=resp.url,
+                        )
                     if resp.status_code == 404:
+                        if self.cache is not None and key is not None:
+                            self.cache.put(key, "", b"", status=404)
                         raise NotFound(
                             f"{source}: not found (HTTP 404) at {resp.url}",
                             source=source,
@@ -192,6 +244,7 @@ class HttpClient:
         origin = url
         for _hop in range(MAX_REDIRECTS + 1):
             timeout = min(self.timeout, self._remaining(end, source, url))
+            self.stats.sent()
             resp = self.session.get(
                 url, params=params, timeout=timeout, stream=True, allow_redirects=False
             )
@@ -232,6 +285,7 @@ class HttpClient:
                 if not chunk:
                     break
                 size += len(chunk)
+                self.stats.received(len(chunk))
                 if size > self.max_bytes:
                     raise too_big
                 chunks.append(chunk)
@@ -245,24 +299,58 @@ class HttpClient:
 
 
 def _decode(resp: requests.Response, body: bytes, source: str) -> Any:
-    ctype = resp.headers.get("Content-Type", "")
+    return _decode_body(resp.headers.get("Content-Type", ""), body, resp.url, source)
+
+
+def _cache_key(url: str, params: Mapping[str, Any] | None) -> str | None:
+    """The full URL with its query (the cache key); None when it cannot be built."""
+    try:
+        return requests.Request("GET", url, params=params).prepare().url
+    except (requests.RequestException, ValueError):
+        return None  # the request itself fails the same way, with a clear message
+
+
+def _when(entry: CachedResponse) -> str:
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(entry.fetched))
+
+
+def _decode_cached(entry: CachedResponse, source: str) -> Any:
+    return _decode_body(entry.content_type, entry.body, entry.url, source)
+
+
+def _odata_message(resp: requests.Response, end: float) -> str:
+    """``: <message>`` from an OData error body (``odata.error.message.value``), else ''.
+
+    The shape is the OData v3 JSON error of Microsoft's implementations (MS-ODATAJSON
+    2.1.28), which the CBS ODataApi is; at most 64 kB are read, within the deadline.
+    """
+    try:
+        raw = resp.raw.read(65536, decode_content=True) if time.monotonic() < end else b""
+        err = json.loads(raw).get("odata.error", {})
+        text = str(err.get("message", {}).get("value", ""))
+    except (ValueError, AttributeError, TypeError, OSError, urllib3.exceptions.HTTPError):
+        return ""
+    return f": {_short(' '.join(text.split()))}" if text else ""
+
+
+def _decode_body(ctype: str, body: bytes, url: str, source: str) -> Any:
     if "json" not in ctype:
         raise SourceError(
-            f"{source}: expected JSON but got {ctype or 'no content type'} from {resp.url}",
+            f"{source}: expected JSON but got {ctype or 'no content type'} from {url}",
             source=source,
-            url=resp.url,
+            url=url,
         )
     try:
         return json.loads(body, parse_constant=_no_constant)
     except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
         raise SourceError(
-            f"{source}: malformed JSON from {resp.url} ({exc})",
+            f"{source}: malformed JSON from {url} ({exc})",
             source=source,
-            url=resp.url,
+            url=url,
         ) from None
     except RecursionError:
         raise SourceError(
-            f"{source}: JSON from {resp.url} is nested too deeply", source=source, url=resp.url
+            f"{source}: JSON from {url} is nested too deeply", source=source, url=url
         ) from None
 
 

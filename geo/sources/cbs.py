@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -15,12 +16,13 @@ from .._odata import (
     health_frames,
     map_indicators,
     rows_to_frame,
+    topic_keys,
 )
 from .._states import NOT_PUBLISHED, PRESENT, SUPPRESSED, state_dtype
 from ..datasets import HEALTH_TABLES, KERNCIJFERS_TABLES, Dataset, kerncijfers_table
 from ..errors import SourceError
-from ..indicators import by_source
-from ._http import HttpClient, NotFound
+from ..indicators import Indicator, by_source
+from ._http import BadRequest, HttpClient, NotFound
 
 __all__ = [
     "fetch_odata_rows",
@@ -29,11 +31,24 @@ __all__ = [
     "fetch_health",
     "fetch_data_properties",
     "region_filter",
+    "KERNCIJFERS_DIMENSIONS",
+    "HEALTH_DIMENSIONS",
 ]
 
 log = logging.getLogger(__name__)
 
 MAX_PAGES = 500
+#: Dimension keys the Kerncijfers code reads from ``TypedDataSet`` (one region dimension).
+KERNCIJFERS_DIMENSIONS = ("WijkenEnBuurten",)
+#: Dimension keys of the health tables (50150NED, 50120NED, 50090NED; see PROVENANCE.md).
+HEALTH_DIMENSIONS = ("WijkenEnBuurten", "Perioden", "Leeftijd", "Marges")
+#: The fields of a dimension feed that the code reads (``$select=Key,Title`` on dimension
+#: feeds is what public clients of the live API send, see schemas/ODATA_FORMAT_NOTES.md).
+DIMENSION_FIELDS = ("Key", "Title")
+#: The ``DataProperties`` fields used to find topics (``Type`` tells topics from groups).
+PROPERTY_FIELDS = ("Key", "Title", "Type")
+#: Topic stems read besides the indicators: the change-of-indeling flag (carry-over).
+_KERNCIJFERS_EXTRA = ("IndelingswijzigingGemeenteWijkBuurt",)
 
 
 def region_filter(gemeentecode: str, *, field: str = "WijkenEnBuurten") -> str:
@@ -51,9 +66,15 @@ def fetch_odata_rows(
     entity: str = "TypedDataSet",
     *,
     filter: str | None = None,
+    select: Sequence[str] | None = None,
     source: str = "CBS OData",
 ) -> tuple[list[dict[str, Any]], str]:
     """Fetch all rows of ``{base_url}/{table}/{entity}``, following ``odata.nextLink``.
+
+    ``select`` asks only for those properties (OData ``$select``; the server then returns
+    nothing else, and keeps the option in its ``odata.nextLink``). Should the server refuse
+    it (HTTP 400, e.g. a key that the table does not have after all), the rows are fetched
+    once more without ``$select``: more bytes, same result.
 
     Returns
     -------
@@ -61,10 +82,29 @@ def fetch_odata_rows(
     url : str
         The first URL requested (for provenance).
     """
+    if select:
+        try:
+            return _fetch_pages(client, base_url, table, entity, filter, select, source)
+        except BadRequest as exc:
+            log.warning("%s: $select refused (%s); fetching every column", source, exc)
+    return _fetch_pages(client, base_url, table, entity, filter, None, source)
+
+
+def _fetch_pages(
+    client: HttpClient,
+    base_url: str,
+    table: str,
+    entity: str,
+    filter: str | None,
+    select: Sequence[str] | None,
+    source: str,
+) -> tuple[list[dict[str, Any]], str]:
     url = f"{base_url.rstrip('/')}/{table}/{entity}"
     first_params: dict[str, str] = {"$format": "json"}
     if filter:
         first_params["$filter"] = filter
+    if select:
+        first_params["$select"] = ",".join(dict.fromkeys(select))
     params: dict[str, str] | None = first_params
     first_url = url
     rows: list[dict[str, Any]] = []
@@ -92,17 +132,21 @@ def fetch_odata_rows(
 def fetch_dimension(
     client: HttpClient, base_url: str, table: str, dimension: str, *, source: str
 ) -> list[dict[str, Any]]:
-    """Rows of a dimension feed such as ``Marges`` or ``WijkenEnBuurten``."""
-    rows, _ = fetch_odata_rows(client, base_url, table, dimension, source=source)
+    """``Key`` and ``Title`` of the rows of a dimension feed such as ``Marges``."""
+    rows, _ = fetch_odata_rows(
+        client, base_url, table, dimension, select=DIMENSION_FIELDS, source=source
+    )
     return rows
 
 
 def fetch_data_properties(
     client: HttpClient, base_url: str, table: str, *, source: str
 ) -> list[dict[str, Any]]:
-    """The table's ``DataProperties`` (topic keys and titles); empty when not served."""
+    """The table's ``DataProperties`` (``Key``, ``Title``, ``Type``); empty when not served."""
     try:
-        rows, _ = fetch_odata_rows(client, base_url, table, "DataProperties", source=source)
+        rows, _ = fetch_odata_rows(
+            client, base_url, table, "DataProperties", select=PROPERTY_FIELDS, source=source
+        )
     except SourceError as exc:
         log.info("%s: no DataProperties (%s); matching topics by key only", table, exc)
         return []
@@ -115,13 +159,54 @@ def _gemeente_rows(frame: pd.DataFrame, gemeentecode: str) -> pd.Series:
     return codes.str.startswith((f"BU{digits}", f"WK{digits}", f"GM{digits}"))
 
 
+def _topic_select(
+    client: HttpClient,
+    base_url: str,
+    table: str,
+    indicators: Sequence[Indicator],
+    dimensions: Sequence[str],
+    *,
+    source: str,
+    extra_stems: Sequence[str] = (),
+) -> tuple[list[str] | None, list[dict[str, Any]]]:
+    """``$select`` for the topics ``indicators`` need, from the table's ``DataProperties``.
+
+    Returns the select list (None, i.e. every column, when the table serves no
+    ``DataProperties``) and the ``DataProperties`` rows.
+    """
+    props = fetch_data_properties(client, base_url, table, source=source)
+    if not props:
+        return None, props
+    keys = topic_keys(props, indicators, extra_stems=extra_stems)
+    return [*dimensions, *keys], props
+
+
 def _kerncijfers_frame(
-    client: HttpClient, base_url: str, ds: Dataset, gemeentecode: str, *, optional: bool = False
+    client: HttpClient,
+    base_url: str,
+    ds: Dataset,
+    gemeentecode: str,
+    *,
+    optional: bool = False,
+    indicators: Sequence[Indicator] | None = None,
 ) -> tuple[pd.DataFrame, str]:
-    """Rows of one Kerncijfers table for the gemeente; ``optional``: empty is no error."""
+    """Rows of one Kerncijfers table for the gemeente; ``optional``: empty is no error.
+
+    Only the topics of ``indicators`` (default: every Kerncijfers indicator) and the
+    indeling flag are asked for (``$select``).
+    """
     source = f"CBS Kerncijfers {ds.id}"
+    select, _ = _topic_select(
+        client,
+        base_url,
+        ds.id,
+        by_source("kerncijfers") if indicators is None else indicators,
+        KERNCIJFERS_DIMENSIONS,
+        source=source,
+        extra_stems=_KERNCIJFERS_EXTRA,
+    )
     rows, url = fetch_odata_rows(
-        client, base_url, ds.id, filter=region_filter(gemeentecode), source=source
+        client, base_url, ds.id, filter=region_filter(gemeentecode), select=select, source=source
     )
     if not rows and optional:  # an older table consulted for one indicator: nothing there
         return pd.DataFrame(index=pd.Index([], name="code")), url
@@ -149,6 +234,7 @@ def _region_names(
             table,
             "WijkenEnBuurten",
             filter=region_filter(gemeentecode, field="Key"),
+            select=DIMENSION_FIELDS,
             source=f"CBS Kerncijfers {table}",
         )
     except SourceError:
@@ -207,7 +293,9 @@ def fetch_kerncijfers(
         carry = carry & _indeling_unchanged(newer).reindex(carry.index, fill_value=False)
         old_ds = KERNCIJFERS_TABLES[year]
         try:
-            old_frame, _ = _kerncijfers_frame(client, base_url, old_ds, gemeentecode, optional=True)
+            old_frame, _ = _kerncijfers_frame(
+                client, base_url, old_ds, gemeentecode, optional=True, indicators=wanted
+            )
         except SourceError as exc:
             data.notes.append(f"{old_ds.id} ({year}) not read: {exc}")
             break
@@ -275,13 +363,17 @@ def fetch_health(
         source = f"RIVM {ds.id}"
         try:
             marges = _marges(client, base_url, ds.id, source)
+            select, props = _topic_select(
+                client, base_url, ds.id, by_source("gezondheid"), HEALTH_DIMENSIONS, source=source
+            )
             filt = f"{region_filter(gemeentecode)} and Leeftijd eq '{HEALTH_AGE_18PLUS}'"
-            rows, url = fetch_odata_rows(client, base_url, ds.id, filter=filt, source=source)
+            rows, url = fetch_odata_rows(
+                client, base_url, ds.id, filter=filt, select=select, source=source
+            )
         except NotFound as exc:
             log.info("%s not available (%s); trying the next health table", ds.id, exc)
             last_error = exc
             continue
-        props = fetch_data_properties(client, base_url, ds.id, source=source)
         return _health_from_rows(rows, ds, url, marges, jaar, props)
     assert last_error is not None
     raise SourceError(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..reference import SES_WOA_TABLE, ses_from_rows
+from ..reference import SES_KEYS, SES_WOA_TABLE, ses_from_rows
 from ._http import HttpClient
-from .cbs import fetch_odata_rows, region_filter
+from .cbs import fetch_data_properties, fetch_odata_rows, region_filter
 
 __all__ = ["fetch_ses_woa"]
 
@@ -38,8 +38,14 @@ def fetch_ses_woa(
         Network, HTTP or payload problems (one line naming the source).
     """
     source = f"CBS SES-WOA {table}"
+    # $select the scores the table really has (the sub-score keys are inferred, see
+    # geo.reference); without DataProperties every column is fetched
+    props = fetch_data_properties(client, base_url, table, source=source)
+    known = {str(p.get("Key") or "").strip() for p in props}
+    scores = [k for k in SES_KEYS.values() if k in known]
+    select = ["WijkenEnBuurten", "Perioden", *scores] if scores else None
     rows, url = fetch_odata_rows(
-        client, base_url, table, filter=region_filter(gemeentecode), source=source
+        client, base_url, table, filter=region_filter(gemeentecode), select=select, source=source
     )
     if not rows:
         out = pd.DataFrame(index=pd.Index([], name="buurtcode"), columns=["ses_woa"], dtype=float)
