@@ -25,7 +25,6 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
@@ -65,11 +64,31 @@ __all__ = [
     "THEME_COLOURS",
 ]
 
-#: Classification schemes (id -> Dutch label, mapclassify class).
+
+def quantile_bins(x: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` quantile classes, as ``mapclassify.Quantiles`` computes them."""
+    return np.percentile(x, np.linspace(100.0 / k, 100.0, k))
+
+
+def equal_interval_bins(x: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` classes of equal width, as ``mapclassify.EqualInterval``."""
+    return np.linspace(x.min(), x.max(), k + 1)[1:]
+
+
+def natural_breaks_bins(x: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` Fisher-Jenks classes (``mapclassify.FisherJenks``)."""
+    # mapclassify loads scipy.stats, scikit-learn and matplotlib.pyplot (about a second):
+    # imported only for this scheme, so the default map does not wait for it
+    import mapclassify
+
+    return np.asarray(mapclassify.FisherJenks(x, k=k).bins, dtype=float)
+
+
+#: Classification schemes (id -> Dutch label, upper class bounds of values ``x`` in ``k``).
 SCHEMES = {
-    "quantiles": ("Kwantielen (gelijke aantallen)", mapclassify.Quantiles),
-    "natural_breaks": ("Natuurlijke grenzen (Fisher-Jenks)", mapclassify.FisherJenks),
-    "equal_interval": ("Gelijke intervallen", mapclassify.EqualInterval),
+    "quantiles": ("Kwantielen (gelijke aantallen)", quantile_bins),
+    "natural_breaks": ("Natuurlijke grenzen (Fisher-Jenks)", natural_breaks_bins),
+    "equal_interval": ("Gelijke intervallen", equal_interval_bins),
 }
 
 #: Colour-blind-safe sequential palettes, light (low need) to dark (high need).
@@ -287,7 +306,7 @@ def map_values(scores: pd.DataFrame, data, column: str) -> MapValues:
 
 
 def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.ndarray:
-    """Upper class bounds of the non-missing ``values`` with a mapclassify scheme."""
+    """Upper class bounds of the non-missing ``values`` with a scheme of :data:`SCHEMES`."""
     if scheme not in SCHEMES:
         raise ValueError(f"unknown classification {scheme!r}; choose from {sorted(SCHEMES)}")
     x = values.dropna().to_numpy(dtype=float)
@@ -298,7 +317,7 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.nda
         return np.array([x.max()])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # mapclassify warns on ties; k is reduced above
-        bins = SCHEMES[scheme][1](x, k=k).bins
+        bins = SCHEMES[scheme][1](x, k)
     return np.unique(np.asarray(bins, dtype=float))
 
 
