@@ -26,9 +26,10 @@ from models import score_buurten  # noqa: E402
 from tests.loopback import LoopbackServer, build_data, shared_data_dir  # noqa: E402
 from tests.national import national_frame  # noqa: E402
 from wijkradar.config import Settings  # noqa: E402
-from wijkradar.maps import build_map, map_geometry, map_values, top_factors  # noqa: E402
 from wijkradar.pipeline import fetch_gemeente  # noqa: E402
-from wijkradar.scoring_cli import score_gemeente, shipped_profile  # noqa: E402
+from wijkradar.profiles import shipped_profile  # noqa: E402
+from wijkradar.render.maps import build_map, map_geometry, map_values, top_factors  # noqa: E402
+from wijkradar.scoring import score_gemeente  # noqa: E402
 from wijkradar.validity import load_reference  # noqa: E402
 
 RESULTS: list[dict] = []
@@ -154,7 +155,7 @@ def bench_national(shared: Path, profile) -> None:
     import geopandas as gpd
 
     from models.spatial import hotspots
-    from wijkradar.maps import MapValues, build_map
+    from wijkradar.render.maps import MapValues, build_map
 
     def load_join():
         geo = national_geometry(shared)
@@ -247,7 +248,7 @@ def _open_in_chromium(joined, mv) -> tuple[float, int] | None:
     from playwright.sync_api import sync_playwright
 
     from tests.appserver import CHROMIUM_ARGS
-    from wijkradar.maps import standalone_html
+    from wijkradar.render.maps import standalone_html
 
     geometry = map_geometry(
         joined.assign(buurtnaam=joined["statnaam"])[["buurtnaam", "wijkcode", "geometry"]],
@@ -276,7 +277,7 @@ def _national_pipeline_peak_mb() -> float:
         "import resource, sys; sys.path[:0] = [{root!r}, {bench!r}]\n"
         "import run, geopandas as gpd\n"
         "from models import score_buurten\n"
-        "from wijkradar.scoring_cli import shipped_profile\n"
+        "from wijkradar.profiles import shipped_profile\n"
         "from models.spatial import hotspots\n"
         "from tests.loopback import shared_data_dir\n"
         "sh = shared_data_dir()\n"
@@ -481,8 +482,7 @@ def bench_validity(shared: Path, data, almere, reference, profile, nl: pd.DataFr
 def bench_registry_import(data, rows: int = 100_000) -> None:
     """Registry import throughput: a 100k-row CSV with WGS84 points, validated, assigned to
     Amersfoort's buurten by point-in-polygon and written in one transaction (SQLite)."""
-    from geo.registry import Registry
-    from geo.registry_files import read_registry_file
+    from geo.registry import Registry, read_registry_file
 
     rng = np.random.default_rng(0)
     lon = rng.uniform(5.33, 5.44, rows)

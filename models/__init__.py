@@ -20,11 +20,10 @@ if TYPE_CHECKING:
     from .profile import (
         COMPOSITION,
         ScoringProfile,
-        load_profile,
         merge_profiles,
         parse_profile,
+        parse_profile_yaml,
         profile_yaml,
-        save_profile,
     )
     from .reach import impact_ranking, reach_filter, reach_table
     from .scoring import (
@@ -65,10 +64,9 @@ __all__ = [
     "MISSING_POLICIES",
     "WEIGHTINGS",
     "ScoringProfile",
-    "load_profile",
     "parse_profile",
+    "parse_profile_yaml",
     "profile_yaml",
-    "save_profile",
     "merge_profiles",
     "COMPOSITION",
     "reach_table",
@@ -111,11 +109,10 @@ __getattr__, _, _ = lazy_loader.attach(
         "profile": [
             "COMPOSITION",
             "ScoringProfile",
-            "load_profile",
             "merge_profiles",
             "parse_profile",
+            "parse_profile_yaml",
             "profile_yaml",
-            "save_profile",
         ],
         "reach": ["impact_ranking", "reach_filter", "reach_table"],
         "scoring": [

@@ -12,7 +12,6 @@ says so (in Dutch, for the app).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any, Literal
 
 import yaml
@@ -33,10 +32,9 @@ __all__ = [
     "Domain",
     "ScoringProfile",
     "COMPOSITION",
-    "load_profile",
+    "parse_profile_yaml",
     "parse_profile",
     "profile_yaml",
-    "save_profile",
     "merge_profiles",
 ]
 
@@ -483,22 +481,20 @@ def merge_profiles(
     return parse_profile(data, source=f"merge of {base.name!r} and {other.name!r}")
 
 
-def load_profile(path: str | Path) -> ScoringProfile:
-    """Read a profile YAML.
+def parse_profile_yaml(text: str, *, source: str = "profile") -> ScoringProfile:
+    """Validate a profile from its YAML text.
 
     Raises
     ------
     ProfileError
-        When the file is missing, not YAML, or not a valid profile (the message lists fields).
+        When the text is not YAML or not a valid profile (the message names ``source``
+        and lists the fields).
     """
-    path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ProfileError(f"profielbestand {path} niet gevonden") from None
+        raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ProfileError(f"{path}: geen geldige YAML ({' '.join(str(exc).split())})") from None
-    return parse_profile(raw, source=str(path))
+        raise ProfileError(f"{source}: geen geldige YAML ({' '.join(str(exc).split())})") from None
+    return parse_profile(raw, source=source)
 
 
 def parse_profile(raw: object, *, source: str = "profiel") -> ScoringProfile:
@@ -552,17 +548,3 @@ def _dutch(err: Mapping[str, Any]) -> str:
 def profile_yaml(profile: ScoringProfile) -> str:
     """The YAML text of a profile."""
     return yaml.safe_dump(profile.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
-
-
-def save_profile(profile: ScoringProfile, path: str | Path) -> Path:
-    """Write a profile YAML (atomically)."""
-    import os
-    import uuid
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
-    with open(tmp, "x", encoding="utf-8") as fh:  # mode per umask, unlike mkstemp's 0600
-        fh.write(profile_yaml(profile))
-    os.replace(tmp, path)
-    return path

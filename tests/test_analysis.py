@@ -12,7 +12,7 @@ from wijkradar import (
     load_gemeente,
     save_profile_for_app,
 )
-from wijkradar.scoring_cli import list_profiles, resolve_profile
+from wijkradar.profiles import list_profiles, resolve_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -142,7 +142,8 @@ def test_buurtprofiel_hides_small_buurten(monkeypatch, app_env):
     options = _one(at.selectbox, "Buurt").options
     # find a buurt under the minimum population through the ranking page's logic
     from wijkradar import Settings, load_gemeente
-    from wijkradar.scoring_cli import resolve_profile, score_gemeente
+    from wijkradar.profiles import resolve_profile
+    from wijkradar.scoring import score_gemeente
 
     s = Settings.from_env(app_env)
     data = load_gemeente("GM0307", settings=s)

@@ -100,7 +100,8 @@ def test_kaart_search_selects_the_buurt(monkeypatch, app_env):
 
 def test_werklijst_page(monkeypatch, app_env):
     from wijkradar import Settings, load_gemeente
-    from wijkradar.scoring_cli import resolve_profile, score_gemeente
+    from wijkradar.profiles import resolve_profile
+    from wijkradar.scoring import score_gemeente
 
     at = _app(monkeypatch, app_env, gemeente="GM0307")  # fills the cache
     settings = Settings.from_env(app_env)
@@ -181,7 +182,8 @@ def test_an_unreachable_source_is_remembered_between_pages(monkeypatch, loopback
 
 def test_buurtprofiel_speaks_one_robust_truth_and_plain_dutch(monkeypatch, app_env):
     from wijkradar import Settings, load_gemeente
-    from wijkradar.scoring_cli import resolve_profile, score_gemeente
+    from wijkradar.profiles import resolve_profile
+    from wijkradar.scoring import score_gemeente
 
     settings = Settings.from_env(app_env)
     at = _app(monkeypatch, app_env, gemeente="GM0307")

@@ -135,7 +135,8 @@ def amersfoort(loopback_data, tmp_path_factory):
     from tests.conftest import settings_for
     from tests.loopback import LoopbackServer
     from wijkradar.pipeline import fetch_gemeente
-    from wijkradar.scoring_cli import resolve_profile, score_gemeente
+    from wijkradar.profiles import resolve_profile
+    from wijkradar.scoring import score_gemeente
 
     with LoopbackServer(loopback_data) as srv:
         settings = settings_for(srv, tmp_path_factory.mktemp("areas"))

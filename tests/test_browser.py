@@ -22,7 +22,8 @@ import pytest
 from tests.appserver import CHROMIUM_ARGS, running_app
 from tests.loopback import LoopbackServer
 from wijkradar import Settings, load_gemeente
-from wijkradar.maps import (
+from wijkradar.profiles import resolve_profile
+from wijkradar.render.maps import (
     NO_SCORE_FILL,
     STATUS_STYLES,
     build_map,
@@ -31,8 +32,8 @@ from wijkradar.maps import (
     map_values,
     standalone_html,
 )
-from wijkradar.report import buurt_profile_html
-from wijkradar.scoring_cli import resolve_profile, score_gemeente
+from wijkradar.render.report import buurt_profile_html
+from wijkradar.scoring import score_gemeente
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("WIJKRADAR_CHROMIUM", "/usr/bin/chromium"))
@@ -194,7 +195,7 @@ EVIL = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 def test_user_text_renders_as_text_in_map_and_profile(app_server, browser, tmp_path):
     """Initiative names with HTML/JS show as text in the map tooltip and the printable profile."""
     from geo.registry import Registry
-    from wijkradar.report import nearby_initiatives
+    from wijkradar.render.report import nearby_initiatives
 
     base, _srv, settings = app_server
     with Registry(settings.registry_url) as reg:

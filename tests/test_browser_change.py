@@ -101,7 +101,7 @@ def test_verandering_map_has_a_fixed_diverging_legend(app_server, browser):
     )
     assert len(fills) == 145
     from wijkradar.change import DIVERGING
-    from wijkradar.maps import NO_SCORE_FILL
+    from wijkradar.render.maps import NO_SCORE_FILL
 
     used = set(fills) - {NO_SCORE_FILL, "#ffffff"}  # white: no value in one of the years
     assert used and used <= set(DIVERGING), "only the red-blue diverging classes are used"

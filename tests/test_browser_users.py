@@ -14,7 +14,8 @@ from tests.test_app_users import UNREACHABLE, seed_registry
 from tests.test_browser import ARTIFACTS, _offsite, _require_browser  # noqa: F401
 from tests.test_browser import browser as browser  # noqa: F401 (fixture)
 from wijkradar import Settings, load_gemeente
-from wijkradar.scoring_cli import resolve_profile, score_gemeente
+from wijkradar.profiles import resolve_profile
+from wijkradar.scoring import score_gemeente
 from wijkradar.werklijst import reasons
 
 

@@ -144,7 +144,8 @@ def test_bounds_reach_the_trend_and_decide_significance(shared, tmp_path):
     from tests.loopback import LoopbackServer, build_data
     from wijkradar.change import indicator_change
     from wijkradar.pipeline import fetch_gemeente, load_gemeente
-    from wijkradar.scoring_cli import resolve_profile, score_gemeente
+    from wijkradar.profiles import resolve_profile
+    from wijkradar.scoring import score_gemeente
 
     with LoopbackServer(build_data(shared, synthetic_bounds=2.0)) as srv:
         settings = settings_for(srv, tmp_path)

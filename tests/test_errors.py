@@ -15,9 +15,9 @@ import geo
 import models
 import wijkradar
 import wijkradar.errors
-from geo.coverage import coverage_table, two_step_fca
 from geo.errors import DataFormatError, WijkradarError
 from geo.web import simplify_for_web
+from models.access import coverage_table, two_step_fca
 from models.errors import ProfileError
 
 PACKAGES = ("geo", "models", "wijkradar")
@@ -46,7 +46,7 @@ def test_every_error_class_of_the_project_is_a_wijkradar_error():
         "geo.errors.DataFormatError",
         "models.errors.ProfileError",
         "geo.sources._http.NotFound",
-        "wijkradar.assets.AssetError",
+        "wijkradar.render.assets.AssetError",
     } <= set(classes)
     assert any(name.endswith("RegistryError") for name in classes)
     outside = sorted(n for n, cls in classes.items() if not issubclass(cls, WijkradarError))
@@ -100,8 +100,9 @@ def test_a_layer_without_crs_is_the_same_error_everywhere(no_crs):
     "profile,dutch",
     [
         ("kapot.yaml", "ongeldig profiel: name: verplicht veld ontbreekt"),
+        ("bestaat-niet", "profiel 'bestaat-niet' niet gevonden; beschikbaar:"),
     ],
-    ids=["invalid-yaml-profile"],
+    ids=["invalid-yaml-profile", "unknown-name"],
 )
 def test_the_cli_shows_a_bad_profile_in_dutch_without_class_name(
     tmp_path, monkeypatch, capsys, profile, dutch

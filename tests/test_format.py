@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import wijkradar.format as fmt
-from wijkradar.format import (
+import wijkradar.render.format as fmt
+from wijkradar.render.format import (
     fmt_bool,
     fmt_count,
     fmt_date,
@@ -115,7 +115,7 @@ def test_docstring_examples_run():
 
 
 def test_one_definition_of_fmt_number():
-    from wijkradar import maps, report
+    from wijkradar.render import maps, report
 
     assert maps.fmt_number is fmt.fmt_number
     assert report.fmt_number is fmt.fmt_number

@@ -17,8 +17,7 @@ from hypothesis import strategies as st
 
 from geo.errors import DataFormatError
 from geo.io import read_source_file
-from geo.registry import STATUSES, THEMES, ImportRejected, Registry
-from geo.registry_files import read_registry_file
+from geo.registry import STATUSES, THEMES, ImportRejected, Registry, read_registry_file
 
 N = int(os.environ.get("FUZZ_EXAMPLES", "500"))
 FUZZ = settings(

@@ -9,9 +9,10 @@ import yaml
 
 from wijkradar import data_version, load_gemeente, write_geopackage
 from wijkradar.dataversion import content_hash, data_version_label
-from wijkradar.export import ranking_table, write_scores
-from wijkradar.geopackage import HIDDEN_STATE, LAYERS
-from wijkradar.scoring_cli import resolve_profile, score_gemeente
+from wijkradar.profiles import resolve_profile
+from wijkradar.render.export import ranking_table, write_scores
+from wijkradar.render.geopackage import HIDDEN_STATE, LAYERS
+from wijkradar.scoring import score_gemeente
 
 
 @pytest.fixture

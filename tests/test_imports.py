@@ -191,7 +191,7 @@ def test_the_command_line_entry_loads_nothing_heavy(code):
 
 
 def test_the_report_renderer_loads_no_folium():
-    loaded = _loaded_after("import wijkradar.report")
+    loaded = _loaded_after("import wijkradar.render.report")
     assert not _banned(loaded, ("folium", "branca", "streamlit", "mapclassify"))
 
 

@@ -16,11 +16,11 @@ from shapely.geometry import Polygon
 
 from geo.sources.tiles import basemap_reachable
 from wijkradar import Settings
-from wijkradar.assets import AssetError, inline_leaflet, install_static, leaflet_dir
 from wijkradar.dataversion import data_version, data_version_label
 from wijkradar.escape import html_text
-from wijkradar.export import ranking_csv, ranking_gpkg, ranking_table
-from wijkradar.maps import (
+from wijkradar.render.assets import AssetError, inline_leaflet, install_static, leaflet_dir
+from wijkradar.render.export import ranking_csv, ranking_gpkg, ranking_table
+from wijkradar.render.maps import (
     NO_SCORE_FILL,
     PALETTES,
     STATUS_STYLES,
@@ -34,7 +34,7 @@ from wijkradar.maps import (
     standalone_html,
     top_factors,
 )
-from wijkradar.report import buurt_profile_html, indicator_profile
+from wijkradar.render.report import buurt_profile_html, indicator_profile
 
 EVIL = '<img src=x onerror="alert(1)">'
 
@@ -333,7 +333,7 @@ def test_basemap_reachable(server):
 
 
 def test_registry_layers_escape_user_text_and_add_a_theme_legend():
-    from wijkradar.maps import add_registry_layers
+    from wijkradar.render.maps import add_registry_layers
 
     data, scores = _data_and_scores()
     geo = map_geometry(data.buurten)
@@ -400,7 +400,7 @@ def _strings(obj) -> set[str]:
 def test_hostile_names_reach_every_map_element_only_as_json_data(fake_leaflet):
     """Template, JS and HTML payloads in buurt, indicator, initiative, team and location names."""
     from tests.hostile import HOSTILE, HOSTILE_NAME
-    from wijkradar.maps import add_registry_layers
+    from wijkradar.render.maps import add_registry_layers
 
     data, scores = _data_and_scores()
     names = (HOSTILE * 2)[: len(data.buurten)]

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import insert, select
 
 from geo.registry import (
+    ENTITIES,
+    MIGRATIONS,
     SCHEMA_VERSION,
     ConflictError,
     ImportRejected,
     Registry,
-    _migrate_1,
-    initiatief,
     parse_buurtcodes,
     schema_info,
 )
@@ -56,10 +56,12 @@ def test_schema_1_database_is_migrated_and_keeps_its_rows(db_url):
     url = db_url
     old = Registry(url, migrate=False)
     with old.engine.begin() as conn:
-        _migrate_1(conn)
+        version, _, migrate = MIGRATIONS[0]
+        assert version == 1
+        migrate(conn)
         conn.execute(insert(schema_info).values(sleutel="version", waarde="1"))
         conn.execute(
-            insert(initiatief).values(
+            insert(ENTITIES["initiatief"].table).values(
                 id="OUD", naam="Bestaand", thema="overig", status="lopend", version=3
             )
         )
@@ -240,7 +242,7 @@ def test_werklijst_shows_the_registry_notes_escaped(reg):
 
 
 def test_notes_import_and_export_files_round_trip(reg, tmp_path):
-    from geo.registry_files import read_registry_file, write_registry_file
+    from geo.registry import read_registry_file, write_registry_file
 
     src = tmp_path / "notities.csv"
     src.write_text(

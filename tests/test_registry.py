@@ -22,9 +22,10 @@ from geo.registry import (
     Registry,
     RegistryError,
     metadata,
+    read_registry_file,
     schema_info,
+    write_registry_file,
 )
-from geo.registry_files import read_registry_file, write_registry_file
 from geo.sources import HttpClient, geocode
 from wijkradar import Settings
 from wijkradar.registry import import_file, make_geocoder
@@ -251,7 +252,7 @@ def test_kill_mid_import_leaves_the_database_as_it_was(db_url, tmp_path, opened)
         sys.path.insert(0, {str(ROOT)!r})
         from sqlalchemy import event
         from geo.registry import Registry
-        from geo.registry_files import read_registry_file
+        from geo.registry import read_registry_file
         reg = Registry({db_url!r})
         @event.listens_for(reg.engine, "after_cursor_execute")
         def die(conn, cursor, statement, *args):

@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo.registry import ImportRejected, RowError
-from geo.registry_files import decode_legacy, read_registry_file
+from geo.registry import ImportRejected, RowError, decode_legacy, read_registry_file
 from tests.test_registry import HEADER, _csv, _import, opened  # noqa: F401 (fixture)
 from wijkradar import Settings
 from wijkradar.registry import make_geocoder
@@ -119,7 +118,7 @@ def test_file_level_errors_do_not_say_row_0():
 
 @pytest.mark.parametrize("entity", ["wijkteam", "initiatief", "locatie", "wijkteam_buurt"])
 def test_templates_import_as_they_are(entity, tmp_path, opened):  # noqa: F811
-    from wijkradar.templates import columns_text, template_csv
+    from wijkradar.render.templates import columns_text, template_csv
 
     reg = opened(f"sqlite:///{tmp_path / 'r.sqlite'}")
     if entity == "wijkteam_buurt":

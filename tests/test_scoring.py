@@ -10,11 +10,10 @@ from models import (
     ScoringProfile,
     compare_profiles,
     impute,
-    load_profile,
     parse_profile,
-    save_profile,
     score_buurten,
 )
+from wijkradar.profiles import load_profile, save_profile
 
 CODES = [f"BU09990{w}0{b}" for w in (1, 2) for b in range(1, 6)]
 
@@ -301,7 +300,7 @@ def test_compare_profiles(frame):
 
 def test_shipped_profiles_load():
     from geo.indicators import INDICATORS
-    from wijkradar.scoring_cli import shipped_profile, shipped_profiles
+    from wijkradar.profiles import shipped_profile, shipped_profiles
 
     names = set(shipped_profiles())
     assert {"kansrijke-wijk", "eenzaamheid", "geldzorgen"} <= names
@@ -313,7 +312,7 @@ def test_shipped_profiles_load():
 
 def test_user_profile_overrides_shipped_by_name(tmp_path):
     from wijkradar.config import Settings
-    from wijkradar.scoring_cli import list_profiles, resolve_profile, shipped_profile
+    from wijkradar.profiles import list_profiles, resolve_profile, shipped_profile
 
     settings = Settings(data_dir=tmp_path)
     shipped = shipped_profile("eenzaamheid")
@@ -324,7 +323,7 @@ def test_user_profile_overrides_shipped_by_name(tmp_path):
     assert {"eenzaamheid", "eigen", "kansrijke-wijk"} <= set(list_profiles(settings))
     assert resolve_profile("eenzaamheid", settings).description == "eigen versie van de GGD"
     assert resolve_profile("kansrijke-wijk", settings) == shipped_profile("kansrijke-wijk")
-    with pytest.raises(ProfileError, match="not found; available: .*eigen"):
+    with pytest.raises(ProfileError, match="niet gevonden; beschikbaar: .*eigen"):
         resolve_profile("bestaat-niet", settings)
 
 

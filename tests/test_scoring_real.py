@@ -7,7 +7,8 @@ from models import hotspots, score_buurten
 from models.typology import buurt_types
 from wijkradar import cli
 from wijkradar.pipeline import fetch_gemeente
-from wijkradar.scoring_cli import score_gemeente, shipped_profile, shipped_profiles
+from wijkradar.profiles import shipped_profile, shipped_profiles
+from wijkradar.scoring import score_gemeente
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def test_cli_score_reproducible(server, tmp_path, monkeypatch, capsys):
 
     assert len(gpd.read_file(g, layer="scores")) == 145  # the first of several layers
     assert cli.main([*argv, str(g), "--profiel", "bestaat-niet"]) == 1
-    assert "not found; available" in capsys.readouterr().err
+    assert "niet gevonden; beschikbaar" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("gm", ["GM0307", "GM0034"], ids=["Amersfoort", "Almere"])

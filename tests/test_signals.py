@@ -13,7 +13,7 @@ from streamlit_folium import generate_leaflet_string
 
 from tests.test_maps import EVIL, _data_and_scores
 from wijkradar import Settings
-from wijkradar.maps import (
+from wijkradar.render.maps import (
     HOTSPOT_LAYER,
     PALETTES,
     build_map,
@@ -22,7 +22,7 @@ from wijkradar.maps import (
     standalone_html,
     top_factors,
 )
-from wijkradar.report import buurt_profile_html, nearby_display
+from wijkradar.render.report import buurt_profile_html, nearby_display
 
 
 @pytest.fixture
@@ -196,7 +196,7 @@ def test_nearby_initiatives_in_plain_dutch():
 
 
 def test_methode_text_is_honest_about_bounds():
-    from wijkradar.report import bounds_text
+    from wijkradar.render.report import bounds_text
 
     data, _scores = _data_and_scores()
     data.lower = pd.DataFrame(np.nan, index=data.buurten.index, columns=["eenzaam"])
@@ -207,8 +207,8 @@ def test_methode_text_is_honest_about_bounds():
 
 
 def test_gap_explanations_use_dutch_numbers():
-    from geo.coverage import find_gaps
-    from wijkradar.format import fmt_number
+    from models.access import find_gaps
+    from wijkradar.render.format import fmt_number
 
     data, scores = _data_and_scores()
     access = pd.Series(0.1234, index=data.buurten.index)

@@ -25,7 +25,7 @@ from models import (
 from models.profile import COMPOSITION
 from wijkradar import cli, load_reference, score_gemeente, validate_gemeente
 from wijkradar.pipeline import fetch_gemeente
-from wijkradar.scoring_cli import shipped_profile, shipped_profiles
+from wijkradar.profiles import shipped_profile, shipped_profiles
 
 UTRECHT = "nelleke20_buurten_provincie_utrecht_2022codes_ses_woa_leefbaarometer_nabijheid.csv"
 
@@ -422,8 +422,8 @@ def test_cli_valideer(server, tmp_path, monkeypatch, capsys, shared):
 
 
 def test_coverage_on_map_tooltips_and_exports(amersfoort, tmp_path):
-    from wijkradar.export import ranking_table, write_scores
-    from wijkradar.maps import build_map, map_geometry, map_values
+    from wijkradar.render.export import ranking_table, write_scores
+    from wijkradar.render.maps import build_map, map_geometry, map_values
 
     data, _, _ = amersfoort
     scores = score_gemeente(data, shipped_profile("kansrijke-wijk"), seed=1, draws=0)
@@ -473,7 +473,7 @@ def test_cli_batch_marks_and_excludes_low_coverage(server, tmp_path, monkeypatch
 
 
 def test_unstated_direction_survives_saving_and_strict_refuses_composition(tmp_path):
-    from models import load_profile, save_profile
+    from wijkradar.profiles import load_profile, save_profile
 
     p = parse_profile(
         {"name": "n", "domains": [{"name": "G", "indicators": [{"id": "gezondheid_goed"}]}]}

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from wijkradar import Settings
-from wijkradar.offline import DOWNLOADS, UnreachableMemory
+from wijkradar.render.offline import DOWNLOADS, UnreachableMemory
 from wijkradar.voorbeeld import (
     FILES,
     banner,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from wijkradar.format import fmt_bool, fmt_number
+from wijkradar.render.format import fmt_bool, fmt_number
 
 __all__ = ["dutch_document", "dutch_frame", "skip_link", "SKIP_TARGET"]
 

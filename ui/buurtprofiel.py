@@ -11,8 +11,8 @@ from ui.charts import bar_chart, trend_band_chart
 from ui.notities_blok import buurt_notes
 from wijkradar.change import buurt_trend_long
 from wijkradar.escape import markdown_text as md
-from wijkradar.format import fmt_count, fmt_list, fmt_number, fmt_percent, plural
-from wijkradar.report import (
+from wijkradar.render.format import fmt_count, fmt_list, fmt_number, fmt_percent, plural
+from wijkradar.render.report import (
     CAVEATS,
     buurt_profile_html,
     buurt_trend,

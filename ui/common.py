@@ -36,11 +36,12 @@ from models import (
 from models.profile import parse_profile
 from wijkradar import DEFAULT_JAAR, Settings, load_gemeente
 from wijkradar.escape import markdown_text as md
-from wijkradar.format import fmt_datetime, plural
-from wijkradar.maps import map_geometry, top_factors
-from wijkradar.offline import DOWNLOADS, UnreachableMemory
 from wijkradar.pipeline import LOW_MATCH, fetch_gemeente, list_gemeenten
-from wijkradar.scoring_cli import list_profiles, resolve_profile, score_gemeente
+from wijkradar.profiles import list_profiles, resolve_profile
+from wijkradar.render.format import fmt_datetime, plural
+from wijkradar.render.maps import map_geometry, top_factors
+from wijkradar.render.offline import DOWNLOADS, UnreachableMemory
+from wijkradar.scoring import score_gemeente
 from wijkradar.validity import fetch_reference, load_reference
 from wijkradar.voorbeeld import (
     EXAMPLE_CODE,

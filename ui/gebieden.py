@@ -18,7 +18,7 @@ from wijkradar.areas import (
     wijkteam_areas,
 )
 from wijkradar.escape import markdown_text as md
-from wijkradar.format import fmt_count, fmt_number, fmt_percent, plural
+from wijkradar.render.format import fmt_count, fmt_number, fmt_percent, plural
 
 st.title("Eigen gebieden")
 v = common.view()

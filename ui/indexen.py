@@ -10,8 +10,8 @@ from models.indices import disagreement, need_ranks_pair
 from models.validity import REFERENCES, correlations
 from ui import common
 from wijkradar.escape import markdown_text as md
-from wijkradar.export import table_csv
-from wijkradar.format import fmt_count, fmt_number, fmt_percent, plural
+from wijkradar.render.export import table_csv
+from wijkradar.render.format import fmt_count, fmt_number, fmt_percent, plural
 
 st.title("Andere indexen")
 v = common.view()

@@ -10,6 +10,7 @@ from geo.errors import SourceError, WijkradarError
 from geo.registry import (
     ENTITIES,
     LOCATIE_SOORTEN,
+    REGISTRY_FORMATS,
     STATUSES,
     THEMES,
     ConflictError,
@@ -17,16 +18,15 @@ from geo.registry import (
     RegistryError,
     location_warnings,
 )
-from geo.registry_files import REGISTRY_FORMATS
 from ui import common
 from ui.a11y import SKIP_TARGET, skip_link
-from wijkradar.assets import AssetError, install_static
 from wijkradar.escape import markdown_text as md
-from wijkradar.export import table_csv
-from wijkradar.format import fmt_datetime, plural
-from wijkradar.maps import add_registry_layers, build_map, map_table, map_values
 from wijkradar.registry import analyse_gaps, import_file
-from wijkradar.templates import import_columns, template_csv
+from wijkradar.render.assets import AssetError, install_static
+from wijkradar.render.export import table_csv
+from wijkradar.render.format import fmt_datetime, plural
+from wijkradar.render.maps import add_registry_layers, build_map, map_table, map_values
+from wijkradar.render.templates import import_columns, template_csv
 
 st.title("Initiatieven en wijkteams")
 v = common.view()

@@ -11,11 +11,11 @@ from streamlit_folium import st_folium
 from models import coverage_summary
 from ui import common
 from ui.a11y import SKIP_TARGET, skip_link
-from wijkradar.assets import AssetError, install_static
 from wijkradar.dataversion import data_version, data_version_label
 from wijkradar.escape import markdown_text as md
-from wijkradar.format import fmt_date, fmt_datetime, fmt_percent
-from wijkradar.maps import (
+from wijkradar.render.assets import AssetError, install_static
+from wijkradar.render.format import fmt_date, fmt_datetime, fmt_percent
+from wijkradar.render.maps import (
     PALETTES,
     SCHEMES,
     build_map,

@@ -20,10 +20,10 @@ from ui import common
 from ui.a11y import dutch_frame
 from wijkradar.analysis import saved_profile
 from wijkradar.escape import markdown_text as md
-from wijkradar.format import fmt_count, fmt_number, fmt_percent
+from wijkradar.profiles import parse_profile_upload
 from wijkradar.registry import save_user_profile
-from wijkradar.report import bounds_text, is_robust
-from wijkradar.scoring_cli import parse_profile_upload
+from wijkradar.render.format import fmt_count, fmt_number, fmt_percent
+from wijkradar.render.report import bounds_text, is_robust
 from wijkradar.validity import validate_gemeente
 
 st.title("Methode")

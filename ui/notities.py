@@ -8,8 +8,8 @@ from geo.registry import ConflictError, ImportRejected, RegistryError
 from ui import common
 from ui.notities_blok import SOORT_LABELS, note_form, notes_display
 from wijkradar.escape import markdown_text
-from wijkradar.format import fmt_date, plural
 from wijkradar.notes import FLAG_LABEL, NOTITIE_SOORTEN, notes_csv, notes_for_buurten
+from wijkradar.render.format import fmt_date, plural
 
 st.title("Buurtnotities")
 v = common.view()

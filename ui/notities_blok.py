@@ -9,8 +9,8 @@ import streamlit as st
 
 from geo.registry import ImportRejected, Registry, RegistryError
 from wijkradar.escape import markdown_text
-from wijkradar.format import fmt_date, fmt_datetime, plural
 from wijkradar.notes import FLAG_LABEL, NOTITIE_SOORTEN, add_note, notes_for_buurten
+from wijkradar.render.format import fmt_date, fmt_datetime, plural
 
 SOORT_LABELS = {
     "observatie": "Observatie",

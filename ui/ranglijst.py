@@ -8,8 +8,8 @@ import streamlit as st
 from models import impact_ranking, reach_filter
 from ui import common
 from wijkradar.escape import markdown_text
-from wijkradar.export import ranking_csv, ranking_gpkg, ranking_table
-from wijkradar.format import fmt_bool, fmt_number, fmt_rank
+from wijkradar.render.export import ranking_csv, ranking_gpkg, ranking_table
+from wijkradar.render.format import fmt_bool, fmt_number, fmt_rank
 
 st.title("Ranglijst")
 v = common.view()

@@ -7,8 +7,8 @@ import streamlit as st
 from geo.errors import DataFormatError
 from geo.registry import ENTITIES
 from ui import common
-from wijkradar.offline import DOWNLOADS, RETRY_AFTER_S
-from wijkradar.templates import import_columns, template_csv
+from wijkradar.render.offline import DOWNLOADS, RETRY_AFTER_S
+from wijkradar.render.templates import import_columns, template_csv
 from wijkradar.voorbeeld import banner as example_banner
 
 st.title("Uitleg")

@@ -12,7 +12,6 @@ from models.change import change_bins, periods_of
 from models.profile import parse_profile
 from ui import common
 from ui.a11y import SKIP_TARGET, skip_link
-from wijkradar.assets import AssetError, install_static
 from wijkradar.change import (
     change_colours,
     change_map_values,
@@ -23,9 +22,10 @@ from wijkradar.change import (
     trend_indicators,
 )
 from wijkradar.escape import markdown_text as md
-from wijkradar.export import table_csv
-from wijkradar.format import decimals_for, fmt_number, plural
-from wijkradar.maps import MapValues, build_map
+from wijkradar.render.assets import AssetError, install_static
+from wijkradar.render.export import table_csv
+from wijkradar.render.format import decimals_for, fmt_number, plural
+from wijkradar.render.maps import MapValues, build_map
 
 SCORE = "score"
 RULE = (

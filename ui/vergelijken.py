@@ -9,9 +9,9 @@ from models import ProfileError, compare_profiles, profile_yaml
 from ui import common
 from ui.a11y import dutch_frame
 from wijkradar.escape import markdown_text as md
-from wijkradar.format import fmt_number
-from wijkradar.report import indicator_profile
-from wijkradar.scoring_cli import list_profiles, resolve_profile
+from wijkradar.profiles import list_profiles, resolve_profile
+from wijkradar.render.format import fmt_number
+from wijkradar.render.report import indicator_profile
 
 st.title("Vergelijken")
 v = common.view()

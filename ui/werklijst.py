@@ -7,7 +7,7 @@ import streamlit as st
 from geo.registry import RegistryError
 from ui import common
 from wijkradar.escape import markdown_text as md
-from wijkradar.format import plural
+from wijkradar.render.format import plural
 from wijkradar.werklijst import CSV_COLUMNS, worklist, worklist_csv, worklist_html
 
 st.title("Werklijst")

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         save_profile_for_app,
         sensitivity_gemeente,
     )
+    from .batch import run_batch
     from .config import Settings, default_data_dir
     from .dataversion import data_version
     from .errors import (
@@ -29,9 +30,10 @@ if TYPE_CHECKING:
         SourceError,
         WijkradarError,
     )
-    from .geopackage import write_geopackage
     from .pipeline import DEFAULT_JAAR, build_from_files, fetch_gemeente, load_gemeente
-    from .scoring_cli import list_profiles, resolve_profile, run_batch, score_gemeente
+    from .profiles import list_profiles, resolve_profile
+    from .render.geopackage import write_geopackage
+    from .scoring import score_gemeente
     from .validity import load_reference, validate_gemeente
 
 # The public names are imported on first use (PEP 562), so that ``wijkradar --help`` and
@@ -52,15 +54,15 @@ _EXPORTS = {
     "save_profile_for_app": "wijkradar.analysis",
     "sensitivity_gemeente": "wijkradar.analysis",
     "data_version": "wijkradar.dataversion",
-    "write_geopackage": "wijkradar.geopackage",
+    "write_geopackage": "wijkradar.render.geopackage",
     "DEFAULT_JAAR": "wijkradar.pipeline",
     "build_from_files": "wijkradar.pipeline",
     "fetch_gemeente": "wijkradar.pipeline",
     "load_gemeente": "wijkradar.pipeline",
-    "list_profiles": "wijkradar.scoring_cli",
-    "resolve_profile": "wijkradar.scoring_cli",
-    "run_batch": "wijkradar.scoring_cli",
-    "score_gemeente": "wijkradar.scoring_cli",
+    "list_profiles": "wijkradar.profiles",
+    "resolve_profile": "wijkradar.profiles",
+    "run_batch": "wijkradar.batch",
+    "score_gemeente": "wijkradar.scoring",
     "load_reference": "wijkradar.validity",
     "validate_gemeente": "wijkradar.validity",
 }

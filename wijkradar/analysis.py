@@ -15,7 +15,8 @@ import pandas as pd
 from models import ScoringProfile, sensitivity_ranks
 
 from .config import Settings, default_data_dir
-from .scoring_cli import checked_profile, list_profiles
+from .profiles import list_profiles
+from .scoring import checked_profile
 
 __all__ = [
     "data_caveats",
@@ -144,7 +145,7 @@ def saved_profile(name: str, path: Path, settings: Settings) -> SavedProfile:
 def sensitivity_gemeente(data, profile: ScoringProfile, *, seed: int, **grid) -> pd.DataFrame:
     """:func:`models.sensitivity_ranks` of a loaded gemeente, with the profile as scored.
 
-    The profile is first checked as :func:`~wijkradar.scoring_cli.score_gemeente` does
+    The profile is first checked as :func:`~wijkradar.scoring.score_gemeente` does
     (directions from the catalogue, empty domains left out), so the basis scenario ranks
     exactly as the score results. ``grid`` takes the options of ``sensitivity_ranks``
     (``weights``, ``normalisations``, ``missing``, ``aggregations``, ``random_weights``).

@@ -19,7 +19,7 @@ from geo.registry import Registry, parse_buurtcodes
 from models.areas import aggregate_indicators, aggregate_score, aggregate_trend
 from models.change import periods_of, trend_wide
 
-from .format import decimals_for, fmt_number, fmt_percent
+from .render.format import decimals_for, fmt_number, fmt_percent
 
 __all__ = [
     "Area",

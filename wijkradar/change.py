@@ -24,9 +24,9 @@ from geo import MISSING, PRESENT, WIJK
 from models import ScoringProfile
 from models.change import change_between, change_bins, periods_of, rank_shifts, trend_wide
 
-from .format import decimals_for, fmt_number
-from .maps import MapValues
-from .scoring_cli import score_gemeente
+from .render.format import decimals_for, fmt_number
+from .render.maps import MapValues
+from .scoring import score_gemeente
 
 __all__ = [
     "DIVERGING",

@@ -16,6 +16,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .escape import terminal_text
@@ -30,9 +31,9 @@ __all__ = ["main", "build_parser", "COMMANDS"]
 #: sub-command -> (function that registers it, as "module:function"; its one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "fetch": ("wijkradar.cli:add_fetch_parser", "fetch, join and cache one gemeente"),
-    "score": ("wijkradar.scoring_cli:add_score_parser", "score the buurten of a gemeente"),
+    "score": ("wijkradar.cli:add_score_parser", "score the buurten of a gemeente"),
     "batch": (
-        "wijkradar.scoring_cli:add_batch_parser",
+        "wijkradar.cli:add_batch_parser",
         "fetch and score many gemeenten, one GeoParquet each",
     ),
     "valideer": (
@@ -122,8 +123,8 @@ def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> 
     """The short report after a fetch."""
     from geo.gemeente import cache_path
 
-    from .format import fmt_number, fmt_percent, plural
     from .pipeline import indicator_summary
+    from .render.format import fmt_number, fmt_percent, plural
 
     out = sys.stdout
     src = "uit de cache" if data.from_cache else "bij de bronnen opgehaald"
@@ -181,6 +182,119 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def add_score_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the ``score`` sub-command."""
+    from .pipeline import DEFAULT_JAAR
+    from .profiles import DEFAULT_PROFILE
+
+    p = sub.add_parser("score", help="score the buurten of a gemeente")
+    p.add_argument("--gemeente", required=True)
+    p.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
+    p.add_argument("--profiel", default=DEFAULT_PROFILE, help="profile name or YAML path")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--draws", type=int, default=1000)
+    p.add_argument("--uit", required=True, help="output file: .csv or .gpkg")
+    p.set_defaults(func=_cmd_score)
+
+
+def add_batch_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the ``batch`` sub-command (server deployments: precompute every gemeente)."""
+    from .pipeline import DEFAULT_JAAR
+    from .profiles import DEFAULT_PROFILE
+
+    p = sub.add_parser("batch", help="fetch and score many gemeenten, one GeoParquet each")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--gemeenten", nargs="+", metavar="GM", help="gemeente codes")
+    what.add_argument("--alle", action="store_true", help="every gemeente of the year (PDOK)")
+    p.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
+    p.add_argument("--profiel", default=DEFAULT_PROFILE)
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--draws", type=int, default=1000)
+    p.add_argument("--uit", required=True, help="output folder")
+    p.add_argument(
+        "--ook-lage-dekking",
+        action="store_true",
+        help="also rank gemeenten under 50%% observed in the national ranking (still marked)",
+    )
+    p.set_defaults(func=_cmd_batch)
+
+
+def _cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
+    from .batch import run_batch
+    from .pipeline import list_gemeenten
+    from .profiles import resolve_profile
+    from .render.format import fmt_percent
+    from .scoring import check_draws
+
+    check_draws(args.draws)
+    codes = (
+        list(list_gemeenten(args.jaar, settings=settings).index) if args.alle else args.gemeenten
+    )
+    table = run_batch(
+        codes,
+        settings=settings,
+        jaar=args.jaar,
+        profile=resolve_profile(args.profiel, settings),
+        out_dir=Path(args.uit),
+        seed=args.seed,
+        draws=args.draws,
+        include_low=args.ook_lage_dekking,
+    )
+    failed = table[table["status"] != "ok"]
+    print(f"{len(table) - len(failed)} van {len(table)} gemeenten geschreven naar {args.uit}")
+    if "lage_dekking" in table:
+        low = table[table["lage_dekking"].fillna(False).astype(bool)]
+        what = "gemarkeerd" if args.ook_lage_dekking else "niet in de landelijke rangen"
+        for row in low.itertuples():
+            print(
+                f"lage dekking ({fmt_percent(row.dekking)} gemeten, onder 50%): "
+                f"{row.gemeentecode} {what}"
+            )
+    for row in failed.itertuples():
+        print(f"mislukt: {row.gemeentecode}: {row.status}")
+    return 1 if len(failed) else 0
+
+
+def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
+    from models.validity import coverage_summary
+
+    from .pipeline import load_gemeente
+    from .profiles import resolve_profile
+    from .render.export import write_scores
+    from .render.format import fmt_number, fmt_percent, fmt_rank
+    from .scoring import check_draws, score_gemeente
+
+    check_draws(args.draws)  # before anything is fetched or loaded
+    out = Path(args.uit)
+    if out.suffix.lower() not in (".csv", ".gpkg"):
+        raise ValueError(f"--uit {out}: use a .csv or .gpkg file name")
+    profile = resolve_profile(args.profiel, settings)
+    data = load_gemeente(args.gemeente, jaar=args.jaar, settings=settings)
+    result = score_gemeente(data, profile, seed=args.seed, draws=args.draws)
+    write_scores(result, data, out)
+    scored = result["score"].notna().sum()
+    print(
+        f"{data.gemeentecode} {data.gemeentenaam}: {scored} van {len(result)} buurten gescoord "
+        f"met profiel '{profile.name}' (seed {args.seed}, {args.draws} trekkingen) -> {out}"
+    )
+    cov = coverage_summary(result)
+    print(
+        f"dekking: {fmt_percent(cov['dekking'])} van het gewicht van de score rust op "
+        "gemeten waarden"
+        + (" (onder 50%: de score zegt hier weinig)" if cov["onder_drempel"] else "")
+    )
+    for w in result.attrs.get("warnings", []):
+        print(f"opmerking: {w}")
+    top = result.sort_values("rank").head(5)
+    for code, row in top.iterrows():
+        print(
+            f"  {int(row['rank']):>3}  {code}  {row['buurtnaam']:<30} "
+            f"{fmt_number(row['score'], 1):>5}  "
+            f"{fmt_rank(row['rank'], row['rank_low'], row['rank_high'])}"
+        )
+    return 0
+
+
 def fetch_stats_line(stats: dict[str, Any], *, settings: Settings) -> str:
     """One Dutch line: requests sent, bytes received, answers reused from the cache.
 
@@ -191,7 +305,7 @@ def fetch_stats_line(stats: dict[str, Any], *, settings: Settings) -> str:
     ...                  settings=Settings.from_env({}))
     'netwerk: 9 verzoeken, 412 kB ontvangen; 0 antwoorden uit de cache (geldig 7 dagen)'
     """
-    from .format import fmt_number, plural
+    from .render.format import fmt_number, plural
 
     line = (
         f"netwerk: {plural(int(stats.get('requests', 0)), 'verzoek', 'verzoeken')}, "

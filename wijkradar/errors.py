@@ -34,8 +34,8 @@ if TYPE_CHECKING:
     from geo.registry import ConflictError, ImportRejected, RegistryError
     from geo.sources import BadRequest, NotFound
 
-    from .assets import AssetError
     from .launch import AppNotFoundError
+    from .render.assets import AssetError
 
 __all__ = [
     "WijkradarError",
@@ -63,7 +63,7 @@ _LAZY = {
     "ImportRejected": "geo.registry",
     "RegistryError": "geo.registry",
     "ConflictError": "geo.registry",
-    "AssetError": "wijkradar.assets",
+    "AssetError": "wijkradar.render.assets",
     "AppNotFoundError": "wijkradar.launch",
 }
 

@@ -11,20 +11,28 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo.coverage import active_initiatives, coverage_table, find_gaps, two_step_fca
-from geo.registry import ENTITIES, ImportReport, Registry, RegistryError
-from geo.registry_files import read_registry_file, write_registry_file
+from geo.registry import (
+    ENTITIES,
+    THEMES,
+    ImportReport,
+    Registry,
+    RegistryError,
+    read_registry_file,
+    write_registry_file,
+)
 from geo.sources import geocode
-from models import ProfileError, ScoringProfile, save_profile
+from models import ProfileError, ScoringProfile
+from models.access import active_initiatives, coverage_table, find_gaps, two_step_fca
 
 from .config import Settings
 from .dataversion import data_version_label
 from .escape import spreadsheet_frame
-from .export import write_table
-from .format import fmt_number
 from .pipeline import DEFAULT_JAAR, load_gemeente, make_client
-from .scoring_cli import DEFAULT_PROFILE, resolve_profile, score_gemeente, shipped_profiles
-from .templates import columns_text
+from .profiles import DEFAULT_PROFILE, resolve_profile, save_profile, shipped_profiles
+from .render.export import write_table
+from .render.format import fmt_number
+from .render.templates import columns_text
+from .scoring import score_gemeente
 
 __all__ = [
     "audit",
@@ -225,6 +233,7 @@ def analyse_gaps(
         wijkteams=teams,
         toewijzing=tables["wijkteam_buurt"],
         need=scores["score"],
+        themes=THEMES,
     )
     active = active_initiatives(ini)
     cov["toegang_wijkteam"] = two_step_fca(

@@ -24,7 +24,8 @@ from models.validity import TARGET_RHO, ValidityReport, validity_report
 from .config import Settings
 from .escape import spreadsheet_frame, terminal_text
 from .pipeline import DEFAULT_JAAR, load_gemeente, make_client
-from .scoring_cli import DEFAULT_PROFILE, resolve_profile, score_gemeente
+from .profiles import DEFAULT_PROFILE, resolve_profile
+from .scoring import score_gemeente
 
 __all__ = [
     "load_reference",

@@ -33,8 +33,8 @@ from geo.errors import CacheError, DataFormatError
 from geo.gemeente import GemeenteData, cache_path, read_cache, write_cache
 
 from .config import Settings
-from .format import fmt_date
 from .pipeline import build_from_files
+from .render.format import fmt_date
 
 __all__ = [
     "EXAMPLE_PARAM",

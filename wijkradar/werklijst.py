@@ -20,12 +20,13 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geo.coverage import active_initiatives
+from models.access import active_initiatives
 
 from .dataversion import data_version, data_version_label
 from .escape import html_text
-from .export import table_csv
-from .format import (
+from .notes import notes_digest
+from .render.export import table_csv
+from .render.format import (
     fmt_date,
     fmt_datetime,
     fmt_distance,
@@ -35,8 +36,7 @@ from .format import (
     fmt_value,
     plural,
 )
-from .notes import notes_digest
-from .report import is_robust
+from .render.report import is_robust
 
 __all__ = [
     "RADIUS_M",

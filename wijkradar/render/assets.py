@@ -17,7 +17,7 @@ from pathlib import Path
 
 from geo.errors import WijkradarError
 
-from .config import Settings
+from ..config import Settings
 
 __all__ = [
     "AssetError",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .dataversion import data_version, data_version_label
-from .escape import spreadsheet_frame
+from ..dataversion import data_version, data_version_label
+from ..escape import spreadsheet_frame
 from .geopackage import write_geopackage
 
 __all__ = [
@@ -73,7 +73,7 @@ def write_scores(result: pd.DataFrame, data, path: str | Path) -> Path:
     """Write ``result`` as CSV or (by extension) GeoPackage; atomic.
 
     The CSV has a ``dataversie`` column (source tables, periods, fetch date, content hash);
-    the GeoPackage has the layers of :func:`wijkradar.geopackage.write_geopackage`.
+    the GeoPackage has the layers of :func:`wijkradar.render.geopackage.write_geopackage`.
     """
     out = Path(path)
     suffix = out.suffix.lower()

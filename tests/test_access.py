@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo.coverage import coverage_table, find_gaps, two_step_fca
+from geo.registry import THEMES
+from models.access import coverage_table, find_gaps, two_step_fca
 
 X0, Y0 = 150_000.0, 450_000.0
 
@@ -50,7 +51,13 @@ def test_coverage_table(layout):
     buurten, ini, loc, teams, tw = layout
     need = pd.Series([80.0, 20.0], index=buurten.index)
     cov = coverage_table(
-        buurten, initiatieven=ini, locaties=loc, wijkteams=teams, toewijzing=tw, need=need
+        buurten,
+        initiatieven=ini,
+        locaties=loc,
+        wijkteams=teams,
+        toewijzing=tw,
+        need=need,
+        themes=THEMES,
     )
     assert cov.index.equals(buurten.index)
     assert cov["initiatieven"].tolist() == [2, 0]  # the aangevraagd one does not count

@@ -33,7 +33,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from .dataversion import data_version, data_version_label
+from ..dataversion import data_version, data_version_label
 
 __all__ = ["write_geopackage", "LAYERS", "HIDDEN_STATE"]
 

@@ -35,9 +35,9 @@ from folium.template import Template
 from geo.registry import THEMES
 from geo.web import simplify_for_web as map_geometry
 
+from ..config import Settings
+from ..escape import html_text, script_json
 from .assets import inline_leaflet
-from .config import Settings
-from .escape import html_text, script_json
 from .format import decimals_for, fmt_number, fmt_percent
 
 __all__ = [

@@ -8,15 +8,13 @@ indexed by buurtcode like the buurten frame.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from geo.errors import missing_crs
-
-from .registry import THEMES
 
 __all__ = [
     "ACTIVE_STATUSES",
@@ -91,6 +89,7 @@ def coverage_table(
     wijkteams: pd.DataFrame | None = None,
     toewijzing: pd.DataFrame | None = None,
     need: pd.Series | None = None,
+    themes: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Per buurt: initiatives (per 1,000 inhabitants, by theme), distances and wijkteam load.
 
@@ -103,6 +102,9 @@ def coverage_table(
         ``buurtcode``.
     need : Series, optional
         Priority score (0-100) per buurt, for the priority-weighted wijkteam load.
+    themes : iterable of str, optional
+        The initiative themes to count per 1,000 inhabitants (the registry passes its
+        ``THEMES``); one ``per_1000__<thema>`` column each, also when no initiative has it.
 
     Returns
     -------
@@ -120,7 +122,7 @@ def coverage_table(
     out["initiatieven"] = counts.reindex(index).fillna(0).astype(int)
     per = 1000.0 / inw.where(inw > 0)
     out["initiatieven_per_1000"] = out["initiatieven"] * per
-    for thema in THEMES:
+    for thema in themes:
         sub = act[act["thema"] == thema] if not act.empty else act
         n = sub.groupby("buurtcode").size() if not sub.empty else pd.Series(dtype=float)
         out[f"per_1000__{thema}"] = n.reindex(index).fillna(0) * per
@@ -205,7 +207,7 @@ def find_gaps(
     """Buurten with high need and little nearby: the list for buurtnetwerkers.
 
     ``number(value, decimals)`` formats the figures in the explanation (the application
-    passes its Dutch formatter, :func:`wijkradar.format.fmt_number`).
+    passes its Dutch formatter, :func:`wijkradar.render.format.fmt_number`).
 
     A buurt is a gap when it is in the priority top band (``rank`` within the best
     ``top_band`` share of scored buurten) and its ``access`` is in the lowest

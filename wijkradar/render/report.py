@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from geo import STATE_LABELS
-from geo.coverage import active_initiatives
+from models.access import active_initiatives
 
-from .dataversion import data_version, data_version_label
-from .escape import html_text
+from ..dataversion import data_version, data_version_label
+from ..escape import html_text
 from .format import (
     decimals_for,
     fmt_date,

@@ -1,0 +1,73 @@
+"""The registry: initiatives, wijkteams, locations, notes and areas the municipality keeps.
+
+A package with private modules; import only from here (``from geo.registry import Registry``):
+
+- ``_vocab``: themes, statuses and kinds, and the plausible extents of the Netherlands;
+- ``_errors``: :class:`RegistryError`, :class:`ConflictError`, :class:`ImportRejected`;
+- ``_schema``: the SQLAlchemy tables, versioned :data:`MIGRATIONS` and :data:`ENTITIES`;
+- ``_validate``: checking import rows (:func:`validate_records`);
+- ``_geocode``: coordinates (RD New or WGS84) and the buurt a point lies in;
+- ``_store``: the :class:`Registry` database itself;
+- ``_files``: reading and writing import files (CSV, Excel, GeoJSON).
+"""
+
+from ._errors import ConflictError, ImportRejected, RegistryError, RowError
+from ._files import REGISTRY_FORMATS, decode_legacy, read_registry_file, write_registry_file
+from ._geocode import location_warnings
+from ._schema import (
+    AUTO_KEY_PREFIX,
+    ENTITIES,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Entity,
+    FieldSpec,
+    metadata,
+    new_key,
+    schema_info,
+)
+from ._store import ImportReport, Registry
+from ._validate import parse_amount, parse_buurtcodes, validate_records
+from ._vocab import (
+    GEBIED_SOORTEN,
+    LOCATIE_SOORTEN,
+    MAX_GEBIED_BUURTEN,
+    NOTITIE_SOORTEN,
+    RD_EXTENT,
+    STATUSES,
+    THEMES,
+    WGS84_EXTENT,
+)
+
+__all__ = [
+    "Registry",
+    "ImportReport",
+    "RegistryError",
+    "ConflictError",
+    "ImportRejected",
+    "RowError",
+    "ENTITIES",
+    "Entity",
+    "FieldSpec",
+    "AUTO_KEY_PREFIX",
+    "new_key",
+    "THEMES",
+    "STATUSES",
+    "LOCATIE_SOORTEN",
+    "NOTITIE_SOORTEN",
+    "GEBIED_SOORTEN",
+    "MAX_GEBIED_BUURTEN",
+    "RD_EXTENT",
+    "WGS84_EXTENT",
+    "SCHEMA_VERSION",
+    "MIGRATIONS",
+    "metadata",
+    "schema_info",
+    "parse_amount",
+    "parse_buurtcodes",
+    "validate_records",
+    "location_warnings",
+    "read_registry_file",
+    "write_registry_file",
+    "REGISTRY_FORMATS",
+    "decode_legacy",
+]
