@@ -190,6 +190,32 @@ def test_the_command_line_entry_loads_nothing_heavy(code):
     assert not _banned(loaded, CLI_BANNED)
 
 
+PAGE_BANNED = (
+    "sqlalchemy",
+    "scipy.stats",
+    "matplotlib",
+    "sklearn",
+    "libpysal",
+    "esda",
+    "mapclassify",
+)
+
+
+def test_the_shared_page_code_loads_no_database_statistics_or_plotting():
+    """ui.common is imported by every page: what it loads, every cold start pays."""
+    loaded = _loaded_after("import ui.common")
+    assert not _banned(loaded, PAGE_BANNED)
+
+
+def test_the_map_page_imports_no_statistics_or_plotting():
+    """The first page a visitor sees: hotspots, types and Fisher-Jenks load on demand."""
+    sys.path.insert(0, str(ROOT))
+    from bench.startup import page_imports
+
+    loaded = _loaded_after(page_imports(ROOT / "ui" / "kaart.py"))
+    assert not _banned(loaded, PAGE_BANNED)
+
+
 def test_the_report_renderer_loads_no_folium():
     loaded = _loaded_after("import wijkradar.render.report")
     assert not _banned(loaded, ("folium", "branca", "streamlit", "mapclassify"))

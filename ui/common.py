@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -23,7 +24,6 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from geo.errors import GemeenteNotFoundError, SourceError, WijkradarError
 from geo.gemeente import cache_path
-from geo.registry import Registry
 from geo.sources.tiles import basemap_reachable
 from models import (
     ProfileError,
@@ -54,6 +54,9 @@ from wijkradar.voorbeeld import (
 )
 from wijkradar.voorbeeld import banner as example_banner
 from wijkradar.voorbeeld import metadata as example_metadata
+
+if TYPE_CHECKING:
+    from geo.registry import Registry
 
 DEFAULTS = {"gemeente": "GM0307", "jaar": str(DEFAULT_JAAR), "profiel": "kansrijke-wijk"}
 URL_KEYS = (
@@ -137,6 +140,8 @@ def basemap_ok(tile_url: str) -> bool:
 
 @st.cache_resource(show_spinner=False)
 def _registry(url: str) -> Registry:
+    from geo.registry import Registry  # SQLAlchemy: loaded by the pages that use the registry
+
     return Registry(url)
 
 
