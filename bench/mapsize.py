@@ -37,7 +37,12 @@ if str(ROOT) not in sys.path:
 import geopandas as gpd  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from wijkradar.maps import (  # noqa: E402
+
+from bench.fetch import loopback_settings  # noqa: E402
+from tests.loopback import LoopbackServer, build_data, shared_data_dir  # noqa: E402
+from wijkradar.pipeline import build_from_files, fetch_gemeente  # noqa: E402
+from wijkradar.profiles import shipped_profile  # noqa: E402
+from wijkradar.render.maps import (  # noqa: E402
     MapValues,
     build_map,
     class_colours,
@@ -46,11 +51,6 @@ from wijkradar.maps import (  # noqa: E402
     map_values,
     top_factors,
 )
-
-from bench.fetch import loopback_settings  # noqa: E402
-from tests.loopback import LoopbackServer, build_data, shared_data_dir  # noqa: E402
-from wijkradar.pipeline import build_from_files, fetch_gemeente  # noqa: E402
-from wijkradar.profiles import shipped_profile  # noqa: E402
 from wijkradar.scoring import score_gemeente  # noqa: E402
 
 __all__ = ["run", "BAARN_KAART"]

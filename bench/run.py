@@ -24,7 +24,7 @@ from geo.gemeente import cache_path, read_cache  # noqa: E402
 from geo.indicators import by_source  # noqa: E402
 from models import score_buurten  # noqa: E402
 from tests.loopback import LoopbackServer, build_data, shared_data_dir  # noqa: E402
-from tests.national import national_frame  # noqa: E402
+from tests.national import national_frame, national_geometry  # noqa: E402
 from wijkradar.config import Settings  # noqa: E402
 from wijkradar.pipeline import fetch_gemeente  # noqa: E402
 from wijkradar.profiles import shipped_profile  # noqa: E402
@@ -135,19 +135,6 @@ def bench_app_redraw(srv: LoopbackServer, s: Settings) -> None:
     )
 
 
-def national_geometry(shared: Path):
-    """The coarse 2014 national buurt geometry (scale fixture), RD New, usable polygons only."""
-    import geopandas as gpd
-
-    g = gpd.read_parquet(
-        shared / "geo" / "LEGACY_cbs_buurten_2014_NL_coarse_q1e3_decoded_from_topojson.parquet"
-    )
-    g = g[g.geometry.notna() & ~g.geometry.is_empty].to_crs(28992)
-    g["geometry"] = g.geometry.make_valid(method="structure", keep_collapsed=False)
-    g = g[g.geom_type.isin(["Polygon", "MultiPolygon"]) & (g.area > 0)]
-    return g.set_index("statcode").rename_axis("buurtcode")
-
-
 def bench_national(shared: Path, profile) -> None:
     """Load + join all of NL, Moran on the national score, national map, peak memory."""
     import resource
@@ -235,9 +222,6 @@ def bench_national(shared: Path, profile) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     RESULTS.append({"name": "peak memory (RSS) of the bench process", "peak_mb": peak})
     print(f"{'peak memory (RSS) of the bench process':<48} {peak:8.0f} MB")
-    alone = _national_pipeline_peak_mb()
-    RESULTS.append({"name": "peak memory (RSS), national pipeline alone", "peak_mb": alone})
-    print(f"{'peak memory (RSS), national pipeline alone':<48} {alone:8.0f} MB")
 
 
 def _open_in_chromium(joined, mv) -> tuple[float, int] | None:
@@ -267,32 +251,6 @@ def _open_in_chromium(joined, mv) -> tuple[float, int] | None:
             paths = page.locator("path.wr-buurt").count()
             browser.close()
     return seconds, paths
-
-
-def _national_pipeline_peak_mb() -> float:
-    """Peak RSS of a fresh process that loads, joins and scores NL (1,000 draws) and runs Moran."""
-    import subprocess
-
-    code = (
-        "import resource, sys; sys.path[:0] = [{root!r}, {bench!r}]\n"
-        "import run, geopandas as gpd\n"
-        "from models import score_buurten\n"
-        "from wijkradar.profiles import shipped_profile\n"
-        "from models.spatial import hotspots\n"
-        "from tests.loopback import shared_data_dir\n"
-        "sh = shared_data_dir()\n"
-        "geo = run.national_geometry(sh); frame = run.national_frame(sh)\n"
-        "j = geo.join(frame, how='left')\n"
-        "p = shipped_profile('kansrijke-wijk')\n"
-        "s = score_buurten(j.drop(columns='geometry'), p, seed=1, draws=1000)\n"
-        "g = gpd.GeoDataFrame({{'score': s['score']}}, geometry=j.geometry, crs=j.crs)\n"
-        "hotspots(g, 'score', permutations=999, seed=1)\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
-    ).format(root=str(ROOT), bench=str(ROOT / "bench"))
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=900
-    )
-    return float(out.stdout.strip().splitlines()[-1])
 
 
 def bench_load(srv: LoopbackServer, s: Settings, *, sessions: int = 4, rounds: int = 3) -> None:
@@ -580,6 +538,7 @@ def main() -> int:
     bench_validity(shared, data, almere, ses, profile, nl)
     RESULTS.extend(__import__("bench.fetch", fromlist=["run"]).run(shared))  # target 6
     RESULTS.extend(__import__("bench.mapsize", fromlist=["run"]).run(shared))  # target 5
+    RESULTS.extend(__import__("bench.scoring", fromlist=["run"]).run(shared))  # targets 3, 4
     RESULTS.extend(__import__("bench.startup", fromlist=["run"]).run())  # #16 item 2
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps({"machine": platform.platform(), "results": RESULTS}, indent=2))

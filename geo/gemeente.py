@@ -85,7 +85,20 @@ def cache_path(data_dir: str | Path, gemeentecode: str, jaar: int) -> Path:
 
 
 def write_cache(data: GemeenteData, path: str | Path) -> Path:
-    """Write ``data`` to ``path`` atomically (temp file in the same folder, then rename)."""
+    """Write ``data`` to ``path`` atomically (temp file in the same folder, then rename).
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The joined gemeente.
+    path : str or Path
+        The cache file (GeoParquet); its folder is created.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     ids = data.indicator_ids
@@ -125,6 +138,16 @@ def write_cache(data: GemeenteData, path: str | Path) -> Path:
 
 def read_cache(path: str | Path) -> GemeenteData:
     """Read a cache file written by :func:`write_cache`.
+
+    Parameters
+    ----------
+    path : str or Path
+        A cache file.
+
+    Returns
+    -------
+    GemeenteData
+        The gemeente as written, with ``from_cache`` set.
 
     Raises
     ------

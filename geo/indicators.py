@@ -478,6 +478,16 @@ _BY_ID = {ind.id: ind for ind in INDICATORS}
 def get_indicator(indicator_id: str) -> Indicator:
     """Return the catalogue entry for ``indicator_id``.
 
+    Parameters
+    ----------
+    indicator_id : str
+        An id of :data:`INDICATORS`, e.g. ``"eenzaam"``.
+
+    Returns
+    -------
+    Indicator
+        The catalogue entry.
+
     Raises
     ------
     KeyError
@@ -497,7 +507,14 @@ def by_source(source: str) -> list[Indicator]:
 
 
 def indicator_table() -> pd.DataFrame:
-    """The catalogue as a DataFrame indexed by indicator id (without source mappings)."""
+    """The catalogue as a DataFrame indexed by indicator id (without source mappings).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by id: ``label``, ``domain``, ``unit``, ``direction``, ``kind`` and
+        ``suppression``.
+    """
     rows = []
     for ind in INDICATORS:
         d = asdict(ind)

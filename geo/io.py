@@ -12,8 +12,11 @@ Supported (detected from content, not only the file name):
 
 from __future__ import annotations
 
+import csv
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
 import geopandas as gpd
@@ -24,13 +27,13 @@ from ._model import SourceData, now_iso
 from ._odata import POINT_ESTIMATE, health_frames, map_indicators, rows_to_frame
 from .errors import DataFormatError, SourceError, missing_crs
 from .indicators import by_source
-from .limits import check_xlsx_archive
+from .limits import FileLimits, call_with_time_limit, check_xlsx_archive
 
-__all__ = ["FileSource", "read_source_file", "read_kaart", "MAX_FILE_BYTES", "file_sha256"]
+__all__ = ["FileSource", "read_source_file", "read_kaart", "file_sha256", "table_kind"]
 
-MAX_FILE_BYTES = 500 * 1024 * 1024
 GEO_SUFFIXES = {".gpkg", ".geojson", ".json", ".shp", ".parquet", ".fgb"}
-TABLE_SUFFIXES = {".csv", ".txt", ".xlsx", ".xls"}
+EXCEL_SUFFIXES = {".xlsx", ".xls"}
+TABLE_SUFFIXES = {".csv", ".txt"} | EXCEL_SUFFIXES
 
 
 @dataclass
@@ -52,53 +55,94 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_source_file(path: str | Path, *, jaar: int | None = None) -> FileSource:
+def read_source_file(
+    path: str | Path, *, jaar: int | None = None, limits: FileLimits | None = None
+) -> FileSource:
     """Read one ``--from`` file and tell what it holds.
+
+    Parameters
+    ----------
+    path : str or Path
+        A CBS Wijk- en buurtkaart (GeoPackage, GeoJSON, ...), StatLine/OData CSV, kwb
+        download or RIVM export.
+    jaar : int, optional
+        Indeling year; picks the health monitor period.
+    limits : FileLimits, optional
+        Size, row, feature and time caps (default :class:`~geo.limits.FileLimits`); sizes
+        are checked before parsing.
+
+    Returns
+    -------
+    FileSource
+        Its kind (``"kaart"``, ``"kerncijfers"`` or ``"gezondheid"``), geometry and data.
 
     Raises
     ------
     DataFormatError
-        Unknown format, missing columns, unreadable file; the message names the file.
+        Unknown format, missing columns, unreadable file, over a limit; the message names
+        the file.
     """
     p = Path(path)
     try:
-        return _read_source_file(p, jaar)
+        return _read_source_file(p, jaar, limits or FileLimits())
     except DataFormatError as exc:
         if str(p) in str(exc):
             raise
         raise DataFormatError(f"{p}: {exc}") from None
 
 
-def _read_source_file(p: Path, jaar: int | None) -> FileSource:
+def _read_source_file(p: Path, jaar: int | None, limits: FileLimits) -> FileSource:
     if not p.is_file():
         raise DataFormatError(f"{p}: file not found")
-    size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise DataFormatError(
-            f"{p}: {size / 1e6:.0f} MB is larger than the limit of {MAX_FILE_BYTES / 1e6:.0f} MB"
-        )
     suffix = p.suffix.lower()
     if suffix in GEO_SUFFIXES:
+        limits.check_size(p, "kaart")
         if suffix == ".json" and _looks_like_odata_json(p):
             raise DataFormatError(f"{p}: OData JSON files are not supported; export CSV")
-        return _kaart_source(p)
+        return _kaart_source(p, limits)
     if suffix in TABLE_SUFFIXES:
-        table = _read_table(p)
-        cols = set(table.columns)
-        if "WijkenEnBuurten" in cols:
-            if {"Marges", "Perioden"} <= cols:
-                return FileSource(p, "gezondheid", data=_health_source(p, table, jaar))
+        table = _read_table(p, limits)
+        kind = table_kind(p, table.columns)
+        if kind == "gezondheid":
+            return FileSource(p, "gezondheid", data=_health_source(p, table, jaar))
+        if kind == "kerncijfers":
             return FileSource(p, "kerncijfers", data=_odata_kerncijfers(p, table))
-        if "gwb_code_10" in cols or "gwb_code" in cols:
-            return FileSource(p, "kerncijfers", data=_kwb_kerncijfers(p, table))
-        raise DataFormatError(
-            f"{p}: not a known CBS/RIVM table: expected a 'WijkenEnBuurten' column (StatLine/"
-            f"OData export) or 'gwb_code_10' (kwb download); found: "
-            + ", ".join(list(map(str, table.columns))[:10])
-        )
+        return FileSource(p, "kerncijfers", data=_kwb_kerncijfers(p, table))
     raise DataFormatError(
         f"{p}: unsupported file type {suffix or '(none)'}; use one of "
         + ", ".join(sorted(GEO_SUFFIXES | TABLE_SUFFIXES))
+    )
+
+
+def table_kind(path: Path, columns: Iterable[object]) -> str:
+    """Which table a header row belongs to: ``"gezondheid"``, ``"kerncijfers"`` or ``"kwb"``.
+
+    Parameters
+    ----------
+    path : Path
+        The file, for the message.
+    columns : iterable
+        The column names of the header row.
+
+    Returns
+    -------
+    str
+        ``"gezondheid"`` (RIVM export: ``WijkenEnBuurten``, ``Marges``, ``Perioden``),
+        ``"kerncijfers"`` (StatLine/OData export) or ``"kwb"`` (``gwb_code_10``).
+
+    Raises
+    ------
+    DataFormatError
+        Not a known CBS/RIVM table; the message lists the first columns found.
+    """
+    cols = [str(c) for c in columns]
+    if "WijkenEnBuurten" in cols:
+        return "gezondheid" if {"Marges", "Perioden"} <= set(cols) else "kerncijfers"
+    if "gwb_code_10" in cols or "gwb_code" in cols:
+        return "kwb"
+    raise DataFormatError(
+        f"{path}: not a known CBS/RIVM table: expected a 'WijkenEnBuurten' column (StatLine/"
+        f"OData export) or 'gwb_code_10' (kwb download); found: " + ", ".join(cols[:10])
     )
 
 
@@ -108,12 +152,32 @@ def _looks_like_odata_json(p: Path) -> bool:
     return b'"odata.metadata"' in head or b'"value"' in head[:64]
 
 
-def _read_table(p: Path) -> pd.DataFrame:
+def _read_table(p: Path, limits: FileLimits, *, by_kind: bool = True) -> pd.DataFrame:
+    """A table of strings within ``limits``, checked before parsing.
+
+    First the cap of the suffix; then, with ``by_kind``, the header row must be a known
+    table (:func:`table_kind`) and the file within that kind's cap before the body is read.
+    """
+    excel = p.suffix.lower() in EXCEL_SUFFIXES
+    limits.check_size(p, "xlsx" if excel else "csv")
+    if excel:
+        if p.suffix.lower() == ".xlsx":
+            check_xlsx_archive(p, max_unpacked=limits.xlsx_unpacked_bytes)  # zip bombs
+        # openpyxl cannot be interrupted from a thread: read in a child with a time limit
+        return call_with_time_limit(
+            _read_excel, p, limits, by_kind, seconds=limits.read_seconds, name=str(p)
+        )
     try:
-        if p.suffix.lower() in (".xlsx", ".xls"):
-            if p.suffix.lower() == ".xlsx":
-                check_xlsx_archive(p, max_unpacked=2 * MAX_FILE_BYTES)  # zip bombs
-            return pd.read_excel(p, dtype=str, sheet_name=0)
+        with p.open("rb") as fh:
+            first_bytes = fh.readline(1 << 20)
+        try:
+            first = first_bytes.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            first = None
+        if by_kind and first is not None:  # otherwise the whole-file decode below says so
+            sep = ";" if first.count(";") > first.count(",") else ","
+            header = next(csv.reader([first.rstrip("\r\n")], delimiter=sep), [])
+            limits.check_size(p, table_kind(p, header))
         raw = p.read_bytes()
         try:
             text = raw.decode("utf-8-sig")
@@ -121,34 +185,81 @@ def _read_table(p: Path) -> pd.DataFrame:
             raise DataFormatError(f"{p}: not UTF-8 encoded; save the export as UTF-8 CSV") from None
         first = text.split("\n", 1)[0]
         sep = ";" if first.count(";") > first.count(",") else ","
-        from io import StringIO
-
-        return pd.read_csv(
-            StringIO(text), dtype=str, sep=sep, keep_default_na=False, na_values=[""]
+        table = pd.read_csv(
+            StringIO(text),
+            dtype=str,
+            sep=sep,
+            keep_default_na=False,
+            na_values=[""],
+            nrows=limits.max_rows + 1,
         )
+    except DataFormatError:
+        raise
+    except Exception as exc:  # pandas raises many types for broken files
+        raise DataFormatError(
+            f"{p}: tabel kan niet worden gelezen ({' '.join(str(exc).split())})"
+        ) from None
+    limits.check_rows(p, len(table))
+    return table
+
+
+def _read_excel(p: Path, limits: FileLimits, by_kind: bool) -> pd.DataFrame:
+    """The first sheet as strings (run in a child process: header, kind cap, body, row cap)."""
+    try:
+        if by_kind and p.suffix.lower() == ".xlsx":
+            import openpyxl
+
+            book = openpyxl.load_workbook(p, read_only=True, data_only=True)
+            try:
+                header = next(book.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+            finally:
+                book.close()
+            limits.check_size(p, table_kind(p, [h for h in header if h is not None]))
+        table = pd.read_excel(p, dtype=str, sheet_name=0, nrows=limits.max_rows + 1)
     except DataFormatError:
         raise
     except Exception as exc:  # pandas/openpyxl raise many types for broken files
         raise DataFormatError(
             f"{p}: tabel kan niet worden gelezen ({' '.join(str(exc).split())})"
         ) from None
+    limits.check_rows(p, len(table))
+    return table
 
 
-def read_kaart(p: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
-    """Read a CBS Wijk- en buurtkaart layer (buurten); refuse layers without a CRS."""
+def read_kaart(
+    p: str | Path, *, layer: str | None = None, limits: FileLimits | None = None
+) -> gpd.GeoDataFrame:
+    """Read a CBS Wijk- en buurtkaart layer (buurten); refuse layers without a CRS.
+
+    GDAL cannot be interrupted from a thread, so the layer is read in a child process that
+    is stopped after ``limits.read_seconds``; a layer of more than ``limits.max_features``
+    features is refused before its geometry is read (when the driver knows the count).
+
+    Parameters
+    ----------
+    p : str or Path
+        GeoPackage, GeoJSON, Shapefile, FlatGeobuf or GeoParquet.
+    layer : str, optional
+        Layer name; default the first layer with "buurt" in its name, else the first.
+    limits : FileLimits, optional
+        Feature and time caps (default :class:`~geo.limits.FileLimits`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        The layer, with its CRS and a ``buurtcode`` column.
+
+    Raises
+    ------
+    DataFormatError
+        Unreadable, too many features, too slow, no CRS or no ``buurtcode``; the message
+        names the file.
+    """
     p = Path(p)
-    try:
-        if p.suffix.lower() == ".parquet":
-            frame = gpd.read_parquet(p)
-        else:
-            if layer is None and p.suffix.lower() == ".gpkg":
-                layers = [str(name) for name, _ in pyogrio.list_layers(p)]
-                layer = next((n for n in layers if "buurt" in n.lower()), layers[0])
-            frame = gpd.read_file(p, layer=layer)
-    except Exception as exc:
-        raise DataFormatError(
-            f"{p}: geodata kunnen niet worden gelezen ({' '.join(str(exc).split())})"
-        ) from None
+    limits = limits or FileLimits()
+    frame = call_with_time_limit(
+        _read_geodata, p, layer, limits.max_features, seconds=limits.read_seconds, name=str(p)
+    )
     if frame.crs is None:
         raise missing_crs(str(p))
     if "buurtcode" not in frame.columns:
@@ -159,8 +270,44 @@ def read_kaart(p: str | Path, *, layer: str | None = None) -> gpd.GeoDataFrame:
     return frame
 
 
-def _kaart_source(p: Path) -> FileSource:
-    frame = read_kaart(p)
+def _read_geodata(p: Path, layer: str | None, max_features: int) -> gpd.GeoDataFrame:
+    """One layer of ``p`` (run in a child process by :func:`read_kaart`)."""
+    try:
+        if p.suffix.lower() == ".parquet":
+            import pyarrow.parquet as pq
+
+            rows = pq.ParquetFile(p).metadata.num_rows
+            _check_features(p, rows, max_features)
+            frame = gpd.read_parquet(p)
+        else:
+            if layer is None and p.suffix.lower() == ".gpkg":
+                layers = [str(name) for name, _ in pyogrio.list_layers(p)]
+                layer = next((n for n in layers if "buurt" in n.lower()), layers[0])
+            count = pyogrio.read_info(p, layer=layer).get("features", -1)
+            _check_features(p, count, max_features)  # -1: the driver does not know cheaply
+            frame = gpd.read_file(p, layer=layer, max_features=max_features + 1)
+    except DataFormatError:
+        raise
+    except Exception as exc:
+        raise DataFormatError(
+            f"{p}: geodata kunnen niet worden gelezen ({' '.join(str(exc).split())})"
+        ) from None
+    _check_features(p, len(frame), max_features)
+    return frame
+
+
+def _check_features(p: Path, count: int, max_features: int) -> None:
+    if count > max_features:
+        cap = f"{max_features:,}".replace(",", ".")
+        raise DataFormatError(
+            f"{p}: meer dan {cap} objecten in de kaartlaag (de hele Wijk- en buurtkaart heeft "
+            "er ruim 14.500); er is niets ingelezen. Laat de beheerder "
+            "WIJKRADAR_FILE_MAX_FEATURES verhogen als dit klopt"
+        )
+
+
+def _kaart_source(p: Path, limits: FileLimits) -> FileSource:
+    frame = read_kaart(p, limits=limits)
     frame["buurtcode"] = frame["buurtcode"].astype(str).str.strip()
     attrs = frame.drop(columns=frame.geometry.name).set_index("buurtcode")
     values, states = map_indicators(attrs, by_source("kerncijfers"), attr="kaart", by_stem=False)

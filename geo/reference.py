@@ -120,8 +120,9 @@ def read_reference_file(path: str | Path) -> pd.DataFrame:
             raise DataFormatError(f"{p}: geen OData-rijen ('value'-lijst) gevonden")
         return _named(ses_from_rows(rows), p)
     from .io import _read_table
+    from .limits import FileLimits
 
-    table = _read_table(p)
+    table = _read_table(p, FileLimits(), by_kind=False)
     table.columns = [str(c).strip() for c in table.columns]
     lower = {c.lower(): c for c in table.columns}
     if "WijkenEnBuurten" in table.columns and SES_KEYS["ses_woa"] in table.columns:

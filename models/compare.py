@@ -14,6 +14,8 @@ def compare_profiles(results: dict[str, pd.DataFrame], *, k: int = 10) -> dict[s
     ----------
     results : dict
         Profile name -> output of :func:`models.scoring.score_buurten` (same index).
+    k : int
+        Size of the top for ``robuust_top``.
 
     Returns
     -------
@@ -41,6 +43,15 @@ def indicator_correlations(
     Each pair uses the buurten where both values are known, so n differs per pair (income
     per inwoner is published for 6 of 145 Amersfoort buurten). Pairs with fewer than
     ``min_n`` buurten get no correlation.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        One column per indicator, one row per buurt.
+    method : str
+        ``spearman`` (rank) or ``pearson``, as in :meth:`pandas.Series.corr`.
+    min_n : int
+        Fewest buurten with both values for a correlation.
 
     Returns
     -------

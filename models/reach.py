@@ -67,6 +67,8 @@ def impact_ranking(
     people : Series
         Number of people concerned per buurt (inwoners, or a reach count such as the number of
         children); indexed like ``scores``.
+    top_k : int, optional
+        Also mark the ``top_k`` highest impact buurten in a boolean ``impact_top`` column.
 
     Returns
     -------
@@ -91,8 +93,20 @@ def impact_ranking(
 def reach_filter(reach: pd.DataFrame, column: str, *, quantile: float = 0.75) -> pd.Series:
     """Buurten where a reach share is high: at or above the gemeente's ``quantile``.
 
-    Returns a boolean Series ("buurten met veel kinderen" for ``bereik__pct_0_15``); buurten
-    without a value are False.
+    Parameters
+    ----------
+    reach : DataFrame
+        Reach shares per buurt (e.g. ``bereik__pct_0_15``).
+    column : str
+        The share to filter on.
+    quantile : float
+        The gemeente quantile a buurt must reach (0.75: the top quarter).
+
+    Returns
+    -------
+    Series
+        Boolean per buurt ("buurten met veel kinderen" for ``bereik__pct_0_15``); buurten
+        without a value are False.
     """
     if column not in reach.columns:
         raise ProfileError(

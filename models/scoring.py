@@ -6,9 +6,11 @@ Pure functions: DataFrames in, DataFrames out, randomness only through ``seed``.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -105,6 +107,11 @@ class _Prepared:
     index: pd.Index
     warnings: list[str]
     explained: float | None
+
+    @cached_property
+    def complete(self) -> bool:
+        """Every buurt has a (possibly filled-in) value for every indicator."""
+        return not bool(np.isnan(self.raw).any())
 
 
 def effective_weights(profile: ScoringProfile, data: pd.DataFrame | None = None) -> pd.Series:
@@ -355,13 +362,7 @@ def _scores(
     den = np.zeros((D, n, c), dtype=dt)
     perturbed = np.zeros(p, dtype=bool)
     perturbed[np.array(list(raw), dtype=int)] = True
-    start = 0
-    while start < c:
-        name = norms[start]
-        stop = start
-        while stop < c and norms[stop] == name:
-            stop += 1
-        sel = slice(start, stop)
+    for name, sel in _groups(norms):
         X = xn[name]
         present = ~np.isnan(X)
         X0 = np.where(present, X, 0.0)
@@ -387,14 +388,17 @@ def _scores(
             delta = getattr(fit, "fast", fit)(vals[:, sel]) - X0[rows, j, None]
             k = prep.dom_of[j]
             num[k][rows, sel] += (delta * w[j, sel]).astype(dt)
-        start = stop
     with np.errstate(invalid="ignore", divide="ignore"):
         dom = np.where(den > 0, num / den, np.nan)
     return _aggregate(dom, W, how), dom
 
 
-def _mc_chunk(prep, profile, rng, c, norm_names, fits, xn) -> np.ndarray:
-    """Scores (n, c) of c Monte Carlo draws: weights, normaliser and health values varied."""
+def _mc_chunk(prep, profile, rng, c, norm_names, fits, xn, *, general=False) -> np.ndarray:
+    """Scores (n, c) of c Monte Carlo draws: weights, normaliser and health values varied.
+
+    ``general`` forces the general path (domain arrays + :func:`_aggregate`) also where the
+    shortcut for complete data applies; the tests compare the two.
+    """
     n, p = prep.raw.shape
     norms = list(rng.choice(norm_names, size=c))
     w = np.zeros((p, c))
@@ -412,10 +416,13 @@ def _mc_chunk(prep, profile, rng, c, norm_names, fits, xn) -> np.ndarray:
         # and memory of the largest arrays; antithetic pairs (z, -z) halve the random numbers
         half = (c + 1) // 2
         for j in map(int, np.flatnonzero(prep.sd.any(axis=0))):
+            # value + sd z and value + sd (-z), written straight into place: the same floats
+            # as negating and scaling in place, two passes fewer
+            z = rng.standard_normal((n, half), dtype=np.float32)
+            sd = prep.sd[:, j, None].astype(np.float32)
             noise = np.empty((n, c), dtype=np.float32)
-            noise[:, :half] = rng.standard_normal((n, half), dtype=np.float32)
-            np.negative(noise[:, : c - half], out=noise[:, half:])
-            noise *= prep.sd[:, j, None].astype(np.float32)
+            np.multiply(z, sd, out=noise[:, :half])
+            np.multiply(z[:, : c - half], -sd, out=noise[:, half:])
             noise += prep.raw[:, j, None].astype(np.float32)
             raw[j] = noise
     sparse: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -429,8 +436,66 @@ def _mc_chunk(prep, profile, rng, c, norm_names, fits, xn) -> np.ndarray:
                 np.concatenate([rows for rows, _pool in groups]),
                 np.concatenate(drawn, axis=0),
             )
+    if profile.aggregation == "arithmetic" and prep.complete and not general:
+        return _scores_complete(prep, raw, norms, w, W, fits, xn, sparse)
     scores, _ = _scores(prep, raw, norms, w, W, profile.aggregation, fits, xn, sparse)
     return scores
+
+
+def _groups(norms: list[str]):
+    """(normaliser, slice) of each run of adjacent draws with the same normaliser."""
+    start = 0
+    while start < len(norms):
+        stop = start
+        while stop < len(norms) and norms[stop] == norms[start]:
+            stop += 1
+        yield norms[start], slice(start, stop)
+        start = stop
+
+
+def _scores_complete(
+    prep: _Prepared,
+    raw: dict[int, np.ndarray],
+    norms: list[str],
+    w: np.ndarray,
+    W: np.ndarray,
+    fits: dict[str, list],
+    xn: dict[str, np.ndarray],
+    sparse: dict[int, tuple[np.ndarray, np.ndarray]],
+) -> np.ndarray:
+    """Arithmetic scores (n, c) of c draws when every buurt has a value for every indicator.
+
+    The same number as :func:`_scores` followed by :func:`_aggregate`, in far fewer passes:
+    with no value missing, a domain score is ``sum(w_j x_j) / sum(w_j)`` with the same
+    denominator for every buurt, and the score ``sum(W_k dom_k) / sum(W_k)``; so the score is
+    one weighted sum of the normalised values with effective weights
+    ``w_j W_k / (sum_k(w) sum(W))`` per draw. The columns that do not vary take one matrix
+    product per normaliser; each varied column adds one scaled pass. No (D, n, c) domain
+    arrays, no NaN masks. Float32 like the other Monte Carlo arrays; the point estimate keeps
+    the general float64 path.
+    """
+    n, p = prep.raw.shape
+    c = len(norms)
+    dsum = np.zeros((len(prep.domains), c))
+    np.add.at(dsum, prep.dom_of, w)
+    eff = w * (W / (dsum * W.sum(axis=0)))[prep.dom_of]  # (p, c)
+    eff32 = eff.astype(np.float32)
+    fixed = np.ones(p, dtype=bool)
+    fixed[list(raw)] = False
+    score = np.empty((n, c), dtype=np.float32)
+    for name, sel in _groups(norms):
+        X = xn[name]
+        score[:, sel] = X[:, fixed] @ eff[fixed, sel]
+        for j, values in raw.items():
+            fit = fits[name][j]
+            xj = getattr(fit, "fast", fit)(values[:, sel])
+            xj *= eff32[j, sel]
+            score[:, sel] += xj
+        for j, (rows, vals) in sparse.items():
+            fit = fits[name][j]
+            delta = getattr(fit, "fast", fit)(vals[:, sel]) - X[rows, j, None]
+            score[rows, sel] += (delta * eff[j, sel]).astype(np.float32)
+    return score
 
 
 def _dirichlet(rng: np.random.Generator, base: np.ndarray, conc: float, size: int) -> np.ndarray:
@@ -459,6 +524,94 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
     ranks = ranks.T
     ranks[np.isnan(scores)] = np.nan
     return ranks
+
+
+class _RankStats:
+    """Running Monte Carlo rank statistics: memory O(n x (kept + chunk)), not O(n x draws).
+
+    The 5th and 95th percentiles are exactly ``np.percentile(ranks, [5, 95], axis=1)`` (linear
+    interpolation) over all draws, a draw without a score counting as rank n + 1, and
+    ``p_top_k`` exactly the share of draws with rank <= k; yet all ranks are never held. The
+    percentiles need only two order statistics each: the smallest ``floor(0.05 (N - 1)) + 2``
+    ranks of a buurt and its largest ``N - floor(0.95 (N - 1))``, 5% of the draws each side.
+    Ranks of each chunk are written into a pending block behind the kept ones; when it is
+    full, an in-place partition keeps the smallest (for the high side: ranks stored as
+    ``n + 1 - rank``). Ranks are integers, kept as uint16 up to 65,534 buurten.
+    """
+
+    Q = np.true_divide(np.array([5, 95]), 100)
+
+    def __init__(self, n: int, draws: int, k: int, chunk: int) -> None:
+        self.n, self.draws, self.k = n, draws, k
+        self.dtype = np.uint16 if n + 1 < np.iinfo(np.uint16).max else np.uint32
+        # np.percentile's 'linear' method: virtual index (N - 1) q, neighbours floor and +1
+        virtual = (draws - 1) * self.Q
+        below = np.floor(virtual)
+        self.gamma = virtual - below
+        prev = np.clip(below.astype(np.intp), 0, draws - 1)
+        nxt = np.clip(prev + 1, 0, draws - 1)
+        self.pos_lo = (int(prev[0]), int(nxt[0]))  # order statistics (ascending) for the 5th
+        self.pos_hi = (draws - 1 - int(prev[1]), draws - 1 - int(nxt[1]))  # descending, 95th
+        self.keep_lo = max(self.pos_lo) + 1
+        self.keep_hi = max(self.pos_hi) + 1
+        # pending draws before a partition: half the kept ones (or a chunk) balances memory
+        # (1.5 x kept) against partition work (3 x the draws)
+        pending = max(chunk, self.keep_lo // 2, self.keep_hi // 2, 1)
+        fill = np.iinfo(self.dtype).max  # 'no draw yet': sorts after every rank
+        self.low = np.full((n, self.keep_lo + pending), fill, dtype=self.dtype)
+        self.high = np.full((n, self.keep_hi + pending), fill, dtype=self.dtype)
+        self.fill_lo, self.fill_hi = self.keep_lo, self.keep_hi
+        self.top = np.zeros(n, dtype=np.int64)
+        self.scored = np.zeros(n, dtype=bool)
+        self.seen = 0
+
+    @staticmethod
+    def _push(buf: np.ndarray, fill: int, keep: int, values: np.ndarray) -> int:
+        c = values.shape[1]
+        if fill + c > buf.shape[1]:
+            buf[:, :fill].partition(keep - 1, axis=1)
+            fill = keep
+        buf[:, fill : fill + c] = values
+        return fill + c
+
+    def add(self, ranks: np.ndarray) -> None:
+        """Fold in the ranks (n, c) of c draws (float, NaN = no score in that draw)."""
+        nan = np.isnan(ranks)
+        if nan.any():
+            self.scored |= ~nan.all(axis=1)
+            r: np.ndarray = np.where(nan, self.n + 1, ranks).astype(self.dtype)
+        else:
+            self.scored[:] = True
+            r = ranks.astype(self.dtype)
+        self.top += (r <= self.k).sum(axis=1)
+        self.fill_lo = self._push(self.low, self.fill_lo, self.keep_lo, r)
+        np.subtract(self.n + 1, r, out=r)
+        self.fill_hi = self._push(self.high, self.fill_hi, self.keep_hi, r)
+        self.seen += ranks.shape[1]
+
+    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(5th percentile, 95th percentile, p_top_k) per buurt; NaN when never scored."""
+        if self.seen != self.draws:
+            raise ValueError(f"{self.seen} of {self.draws} draws folded in")
+        low = self.low[:, : self.fill_lo]
+        low.partition(sorted(set(self.pos_lo)), axis=1)
+        high = self.high[:, : self.fill_hi]
+        high.partition(sorted(set(self.pos_hi)), axis=1)
+        out = []
+        for q, (a, b) in enumerate(
+            (
+                (low[:, self.pos_lo[0]], low[:, self.pos_lo[1]]),
+                (self.n + 1 - high[:, self.pos_hi[0]], self.n + 1 - high[:, self.pos_hi[1]]),
+            )
+        ):
+            a, b = a.astype(np.float32), b.astype(np.float32)
+            t = self.gamma[q]
+            diff = b - a  # as numpy's _lerp, so the result equals np.percentile's to the bit
+            value = a + diff * t if t < 0.5 else b - diff * (1 - t)
+            value = np.asarray(value, dtype=np.float64)
+            value[~self.scored] = np.nan
+            out.append(value)
+        return out[0], out[1], self.top / self.draws
 
 
 def point_ranks(score: pd.Series, p_top_k: pd.Series | None = None) -> pd.Series:
@@ -524,8 +677,10 @@ def score_buurten(
     top_k : int, optional
         k of ``p_top_k``; defaults to ``profile.top_k``.
     chunk : int, optional
-        Draws computed together (memory: about 20 x n x chunk x 4 bytes per worker); by
-        default all draws at once for small frames and 50 for large ones.
+        Draws computed together; by default all draws at once while n x draws <= 2 million,
+        else 50. Memory: about (varied indicators + 4) x n x chunk x 4 bytes per worker, plus
+        the streamed rank statistics, 2 x n x (7.5% of the draws + chunk) x 2 bytes; never
+        n x draws (64,000 buurten x 10,000 draws peak under 600 MB, see bench/scoring.py).
     workers : int, optional
         Threads for the Monte Carlo chunks (default: the number of cores, at most 4, for
         frames of 2,000 buurten or more; one otherwise). The result does not depend on it.
@@ -621,7 +776,15 @@ def score_buurten(
         contrib = contrib * np.where(total > 0, score[:, None] / np.where(total > 0, total, 1), 0)
 
     out = pd.DataFrame(index=frame.index)
-    out["score"] = pd.Series(score, index=scored)
+    at = frame.index.get_indexer(scored)  # positions of the scored buurten, found once
+
+    def spread(values: np.ndarray) -> np.ndarray:
+        """Values of the scored buurten -> a column of ``out`` (NaN for the others)."""
+        full = np.full(len(frame), np.nan)
+        full[at] = values
+        return full
+
+    out["score"] = spread(score)
     out["rank"] = np.nan  # filled below by the tie rule, once p_top_k is known
 
     if draws > 0:
@@ -637,28 +800,29 @@ def score_buurten(
             c = min(chunk, draws - starts[i])
             return _ranks(_mc_chunk(prep, profile, rng, c, norm_names, fits, xn))
 
-        ranks_all = np.empty((n, draws), dtype=np.float32)
+        stats = _RankStats(n, draws, k, chunk)
         default = 1 if n < 2000 else (os.cpu_count() or 1)  # threads only pay off on big frames
         n_workers = max(1, min(workers or default, 4, len(starts)))
         if n_workers == 1:
-            results = map(run_chunk, range(len(starts)))
-            for i, r in zip(range(len(starts)), results, strict=True):
-                ranks_all[:, starts[i] : starts[i] + r.shape[1]] = r
+            for r in map(run_chunk, range(len(starts))):
+                stats.add(r)
         else:  # numpy releases the GIL in the heavy loops: chunks run on all cores
             from threadpoolctl import threadpool_limits
 
-            # one BLAS thread per worker; more would oversubscribe the cores
+            # one BLAS thread per worker; more would oversubscribe the cores. At most two
+            # chunks per worker are in flight, folded in in chunk order: memory stays bounded.
             with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(n_workers) as pool:
-                for i, r in enumerate(pool.map(run_chunk, range(len(starts)))):
-                    ranks_all[:, starts[i] : starts[i] + r.shape[1]] = r
-        never = np.isnan(ranks_all).all(axis=1)
-        ranks_all[np.isnan(ranks_all)] = n + 1  # no score in a draw: ranks after all others
-        lo, hi = np.percentile(ranks_all, [5, 95], axis=1)
-        lo[never], hi[never] = np.nan, np.nan
-        ptop = (ranks_all <= k).mean(axis=1)
-        out["rank_low"] = pd.Series(np.floor(lo), index=scored)
-        out["rank_high"] = pd.Series(np.ceil(hi), index=scored)
-        out["p_top_k"] = pd.Series(ptop, index=scored)
+                ahead: deque = deque()
+                for i in range(len(starts)):
+                    ahead.append(pool.submit(run_chunk, i))
+                    if len(ahead) >= 2 * n_workers:
+                        stats.add(ahead.popleft().result())
+                while ahead:
+                    stats.add(ahead.popleft().result())
+        lo, hi, ptop = stats.result()
+        out["rank_low"] = spread(np.floor(lo))
+        out["rank_high"] = spread(np.ceil(hi))
+        out["p_top_k"] = spread(ptop)
         out["rank"] = point_ranks(out["score"], out["p_top_k"])
         out["robust"] = (out["p_top_k"] >= 0.9).astype("boolean")
         out.loc[out["score"].isna(), "robust"] = pd.NA
@@ -669,15 +833,15 @@ def score_buurten(
         out["p_top_k"] = (out["rank"] <= k).astype(float).where(out["rank"].notna())
         out["robust"] = pd.array([pd.NA] * len(out), dtype="boolean")
     effw = np.array([prep.W[prep.dom_of[j]] * prep.w[j] for j in range(p)])
-    out["confidence"] = pd.Series((prep.quality * effw).sum(axis=1), index=scored)
+    out["confidence"] = spread((prep.quality * effw).sum(axis=1))
     # share of the weight resting on values filled in by the missing-value policy; a buurt
     # scored mostly from filled-in values is never robust, whatever its p_top_k
-    out["aandeel_aangevuld"] = pd.Series((prep.imputed.to_numpy() * effw).sum(axis=1), index=scored)
+    out["aandeel_aangevuld"] = spread((prep.imputed.to_numpy() * effw).sum(axis=1))
     if draws > 0:
         out.loc[out["aandeel_aangevuld"] >= 0.5, "robust"] = False
     # coverage: the share of the weight that rests on the buurt's own published values
     # (not filled in, not taken from the wijk)
-    out["dekking"] = pd.Series(((prep.quality >= 1.0) * effw).sum(axis=1), index=scored)
+    out["dekking"] = spread(((prep.quality >= 1.0) * effw).sum(axis=1))
     imp = prep.imputed
     out["n_geimputeerd"] = imp.sum(axis=1).reindex(frame.index).fillna(0).astype(int)
     names = pd.Series("", index=imp.index)
@@ -694,9 +858,9 @@ def score_buurten(
     # Disclosure control: no indicator of these buurten may be shown anywhere.
     out["te_klein"] = (unknown | too_small).reindex(frame.index).fillna(True).astype(bool)
     for kk, name in enumerate(prep.domains):
-        out[f"domein__{name}"] = pd.Series(dom[:, kk], index=scored)
+        out[f"domein__{name}"] = spread(dom[:, kk])
     for j, ind in enumerate(prep.ids):
-        out[f"bijdrage__{ind}"] = pd.Series(contrib[:, j], index=scored)
+        out[f"bijdrage__{ind}"] = spread(contrib[:, j])
     out.attrs["warnings"] = prep.warnings
     out.attrs["profile"] = profile.name
     out.attrs["top_k"] = k

@@ -39,12 +39,19 @@ def spatial_weights(frame: gpd.GeoDataFrame, kind: str = "queen", *, k: int = 6)
 
     Parameters
     ----------
+    frame : GeoDataFrame
+        The buurten (polygons), indexed by buurtcode.
     kind : str
         ``queen`` (shared edge or corner), ``rook`` (shared edge) or ``knn`` (the ``k``
         nearest buurten by representative point). With contiguity, a buurt without a
         neighbour (an island) is linked to its nearest buurt.
     k : int
         Neighbours for ``knn``.
+
+    Returns
+    -------
+    libpysal.weights.W
+        Row-standardised weights on the index of ``frame``.
     """
     from libpysal import weights
 
@@ -108,10 +115,25 @@ def hotspots(
 ) -> pd.DataFrame:
     """Local Moran's I of ``column`` with permutation p-values and quadrant labels.
 
-    ``weights`` is a key of :data:`SPATIAL_WEIGHTS` (default queen contiguity).
-
     Buurten without a value are left out of the weights and get no label. ``attrs`` carries
     the global Moran's I and its permutation p-value.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Buurten with polygons (contiguity) and the ``column`` to test.
+    column : str
+        The values, e.g. ``score``; buurten without a value are left out.
+    permutations : int
+        Conditional permutations for the pseudo p-values.
+    seed : int
+        Seed of the permutations, for reproducible p-values.
+    alpha : float
+        Significance level (of the false discovery rate when ``fdr``).
+    fdr : bool
+        Benjamini-Hochberg over all buurten instead of each p-value on its own.
+    weights : str
+        A key of :data:`SPATIAL_WEIGHTS`: ``queen`` (default), ``rook`` or ``knn``.
 
     Returns
     -------
@@ -129,7 +151,9 @@ def hotspots(
         return out
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        lisa = Moran_Local(y, w, permutations=permutations, seed=seed)
+        # keep_simulations=False: the n x permutations matrix of simulated local I's is not
+        # needed for p_sim (it was the pipeline's largest array: 84 MB nationally)
+        lisa = Moran_Local(y, w, permutations=permutations, seed=seed, keep_simulations=False)
         glob = Moran(y, w, permutations=permutations)
     sig = _fdr(lisa.p_sim, alpha) if fdr else lisa.p_sim <= alpha
     labels = np.where(sig, [QUADRANTS[q] for q in lisa.q], "niet significant")
@@ -158,6 +182,23 @@ def gi_star(
     the gemeente; unlike local Moran it has no outlier classes. p-values by conditional
     permutation (esda ``G_Local`` with ``star=True``), then Benjamini-Hochberg over all
     buurten when ``fdr``. Buurten without a value are left out and get no class.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Buurten with polygons (contiguity) and the ``column`` to test.
+    column : str
+        The values, e.g. ``score``; buurten without a value are left out.
+    permutations : int
+        Conditional permutations for the pseudo p-values.
+    seed : int
+        Seed of the permutations, for reproducible p-values.
+    alpha : float
+        Significance level (of the false discovery rate when ``fdr``).
+    fdr : bool
+        Benjamini-Hochberg over all buurten instead of each p-value on its own.
+    weights : str
+        A key of :data:`SPATIAL_WEIGHTS`: ``queen`` (default), ``rook`` or ``knn``.
 
     Returns
     -------

@@ -16,6 +16,20 @@ def need_ranks(frame: pd.DataFrame, profile, *, keep: pd.Series | None = None) -
     The input of :func:`buurt_types`: indicators where higher is better are flipped, rows not
     in ``keep`` (e.g. buurten under the minimum population) and rows or columns without
     values are dropped.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Indicator values per buurt.
+    profile : ScoringProfile
+        Its indicators and their direction (higher is worse or better).
+    keep : Series, optional
+        Boolean per buurt; rows that are False (e.g. under the minimum population) are dropped.
+
+    Returns
+    -------
+    DataFrame
+        Percentile ranks in [0, 1] per indicator, higher = more need, for the kept buurten.
     """
     ids = [i for i in profile.indicator_ids if i in frame.columns]
     values = frame[ids] if keep is None else frame.loc[keep.reindex(frame.index).fillna(False), ids]
@@ -106,6 +120,10 @@ def buurt_types(
     normalised : DataFrame
         Need-oriented values in [0, 1] (e.g. percentile ranks), indexed by buurtcode. Rows
         with missing values get no type.
+    k : int
+        Number of types.
+    seed : int
+        Seed of the k-means clustering, for reproducible types.
     labels : dict, optional
         Indicator id -> Dutch label for the descriptions.
 

@@ -159,6 +159,13 @@ def direction_check(corr: pd.DataFrame, *, reference: str | None = None) -> pd.D
 def coverage_summary(scores: pd.DataFrame, *, min_coverage: float = MIN_COVERAGE) -> dict:
     """Coverage of a gemeente: how much of the score rests on observed values.
 
+    Parameters
+    ----------
+    scores : DataFrame
+        Output of :func:`~models.scoring.score_buurten` (with its ``dekking`` column).
+    min_coverage : float
+        Observed share of the weight under which a buurt or the gemeente is flagged.
+
     Returns
     -------
     dict
@@ -218,6 +225,13 @@ def validity_report(
     reference : DataFrame or None
         SES-WOA and/or Leefbaarometer per buurtcode (NaN where unknown); None gives a report
         with coverage only.
+    min_n : int
+        Fewest buurten with both values for a correlation.
+
+    Returns
+    -------
+    ValidityReport
+        Correlations with the reference indices, direction flags and coverage.
     """
     notes: list[str] = []
     if reference is None or reference.empty:

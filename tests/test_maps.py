@@ -262,6 +262,7 @@ def test_build_map_escapes_uses_local_leaflet_and_styles_states(fake_leaflet):
     decoded = flat / payload["scale"] + payload["origin"]
     original = np.asarray(geo.geometry.iloc[1].exterior.coords)
     assert np.abs(decoded - original[: len(decoded)]).max() < 2e-5
+    assert len(decoded) == len(original) - 1  # open ring: Leaflet adds the closing point
 
     standalone = standalone_html(m, fake_leaflet)
     assert "<script src" not in standalone.replace("<script src=x", "")

@@ -8,6 +8,7 @@ Each test names the numbered problem of the issue it guards. The hostile corpus 
 from __future__ import annotations
 
 import io
+import json
 
 import openpyxl
 import pandas as pd
@@ -17,6 +18,79 @@ from geo import mask_secrets
 from geo.registry import Registry, RegistryError, parse_amount, read_registry_file, validate_records
 from tests.hostile import FORMULAS
 from wijkradar.render.export import ranking_csv, table_csv, write_table
+
+
+# -- 3. every write in the audit trail, also from the command line ------------------------------
+def _audit_log(data_dir):
+    from wijkradar.config import Settings
+    from wijkradar.registry import open_registry
+
+    with open_registry(Settings(data_dir=data_dir)) as reg:
+        return reg.audit_log()
+
+
+def _audited_cli(monkeypatch, env, argv):
+    import importlib
+
+    from wijkradar import cli
+
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    registry = importlib.import_module("wijkradar.registry")
+    monkeypatch.setattr(registry, "os_user", lambda: "tester")
+    return cli.main(argv)
+
+
+def test_3_cli_fetch_is_audited_like_the_app_refresh(server, tmp_path, monkeypatch):
+    env = {**server.env(), "WIJKRADAR_DATA_DIR": str(tmp_path / "d")}
+    env["WIJKRADAR_HTTP_RETRIES"] = "0"
+    assert _audited_cli(monkeypatch, env, ["fetch", "--gemeente", "GM0307"]) == 0
+    log = _audit_log(tmp_path / "d")
+    assert len(log) == 1
+    line = log.iloc[0]
+    # the line ui/common.py writes after "Opnieuw ophalen": log_write("ophalen", "gemeente", key)
+    assert (line["gebruiker"], line["actie"], line["entiteit"], line["sleutel"]) == (
+        "tester",
+        "ophalen",
+        "gemeente",
+        "GM0307-2024",
+    )
+    # a source fails: the old cache is used, nothing is written, so nothing is logged
+    server.inject("/", "500", times=10_000)
+    argv = ["fetch", "--gemeente", "GM0307", "--vernieuw"]  # ask the failing sources again
+    assert _audited_cli(monkeypatch, env, argv) == 0
+    assert len(_audit_log(tmp_path / "d")) == 1
+
+
+def test_3_cli_fetch_from_files_is_audited_like_the_app_import(tmp_path, monkeypatch):
+    from tests.test_file_limits import small_kaart
+
+    kaart = small_kaart(tmp_path / "kaart.gpkg")
+    env = {"WIJKRADAR_DATA_DIR": str(tmp_path / "d")}
+    assert (
+        _audited_cli(monkeypatch, env, ["fetch", "--gemeente", "GM0999", "--from", str(kaart)]) == 0
+    )
+    line = _audit_log(tmp_path / "d").iloc[0]
+    assert (line["actie"], line["entiteit"], line["sleutel"]) == (
+        "import",
+        "gemeente",
+        "GM0999-2024",
+    )
+    assert json.loads(line["na"]) == {"bestanden": ["kaart.gpkg"]}
+
+
+def test_3_cli_fetch_says_when_the_audit_line_fails(tmp_path, monkeypatch, capsys):
+    from tests.test_file_limits import small_kaart
+
+    kaart = small_kaart(tmp_path / "kaart.gpkg")
+    env = {
+        "WIJKRADAR_DATA_DIR": str(tmp_path / "d"),
+        "WIJKRADAR_DATABASE_URL": "postgresql+psycopg://wr:geheim@127.0.0.1:1/wr",
+    }
+    code = _audited_cli(monkeypatch, env, ["fetch", "--gemeente", "GM0999", "--from", str(kaart)])
+    err = capsys.readouterr().err
+    assert code == 1 and err.startswith("fout: de cache is bijgewerkt, maar het logboek niet")
+    assert "geheim" not in err and err.count("\n") == 1
 
 
 # -- 4. formula injection in exports ------------------------------------------------------------

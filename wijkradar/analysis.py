@@ -34,6 +34,17 @@ def data_caveats(data) -> list[str]:
     The warnings of loading (e.g. the health monitor matching 126 of 145 buurtcodes) and
     the remarks each source carries in its provenance (e.g. no 95% bounds), prefixed with
     the source and table.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        A loaded gemeente (:func:`~wijkradar.pipeline.load_gemeente`).
+
+    Returns
+    -------
+    list of str
+        ``laden: ...`` for each loading warning, then ``<bron> (<tabel>, <periode>): ...`` for
+        each source remark.
     """
     lines = [f"laden: {w}" for w in data.warnings]
     for p in data.provenance:
@@ -45,6 +56,11 @@ def data_caveats(data) -> list[str]:
 
 def indicator_coverage(data) -> pd.DataFrame:
     """Per indicator: source, period, and how many buurten have each value state.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        A loaded gemeente (:func:`~wijkradar.pipeline.load_gemeente`).
 
     Returns
     -------
@@ -109,6 +125,15 @@ def save_profile_for_app(
     ``<data_dir>/profiles/<name>.yaml``, shipped names refused, a line in the audit trail under
     ``user``, by default the OS user), then looks the name up in the app's profile list.
 
+    Parameters
+    ----------
+    profile : ScoringProfile
+        The profile; its name becomes the file name.
+    settings : Settings
+        The data folder (and registry for the audit line) of the app.
+    user : str, optional
+        Name in the audit trail (default the OS user).
+
     Returns
     -------
     SavedProfile
@@ -149,5 +174,22 @@ def sensitivity_gemeente(data, profile: ScoringProfile, *, seed: int, **grid) ->
     (directions from the catalogue, empty domains left out), so the basis scenario ranks
     exactly as the score results. ``grid`` takes the options of ``sensitivity_ranks``
     (``weights``, ``normalisations``, ``missing``, ``aggregations``, ``random_weights``).
+
+    Parameters
+    ----------
+    data : GemeenteData
+        A loaded gemeente (:func:`~wijkradar.pipeline.load_gemeente`).
+    profile : ScoringProfile
+        The profile, as scored.
+    seed : int
+        Seed of the random scenarios.
+    **grid
+        Options of ``sensitivity_ranks``: ``weights``, ``normalisations``, ``missing``,
+        ``aggregations``, ``random_weights``.
+
+    Returns
+    -------
+    DataFrame
+        What :func:`models.sensitivity_ranks` returns: the ranks of every buurt per scenario.
     """
     return sensitivity_ranks(data.indicators(), checked_profile(data, profile), seed=seed, **grid)

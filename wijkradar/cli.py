@@ -179,6 +179,27 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     print_summary(data, seconds=time.perf_counter() - start, settings=settings)
     if data.fetch_stats:
         print(fetch_stats_line(data.fetch_stats, settings=settings))
+    if data.failed_source:  # a source failed and the cache was used: nothing was written
+        return 0
+    from .errors import error_message
+    from .registry import audit, os_user
+
+    # the same audit line as the app's "Opnieuw ophalen" and file import (ui/common.py)
+    key = f"{data.gemeentecode}-{data.jaar}"
+    try:
+        if args.files:
+            files = {"bestanden": [os.path.basename(str(f)) for f in args.files]}
+            audit(
+                settings, user=os_user(), action="import", entity="gemeente", key=key, after=files
+            )
+        else:
+            audit(settings, user=os_user(), action="ophalen", entity="gemeente", key=key)
+    except Exception as exc:
+        print(
+            f"fout: de cache is bijgewerkt, maar het logboek niet: {error_message(exc)}",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, field_validator
+
+if TYPE_CHECKING:
+    from geo.limits import FileLimits
 
 __all__ = ["Settings", "ENV_VARS", "BASEMAPS", "PDOK_BRT_URL", "OSM_URL", "default_data_dir"]
 
@@ -29,6 +33,16 @@ ENV_VARS = {
     "locatieserver_url": "WIJKRADAR_PDOK_LOCATIESERVER_URL",
     "database_url": "WIJKRADAR_DATABASE_URL",
     "import_max_bytes": "WIJKRADAR_IMPORT_MAX_BYTES",
+    "file_max_kaart_bytes": "WIJKRADAR_FILE_MAX_KAART_BYTES",
+    "file_max_csv_bytes": "WIJKRADAR_FILE_MAX_CSV_BYTES",
+    "file_max_xlsx_bytes": "WIJKRADAR_FILE_MAX_XLSX_BYTES",
+    "file_max_xlsx_unpacked_bytes": "WIJKRADAR_FILE_MAX_XLSX_UNPACKED_BYTES",
+    "file_max_kerncijfers_bytes": "WIJKRADAR_FILE_MAX_KERNCIJFERS_BYTES",
+    "file_max_gezondheid_bytes": "WIJKRADAR_FILE_MAX_GEZONDHEID_BYTES",
+    "file_max_kwb_bytes": "WIJKRADAR_FILE_MAX_KWB_BYTES",
+    "file_max_rows": "WIJKRADAR_FILE_MAX_ROWS",
+    "file_max_features": "WIJKRADAR_FILE_MAX_FEATURES",
+    "file_read_seconds": "WIJKRADAR_FILE_READ_SECONDS",
 }
 
 #: The PDOK BRT-Achtergrondkaart (Dutch government standard basemap), Web Mercator tiles.
@@ -72,6 +86,11 @@ def default_data_dir(*, checkout: Path | None = None) -> Path:
     ----------
     checkout : Path, optional
         The folder to test for a checkout (default: the parent of this package).
+
+    Returns
+    -------
+    Path
+        The absolute data folder.
 
     Examples
     --------
@@ -118,6 +137,18 @@ class Settings(BaseModel):
     locatieserver_url: str = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
     database_url: str = ""
     import_max_bytes: int = Field(20_000_000, gt=0)
+    #: Caps for ``--from`` files and the app's file import (``geo.limits.FileLimits``; the
+    #: same defaults, kept equal by tests/test_security.py). Per kind, checked before parsing.
+    file_max_kaart_bytes: int = Field(500_000_000, gt=0)
+    file_max_csv_bytes: int = Field(200_000_000, gt=0)
+    file_max_xlsx_bytes: int = Field(50_000_000, gt=0)
+    file_max_xlsx_unpacked_bytes: int = Field(500_000_000, gt=0)
+    file_max_kerncijfers_bytes: int = Field(100_000_000, gt=0)
+    file_max_gezondheid_bytes: int = Field(200_000_000, gt=0)
+    file_max_kwb_bytes: int = Field(100_000_000, gt=0)
+    file_max_rows: int = Field(500_000, gt=0)
+    file_max_features: int = Field(50_000, gt=0)
+    file_read_seconds: float = Field(120.0, gt=0)
 
     @field_validator(
         "cbs_odata_url",
@@ -156,6 +187,24 @@ class Settings(BaseModel):
     def registry_url(self) -> str:
         """``database_url`` or the default SQLite file in the data folder."""
         return self.database_url or f"sqlite:///{(self.data_dir / 'registry.sqlite').resolve()}"
+
+    @property
+    def file_limits(self) -> FileLimits:
+        """The caps for ``--from`` files and the app's file import."""
+        from geo.limits import FileLimits
+
+        return FileLimits(
+            kaart_bytes=self.file_max_kaart_bytes,
+            csv_bytes=self.file_max_csv_bytes,
+            xlsx_bytes=self.file_max_xlsx_bytes,
+            xlsx_unpacked_bytes=self.file_max_xlsx_unpacked_bytes,
+            kerncijfers_bytes=self.file_max_kerncijfers_bytes,
+            gezondheid_bytes=self.file_max_gezondheid_bytes,
+            kwb_bytes=self.file_max_kwb_bytes,
+            max_rows=self.file_max_rows,
+            max_features=self.file_max_features,
+            read_seconds=self.file_read_seconds,
+        )
 
     @property
     def cache_dir(self) -> Path:

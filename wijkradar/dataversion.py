@@ -48,6 +48,11 @@ def content_hash(data) -> str:
 def data_version(data) -> dict[str, Any]:
     """Source tables, periods, fetch times and the content hash of a loaded gemeente.
 
+    Parameters
+    ----------
+    data : GemeenteData
+        A loaded gemeente (:func:`~wijkradar.pipeline.load_gemeente`).
+
     Returns
     -------
     dict

@@ -21,6 +21,7 @@ from geo.gemeente import GemeenteData, cache_path, read_cache, write_cache
 from geo.indicators import indicator_table
 from geo.io import read_source_file
 from geo.join import join_source, normalise_buurten, wijkcode_of
+from geo.limits import FileLimits
 from geo.sources import (
     HttpClient,
     ResponseCache,
@@ -326,17 +327,43 @@ def _from_network(
 
 
 def build_from_files(
-    files: Sequence[str | Path], gemeentecode: str, *, jaar: int = DEFAULT_JAAR
+    files: Sequence[str | Path],
+    gemeentecode: str,
+    *,
+    jaar: int = DEFAULT_JAAR,
+    limits: FileLimits | None = None,
 ) -> GemeenteData:
     """Build the same result as a fetch from local files (``wijkradar fetch --from``).
 
     One file must hold the buurt geometry (CBS Wijk- en buurtkaart); the others add
     Kerncijfers (StatLine CSV, kwb xlsx) and the health monitor (RIVM export).
+
+    Parameters
+    ----------
+    files : sequence of str or Path
+        The files, in order of preference (the first source of an indicator wins).
+    gemeentecode : str
+        The gemeente, e.g. ``"GM0307"``.
+    jaar : int
+        Indeling year.
+    limits : FileLimits, optional
+        Size, row, feature and time caps per file (``Settings.file_limits``); default
+        :class:`~geo.limits.FileLimits`.
+
+    Returns
+    -------
+    GemeenteData
+        Buurt geometry with the joined indicators, states and provenance.
+
+    Raises
+    ------
+    DataFormatError, GemeenteNotFoundError
+        A file is unreadable or over a limit, or holds no buurten of the gemeente.
     """
     gm = validate_gemeentecode(gemeentecode)
     geometry_frames, sources = [], []
     for f in files:
-        fs = read_source_file(f, jaar=jaar)
+        fs = read_source_file(f, jaar=jaar, limits=limits)
         if fs.geometry is not None:
             geometry_frames.append(fs)
         if fs.data is not None:
@@ -390,6 +417,29 @@ def fetch_gemeente(
     When a source fails and a cache exists, the cached data is returned with a warning
     saying which source failed and how old the cache is.
 
+    Parameters
+    ----------
+    gemeentecode : str
+        The gemeente, e.g. ``"GM0307"``.
+    jaar : int
+        Indeling year.
+    settings : Settings, optional
+        Source URLs, HTTP and file limits, data folder (default from the environment).
+    files : sequence of str or Path, optional
+        Read these local files instead of the network (:func:`build_from_files`).
+    client : HttpClient, optional
+        The HTTP client (default one made from ``settings``).
+    progress : callable, optional
+        Called with (fraction done, Dutch step) while fetching.
+    refresh : bool
+        Ask every server again instead of using young answers from the response cache.
+
+    Returns
+    -------
+    GemeenteData
+        The joined gemeente, also written to the cache; or the cached one with a warning and
+        ``failed_source`` when a source failed.
+
     Raises
     ------
     GemeenteNotFoundError, SourceError, DataFormatError
@@ -401,7 +451,7 @@ def fetch_gemeente(
     path = cache_path(settings.data_dir, gm, jaar)
     if files:
         progress(0.1, "Bestanden lezen")
-        data = build_from_files(files, gm, jaar=jaar)
+        data = build_from_files(files, gm, jaar=jaar, limits=settings.file_limits)
     else:
         client = client or make_client(settings, refresh=refresh)
         try:
@@ -432,7 +482,26 @@ def load_gemeente(
     refresh: bool = False,
     progress: Progress | None = None,
 ) -> GemeenteData:
-    """The gemeente from the cache when present (fast), otherwise fetched and cached."""
+    """The gemeente from the cache when present (fast), otherwise fetched and cached.
+
+    Parameters
+    ----------
+    gemeentecode : str
+        The gemeente, e.g. ``"GM0307"``.
+    jaar : int
+        Indeling year.
+    settings : Settings, optional
+        Source URLs, data folder and limits (default from the environment).
+    refresh : bool
+        Fetch again even when a cache exists.
+    progress : callable, optional
+        Called with (fraction done, Dutch step) while fetching.
+
+    Returns
+    -------
+    GemeenteData
+        The gemeente, from the cache or freshly fetched.
+    """
     settings = settings or Settings.from_env()
     gm = validate_gemeentecode(gemeentecode)
     if not refresh:

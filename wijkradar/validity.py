@@ -41,6 +41,16 @@ def load_reference(
 ) -> tuple[pd.DataFrame | None, list[str]]:
     """Reference indices per buurt: from ``files`` when given, else SES-WOA from CBS.
 
+    Parameters
+    ----------
+    gemeentecode : str
+        The gemeente, e.g. ``"GM0307"``.
+    settings : Settings
+        Source URLs and HTTP limits for SES-WOA from CBS.
+    files : sequence of str or Path
+        SES-WOA/Leefbaarometer files (see :func:`geo.reference.read_reference_file`); empty: fetch
+        SES-WOA from CBS.
+
     Returns
     -------
     frame : DataFrame or None
@@ -100,7 +110,23 @@ def validate_gemeente(
 ) -> tuple[ValidityReport, pd.DataFrame]:
     """Score the gemeente (point estimate) and build its validity report.
 
-    Returns the report and the scores (with ``dekking`` per buurt).
+    Parameters
+    ----------
+    data : GemeenteData
+        A loaded gemeente (:func:`~wijkradar.pipeline.load_gemeente`).
+    profile : ScoringProfile
+        The profile to score with.
+    reference : DataFrame or None
+        Reference indices per buurtcode (:func:`load_reference`); None: coverage only.
+    seed : int
+        Seed of the scoring (a point estimate: no draws).
+
+    Returns
+    -------
+    report : ValidityReport
+        Correlations, direction flags, coverage and the profile weight without data.
+    scores : DataFrame
+        The scores, with ``dekking`` per buurt.
     """
     scores = score_gemeente(data, profile, seed=seed, draws=0)
     ref = None

@@ -12,7 +12,14 @@ a week old answer is the published figure in practice. A refresh (``wijkradar fe
 
 One file per response (the full URL with its query is the key): a JSON header line, then the
 body bytes as received. Files are written to a temporary name and renamed, so a reader never
-sees half an entry; an unreadable or foreign entry counts as a miss.
+sees half an entry; an unreadable or foreign entry counts as a miss. A 404 is kept too (a
+table without ``DataProperties``, a health table the server does not have yet), so a warm
+fetch sends nothing at all.
+
+Known limit: pages are cached one by one, so when a multi-page answer was only partly
+fetched (a failure on page 2), the next fetch takes page 1 from the cache and asks page 2
+anew; should CBS have replaced the table in between, the pages may come from two versions.
+With 10,000 rows per OData page a gemeente is one page, so this concerns national pulls.
 """
 
 from __future__ import annotations

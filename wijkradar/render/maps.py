@@ -660,7 +660,10 @@ def _features(frame: gpd.GeoDataFrame, styles: Sequence[dict], tips: Sequence[An
 
 
 def _encode_geometry(geom, ox: float, oy: float, scale: float) -> list:
-    """[[ring, ...], ...] per polygon; each ring a flat delta-encoded integer list."""
+    """[[ring, ...], ...] per polygon; each ring a flat delta-encoded integer list.
+
+    Rings are open (no closing point: Leaflet closes them) and repeated points are dropped.
+    """
     if geom is None or geom.is_empty:
         return []
     polys = list(getattr(geom, "geoms", [geom]))
@@ -672,6 +675,8 @@ def _encode_geometry(geom, ox: float, oy: float, scale: float) -> list:
         for ring in [poly.exterior, *poly.interiors]:
             xy = np.asarray(ring.coords)[:, :2]
             q = np.round((xy - (ox, oy)) * scale).astype(np.int64)
+            if len(q) > 3 and (q[0] == q[-1]).all():
+                q = q[:-1]  # Leaflet closes rings itself (and wants them open)
             d = np.vstack([q[:1], np.diff(q, axis=0)])
             keep = np.ones(len(d), dtype=bool)
             keep[1:] = np.any(d[1:] != 0, axis=1)  # drop repeated points

@@ -1,0 +1,142 @@
+"""Monte Carlo in chunks: streamed rank statistics equal the all-draws ones, memory is bounded."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import models.scoring as scoring
+from models import ScoringProfile, score_buurten
+
+
+def _frame(n=40, seed=2):
+    rng = np.random.default_rng(seed)
+    codes = [f"BU0999{i // 10:02d}{i % 10:02d}" for i in range(n)]
+    frame = pd.DataFrame(
+        {
+            "inwoners": rng.integers(200, 3000, n).astype(float),
+            "eenzaam": rng.uniform(20, 60, n),
+            "gezond": rng.uniform(60, 85, n),
+            "rondkomen": rng.uniform(5, 30, n),
+        },
+        index=pd.Index(codes, name="buurtcode"),
+    )
+    frame.iloc[::7, 3] = np.nan  # filled in, then drawn from donors in the Monte Carlo
+    return frame
+
+
+def _profile(**kw):
+    return ScoringProfile.model_validate(
+        {
+            "name": "t",
+            "top_k": 5,
+            "domains": [
+                {"name": "A", "indicators": [{"id": "eenzaam"}, {"id": "rondkomen"}]},
+                {"name": "B", "indicators": [{"id": "gezond", "direction": "hoger_beter"}]},
+            ],
+            **kw,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("n", "draws", "chunk"),
+    [(30, 1, 1), (30, 7, 3), (25, 100, 100), (25, 230, 40), (60, 999, 17), (12, 2000, 500)],
+)
+def test_streamed_rank_statistics_equal_numpy_on_all_draws(n, draws, chunk):
+    rng = np.random.default_rng(n + draws)
+    ranks = np.column_stack([rng.permutation(n).astype(np.float32) + 1 for _ in range(draws)])
+    ranks[3, rng.random(draws) < 0.3] = np.nan  # sometimes no score
+    ranks[5] = np.nan  # never a score
+    stats = scoring._RankStats(n, draws, k=4, chunk=chunk)
+    for start in range(0, draws, chunk):
+        stats.add(ranks[:, start : start + chunk])
+    lo, hi, ptop = stats.result()
+
+    full = np.where(np.isnan(ranks), n + 1, ranks)  # what the unchunked code did
+    want_lo, want_hi = np.percentile(full, [5, 95], axis=1)
+    never = np.isnan(ranks).all(axis=1)  # row 5, and row 3 when it has no score at all
+    want_lo[never] = want_hi[never] = np.nan
+    np.testing.assert_array_equal(lo, want_lo)  # to the bit, NaN where never scored
+    np.testing.assert_array_equal(hi, want_hi)
+    np.testing.assert_array_equal(ptop, (full <= 4).mean(axis=1))
+
+
+def test_chunked_scoring_equals_all_ranks_at_once(monkeypatch):
+    """The statistics of a chunked run equal those of all its draws' ranks kept at once."""
+    seen: list[np.ndarray] = []
+    add = scoring._RankStats.add
+
+    def spy(self, ranks):
+        seen.append(ranks.copy())
+        add(self, ranks)
+
+    monkeypatch.setattr(scoring._RankStats, "add", spy)
+    frame = _frame()
+    lower, upper = frame[["eenzaam"]] - 4, frame[["eenzaam"]] + 4
+    out = score_buurten(frame, _profile(), seed=4, draws=300, chunk=32, lower=lower, upper=upper)
+    assert [r.shape[1] for r in seen] == [32] * 9 + [12]
+    ranks = np.concatenate(seen, axis=1)
+    scored = out["score"].notna().to_numpy()
+    full = np.where(np.isnan(ranks), scored.sum() + 1, ranks)
+    lo, hi = np.percentile(full, [5, 95], axis=1)
+    np.testing.assert_array_equal(out.loc[scored, "rank_low"], np.floor(lo))
+    np.testing.assert_array_equal(out.loc[scored, "rank_high"], np.ceil(hi))
+    np.testing.assert_array_equal(out.loc[scored, "p_top_k"], (full <= 5).mean(axis=1))
+
+
+@pytest.mark.parametrize("policy", ["gemeente_mean", "drop"])
+def test_complete_data_shortcut_equals_the_general_path(policy):
+    """The one-pass arithmetic score of complete data equals domain scores + aggregation."""
+    frame = _frame(n=50)
+    prof = _profile(missing=policy)
+    scored = frame.index[frame["inwoners"] >= prof.min_population]
+    lower, upper = frame[["gezond"]] - 3, frame[["gezond"]] + 3
+    prep = scoring._prepare(frame, prof, scored, None, lower, upper)
+    names = list(scoring.NORMALISERS)
+    fits = {m: [scoring.NORMALISERS[m](x) for x in prep.raw.T] for m in names}
+    xn = {
+        m: np.column_stack([f(x) for f, x in zip(fs, prep.raw.T, strict=True)])
+        for m, fs in fits.items()
+    }
+
+    def chunk(aggregation, **kw):
+        rng = np.random.default_rng(9)
+        profile = prof.model_copy(update={"aggregation": aggregation})
+        return scoring._mc_chunk(prep, profile, rng, 64, names, fits, xn, **kw)
+
+    assert prep.complete == (policy == "gemeente_mean")
+    fast = chunk("arithmetic")
+    general = chunk("arithmetic", general=True)
+    assert fast.shape == general.shape == (len(prep.index), 64)
+    np.testing.assert_allclose(fast, general, rtol=2e-6, atol=2e-6)
+
+
+def test_memory_is_bounded_by_the_chunk_not_the_draws(monkeypatch):
+    """10x the draws: the same chunk arrays, and rank buffers far below n x draws."""
+    frame = _frame(n=200)
+    made: list[scoring._RankStats] = []
+    shapes: list[tuple[int, int]] = []
+    init, add = scoring._RankStats.__init__, scoring._RankStats.add
+
+    def spy_init(self, *a, **kw):
+        init(self, *a, **kw)
+        made.append(self)
+
+    def spy_add(self, ranks):
+        shapes.append(ranks.shape)
+        add(self, ranks)
+
+    monkeypatch.setattr(scoring._RankStats, "__init__", spy_init)
+    monkeypatch.setattr(scoring._RankStats, "add", spy_add)
+    cells = {}
+    for draws in (1_000, 10_000):
+        shapes.clear()
+        score_buurten(frame, _profile(), seed=1, draws=draws, chunk=100, workers=1)
+        assert {s[1] for s in shapes} == {100}  # every chunk is (n, 100), whatever the draws
+        stats = made[-1]
+        cells[draws] = stats.low.size + stats.high.size
+        # per buurt: 5% of the draws on each side (the order statistics the percentiles
+        # need) plus what is pending (a chunk, or half the kept), as uint16; never all ranks
+        assert cells[draws] <= stats.n * (0.15 * draws + 6 + 2 * 100)
+        assert stats.low.dtype == stats.high.dtype == np.uint16
+    assert cells[10_000] < 0.2 * 200 * 10_000  # all ranks: 200 x 10,000
