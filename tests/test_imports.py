@@ -221,7 +221,9 @@ def test_the_report_renderer_loads_no_folium():
     assert not _banned(loaded, ("folium", "branca", "streamlit", "mapclassify"))
 
 
-@pytest.mark.parametrize("package", ["geo", "models", "wijkradar"])
+@pytest.mark.parametrize(
+    "package", ["geo", "geo.registry", "geo.sources", "models", "wijkradar", "wijkradar.render"]
+)
 def test_every_public_name_of_a_package_resolves(package):
     """``__all__`` of the lazy package ``__init__`` lists only names that exist."""
     loaded = subprocess.run(
