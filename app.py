@@ -1,9 +1,10 @@
-"""Wijkradar Streamlit app (Dutch UI): navigation only; pages live in ``ui/``."""
+"""Wijkradar Streamlit app (Dutch UI): navigation and the sidebar; pages live in ``ui/``."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from ui import sidebar, state
 from ui.a11y import dutch_document
 from wijkradar.errors import WijkradarError, error_message
 from wijkradar.escape import markdown_text
@@ -29,6 +30,10 @@ page = st.navigation(PAGES)
 # one title per page (WCAG 2.4.2): "Kaart · Wijkradar", "Ranglijst · Wijkradar", ...
 st.set_page_config(page_title=f"{page.title} · Wijkradar")
 dutch_document()
+# the URL into the session, then the sidebar, drawn once for every page
+state.bootstrap()
+sidebar.draw()
+state.publish()
 try:
     page.run()
 except WijkradarError as exc:  # the edge: a data or input problem shows its Dutch message only

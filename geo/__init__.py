@@ -26,9 +26,7 @@ if TYPE_CHECKING:
     from ._model import SourceData, now_iso
     from ._odata import (
         SENTINELS,
-        health_frames,
         map_indicators,
-        mark_unpublished,
         normalise_title,
         rows_to_frame,
         stem_map,
@@ -76,9 +74,7 @@ __all__ = [
     "to_number",
     "stem_map",
     "map_indicators",
-    "mark_unpublished",
     "normalise_title",
-    "health_frames",
     # one gemeente, cached
     "GemeenteData",
     "read_cache",
@@ -102,9 +98,7 @@ __getattr__, _, _ = lazy_loader.attach(
             "to_number",
             "stem_map",
             "map_indicators",
-            "mark_unpublished",
             "normalise_title",
-            "health_frames",
         ],
         "_states": [
             "PRESENT",

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ import pyarrow.parquet as pq
 
 from ._states import state_dtype
 from .errors import CacheError
+from .io import atomic_write
 from .join import IDENTITY_COLUMNS
 
 __all__ = ["GemeenteData", "write_cache", "read_cache", "cache_path", "CACHE_SCHEMA"]
@@ -80,7 +79,22 @@ class GemeenteData:
 
 
 def cache_path(data_dir: str | Path, gemeentecode: str, jaar: int) -> Path:
-    """Where the cache file of a gemeente and year lives."""
+    """Where the cache file of a gemeente and year lives.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The data folder.
+    gemeentecode : str
+        E.g. ``GM0307``.
+    jaar : int
+        The indeling year.
+
+    Returns
+    -------
+    Path
+        ``data_dir/cache/<gemeentecode>_<jaar>.parquet``.
+    """
     return Path(data_dir) / "cache" / f"{gemeentecode}_{jaar}.parquet"
 
 
@@ -125,14 +139,8 @@ def write_cache(data: GemeenteData, path: str | Path) -> Path:
     md = dict(table.schema.metadata or {})
     md[_META_KEY] = json.dumps(meta).encode("utf-8")
     table = table.replace_schema_metadata(md)
-    # a fresh name, created by pyarrow: the mode follows the umask (mkstemp would give 0600)
-    tmp = str(path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp"))
-    try:
-        pq.write_table(table, tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    with atomic_write(path) as tmp:
+        pq.write_table(table, str(tmp))
     return path
 
 

@@ -12,9 +12,12 @@ Supported (detected from content, not only the file name):
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
-from collections.abc import Iterable
+import os
+import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -29,7 +32,14 @@ from .errors import DataFormatError, SourceError, missing_crs
 from .indicators import by_source
 from .limits import FileLimits, call_with_time_limit, check_xlsx_archive
 
-__all__ = ["FileSource", "read_source_file", "read_kaart", "file_sha256", "table_kind"]
+__all__ = [
+    "FileSource",
+    "read_source_file",
+    "read_kaart",
+    "file_sha256",
+    "table_kind",
+    "atomic_write",
+]
 
 GEO_SUFFIXES = {".gpkg", ".geojson", ".json", ".shp", ".parquet", ".fgb"}
 EXCEL_SUFFIXES = {".xlsx", ".xls"}
@@ -44,6 +54,43 @@ class FileSource:
     kind: str  # "kaart", "kerncijfers" or "gezondheid"
     geometry: gpd.GeoDataFrame | None = None
     data: SourceData | None = None
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | Path) -> Iterator[Path]:
+    """A fresh temporary path beside ``path``, renamed over ``path`` when the block succeeds.
+
+    Every file Wijkradar writes (cache, exports, profiles, backups) goes through here, so a
+    reader never sees half a file and a failed write leaves the old one as it was.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to write; its folder is created when missing.
+
+    Yields
+    ------
+    Path
+        Where to write, in the same folder (so the rename is atomic). The name is unique (two
+        sessions may write the same file at once) and ends in ``path``'s own suffix, because
+        some writers pick the format by extension (GDAL's GeoPackage driver, Excel). The file
+        does not exist yet: the writer creates it, so its mode follows the umask (``mkstemp``
+        would give 0600).
+
+    Examples
+    --------
+    >>> with atomic_write(folder / "scores.csv") as tmp:  # doctest: +SKIP
+    ...     frame.to_csv(tmp)
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp{path.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
 
 
 def file_sha256(path: Path) -> str:

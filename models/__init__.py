@@ -15,7 +15,8 @@ import lazy_loader
 from .errors import ProfileError
 
 if TYPE_CHECKING:
-    from ._normalise import NORMALISER_LABELS, NORMALISERS
+    from ._methods import pick_method
+    from ._normalise import NORMALISERS
     from .compare import compare_profiles, indicator_correlations
     from .profile import (
         COMPOSITION,
@@ -59,7 +60,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ProfileError",
     "NORMALISERS",
-    "NORMALISER_LABELS",
+    "pick_method",
     "AGGREGATIONS",
     "MISSING_POLICIES",
     "WEIGHTINGS",
@@ -104,7 +105,8 @@ __all__ = [
 __getattr__, _, _ = lazy_loader.attach(
     __name__,
     submod_attrs={
-        "_normalise": ["NORMALISER_LABELS", "NORMALISERS"],
+        "_methods": ["pick_method"],
+        "_normalise": ["NORMALISERS"],
         "compare": ["compare_profiles", "indicator_correlations"],
         "profile": [
             "COMPOSITION",

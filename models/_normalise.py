@@ -10,7 +10,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["NORMALISERS", "NORMALISER_LABELS", "fit_normaliser"]
+from ._methods import pick_method
+
+__all__ = ["NORMALISERS", "fit_normaliser"]
 
 Transform = Callable[[np.ndarray], np.ndarray]
 
@@ -102,12 +104,6 @@ NORMALISERS: dict[str, Callable[[np.ndarray], Transform]] = {
     "minmax": _fit_minmax,
 }
 
-NORMALISER_LABELS = {
-    "percentile": "Percentielrang",
-    "zscore": "z-score (afgekapt op ±3)",
-    "minmax": "Min-max (afgekapt op P5-P95)",
-}
-
 
 def fit_normaliser(name: str, x: np.ndarray) -> Transform:
     """Fit normaliser ``name`` on ``x``.
@@ -117,10 +113,4 @@ def fit_normaliser(name: str, x: np.ndarray) -> Transform:
     ValueError
         For an unknown name, listing the known ones.
     """
-    try:
-        fit = NORMALISERS[name]
-    except KeyError:
-        raise ValueError(
-            f"normalisation {name!r} unknown; choose one of {', '.join(NORMALISERS)}"
-        ) from None
-    return fit(np.asarray(x, dtype=float))
+    return pick_method(NORMALISERS, name, "normalisation")(np.asarray(x, dtype=float))

@@ -16,6 +16,8 @@ import pandas as pd
 
 from geo.errors import missing_crs
 
+from ._methods import pick_method
+
 __all__ = [
     "ACTIVE_STATUSES",
     "active_initiatives",
@@ -49,7 +51,7 @@ def _step(d: np.ndarray, d0: float) -> np.ndarray:
     return (d <= d0).astype(float)
 
 
-#: Distance decays for the 2SFCA (id -> function(distances, catchment)).
+#: Distance decays for the 2SFCA (id -> function(distances, catchment); one method-table shape).
 DECAYS = {"gaussian": _gaussian, "step": _step}
 
 
@@ -176,8 +178,7 @@ def two_step_fca(
         otherwise every point has capacity 1 (e.g. initiatives).
     decay : {"gaussian", "step"}
     """
-    if decay not in DECAYS:
-        raise ValueError(f"decay {decay!r} unknown; choose from {', '.join(DECAYS)}")
+    weight = pick_method(DECAYS, decay, "decay")
     if catchment_m <= 0:
         raise ValueError(f"catchment_m must be > 0, got {catchment_m}")
     pop = buurten["inwoners"].astype(float).fillna(0.0).to_numpy()
@@ -185,7 +186,7 @@ def two_step_fca(
     if sup.empty:
         return pd.Series(0.0, index=buurten.index, name="toegang")
     cap = sup[capacity].astype(float).to_numpy() if capacity else np.ones(len(sup))
-    w = DECAYS[decay](_distances(_centroids(buurten), _points(sup)), catchment_m)
+    w = weight(_distances(_centroids(buurten), _points(sup)), catchment_m)
     demand = (pop[:, None] * w).sum(axis=0)
     ratio = np.where(demand > 0, cap / np.where(demand > 0, demand, 1.0), 0.0)
     access = (w * ratio[None, :]).sum(axis=1) * 1000.0

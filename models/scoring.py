@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,6 +15,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ._methods import pick_method
 from ._normalise import NORMALISERS, fit_normaliser
 from .errors import ProfileError
 from .profile import ScoringProfile
@@ -30,20 +31,78 @@ __all__ = [
     "point_ranks",
 ]
 
-AGGREGATIONS = {
-    "arithmetic": "Gewogen gemiddelde (compenserend)",
-    "geometric": "Gewogen meetkundig gemiddelde (beperkt compenserend)",
-    "exponential": "Exponentiële transformatie (IMD, niet compenserend)",
+
+def _same(x):
+    return x
+
+
+def _pct_rank(x: np.ndarray) -> np.ndarray:
+    """Average rank / number of values, per column (pandas ``rank(pct=True)``); NaN stays NaN.
+
+    In numpy: one stable sort per column, tie groups from the sorted values, no DataFrame.
+    """
+    n = x.shape[0]
+    nan = np.isnan(x)
+    order = np.argsort(x, axis=0, kind="stable")  # NaN last
+    xs = np.take_along_axis(x, order, axis=0)
+    start = np.ones(x.shape, dtype=bool)
+    start[1:] = xs[1:] != xs[:-1]  # a new tie group begins
+    end = np.ones(x.shape, dtype=bool)
+    end[:-1] = start[1:]
+    pos = np.arange(n, dtype=float)[:, None]
+    first = np.maximum.accumulate(np.where(start, pos, 0.0), axis=0)
+    last = np.minimum.accumulate(np.where(end, pos, float(n))[::-1], axis=0)[::-1]
+    out = np.empty(x.shape)
+    count = np.maximum((~nan).sum(axis=0), 1)  # a column without values stays NaN
+    np.put_along_axis(out, order, ((first + last) / 2.0 + 1.0) / count, axis=0)
+    out[nan] = np.nan
+    return out
+
+
+def _exponential(x: np.ndarray) -> np.ndarray:
+    """The IMD's exponential transform of the ranks (column-wise: per draw)."""
+    r = _pct_rank(x)
+    return -23.0 * np.log(1.0 - r * _EXP_C) / 100.0
+
+
+@dataclass(frozen=True)
+class Aggregation:
+    """How domain scores in [0, 1] combine: the weighted mean of ``forward``, then ``inverse``."""
+
+    forward: Callable[[np.ndarray], np.ndarray]
+    inverse: Callable[[np.ndarray], np.ndarray]
+
+
+#: Aggregations of domain scores (id -> implementation; labels in the app).
+AGGREGATIONS: dict[str, Aggregation] = {
+    "arithmetic": Aggregation(_same, _same),  # compensating
+    "geometric": Aggregation(
+        lambda x: np.log(0.01 + 0.99 * x), lambda m: (np.exp(m) - 0.01) / 0.99
+    ),  # partly compensating
+    "exponential": Aggregation(_exponential, _same),  # IMD, not compensating
 }
-MISSING_POLICIES = {
-    "gemeente_mean": "Gemiddelde van de gemeente invullen",
-    "wijk_mean": "Gemiddelde van de wijk invullen (anders gemeente)",
-    "drop": "Indicator weglaten en herwegen",
-}
-WEIGHTINGS = {
-    "manual": "Handmatig",
-    "equal": "Gelijke gewichten",
-    "pca": "Eerste hoofdcomponent (PCA)",
+
+
+def _fill_gemeente_mean(data: pd.DataFrame) -> pd.DataFrame:
+    return data.fillna(data.mean())
+
+
+def _fill_wijk_mean(data: pd.DataFrame) -> pd.DataFrame:
+    """The mean of the wijk (``WK`` + code[2:8]), else of the gemeente."""
+    wijk = pd.Series(["WK" + str(c)[2:8] for c in data.index], index=data.index)
+    return data.fillna(data.groupby(wijk.to_numpy()).transform("mean")).fillna(data.mean())
+
+
+def _fill_nothing(data: pd.DataFrame) -> pd.DataFrame:
+    """Fill nothing: the indicator is left out for the buurt and the others re-weighted."""
+    return data.copy()
+
+
+#: Missing-value policies (id -> function filling a frame of indicator values).
+MISSING_POLICIES: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {
+    "gemeente_mean": _fill_gemeente_mean,
+    "wijk_mean": _fill_wijk_mean,
+    "drop": _fill_nothing,
 }
 
 QUALITY = {"aanwezig": 1.0, "wijkwaarde": 0.5}
@@ -57,20 +116,26 @@ def impute(
 
     ``wijk_mean`` groups buurten by wijk (``WK`` + code[2:8]) and falls back to the mean of
     all buurten; ``drop`` fills nothing. The index is unchanged.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Indicator values indexed by buurtcode.
+    columns : list of str
+        The indicators to fill.
+    policy : str
+        A key of ``MISSING_POLICIES``, e.g. ``wijk_mean`` or ``drop``.
+
+    Returns
+    -------
+    filled : DataFrame
+        ``frame`` with the missing values of ``columns`` filled.
+    imputed : DataFrame
+        Boolean, True where a value was filled.
     """
-    if policy not in MISSING_POLICIES:
-        raise ProfileError(
-            f"aanpak voor ontbrekende waarden {policy!r} onbekend; kies uit "
-            f"{', '.join(MISSING_POLICIES)}"
-        )
+    fill = pick_method(MISSING_POLICIES, policy, "missing policy", error=ProfileError)
     data = frame[columns].astype(float)
-    if policy == "drop":
-        return data, pd.DataFrame(False, index=data.index, columns=columns)
-    filled = data.copy()
-    if policy == "wijk_mean":
-        wijk = pd.Series(["WK" + str(c)[2:8] for c in data.index], index=data.index)
-        filled = filled.fillna(data.groupby(wijk.to_numpy()).transform("mean"))
-    filled = filled.fillna(data.mean())
+    filled = fill(data)
     mask = data.isna() & filled.notna()
     return filled, mask
 
@@ -79,6 +144,18 @@ def pca_weights(normalised: pd.DataFrame) -> tuple[pd.Series, float]:
     """Indicator weights from the first principal component (squared loadings, sum 1).
 
     Returns the weights and the share of variance the component explains.
+
+    Parameters
+    ----------
+    normalised : DataFrame
+        Normalised indicator values (buurten x indicators).
+
+    Returns
+    -------
+    weights : Series
+        Weight per indicator, summing to 1.
+    explained : float
+        Share of the variance the first component explains.
     """
     from sklearn.decomposition import PCA
 
@@ -89,6 +166,48 @@ def pca_weights(normalised: pd.DataFrame) -> tuple[pd.Series, float]:
     pca = PCA(n_components=1).fit(x.to_numpy())
     load = pd.Series(pca.components_[0] ** 2, index=normalised.columns)
     return load / load.sum(), float(pca.explained_variance_ratio_[0])
+
+
+#: A weighting: (indicator weights within their domains, domain weights, domain of each
+#: indicator, the normalised indicators on demand) -> (indicator weights, domain weights,
+#: share of variance explained or None).
+Weighting = Callable[
+    [np.ndarray, np.ndarray, np.ndarray, Callable[[], pd.DataFrame]],
+    tuple[np.ndarray, np.ndarray, float | None],
+]
+
+
+def _manual_weights(w, W, dom_of, normalised):
+    """The profile's own weights."""
+    return w, W, None
+
+
+def _equal_weights(w, W, dom_of, normalised):
+    """Every domain the same weight, every indicator the same within its domain."""
+    w = w.copy()
+    for k in range(len(W)):
+        members = np.flatnonzero(dom_of == k)
+        w[members] = 1.0 / len(members)
+    return w, np.full(len(W), 1.0 / len(W)), None
+
+
+def _pca_weight_table(w, W, dom_of, normalised):
+    """Indicator weights within each domain from the first principal component."""
+    pw, explained = pca_weights(normalised())
+    w = w.copy()
+    for k in range(len(W)):
+        members = np.flatnonzero(dom_of == k)
+        vals = pw.iloc[members].to_numpy()
+        w[members] = vals / vals.sum() if vals.sum() > 0 else 1.0 / len(members)
+    return w, W, explained
+
+
+#: Weightings (id -> implementation; labels in the app).
+WEIGHTINGS: dict[str, Weighting] = {
+    "manual": _manual_weights,
+    "equal": _equal_weights,
+    "pca": _pca_weight_table,
+}
 
 
 @dataclass
@@ -120,10 +239,16 @@ def effective_weights(profile: ScoringProfile, data: pd.DataFrame | None = None)
     Parameters
     ----------
     profile : ScoringProfile
+        Domains, indicators and weights.
     data : DataFrame, optional
         Indicator values indexed by buurtcode. When given, indicators without any value are
         dropped first and the weights re-normalised, as the scoring does; a domain left without
         indicators drops out. Without it: the nominal weights of the profile.
+
+    Returns
+    -------
+    Series
+        Weight per indicator of the profile, summing to 1 (0 for indicators dropped).
 
     Examples
     --------
@@ -219,25 +344,20 @@ def _prepare(
     sign = np.array([-1.0 if direction[i] == "hoger_beter" else 1.0 for i in ids])
     raw = filled.to_numpy() * sign
     w_arr = np.array(w)
-    explained = None
-    if profile.weighting == "equal":
-        for k in range(len(domains)):
-            members = np.flatnonzero(np.array(dom_of) == k)
-            w_arr[members] = 1.0 / len(members)
-        W = np.full(len(domains), 1.0 / len(domains))
-    elif profile.weighting == "pca":
-        norm = pd.DataFrame(
+    weigh = pick_method(WEIGHTINGS, profile.weighting, "weighting", error=ProfileError)
+    w_arr, W, explained = weigh(
+        w_arr,
+        W,
+        np.array(dom_of),
+        lambda: pd.DataFrame(
             {
                 c: fit_normaliser(profile.normalisation, raw[:, j])(raw[:, j])
                 for j, c in enumerate(ids)
             },
             index=scored,
-        )
-        pw, explained = pca_weights(norm)
-        for k in range(len(domains)):
-            members = np.flatnonzero(np.array(dom_of) == k)
-            vals = pw.iloc[members].to_numpy()
-            w_arr[members] = vals / vals.sum() if vals.sum() > 0 else 1.0 / len(members)
+        ),
+    )
+    if explained is not None:
         warnings.append(f"PCA weights: first component explains {explained:.0%} of variance")
     if states is not None:
         st = states.reindex(index=scored, columns=ids).astype(object)
@@ -311,25 +431,18 @@ def _aggregate(dom: np.ndarray, W: np.ndarray, how: str) -> np.ndarray:
 
     Domains without a value for a buurt are left out and the other weights re-normalised.
     """
-    if how not in AGGREGATIONS:
-        raise ProfileError(f"aggregatie {how!r} onbekend; kies uit {', '.join(AGGREGATIONS)}")
+    agg = pick_method(AGGREGATIONS, how, "aggregation", error=ProfileError)
     acc = np.zeros(dom.shape[1:])
     den = np.zeros(dom.shape[1:])
     for k in range(dom.shape[0]):
         x = dom[k]
         ok = ~np.isnan(x)
-        if how == "geometric":
-            x = np.log(0.01 + 0.99 * x)
-        elif how == "exponential":
-            r = pd.DataFrame(x).rank(pct=True, method="average").to_numpy()
-            x = -23.0 * np.log(1.0 - r * _EXP_C) / 100.0
+        x = agg.forward(x)
         acc += np.where(ok, x, 0.0) * W[k]
         den += ok * W[k]
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(den > 0, acc / den, np.nan)
-    if how == "geometric":
-        out = (np.exp(out) - 0.01) / 0.99
-    return out
+    return agg.inverse(out)
 
 
 def _scores(
@@ -621,6 +734,18 @@ def point_ranks(score: pd.Series, p_top_k: pd.Series | None = None) -> pd.Series
     by higher ``p_top_k`` (when given), then by buurtcode (ascending). So exactly k buurten
     have a rank <= k. Buurten without a score get NaN.
 
+    Parameters
+    ----------
+    score : Series
+        Scores per buurtcode.
+    p_top_k : Series, optional
+        Probability of the top k per buurtcode, the first tie-breaker.
+
+    Returns
+    -------
+    Series
+        Ranks 1..n (float; NaN without a score), indexed like ``score``.
+
     Examples
     --------
     >>> s = pd.Series([50.0, 80.0, 50.0, None], index=["BU3", "BU1", "BU2", "BU4"])
@@ -676,6 +801,8 @@ def score_buurten(
         95% bounds (health monitor); values are varied within them in the Monte Carlo.
     top_k : int, optional
         k of ``p_top_k``; defaults to ``profile.top_k``.
+    population_column : str
+        Column of ``frame`` with the number of inhabitants (the minimum population rule).
     chunk : int, optional
         Draws computed together; by default all draws at once while n x draws <= 2 million,
         else 50. Memory: about (varied indicators + 4) x n x chunk x 4 bytes per worker, plus

@@ -11,18 +11,6 @@ from tests.loopback import LoopbackServer
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-@pytest.fixture(scope="module")
-def app_env(loopback_data, tmp_path_factory):
-    """One loopback server and data folder for the module (the first test fills the cache)."""
-    data_dir = tmp_path_factory.mktemp("appdata")
-    with LoopbackServer(loopback_data) as srv:
-        yield {
-            **srv.env(),
-            "WIJKRADAR_DATA_DIR": str(data_dir),
-            "WIJKRADAR_HTTP_RETRIES": "0",
-        }
-
-
 def _app(monkeypatch, env, page=None, **params):
     for k, v in env.items():
         monkeypatch.setenv(k, v)
@@ -179,15 +167,10 @@ def test_vergelijken_with_an_unreadable_profile_says_so_without_traceback(monkey
     assert not at.dataframe  # nothing is compared on a profile that cannot be read
 
 
-def test_app_says_which_source_failed(loopback_data, tmp_path, monkeypatch):
-    with LoopbackServer(loopback_data) as srv:
-        srv.inject("/pdok/cbs/wijkenbuurten/2024/wfs/v1_0", "500", times=10_000)
-        env = {
-            **srv.env(),
-            "WIJKRADAR_DATA_DIR": str(tmp_path / "d"),
-            "WIJKRADAR_HTTP_RETRIES": "0",
-        }
-        at = _app(monkeypatch, env, gemeente="GM0034")
+def test_app_says_which_source_failed(fresh_app, monkeypatch):
+    srv, env = fresh_app
+    srv.inject("/pdok/cbs/wijkenbuurten/2024/wfs/v1_0", "500", times=10_000)
+    at = _app(monkeypatch, env, gemeente="GM0034")
     assert any("Bron niet bereikbaar: PDOK" in e.value for e in at.error)
     assert any("Bestanden importeren" in e.label for e in at.expander)
     # without the gemeente list, the code can still be typed
@@ -270,22 +253,15 @@ def test_with_a_login_configured_only_signed_in_users_edit(monkeypatch, app_env)
     assert all(b.disabled for b in at.button if b.label == "Importeren")
 
 
-def test_refresh_with_a_failing_source_keeps_the_cache_and_names_it(
-    loopback_data, tmp_path, monkeypatch
-):
+def test_refresh_with_a_failing_source_keeps_the_cache_and_names_it(fresh_app, monkeypatch):
     from geo.gemeente import cache_path
 
-    with LoopbackServer(loopback_data) as srv:
-        env = {
-            **srv.env(),
-            "WIJKRADAR_DATA_DIR": str(tmp_path / "d"),
-            "WIJKRADAR_HTTP_RETRIES": "0",
-        }
-        at = _app(monkeypatch, env, gemeente="GM0307")
-        cache = cache_path(tmp_path / "d", "GM0307", 2024)
-        before = cache.read_bytes()
-        srv.inject("/odata/", "truncated", times=10_000)
-        _one(at.sidebar.button, "Opnieuw ophalen").click().run()
+    srv, env = fresh_app
+    at = _app(monkeypatch, env, gemeente="GM0307")
+    cache = cache_path(Path(env["WIJKRADAR_DATA_DIR"]), "GM0307", 2024)
+    before = cache.read_bytes()
+    srv.inject("/odata/", "truncated", times=10_000)
+    _one(at.sidebar.button, "Opnieuw ophalen").click().run()
     assert not at.exception
     assert any(
         "Bron niet bereikbaar: CBS Kerncijfers 85984NED" in e.value and "cache" in e.value
@@ -467,3 +443,15 @@ def test_every_shipped_profile_on_every_page(monkeypatch, app_env, gm, profiel):
         at.switch_page(page).run()
         assert not at.exception, (page, [e.value for e in at.exception])
         assert not at.error, (page, [e.value for e in at.error])
+
+
+def test_the_sidebar_is_drawn_once_on_every_page(monkeypatch, app_env):
+    """app.py draws the sidebar (gemeente, year, profile, name) once, for every page."""
+    at = _app(monkeypatch, app_env, gemeente="GM0307")
+    for page in ["ui/kaart.py", *PAGES, "ui/verandering.py", "ui/indexen.py", "ui/uitleg.py"]:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        labels = [w.label for w in (*at.sidebar.selectbox, *at.sidebar.text_input)]
+        for label in ("Indelingsjaar", "Gemeente (", "Scoringsprofiel", "Uw naam"):
+            assert sum(x.startswith(label) for x in labels) == 1, (page, labels)
+        assert _one(at.sidebar.selectbox, "Gemeente").value == "GM0307"

@@ -5,14 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo.registry import Registry
-from tests import test_app as _app_tests
 from tests.hostile import HOSTILE_NAME
-
-# the module-scoped loopback + data folder and the page helpers of the app tests
-app_env = _app_tests.app_env
-_app = _app_tests._app
-_one = _app_tests._one
-_param = _app_tests._param
+from tests.test_app import _app, _one, _param
 
 
 def _registry(env) -> Registry:

@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.loopback import LoopbackServer
 from tests.test_app import _app, _one, _param
-
-
-@pytest.fixture(scope="module")
-def app_env(loopback_data, tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("appdata_users")
-    with LoopbackServer(loopback_data) as srv:
-        yield {**srv.env(), "WIJKRADAR_DATA_DIR": str(data_dir), "WIJKRADAR_HTTP_RETRIES": "0"}
 
 
 def seed_registry(settings, data, scores, *, top: int = 3) -> dict:
@@ -154,27 +144,22 @@ def test_example_gemeente_works_without_any_source(monkeypatch, tmp_path):
     assert _param(at, "gemeente") == "GM0307"
 
 
-def test_an_unreachable_source_is_remembered_between_pages(monkeypatch, loopback_data, tmp_path):
-    with LoopbackServer(loopback_data) as srv:
-        srv.inject("/pdok/", "500", times=10_000)
-        env = {
-            **srv.env(),
-            "WIJKRADAR_DATA_DIR": str(tmp_path / "d"),
-            "WIJKRADAR_HTTP_RETRIES": "0",
-        }
-        at = _app(monkeypatch, env, gemeente="GM0034")
-        assert any("Bron niet bereikbaar: PDOK" in e.value for e in at.error)
-        assert any("vanzelf opnieuw" in c.value for c in at.caption)
-        assert any("wijk-en-buurtkaart" in m.value for m in at.markdown)  # where to download
-        asked = len(srv.requests)
-        assert asked > 0
-        at.switch_page("ui/ranglijst.py").run()
-        at.switch_page("ui/kaart.py").run()
-        assert any("Bron niet bereikbaar: PDOK" in e.value for e in at.error)
-        assert len(srv.requests) == asked  # no new attempt, so no new wait
-        _one(at.button, "Nu opnieuw proberen").click().run()
-        assert len(srv.requests) > asked
-        _one(at.button, "Voorbeeldgemeente openen").click().run()
+def test_an_unreachable_source_is_remembered_between_pages(monkeypatch, fresh_app):
+    srv, env = fresh_app
+    srv.inject("/pdok/", "500", times=10_000)
+    at = _app(monkeypatch, env, gemeente="GM0034")
+    assert any("Bron niet bereikbaar: PDOK" in e.value for e in at.error)
+    assert any("vanzelf opnieuw" in c.value for c in at.caption)
+    assert any("wijk-en-buurtkaart" in m.value for m in at.markdown)  # where to download
+    asked = len(srv.requests)
+    assert asked > 0
+    at.switch_page("ui/ranglijst.py").run()
+    at.switch_page("ui/kaart.py").run()
+    assert any("Bron niet bereikbaar: PDOK" in e.value for e in at.error)
+    assert len(srv.requests) == asked  # no new attempt, so no new wait
+    _one(at.button, "Nu opnieuw proberen").click().run()
+    assert len(srv.requests) > asked
+    _one(at.button, "Voorbeeldgemeente openen").click().run()
     assert not at.exception
     assert _param(at, "gemeente") == "voorbeeld"
     assert any(i.value.startswith("Voorbeeld, momentopname") for i in at.info)

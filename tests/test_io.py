@@ -136,3 +136,32 @@ def test_mojibake_name_survives(shared):
         [shared / "geo" / "cbs_buurten_2024_gegeneraliseerd_GM0307_GM0034.gpkg"], "GM0034"
     )
     assert data.buurten.loc["BU00341807", "buurtnaam"] == "LumiÞrepark"
+
+
+def test_atomic_write_replaces_only_on_success(tmp_path):
+    from geo.io import atomic_write
+
+    target = tmp_path / "sub" / "scores.csv"
+    with atomic_write(target) as tmp:
+        assert tmp.parent == target.parent and tmp.suffix == ".csv" and not tmp.exists()
+        tmp.write_text("eerste", encoding="utf-8")
+    assert target.read_text(encoding="utf-8") == "eerste"
+    with pytest.raises(RuntimeError), atomic_write(target) as tmp:
+        tmp.write_text("half", encoding="utf-8")
+        raise RuntimeError("writer failed")
+    assert target.read_text(encoding="utf-8") == "eerste"  # the old file, untouched
+    assert sorted(p.name for p in target.parent.iterdir()) == ["scores.csv"]  # no leftovers
+
+
+def test_atomic_write_file_mode_follows_the_umask(tmp_path):
+    import os
+
+    from geo.io import atomic_write
+
+    old = os.umask(0o022)
+    try:
+        with atomic_write(tmp_path / "p.yaml") as tmp:
+            tmp.write_text("x", encoding="utf-8")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "p.yaml").stat().st_mode & 0o777 == 0o644

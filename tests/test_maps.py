@@ -39,16 +39,6 @@ from wijkradar.render.report import buurt_profile_html, indicator_profile
 EVIL = '<img src=x onerror="alert(1)">'
 
 
-@pytest.fixture
-def fake_leaflet(tmp_path):
-    folder = tmp_path / "leaflet"
-    (folder / "images").mkdir(parents=True)
-    (folder / "leaflet.js").write_text("/* @preserve\n * Leaflet 1.9.4 */\nwindow.L={};")
-    (folder / "leaflet.css").write_text(".leaflet-control-layers-toggle{url(images/layers.png)}")
-    (folder / "images" / "layers.png").write_bytes(b"\x89PNG fake")
-    return Settings(leaflet_dir=folder, data_dir=tmp_path / "data")
-
-
 def _grid(n: int = 3) -> gpd.GeoDataFrame:
     """n x n squares of 500 m in RD New, with a wiggly shared edge between the first two."""
     polys, codes = [], []
@@ -177,7 +167,9 @@ def test_numpy_schemes_give_mapclassifys_bounds(scheme, seed):
 
 
 def test_classify_rejects_unknown_scheme():
-    with pytest.raises(ValueError, match="unknown classification"):
+    with pytest.raises(
+        ValueError, match="classification 'jenks2' unknown; choose one of quantiles"
+    ):
         classify(pd.Series([1.0, 2.0]), "jenks2", 3)
 
 

@@ -140,3 +140,15 @@ def test_memory_is_bounded_by_the_chunk_not_the_draws(monkeypatch):
         assert cells[draws] <= stats.n * (0.15 * draws + 6 + 2 * 100)
         assert stats.low.dtype == stats.high.dtype == np.uint16
     assert cells[10_000] < 0.2 * 200 * 10_000  # all ranks: 200 x 10,000
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_percentile_ranks_equal_pandas(dtype):
+    """The exponential aggregation ranks in numpy exactly as pandas ``rank(pct=True)`` did."""
+    rng = np.random.default_rng(3)
+    x = np.round(rng.uniform(0, 1, (300, 40)), 2).astype(dtype)  # many ties
+    x[rng.random(x.shape) < 0.1] = np.nan
+    x[:, 5] = np.nan  # a draw without values
+    x[:, 6] = 0.5  # all tied
+    want = pd.DataFrame(x).rank(pct=True, method="average").to_numpy()
+    np.testing.assert_array_equal(scoring._pct_rank(x), want)

@@ -11,8 +11,8 @@ import pytest
 import shapely
 from streamlit_folium import generate_leaflet_string
 
+from tests.conftest import add_indicator
 from tests.test_maps import EVIL, _data_and_scores
-from wijkradar import Settings
 from wijkradar.render.maps import (
     HOTSPOT_LAYER,
     PALETTES,
@@ -25,15 +25,6 @@ from wijkradar.render.maps import (
 from wijkradar.render.report import buurt_profile_html, nearby_display
 
 
-@pytest.fixture
-def offline_settings(tmp_path):
-    folder = tmp_path / "leaflet"
-    folder.mkdir()
-    (folder / "leaflet.js").write_text("/* @preserve\n * Leaflet 1.9.4 */\nwindow.L={};")
-    (folder / "leaflet.css").write_text(".x{}")
-    return Settings(leaflet_dir=folder, data_dir=tmp_path / "data")
-
-
 def _payload(html: str) -> dict:
     return json.loads(re.search(r"var d = (\{.*?\});\n", html, re.S).group(1))  # type: ignore[union-attr]
 
@@ -42,17 +33,16 @@ def _with_good_health():
     """The fixture plus 'ervaren gezondheid goed' (hoger_beter), highest in buurt 8."""
     data, scores = _data_and_scores()
     codes = list(data.buurten.index)
-    data.buurten["gezond"] = np.linspace(60, 90, len(codes))
-    data.states["gezond"] = "aanwezig"
-    data.catalogue.loc["gezond"] = {
-        "label": "Ervaren gezondheid goed of zeer goed",
-        "domain": "Gezondheid",
-        "unit": "%",
-        "direction": "hoger_beter",
-        "kind": "modelschatting",
-        "tabel": "50120NED",
-        "periode": "2022",
-    }
+    add_indicator(
+        data,
+        "gezond",
+        np.linspace(60, 90, len(codes)),
+        label="Ervaren gezondheid goed of zeer goed",
+        domain="Gezondheid",
+        unit="%",
+        kind="modelschatting",
+        tabel="50120NED",
+    )
     return data, scores, codes
 
 
@@ -63,7 +53,7 @@ def test_higher_is_better_indicator_marks_the_low_values_dark():
     html = build_map(map_geometry(data.buurten), mv, scores=scores, palette="ylorrd").get_root()
     payload = _payload(html.render())
     fill = [payload["styles"][s].get("fillColor") for s in payload["style"]]
-    ramp = PALETTES["ylorrd"][1]
+    ramp = PALETTES["ylorrd"]
     healthiest, least_healthy = codes.index(codes[8]), codes.index(codes[1])  # 0, 6 are small
     # the healthiest buurt is light, the least healthy (with a value) is dark
     assert ramp.index(fill[healthiest]) < ramp.index(fill[least_healthy])
@@ -110,7 +100,7 @@ def test_locator_map_draws_whole_polygons():
     assert union.area == pytest.approx(9 * poly.area, rel=0.05)
 
 
-def test_offline_map_holds_one_map_and_a_header(offline_settings):
+def test_offline_map_holds_one_map_and_a_header(fake_leaflet):
     data, scores = _data_and_scores()
     m = build_map(
         map_geometry(data.buurten),
@@ -122,7 +112,7 @@ def test_offline_map_holds_one_map_and_a_header(offline_settings):
     before = m.get_root().render()
     generate_leaflet_string(m)  # what st_folium does to the map before the download
     page = standalone_html(
-        m, offline_settings, title=f"Prioriteitsscore {EVIL}", details=["Testgemeente", "profiel x"]
+        m, fake_leaflet, title=f"Prioriteitsscore {EVIL}", details=["Testgemeente", "profiel x"]
     )
     assert page.count("L.map(") == 1
     assert page.count("var d = ") == before.count("var d = ")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.conftest import add_indicator
 from tests.test_maps import EVIL, _data_and_scores
 from wijkradar.dataversion import data_version, data_version_label
 from wijkradar.escape import html_text
@@ -20,17 +21,14 @@ def _fixture():
     data.created = "2026-12-01T09:30:00+00:00"
     codes = list(data.buurten.index)
     # a second contribution so the reasons have an order
-    data.buurten["inkomen"] = np.linspace(20, 40, len(codes))
-    data.states["inkomen"] = "aanwezig"
-    data.catalogue.loc["inkomen"] = {
-        "label": "Gemiddeld inkomen per inwoner",
-        "domain": "Inkomen",
-        "unit": "x 1.000 euro",
-        "direction": "hoger_beter",
-        "kind": "registratie",
-        "tabel": "85984NED",
-        "periode": "2022",
-    }
+    add_indicator(
+        data,
+        "inkomen",
+        np.linspace(20, 40, len(codes)),
+        label="Gemiddeld inkomen per inwoner",
+        domain="Inkomen",
+        unit="x 1.000 euro",
+    )
     data.reference["inkomen"] = [31.2, 33.0]
     scores["bijdrage__inkomen"] = scores["score"] / 2
     centres = data.buurten.geometry.centroid

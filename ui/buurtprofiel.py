@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from geo.registry import RegistryError
-from ui import common
+from ui import cached, common, editing, messages, state
 from ui.charts import bar_chart, trend_band_chart
 from ui.notities_blok import buurt_notes
 from wijkradar.change import buurt_trend_long
 from wijkradar.escape import markdown_text as md
+from wijkradar.registry import buurt_wijkteam
 from wijkradar.render.format import fmt_count, fmt_list, fmt_number, fmt_percent, plural
 from wijkradar.render.report import (
     CAVEATS,
@@ -24,19 +25,16 @@ from wijkradar.render.report import (
     nearby_initiatives,
 )
 
-st.title("Buurtprofiel")
-v = common.view()
-if v is None or v.scores is None:
-    st.stop()
+v = common.scored_view("Buurtprofiel")
 data, scores = v.data, v.scores
 
 options = v.buurt_options()
-wanted = common.get("buurt")
+wanted = state.get("buurt")
 if wanted not in options:
     wanted = str(scores["rank"].idxmin())
 code = st.selectbox("Buurt", options, index=options.index(wanted), format_func=v.buurt_name)
-common.put("buurt", code)
-common.publish()
+state.put("buurt", code)
+state.publish()
 
 row = scores.loc[code]
 small = bool(row["te_klein"])
@@ -148,13 +146,11 @@ if not small:
 st.subheader("In en rond de buurt", anchor=False)
 nearby = None
 try:
-    reg = common.registry()
+    reg = cached.registry()
     nearby = nearby_initiatives(reg.table("initiatief"), data.buurten, code, radius_m=1000)
-    team = reg.table("wijkteam_buurt").set_index("buurtcode")["wijkteam_id"].get(code)
-    teams = reg.table("wijkteam").set_index("id")
-    if team is not None and team in teams.index:
-        fte = fmt_number(teams.loc[team, "fte"], 1)
-        st.write(f"Wijkteam: {md(teams.loc[team, 'naam'])} ({fte} fte)")
+    team = buurt_wijkteam(reg, code)
+    if team is not None:
+        st.write(f"Wijkteam: {md(team['naam'])} ({fmt_number(team['fte'], 1)} fte)")
     else:
         st.write("Geen wijkteam toegewezen in het register.")
     if nearby.empty:
@@ -167,17 +163,17 @@ except RegistryError as exc:
 st.subheader("Buurtnotities", anchor=False)
 try:
     buurt_notes(
-        common.registry(),
+        cached.registry(),
         code,
         str(data.buurten.loc[code, "buurtnaam"]),
         set(data.buurten.index),
-        common.editor_name(),
+        editing.editor_name(),
     )
 except RegistryError as exc:
     st.caption(f"Register niet bereikbaar: {md(exc)}")
 
 with st.expander("Bronnen en kanttekeningen"):
-    st.dataframe(common.provenance_table(data), hide_index=True, width="stretch")
+    st.dataframe(messages.provenance_table(data), hide_index=True, width="stretch")
     for c in CAVEATS:
         st.markdown(f"- {c}")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.registry import GEBIED_SOORTEN, ConflictError, ImportRejected, RegistryError
+from geo.registry import GEBIED_SOORTEN
 from models.change import periods_of
-from ui import common
+from ui import common, editing, state
 from wijkradar.areas import (
     Area,
     area_indicator_table,
@@ -20,22 +20,15 @@ from wijkradar.areas import (
 from wijkradar.escape import markdown_text as md
 from wijkradar.render.format import fmt_count, fmt_number, fmt_percent, plural
 
-st.title("Eigen gebieden")
-v = common.view()
-if v is None or v.scores is None:
-    st.stop()
+v = common.scored_view("Eigen gebieden")
 data, scores = v.data, v.scores
 codes = set(data.buurten.index)
 names = data.buurten["buurtnaam"].astype(str).to_dict()
 min_pop = int(v.profile.min_population)
 
-try:
-    reg = common.registry()
-    tables = reg.tables()
-except RegistryError as exc:
-    st.error(f"Het register is niet bereikbaar: {md(exc)}")
-    st.stop()
-user = common.editor_name()
+reg = common.registry_or_stop()
+tables = reg.tables()
+user = editing.editor_name()
 
 st.write(
     "Voeg buurten samen tot één gebied, zoals een wijkteamgebied of een programmagebied, en "
@@ -53,7 +46,7 @@ if saved:
     sources.insert(0, "Opgeslagen gebied")
 if teams:
     sources.append("Wijkteamgebied")
-wanted = common.get("gebied")
+wanted = state.get("gebied")
 if "gb_bron" not in st.session_state and wanted:
     if any(a.id == wanted for a in saved):
         st.session_state["gb_bron"] = "Opgeslagen gebied"
@@ -76,11 +69,11 @@ if source == "Opgeslagen gebied":
     )
     area = saved[chosen]
     if st.button("Dit gebied verwijderen", disabled=not user, key="gb_verwijder"):
-        try:
-            reg.delete("gebied", area.id, user=user, version=int(area.version or 0))
-        except ConflictError as exc:
-            st.error(f"Niet verwijderd: {md(exc)}")
-        else:
+        done, _ = editing.try_save(
+            lambda: reg.delete("gebied", area.id, user=user, version=int(area.version or 0)),
+            failed="Niet verwijderd",
+        )
+        if done:
             st.rerun()
 elif source == "Wijkteamgebied":
     chosen = st.selectbox(
@@ -106,15 +99,17 @@ else:
         if not user:
             st.caption("Vul links uw naam in (of log in) om een gebied op te slaan.")
         elif go:
-            try:
-                save_area(reg, naam=naam, soort=soort, buurtcodes=members, user=user, known=codes)
-            except (ImportRejected, ConflictError) as exc:
-                st.error(f"Niet opgeslagen: {md(exc)}")
-            else:
+            done, _ = editing.try_save(
+                lambda: save_area(
+                    reg, naam=naam, soort=soort, buurtcodes=members, user=user, known=codes
+                ),
+                failed="Niet opgeslagen",
+            )
+            if done:
                 st.success("Gebied opgeslagen.")
 
-common.put("gebied", area.id if area is not None and area.bron != "selectie" else None)
-common.publish()
+state.put("gebied", area.id if area is not None and area.bron != "selectie" else None)
+state.publish()
 if area is None:
     st.info("Kies een gebied of een paar buurten.")
     st.stop()

@@ -8,15 +8,12 @@ import streamlit as st
 
 from models.indices import disagreement, need_ranks_pair
 from models.validity import REFERENCES, correlations
-from ui import common
+from ui import cached, common, downloads, state
 from wijkradar.escape import markdown_text as md
 from wijkradar.render.export import table_csv
 from wijkradar.render.format import fmt_count, fmt_number, fmt_percent, plural
 
-st.title("Andere indexen")
-v = common.view()
-if v is None or v.scores is None:
-    st.stop()
+v = common.scored_view("Andere indexen")
 data, scores = v.data, v.scores
 
 st.write(
@@ -28,7 +25,7 @@ st.write(
 upload = st.file_uploader(
     "Leefbaarometer- of SES-WOA-bestand (CSV of JSON)", type=["csv", "json"], key="ix_bestand"
 )
-ref, notes = common.reference(data.gemeentecode, upload)
+ref, notes = cached.reference(data.gemeentecode, upload)
 for note in notes:
     st.caption(md(note))
 if ref is None or ref.empty:
@@ -39,14 +36,14 @@ usable = [c for c in ref.columns if pd.api.types.is_numeric_dtype(ref[c]) and re
 if not usable:
     st.info("Het bestand bevat geen scores per buurt.")
     st.stop()
-common.init_widget("ix_index", "index", usable, usable[0])
+state.init_widget("ix_index", "index", usable, usable[0])
 if st.session_state.get("ix_index") not in usable:
     st.session_state["ix_index"] = usable[0]
 column = st.selectbox(
     "Index", usable, format_func=lambda c: REFERENCES.get(c, (c, -1))[0], key="ix_index"
 )
-common.put("index", None if column == usable[0] else column)
-common.publish()
+state.put("index", None if column == usable[0] else column)
+state.publish()
 label = REFERENCES.get(column, (column, -1))[0]
 series = ref[column].astype(float)
 matched = series.index.intersection(data.buurten.index)
@@ -137,12 +134,10 @@ table = pd.DataFrame(
     }
 )
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(
+downloads.csv_download(
     "Download vergelijking (CSV)",
     table_csv(table),
-    file_name=f"andere-index-{column}-{data.gemeentecode}.csv",
-    mime="text/csv",
-    on_click="ignore",
+    f"andere-index-{column}-{data.gemeentecode}.csv",
 )
 st.caption(
     f"{plural(int((top['richting'] == 'wijkradar_hoger').sum()), 'buurt', 'buurten')} waar "

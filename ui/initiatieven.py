@@ -13,35 +13,23 @@ from geo.registry import (
     REGISTRY_FORMATS,
     STATUSES,
     THEMES,
-    ConflictError,
     ImportRejected,
-    RegistryError,
-    location_warnings,
 )
-from ui import common
+from ui import cached, common, downloads, editing, state, static, uploads
 from ui.a11y import SKIP_TARGET, skip_link
 from wijkradar.escape import markdown_text as md
-from wijkradar.registry import analyse_gaps, import_file
+from wijkradar.registry import analyse_gaps, import_file, save_table_edits
 from wijkradar.render.assets import AssetError, install_static
 from wijkradar.render.export import table_csv
 from wijkradar.render.format import fmt_datetime, plural
 from wijkradar.render.maps import add_registry_layers, build_map, map_table, map_values
-from wijkradar.render.templates import import_columns, template_csv
 
-st.title("Initiatieven en wijkteams")
-v = common.view()
-if v is None:
-    st.stop()
+v = common.scored_view("Initiatieven en wijkteams", need_scores=False)
 data, scores = v.data, v.scores  # scores may be None: the registry needs no score
 
-try:
-    reg = common.registry()
-    reg.ping()
-except RegistryError as exc:
-    st.error(f"Het register is niet bereikbaar: {md(exc)}")
-    st.stop()
+reg = common.registry_or_stop()
 
-user = common.editor_name()
+user = editing.editor_name()
 tables = reg.tables()
 codes = set(data.buurten.index)
 ini_here = tables["initiatief"]
@@ -89,11 +77,11 @@ with tab_kaart:
         st.info("Zonder score voor dit profiel is er geen kaart; de tabellen werken wel.")
     else:
         try:
-            install_static(common.settings(), common.static_dir())
-            base = common.static_url()
-            geometry = common.geometry(data.gemeentecode, data.jaar, data.created)
-            tile_url = common.settings().tile_url()
-            if tile_url and not common.basemap_ok(tile_url):
+            install_static(state.settings(), static.static_dir())
+            base = static.static_url()
+            geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
+            tile_url = state.settings().tile_url()
+            if tile_url and not cached.basemap_ok(tile_url):
                 tile_url = None
             mv = map_values(scores, data, "score")
             fmap = build_map(
@@ -147,64 +135,21 @@ def _editor(entity: str, frame: pd.DataFrame, column_config: dict, key: str) -> 
     )
     if not st.button("Wijzigingen opslaan", key=f"{key}_opslaan", disabled=not user):
         return
-    keycol = list(ENTITIES[entity].table.primary_key.columns)[0].name
-    before = shown.set_index(keycol) if not shown.empty else shown
-    added: list[str] = []
-    updated: list[str] = []
-    deleted: list[str] = []
-    warnings: list[str] = []
-    problems = 0
-    for rec in edited.to_dict("records"):
-        key_value = rec.get(keycol)
-        blank = key_value is None or pd.isna(key_value) or not str(key_value).strip()
-        if blank and all(
-            v is None or pd.isna(v) or not str(v).strip()
-            for c, v in rec.items()
-            if c not in ("version", "gewijzigd_door")
-        ):
-            continue  # an empty new row
-        if blank:
-            key_value = None  # the registry makes up an id
-        old = before.loc[key_value].to_dict() if key_value in before.index else None
-        if old is not None and all(
-            (pd.isna(old.get(c)) and pd.isna(rec.get(c))) or old.get(c) == rec.get(c)
-            for c in rec
-            if c not in (keycol, "version", "gewijzigd_door")
-        ):
-            continue
-        record = {k: val for k, val in rec.items() if k not in ("version", "gewijzigd_door")}
-        try:
-            row = reg.save(
-                entity,
-                record,
-                user=user,
-                version=None if old is None else int(rec["version"]),
-                buurtcodes=codes if "buurtcode" in record else None,
-            )
-            name = f"{row[keycol]}" + (f" {row['naam']}" if row.get("naam") else "")
-            (updated if old is not None else added).append(name)
-            warnings += location_warnings(entity, [row], buurten=data.buurten, rows=False)
-        except ConflictError as exc:
-            problems += 1
-            st.error(f"Niet opgeslagen: {md(exc)}")
-        except ImportRejected as exc:
-            problems += 1
-            st.error(f"Niet opgeslagen ({md(key_value or 'nieuwe rij')}):")
-            st.dataframe(exc.report(), hide_index=True)
-    removed = set(before.index) - {r.get(keycol) for r in edited.to_dict("records")}
-    for key_value in removed:
-        try:
-            reg.delete(entity, key_value, user=user, version=int(before.loc[key_value, "version"]))
-            deleted.append(str(key_value))
-        except ConflictError as exc:
-            problems += 1
+    result = save_table_edits(reg, entity, shown, edited, user=user, buurten=data.buurten)
+    for action, row_key, exc in result.failures:
+        if action == "verwijderen":
             st.error(f"Niet verwijderd: {md(exc)}")
-    summary = save_summary(added, updated, deleted)
+        elif isinstance(exc, ImportRejected):
+            st.error(f"Niet opgeslagen ({md(row_key or 'nieuwe rij')}):")
+            st.dataframe(exc.report(), hide_index=True)
+        else:
+            st.error(f"Niet opgeslagen: {md(exc)}")
+    summary = save_summary(result.added, result.updated, result.deleted)
     if not summary:
         st.info("Er was niets gewijzigd.")
         return
-    flash = {"text": summary, "warnings": warnings, "problems": problems}
-    if problems:
+    flash = {"text": summary, "warnings": result.warnings, "problems": len(result.failures)}
+    if result.failures:
         show_flash(flash)  # keep the errors above on screen
     else:
         st.session_state["ini_flash"] = flash
@@ -250,24 +195,18 @@ with tab_import:
         "Soort", list(ENTITIES), format_func=lambda e: ENTITIES[e].label, key="imp_soort"
     )
     st.header(f"Kolommen voor {md(ENTITIES[entity].label)}", anchor=False)
-    st.dataframe(import_columns(entity), hide_index=True, width="stretch")
-    st.download_button(
-        f"Sjabloon downloaden ({ENTITIES[entity].label}, CSV)",
-        template_csv(entity),
-        file_name=f"sjabloon-{entity}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="imp_sjabloon",
+    downloads.import_template(
+        entity, f"Sjabloon downloaden ({ENTITIES[entity].label}, CSV)", key="imp_sjabloon"
     )
     upload = st.file_uploader(
         "Bestand", type=[s.lstrip(".") for s in REGISTRY_FORMATS], key="imp_bestand"
     )
     replace = st.checkbox("Rijen die niet in het bestand staan verwijderen", key="imp_vervang")
     if upload is not None and st.button("Importeren", disabled=not user, key="imp_go"):
-        with common.saved_uploads([upload]) as (path,):
+        with uploads.saved_uploads([upload]) as (path,):
             try:
                 report = import_file(
-                    common.settings(),
+                    state.settings(),
                     entity,
                     path,
                     user=user,
@@ -314,12 +253,8 @@ with tab_gaten:
             f"binnen {afstand} m."
         )
         st.dataframe(result.gaps, hide_index=True, width="stretch")
-        st.download_button(
-            "Download gatenlijst (CSV)",
-            table_csv(result.gaps),
-            file_name=f"gaten-{data.gemeentecode}.csv",
-            mime="text/csv",
-            on_click="ignore",
+        downloads.csv_download(
+            "Download gatenlijst (CSV)", table_csv(result.gaps), f"gaten-{data.gemeentecode}.csv"
         )
         with st.expander("Dekking per buurt"):
             cov = data.buurten[["buurtnaam"]].join(result.coverage)

@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from models import coverage_summary
-from ui import common
+from ui import cached, common, labels, state, static
 from ui.a11y import SKIP_TARGET, skip_link
 from wijkradar.dataversion import data_version, data_version_label
 from wijkradar.escape import markdown_text as md
@@ -25,10 +25,7 @@ from wijkradar.render.maps import (
     standalone_html,
 )
 
-st.title("Kaart")
-v = common.view()
-if v is None or v.scores is None:
-    st.stop()
+v = common.scored_view("Kaart")
 data, scores = v.data, v.scores
 cov = coverage_summary(scores)
 st.caption(
@@ -50,14 +47,14 @@ def _label(col: str) -> str:
     return f"Indicator: {v.label(col)}"
 
 
-wanted = common.get("kaart", "score")
+wanted = state.get("kaart", "score")
 BASEMAPS = {"pdok": "PDOK BRT-Achtergrondkaart", "osm": "OpenStreetMap", "geen": "Geen"}
 LAYERS = {"wijken": "Wijkgrenzen", "namen": "Namen", "clusters": "Clusters", "typen": "Buurttypen"}
-common.init_widget("kaart_schema", "klassen", SCHEMES, "quantiles")
-common.init_widget("kaart_k", "aantal", range(3, 8), 5)
-common.init_widget("kaart_palet", "palet", PALETTES, "ylorrd")
-common.init_widget("kaart_basemap", "achtergrond", BASEMAPS, common.settings().basemap)
-_layers = common.get("lagen")
+state.init_widget("kaart_schema", "klassen", SCHEMES, "quantiles")
+state.init_widget("kaart_k", "aantal", range(3, 8), 5)
+state.init_widget("kaart_palet", "palet", PALETTES, "ylorrd")
+state.init_widget("kaart_basemap", "achtergrond", BASEMAPS, state.settings().basemap)
+_layers = state.get("lagen")
 _on = {"wijken", "namen"} if _layers is None else set(_layers.split(","))
 for _name in LAYERS:
     st.session_state.setdefault(f"kaart_laag_{_name}", _name in _on)
@@ -67,11 +64,11 @@ with st.container(horizontal=True):
         "Toon", options, index=options.index(wanted) if wanted in options else 0, format_func=_label
     )
     scheme = st.selectbox(
-        "Klassenindeling", list(SCHEMES), format_func=lambda s: SCHEMES[s][0], key="kaart_schema"
+        "Klassenindeling", list(SCHEMES), format_func=labels.SCHEMES.get, key="kaart_schema"
     )
     k = st.slider("Klassen", 3, 7, key="kaart_k")
     palette = st.selectbox(
-        "Kleuren", list(PALETTES), format_func=lambda p: PALETTES[p][0], key="kaart_palet"
+        "Kleuren", list(PALETTES), format_func=labels.PALETTES.get, key="kaart_palet"
     )
     basemap = st.selectbox(
         "Achtergrond", list(BASEMAPS), format_func=BASEMAPS.get, key="kaart_basemap"
@@ -98,41 +95,41 @@ found = st.selectbox(
     key="kaart_zoek",
 )
 if found:
-    common.put("buurt", found)
+    state.put("buurt", found)
 shown = {
     "wijken": show_wijken,
     "namen": show_names,
     "clusters": show_hot,
     "typen": show_types,
 }
-common.put("kaart", None if column == "score" else column)
-common.put("klassen", None if scheme == "quantiles" else scheme)
-common.put("aantal", None if k == 5 else k)
-common.put("palet", None if palette == "ylorrd" else palette)
-common.put("achtergrond", None if basemap == common.settings().basemap else basemap)
+state.put("kaart", None if column == "score" else column)
+state.put("klassen", None if scheme == "quantiles" else scheme)
+state.put("aantal", None if k == 5 else k)
+state.put("palet", None if palette == "ylorrd" else palette)
+state.put("achtergrond", None if basemap == state.settings().basemap else basemap)
 layers = ",".join(n for n, on in shown.items() if on)
-common.put("lagen", None if layers == "wijken,namen" else layers or "geen")
-common.publish()
+state.put("lagen", None if layers == "wijken,namen" else layers or "geen")
+state.publish()
 with st.container(horizontal=True):
-    common.share_link()
+    state.share_link()
     st.page_link("ui/werklijst.py", label="Werklijst maken voor buurtnetwerkers")
 
-settings = common.settings()
+settings = state.settings()
 try:
-    install_static(settings, common.static_dir())
+    install_static(settings, static.static_dir())
 except (AssetError, OSError) as exc:
     st.error(f"De kaart kan niet worden getekend: Leaflet is niet geïnstalleerd ({md(exc)}).")
     st.stop()
-base = common.static_url()
+base = static.static_url()
 tile_url = settings.tile_url(basemap)
-if tile_url and not common.basemap_ok(tile_url):
+if tile_url and not cached.basemap_ok(tile_url):
     st.info("De achtergrondkaart is niet bereikbaar; de buurten worden zonder achtergrond getoond.")
     tile_url = None
 
 mv = map_values(scores, data, column)
-hot = common.hotspot_table(*v.key) if show_hot else None
-types = common.type_table(*v.key)[0] if show_types else None
-geometry = common.geometry(data.gemeentecode, data.jaar, data.created)
+hot = cached.hotspot_table(*v.key) if show_hot else None
+types = cached.type_table(*v.key)[0] if show_types else None
+geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
 fmap = build_map(
     geometry,
     mv,
@@ -160,7 +157,7 @@ offline = standalone_html(
         f"{data.gemeentenaam} ({data.gemeentecode})",
         f"indeling {data.jaar}",
         f"profiel {v.profile.name}",
-        f"klassen: {SCHEMES[scheme][0].lower()}, {k}",
+        f"klassen: {labels.SCHEMES[scheme].lower()}, {k}",
         f"gemaakt op {fmt_date(date.today())}",
         f"gegevens van {fmt_datetime(data.created)}",
     ],
@@ -169,7 +166,7 @@ offline = standalone_html(
 )
 skip_link()
 # Only the clicked point comes back from the browser: no geometry round trip.
-state = st_folium(
+map_state = st_folium(
     fmap,
     height=620,
     use_container_width=True,
@@ -177,7 +174,7 @@ state = st_folium(
     key="wijkradar_kaart",
 )
 selected = None
-clicked = (state or {}).get("last_clicked")
+clicked = (map_state or {}).get("last_clicked")
 if clicked:
     point = shapely.Point(clicked["lng"], clicked["lat"])
     hit = geometry[geometry.geometry.contains(point)]
@@ -204,15 +201,15 @@ rows = event.selection.rows if event is not None else []
 if rows:
     selected = str(table.index[rows[0]])
 if selected:
-    common.put("buurt", selected)
-    common.publish()
+    state.put("buurt", selected)
+    state.publish()
     st.success(f"Geselecteerd: {md(v.buurt_name(selected))}")
     st.page_link("ui/buurtprofiel.py", label="Open het buurtprofiel")
 
 if hot is not None:
     st.caption(cluster_summary(hot))
 if types is not None:
-    st.dataframe(common.type_table(*v.key)[1], width="stretch")
+    st.dataframe(cached.type_table(*v.key)[1], width="stretch")
 st.download_button(
     "Kaart downloaden (HTML, werkt offline)",
     # the same map with a header, Leaflet inlined instead of linked

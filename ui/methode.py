@@ -7,16 +7,15 @@ import re
 import pandas as pd
 import streamlit as st
 
-from geo.registry import RegistryError
 from models import (
     AGGREGATIONS,
     MISSING_POLICIES,
-    NORMALISER_LABELS,
+    NORMALISERS,
     ProfileError,
     profile_yaml,
 )
 from models.validity import TARGET_RHO
-from ui import common
+from ui import cached, common, editing, labels, messages, state
 from ui.a11y import dutch_frame
 from wijkradar.analysis import saved_profile
 from wijkradar.escape import markdown_text as md
@@ -26,12 +25,9 @@ from wijkradar.render.format import fmt_count, fmt_number, fmt_percent
 from wijkradar.render.report import bounds_text, is_robust
 from wijkradar.validity import validate_gemeente
 
-st.title("Methode")
-v = common.view()
-if v is None:
-    st.stop()
+v = common.scored_view("Methode", need_scores=False)
 data = v.data
-base = common.base_profile()
+base = state.base_profile()
 profile = v.profile
 
 st.markdown(
@@ -42,7 +38,7 @@ Wijkradar zet elke indicator om naar een schaal waarop *hoger = meer nood* (indi
 een hogere waarde gunstig is, zoals ervaren gezondheid, worden omgedraaid). Per domein worden
 de indicatoren gewogen gemiddeld tot een domeinscore (0-100); de domeinscores samen vormen de
 prioriteitsscore. Buurten met minder dan {base.min_population} inwoners krijgen geen score en
-tonen geen cijfers. De onzekerheid van de rang komt uit {common.DRAWS} Monte-Carlotrekkingen:
+tonen geen cijfers. De onzekerheid van de rang komt uit {cached.DRAWS} Monte-Carlotrekkingen:
 de gewichten variëren rond de gekozen waarden en de normalisatie wisselt. {bounds_text(data)}
 Een buurt is *robuust* als hij in ten minste 90% van de trekkingen in de top {base.top_k} staat.
 """
@@ -56,7 +52,7 @@ if st.button("Gewichten en methode terugzetten naar het profiel"):
         if str(name).startswith(f"m_{key}_"):
             del st.session_state[name]
     for param in ("gewichten", "normalisatie", "aggregatie", "ontbrekend"):
-        common.put(param, None)
+        state.put(param, None)
     st.rerun()
 
 current = {d.name: d for d in profile.domains}
@@ -82,20 +78,20 @@ for col, dom in zip(cols, base.domains, strict=True):
 
 st.header("Methode", anchor=False)
 chosen = {}
-for col, (field, label, choices) in zip(
+for col, (field, label, methods, names) in zip(
     st.columns(3),
     [
-        ("normalisation", "Normalisatie", NORMALISER_LABELS),
-        ("aggregation", "Aggregatie", AGGREGATIONS),
-        ("missing", "Ontbrekende waarden", MISSING_POLICIES),
+        ("normalisation", "Normalisatie", NORMALISERS, labels.NORMALISERS),
+        ("aggregation", "Aggregatie", AGGREGATIONS, labels.AGGREGATIONS),
+        ("missing", "Ontbrekende waarden", MISSING_POLICIES, labels.MISSING_POLICIES),
     ],
     strict=True,
 ):
     chosen[field] = col.selectbox(
         label,
-        list(choices),
-        index=list(choices).index(getattr(profile, field)),
-        format_func=choices.get,
+        list(methods),
+        index=list(methods).index(getattr(profile, field)),
+        format_func=names.get,
         key=f"m_{key}_{field}",
     )
 normalisation, aggregation, missing = (
@@ -108,22 +104,22 @@ base_d = {d.name: d.weight for d in base.domains}
 base_i = {i.id: i.weight for d in base.domains for i in d.indicators}
 changed_d = {k: w for k, w in domain_w.items() if abs(w - base_d[k]) > 1e-9}
 changed_i = {k: w for k, w in ind_w.items() if abs(w - base_i[k]) > 1e-9}
-common.put("gewichten", common.encode_weights(changed_d, changed_i) or None)
-common.put("normalisatie", None if normalisation == base.normalisation else normalisation)
-common.put("aggregatie", None if aggregation == base.aggregation else aggregation)
-common.put("ontbrekend", None if missing == base.missing else missing)
-common.publish()
+state.put("gewichten", state.encode_weights(changed_d, changed_i) or None)
+state.put("normalisatie", None if normalisation == base.normalisation else normalisation)
+state.put("aggregatie", None if aggregation == base.aggregation else aggregation)
+state.put("ontbrekend", None if missing == base.missing else missing)
+state.publish()
 
 try:
-    live = common.current_profile()
+    live = state.current_profile()
     live_text = profile_yaml(live)
-    live_scores = common.score(data.gemeentecode, data.jaar, live_text, data.created)
+    live_scores = cached.score(data.gemeentecode, data.jaar, live_text, data.created)
 except (ProfileError, ValueError) as exc:
     st.error(f"Met deze keuzes kan niet worden gescoord: {md(exc)}")
     st.stop()
 
 st.header("Resultaat", anchor=False)
-base_scores = common.score(data.gemeentecode, data.jaar, profile_yaml(base), data.created)
+base_scores = cached.score(data.gemeentecode, data.jaar, profile_yaml(base), data.created)
 top = live_scores.sort_values("rank").head(15)
 preview = pd.DataFrame(
     {
@@ -161,7 +157,7 @@ st.markdown(
 ref_upload = st.file_uploader(
     "Eigen SES-WOA- of Leefbaarometerbestand (CSV)", type=["csv", "json"], key="m_referentie"
 )
-ref_frame, ref_notes = common.reference(data.gemeentecode, ref_upload)
+ref_frame, ref_notes = cached.reference(data.gemeentecode, ref_upload)
 report, _ = validate_gemeente(data, live, reference=ref_frame)
 cov = report.coverage
 k1, k2, k3 = st.columns(3)
@@ -196,9 +192,18 @@ st.caption(
     "profielen verschijnen in de profielkeuze links. Meegeleverde profielen kunnen niet "
     "worden overschreven: kies een eigen naam."
 )
-may_write = common.writer() is not None
+
+
+def _save_profile(profile):
+    """The profile into the data folder's ``profiles/``, audited under the writer's name."""
+    return save_user_profile(
+        profile, state.settings(), user=editing.writer() or "", registry=cached.registry()
+    )
+
+
+may_write = editing.writer() is not None
 if not may_write:
-    st.info(common.LOGIN_NEEDED)
+    st.info(editing.LOGIN_NEEDED)
 s1, s2 = st.columns(2)
 with s1:
     new_name = st.text_input(
@@ -219,17 +224,12 @@ with s1:
     if saved_text:
         st.success("  \n".join(md(line) for line in saved_text.splitlines()))
     if st.button("Opslaan in de datamap", disabled=not valid or not may_write) and may_write:
-        try:
-            path = save_user_profile(
-                renamed, common.settings(), user=common.writer() or "", registry=common.registry()
-            )
-        except (ProfileError, RegistryError, OSError) as exc:
-            st.error(f"Profiel niet opgeslagen: {md(exc)}")
-        else:  # where it went and whether the app lists it, as in the notebook
-            st.session_state["m_saved_text"] = str(saved_profile(new_name, path, common.settings()))
-            common.put("profiel", new_name)
-            for param in ("gewichten", "normalisatie", "aggregatie", "ontbrekend"):
-                common.put(param, None)
+        done, path = editing.try_save(
+            lambda: _save_profile(renamed), failed="Profiel niet opgeslagen"
+        )
+        if done:  # where it went and whether the app lists it, as in the notebook
+            st.session_state["m_saved_text"] = str(saved_profile(new_name, path, state.settings()))
+            state.use_profile(new_name)
             st.rerun()
 with s2:
     upload = st.file_uploader("Profiel laden (YAML)", type=["yaml", "yml"], key="m_upload")
@@ -243,26 +243,18 @@ with s2:
         except ProfileError as exc:
             st.error(f"Profiel niet geladen: {md(exc)}")
         else:
-            try:
-                save_user_profile(
-                    loaded,
-                    common.settings(),
-                    user=common.writer() or "",
-                    registry=common.registry(),
-                )
-            except (ProfileError, RegistryError, OSError) as exc:
-                st.error(f"Profiel niet opgeslagen: {md(exc)}")
-            else:
-                common.put("profiel", loaded.name)
-                for param in ("gewichten", "normalisatie", "aggregatie", "ontbrekend"):
-                    common.put(param, None)
+            done, _ = editing.try_save(
+                lambda: _save_profile(loaded), failed="Profiel niet opgeslagen"
+            )
+            if done:
+                state.use_profile(loaded.name)
                 st.rerun()
 
 with st.expander("Profiel als YAML"):
     st.code(live_text, language="yaml")
 
 st.header("Bronnen en perioden", anchor=False)
-st.dataframe(common.provenance_table(data), hide_index=True, width="stretch")
+st.dataframe(messages.provenance_table(data), hide_index=True, width="stretch")
 cat = data.catalogue[["label", "domain", "unit", "kind", "tabel", "periode"]].rename(
     columns={
         "label": "Indicator",

@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.registry import ConflictError, ImportRejected, RegistryError
-from ui import common
+from ui import common, downloads, editing
 from ui.notities_blok import SOORT_LABELS, note_form, notes_display
 from wijkradar.escape import markdown_text
 from wijkradar.notes import FLAG_LABEL, NOTITIE_SOORTEN, notes_csv, notes_for_buurten
 from wijkradar.render.format import fmt_date, plural
 
-st.title("Buurtnotities")
-v = common.view()
-if v is None:
-    st.stop()
+v = common.scored_view("Buurtnotities", need_scores=False)
 data = v.data
-try:
-    reg = common.registry()
-    reg.ping()
-except RegistryError as exc:
-    st.error(f"Het register is niet bereikbaar: {markdown_text(exc)}")
-    st.stop()
-user = common.editor_name()
+reg = common.registry_or_stop()
+user = editing.editor_name()
 codes = set(data.buurten.index)
 names = data.buurten["buurtnaam"].astype(str).to_dict()
 
@@ -46,12 +37,8 @@ st.caption(
 )
 if not notes.empty:
     st.dataframe(notes_display(notes, names), hide_index=True, width="stretch")
-    st.download_button(
-        "Download notities (CSV)",
-        notes_csv(notes, names),
-        file_name=f"buurtnotities-{data.gemeentecode}.csv",
-        mime="text/csv",
-        on_click="ignore",
+    downloads.csv_download(
+        "Download notities (CSV)", notes_csv(notes, names), f"buurtnotities-{data.gemeentecode}.csv"
     )
 
 st.subheader("Notitie toevoegen")
@@ -96,24 +83,21 @@ if not notes.empty:
             b1, b2 = st.columns(2)
             save = b1.form_submit_button("Wijziging opslaan", disabled=not user)
             remove = b2.form_submit_button("Verwijderen", disabled=not user)
-        try:
+        if save or remove:
             if save:
-                reg.save(
-                    "buurtnotitie",
-                    {**row, "tekst": tekst, "soort": soort, "cijfers_kloppen_niet": flag},
-                    user=user,
-                    version=seen,
-                    buurtcodes=codes,
+                record = {**row, "tekst": tekst, "soort": soort, "cijfers_kloppen_niet": flag}
+                done, _ = editing.try_save(
+                    lambda: reg.save(
+                        "buurtnotitie", record, user=user, version=seen, buurtcodes=codes
+                    ),
+                    failed="Niet opgeslagen",
                 )
-                st.session_state.pop(seen_key, None)
-                st.rerun()
-            if remove:
-                reg.delete("buurtnotitie", chosen, user=user, version=seen)
-                st.session_state.pop(seen_key, None)
-                st.rerun()
-        except ConflictError as exc:
+            else:
+                done, _ = editing.try_save(
+                    lambda: reg.delete("buurtnotitie", chosen, user=user, version=seen),
+                    failed="Niet verwijderd",
+                )
+            # saved, or refused: read the current version again (what was typed stays)
             st.session_state.pop(seen_key, None)
-            st.error(f"Niet opgeslagen: {markdown_text(exc)}")
-        except ImportRejected as exc:
-            st.error("Niet opgeslagen:")
-            st.dataframe(exc.report(), hide_index=True)
+            if done:
+                st.rerun()

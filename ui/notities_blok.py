@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from geo.registry import ImportRejected, Registry, RegistryError
+from geo.registry import Registry
+from ui.editing import try_save
 from wijkradar.escape import markdown_text
 from wijkradar.notes import FLAG_LABEL, NOTITIE_SOORTEN, add_note, notes_for_buurten
 from wijkradar.render.format import fmt_date, fmt_datetime, plural
@@ -83,8 +84,8 @@ def note_form(
         st.caption("Vul links uw naam in (of log in) om een notitie toe te voegen.")
         return
     if sent:
-        try:
-            add_note(
+        done, _ = try_save(
+            lambda: add_note(
                 reg,
                 buurtcode=code,
                 datum=datum if isinstance(datum, date) else date.today(),
@@ -93,13 +94,10 @@ def note_form(
                 cijfers_kloppen_niet=flag,
                 user=user,
                 buurtcodes=codes,
-            )
-        except ImportRejected as exc:
-            st.error("Niet opgeslagen:")
-            st.dataframe(exc.report(), hide_index=True)
-        except RegistryError as exc:
-            st.error(f"Niet opgeslagen; het register is niet bereikbaar: {markdown_text(exc)}")
-        else:
+            ),
+            failed="Niet opgeslagen",
+        )
+        if done:
             st.success("Notitie opgeslagen.")
 
 

@@ -6,15 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from models import impact_ranking, reach_filter
-from ui import common
+from ui import cached, common, downloads
 from wijkradar.escape import markdown_text
 from wijkradar.render.export import ranking_csv, ranking_gpkg, ranking_table
 from wijkradar.render.format import fmt_bool, fmt_number, fmt_rank
 
-st.title("Ranglijst")
-v = common.view()
-if v is None or v.scores is None:
-    st.stop()
+v = common.scored_view("Ranglijst")
 data, scores = v.data, v.scores
 top_k = scores.attrs.get("top_k", v.profile.top_k)
 table = ranking_table(data, scores)
@@ -29,7 +26,7 @@ with st.container(horizontal=True):
     use_types = st.checkbox("Buurttypen tonen", value=False, key="rl_typen_aan")
 types = None
 if use_types:
-    types, described = common.type_table(*v.key)
+    types, described = cached.type_table(*v.key)
     table["type"] = types.reindex(table.index)
     chosen = st.multiselect(
         "Type",
@@ -96,7 +93,7 @@ if reach_cols:
 
 st.caption(
     f"{len(table)} buurten. Rang 1 = hoogste nood. Het interval is het 90%-interval van de rang "
-    f"over {common.DRAWS} Monte-Carlotrekkingen; 'robuust' = in {'≥'}90% van de trekkingen in "
+    f"over {cached.DRAWS} Monte-Carlotrekkingen; 'robuust' = in {'≥'}90% van de trekkingen in "
     f"de top {top_k}. Buurten onder {v.profile.min_population} inwoners krijgen geen score en "
     "tonen geen cijfers. 'Dekking' is het deel van het gewicht dat op gepubliceerde cijfers van "
     "de buurt zelf rust (niet ingevuld, niet van de wijk)." + impact_note
@@ -150,13 +147,7 @@ st.dataframe(shown, column_config=column_config, width="stretch", height=560)
 st.page_link("ui/werklijst.py", label="Werklijst maken voor buurtnetwerkers (printbaar en CSV)")
 name = f"wijkradar-{data.gemeentecode}-{data.jaar}-{v.profile.name}"
 with st.container(horizontal=True):
-    st.download_button(
-        "Download CSV",
-        ranking_csv(table),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        on_click="ignore",
-    )
+    downloads.csv_download("Download CSV", ranking_csv(table), f"{name}.csv")
     st.download_button(
         "Download GeoPackage",
         ranking_gpkg(data, table),

@@ -6,13 +6,11 @@ import streamlit as st
 
 from geo.errors import DataFormatError
 from geo.registry import ENTITIES
-from ui import common
+from ui import downloads
 from wijkradar.render.offline import DOWNLOADS, RETRY_AFTER_S
-from wijkradar.render.templates import import_columns, template_csv
 from wijkradar.voorbeeld import banner as example_banner
 
 st.title("Uitleg")
-common.bootstrap()
 
 st.header("Wat is de score?")
 st.markdown(
@@ -104,12 +102,6 @@ krijgt vanzelf een nieuw id.
 )
 for entity, spec in ENTITIES.items():
     st.subheader(spec.label.capitalize())
-    st.dataframe(import_columns(entity), hide_index=True, width="stretch")
-    st.download_button(
-        f"Sjabloon voor {spec.label} (CSV)",
-        template_csv(entity),
-        file_name=f"sjabloon-{entity}.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key=f"uitleg_sjabloon_{entity}",
+    downloads.import_template(
+        entity, f"Sjabloon voor {spec.label} (CSV)", key=f"uitleg_sjabloon_{entity}"
     )

@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-import yaml
 from streamlit_folium import st_folium
 
 from models import ProfileError
 from models.change import change_bins, periods_of
-from models.profile import parse_profile
-from ui import common
+from ui import cached, common, downloads, state, static
 from ui.a11y import SKIP_TARGET, skip_link
 from wijkradar.change import (
     change_colours,
     change_map_values,
     indicator_change,
     score_change,
-    score_periods,
     significance_text,
     trend_indicators,
 )
@@ -36,23 +33,13 @@ RULE = (
 )
 
 
-@st.cache_data(show_spinner="Scores per monitorjaar herberekenen...", max_entries=16)
-def _score_periods(gm: str, jaar: int, yaml_text: str, created: str, periods: tuple[str, ...]):
-    data = common.load(gm, jaar)
-    profile = parse_profile(yaml.safe_load(yaml_text), source="profiel")
-    return score_periods(data, profile, periods, seed=common.SEED)
-
-
 def _signed(value: float, decimals: int) -> str:
     if pd.isna(value):
         return "–"
     return ("+" if value > 0 else "") + fmt_number(value, decimals)
 
 
-st.title("Verandering")
-v = common.view()
-if v is None or v.scores is None:
-    st.stop()
+v = common.scored_view("Verandering")
 data, scores = v.data, v.scores
 
 inds = trend_indicators(data)
@@ -63,7 +50,7 @@ if not inds:
     )
     st.stop()
 
-common.init_widget("vr_wat", "verandering", [SCORE, *inds], SCORE)
+state.init_widget("vr_wat", "verandering", [SCORE, *inds], SCORE)
 what = st.selectbox(
     "Wat",
     [SCORE, *inds],
@@ -73,32 +60,32 @@ what = st.selectbox(
     key="vr_wat",
 )
 periods = periods_of(data.trend) if what == SCORE else periods_of(data.trend, what)
-common.init_widget("vr_van", "van", periods[:-1], periods[0])
+state.init_widget("vr_van", "van", periods[:-1], periods[0])
 if st.session_state.get("vr_van") not in periods[:-1]:
     st.session_state["vr_van"] = periods[0]
 c1, c2 = st.columns(2)
 start = c1.selectbox("Van", periods[:-1], key="vr_van")
 later = [p for p in periods if p > start]
-common.init_widget("vr_naar", "naar", later, later[-1])
+state.init_widget("vr_naar", "naar", later, later[-1])
 if st.session_state.get("vr_naar") not in later:
     st.session_state["vr_naar"] = later[-1]
 end = c2.selectbox("Naar", later, key="vr_naar")
-common.put("verandering", None if what == SCORE else what)
-common.put("van", start)
-common.put("naar", end)
-common.publish()
+state.put("verandering", None if what == SCORE else what)
+state.put("van", start)
+state.put("naar", end)
+state.publish()
 
-settings = common.settings()
+settings = state.settings()
 try:
-    install_static(settings, common.static_dir())
+    install_static(settings, static.static_dir())
 except (AssetError, OSError) as exc:
     st.error(f"De kaart kan niet worden getekend: Leaflet is niet geïnstalleerd ({md(exc)}).")
     st.stop()
-base = common.static_url()
+base = static.static_url()
 tile_url = settings.tile_url()
-if tile_url and not common.basemap_ok(tile_url):
+if tile_url and not cached.basemap_ok(tile_url):
     tile_url = None
-geometry = common.geometry(data.gemeentecode, data.jaar, data.created)
+geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
 names = data.buurten["buurtnaam"].astype(str)
 
 if what == SCORE:
@@ -110,7 +97,7 @@ if what == SCORE:
         )
         st.stop()
     try:
-        by_period = _score_periods(*v.key, tuple(periods))
+        by_period = cached.score_periods(*v.key, tuple(periods))
     except ProfileError as exc:
         st.error(f"Herberekenen lukt niet met dit profiel: {md(exc)}")
         st.stop()
@@ -178,12 +165,10 @@ if what == SCORE:
             }
         ).sort_values("Verschuiving", key=lambda s: -s.abs(), kind="stable")
         st.dataframe(table, hide_index=True, width="stretch")
-        st.download_button(
+        downloads.csv_download(
             "Download rangverschuivingen (CSV)",
             table_csv(table),
-            file_name=f"verandering-score-{data.gemeentecode}-{start}-{end}.csv",
-            mime="text/csv",
-            on_click="ignore",
+            f"verandering-score-{data.gemeentecode}-{start}-{end}.csv",
         )
     st.stop()
 
@@ -273,10 +258,8 @@ table = (
 )
 st.header("Tabel bij de kaart", anchor=SKIP_TARGET)
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(
+downloads.csv_download(
     "Download verandering (CSV)",
     table_csv(table),
-    file_name=f"verandering-{what}-{data.gemeentecode}-{start}-{end}.csv",
-    mime="text/csv",
-    on_click="ignore",
+    f"verandering-{what}-{data.gemeentecode}-{start}-{end}.csv",
 )

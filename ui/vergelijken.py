@@ -6,17 +6,14 @@ import pandas as pd
 import streamlit as st
 
 from models import ProfileError, compare_profiles, profile_yaml
-from ui import common
+from ui import cached, common, state
 from ui.a11y import dutch_frame
 from wijkradar.escape import markdown_text as md
 from wijkradar.profiles import list_profiles, resolve_profile
 from wijkradar.render.format import fmt_number
 from wijkradar.render.report import indicator_profile
 
-st.title("Vergelijken")
-v = common.view()
-if v is None or v.scores is None:
-    st.stop()
+v = common.scored_view("Vergelijken")
 data, scores = v.data, v.scores
 
 st.header("Buurten naast elkaar", anchor=False)
@@ -57,7 +54,7 @@ else:
     st.dataframe(table.fillna(""), width="stretch", height=640)
 
 st.header("Profielen naast elkaar", anchor=False)
-profiles = sorted(list_profiles(common.settings()))
+profiles = sorted(list_profiles(state.settings()))
 others = [p for p in profiles if p != v.profile.name]
 second = st.multiselect(
     f"Vergelijk '{md(v.profile.name)}' met",
@@ -70,8 +67,8 @@ if second:
     results = {v.profile.name: scores}
     for name in second:
         try:
-            text = profile_yaml(resolve_profile(name, common.settings()))
-            results[name] = common.score(data.gemeentecode, data.jaar, text, data.created)
+            text = profile_yaml(resolve_profile(name, state.settings()))
+            results[name] = cached.score(data.gemeentecode, data.jaar, text, data.created)
         except ProfileError as exc:
             st.warning(
                 f"Profiel '{md(name)}' past niet bij deze gegevens en is overgeslagen: {md(exc)}"

@@ -5,15 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.registry import RegistryError
-from ui import common
+from ui import cached, common, downloads, state
 from wijkradar.escape import markdown_text as md
 from wijkradar.render.format import plural
 from wijkradar.werklijst import CSV_COLUMNS, worklist, worklist_csv, worklist_html
 
-st.title("Werklijst")
-v = common.view()
-if v is None or v.scores is None:
-    st.stop()
+v = common.scored_view("Werklijst")
 data, scores = v.data, v.scores
 st.caption(
     "Een lijst om mee te nemen: per buurt de rang, waarom de buurt hoog staat, het wijkteam, "
@@ -22,7 +19,7 @@ st.caption(
 )
 
 n_scored = int((~scores["te_klein"].astype(bool) & scores["rank"].notna()).sum())
-common.init_widget("wl_top", "top", range(1, n_scored + 1), min(10, n_scored))
+state.init_widget("wl_top", "top", range(1, n_scored + 1), min(10, n_scored))
 # another gemeente: keep the chosen number within range and drop buurten of the old one
 st.session_state["wl_top"] = max(1, min(int(st.session_state["wl_top"]), max(n_scored, 1)))
 st.session_state["wl_keuze"] = [
@@ -43,12 +40,12 @@ with st.container(horizontal=True):
         placeholder="Kies buurten (leeg = de hoogste in de ranglijst)",
         key="wl_keuze",
     )
-common.put("top", None if int(top) == 10 else int(top))
-common.publish()
+state.put("top", None if int(top) == 10 else int(top))
+state.publish()
 
 tables = None
 try:
-    tables = common.registry().tables()
+    tables = cached.registry().tables()
 except RegistryError as exc:
     st.warning(
         f"Het register is niet bereikbaar ({md(exc)}); wijkteams, initiatieven en locaties "
@@ -73,13 +70,7 @@ with st.container(horizontal=True):
         mime="text/html",
         on_click="ignore",
     )
-    st.download_button(
-        "Werklijst als CSV (Excel)",
-        worklist_csv(rows),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        on_click="ignore",
-    )
+    downloads.csv_download("Werklijst als CSV (Excel)", worklist_csv(rows), f"{name}.csv")
 with st.expander("Voorbeeld van de printbare werklijst", expanded=True):
     # in its own frame, so the page's print styles stay out of the app
     st.iframe(worklist_html(rows, data, profile_name=v.profile.name), height=640)

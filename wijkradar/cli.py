@@ -1,8 +1,9 @@
-"""The ``wijkradar`` command line.
+"""The ``wijkradar`` command line: every argument parser, and the thin commands behind them.
 
-Each sub-command is registered by the module that implements it; those modules load pandas,
-geopandas, SQLAlchemy or Streamlit. So that ``wijkradar --help`` answers at once, the top-level
-help is built from :data:`COMMANDS` alone and only the chosen command's module is imported
+The work is done by the services (:mod:`wijkradar.pipeline`, :mod:`wijkradar.scoring`,
+:mod:`wijkradar.batch`, :mod:`wijkradar.registry`, :mod:`wijkradar.validity`,
+:mod:`wijkradar.launch`); they load pandas, geopandas, SQLAlchemy or Streamlit, so they are
+imported inside the functions. ``wijkradar --help`` is built from :data:`COMMANDS` alone
 (``tests/test_install.py`` checks the table against the full parser).
 """
 
@@ -37,16 +38,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "fetch and score many gemeenten, one GeoParquet each",
     ),
     "valideer": (
-        "wijkradar.validity:add_validate_parser",
+        "wijkradar.cli:add_validate_parser",
         "validity report: score vs SES-WOA/Leefbaarometer, direction check, coverage",
     ),
     "import": (
-        "wijkradar.registry:add_registry_parsers",
+        "wijkradar.cli:add_registry_parsers",
         "import initiatives, wijkteams or locations",
     ),
-    "export": ("wijkradar.registry:add_registry_parsers", "export a registry table"),
-    "gaps": ("wijkradar.registry:add_registry_parsers", "buurten with high need and little nearby"),
-    "app": ("wijkradar.launch:add_app_parser", "start the app (Streamlit) from this installation"),
+    "export": ("wijkradar.cli:add_registry_parsers", "export a registry table"),
+    "gaps": ("wijkradar.cli:add_registry_parsers", "buurten with high need and little nearby"),
+    "app": ("wijkradar.cli:add_app_parser", "start the app (Streamlit) from this installation"),
 }
 
 
@@ -337,6 +338,209 @@ def fetch_stats_line(stats: dict[str, Any], *, settings: Settings) -> str:
     if stats.get("oldest_cached"):
         line += f", oudste van {stats['oldest_cached']}"
     return line
+
+
+def add_validate_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the ``valideer`` sub-command."""
+    from .pipeline import DEFAULT_JAAR
+    from .profiles import DEFAULT_PROFILE
+
+    p = sub.add_parser("valideer", help=COMMANDS["valideer"][1])
+    p.add_argument("--gemeente", required=True)
+    p.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
+    p.add_argument("--profiel", default=DEFAULT_PROFILE, help="profile name or YAML path")
+    p.add_argument(
+        "--referentie",
+        nargs="+",
+        metavar="FILE",
+        help="SES-WOA (86092NED export) and/or Leefbaarometer CSV; default: SES-WOA from CBS",
+    )
+    p.add_argument("--uit", help="write the correlation table as CSV")
+    p.set_defaults(func=_cmd_validate)
+
+
+def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    from geo.errors import WijkradarError
+    from geo.io import atomic_write
+
+    from .escape import spreadsheet_frame
+    from .pipeline import load_gemeente
+    from .profiles import resolve_profile
+    from .validity import load_reference, report_lines, validate_gemeente
+
+    profile = resolve_profile(args.profiel, settings)
+    data = load_gemeente(args.gemeente, jaar=args.jaar, settings=settings)
+    reference, notes = load_reference(
+        data.gemeentecode, settings=settings, files=args.referentie or ()
+    )
+    report, _ = validate_gemeente(data, profile, reference=reference)
+    report.notes[:0] = notes
+    for line in report_lines(
+        report, gemeente=f"{data.gemeentecode} {data.gemeentenaam}", profile=profile.name
+    ):
+        print(terminal_text(line))
+    if args.uit:
+        out = Path(args.uit)
+        with atomic_write(out) as tmp:
+            spreadsheet_frame(report.correlations).to_csv(tmp, index=False)
+        print(f"geschreven: {out}")
+    if reference is None and not args.referentie:
+        raise WijkradarError(
+            "no reference index: SES-WOA could not be fetched; pass --referentie FILE"
+        )
+    return 0
+
+
+def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
+    """Register ``import``, ``export`` and ``gaps``."""
+    from geo.registry import ENTITIES
+
+    from .pipeline import DEFAULT_JAAR
+    from .profiles import DEFAULT_PROFILE
+    from .render.templates import columns_text
+
+    imp = sub.add_parser(
+        "import",
+        help=COMMANDS["import"][1],
+        description="Importeer een CSV (UTF-8 of Windows-1252, ',' of ';'), Excel- of "
+        "GeoJSON-bestand in het register. Een bestand met een fout wordt helemaal geweigerd.",
+        epilog="kolommen per soort (* = verplicht; een lege id krijgt een nieuw id; x/y in RD "
+        "New of WGS84, of een adres):\n" + "\n".join(f"  {e}: {columns_text(e)}" for e in ENTITIES),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    what = imp.add_mutually_exclusive_group(required=True)
+    what.add_argument("--soort", choices=list(ENTITIES))
+    what.add_argument("--all", action="store_true", help="restore a backup from export --all")
+    imp.add_argument("bestand", help=".csv (UTF-8), .xlsx or .geojson; .json with --all")
+    imp.add_argument("--gemeente", help="check buurtcodes and assign points to its buurten")
+    imp.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
+    imp.add_argument("--vervang", action="store_true", help="delete rows not in the file")
+    imp.add_argument(
+        "--ja", action="store_true", help="with --vervang: also when the file has no rows"
+    )
+    imp.set_defaults(func=_cmd_import)
+
+    exp = sub.add_parser("export", help=COMMANDS["export"][1])
+    what = exp.add_mutually_exclusive_group(required=True)
+    what.add_argument("--soort", choices=list(ENTITIES))
+    what.add_argument("--all", action="store_true", help="back up the whole registry (JSON)")
+    exp.add_argument("bestand", help=".csv, .xlsx or .geojson; .json with --all")
+    exp.set_defaults(func=_cmd_export)
+
+    gaps = sub.add_parser("gaps", help=COMMANDS["gaps"][1])
+    gaps.add_argument("--gemeente", required=True)
+    gaps.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
+    gaps.add_argument("--profiel", default=DEFAULT_PROFILE)
+    gaps.add_argument("--afstand", type=float, default=1500.0, help="catchment in metres")
+    gaps.add_argument("--uit", required=True, help=".csv or .xlsx")
+    gaps.set_defaults(func=_cmd_gaps)
+
+
+def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from .registry import import_file, os_user, restore_backup
+
+    if args.all:
+        counts = restore_backup(
+            settings, args.bestand, user=os_user(), replace=args.vervang, confirm_empty=args.ja
+        )
+        print("teruggezet: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+        return 0
+    report = import_file(
+        settings,
+        args.soort,
+        args.bestand,
+        user=os_user(),
+        gemeente=args.gemeente,
+        jaar=args.jaar,
+        replace=args.vervang,
+        confirm_empty=args.ja,
+    )
+    print(
+        f"{report.source}: {report.added} nieuw, {report.updated} bijgewerkt "
+        f"({report.geocoded} adressen opgezocht, {report.assigned} aan een buurt gekoppeld) "
+        f"in {args.soort}"
+    )
+    for note in report.notes:
+        print(f"opmerking: {note}")
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from .registry import export_file, write_backup
+
+    if args.all:
+        rows = write_backup(settings, args.bestand)
+        print(f"reservekopie van het register geschreven naar {args.bestand}: {rows}")
+        return 0
+    path = export_file(settings, args.soort, args.bestand)
+    print(f"{args.soort}: geschreven naar {path}")
+    return 0
+
+
+def _cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
+    from .dataversion import data_version_label
+    from .pipeline import load_gemeente
+    from .profiles import resolve_profile
+    from .registry import analyse_gaps, open_registry
+    from .render.export import write_table
+    from .scoring import score_gemeente
+
+    data = load_gemeente(args.gemeente, jaar=args.jaar, settings=settings)
+    scores = score_gemeente(data, resolve_profile(args.profiel, settings), seed=42, draws=0)
+    with open_registry(settings) as reg:
+        result = analyse_gaps(data, scores, reg.tables(), catchment_m=args.afstand)
+    out = Path(args.uit)
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise ValueError(f"--uit {out}: use .csv or .xlsx")
+    version = data_version_label(scores.attrs["data_version"])
+    write_table(result.gaps.assign(dataversie=version), out)  # which data, on every row
+    print(f"{data.gemeentecode} {data.gemeentenaam}: {len(result.gaps)} gaten -> {out}")
+    return 0
+
+
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 1-65535")
+    return port
+
+
+def add_app_parser(sub: argparse._SubParsersAction) -> None:
+    """Register the ``app`` sub-command."""
+    from .launch import DEFAULT_ADDRESS, DEFAULT_PORT
+
+    p = sub.add_parser(
+        "app",
+        help=COMMANDS["app"][1],
+        description="Start the Wijkradar app; open the printed address in a browser. "
+        "Stop it with Ctrl+C.",
+    )
+    p.add_argument(
+        "--poort", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+    )
+    p.add_argument(
+        "--data-map",
+        type=Path,
+        metavar="DIR",
+        help="data folder: cache, own profiles, registry (default: WIJKRADAR_DATA_DIR, else "
+        "data/ of a checkout or the per-user data folder of an installation)",
+    )
+    p.add_argument(
+        "--adres",
+        default=DEFAULT_ADDRESS,
+        help=f"address to listen on (default {DEFAULT_ADDRESS}: this computer only; "
+        "0.0.0.0 in a container)",
+    )
+    p.set_defaults(func=_cmd_app)
+
+
+def _cmd_app(args: argparse.Namespace, _settings: object = None) -> int:
+    from .launch import run_app
+
+    return run_app(port=args.poort, address=args.adres, data_dir=args.data_map)
 
 
 class _TerminalSafe:

@@ -9,14 +9,20 @@ Streamlit is imported only when the app starts, so ``wijkradar --help`` stays fa
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
 
 from geo.errors import WijkradarError
 
-__all__ = ["AppNotFoundError", "add_app_parser", "app_script", "streamlit_argv"]
+__all__ = [
+    "AppNotFoundError",
+    "run_app",
+    "app_script",
+    "streamlit_argv",
+    "DEFAULT_PORT",
+    "DEFAULT_ADDRESS",
+]
 
 DEFAULT_PORT = 8501
 DEFAULT_ADDRESS = "127.0.0.1"
@@ -85,47 +91,20 @@ def streamlit_argv(script: Path, *, port: int, address: str) -> list[str]:
     ]
 
 
-def _port(value: str) -> int:
-    try:
-        port = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a port number") from None
-    if not 1 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"port {port} is outside 1-65535")
-    return port
+def run_app(*, port: int, address: str, data_dir: Path | None = None) -> int:
+    """Run the Streamlit app until it stops; the exit code.
 
+    ``data_dir`` defaults to ``WIJKRADAR_DATA_DIR``, else
+    :func:`~wijkradar.config.default_data_dir`.
 
-def add_app_parser(sub: argparse._SubParsersAction) -> None:
-    """Register the ``app`` sub-command."""
-    p = sub.add_parser(
-        "app",
-        help="start the app (Streamlit) from this installation",
-        description="Start the Wijkradar app; open the printed address in a browser. "
-        "Stop it with Ctrl+C.",
-    )
-    p.add_argument(
-        "--poort", type=_port, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
-    )
-    p.add_argument(
-        "--data-map",
-        type=Path,
-        metavar="DIR",
-        help="data folder: cache, own profiles, registry (default: WIJKRADAR_DATA_DIR, else "
-        "data/ of a checkout or the per-user data folder of an installation)",
-    )
-    p.add_argument(
-        "--adres",
-        default=DEFAULT_ADDRESS,
-        help=f"address to listen on (default {DEFAULT_ADDRESS}: this computer only; "
-        "0.0.0.0 in a container)",
-    )
-    p.set_defaults(func=_cmd_app)
-
-
-def _cmd_app(args: argparse.Namespace, _settings: object = None) -> int:
+    Raises
+    ------
+    WijkradarError
+        ``data_dir`` is a file.
+    """
     script = app_script()
-    if args.data_map is not None:
-        data_dir = args.data_map.expanduser().resolve()
+    if data_dir is not None:
+        data_dir = data_dir.expanduser().resolve()
     elif os.environ.get("WIJKRADAR_DATA_DIR"):
         data_dir = Path(os.environ["WIJKRADAR_DATA_DIR"]).expanduser().resolve()
     else:
@@ -137,11 +116,11 @@ def _cmd_app(args: argparse.Namespace, _settings: object = None) -> int:
     data_dir.mkdir(parents=True, exist_ok=True)
     # the app and every Streamlit worker read the settings from the environment
     os.environ["WIJKRADAR_DATA_DIR"] = str(data_dir)
-    print(f"Wijkradar: http://{args.adres}:{args.poort} (datamap {data_dir})", flush=True)
+    print(f"Wijkradar: http://{address}:{port} (datamap {data_dir})", flush=True)
 
     from streamlit.web import cli as streamlit_cli
 
-    sys.argv = streamlit_argv(script, port=args.poort, address=args.adres)
+    sys.argv = streamlit_argv(script, port=port, address=address)
     try:
         streamlit_cli.main(prog_name="streamlit")
     except SystemExit as exc:  # click ends with SystemExit, also on success

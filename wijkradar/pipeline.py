@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
-import os
-import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
@@ -19,7 +16,7 @@ from geo.datasets import kerncijfers_table, validate_gemeentecode
 from geo.errors import CacheError, DataFormatError, GemeenteNotFoundError, SourceError
 from geo.gemeente import GemeenteData, cache_path, read_cache, write_cache
 from geo.indicators import indicator_table
-from geo.io import read_source_file
+from geo.io import atomic_write, read_source_file
 from geo.join import join_source, normalise_buurten, wijkcode_of
 from geo.limits import FileLimits
 from geo.sources import (
@@ -280,6 +277,9 @@ def _fetch_sources(
             except Exception as exc:  # noqa: BLE001 (re-raised below, in source order)
                 errors[name] = exc
             progress(0.05 + 0.8 * done / len(_SOURCES), _DONE[name])
+    buurten = results.get("buurten")
+    if buurten is not None and buurten[0].empty:
+        return results  # an unknown gemeente: the caller says so, as when fetched one by one
     for name in _SOURCES:
         if name in errors:
             raise errors[name]
@@ -546,14 +546,9 @@ def list_gemeenten(
         .loc[lambda s: ~s.index.duplicated()]
         .sort_values(key=lambda s: s.str.casefold())
     )
-    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "x", encoding="utf-8") as fh:  # mode per umask, unlike mkstemp's 0600
-            json.dump(series.to_dict(), fh, ensure_ascii=False)
-        os.replace(tmp, path)
+        with atomic_write(path) as tmp:
+            tmp.write_text(json.dumps(series.to_dict(), ensure_ascii=False), encoding="utf-8")
     except OSError as exc:  # a read-only data folder: the list works, it is just not kept
         log.warning("gemeente list not cached in %s: %s", path.parent, exc)
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
     return series

@@ -6,14 +6,13 @@ does the file work around it (reading, writing atomically, finding profiles by n
 
 from __future__ import annotations
 
-import os
-import uuid
 from importlib.resources import as_file, files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import yaml
 
+from geo.io import atomic_write
 from models import ProfileError, ScoringProfile, parse_profile, parse_profile_yaml, profile_yaml
 
 from .config import Settings
@@ -57,11 +56,8 @@ def load_profile(path: str | Path) -> ScoringProfile:
 def save_profile(profile: ScoringProfile, path: str | Path) -> Path:
     """Write a profile YAML (atomically)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
-    with open(tmp, "x", encoding="utf-8") as fh:  # mode per umask, unlike mkstemp's 0600
-        fh.write(profile_yaml(profile))
-    os.replace(tmp, path)
+    with atomic_write(path) as tmp:
+        tmp.write_text(profile_yaml(profile), encoding="utf-8")
     return path
 
 
@@ -95,7 +91,18 @@ def shipped_profile(name: str) -> ScoringProfile:
 
 
 def list_profiles(settings: Settings) -> dict[str, Traversable | Path]:
-    """Profile name -> file: user profiles (``data_dir/profiles``) override shipped ones by name."""
+    """Profile name -> file: user profiles (``data_dir/profiles``) override shipped ones by name.
+
+    Parameters
+    ----------
+    settings : Settings
+        Its data folder holds the user profiles.
+
+    Returns
+    -------
+    dict
+        Profile name -> YAML file (a package resource for shipped ones).
+    """
     found: dict[str, Traversable | Path] = dict(shipped_profiles())
     user = settings.data_dir / "profiles"
     if user.is_dir():
@@ -105,7 +112,20 @@ def list_profiles(settings: Settings) -> dict[str, Traversable | Path]:
 
 
 def resolve_profile(name_or_path: str, settings: Settings) -> ScoringProfile:
-    """Load a profile by name (see :func:`list_profiles`) or by path."""
+    """Load a profile by name (see :func:`list_profiles`) or by path.
+
+    Parameters
+    ----------
+    name_or_path : str
+        A profile name or the path of a YAML file.
+    settings : Settings
+        Its data folder holds the user profiles.
+
+    Returns
+    -------
+    ScoringProfile
+        The validated profile.
+    """
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return load_profile(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import getpass
 import json
 from collections.abc import Mapping
@@ -11,12 +10,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.io import atomic_write
 from geo.registry import (
     ENTITIES,
     THEMES,
+    ConflictError,
+    ImportRejected,
     ImportReport,
     Registry,
     RegistryError,
+    location_warnings,
     read_registry_file,
     write_registry_file,
 )
@@ -25,14 +28,10 @@ from models import ProfileError, ScoringProfile
 from models.access import active_initiatives, coverage_table, find_gaps, two_step_fca
 
 from .config import Settings
-from .dataversion import data_version_label
 from .escape import spreadsheet_frame
 from .pipeline import DEFAULT_JAAR, load_gemeente, make_client
-from .profiles import DEFAULT_PROFILE, resolve_profile, save_profile, shipped_profiles
-from .render.export import write_table
+from .profiles import save_profile, shipped_profiles
 from .render.format import fmt_number
-from .render.templates import columns_text
-from .scoring import score_gemeente
 
 __all__ = [
     "audit",
@@ -43,8 +42,12 @@ __all__ = [
     "export_file",
     "GapAnalysis",
     "analyse_gaps",
-    "add_registry_parsers",
+    "restore_backup",
+    "write_backup",
     "os_user",
+    "EditResult",
+    "save_table_edits",
+    "buurt_wijkteam",
 ]
 
 
@@ -117,9 +120,134 @@ def save_user_profile(
         if before is None:
             path.unlink(missing_ok=True)
         else:
-            path.write_bytes(before)
+            with atomic_write(path) as tmp:
+                tmp.write_bytes(before)
         raise
     return path
+
+
+#: Columns the registry keeps itself: never compared or written back from an edited table.
+_BOOKKEEPING = ("version", "gewijzigd_door")
+
+
+def _missing(value) -> bool:
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))
+
+
+def _blank(value) -> bool:
+    return _missing(value) or not str(value).strip()
+
+
+def _same(a, b) -> bool:
+    return (_missing(a) and _missing(b)) or bool(a == b)
+
+
+@dataclass
+class EditResult:
+    """What :func:`save_table_edits` did: ids saved, warnings, and what failed and why.
+
+    ``failures`` holds ``(action, key, error)`` with action ``"opslaan"`` or
+    ``"verwijderen"``, key None for a new row, in the order they happened.
+    """
+
+    added: list[str]
+    updated: list[str]
+    deleted: list[str]
+    warnings: list[str]
+    failures: list[tuple[str, object, Exception]]
+
+
+def save_table_edits(
+    registry: Registry,
+    entity: str,
+    before: pd.DataFrame,
+    after: pd.DataFrame,
+    *,
+    user: str,
+    buurten: pd.DataFrame | None = None,
+) -> EditResult:
+    """Save the rows of ``entity`` changed from ``before`` to ``after`` (a table editor's).
+
+    Every changed row is saved on its own with the version that was read, so a row changed by
+    someone else in the meantime is refused (no lost update) and the others still save. Rows
+    left out of ``after`` are deleted; a row without a key gets one from the registry; a fully
+    empty new row is ignored.
+
+    Parameters
+    ----------
+    registry : Registry
+        Where the rows are.
+    entity : str
+        One of ``geo.registry.ENTITIES``.
+    before, after : DataFrame
+        The table as read (with ``version``) and as edited.
+    user : str
+        Who changes it (audit trail).
+    buurten : DataFrame, optional
+        The gemeente's buurten (indexed by buurtcode): buurtcodes are checked against them
+        and points outside them are warned about.
+
+    Returns
+    -------
+    EditResult
+        Saved and deleted ids (``"INI-1 Koffie"``), Dutch warnings and the failures
+        (:class:`ConflictError`, :class:`ImportRejected`) per row.
+    """
+    keycol = list(ENTITIES[entity].table.primary_key.columns)[0].name
+    read = before.set_index(keycol) if not before.empty else before
+    codes = set(buurten.index) if buurten is not None else None
+    out = EditResult([], [], [], [], [])
+    edited = after.to_dict("records")
+    for rec in edited:
+        key = rec.get(keycol)
+        if _blank(key):
+            if all(_blank(v) for c, v in rec.items() if c not in _BOOKKEEPING):
+                continue  # an empty new row
+            key = None  # the registry makes up an id
+        old = read.loc[key].to_dict() if key in read.index else None
+        if old is not None and all(
+            _same(old.get(c), rec.get(c)) for c in rec if c not in (keycol, *_BOOKKEEPING)
+        ):
+            continue
+        record = {k: v for k, v in rec.items() if k not in _BOOKKEEPING}
+        try:
+            row = registry.save(
+                entity,
+                record,
+                user=user,
+                version=None if old is None else int(rec["version"]),
+                buurtcodes=codes if "buurtcode" in record else None,
+            )
+        except (ConflictError, ImportRejected) as exc:
+            out.failures.append(("opslaan", key, exc))
+            continue
+        name = f"{row[keycol]}" + (f" {row['naam']}" if row.get("naam") else "")
+        (out.updated if old is not None else out.added).append(name)
+        out.warnings += location_warnings(entity, [row], buurten=buurten, rows=False)
+    for key in set(read.index) - {r.get(keycol) for r in edited}:
+        try:
+            registry.delete(entity, key, user=user, version=int(read.loc[key, "version"]))
+        except ConflictError as exc:
+            out.failures.append(("verwijderen", key, exc))
+        else:
+            out.deleted.append(str(key))
+    return out
+
+
+def buurt_wijkteam(registry: Registry, buurtcode: str) -> dict | None:
+    """The wijkteam buurt ``buurtcode`` is assigned to (``wijkteam_buurt``), or None.
+
+    Returns
+    -------
+    dict or None
+        The wijkteam's row (``id``, ``naam``, ``fte``, ...), None when the buurt has no
+        wijkteam or its wijkteam is not in the register.
+    """
+    team = registry.table("wijkteam_buurt").set_index("buurtcode")["wijkteam_id"].get(buurtcode)
+    teams = registry.table("wijkteam").set_index("id")
+    if team is None or team not in teams.index:
+        return None
+    return {"id": team, **teams.loc[team].to_dict()}
 
 
 #: Time-out of one address look-up (seconds).
@@ -253,105 +381,40 @@ def analyse_gaps(
     return GapAnalysis(coverage=cov, gaps=gaps)
 
 
-# -- CLI --------------------------------------------------------------------------------------
-def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
-    """Register ``import``, ``export`` and ``gaps``."""
-    imp = sub.add_parser(
-        "import",
-        help="import initiatives, wijkteams or locations",
-        description="Importeer een CSV (UTF-8 of Windows-1252, ',' of ';'), Excel- of "
-        "GeoJSON-bestand in het register. Een bestand met een fout wordt helemaal geweigerd.",
-        epilog="kolommen per soort (* = verplicht; een lege id krijgt een nieuw id; x/y in RD "
-        "New of WGS84, of een adres):\n" + "\n".join(f"  {e}: {columns_text(e)}" for e in ENTITIES),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    what = imp.add_mutually_exclusive_group(required=True)
-    what.add_argument("--soort", choices=list(ENTITIES))
-    what.add_argument("--all", action="store_true", help="restore a backup from export --all")
-    imp.add_argument("bestand", help=".csv (UTF-8), .xlsx or .geojson; .json with --all")
-    imp.add_argument("--gemeente", help="check buurtcodes and assign points to its buurten")
-    imp.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
-    imp.add_argument("--vervang", action="store_true", help="delete rows not in the file")
-    imp.add_argument(
-        "--ja", action="store_true", help="with --vervang: also when the file has no rows"
-    )
-    imp.set_defaults(func=_cmd_import)
+def restore_backup(
+    settings: Settings,
+    path: str | Path,
+    *,
+    user: str,
+    replace: bool = False,
+    confirm_empty: bool = False,
+) -> dict[str, int]:
+    """Restore a registry backup (``export --alle``, JSON); rows restored per table.
 
-    exp = sub.add_parser("export", help="export a registry table")
-    what = exp.add_mutually_exclusive_group(required=True)
-    what.add_argument("--soort", choices=list(ENTITIES))
-    what.add_argument("--all", action="store_true", help="back up the whole registry (JSON)")
-    exp.add_argument("bestand", help=".csv, .xlsx or .geojson; .json with --all")
-    exp.set_defaults(func=_cmd_export)
-
-    gaps = sub.add_parser("gaps", help="buurten with high need and little nearby")
-    gaps.add_argument("--gemeente", required=True)
-    gaps.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
-    gaps.add_argument("--profiel", default=DEFAULT_PROFILE)
-    gaps.add_argument("--afstand", type=float, default=1500.0, help="catchment in metres")
-    gaps.add_argument("--uit", required=True, help=".csv or .xlsx")
-    gaps.set_defaults(func=_cmd_gaps)
-
-
-def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    if args.all:
-        dump = json.loads(Path(args.bestand).read_text(encoding="utf-8"))
-        tables = dump.get("tables") if isinstance(dump, dict) else None
-        rows = sum(len(v) for k, v in (tables or {}).items() if k in ENTITIES and v)
-        if args.vervang and rows == 0 and not args.ja:
-            raise RegistryError(
-                f"{Path(args.bestand).name}: the backup holds no rows; --vervang would empty "
-                "the registry. Nothing was changed (add --ja if that is really intended)"
-            )
-        with open_registry(settings) as reg:
-            counts = reg.restore(dump, user=os_user(), replace=args.vervang)
-        print("teruggezet: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
-        return 0
-    report = import_file(
-        settings,
-        args.soort,
-        args.bestand,
-        user=os_user(),
-        gemeente=args.gemeente,
-        jaar=args.jaar,
-        replace=args.vervang,
-        confirm_empty=args.ja,
-    )
-    print(
-        f"{report.source}: {report.added} nieuw, {report.updated} bijgewerkt "
-        f"({report.geocoded} adressen opgezocht, {report.assigned} aan een buurt gekoppeld) "
-        f"in {args.soort}"
-    )
-    for note in report.notes:
-        print(f"opmerking: {note}")
-    return 0
-
-
-def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    if args.all:
-        out = Path(args.bestand)
-        with open_registry(settings) as reg:
-            dump = reg.dump()
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
-        tmp.replace(out)
-        rows = {k: len(v) for k, v in dump["tables"].items()}
-        print(f"reservekopie van het register geschreven naar {out}: {rows}")
-        return 0
-    path = export_file(settings, args.soort, args.bestand)
-    print(f"{args.soort}: geschreven naar {path}")
-    return 0
-
-
-def _cmd_gaps(args: argparse.Namespace, settings: Settings) -> int:
-    data = load_gemeente(args.gemeente, jaar=args.jaar, settings=settings)
-    scores = score_gemeente(data, resolve_profile(args.profiel, settings), seed=42, draws=0)
+    Raises
+    ------
+    RegistryError
+        ``replace`` with a backup that holds no rows, unless ``confirm_empty``: that would
+        empty the registry. Nothing is changed then.
+    """
+    path = Path(path)
+    dump = json.loads(path.read_text(encoding="utf-8"))
+    tables = dump.get("tables") if isinstance(dump, dict) else None
+    rows = sum(len(v) for k, v in (tables or {}).items() if k in ENTITIES and v)
+    if replace and rows == 0 and not confirm_empty:
+        raise RegistryError(
+            f"{path.name}: the backup holds no rows; --vervang would empty "
+            "the registry. Nothing was changed (add --ja if that is really intended)"
+        )
     with open_registry(settings) as reg:
-        result = analyse_gaps(data, scores, reg.tables(), catchment_m=args.afstand)
-    out = Path(args.uit)
-    if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise ValueError(f"--uit {out}: use .csv or .xlsx")
-    version = data_version_label(scores.attrs["data_version"])
-    write_table(result.gaps.assign(dataversie=version), out)  # which data, on every row
-    print(f"{data.gemeentecode} {data.gemeentenaam}: {len(result.gaps)} gaten -> {out}")
-    return 0
+        return reg.restore(dump, user=user, replace=replace)
+
+
+def write_backup(settings: Settings, path: str | Path) -> dict[str, int]:
+    """Write the whole registry as a JSON backup (atomically); rows written per table."""
+    out = Path(path)
+    with open_registry(settings) as reg:
+        dump = reg.dump()
+    with atomic_write(out) as tmp:
+        tmp.write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
+    return {k: len(v) for k, v in dump["tables"].items()}

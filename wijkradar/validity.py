@@ -8,13 +8,12 @@ the share of the score that rests on observed values.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
-from geo.errors import SourceError, WijkradarError
+from geo.errors import SourceError
 from geo.reference import read_reference_file
 from geo.sources.seswoa import fetch_ses_woa
 from models import ScoringProfile
@@ -22,16 +21,13 @@ from models.scoring import effective_weights
 from models.validity import TARGET_RHO, ValidityReport, validity_report
 
 from .config import Settings
-from .escape import spreadsheet_frame, terminal_text
-from .pipeline import DEFAULT_JAAR, load_gemeente, make_client
-from .profiles import DEFAULT_PROFILE, resolve_profile
+from .pipeline import make_client
 from .scoring import score_gemeente
 
 __all__ = [
     "load_reference",
     "fetch_reference",
     "validate_gemeente",
-    "add_validate_parser",
     "report_lines",
 ]
 
@@ -172,45 +168,3 @@ def report_lines(report: ValidityReport, *, gemeente: str, profile: str) -> list
             lines.append(f"FLAG {row.onderdeel}: {row.oordeel}")
     lines += [f"opmerking: {n}" for n in report.notes]
     return lines
-
-
-def add_validate_parser(sub: argparse._SubParsersAction) -> None:
-    """Register the ``valideer`` sub-command."""
-    p = sub.add_parser(
-        "valideer",
-        help="validity report: score vs SES-WOA/Leefbaarometer, direction check, coverage",
-    )
-    p.add_argument("--gemeente", required=True)
-    p.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
-    p.add_argument("--profiel", default=DEFAULT_PROFILE, help="profile name or YAML path")
-    p.add_argument(
-        "--referentie",
-        nargs="+",
-        metavar="FILE",
-        help="SES-WOA (86092NED export) and/or Leefbaarometer CSV; default: SES-WOA from CBS",
-    )
-    p.add_argument("--uit", help="write the correlation table as CSV")
-    p.set_defaults(func=_cmd_validate)
-
-
-def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    profile = resolve_profile(args.profiel, settings)
-    data = load_gemeente(args.gemeente, jaar=args.jaar, settings=settings)
-    reference, notes = load_reference(
-        data.gemeentecode, settings=settings, files=args.referentie or ()
-    )
-    report, _ = validate_gemeente(data, profile, reference=reference)
-    report.notes[:0] = notes
-    for line in report_lines(
-        report, gemeente=f"{data.gemeentecode} {data.gemeentenaam}", profile=profile.name
-    ):
-        print(terminal_text(line))
-    if args.uit:
-        out = Path(args.uit)
-        spreadsheet_frame(report.correlations).to_csv(out, index=False)
-        print(f"geschreven: {out}")
-    if reference is None and not args.referentie:
-        raise WijkradarError(
-            "no reference index: SES-WOA could not be fetched; pass --referentie FILE"
-        )
-    return 0

@@ -31,6 +31,7 @@ import pandas as pd
 
 from geo.errors import CacheError, DataFormatError
 from geo.gemeente import GemeenteData, cache_path, read_cache, write_cache
+from geo.io import atomic_write
 
 from .config import Settings
 from .pipeline import build_from_files
@@ -121,8 +122,8 @@ def install_example_profile(settings: Settings | None = None) -> Path:
     target = s.data_dir / "profiles" / f"{EXAMPLE_PROFILE}.yaml"
     source = snapshot_dir() / PROFILE_FILE
     if not target.is_file() or target.read_bytes() != source.read_bytes():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(source.read_bytes())
+        with atomic_write(target) as tmp:
+            tmp.write_bytes(source.read_bytes())
     return target
 
 

@@ -42,10 +42,8 @@ if TYPE_CHECKING:
         LOCATIE_SOORTEN,
         MAX_GEBIED_BUURTEN,
         NOTITIE_SOORTEN,
-        RD_EXTENT,
         STATUSES,
         THEMES,
-        WGS84_EXTENT,
     )
 
 __all__ = [
@@ -66,8 +64,6 @@ __all__ = [
     "NOTITIE_SOORTEN",
     "GEBIED_SOORTEN",
     "MAX_GEBIED_BUURTEN",
-    "RD_EXTENT",
-    "WGS84_EXTENT",
     "SCHEMA_VERSION",
     "MIGRATIONS",
     "metadata",
@@ -111,10 +107,8 @@ __getattr__, _, _ = lazy_loader.attach(
             "LOCATIE_SOORTEN",
             "MAX_GEBIED_BUURTEN",
             "NOTITIE_SOORTEN",
-            "RD_EXTENT",
             "STATUSES",
             "THEMES",
-            "WGS84_EXTENT",
         ],
     },
 )

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import limits
 from ..errors import DataFormatError
+from ..io import atomic_write
 from ..limits import Deadline, check_xlsx_archive
 from ._errors import ImportRejected, RowError
 from ._schema import ENTITIES
@@ -32,6 +33,18 @@ def decode_legacy(raw: bytes) -> tuple[str, str]:
 
     Windows-1252 is what Excel writes on a Dutch Windows; the few bytes it does not define
     (0x81, 0x8d, 0x8f, 0x90, 0x9d) mean the file is Latin-1 (ISO-8859-1), which reads any byte.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's bytes (not valid UTF-8).
+
+    Returns
+    -------
+    text : str
+        The decoded text.
+    encoding : str
+        ``Windows-1252`` or ``Latin-1 (ISO-8859-1)``, for the import report.
     """
     try:
         return raw.decode("cp1252"), "Windows-1252"
@@ -44,7 +57,22 @@ def _reject(path: Path, message: str, field: str = "bestand") -> ImportRejected:
 
 
 def read_registry_file(path: str | Path, *, max_bytes: int) -> tuple[pd.DataFrame, int]:
-    """Read an import file into a frame of strings; returns (frame, file row of the first record).
+    """Read an import file into a frame of strings.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv``, ``.xlsx``, ``.geojson`` or ``.json`` file.
+    max_bytes : int
+        Largest accepted file (``WIJKRADAR_IMPORT_MAX_BYTES``); an ``.xlsx`` may unpack to ten
+        times this.
+
+    Returns
+    -------
+    frame : DataFrame
+        The cells as strings, one row per record.
+    first_row : int
+        File row number of the first record (2 below a header row, 1 for GeoJSON).
 
     Raises
     ------
@@ -237,14 +265,35 @@ def _read_geojson(path: Path, text: str) -> pd.DataFrame:
 
 
 def write_registry_file(frame: pd.DataFrame, entity: str, path: str | Path) -> Path:
-    """Export rows of ``entity`` to CSV, Excel or GeoJSON (WGS84 points), atomically."""
+    """Export rows of ``entity`` to CSV, Excel or GeoJSON (WGS84 points), atomically.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows of ``entity`` as the registry returns them.
+    entity : str
+        A key of ``ENTITIES``: the columns to write.
+    path : str or Path
+        ``.csv``, ``.xlsx`` or ``.geojson``; the suffix picks the format.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     spec = ENTITIES[entity]
     cols = [c for c in [*spec.fields, "x", "y", "version"] if c in frame.columns]
     out = frame[cols].copy()
-    tmp = path.with_name(path.name + ".tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix not in REGISTRY_FORMATS:
+        raise DataFormatError(f"{path}: use one of {', '.join(REGISTRY_FORMATS)}")
+    with atomic_write(path) as tmp:
+        _write(out, suffix, tmp)
+    return path
+
+
+def _write(out: pd.DataFrame, suffix: str, tmp: Path) -> None:
     if suffix == ".csv":
         # CRLF (RFC 4180): cells holding a CR or LF are quoted, so they stay one cell
         out.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\r\n")
@@ -267,10 +316,6 @@ def write_registry_file(frame: pd.DataFrame, entity: str, path: str | Path) -> P
             json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False),
             encoding="utf-8",
         )
-    else:
-        raise DataFormatError(f"{path}: use one of {', '.join(REGISTRY_FORMATS)}")
-    tmp.replace(path)
-    return path
 
 
 def _isna(value) -> bool:

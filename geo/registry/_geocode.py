@@ -7,8 +7,8 @@ from typing import Any
 
 import pandas as pd
 
+from ..crs import NL_EXTENT_RD, NL_EXTENT_WGS84
 from ._schema import ENTITIES, _key
-from ._vocab import RD_EXTENT, WGS84_EXTENT
 
 
 def location_warnings(
@@ -23,6 +23,24 @@ def location_warnings(
 
     An initiative or location without coordinates, address or buurtcode has no place; a
     point outside the gemeente's buurten (when ``buurten`` is given) gets no buurt.
+
+    Parameters
+    ----------
+    entity : str
+        A key of ``ENTITIES``; only entities with a location are checked.
+    records : list of dict
+        Validated rows (:func:`validate_records`).
+    first_row : int
+        File row number of the first record, for the messages.
+    buurten : GeoDataFrame, optional
+        The gemeente's buurten; points outside them are reported.
+    rows : bool
+        Name rows by file row number (an import) instead of by id.
+
+    Returns
+    -------
+    list of str
+        One Dutch warning per row without a place on the map.
     """
     if not ENTITIES[entity].point:
         return []
@@ -53,10 +71,10 @@ def _inside(records: list[dict[str, Any]], buurten) -> list[bool]:
 
 def _to_rd(x: float, y: float) -> tuple[float, float] | None:
     """RD New coordinates for a point given in RD New or WGS84 (lon/lat or lat/lon)."""
-    bx0, by0, bx1, by1 = RD_EXTENT
+    bx0, by0, bx1, by1 = NL_EXTENT_RD
     if bx0 <= x <= bx1 and by0 <= y <= by1:
         return x, y
-    lx0, ly0, lx1, ly1 = WGS84_EXTENT
+    lx0, ly0, lx1, ly1 = NL_EXTENT_WGS84
     for lon, lat in ((x, y), (y, x)):
         if lx0 <= lon <= lx1 and ly0 <= lat <= ly1:
             rx, ry = _wgs84_to_rd().transform(lon, lat)

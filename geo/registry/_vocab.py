@@ -1,4 +1,4 @@
-"""Vocabularies of the registry: themes, statuses, kinds and the extents of the Netherlands.
+"""Vocabularies of the registry: themes, statuses and kinds.
 
 Pure data (no database imports), so analysis code can use it without SQLAlchemy.
 """
@@ -22,6 +22,3 @@ NOTITIE_SOORTEN = ("observatie", "gesprek", "signaal", "overig")
 GEBIED_SOORTEN = ("programmagebied", "wijkteamgebied", "overig")
 #: A custom area may hold at most this many buurten (a whole large gemeente fits).
 MAX_GEBIED_BUURTEN = 1000
-#: Plausible extents of the Netherlands, with a margin.
-RD_EXTENT = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
-WGS84_EXTENT = (3.2, 50.7, 7.3, 53.7)

@@ -24,17 +24,16 @@ With 10,000 rows per OData page a gemeente is one page, so this concerns nationa
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+
+from ..io import atomic_write
 
 __all__ = ["ResponseCache", "CachedResponse", "FetchStats"]
 
@@ -116,16 +115,11 @@ class ResponseCache:
             "bytes": len(body),
             "status": status,
         }
-        tmp = path.with_name(f"{path.name}.{uuid.uuid4().hex}.tmp")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "xb") as fh:
-                fh.write(json.dumps(meta).encode("utf-8") + b"\n" + body)
-            os.replace(tmp, path)
+            with atomic_write(path) as tmp:
+                tmp.write_bytes(json.dumps(meta).encode("utf-8") + b"\n" + body)
         except OSError as exc:
             log.warning("response not cached in %s: %s", path.parent, exc)
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
 
 
 @dataclass

@@ -60,6 +60,18 @@ def _host_port(url: str) -> tuple[str, str, int | None]:
 def same_host(url: str, origin: str) -> bool:
     """True when ``url`` is on the host (and port) of ``origin``; http may become https.
 
+    Parameters
+    ----------
+    url : str
+        The link to check (e.g. ``odata.nextLink``).
+    origin : str
+        The URL it must stay on.
+
+    Returns
+    -------
+    bool
+        Whether following ``url`` stays on the origin's host.
+
     Examples
     --------
     >>> same_host("https://opendata.cbs.nl/a?$skip=1", "https://opendata.cbs.nl/ODataApi")

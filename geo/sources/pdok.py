@@ -7,16 +7,14 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
+from ..crs import NL_EXTENT_RD, RD_NEW
 from ..errors import SourceError
 from ._http import HttpClient
 
-__all__ = ["fetch_wfs_features", "wfs_url", "RD_NEW", "gemeente_filter"]
+__all__ = ["fetch_wfs_features", "wfs_url", "gemeente_filter"]
 
-RD_NEW = "EPSG:28992"
 PAGE_SIZE = 1000
 MAX_PAGES = 100
-# Plausible RD New extent of the Netherlands (with margin); catches lon/lat mix-ups.
-_RD_BOUNDS = (-10_000.0, 280_000.0, 310_000.0, 640_000.0)
 
 
 def wfs_url(base_url: str, year: int) -> str:
@@ -48,6 +46,23 @@ def fetch_wfs_features(
     The gemeente filter is sent to the server and checked again on ``gemeentecode``, since
     some deployments ignore filters. ``properties`` limits the attributes (and leaves out the
     geometry), e.g. for the list of gemeenten.
+
+    Parameters
+    ----------
+    client : HttpClient
+        The HTTP client (timeouts, retries, byte cap, deadline).
+    base_url : str
+        The PDOK root, e.g. ``https://service.pdok.nl``.
+    year : int
+        Year of the ``wijkenbuurten`` service.
+    layer : str
+        ``buurten``, ``wijken`` or ``gemeenten``.
+    gemeentecode : str, optional
+        Only the features of this gemeente.
+    properties : list of str, optional
+        Only these attributes, without geometry.
+    page_size : int
+        Features per request.
 
     Returns
     -------
@@ -111,7 +126,7 @@ def _check_rd(frame: gpd.GeoDataFrame, source: str, url: str) -> None:
     if valid.empty:
         return
     minx, miny, maxx, maxy = valid.total_bounds
-    bx0, by0, bx1, by1 = _RD_BOUNDS
+    bx0, by0, bx1, by1 = NL_EXTENT_RD  # catches lon/lat mix-ups
     if minx < bx0 or miny < by0 or maxx > bx1 or maxy > by1:
         raise SourceError(
             f"{source}: coordinates ({minx:.1f}, {miny:.1f}, {maxx:.1f}, {maxy:.1f}) are not in "

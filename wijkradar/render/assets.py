@@ -16,6 +16,7 @@ import shutil
 from pathlib import Path
 
 from geo.errors import WijkradarError
+from geo.io import atomic_write
 
 from ..config import Settings
 
@@ -66,9 +67,8 @@ def install_static(settings: Settings, static_dir: str | Path) -> Path:
     pairs += [(p, target / "images" / p.name) for p in sorted((source / "images").glob("*.png"))]
     for src, dst in pairs:
         if not dst.exists() or not filecmp.cmp(src, dst, shallow=False):
-            tmp = dst.with_suffix(dst.suffix + ".tmp")
-            shutil.copyfile(src, tmp)
-            tmp.replace(dst)
+            with atomic_write(dst) as tmp:
+                shutil.copyfile(src, tmp)
     return target
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.io import atomic_write
+
 from ..dataversion import data_version, data_version_label
 from ..escape import spreadsheet_frame
 from .geopackage import write_geopackage
@@ -88,12 +90,10 @@ def write_scores(result: pd.DataFrame, data, path: str | Path) -> Path:
         version = data_version(data)
     if version is not None:  # which data this file was computed from, on every row
         result["dataversie"] = data_version_label(version)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp" + out.suffix)
-    spreadsheet_frame(result).to_csv(tmp, float_format="%.6g", lineterminator=CSV_EOL)
-    if data is not None and hasattr(data, "catalogue"):  # table and period per indicator
-        write_table(sources_table(data), out.with_name(out.stem + ".bronnen.csv"), index=True)
-    tmp.replace(out)
+    with atomic_write(out) as tmp:
+        spreadsheet_frame(result).to_csv(tmp, float_format="%.6g", lineterminator=CSV_EOL)
+        if data is not None and hasattr(data, "catalogue"):  # table and period per indicator
+            write_table(sources_table(data), out.with_name(out.stem + ".bronnen.csv"), index=True)
     return out
 
 
@@ -125,12 +125,11 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool = False) -
     if suffix not in (".csv", ".xlsx"):
         raise ValueError(f"{out}: use a .csv or .xlsx file name")
     safe = spreadsheet_frame(frame)
-    tmp = out.with_name(out.name + ".tmp" + out.suffix)
-    if suffix == ".csv":
-        safe.to_csv(tmp, index=index, lineterminator=CSV_EOL)
-    else:
-        safe.to_excel(tmp, index=index, engine="openpyxl")
-    tmp.replace(out)
+    with atomic_write(out) as tmp:
+        if suffix == ".csv":
+            safe.to_csv(tmp, index=index, lineterminator=CSV_EOL)
+        else:
+            safe.to_excel(tmp, index=index, engine="openpyxl")
     return out
 
 

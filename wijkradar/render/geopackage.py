@@ -24,14 +24,14 @@ One file, written atomically, with these layers (EPSG:28992 for the polygons):
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+
+from geo.io import atomic_write
 
 from ..dataversion import data_version, data_version_label
 
@@ -174,10 +174,7 @@ def write_geopackage(result: pd.DataFrame, data, path: str | Path) -> Path:
         ("catalogus", catalogue.reset_index()),
         ("metadata", _metadata(data, result, version)),
     ]
-    fd, tmp = tempfile.mkstemp(prefix=out.name + ".", suffix=".tmp.gpkg", dir=out.parent)
-    os.close(fd)
-    os.unlink(tmp)  # the GPKG driver creates the file itself
-    try:
+    with atomic_write(out) as tmp:  # the GPKG driver creates the file itself
         for name, frame in layers:
             frame = frame.copy()
             frame.attrs = {}
@@ -185,8 +182,4 @@ def write_geopackage(result: pd.DataFrame, data, path: str | Path) -> Path:
             pyogrio.write_dataframe(
                 frame, tmp, layer=name, driver="GPKG", promote_to_multi=True if spatial else None
             )
-        os.replace(tmp, out)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return out

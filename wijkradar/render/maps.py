@@ -34,6 +34,7 @@ from folium.template import Template
 
 from geo.registry import THEMES
 from geo.web import simplify_for_web as map_geometry
+from models import pick_method
 
 from ..config import Settings
 from ..escape import html_text, script_json
@@ -84,57 +85,49 @@ def natural_breaks_bins(x: np.ndarray, k: int) -> np.ndarray:
     return np.asarray(mapclassify.FisherJenks(x, k=k).bins, dtype=float)
 
 
-#: Classification schemes (id -> Dutch label, upper class bounds of values ``x`` in ``k``).
+#: Classification schemes (id -> upper class bounds of values ``x`` in ``k`` classes; labels in
+#: the app).
 SCHEMES = {
-    "quantiles": ("Kwantielen (gelijke aantallen)", quantile_bins),
-    "natural_breaks": ("Natuurlijke grenzen (Fisher-Jenks)", natural_breaks_bins),
-    "equal_interval": ("Gelijke intervallen", equal_interval_bins),
+    "quantiles": quantile_bins,
+    "natural_breaks": natural_breaks_bins,
+    "equal_interval": equal_interval_bins,
 }
 
-#: Colour-blind-safe sequential palettes, light (low need) to dark (high need).
+#: Colour-blind-safe sequential palettes, light (low need) to dark (high need); labels in ui.
 PALETTES = {
-    "ylorrd": (
-        "Geel-oranje-rood",
-        [
-            "#ffffcc",
-            "#ffeda0",
-            "#fed976",
-            "#feb24c",
-            "#fd8d3c",
-            "#fc4e2a",
-            "#e31a1c",
-            "#bd0026",
-            "#800026",
-        ],
-    ),
-    "viridis": (
-        "Viridis",
-        [
-            "#fde725",
-            "#addc30",
-            "#5ec962",
-            "#28ae80",
-            "#21918c",
-            "#2c728e",
-            "#3b528b",
-            "#472d7b",
-            "#440154",
-        ],
-    ),
-    "cividis": (
-        "Cividis",
-        [
-            "#fee838",
-            "#e4cf5b",
-            "#c4b56c",
-            "#a69d75",
-            "#8a8779",
-            "#707173",
-            "#575d6d",
-            "#3b496c",
-            "#00224e",
-        ],
-    ),
+    "ylorrd": [
+        "#ffffcc",
+        "#ffeda0",
+        "#fed976",
+        "#feb24c",
+        "#fd8d3c",
+        "#fc4e2a",
+        "#e31a1c",
+        "#bd0026",
+        "#800026",
+    ],
+    "viridis": [
+        "#fde725",
+        "#addc30",
+        "#5ec962",
+        "#28ae80",
+        "#21918c",
+        "#2c728e",
+        "#3b528b",
+        "#472d7b",
+        "#440154",
+    ],
+    "cividis": [
+        "#fee838",
+        "#e4cf5b",
+        "#c4b56c",
+        "#a69d75",
+        "#8a8779",
+        "#707173",
+        "#575d6d",
+        "#3b496c",
+        "#00224e",
+    ],
 }
 
 #: Okabe-Ito: categorical colours for buurt types and hotspot quadrants.
@@ -307,8 +300,7 @@ def map_values(scores: pd.DataFrame, data, column: str) -> MapValues:
 
 def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.ndarray:
     """Upper class bounds of the non-missing ``values`` with a scheme of :data:`SCHEMES`."""
-    if scheme not in SCHEMES:
-        raise ValueError(f"unknown classification {scheme!r}; choose from {sorted(SCHEMES)}")
+    bounds = pick_method(SCHEMES, scheme, "classification")
     x = values.dropna().to_numpy(dtype=float)
     if x.size == 0:
         return np.array([])
@@ -317,7 +309,7 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.nda
         return np.array([x.max()])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # mapclassify warns on ties; k is reduced above
-        bins = SCHEMES[scheme][1](x, k)
+        bins = bounds(x, k)
     return np.unique(np.asarray(bins, dtype=float))
 
 
@@ -385,7 +377,7 @@ def _lightest(mv: MapValues, n: int) -> int:
 
 def class_colours(palette: str, n: int) -> list[str]:
     """``n`` class colours of ``palette``, light (low) to dark (high)."""
-    ramp = PALETTES[palette][1]
+    ramp = PALETTES[palette]
     if n == 0:
         return []
     if n == 1:

@@ -1,0 +1,59 @@
+"""Method tables have one shape ({id: implementation}) and their Dutch labels live in ui/."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+import models
+from models import ProfileError, impute, pick_method
+from models.access import two_step_fca
+from ui import labels
+from wijkradar.render import maps
+
+TABLES = {
+    "NORMALISERS": (models.NORMALISERS, labels.NORMALISERS),
+    "AGGREGATIONS": (models.AGGREGATIONS, labels.AGGREGATIONS),
+    "MISSING_POLICIES": (models.MISSING_POLICIES, labels.MISSING_POLICIES),
+    "WEIGHTINGS": (models.WEIGHTINGS, labels.WEIGHTINGS),
+    "SPATIAL_WEIGHTS": (models.SPATIAL_WEIGHTS, labels.SPATIAL_WEIGHTS),
+    "SCHEMES": (maps.SCHEMES, labels.SCHEMES),
+    "PALETTES": (maps.PALETTES, labels.PALETTES),
+}
+
+
+@pytest.mark.parametrize(("methods", "names"), TABLES.values(), ids=list(TABLES))
+def test_every_method_has_a_dutch_label_and_nothing_else(methods, names):
+    assert list(names) == list(methods)
+    assert all(isinstance(n, str) and n for n in names.values())
+    # the method table holds what the method does, not the text people read
+    assert not any(isinstance(impl, str | tuple) for impl in methods.values())
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["normalisation", "aggregation", "weighting", "missing"],
+)
+def test_profile_ids_are_exactly_the_table_ids(field):
+    """The ids in profile YAML (and the URL) are the keys of the tables, unchanged."""
+    from typing import get_args
+
+    table = {
+        "normalisation": models.NORMALISERS,
+        "aggregation": models.AGGREGATIONS,
+        "weighting": models.WEIGHTINGS,
+        "missing": models.MISSING_POLICIES,
+    }[field]
+    allowed = get_args(models.ScoringProfile.model_fields[field].annotation)
+    assert set(allowed) == set(table)
+
+
+def test_the_front_door_names_the_unknown_id_and_the_known_ones():
+    assert (
+        pick_method(models.NORMALISERS, "zscore", "normalisation") is models.NORMALISERS["zscore"]
+    )
+    with pytest.raises(ValueError, match="decay 'stap' unknown; choose one of gaussian, step"):
+        two_step_fca(gpd.GeoDataFrame(), pd.DataFrame(), decay="stap")
+    with pytest.raises(ProfileError, match="missing policy 'mediaan' unknown; choose one of"):
+        impute(pd.DataFrame({"a": [1.0, None]}), ["a"], "mediaan")
