@@ -40,6 +40,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python tests/check_notebooks.py notebooks/*.ipynb
 	$(BIN)/python tests/check_file_sizes.py
+	$(BIN)/python tests/check_docstrings.py
 	$(BIN)/hadolint Dockerfile
 
 clean:

@@ -56,6 +56,16 @@ _KEY_VALUE = re.compile(r"(?P<head>\b(?:password|passwd|pwd)\s*=\s*)[^\s&;'\"]+"
 def mask_secrets(text: str) -> str:
     """``text`` with passwords in URLs (``user:pw@host``) and ``password=...`` replaced by ***.
 
+    Parameters
+    ----------
+    text : str
+        A message that may hold a database URL or connection string.
+
+    Returns
+    -------
+    str
+        ``text`` with the passwords replaced by ``***``.
+
     Examples
     --------
     >>> mask_secrets("postgres://wijkradar:geheim@db:5432/w is not a valid URL")

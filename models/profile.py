@@ -438,8 +438,17 @@ def merge_profiles(
         Its domains, methods and settings are kept.
     other : ScoringProfile
         Domains to add (all, or only those named in ``domains``).
-    name, description : str, optional
+    name : str, optional
         Of the new profile; default ``"<base>+<other>"``.
+    domains : iterable of str, optional
+        The domains of ``other`` to add (default all).
+    description : str, optional
+        Of the new profile.
+
+    Returns
+    -------
+    ScoringProfile
+        A new profile; ``base`` and ``other`` are unchanged.
 
     Raises
     ------
@@ -480,6 +489,18 @@ def merge_profiles(
 def parse_profile_yaml(text: str, *, source: str = "profile") -> ScoringProfile:
     """Validate a profile from its YAML text.
 
+    Parameters
+    ----------
+    text : str
+        The YAML.
+    source : str
+        Where it came from (file name), for the messages.
+
+    Returns
+    -------
+    ScoringProfile
+        The validated profile.
+
     Raises
     ------
     ProfileError
@@ -494,7 +515,20 @@ def parse_profile_yaml(text: str, *, source: str = "profile") -> ScoringProfile:
 
 
 def parse_profile(raw: object, *, source: str = "profile") -> ScoringProfile:
-    """Validate a profile from a mapping (as loaded from YAML or sent by the app)."""
+    """Validate a profile from a mapping (as loaded from YAML or sent by the app).
+
+    Parameters
+    ----------
+    raw : object
+        A mapping as loaded from YAML or sent by the app.
+    source : str
+        Where it came from (file name), for the messages.
+
+    Returns
+    -------
+    ScoringProfile
+        The validated profile.
+    """
     try:
         return ScoringProfile.model_validate(raw)
     except ValidationError as exc:
@@ -506,5 +540,16 @@ def parse_profile(raw: object, *, source: str = "profile") -> ScoringProfile:
 
 
 def profile_yaml(profile: ScoringProfile) -> str:
-    """The YAML text of a profile."""
+    """The YAML text of a profile.
+
+    Parameters
+    ----------
+    profile : ScoringProfile
+        The profile.
+
+    Returns
+    -------
+    str
+        YAML that :func:`parse_profile_yaml` reads back to the same profile.
+    """
     return yaml.safe_dump(profile.model_dump(mode="json"), sort_keys=False, allow_unicode=True)

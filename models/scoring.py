@@ -87,10 +87,19 @@ def _fill_gemeente_mean(data: pd.DataFrame) -> pd.DataFrame:
     return data.fillna(data.mean())
 
 
+def _wijkcodes(buurtcodes) -> np.ndarray:
+    """``WK`` + the gemeente and wijk digits of each buurtcode (``BU03070102`` -> ``WK030701``).
+
+    The same rule as :func:`geo.join.wijkcode_of`, which ``models`` may not import (it only
+    depends on the error root in ``geo``).
+    """
+    return np.array(["WK" + str(c)[2:8] for c in buurtcodes], dtype=object)
+
+
 def _fill_wijk_mean(data: pd.DataFrame) -> pd.DataFrame:
     """The mean of the wijk (``WK`` + code[2:8]), else of the gemeente."""
-    wijk = pd.Series(["WK" + str(c)[2:8] for c in data.index], index=data.index)
-    return data.fillna(data.groupby(wijk.to_numpy()).transform("mean")).fillna(data.mean())
+    wijk = _wijkcodes(data.index)
+    return data.fillna(data.groupby(wijk).transform("mean")).fillna(data.mean())
 
 
 def _fill_nothing(data: pd.DataFrame) -> pd.DataFrame:
@@ -116,6 +125,22 @@ def impute(
 
     ``wijk_mean`` groups buurten by wijk (``WK`` + code[2:8]) and falls back to the mean of
     all buurten; ``drop`` fills nothing. The index is unchanged.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Indicator values indexed by buurtcode.
+    columns : list of str
+        The indicators to fill.
+    policy : str
+        A key of ``MISSING_POLICIES``, e.g. ``wijk_mean`` or ``drop``.
+
+    Returns
+    -------
+    filled : DataFrame
+        ``frame`` with the missing values of ``columns`` filled.
+    imputed : DataFrame
+        Boolean, True where a value was filled.
     """
     fill = pick_method(MISSING_POLICIES, policy, "missing policy", error=ProfileError)
     data = frame[columns].astype(float)
@@ -128,6 +153,18 @@ def pca_weights(normalised: pd.DataFrame) -> tuple[pd.Series, float]:
     """Indicator weights from the first principal component (squared loadings, sum 1).
 
     Returns the weights and the share of variance the component explains.
+
+    Parameters
+    ----------
+    normalised : DataFrame
+        Normalised indicator values (buurten x indicators).
+
+    Returns
+    -------
+    weights : Series
+        Weight per indicator, summing to 1.
+    explained : float
+        Share of the variance the first component explains.
     """
     from sklearn.decomposition import PCA
 
@@ -211,10 +248,16 @@ def effective_weights(profile: ScoringProfile, data: pd.DataFrame | None = None)
     Parameters
     ----------
     profile : ScoringProfile
+        Domains, indicators and weights.
     data : DataFrame, optional
         Indicator values indexed by buurtcode. When given, indicators without any value are
         dropped first and the weights re-normalised, as the scoring does; a domain left without
         indicators drops out. Without it: the nominal weights of the profile.
+
+    Returns
+    -------
+    Series
+        Weight per indicator of the profile, summing to 1 (0 for indicators dropped).
 
     Examples
     --------
@@ -368,7 +411,7 @@ def _donors(
     interval instead of the false certainty of the mean.
     """
     out: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
-    wijk = np.array(["WK" + str(c)[2:8] for c in index])
+    wijk = _wijkcodes(index)
     for j in map(int, np.flatnonzero(imputed.any(axis=0))):
         obs = ~np.isnan(raw[:, j]) & ~imputed[:, j]
         rows = np.flatnonzero(imputed[:, j])
@@ -700,6 +743,18 @@ def point_ranks(score: pd.Series, p_top_k: pd.Series | None = None) -> pd.Series
     by higher ``p_top_k`` (when given), then by buurtcode (ascending). So exactly k buurten
     have a rank <= k. Buurten without a score get NaN.
 
+    Parameters
+    ----------
+    score : Series
+        Scores per buurtcode.
+    p_top_k : Series, optional
+        Probability of the top k per buurtcode, the first tie-breaker.
+
+    Returns
+    -------
+    Series
+        Ranks 1..n (float; NaN without a score), indexed like ``score``.
+
     Examples
     --------
     >>> s = pd.Series([50.0, 80.0, 50.0, None], index=["BU3", "BU1", "BU2", "BU4"])
@@ -755,6 +810,8 @@ def score_buurten(
         95% bounds (health monitor); values are varied within them in the Monte Carlo.
     top_k : int, optional
         k of ``p_top_k``; defaults to ``profile.top_k``.
+    population_column : str
+        Column of ``frame`` with the number of inhabitants (the minimum population rule).
     chunk : int, optional
         Draws computed together; by default all draws at once while n x draws <= 2 million,
         else 50. Memory: about (varied indicators + 4) x n x chunk x 4 bytes per worker, plus

@@ -139,6 +139,8 @@ def sensitivity_ranks(
     random_weights : int
         Extra weight sets drawn from a Dirichlet around the profile's domain weights
         (concentration ``profile.concentration``), named ``willekeurig 01`` ...
+    population_column : str
+        Column of ``frame`` with the number of inhabitants (the minimum population rule).
 
     Returns
     -------
@@ -232,6 +234,13 @@ def summarise_sensitivity(ranks: pd.DataFrame, *, k: int) -> pd.DataFrame:
 def buurt_stability(ranks: pd.DataFrame, *, k: int) -> pd.DataFrame:
     """Per buurt: its basis rank, the range of its rank over all scenarios, share in top k.
 
+    Parameters
+    ----------
+    ranks : DataFrame
+        Output of :func:`sensitivity_ranks`.
+    k : int
+        Size of the top for ``aandeel_top_k``.
+
     Returns
     -------
     DataFrame
@@ -266,6 +275,25 @@ def sensitivity_analysis(
     ``summarise_sensitivity(sensitivity_ranks(frame, profile, seed=seed, **grid), k=k)``;
     ``k`` defaults to the profile's ``top_k``. See those functions for the grid options
     and the columns.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Indicator values indexed by buurtcode, as for :func:`models.score_buurten`.
+    profile : ScoringProfile
+        The profile under study.
+    seed : int
+        Seed of the random weight sets.
+    k : int, optional
+        Size of the top to compare (default ``profile.top_k``).
+    **grid
+        The options of :func:`sensitivity_ranks`: ``weights``, ``normalisations``, ``missing``,
+        ``aggregations``, ``random_weights``, ``population_column``.
+
+    Returns
+    -------
+    DataFrame
+        One row per scenario, as :func:`summarise_sensitivity` returns.
 
     Examples
     --------

@@ -8,6 +8,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ._methods import pick_method
+
 __all__ = [
     "contiguity_weights",
     "spatial_weights",
@@ -18,11 +20,40 @@ __all__ = [
 ]
 
 QUADRANTS = {1: "hoog-hoog", 2: "laag-hoog", 3: "laag-laag", 4: "hoog-laag"}
-#: Neighbour definitions for the hotspot statistics (key -> Dutch label).
+
+
+def _points(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return frame.set_geometry(frame.representative_point())
+
+
+def _contiguity(kind: str):
+    """Queen or Rook contiguity; an island is linked to its nearest buurt."""
+
+    def build(frame: gpd.GeoDataFrame, k: int):
+        from libpysal import weights
+
+        w = getattr(weights, kind).from_dataframe(frame, use_index=True)
+        if w.islands:
+            knn = weights.KNN.from_dataframe(_points(frame), k=1, use_index=True)
+            w = weights.attach_islands(w, knn)
+        return w
+
+    return build
+
+
+def _nearest(frame: gpd.GeoDataFrame, k: int):
+    """The ``k`` nearest buurten by representative point."""
+    from libpysal import weights
+
+    return weights.KNN.from_dataframe(_points(frame), k=min(k, len(frame) - 1), use_index=True)
+
+
+#: Neighbour definitions for the hotspot statistics (id -> builder of libpysal weights;
+#: labels in the app).
 SPATIAL_WEIGHTS = {
-    "queen": "Grenst aan (ook met een hoekpunt)",
-    "rook": "Grenst aan (gedeelde rand)",
-    "knn": "k dichtstbijzijnde buurten",
+    "queen": _contiguity("Queen"),
+    "rook": _contiguity("Rook"),
+    "knn": _nearest,
 }
 
 
@@ -50,22 +81,10 @@ def spatial_weights(frame: gpd.GeoDataFrame, kind: str = "queen", *, k: int = 6)
     libpysal.weights.W
         Row-standardised weights on the index of ``frame``.
     """
-    from libpysal import weights
-
-    if kind not in SPATIAL_WEIGHTS:
-        raise ValueError(f"weights {kind!r} unknown; choose one of {', '.join(SPATIAL_WEIGHTS)}")
-    points = frame.set_geometry(frame.representative_point())
+    build = pick_method(SPATIAL_WEIGHTS, kind, "weights")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        if kind == "knn":
-            w = weights.KNN.from_dataframe(points, k=min(k, len(frame) - 1), use_index=True)
-            w.transform = "r"
-            return w
-        cls = weights.Queen if kind == "queen" else weights.Rook
-        w = cls.from_dataframe(frame, use_index=True)
-        if w.islands:
-            knn = weights.KNN.from_dataframe(points, k=1, use_index=True)
-            w = weights.attach_islands(w, knn)
+        w = build(frame, k)
     w.transform = "r"
     return w
 

@@ -326,3 +326,9 @@ def test_parallel_fetch_reports_the_first_source_in_order_when_several_fail(serv
     server.inject("wijkenbuurten", "500", times=100)
     with pytest.raises(SourceError, match="PDOK"):  # geometry first, as one by one
         fetch_gemeente("GM0307", settings=settings_for(server, tmp_path / "d", retries=0))
+
+
+def test_parallel_fetch_unknown_gemeente_wins_over_other_failures(server, tmp_path):
+    server.inject("/odata/", "500", times=100)  # CBS down as well
+    with pytest.raises(GemeenteNotFoundError, match="GM9999"):
+        fetch_gemeente("GM9999", settings=settings_for(server, tmp_path / "d", retries=0))

@@ -1,9 +1,10 @@
 """Dutch labels of the method tables, for selectboxes and captions.
 
 The tables themselves (``{id: implementation}``) live with their code: normalisations,
-missing-value policies, aggregations and weightings in :mod:`models`, classifications and
-palettes in :mod:`wijkradar.render.maps`. Each label table here has exactly the ids of its method
-table (tested), so a new method cannot appear in the app without a name.
+missing-value policies, aggregations, weightings and spatial weights in :mod:`models`,
+classifications and palettes in :mod:`wijkradar.render.maps`. Each label table here has
+exactly the ids of its method table (tested), so a new method cannot appear in the app without
+a name.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ WEIGHTINGS = {
     "manual": "Handmatig",
     "equal": "Gelijke gewichten",
     "pca": "Eerste hoofdcomponent (PCA)",
+}
+SPATIAL_WEIGHTS = {
+    "queen": "Grenst aan (ook met een hoekpunt)",
+    "rook": "Grenst aan (gedeelde rand)",
+    "knn": "k dichtstbijzijnde buurten",
 }
 SCHEMES = {
     "quantiles": "Kwantielen (gelijke aantallen)",

@@ -41,6 +41,31 @@ def run_batch(
     buurt with a ``nationale_rang`` over all gemeenten; gemeenten under 50% coverage are
     marked (``lage_dekking``) and left out of that rank unless ``include_low``. Scores are
     normalised within each gemeente, so the national rank orders relative need.
+
+    Parameters
+    ----------
+    codes : list of str
+        Gemeentecodes, e.g. ``["GM0307", "GM0034"]``.
+    settings : Settings
+        Sources, data folder and limits.
+    jaar : int
+        Indeling year.
+    profile : ScoringProfile
+        The profile every gemeente is scored with.
+    out_dir : Path
+        Folder of the output files (created).
+    seed : int
+        Seed of the Monte Carlo analysis.
+    draws : int
+        Monte Carlo draws per gemeente (0: point estimates only).
+    include_low : bool
+        Also rank gemeenten under 50% coverage nationally.
+
+    Returns
+    -------
+    DataFrame
+        One row per gemeente: ``gemeentecode``, ``status`` (``ok`` or ``fout: ...``),
+        ``buurten``, ``bestand``, ``dekking``, ``seconden`` and ``lage_dekking``.
     """
     check_draws(draws)  # once, before any gemeente is fetched
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from geo import MISSING, PRESENT, WIJK
+from geo.join import wijkcode_of
 from models import ScoringProfile
 from models.change import change_between, change_bins, periods_of, rank_shifts, trend_wide
 
@@ -129,7 +130,7 @@ def data_for_period(data, period: str):
     lower = data.lower.copy()
     upper = data.upper.copy()
     codes = buurten.index
-    wijk = pd.Index(["WK" + str(c)[2:8] for c in codes])
+    wijk = wijkcode_of(codes)
     for ind in trend_indicators(data):
         if period not in periods_of(data.trend, ind):
             continue

@@ -91,7 +91,18 @@ def shipped_profile(name: str) -> ScoringProfile:
 
 
 def list_profiles(settings: Settings) -> dict[str, Traversable | Path]:
-    """Profile name -> file: user profiles (``data_dir/profiles``) override shipped ones by name."""
+    """Profile name -> file: user profiles (``data_dir/profiles``) override shipped ones by name.
+
+    Parameters
+    ----------
+    settings : Settings
+        Its data folder holds the user profiles.
+
+    Returns
+    -------
+    dict
+        Profile name -> YAML file (a package resource for shipped ones).
+    """
     found: dict[str, Traversable | Path] = dict(shipped_profiles())
     user = settings.data_dir / "profiles"
     if user.is_dir():
@@ -101,7 +112,20 @@ def list_profiles(settings: Settings) -> dict[str, Traversable | Path]:
 
 
 def resolve_profile(name_or_path: str, settings: Settings) -> ScoringProfile:
-    """Load a profile by name (see :func:`list_profiles`) or by path."""
+    """Load a profile by name (see :func:`list_profiles`) or by path.
+
+    Parameters
+    ----------
+    name_or_path : str
+        A profile name or the path of a YAML file.
+    settings : Settings
+        Its data folder holds the user profiles.
+
+    Returns
+    -------
+    ScoringProfile
+        The validated profile.
+    """
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return load_profile(path)

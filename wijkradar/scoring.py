@@ -54,6 +54,23 @@ def score_gemeente(
     profile's reach columns (``bereik__*``, ``bereik_aantal__*``) follow the scores.
     ``attrs["warnings"]`` also holds the profile's notes (what moved from need to reach).
 
+    Parameters
+    ----------
+    data : GemeenteData
+        A loaded gemeente (:func:`~wijkradar.pipeline.load_gemeente`).
+    profile : ScoringProfile
+        The profile to score with.
+    seed : int
+        Seed of the Monte Carlo analysis; the same seed gives the same result.
+    draws : int
+        Monte Carlo draws (0: point estimates only), at most :data:`MAX_DRAWS`.
+
+    Returns
+    -------
+    DataFrame
+        Identity columns (names, wijk), the columns of :func:`models.score_buurten`, then the
+        reach columns; ``attrs["warnings"]`` lists what was left out or changed.
+
     Raises
     ------
     ValueError

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .._errors import DataFormatError
-from ..io import atomic_write
+from ..io import atomic_write, csv_delimiter
 from ..limits import MAX_ROWS, Deadline, check_xlsx_archive
 from ._errors import ImportRejected, RowError
 from ._schema import ENTITIES
@@ -32,6 +32,18 @@ def decode_legacy(raw: bytes) -> tuple[str, str]:
 
     Windows-1252 is what Excel writes on a Dutch Windows; the few bytes it does not define
     (0x81, 0x8d, 0x8f, 0x90, 0x9d) mean the file is Latin-1 (ISO-8859-1), which reads any byte.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's bytes (not valid UTF-8).
+
+    Returns
+    -------
+    text : str
+        The decoded text.
+    encoding : str
+        ``Windows-1252`` or ``Latin-1 (ISO-8859-1)``, for the import report.
     """
     try:
         return raw.decode("cp1252"), "Windows-1252"
@@ -44,7 +56,22 @@ def _reject(path: Path, message: str, field: str = "bestand") -> ImportRejected:
 
 
 def read_registry_file(path: str | Path, *, max_bytes: int) -> tuple[pd.DataFrame, int]:
-    """Read an import file into a frame of strings; returns (frame, file row of the first record).
+    """Read an import file into a frame of strings.
+
+    Parameters
+    ----------
+    path : str or Path
+        A ``.csv``, ``.xlsx``, ``.geojson`` or ``.json`` file.
+    max_bytes : int
+        Largest accepted file (``WIJKRADAR_IMPORT_MAX_BYTES``); an ``.xlsx`` may unpack to ten
+        times this.
+
+    Returns
+    -------
+    frame : DataFrame
+        The cells as strings, one row per record.
+    first_row : int
+        File row number of the first record (2 below a header row, 1 for GeoJSON).
 
     Raises
     ------
@@ -109,8 +136,7 @@ def _unquote_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_csv(path: Path, text: str) -> pd.DataFrame:
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = csv_delimiter(text.split("\n", 1)[0])
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
@@ -237,7 +263,22 @@ def _read_geojson(path: Path, text: str) -> pd.DataFrame:
 
 
 def write_registry_file(frame: pd.DataFrame, entity: str, path: str | Path) -> Path:
-    """Export rows of ``entity`` to CSV, Excel or GeoJSON (WGS84 points), atomically."""
+    """Export rows of ``entity`` to CSV, Excel or GeoJSON (WGS84 points), atomically.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Rows of ``entity`` as the registry returns them.
+    entity : str
+        A key of ``ENTITIES``: the columns to write.
+    path : str or Path
+        ``.csv``, ``.xlsx`` or ``.geojson``; the suffix picks the format.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     spec = ENTITIES[entity]

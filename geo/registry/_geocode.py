@@ -23,6 +23,24 @@ def location_warnings(
 
     An initiative or location without coordinates, address or buurtcode has no place; a
     point outside the gemeente's buurten (when ``buurten`` is given) gets no buurt.
+
+    Parameters
+    ----------
+    entity : str
+        A key of ``ENTITIES``; only entities with a location are checked.
+    records : list of dict
+        Validated rows (:func:`validate_records`).
+    first_row : int
+        File row number of the first record, for the messages.
+    buurten : GeoDataFrame, optional
+        The gemeente's buurten; points outside them are reported.
+    rows : bool
+        Name rows by file row number (an import) instead of by id.
+
+    Returns
+    -------
+    list of str
+        One Dutch warning per row without a place on the map.
     """
     if not ENTITIES[entity].point:
         return []

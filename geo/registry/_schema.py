@@ -264,5 +264,16 @@ GENERATED = "_id_aangemaakt"
 
 
 def new_key(entity: str) -> str:
-    """A new, unique id for a row of ``entity`` (``INI-3f9a1c2b``)."""
+    """A new, unique id for a row of ``entity`` (``INI-3f9a1c2b``).
+
+    Parameters
+    ----------
+    entity : str
+        A key of ``ENTITIES``; gives the prefix.
+
+    Returns
+    -------
+    str
+        The id, e.g. ``INI-3f9a1c2b``.
+    """
     return f"{AUTO_KEY_PREFIX[entity]}-{uuid.uuid4().hex[:8]}"

@@ -65,7 +65,15 @@ def _is_buurtcode(code: str) -> bool:
 def parse_buurtcodes(value: Any) -> list[str]:
     """Buurtcodes from a list or a text separated by spaces, commas, semicolons or ``+``.
 
-    Returns the codes upper-cased, sorted and without duplicates.
+    Parameters
+    ----------
+    value : list or str
+        Buurtcodes, or one text with several.
+
+    Returns
+    -------
+    list of str
+        The codes upper-cased, sorted and without duplicates.
 
     Raises
     ------
@@ -104,6 +112,16 @@ def parse_amount(value: Any) -> float:
     ``€ 2.000`` and ``2.000`` are 2000 (Dutch thousands dots), ``1.500,50`` is 1500.5,
     ``2,000.00`` and ``1,000,000`` are international, ``12,5`` and ``12.5`` are 12.5. A
     notation that could mean two things (``2,000``: 2 or 2000?) is refused, never guessed.
+
+    Parameters
+    ----------
+    value : str or number
+        The cell.
+
+    Returns
+    -------
+    float
+        The amount.
 
     Examples
     --------
@@ -152,11 +170,30 @@ def validate_records(
     first_row: int = 2,
     buurtcodes: Iterable[str] | None = None,
 ) -> tuple[list[dict[str, Any]], list[RowError]]:
-    """Check and convert rows for ``entity``; returns (records, errors).
+    """Check and convert rows for ``entity``.
 
     Coordinates come from ``x``/``y`` (RD New or WGS84, detected and checked against the
     Netherlands' extent) or ``lon``/``lat``. ``first_row`` is the file row number of the first
     record (2 for a CSV/Excel sheet with a header row, 1 for GeoJSON features).
+
+    Parameters
+    ----------
+    entity : str
+        A key of ``ENTITIES``: the fields and their types.
+    frame : DataFrame
+        The rows as read (:func:`read_registry_file`).
+    first_row : int
+        File row number of the first record (2 for a CSV/Excel sheet with a header row, 1 for
+        GeoJSON features), for the messages.
+    buurtcodes : iterable of str, optional
+        The gemeente's buurtcodes; other codes are errors.
+
+    Returns
+    -------
+    records : list of dict
+        The converted rows; use them only when ``errors`` is empty.
+    errors : list of RowError
+        Row, field, value and Dutch message per problem.
     """
     spec = ENTITIES[entity]
     errors: list[RowError] = []

@@ -76,9 +76,27 @@ def fetch_odata_rows(
     it (HTTP 400, e.g. a key that the table does not have after all), the rows are fetched
     once more without ``$select``: more bytes, same result.
 
+    Parameters
+    ----------
+    client : HttpClient
+        The HTTP client (timeouts, retries, byte cap, deadline).
+    base_url : str
+        The OData root, e.g. ``https://opendata.cbs.nl/ODataApi/odata``.
+    table : str
+        Table id, e.g. ``85984NED``.
+    entity : str
+        ``TypedDataSet``, ``UntypedDataSet``, ``DataProperties``, a dimension, ...
+    filter : str, optional
+        An OData ``$filter`` expression.
+    select : sequence of str, optional
+        Only these properties (``$select``); without it, all.
+    source : str
+        Name of the source in error messages.
+
     Returns
     -------
     rows : list of dict
+        Every row of every page.
     url : str
         The first URL requested (for provenance).
     """
@@ -273,6 +291,24 @@ def fetch_kerncijfers(
     (codes are reused for other areas); other regions get no value from it (the join then uses
     the wijk's value where it may). Indicators empty in every table tried get the state
     ``niet_gepubliceerd``.
+
+    Parameters
+    ----------
+    client : HttpClient
+        The HTTP client (timeouts, retries, byte cap, deadline).
+    base_url : str
+        The CBS OData root.
+    gemeentecode : str
+        The gemeente, e.g. ``"GM0307"``.
+    jaar : int
+        Indeling year: the Kerncijfers table of that year comes first.
+    lookback : int
+        How many older tables may fill indicators not yet published in ``jaar``.
+
+    Returns
+    -------
+    SourceData
+        Values and states per region code and indicator, provenance per table.
     """
     ds = kerncijfers_table(jaar)
     indicators = by_source("kerncijfers")
@@ -357,6 +393,24 @@ def fetch_health(
     50090NED). Topics are matched by key stem, the catalogue's aliases and the table's
     ``DataProperties`` titles (50150NED renamed most keys). Each indicator takes the newest
     period up to ``jaar`` with values for the gemeente; all periods are kept in ``trend``.
+
+    Parameters
+    ----------
+    client : HttpClient
+        The HTTP client (timeouts, retries, byte cap, deadline).
+    base_url : str
+        The CBS dataderden OData root.
+    gemeentecode : str
+        The gemeente, e.g. ``"GM0307"``.
+    jaar : int, optional
+        Newest period to use (default: no limit, the newest published).
+    tables : tuple of Dataset
+        Candidate tables, newest first.
+
+    Returns
+    -------
+    SourceData
+        Point estimates, states, lower and upper bounds, and all periods in ``trend``.
     """
     last_error: SourceError | None = None
     for ds in tables:

@@ -29,6 +29,20 @@ def geocode(client: HttpClient, base_url: str, address: str) -> Geocoded | None:
     Uses ``{base_url}/free?q=...&fq=type:adres&rows=1`` and the ``centroide_rd`` of the first
     document.
 
+    Parameters
+    ----------
+    client : HttpClient
+        The HTTP client (timeouts, retries, byte cap, deadline).
+    base_url : str
+        The Locatieserver root, e.g. ``https://api.pdok.nl/bzk/locatieserver/search/v3_1``.
+    address : str
+        Free text, e.g. ``Stadhuisplein 1, Amersfoort``.
+
+    Returns
+    -------
+    Geocoded or None
+        RD coordinates and the matched address; None when nothing matches.
+
     Raises
     ------
     SourceError

@@ -47,6 +47,23 @@ def fetch_wfs_features(
     some deployments ignore filters. ``properties`` limits the attributes (and leaves out the
     geometry), e.g. for the list of gemeenten.
 
+    Parameters
+    ----------
+    client : HttpClient
+        The HTTP client (timeouts, retries, byte cap, deadline).
+    base_url : str
+        The PDOK root, e.g. ``https://service.pdok.nl``.
+    year : int
+        Year of the ``wijkenbuurten`` service.
+    layer : str
+        ``buurten``, ``wijken`` or ``gemeenten``.
+    gemeentecode : str, optional
+        Only the features of this gemeente.
+    properties : list of str, optional
+        Only these attributes, without geometry.
+    page_size : int
+        Features per request.
+
     Returns
     -------
     frame : GeoDataFrame
