@@ -41,6 +41,7 @@ __all__ = [
     "decimals_for",
     "fmt_number",
     "fmt_count",
+    "fmt_signed",
     "fmt_percent",
     "fmt_euro",
     "fmt_distance",
@@ -141,6 +142,31 @@ def fmt_number(value: object, decimals: int = 1) -> str:
     text = _babel_decimal(_rounded(number, decimals), format=_pattern(decimals), locale=LOCALE)
     # -0,0 after rounding reads as a different number than 0,0
     return text.lstrip("-") if text.lstrip("-").strip("0.,") == "" else text
+
+
+def fmt_signed(value: object, decimals: int = 1) -> str:
+    """A change: like :func:`fmt_number`, with ``+`` before a rise.
+
+    Parameters
+    ----------
+    value
+        Any real number; missing values give ``–``.
+    decimals
+        Digits after the comma.
+
+    Returns
+    -------
+    str
+        ``+1,5``, ``-0,3``, ``0,0`` or ``–``.
+
+    Examples
+    --------
+    >>> fmt_signed(1.46), fmt_signed(-0.3), fmt_signed(0.0), fmt_signed(None)
+    ('+1,5', '-0,3', '0,0', '–')
+    """
+    if is_missing(value):
+        return MISSING
+    return ("+" if float(value) > 0 else "") + fmt_number(value, decimals)  # type: ignore[arg-type]
 
 
 def fmt_count(value: object) -> str:
