@@ -24,7 +24,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from ._model import SourceData, now_iso
 from ._odata import POINT_ESTIMATE, health_frames, map_indicators, rows_to_frame
@@ -39,6 +38,7 @@ __all__ = [
     "file_sha256",
     "table_kind",
     "atomic_write",
+    "csv_delimiter",
 ]
 
 GEO_SUFFIXES = {".gpkg", ".geojson", ".json", ".shp", ".parquet", ".fgb"}
@@ -91,6 +91,23 @@ def atomic_write(path: str | Path) -> Iterator[Path]:
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+
+
+def csv_delimiter(first_line: str) -> str:
+    """The delimiter of a CSV file from its header line: ``;`` or ``,``.
+
+    Dutch Excel and CBS StatLine save with ``;`` (the comma is the decimal separator), other
+    tools with ``,``; the header names no decimals, so the more frequent of the two wins (a tie,
+    e.g. one column, is ``,``).
+
+    Examples
+    --------
+    >>> csv_delimiter("id;naam;thema")
+    ';'
+    >>> csv_delimiter('"WijkenEnBuurten","AantalInwoners_5"')
+    ','
+    """
+    return ";" if first_line.count(";") > first_line.count(",") else ","
 
 
 def file_sha256(path: Path) -> str:
@@ -222,7 +239,7 @@ def _read_table(p: Path, limits: FileLimits, *, by_kind: bool = True) -> pd.Data
         except UnicodeDecodeError:
             first = None
         if by_kind and first is not None:  # otherwise the whole-file decode below says so
-            sep = ";" if first.count(";") > first.count(",") else ","
+            sep = csv_delimiter(first)
             header = next(csv.reader([first.rstrip("\r\n")], delimiter=sep), [])
             limits.check_size(p, table_kind(p, header))
         raw = p.read_bytes()
@@ -230,8 +247,7 @@ def _read_table(p: Path, limits: FileLimits, *, by_kind: bool = True) -> pd.Data
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise DataFormatError(f"{p}: not UTF-8 encoded; save the export as UTF-8 CSV") from None
-        first = text.split("\n", 1)[0]
-        sep = ";" if first.count(";") > first.count(",") else ","
+        sep = csv_delimiter(text.split("\n", 1)[0])
         table = pd.read_csv(
             StringIO(text),
             dtype=str,
@@ -327,6 +343,8 @@ def _read_geodata(p: Path, layer: str | None, max_features: int) -> gpd.GeoDataF
             _check_features(p, rows, max_features)
             frame = gpd.read_parquet(p)
         else:
+            import pyogrio  # GDAL only for these formats: 25 MB not loaded with geo
+
             if layer is None and p.suffix.lower() == ".gpkg":
                 layers = [str(name) for name, _ in pyogrio.list_layers(p)]
                 layer = next((n for n in layers if "buurt" in n.lower()), layers[0])

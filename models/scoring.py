@@ -87,10 +87,19 @@ def _fill_gemeente_mean(data: pd.DataFrame) -> pd.DataFrame:
     return data.fillna(data.mean())
 
 
+def _wijkcodes(buurtcodes) -> np.ndarray:
+    """``WK`` + the gemeente and wijk digits of each buurtcode (``BU03070102`` -> ``WK030701``).
+
+    The same rule as :func:`geo.join.wijkcode_of`, which ``models`` may not import (it only
+    depends on the error root in ``geo``).
+    """
+    return np.array(["WK" + str(c)[2:8] for c in buurtcodes], dtype=object)
+
+
 def _fill_wijk_mean(data: pd.DataFrame) -> pd.DataFrame:
     """The mean of the wijk (``WK`` + code[2:8]), else of the gemeente."""
-    wijk = pd.Series(["WK" + str(c)[2:8] for c in data.index], index=data.index)
-    return data.fillna(data.groupby(wijk.to_numpy()).transform("mean")).fillna(data.mean())
+    wijk = _wijkcodes(data.index)
+    return data.fillna(data.groupby(wijk).transform("mean")).fillna(data.mean())
 
 
 def _fill_nothing(data: pd.DataFrame) -> pd.DataFrame:
@@ -402,7 +411,7 @@ def _donors(
     interval instead of the false certainty of the mean.
     """
     out: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
-    wijk = np.array(["WK" + str(c)[2:8] for c in index])
+    wijk = _wijkcodes(index)
     for j in map(int, np.flatnonzero(imputed.any(axis=0))):
         obs = ~np.isnan(raw[:, j]) & ~imputed[:, j]
         rows = np.flatnonzero(imputed[:, j])

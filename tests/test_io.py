@@ -165,3 +165,18 @@ def test_atomic_write_file_mode_follows_the_umask(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "p.yaml").stat().st_mode & 0o777 == 0o644
+
+
+def test_one_delimiter_rule_for_source_and_registry_csv(tmp_path):
+    import doctest
+
+    import geo.io
+    from geo.io import csv_delimiter
+    from geo.registry import read_registry_file
+
+    assert doctest.testmod(geo.io).failed == 0
+    assert csv_delimiter("a;b,c;d") == ";" and csv_delimiter("a,b") == ","
+    semi = tmp_path / "i.csv"
+    semi.write_text("id;naam;thema;status\nA;Koffie, thee;overig;lopend\n", encoding="utf-8")
+    frame, _ = read_registry_file(semi, max_bytes=10**6)
+    assert frame.loc[0, "naam"] == "Koffie, thee"  # the comma in a cell is not a delimiter

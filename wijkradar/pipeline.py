@@ -40,6 +40,7 @@ __all__ = [
     "Progress",
     "LOW_MATCH",
     "indicator_summary",
+    "geometry_provenance",
 ]
 
 #: Called with (fraction done 0..1, Dutch description of the step) while fetching.
@@ -53,6 +54,41 @@ def _no_progress(_fraction: float, _step: str) -> None:
 log = logging.getLogger(__name__)
 DEFAULT_JAAR = 2024
 LOW_MATCH = 0.9
+
+
+def geometry_provenance(
+    geometry: pd.DataFrame, dropped: int, *, tabel: str, titel: str, jaar: int, url: str
+) -> dict[str, object]:
+    """The provenance entry of the buurt geometry, from PDOK or from a local kaart file.
+
+    Parameters
+    ----------
+    geometry : GeoDataFrame
+        The normalised buurten (:func:`geo.join.normalise_buurten`).
+    dropped : int
+        Waterbuurten normalising left out (:func:`geo.join.normalise_buurten`).
+    tabel, titel : str
+        The layer or table, and a title a user recognises (layer name or file name).
+    jaar : int
+        The indeling year.
+    url : str
+        Where the geometry came from: the WFS URL or the file's absolute path.
+
+    Returns
+    -------
+    dict
+        ``bron`` (``"geometrie"``), ``tabel``, ``titel``, ``periode``, ``url``,
+        ``opgehaald`` and ``opmerkingen`` (notes about the geometry in Dutch).
+    """
+    return {
+        "bron": "geometrie",
+        "tabel": tabel,
+        "titel": titel,
+        "periode": str(jaar),
+        "url": url,
+        "opgehaald": now_iso(),
+        "opmerkingen": _geometry_notes(geometry, dropped),
+    }
 
 
 def _geometry_notes(geometry: pd.DataFrame, water: int) -> list[str]:
@@ -307,15 +343,14 @@ def _from_network(
     kern, health = fetched["kerncijfers"], fetched["gezondheid"]
     progress(0.9, "Bronnen koppelen")
     naam = str(geometry["gemeentenaam"].iloc[0])
-    geo_prov = {
-        "bron": "geometrie",
-        "tabel": f"wijkenbuurten:{jaar}",
-        "titel": f"CBS Wijken en buurten {jaar} (PDOK WFS)",
-        "periode": str(jaar),
-        "url": wfs_url,
-        "opgehaald": now_iso(),
-        "opmerkingen": _geometry_notes(geometry, dropped),
-    }
+    geo_prov = geometry_provenance(
+        geometry,
+        dropped,
+        tabel=f"wijkenbuurten:{jaar}",
+        titel=f"CBS Wijken en buurten {jaar} (PDOK WFS)",
+        jaar=jaar,
+        url=wfs_url,
+    )
     return assemble(
         geometry,
         [kern, health],
@@ -378,15 +413,14 @@ def build_from_files(
     if geometry.empty:
         raise GemeenteNotFoundError(f"{kaart.path}: no buurten of {gm} in this file")
     naam = str(geometry["gemeentenaam"].iloc[0])
-    geo_prov = {
-        "bron": "geometrie",
-        "tabel": "Wijk- en buurtkaart",
-        "titel": kaart.path.name,
-        "periode": str(jaar),
-        "url": str(kaart.path.resolve()),
-        "opgehaald": now_iso(),
-        "opmerkingen": _geometry_notes(geometry, dropped),
-    }
+    geo_prov = geometry_provenance(
+        geometry,
+        dropped,
+        tabel="Wijk- en buurtkaart",
+        titel=kaart.path.name,
+        jaar=jaar,
+        url=str(kaart.path.resolve()),
+    )
     return assemble(
         geometry,
         sources,

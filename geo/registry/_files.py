@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import limits
 from ..errors import DataFormatError
-from ..io import atomic_write
+from ..io import atomic_write, csv_delimiter
 from ..limits import Deadline, check_xlsx_archive
 from ._errors import ImportRejected, RowError
 from ._schema import ENTITIES
@@ -137,8 +137,7 @@ def _unquote_formulas(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_csv(path: Path, text: str) -> pd.DataFrame:
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = csv_delimiter(text.split("\n", 1)[0])
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
