@@ -206,8 +206,9 @@ class FileLimits:
             )
 
 
-#: Modules the fork server imports once, so each reading child starts in milliseconds.
-_PRELOAD = ["geo.io"]
+#: Modules the fork server imports once, so each reading child starts in milliseconds (the
+#: fork server is a process of its own: this does not load GDAL into the app's process).
+_PRELOAD = ["geo.io", "pyogrio", "openpyxl"]
 _CONTEXT: multiprocessing.context.BaseContext | None = None
 
 
