@@ -369,7 +369,7 @@ def build_from_files(
     jaar: int = DEFAULT_JAAR,
     limits: FileLimits | None = None,
 ) -> GemeenteData:
-    """Build the same result as a fetch from local files (``wijkradar fetch --from``).
+    """Build the same result as a fetch from local files (``wijkradar fetch --van``).
 
     One file must hold the buurt geometry (CBS Wijk- en buurtkaart); the others add
     Kerncijfers (StatLine CSV, kwb xlsx) and the health monitor (RIVM export).
@@ -406,7 +406,7 @@ def build_from_files(
             sources.append(fs.data)
     if not geometry_frames:
         raise DataFormatError(
-            "none of the --from files holds buurt geometry; add the CBS Wijk- en buurtkaart "
+            "none of the --van files holds buurt geometry; add the CBS Wijk- en buurtkaart "
             "(GeoPackage or GeoJSON with a 'buurtcode' column)"
         )
     kaart = geometry_frames[0]
