@@ -157,7 +157,7 @@ def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> 
         print(
             f"{row.bron:<12} {str(row.tabel)[:22]:<22} {str(row.periode):<9} "
             f"{row.op_buurtcode:>4}/{row.buurten:<5} {row.via_wijk:>9} {row.ontbreekt:>9} "
-            f"{fmt_percent(row.match_rate, 1):>7}",
+            f"{fmt_percent(row.aandeel_op_buurtcode, 1):>7}",
             file=out,
         )
     for prov in data.provenance:

@@ -203,12 +203,12 @@ def assemble(
             "op_buurtcode",
             "via_wijk",
             "ontbreekt",
-            "match_rate",
+            "aandeel_op_buurtcode",
         ],
     )
     warnings = []
     for rep in reports:
-        if float(rep["match_rate"]) < LOW_MATCH:
+        if float(rep["aandeel_op_buurtcode"]) < LOW_MATCH:
             warnings.append(
                 f"{rep['tabel']} ({rep['periode']}): only {rep['op_buurtcode']} of "
                 f"{rep['buurten']} buurtcodes match the {jaar} indeling; {rep['via_wijk']} use "
