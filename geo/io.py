@@ -24,7 +24,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
 from ._errors import DataFormatError, SourceError
 from ._model import SourceData, now_iso
@@ -340,6 +339,8 @@ def _read_geodata(p: Path, layer: str | None, max_features: int) -> gpd.GeoDataF
             _check_features(p, rows, max_features)
             frame = gpd.read_parquet(p)
         else:
+            import pyogrio  # GDAL only for these formats: 25 MB not loaded with geo
+
             if layer is None and p.suffix.lower() == ".gpkg":
                 layers = [str(name) for name, _ in pyogrio.list_layers(p)]
                 layer = next((n for n in layers if "buurt" in n.lower()), layers[0])

@@ -42,10 +42,11 @@ def running_app(
     command: Callable[[int], list[str]] | None = None,
     cwd: Path = ROOT,
     inherit_env: bool = True,
+    app: Path = ROOT / "app.py",
 ) -> Iterator[str]:
     """Run the app with ``env`` added; yield its base URL; stop it after.
 
-    By default ``streamlit run app.py`` of this checkout; ``command(port)`` gives another
+    By default ``streamlit run app.py`` of this checkout (``app`` names another main script); ``command(port)`` gives another
     command line (e.g. ``wijkradar app`` of an installed wheel), ``inherit_env=False`` runs it
     with ``env`` alone.
     """
@@ -56,7 +57,7 @@ def running_app(
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "app.py"),
+            str(app),
             "--server.address",
             "127.0.0.1",
             "--server.port",

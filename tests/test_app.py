@@ -431,6 +431,23 @@ def test_every_shipped_profile_on_every_page(monkeypatch, app_env, gm, profiel):
         assert not at.error, (page, [e.value for e in at.error])
 
 
+def test_map_download_is_built_only_when_asked(monkeypatch, app_env):
+    """Reruns of Kaart (a slider move) never render the standalone HTML; the button defers it."""
+    import wijkradar.render.maps
+
+    built: list[int] = []
+    real = wijkradar.render.maps.standalone_html
+    monkeypatch.setattr(
+        wijkradar.render.maps, "standalone_html", lambda *a, **kw: built.append(1) or real(*a, **kw)
+    )
+    at = _app(monkeypatch, app_env, gemeente="GM0307")
+    _one(at.slider, "Klassen").set_value(3).run()
+    assert not at.exception
+    button = _one(at.get("download_button"), "Kaart downloaden")
+    assert built == []
+    assert button.proto.url == "" and button.proto.deferred_file_id  # made on the click
+
+
 def test_the_sidebar_is_drawn_once_on_every_page(monkeypatch, app_env):
     """app.py draws the sidebar (gemeente, year, profile, name) once, for every page."""
     at = _app(monkeypatch, app_env, gemeente="GM0307")

@@ -31,6 +31,7 @@ from wijkradar.render.maps import (
     map_table,
     map_values,
     standalone_html,
+    value_payload,
 )
 from wijkradar.render.report import buurt_profile_html
 from wijkradar.scoring import score_gemeente
@@ -49,6 +50,9 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 #: https://github.com/streamlit/streamlit/issues/13332 (dataframe header menu by keyboard).
 STREAMLIT_EXCEPTIONS: dict[str, tuple[str, str]] = {}
 MAP_FRAME = 'iframe[title^="Kaart: "]'
+#: URL fragments of the map iframes: the live map (Kaart, Methode) and st_folium (others).
+MAP_COMPONENTS = ("ui.livemap.kaart", "st_folium")
+LIVE_MAP = 'iframe[src*="ui.livemap.kaart"]'
 ARTIFACTS = ROOT / "tests" / "artifacts"
 ARGS = CHROMIUM_ARGS
 
@@ -248,6 +252,92 @@ def test_user_text_renders_as_text_in_map_and_profile(app_server, browser, tmp_p
     page.close()
 
 
+# -- the live map (issue #16): reruns restyle the map in the same document -------------------
+def _wait_for_map(page):
+    """The live map frame once every buurt is drawn; marks its window to see it survive."""
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.wr-buurt").nth(144).wait_for(state="attached", timeout=180_000)
+    frame.locator("body[data-wr-versie]").wait_for(state="attached", timeout=60_000)
+    version = frame.locator("body").evaluate(
+        "b => { window.wrBlijft = 'zelfde document'; return b.dataset.wrVersie; }"
+    )
+    return frame, version
+
+
+def _repainted(frame, version: str) -> None:
+    frame.locator(f"body[data-wr-versie]:not([data-wr-versie='{version}'])").wait_for(
+        state="attached", timeout=120_000
+    )
+
+
+def test_class_change_restyles_the_map_in_the_same_document(app_server, browser):
+    """Fewer classes: the known buurt's fill changes, the map window and its paths stay."""
+    from playwright.sync_api import expect
+
+    base, _srv, settings = app_server
+    data = load_gemeente("GM0307", settings=settings)
+    scores = score_gemeente(data, resolve_profile("kansrijke-wijk", settings), seed=1, draws=0)
+    geometry = map_geometry(data.buurten)
+    mv = map_values(scores, data, "score")
+
+    def fills(k: int) -> list[str]:
+        b = value_payload(geometry, mv, scores=scores, k=k)["buurten"]
+        return [b["styles"][i]["fillColor"] for i in b["style"]]
+
+    five, three = fills(5), fills(3)
+    changed = [i for i, (a, b) in enumerate(zip(five, three, strict=True)) if a != b]
+    assert changed, "3 and 5 classes colour some buurt differently"
+    known = changed[len(changed) // 2]
+
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
+    _ready(page, f"{base}/?gemeente=GM0307&profiel=kansrijke-wijk", '[data-testid="stDataFrame"]')
+    frame, version = _wait_for_map(page)
+    path = frame.locator("path.wr-buurt").nth(known)
+    expect(path).to_have_attribute("fill", five[known], timeout=60_000)
+    geometry_loads = sum("/app/static/kaart/" in u for u in requested)
+    assert geometry_loads == 1
+
+    slider = page.locator('input[type="range"][aria-label="Klassen"]')
+    slider.focus()
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => location.search.includes('aantal=3')", timeout=60_000)
+    _repainted(frame, version)
+    expect(path).to_have_attribute("fill", three[known], timeout=120_000)
+    assert _fills(frame) == three
+    # the same document: the mark on its window survived; no new map frame, no new geometry
+    assert frame.locator("body").evaluate("() => window.wrBlijft") == "zelfde document"
+    assert page.locator(MAP_FRAME).count() == 1
+    assert frame.locator("path.wr-buurt").count() == 145
+    assert sum("/app/static/kaart/" in u for u in requested) == geometry_loads
+    assert "3" in frame.locator(".wr-legend").first.inner_text()
+    assert _offsite(requested) == []
+    page.close()
+
+
+def test_methode_shows_the_live_map_and_weights_restyle_it(app_server, browser):
+    """A weight slider on Methode repaints the live map there without a new document."""
+    base, _srv, _settings = app_server
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    _ready(page, f"{base}/methode?gemeente=GM0307", '[data-testid="stSlider"]')
+    frame, version = _wait_for_map(page)
+    assert frame.locator(".leaflet-container[role='region'][aria-label]").count() == 1
+    before = _fills(frame)
+    slider = page.locator('input[type="range"][aria-label="Domein Gezondheid"]')
+    slider.focus()
+    page.keyboard.press("Home")  # weight 0: the ranking changes a lot
+    page.wait_for_function(
+        "() => location.search.includes('gewichten=d.Gezondheid')", timeout=60_000
+    )
+    _repainted(frame, version)
+    assert frame.locator("body").evaluate("() => window.wrBlijft") == "zelfde document"
+    assert frame.locator("path.wr-buurt").count() == 145
+    assert _fills(frame) != before
+    page.close()
+
+
 # -- accessibility (WCAG 2.1 AA) ---------------------------------------------------------------
 def _axe_source() -> str:
     if not AXE.exists():
@@ -321,7 +411,7 @@ def test_every_page_and_the_map_frame_pass_axe(app_server, browser):
         assert page.evaluate("document.documentElement.lang") == "nl", path
         assert page.title() == f"{title} · Wijkradar"
         problems[title] = _axe(page)
-        for inner in [f for f in page.frames if "st_folium" in f.url]:
+        for inner in [f for f in page.frames if any(n in f.url for n in MAP_COMPONENTS)]:
             inner.locator("path.wr-buurt").first.wait_for(state="attached", timeout=60_000)
             assert inner.evaluate("document.documentElement.lang") == "nl"
             assert "user-scalable=no" not in inner.content()
@@ -519,6 +609,11 @@ def test_hostile_names_show_literally_in_every_map_and_page(hostile_app, browser
     assert _injected(frame) == 0
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "hostile-kaart.png"), full_page=True)
+    # the map download is made when the button is clicked, with the names as data
+    with page.expect_download(timeout=180_000) as dl:
+        page.locator('[data-testid="stDownloadButton"] button', has_text="Kaart downloaden").click()
+    downloaded = tmp_path / "kaart-download.html"
+    dl.value.save_as(downloaded)
 
     page.goto(f"{base}/initiatieven?gemeente=GM0307", wait_until="domcontentloaded")
     frame = page.frame_locator(MAP_FRAME)
@@ -567,11 +662,13 @@ def test_hostile_names_show_literally_in_every_map_and_page(hostile_app, browser
     profile.write_text(buurt_profile_html(data, scores, code, profile_name="p"), encoding="utf-8")
     page = browser.new_page()
     dialogs, _requested = _watch(page)
-    page.goto(offline.as_uri())
-    page.locator("path.wr-buurt").first.wait_for(timeout=30_000)
-    assert page.locator("path.wr-buurt").count() == 145
-    assert HOSTILE_NAME in _hover_tooltip(page, "path.wr-buurt")
-    assert _injected(page) == 0
+    assert HOSTILE_NAME not in downloaded.read_text(encoding="utf-8")  # only as escaped JSON
+    for path in (offline, downloaded):
+        page.goto(path.as_uri())
+        page.locator("path.wr-buurt").first.wait_for(timeout=30_000)
+        assert page.locator("path.wr-buurt").count() == 145
+        assert HOSTILE_NAME in _hover_tooltip(page, "path.wr-buurt")
+        assert _injected(page) == 0
     page.goto(profile.as_uri())
     assert HOSTILE_NAME in page.locator("h1").inner_text()
     assert page.locator("img, script, a").count() == 0

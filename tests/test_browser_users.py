@@ -11,7 +11,7 @@ import pytest
 from tests.appserver import running_app
 from tests.loopback import LoopbackServer
 from tests.test_app_users import UNREACHABLE, seed_registry
-from tests.test_browser import ARTIFACTS, _offsite, _require_browser  # noqa: F401
+from tests.test_browser import ARTIFACTS, LIVE_MAP, _offsite, _require_browser  # noqa: F401
 from tests.test_browser import browser as browser  # noqa: F401 (fixture)
 from wijkradar import Settings, load_gemeente
 from wijkradar.profiles import resolve_profile
@@ -76,7 +76,7 @@ def test_kaart_labels_and_search(seeded_app, browser):  # noqa: F811
     code = str(data.buurten.index[20])
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/?gemeente=GM0307", wait_until="domcontentloaded")
-    frame = page.frame_locator('iframe[src*="streamlit_folium"]').first
+    frame = page.frame_locator(LIVE_MAP).first
     frame.locator("path.wr-buurt").first.wait_for(timeout=180_000)
     time.sleep(1.0)
     # zoomed out on the gemeente: wijk names, no buurt names
@@ -89,13 +89,11 @@ def test_kaart_labels_and_search(seeded_app, browser):  # noqa: F811
     name = str(data.buurten.loc[code, "buurtnaam"])
     search.fill(name)
     page.get_by_role("option", name=f"{name} (wijk {data.buurten.loc[code, 'wijknaam']})").click()
-    # while Streamlit swaps the map the old and the new frame exist for a moment: take the new
-    frame = page.frame_locator('iframe[src*="streamlit_folium"] >> nth=-1')
+    # the live map stays: the same frame outlines the buurt and zooms to it
     frame.locator("path.wr-gezocht").first.wait_for(timeout=180_000)
     frame.locator(".wr-label-buurt").first.wait_for(timeout=120_000)
     assert name in frame.locator(".wr-label-buurt").all_inner_texts()
-    time.sleep(3.0)  # the re-run has finished: one map again
-    assert page.locator('iframe[src*="streamlit_folium"]').count() == 1
+    assert page.locator(LIVE_MAP).count() == 1
     page.screenshot(path=str(ARTIFACTS / "kaart-zoeken-GM0307.png"), full_page=True)
     page.close()
 
@@ -107,9 +105,8 @@ def test_example_gemeente_map_with_every_source_unreachable(browser, tmp_path): 
         requested: list[str] = []
         page.on("request", lambda r: requested.append(r.url))
         page.goto(f"{base}/?gemeente=voorbeeld", wait_until="domcontentloaded")
-        frame = page.frame_locator('iframe[src*="streamlit_folium"]').first
-        frame.locator("path.wr-buurt").first.wait_for(timeout=180_000)
-        time.sleep(1.0)
+        frame = page.frame_locator(LIVE_MAP).first
+        frame.locator("path.wr-buurt").nth(144).wait_for(state="attached", timeout=180_000)
         assert frame.locator("path.wr-buurt").count() == 145
         assert page.get_by_text("Voorbeeld, momentopname van").first.is_visible()
         assert page.get_by_text("CC BY 4.0").first.is_visible()

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-import shapely
 import streamlit as st
-from streamlit_folium import st_folium
 
 from models import coverage_summary
-from ui import cached, common, labels, state, static
+from ui import cached, common, labels, state
 from ui.a11y import SKIP_TARGET, skip_link
+from ui.livemap import live_map, tile_url
 from wijkradar.dataversion import data_version, data_version_label
 from wijkradar.escape import markdown_text as md
-from wijkradar.render.assets import AssetError, install_static
 from wijkradar.render.format import fmt_date, fmt_datetime, fmt_percent
 from wijkradar.render.maps import (
     PALETTES,
@@ -115,71 +113,28 @@ with st.container(horizontal=True):
     st.page_link("ui/werklijst.py", label="Werklijst maken voor buurtnetwerkers")
 
 settings = state.settings()
-try:
-    install_static(settings, static.static_dir())
-except (AssetError, OSError) as exc:
-    st.error(f"De kaart kan niet worden getekend: Leaflet is niet geïnstalleerd ({md(exc)}).")
-    st.stop()
-base = static.static_url()
-tile_url = settings.tile_url(basemap)
-if tile_url and not cached.basemap_ok(tile_url):
-    st.info("De achtergrondkaart is niet bereikbaar; de buurten worden zonder achtergrond getoond.")
-    tile_url = None
-
 mv = map_values(scores, data, column)
 hot = cached.hotspot_table(*v.key) if show_hot else None
 types = cached.type_table(*v.key)[0] if show_types else None
-geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
-fmap = build_map(
-    geometry,
-    mv,
-    scores=scores,
-    factors=v.factors(),
-    scheme=scheme,
-    k=k,
-    palette=palette,
-    tile_url=tile_url,
-    basemap=basemap,
-    wijken=show_wijken,
-    hotspots=hot,
-    types=types,
-    labels=show_names,
-    highlight=found,
-    leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
-    leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
-)
 table = map_table(mv, data.buurten["buurtnaam"], scores=scores, scheme=scheme, k=k)
-offline = standalone_html(
-    fmap,
-    settings,
-    title=f"{mv.title}: {data.gemeentenaam}",
-    details=[
-        f"{data.gemeentenaam} ({data.gemeentecode})",
-        f"indeling {data.jaar}",
-        f"profiel {v.profile.name}",
-        f"klassen: {labels.SCHEMES[scheme].lower()}, {k}",
-        f"gemaakt op {fmt_date(date.today())}",
-        f"gegevens van {fmt_datetime(data.created)}",
-    ],
-    table=table,
-    data_version=data_version_label(scores.attrs.get("data_version") or data_version(data)),
-)
+map_options = {
+    "scores": scores,
+    "factors": v.factors(),
+    "scheme": scheme,
+    "k": k,
+    "palette": palette,
+    "tile_url": tile_url(basemap),
+    "basemap": basemap,
+    "wijken": show_wijken,
+    "hotspots": hot,
+    "types": types,
+    "labels": show_names,
+    "highlight": found,
+}
 skip_link()
-# Only the clicked point comes back from the browser: no geometry round trip.
-map_state = st_folium(
-    fmap,
-    height=620,
-    use_container_width=True,
-    returned_objects=["last_clicked"],
-    key="wijkradar_kaart",
-)
-selected = None
-clicked = (map_state or {}).get("last_clicked")
-if clicked:
-    point = shapely.Point(clicked["lng"], clicked["lat"])
-    hit = geometry[geometry.geometry.contains(point)]
-    if not hit.empty:
-        selected = str(hit.index[0])
+# The map stays in the browser: a rerun sends only the new classes, colours and texts, and
+# only the clicked buurt comes back.
+selected = live_map(data, mv, key="wijkradar_kaart", **map_options)
 
 # The keyboard and screen-reader route to the map: the same values, classes and states as a
 # table; choosing a row selects the buurt, as a click on the map does.
@@ -210,10 +165,30 @@ if hot is not None:
     st.caption(cluster_summary(hot))
 if types is not None:
     st.dataframe(cached.type_table(*v.key)[1], width="stretch")
+geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
+details = [
+    f"{data.gemeentenaam} ({data.gemeentecode})",
+    f"indeling {data.jaar}",
+    f"profiel {v.profile.name}",
+    f"klassen: {labels.SCHEMES[scheme].lower()}, {k}",
+    f"gemaakt op {fmt_date(date.today())}",
+    f"gegevens van {fmt_datetime(data.created)}",
+]
+version = data_version_label(scores.attrs.get("data_version") or data_version(data))
+
+
+def _offline_html() -> str:
+    """The same map with a header, Leaflet inlined: built only when the user downloads it."""
+    fmap = build_map(geometry, mv, **map_options)
+    title = f"{mv.title}: {data.gemeentenaam}"
+    return standalone_html(
+        fmap, settings, title=title, details=details, table=table, data_version=version
+    )
+
+
 st.download_button(
     "Kaart downloaden (HTML, werkt offline)",
-    # the same map with a header, Leaflet inlined instead of linked
-    data=offline,
+    data=_offline_html,
     file_name=f"wijkradar-kaart-{data.gemeentecode}-{column}.html",
     mime="text/html",
     on_click="ignore",

@@ -17,11 +17,13 @@ from models import (
 from models.validity import TARGET_RHO
 from ui import cached, common, editing, labels, messages, state
 from ui.a11y import dutch_frame
+from ui.livemap import live_map, tile_url
 from wijkradar.analysis import saved_profile
 from wijkradar.escape import markdown_text as md
 from wijkradar.profiles import parse_profile_upload
 from wijkradar.registry import save_user_profile
 from wijkradar.render.format import fmt_count, fmt_number, fmt_percent
+from wijkradar.render.maps import map_values, top_factors
 from wijkradar.render.report import bounds_text, is_robust
 from wijkradar.validity import validate_gemeente
 
@@ -133,6 +135,25 @@ preview = pd.DataFrame(
 st.dataframe(dutch_frame(preview), width="stretch")
 for w in live_scores.attrs.get("warnings", []):
     st.caption(md(w))
+
+# The live map follows the sliders: the browser keeps the map and only restyles it.
+basemap = state.settings().basemap
+clicked = live_map(
+    data,
+    map_values(live_scores, data, "score"),
+    key="methode_kaart",
+    scores=live_scores,
+    factors=top_factors(live_scores, data.catalogue),
+    tile_url=tile_url(basemap),
+    basemap=basemap,
+    labels=False,
+    height=480,
+    route="De 15 hoogste scores staan in de tabel hierboven, alle buurten op de pagina Ranglijst.",
+)
+if clicked:
+    state.put("buurt", clicked)
+    state.publish()
+    st.caption(f"Geselecteerd: {md(v.buurt_name(clicked))}")
 
 st.subheader("Nood en bereik", anchor=False)
 st.markdown(

@@ -21,6 +21,8 @@ import warnings
 from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -56,6 +58,18 @@ __all__ = [
     "table_html",
     "top_factors",
     "build_map",
+    "geometry_payload",
+    "category_overlay",
+    "category_overlays",
+    "WIJK_LEGEND_ROW",
+    "value_payload",
+    "label_payload",
+    "wijk_lines",
+    "js_source",
+    "FRONTEND_DIR",
+    "BASEMAP_ATTRIBUTION",
+    "NO_SCORE_PATTERN",
+    "CSS",
     "cluster_summary",
     "HOTSPOT_LAYER",
     "QUADRANT_LABELS",
@@ -444,31 +458,17 @@ def _legend(
     return {"title": title, "note": note, "rows": rows}
 
 
-#: Browser-side helpers shared by the map elements. Texts from data only ever reach the page
-#: through ``textContent``; data arrive as :func:`wijkradar.escape.script_json`.
-_JS_HELPERS = """
-            function wrEl(tag, text, style) {
-                var el = document.createElement(tag);
-                if (text !== undefined && text !== null) { el.textContent = String(text); }
-                if (style) { Object.assign(el.style, style); }
-                return el;
-            }
-            function wrTip(t) {
-                var div = wrEl('div');
-                if (t.title) { div.appendChild(wrEl('b', t.title)); }
-                if (t.rows && t.rows.length) {
-                    var table = wrEl('table');
-                    t.rows.forEach(function(r) {
-                        var tr = table.insertRow();
-                        tr.appendChild(wrEl('th', r[0], {textAlign: 'left', paddingRight: '6px'}));
-                        tr.insertCell().textContent = r[1] === null ? '\u2013' : String(r[1]);
-                    });
-                    div.appendChild(table);
-                }
-                (t.lines || []).forEach(function(line) { div.appendChild(wrEl('div', line)); });
-                return div;
-            }
-"""
+#: The map's browser code lives in JavaScript files next to the live map component
+#: (``wijkradar/render/kaart``): the folium elements inline the parts they need, the component
+#: loads them as files. Texts from data only ever reach the page through ``textContent``;
+#: data arrive as :func:`wijkradar.escape.script_json`.
+FRONTEND_DIR = Path(__file__).resolve().parent / "kaart"
+
+
+@cache
+def js_source(*names: str) -> str:
+    """The JavaScript files ``names`` of :data:`FRONTEND_DIR`, joined (for inlining)."""
+    return "\n".join((FRONTEND_DIR / n).read_text(encoding="utf-8") for n in names)
 
 
 class _Control(MacroElement):
@@ -479,28 +479,10 @@ class _Control(MacroElement):
         {% macro script(this, kwargs) %}
         (function() {
 """
-        + _JS_HELPERS
+        + js_source("helpers.js", "legend.js")
         + """
             var d = {{ this.data_json }};
-            var control = L.control({position: d.position});
-            control.onAdd = function() {
-                var div = L.DomUtil.create('div', d.css_class);
-                if (d.title) {
-                    div.appendChild(wrEl('div', d.title, {fontWeight: '600', marginBottom: '4px'}));
-                }
-                if (d.note) { div.appendChild(wrEl('div', d.note, {fontStyle: 'italic'})); }
-                d.rows.forEach(function(row) {
-                    var line = wrEl('div');
-                    var swatch = wrEl('span', null, row.swatch);
-                    swatch.className = 'wr-swatch';
-                    line.appendChild(swatch);
-                    line.appendChild(document.createTextNode(row.text));
-                    div.appendChild(line);
-                });
-                L.DomEvent.disableClickPropagation(div);
-                return div;
-            };
-            control.addTo({{ this._parent.get_name() }});
+            wrLegend({{ this._parent.get_name() }}, d);
         })();
         {% endmacro %}
         """
@@ -527,37 +509,14 @@ class _CompactChoropleth(MacroElement):
         {% macro script(this, kwargs) %}
         (function() {
 """
-        + _JS_HELPERS
+        + js_source("helpers.js", "buurten.js")
         + """
             var d = {{ this.payload_json }};
-            function ring(a) {
-                var pts = [], x = 0, y = 0;
-                for (var i = 0; i < a.length; i += 2) {
-                    x += a[i]; y += a[i + 1];
-                    pts.push([d.origin[1] + y / d.scale, d.origin[0] + x / d.scale]);
-                }
-                return pts;
-            }
-            function tip(i) {
-                var rows = [[d.labels[0], d.naam[i]], [d.labels[1], d.waarde[i]]];
-                if (d.rang) {
-                    var r = d.rang[i];
-                    rows.push([d.labels[2], r === null ? null :
-                        (r[1] === null ? r[0] : r[0] + ' (90%: ' + r[1] + '\u2013' + r[2] + ')')]);
-                }
-                if (d.factoren) {
-                    var f = d.factoren[i];
-                    rows.push([d.labels[3], f === null || f.length === 0 ? null :
-                        f.map(function(j) { return d.factorlabels[j]; }).join(', ')]);
-                }
-                if (d.dekking) { rows.push([d.labels[4], d.dekking[i]]); }
-                return wrTip({rows: rows});
-            }
             var layer = L.featureGroup();
             d.geom.forEach(function(g, i) {
-                var latlngs = g.map(function(poly) { return poly.map(ring); });
                 var style = Object.assign({className: 'wr-buurt'}, d.styles[d.style[i]]);
-                L.polygon(latlngs, style).bindTooltip(function() { return tip(i); }, {sticky: true})
+                L.polygon(wrLatLngs(d, g), style)
+                    .bindTooltip(function() { return wrBuurtTip(d, i); }, {sticky: true})
                     .addTo(layer);
             });
             layer.addTo({{ this._parent.get_name() }});
@@ -585,22 +544,10 @@ class _TextLayer(Layer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function() {
 """
-        + _JS_HELPERS
+        + js_source("helpers.js", "layers.js")
         + """
             var d = {{ this.data_json }};
-            return L.geoJSON(d, {
-                interactive: d.interactive,
-                style: function(f) { return f.properties.style; },
-                pointToLayer: function(f, latlng) {
-                    return L.circleMarker(latlng, f.properties.style);
-                },
-                onEachFeature: function(f, layer) {
-                    if (f.properties.tip) {
-                        layer.bindTooltip(function() { return wrTip(f.properties.tip); },
-                            {sticky: true});
-                    }
-                }
-            });
+            return wrTextLayer(d);
         })();
         {% endmacro %}
         """
@@ -657,17 +604,43 @@ def _encode_geometry(geom, ox: float, oy: float, scale: float) -> list:
     return out
 
 
-def _compact_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
+def geometry_payload(geometry: gpd.GeoDataFrame) -> dict:
+    """The static part of the buurt layer: rings and buurt names.
+
+    Rings are quantised to 1e-5 degree and delta-encoded (see :func:`_encode_geometry`).
+
+    ``geometry`` comes from :func:`map_geometry` (EPSG:4326, ``buurtnaam``). The live map
+    sends this once per gemeente; reruns send only :func:`value_payload`.
+
+    Parameters
+    ----------
+    geometry : geopandas.GeoDataFrame
+        Buurt polygons in EPSG:4326 with a ``buurtnaam`` column.
+
+    Returns
+    -------
+    dict
+        ``origin``, ``scale``, ``geom`` (rings per buurt) and ``naam``, in the order of
+        ``geometry``.
+    """
     scale = 1e5
-    minx, miny = (float(v) for v in geo.total_bounds[:2])
-    keys = [json.dumps(st, sort_keys=True) for st in styles]
-    table = list(dict.fromkeys(keys))
-    payload: dict = {
+    minx, miny = (float(v) for v in geometry.total_bounds[:2])
+    return {
         "origin": [minx, miny],
         "scale": scale,
-        "geom": [_encode_geometry(g, minx, miny, scale) for g in geo.geometry],
+        "geom": [_encode_geometry(g, minx, miny, scale) for g in geometry.geometry],
+        "naam": [str(n) for n in geometry["buurtnaam"]],
+    }
+
+
+def _value_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
+    """What changes with the values: the style table and the tooltip texts per buurt."""
+    keys = [json.dumps(st, sort_keys=True) for st in styles]
+    table = list(dict.fromkeys(keys))
+    index = {k: i for i, k in enumerate(table)}
+    payload: dict = {
         "styles": [json.loads(k) for k in table],
-        "style": [table.index(k) for k in keys],
+        "style": [index[k] for k in keys],
         "labels": [
             "Buurt",
             f"{mv.title} ({mv.unit}{'; ' + mv.source if mv.source else ''})",
@@ -675,7 +648,6 @@ def _compact_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
             "Belangrijkste factoren",
             "Dekking (gewicht op waargenomen cijfers)",
         ],
-        "naam": [str(n) for n in geo["buurtnaam"]],
         "waarde": [None if pd.isna(v) else str(v) for v in geo["label"]],
     }
     if sc is not None:
@@ -697,8 +669,9 @@ def _compact_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
                 for t, s in zip(texts, small, strict=True)
             ]
             labels = list(dict.fromkeys(p for ps in parts for p in ps))
+            pos = {p: i for i, p in enumerate(labels)}
             payload["factorlabels"] = labels
-            payload["factoren"] = [[labels.index(p) for p in ps] for ps in parts]
+            payload["factoren"] = [[pos[p] for p in ps] for ps in parts]
     return payload
 
 
@@ -709,18 +682,11 @@ class _TileNotice(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function() {
-            var shown = false;
-            {{ this.tiles.get_name() }}.on('tileerror', function() {
-                if (shown) { return; }
-                shown = true;
-                var notice = L.control({position: 'bottomleft'});
-                notice.onAdd = function() {
-                    var div = L.DomUtil.create('div', 'wr-notice');
-                    div.textContent = {{ this.message_json }};
-                    return div;
-                };
-                notice.addTo({{ this._parent.get_name() }});
-            });
+"""
+        + js_source("layers.js")
+        + """
+            wrTileNotice({{ this._parent.get_name() }}, {{ this.tiles.get_name() }},
+                         {{ this.message_json }});
         })();
         {% endmacro %}
         """
@@ -748,51 +714,11 @@ class _A11y(MacroElement):
         """
         {% macro script(this, kwargs) %}
         (function() {
+"""
+        + js_source("a11y.js")
+        + """
             var d = {{ this.data_json }};
-            var map = {{ this._parent.get_name() }};
-            document.documentElement.setAttribute('lang', 'nl');
-            var frame = null;
-            try { frame = window.frameElement; } catch (e) { /* another origin */ }
-            if (frame) {  // in the app: name the iframe and its document after the map
-                frame.setAttribute('title', d.title);
-                document.title = d.title + ' · Wijkradar';
-            } else if (!document.title) {
-                document.title = d.title + ' · Wijkradar';
-            }
-            var box = map.getContainer();
-            box.setAttribute('role', 'region');
-            box.setAttribute('aria-label', d.label);
-            if (map.zoomControl) {  // Leaflet names its buttons in English
-                [['_zoomInButton', 'Inzoomen'], ['_zoomOutButton', 'Uitzoomen']].forEach(
-                    function(b) {
-                        var a = map.zoomControl[b[0]];
-                        if (a) { a.title = b[1]; a.setAttribute('aria-label', b[1]); }
-                    });
-            }
-            var ns = 'http://www.w3.org/2000/svg';
-            function el(name, attrs) {
-                var node = document.createElementNS(ns, name);
-                Object.keys(attrs).forEach(function(k) { node.setAttribute(k, attrs[k]); });
-                return node;
-            }
-            function tidy() {
-                box.querySelectorAll('.leaflet-overlay-pane svg').forEach(function(svg) {
-                    svg.setAttribute('aria-hidden', 'true');
-                    if (svg.querySelector('#' + d.pattern)) { return; }
-                    var pattern = el('pattern', {id: d.pattern, patternUnits: 'userSpaceOnUse',
-                        width: 6, height: 6, patternTransform: 'rotate(45)'});
-                    pattern.appendChild(el('rect', {width: 6, height: 6, fill: '#e6e6e6'}));
-                    pattern.appendChild(el('line', {x1: 1, y1: 0, x2: 1, y2: 6,
-                        stroke: '#4d4d4d', 'stroke-width': 1.5}));
-                    var defs = el('defs', {});
-                    defs.appendChild(pattern);
-                    svg.insertBefore(defs, svg.firstChild);
-                });
-                box.querySelectorAll('.leaflet-overlay-pane .leaflet-interactive')
-                    .forEach(function(path) { path.setAttribute('tabindex', '-1'); });
-            }
-            tidy();
-            map.on('layeradd', tidy);
+            wrA11y({{ this._parent.get_name() }}, d);
         })();
         {% endmacro %}
         """
@@ -829,28 +755,12 @@ def _line_swatch(border_top: str) -> dict:
     return {"background": "transparent", "border": "none", "borderTop": border_top, "height": "0"}
 
 
-_CSS = """
-<style>
-.wr-legend, .wr-notice {background: rgba(255,255,255,0.92); padding: 6px 8px; font: 12px/1.4
-  system-ui, sans-serif; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);}
-.wr-legend {max-width: 260px;}
-.wr-notice {background: #fff3cd; color: #5c4400;}
-.wr-label {background: none; border: none; pointer-events: none;}
-.wr-label span {display: inline-block; transform: translate(-50%, -50%); white-space: nowrap;
-  background: rgba(255,255,255,0.75); padding: 0 3px; border-radius: 2px;
-  font: 11px/1.3 system-ui, sans-serif; color: #212121;}
-.wr-label-wijk span {font-weight: 700; font-size: 12px; text-transform: uppercase;}
-.wr-swatch {display: inline-block; width: 14px; height: 12px; margin-right: 6px;
-  vertical-align: middle; border: 1px solid #5f5f5f; box-sizing: border-box;}
-.leaflet-container {color: #1a1a1a;}
-.leaflet-container:focus-visible {outline: 3px solid #0b5cad; outline-offset: -3px;}
-.leaflet-control a:focus-visible, .leaflet-control input:focus-visible {
-  outline: 3px solid #0b5cad; outline-offset: 1px;}
-.wr-table {border-collapse: collapse; font: 14px/1.4 system-ui, sans-serif; margin: 8px;}
-.wr-table caption {text-align: left; font-weight: 600; padding: 4px 0;}
-.wr-table th, .wr-table td {border: 1px solid #767676; padding: 2px 6px; text-align: left;}
-</style>
-"""
+#: The legend row of the wijk boundaries.
+WIJK_LEGEND_ROW = {"swatch": _line_swatch("2px solid #212121"), "text": "wijkgrens"}
+
+
+#: The map's styles (legend, notices, labels, focus); the live map component links the file.
+CSS = "<style>\n" + (FRONTEND_DIR / "kaart.css").read_text(encoding="utf-8") + "</style>\n"
 
 BASEMAP_ATTRIBUTION = {
     "pdok": 'Achtergrond: <a href="https://www.pdok.nl">PDOK</a> BRT-Achtergrondkaart, '
@@ -859,7 +769,7 @@ BASEMAP_ATTRIBUTION = {
 }
 
 
-def build_map(
+def value_payload(
     geometry: gpd.GeoDataFrame,
     mv: MapValues,
     *,
@@ -868,32 +778,37 @@ def build_map(
     scheme: str = "quantiles",
     k: int = 5,
     palette: str = "ylorrd",
-    tile_url: str | None = None,
-    basemap: str = "pdok",
-    leaflet_js: str = "",
-    leaflet_css: str = "",
-    wijken: bool = True,
-    hotspots: pd.DataFrame | None = None,
-    types: pd.Series | None = None,
-    height: int = 620,
-    labels: bool = True,
-    highlight: str | None = None,
     fixed_bins: Sequence[float] | None = None,
     fixed_colours: Sequence[str] | None = None,
-    route: str = "Dezelfde gegevens staan in de tabel onder de kaart.",
-) -> folium.Map:
-    """A folium map of ``mv`` on ``geometry`` (from :func:`map_geometry`).
+) -> dict:
+    """What the buurt layer shows of ``mv``: classes, colours, tooltip texts and the legend.
 
-    ``leaflet_js``/``leaflet_css`` are the URLs the browser loads Leaflet from (the app's
-    static files); use :func:`standalone_html` for a file that opens offline. ``labels``
-    adds wijk names (zoomed out) and buurt names (zoomed in); ``highlight`` is a buurtcode
-    that gets a thick outline and that the map zooms to (the buurt search).
-    ``route`` tells keyboard and screen-reader users where the same data is as text (the map
-    region's accessible name).
-    ``fixed_bins`` (all class bounds, lowest first) with ``fixed_colours`` (one per class)
-    replace the classification, so several maps share one legend (change over time).
+    The part of a map that changes when weights, classes or colours change; the geometry
+    (:func:`geometry_payload`) does not. Arguments as for :func:`build_map`.
+
+    Parameters
+    ----------
+    geometry : geopandas.GeoDataFrame
+        Buurt polygons from :func:`map_geometry`; fixes the order of the buurten.
+    mv : MapValues
+        Values, states and labels (:func:`map_values`).
+    scores : pandas.DataFrame, optional
+        Scores with ``rank``, ``rank_low``, ``rank_high``, ``te_klein`` (and ``dekking``).
+    factors : pandas.Series, optional
+        Main factors per buurt (:func:`top_factors`).
+    scheme, k, palette : str, int, str
+        Classification scheme, number of classes, colour palette.
+    fixed_bins, fixed_colours : sequence, optional
+        All class bounds (lowest first) and one colour per class, instead of classifying.
+
+    Returns
+    -------
+    dict
+        ``buurten`` (``styles`` table, ``style`` index per buurt, tooltip ``labels``,
+        ``waarde``, and ``rang``/``dekking``/``factoren`` when known) and ``legend``
+        (``title``, ``note``, ``rows``).
     """
-    geo = geometry.join(mv.frame, how="left")
+    geo = geometry[[]].join(mv.frame, how="left")
     lowest = None
     if fixed_bins is not None and fixed_colours is not None:
         lowest = float(fixed_bins[0])
@@ -930,8 +845,60 @@ def build_map(
         else {**_VALUE_STYLE, **STATUS_STYLES[st][1]}
         for fc, st, c in zip(fill, status, cls, strict=True)
     ]
-    payload = _compact_payload(geo, mv, styles, sc, factors, small)
-    minx, miny, maxx, maxy = geo.total_bounds
+    counts = pd.Series(status).value_counts().to_dict()
+    return {
+        "buurten": _value_payload(geo, mv, styles, sc, factors, small),
+        "legend": _legend(mv, bins, colours, counts, lowest=lowest),
+    }
+
+
+def build_map(
+    geometry: gpd.GeoDataFrame,
+    mv: MapValues,
+    *,
+    scores: pd.DataFrame | None = None,
+    factors: pd.Series | None = None,
+    scheme: str = "quantiles",
+    k: int = 5,
+    palette: str = "ylorrd",
+    tile_url: str | None = None,
+    basemap: str = "pdok",
+    leaflet_js: str = "",
+    leaflet_css: str = "",
+    wijken: bool = True,
+    hotspots: pd.DataFrame | None = None,
+    types: pd.Series | None = None,
+    height: int = 620,
+    labels: bool = True,
+    highlight: str | None = None,
+    fixed_bins: Sequence[float] | None = None,
+    fixed_colours: Sequence[str] | None = None,
+    route: str = "Dezelfde gegevens staan in de tabel onder de kaart.",
+) -> folium.Map:
+    """A folium map of ``mv`` on ``geometry`` (from :func:`map_geometry`).
+
+    ``leaflet_js``/``leaflet_css`` are the URLs the browser loads Leaflet from (the app's
+    static files); use :func:`standalone_html` for a file that opens offline. ``labels``
+    adds wijk names (zoomed out) and buurt names (zoomed in); ``highlight`` is a buurtcode
+    that gets a thick outline and that the map zooms to (the buurt search).
+    ``route`` tells keyboard and screen-reader users where the same data is as text (the map
+    region's accessible name).
+    ``fixed_bins`` (all class bounds, lowest first) with ``fixed_colours`` (one per class)
+    replace the classification, so several maps share one legend (change over time).
+    """
+    values = value_payload(
+        geometry,
+        mv,
+        scores=scores,
+        factors=factors,
+        scheme=scheme,
+        k=k,
+        palette=palette,
+        fixed_bins=fixed_bins,
+        fixed_colours=fixed_colours,
+    )
+    payload = {**geometry_payload(geometry), **values["buurten"]}
+    minx, miny, maxx, maxy = geometry.total_bounds
     m = _Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=12,
@@ -952,41 +919,23 @@ def build_map(
         _TileNotice(
             tiles, "Achtergrondkaart niet bereikbaar; de kaart toont alleen de buurten."
         ).add_to(m)
-    _figure(m).header.add_child(Element(_CSS), name="wijkradar_css")
+    _figure(m).header.add_child(Element(CSS), name="wijkradar_css")
 
     _CompactChoropleth(payload).add_to(m)
 
     if wijken and "wijkcode" in geometry.columns:
-        lines = geometry.dissolve("wijkcode").boundary
-        style = {"color": "#212121", "weight": 2, "fill": False}
-        _TextLayer(
-            _features(gpd.GeoDataFrame(geometry=lines), [style] * len(lines), [None] * len(lines)),
-            name="Wijkgrenzen",
-            interactive=False,
-        ).add_to(m)
-    if hotspots is not None and "kwadrant" in hotspots.columns:
-        quadrant = hotspots["kwadrant"].map(QUADRANT_LABELS)
-        colours_q = {QUADRANT_LABELS[q]: c for q, c in QUADRANT_COLOURS.items()}
-        _category_layer(m, geometry, quadrant, HOTSPOT_LAYER, colours_q)
-    if types is not None:
-        names = types.dropna().astype(int).astype(str)
-        _category_layer(
-            m,
-            geometry,
-            "Type " + names,
-            TYPE_LAYER,
-            {f"Type {t}": CATEGORICAL[(int(t) - 1) % 7] for t in sorted(names.unique())},
-        )
-    counts = pd.Series(status).value_counts().to_dict()
-    legend = _legend(mv, bins, colours, counts, lowest=lowest)
+        _TextLayer(wijk_lines(geometry), name="Wijkgrenzen", interactive=False).add_to(m)
+    for layer in category_overlays(hotspots, types):
+        _category_layer(m, geometry, layer)
+    legend = values["legend"]
     if wijken and "wijkcode" in geometry.columns:
-        legend["rows"].append({"swatch": _line_swatch("2px solid #212121"), "text": "wijkgrens"})
+        legend["rows"].append(WIJK_LEGEND_ROW)
     _Control(legend, position="bottomright", css_class="wr-legend").add_to(m)
     title = f"Kaart: {mv.title} per buurt"
     _figure(m).title = html_text(f"{title} · Wijkradar")
     _A11y(title, f"{title}. {route}").add_to(m)
     if labels:
-        _Labels(_label_payload(geometry)).add_to(m)
+        _Labels(label_payload(geometry)).add_to(m)
     bounds = [[miny, minx], [maxy, maxx]]
     if highlight is not None and highlight in geometry.index:
         target = geometry.loc[[highlight]]
@@ -1002,18 +951,27 @@ def build_map(
     return m
 
 
-def _category_layer(m, geometry, labels: pd.Series, name: str, colours: dict) -> None:
+def category_overlay(labels: pd.Series, name: str, colours: dict) -> dict | None:
+    """A category layer (clusters, buurt types) as data: which buurten, styles, tooltips.
+
+    Parameters
+    ----------
+    labels : pandas.Series
+        Category text per buurtcode; buurten whose text is not in ``colours`` are left out.
+    name : str
+        Layer name (also the tooltip row label and the legend title).
+    colours : dict
+        Category text -> colour, in legend order.
+
+    Returns
+    -------
+    dict or None
+        ``name``, ``codes``, ``styles``, ``tips`` and ``legend``; None when no buurt has a
+        category.
+    """
     labels = labels[labels.isin(list(colours))]
     if labels.empty:
-        return
-    sub = geometry.loc[labels.index, ["geometry"]]
-    styles = [
-        {"color": colours[c], "weight": 3, "fillColor": colours[c], "fillOpacity": 0.35}
-        for c in labels
-    ]
-    tips = [{"rows": [[name, str(c)]]} for c in labels]
-    # the user ticked this layer: it is shown (and ticked in the layer control) at once
-    _TextLayer(_features(sub, styles, tips), name=name, show=True).add_to(m)
+        return None
     rows = [
         {
             "swatch": {"background": colour, "opacity": "0.7", "border": f"3px solid {colour}"},
@@ -1022,11 +980,84 @@ def _category_layer(m, geometry, labels: pd.Series, name: str, colours: dict) ->
         for text, colour in colours.items()
         if (labels == text).any()
     ]
-    _Control({"title": name, "rows": rows}, position="bottomleft", css_class="wr-legend").add_to(m)
+    return {
+        "name": name,
+        "codes": [str(c) for c in labels.index],
+        "styles": [
+            {"color": colours[c], "weight": 3, "fillColor": colours[c], "fillOpacity": 0.35}
+            for c in labels
+        ],
+        "tips": [{"rows": [[name, str(c)]]} for c in labels],
+        "legend": {"title": name, "rows": rows},
+    }
 
 
-def _label_payload(geometry: gpd.GeoDataFrame) -> dict:
-    """Label points (inside each shape) for buurt names and, if known, wijk names."""
+def wijk_lines(geometry: gpd.GeoDataFrame) -> list[dict]:
+    """Wijk boundaries as GeoJSON line features with their style (no tooltip).
+
+    Parameters
+    ----------
+    geometry : geopandas.GeoDataFrame
+        Buurt polygons with a ``wijkcode`` column.
+
+    Returns
+    -------
+    list of dict
+        One feature per wijk.
+    """
+    lines = geometry.dissolve("wijkcode").boundary
+    style = {"color": "#212121", "weight": 2, "fill": False}
+    return _features(gpd.GeoDataFrame(geometry=lines), [style] * len(lines), [None] * len(lines))
+
+
+def category_overlays(hotspots: pd.DataFrame | None, types: pd.Series | None) -> list[dict]:
+    """The cluster layer (local Moran quadrants) and the buurt-type layer, as data.
+
+    Parameters
+    ----------
+    hotspots : pandas.DataFrame or None
+        With a ``kwadrant`` column per buurtcode.
+    types : pandas.Series or None
+        Buurt type number per buurtcode.
+
+    Returns
+    -------
+    list of dict
+        :func:`category_overlay` results of the layers that have buurten.
+    """
+    out = []
+    if hotspots is not None and "kwadrant" in hotspots.columns:
+        quadrant = hotspots["kwadrant"].map(QUADRANT_LABELS)
+        colours_q = {QUADRANT_LABELS[q]: c for q, c in QUADRANT_COLOURS.items()}
+        out.append(category_overlay(quadrant, HOTSPOT_LAYER, colours_q))
+    if types is not None:
+        names = types.dropna().astype(int).astype(str)
+        colours_t = {f"Type {t}": CATEGORICAL[(int(t) - 1) % 7] for t in sorted(names.unique())}
+        out.append(category_overlay("Type " + names, TYPE_LAYER, colours_t))
+    return [o for o in out if o is not None]
+
+
+def _category_layer(m, geometry, layer: dict) -> None:
+    sub = geometry.loc[layer["codes"], ["geometry"]]
+    # the user ticked this layer: it is shown (and ticked in the layer control) at once
+    name = layer["name"]
+    _TextLayer(_features(sub, layer["styles"], layer["tips"]), name=name, show=True).add_to(m)
+    _Control(layer["legend"], position="bottomleft", css_class="wr-legend").add_to(m)
+
+
+def label_payload(geometry: gpd.GeoDataFrame) -> dict:
+    """Label points (inside each shape) for buurt names and, if known, wijk names.
+
+    Parameters
+    ----------
+    geometry : geopandas.GeoDataFrame
+        Buurt polygons with ``buurtnaam`` (and ``wijkcode``/``wijknaam`` for wijk names).
+
+    Returns
+    -------
+    dict
+        ``buurt`` and ``wijk``: lists of ``[lat, lon, name]``.
+    """
     rd = geometry.to_crs(28992)
 
     def points(frame: gpd.GeoSeries, names) -> list:
@@ -1052,30 +1083,10 @@ class _Labels(MacroElement):
         {% macro script(this, kwargs) %}
         (function() {
 """
-        + _JS_HELPERS
+        + js_source("helpers.js", "labels.js")
         + """
             var d = {{ this.data_json }};
-            var map = {{ this._parent.get_name() }};
-            function group(items, cls) {
-                var g = L.layerGroup();
-                items.forEach(function(it) {
-                    var icon = L.divIcon({className: 'wr-label ' + cls, iconSize: null,
-                                          html: wrEl('span', it[2])});
-                    L.marker([it[0], it[1]], {icon: icon, interactive: false, keyboard: false})
-                        .addTo(g);
-                });
-                return g;
-            }
-            var wijk = group(d.wijk, 'wr-label-wijk'), buurt = group(d.buurt, 'wr-label-buurt');
-            function update() {
-                var z = map.getZoom();
-                [[wijk, z >= 11 && z < 14], [buurt, z >= 14]].forEach(function(p) {
-                    if (p[1] && !map.hasLayer(p[0])) { p[0].addTo(map); }
-                    if (!p[1] && map.hasLayer(p[0])) { map.removeLayer(p[0]); }
-                });
-            }
-            map.on('zoomend', update);
-            map.whenReady(update);
+            wrLabels({{ this._parent.get_name() }}, d);
         })();
         {% endmacro %}
         """
