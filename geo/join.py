@@ -6,9 +6,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ._errors import DataFormatError
 from ._model import SourceData
 from ._states import MISSING, SUPPRESSED, WIJK, state_dtype
+from .errors import DataFormatError, missing_crs
 from .indicators import get_indicator
 
 __all__ = ["normalise_buurten", "join_source", "IDENTITY_COLUMNS", "wijkcode_of"]
@@ -42,7 +42,7 @@ def normalise_buurten(
         How many water buurten were dropped.
     """
     if frame.crs is None:
-        raise DataFormatError("buurt layer has no CRS")
+        raise missing_crs("buurtlaag")
     f = frame.copy()
     f["buurtcode"] = f["buurtcode"].astype(str).str.strip()
     if "gemeentecode" not in f.columns:

@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ._errors import DataFormatError
+from .errors import DataFormatError
 
 __all__ = [
     "MAX_ROWS",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import shapely
 
-from ._errors import DataFormatError
+from .errors import missing_crs
 
 __all__ = ["simplify_for_web"]
 
@@ -18,7 +18,7 @@ def simplify_for_web(buurten: gpd.GeoDataFrame, *, tolerance: float = 10.0) -> g
     them; rounding to 1e-5 degrees keeps identical vertices identical.
     """
     if buurten.crs is None:
-        raise DataFormatError("buurten have no CRS; set it (EPSG:28992) before simplifying")
+        raise missing_crs("buurten")
     cols = [c for c in ("buurtnaam", "wijkcode", "wijknaam") if c in buurten.columns]
     geo = buurten[[*cols, "geometry"]].copy()
     if geo.crs.to_epsg() != 28992:

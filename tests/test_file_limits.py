@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo._errors import DataFormatError
+from geo.errors import DataFormatError
 from geo.gemeente import cache_path
 from geo.io import read_source_file
 from geo.limits import FILE_KINDS, FileLimits

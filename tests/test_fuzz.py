@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo._errors import DataFormatError
+from geo.errors import DataFormatError
 from geo.io import read_source_file
 from geo.registry import STATUSES, THEMES, ImportRejected, Registry, read_registry_file
 

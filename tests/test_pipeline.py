@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from geo._errors import GemeenteNotFoundError, SourceError
+from geo.errors import GemeenteNotFoundError, SourceError
 from geo.gemeente import cache_path, read_cache
 from tests.conftest import settings_for
 from tests.loopback import LoopbackServer

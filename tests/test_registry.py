@@ -14,7 +14,7 @@ import pytest
 from shapely.geometry import box
 from sqlalchemy import text, update
 
-from geo._errors import SourceError
+from geo.errors import SourceError
 from geo.registry import (
     SCHEMA_VERSION,
     ConflictError,

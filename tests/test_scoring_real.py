@@ -89,7 +89,7 @@ def test_cli_score_reproducible(server, tmp_path, monkeypatch, capsys):
 
     assert len(gpd.read_file(g, layer="scores")) == 145  # the first of several layers
     assert cli.main([*argv, str(g), "--profiel", "bestaat-niet"]) == 1
-    assert "not found; available" in capsys.readouterr().err
+    assert "niet gevonden; beschikbaar" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("gm", ["GM0307", "GM0034"], ids=["Amersfoort", "Almere"])
@@ -121,7 +121,7 @@ def test_every_shipped_profile_scores_from_the_cli(server, tmp_path, monkeypatch
 
 def test_shipped_profiles_use_indicators_of_the_real_2024_and_2025_layouts(shared):
     """Each need indicator exists in the real layouts; each domain has real values in 2025."""
-    from geo._odata import map_indicators, rows_to_frame
+    from geo import map_indicators, rows_to_frame
     from geo.indicators import by_source, get_indicator
 
     def keys(name):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo._errors import GemeenteNotFoundError, SourceError, WijkradarError
+from geo.errors import GemeenteNotFoundError, SourceError, WijkradarError
 from ui.cached import load_retry_in, unreachable
 from ui.sidebar import open_example
 from wijkradar.escape import markdown_text as md

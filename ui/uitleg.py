@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo._errors import DataFormatError
+from geo.errors import DataFormatError
 from geo.registry import ENTITIES
 from ui import downloads
 from wijkradar.render.offline import DOWNLOADS, RETRY_AFTER_S

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import importlib
 import logging
 import os
@@ -192,6 +191,7 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
         print(fetch_stats_line(data.fetch_stats, settings=settings))
     if data.failed_source:  # a source failed and the cache was used: nothing was written
         return 0
+    from .errors import error_message
     from .registry import audit, os_user
 
     # the same audit line as the app's "Opnieuw ophalen" and file import (ui/common.py)
@@ -206,7 +206,7 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
             audit(settings, user=os_user(), action="ophalen", entity="gemeente", key=key)
     except Exception as exc:
         print(
-            f"fout: de cache is bijgewerkt, maar het logboek niet: {_one_line(exc)}",
+            f"fout: de cache is bijgewerkt, maar het logboek niet: {error_message(exc)}",
             file=sys.stderr,
         )
         return 1
@@ -371,7 +371,7 @@ def add_validate_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from geo._errors import WijkradarError
+    from geo.errors import WijkradarError
     from geo.io import atomic_write
 
     from .escape import spreadsheet_frame
@@ -590,24 +590,6 @@ def _terminal_safe() -> Iterator[None]:
         sys.stdout, sys.stderr = old
 
 
-def _one_line(exc: BaseException) -> str:
-    """The message of ``exc`` on one line, secrets masked; plain words for common OS errors."""
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return f"schijf vol bij het schrijven van {exc.filename or ''}: maak ruimte vrij".strip()
-    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
-        return f"kan {exc.filename or ''} niet schrijven: {exc.strerror} (controleer de rechten)"
-    if isinstance(exc, RecursionError):
-        return "invoer is te diep genest"
-    if isinstance(exc, MemoryError):
-        return "te weinig geheugen voor deze invoer"
-    text = str(exc) or exc.__class__.__name__
-    if isinstance(exc, KeyError):
-        text = f"niet gevonden: {text}"
-    from geo._errors import mask_secrets
-
-    return mask_secrets(" ".join(text.split()))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wijkradar`` console script; returns the exit code."""
     with _terminal_safe():
@@ -624,6 +606,7 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser([command])
     args = parser.parse_args(argv)
     from .config import Settings
+    from .errors import error_message
 
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
@@ -639,10 +622,12 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("fout: afgebroken", file=sys.stderr)
         return 130
-    except Exception as exc:  # one line, never a traceback (unless --debug)
+    except Exception as exc:  # one line, never a class name or traceback (unless --debug):
+        # a WijkradarError (bad input, data or source) says in Dutch what to fix; OS errors get
+        # plain words; anything else is a bug, and still one line
         if args.debug:
             raise
-        print(f"fout: {_one_line(exc)}", file=sys.stderr)
+        print(f"fout: {error_message(exc)}", file=sys.stderr)
         return 1
 
 

@@ -11,10 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from geo._errors import CacheError, DataFormatError, GemeenteNotFoundError, SourceError
-from geo._model import SourceData, now_iso
-from geo._states import state_dtype
+from geo import SourceData, now_iso, state_dtype
 from geo.datasets import kerncijfers_table, validate_gemeentecode
+from geo.errors import CacheError, DataFormatError, GemeenteNotFoundError, SourceError
 from geo.gemeente import GemeenteData, cache_path, read_cache, write_cache
 from geo.indicators import indicator_table
 from geo.io import atomic_write, read_source_file

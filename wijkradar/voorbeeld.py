@@ -29,7 +29,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo._errors import CacheError, DataFormatError
+from geo.errors import CacheError, DataFormatError
 from geo.gemeente import GemeenteData, cache_path, read_cache, write_cache
 from geo.io import atomic_write
 

@@ -15,7 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
-from geo._errors import WijkradarError
+from geo.errors import WijkradarError
 from geo.io import atomic_write
 
 from ..config import Settings

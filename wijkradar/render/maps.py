@@ -27,7 +27,6 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
@@ -80,11 +79,32 @@ __all__ = [
     "THEME_COLOURS",
 ]
 
-#: Classification schemes (id -> mapclassify class; labels in the app).
+
+def quantile_bins(x: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` quantile classes, as ``mapclassify.Quantiles`` computes them."""
+    return np.percentile(x, np.linspace(100.0 / k, 100.0, k))
+
+
+def equal_interval_bins(x: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` classes of equal width, as ``mapclassify.EqualInterval``."""
+    return np.linspace(x.min(), x.max(), k + 1)[1:]
+
+
+def natural_breaks_bins(x: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` Fisher-Jenks classes (``mapclassify.FisherJenks``)."""
+    # mapclassify loads scipy.stats, scikit-learn and matplotlib.pyplot (about a second):
+    # imported only for this scheme, so the default map does not wait for it
+    import mapclassify
+
+    return np.asarray(mapclassify.FisherJenks(x, k=k).bins, dtype=float)
+
+
+#: Classification schemes (id -> upper class bounds of values ``x`` in ``k`` classes; labels in
+#: the app).
 SCHEMES = {
-    "quantiles": mapclassify.Quantiles,
-    "natural_breaks": mapclassify.FisherJenks,
-    "equal_interval": mapclassify.EqualInterval,
+    "quantiles": quantile_bins,
+    "natural_breaks": natural_breaks_bins,
+    "equal_interval": equal_interval_bins,
 }
 
 #: Colour-blind-safe sequential palettes, light (low need) to dark (high need); labels in ui.
@@ -293,8 +313,8 @@ def map_values(scores: pd.DataFrame, data, column: str) -> MapValues:
 
 
 def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.ndarray:
-    """Upper class bounds of the non-missing ``values`` with a mapclassify scheme."""
-    make = pick_method(SCHEMES, scheme, "classification")
+    """Upper class bounds of the non-missing ``values`` with a scheme of :data:`SCHEMES`."""
+    bounds = pick_method(SCHEMES, scheme, "classification")
     x = values.dropna().to_numpy(dtype=float)
     if x.size == 0:
         return np.array([])
@@ -303,7 +323,7 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.nda
         return np.array([x.max()])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # mapclassify warns on ties; k is reduced above
-        bins = make(x, k=k).bins
+        bins = bounds(x, k)
     return np.unique(np.asarray(bins, dtype=float))
 
 

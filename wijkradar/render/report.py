@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geo._states import STATE_LABELS
+from geo import STATE_LABELS
 from models.access import active_initiatives
 
 from ..dataversion import data_version, data_version_label
