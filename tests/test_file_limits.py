@@ -256,3 +256,17 @@ def test_the_reading_child_does_not_run_the_main_script(tmp_path, monkeypatch):
     assert len(read_source_file(kaart).geometry) == 2
     assert not marker.exists()
     assert sys.modules["__main__"] is page
+
+
+def test_reference_uploads_follow_the_configured_caps(tmp_path):
+    """SES-WOA/Leefbaarometer files (Methode, Indexen) go through the same suffix caps."""
+    from wijkradar.validity import load_reference
+
+    path = tmp_path / "lbm.csv"
+    path.write_text("buurtcode,lbm\n" + "".join(f"BU0999{i:04d},4.1\n" for i in range(50)))
+    settings = Settings(data_dir=tmp_path / "d", file_max_csv_bytes=100)
+    with pytest.raises(DataFormatError, match="groter dan de limiet") as err:
+        load_reference("GM0999", settings=settings, files=[path])
+    assert "lbm.csv" in str(err.value) and "WIJKRADAR_FILE_MAX_CSV_BYTES" in str(err.value)
+    frame, _ = load_reference("GM0999", settings=Settings(data_dir=tmp_path / "d"), files=[path])
+    assert frame is not None and len(frame) == 50

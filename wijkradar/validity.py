@@ -64,7 +64,7 @@ def load_reference(
     if files:
         frames = []
         for f in files:
-            ref = read_reference_file(f)
+            ref = read_reference_file(f, limits=settings.file_limits)
             notes.append(
                 f"{ref.attrs.get('bron', 'bestand')}: {ref.attrs.get('tabel', Path(f).name)}, "
                 f"periode {ref.attrs.get('periode', 'onbekend')}, {len(ref)} buurten"
