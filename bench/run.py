@@ -543,6 +543,7 @@ def main() -> int:
     RESULTS.extend(__import__("bench.fetch", fromlist=["run"]).run(shared))  # target 6
     RESULTS.extend(__import__("bench.mapsize", fromlist=["run"]).run(shared))  # target 5
     RESULTS.extend(__import__("bench.scoring", fromlist=["run"]).run(shared))  # targets 3, 4
+    RESULTS.extend(__import__("bench.startup", fromlist=["run"]).run())  # #16 item 2
     out = ROOT / "bench" / "results.json"
     out.write_text(json.dumps({"machine": platform.platform(), "results": RESULTS}, indent=2))
     print(f"written {out}")

@@ -25,9 +25,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from ._errors import DataFormatError, SourceError
 from ._model import SourceData, now_iso
 from ._odata import POINT_ESTIMATE, health_frames, map_indicators, rows_to_frame
+from .errors import DataFormatError, SourceError, missing_crs
 from .indicators import by_source
 from .limits import FileLimits, call_with_time_limit, check_xlsx_archive
 
@@ -122,7 +122,7 @@ def file_sha256(path: Path) -> str:
 def read_source_file(
     path: str | Path, *, jaar: int | None = None, limits: FileLimits | None = None
 ) -> FileSource:
-    """Read one ``--from`` file and tell what it holds.
+    """Read one ``--van`` file and tell what it holds.
 
     Parameters
     ----------
@@ -259,7 +259,9 @@ def _read_table(p: Path, limits: FileLimits, *, by_kind: bool = True) -> pd.Data
     except DataFormatError:
         raise
     except Exception as exc:  # pandas raises many types for broken files
-        raise DataFormatError(f"{p}: cannot read table ({exc.__class__.__name__}: {exc})") from None
+        raise DataFormatError(
+            f"{p}: tabel kan niet worden gelezen ({' '.join(str(exc).split())})"
+        ) from None
     limits.check_rows(p, len(table))
     return table
 
@@ -280,7 +282,9 @@ def _read_excel(p: Path, limits: FileLimits, by_kind: bool) -> pd.DataFrame:
     except DataFormatError:
         raise
     except Exception as exc:  # pandas/openpyxl raise many types for broken files
-        raise DataFormatError(f"{p}: cannot read table ({exc.__class__.__name__}: {exc})") from None
+        raise DataFormatError(
+            f"{p}: tabel kan niet worden gelezen ({' '.join(str(exc).split())})"
+        ) from None
     limits.check_rows(p, len(table))
     return table
 
@@ -320,7 +324,7 @@ def read_kaart(
         _read_geodata, p, layer, limits.max_features, seconds=limits.read_seconds, name=str(p)
     )
     if frame.crs is None:
-        raise DataFormatError(f"{p}: layer has no CRS; set it (EPSG:28992 for RD New)")
+        raise missing_crs(str(p))
     if "buurtcode" not in frame.columns:
         raise DataFormatError(
             f"{p}: no 'buurtcode' column; is this the CBS Wijk- en buurtkaart buurten layer? "
@@ -351,7 +355,7 @@ def _read_geodata(p: Path, layer: str | None, max_features: int) -> gpd.GeoDataF
         raise
     except Exception as exc:
         raise DataFormatError(
-            f"{p}: cannot read geodata ({exc.__class__.__name__}: {exc})"
+            f"{p}: geodata kunnen niet worden gelezen ({' '.join(str(exc).split())})"
         ) from None
     _check_features(p, len(frame), max_features)
     return frame

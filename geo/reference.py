@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import DataFormatError
 from ._odata import rows_to_frame, to_number
+from .errors import DataFormatError
 
 __all__ = [
     "SES_WOA_TABLE",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo._odata import map_indicators, rows_to_frame
+from geo import map_indicators, rows_to_frame
 from geo.indicators import by_source
 
 

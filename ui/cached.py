@@ -7,14 +7,15 @@ settings (:func:`_cfg`), so cached results never cross data folders or source UR
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 import yaml
 
-from geo._errors import SourceError, WijkradarError
+from geo.errors import SourceError, WijkradarError
 from geo.gemeente import cache_path
-from geo.registry import Registry
 from geo.sources.tiles import basemap_reachable
 from models import buurt_types, hotspots, need_ranks
 from models.profile import parse_profile
@@ -28,6 +29,9 @@ from wijkradar.render.offline import UnreachableMemory
 from wijkradar.scoring import score_gemeente
 from wijkradar.validity import fetch_reference, load_reference
 from wijkradar.voorbeeld import load_example
+
+if TYPE_CHECKING:
+    from geo.registry import Registry
 
 SEED = 42
 DRAWS = 1000
@@ -52,6 +56,8 @@ def basemap_ok(tile_url: str) -> bool:
 
 @st.cache_resource(show_spinner=False)
 def _registry(url: str) -> Registry:
+    from geo.registry import Registry  # SQLAlchemy: loaded by the pages that use the registry
+
     return Registry(url)
 
 

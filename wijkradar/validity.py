@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo._errors import SourceError
+from geo.errors import SourceError
 from geo.reference import read_reference_file
 from geo.sources.seswoa import fetch_ses_woa
 from models import ScoringProfile
