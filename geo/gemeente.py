@@ -199,7 +199,8 @@ def read_cache(path: str | Path) -> GemeenteData:
         upper=upper,
         catalogue=catalogue,
         provenance=meta["provenance"],
-        match=pd.DataFrame(meta["match"]),
+        # caches written before the key was Dutch say "match_rate"
+        match=pd.DataFrame(meta["match"]).rename(columns={"match_rate": "aandeel_op_buurtcode"}),
         reference=pd.DataFrame(ref["data"], index=ref["index"], columns=ref["columns"]),
         trend=pd.DataFrame(trend["data"], columns=trend["columns"]),
         warnings=list(meta.get("warnings", [])),

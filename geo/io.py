@@ -122,7 +122,7 @@ def file_sha256(path: Path) -> str:
 def read_source_file(
     path: str | Path, *, jaar: int | None = None, limits: FileLimits | None = None
 ) -> FileSource:
-    """Read one ``--from`` file and tell what it holds.
+    """Read one ``--van`` file and tell what it holds.
 
     Parameters
     ----------

@@ -109,7 +109,7 @@ def join_source(
     bounds : dict
         ``lower``/``upper`` frames aligned the same way (empty dict when absent).
     report : dict
-        ``bron, tabel, periode, buurten, op_buurtcode, via_wijk, ontbreekt, match_rate``.
+        ``bron, tabel, periode, buurten, op_buurtcode, via_wijk, ontbreekt, aandeel_op_buurtcode``.
     """
     cols = list(source.values.columns)
     idx = pd.Index(buurtcodes, name="buurtcode")
@@ -151,6 +151,6 @@ def join_source(
         "op_buurtcode": int(in_source.sum()),
         "via_wijk": int(wijk_in_source.sum()) if fallback_cols else 0,
         "ontbreekt": int(n - in_source.sum() - (wijk_in_source.sum() if fallback_cols else 0)),
-        "match_rate": float(in_source.sum() / n) if n else 0.0,
+        "aandeel_op_buurtcode": float(in_source.sum() / n) if n else 0.0,
     }
     return values, states, bounds, report

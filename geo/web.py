@@ -13,9 +13,21 @@ __all__ = ["simplify_for_web"]
 def simplify_for_web(buurten: gpd.GeoDataFrame, *, tolerance: float = 10.0) -> gpd.GeoDataFrame:
     """Buurt polygons for the web map: coverage-simplified in RD New, then WGS84 at ~1 m.
 
-    ``tolerance`` is in metres (roughly the square root of the smallest triangle area kept,
-    as in Visvalingam-Whyatt). Shared edges are simplified once, so neighbours keep sharing
-    them; rounding to 1e-5 degrees keeps identical vertices identical.
+    Shared edges are simplified once, so neighbours keep sharing them; rounding to 1e-5
+    degrees keeps identical vertices identical.
+
+    Parameters
+    ----------
+    buurten : GeoDataFrame
+        Buurt polygons with a CRS.
+    tolerance : float
+        In metres (roughly the square root of the smallest triangle area kept, as in
+        Visvalingam-Whyatt).
+
+    Returns
+    -------
+    GeoDataFrame
+        The same rows and columns, simplified, in WGS84 (EPSG:4326).
     """
     if buurten.crs is None:
         raise missing_crs("buurten")

@@ -1,4 +1,4 @@
-"""Issue #14 (8): ``--from`` files and the app's file import are capped per kind before parsing.
+"""Issue #14 (8): ``--van`` files and the app's file import are capped per kind before parsing.
 
 Every oversized or hostile file here is generated in ``tmp_path``; the caps are lowered to
 the fixture's size instead of writing large files.
@@ -234,7 +234,7 @@ def test_cli_from_over_a_limit_is_one_dutch_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
     monkeypatch.setenv("WIJKRADAR_FILE_MAX_KAART_BYTES", "1000")
     kaart = small_kaart(tmp_path / "kaart.gpkg")
-    assert cli.main(["fetch", "--gemeente", "GM0999", "--from", str(kaart)]) == 1
+    assert cli.main(["fetch", "--gemeente", "GM0999", "--van", str(kaart)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("fout: ") and err.count("\n") == 1
     assert "kaart.gpkg" in err and "groter dan de limiet" in err and "Traceback" not in err

@@ -64,7 +64,7 @@ def test_kaart_without_crs_is_refused(tmp_path):
 def test_no_geometry_file_is_explained(tmp_path):
     csv = tmp_path / "k.csv"
     csv.write_text("WijkenEnBuurten,AantalInwoners_5\nBU09990101,100\n")
-    with pytest.raises(DataFormatError, match="none of the --from files holds buurt geometry"):
+    with pytest.raises(DataFormatError, match="none of the --van files holds buurt geometry"):
         build_from_files([csv], "GM0999")
 
 

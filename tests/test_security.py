@@ -68,7 +68,7 @@ def test_3_cli_fetch_from_files_is_audited_like_the_app_import(tmp_path, monkeyp
     kaart = small_kaart(tmp_path / "kaart.gpkg")
     env = {"WIJKRADAR_DATA_DIR": str(tmp_path / "d")}
     assert (
-        _audited_cli(monkeypatch, env, ["fetch", "--gemeente", "GM0999", "--from", str(kaart)]) == 0
+        _audited_cli(monkeypatch, env, ["fetch", "--gemeente", "GM0999", "--van", str(kaart)]) == 0
     )
     line = _audit_log(tmp_path / "d").iloc[0]
     assert (line["actie"], line["entiteit"], line["sleutel"]) == (
@@ -87,7 +87,7 @@ def test_3_cli_fetch_says_when_the_audit_line_fails(tmp_path, monkeypatch, capsy
         "WIJKRADAR_DATA_DIR": str(tmp_path / "d"),
         "WIJKRADAR_DATABASE_URL": "postgresql+psycopg://wr:geheim@127.0.0.1:1/wr",
     }
-    code = _audited_cli(monkeypatch, env, ["fetch", "--gemeente", "GM0999", "--from", str(kaart)])
+    code = _audited_cli(monkeypatch, env, ["fetch", "--gemeente", "GM0999", "--van", str(kaart)])
     err = capsys.readouterr().err
     assert code == 1 and err.startswith("fout: de cache is bijgewerkt, maar het logboek niet")
     assert "geheim" not in err and err.count("\n") == 1
@@ -314,7 +314,7 @@ def test_10_draws_out_of_range_is_one_line_and_exit_1(tmp_path, monkeypatch, cap
     code = _cli(
         monkeypatch,
         {"WIJKRADAR_DATA_DIR": str(tmp_path)},
-        ["score", "--gemeente", "GM0307", "--draws", draws, "--uit", str(tmp_path / "s.csv")],
+        ["score", "--gemeente", "GM0307", "--trekkingen", draws, "--uit", str(tmp_path / "s.csv")],
     )
     err = capsys.readouterr().err
     assert code == 1 and err.startswith("fout: draws") and len(err.strip().splitlines()) == 1

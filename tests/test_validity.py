@@ -410,7 +410,7 @@ def test_cli_valideer(server, tmp_path, monkeypatch, capsys, shared):
     ref = str(shared / "kerncijfers" / UTRECHT)
     assert cli.main(["valideer", "--gemeente", "GM0307", "--referentie", ref]) == 0
     assert "Leefbaarometer" in capsys.readouterr().out
-    assert cli.main(["score", "--gemeente", "GM0307", "--draws", "0", "--uit", str(out)]) == 0
+    assert cli.main(["score", "--gemeente", "GM0307", "--trekkingen", "0", "--uit", str(out)]) == 0
     # income and bijstand mostly from wijk values in the 2024 layout (see above)
     assert "dekking: 78% van het gewicht van de score rust op gemeten waarden\n" in (
         capsys.readouterr().out
@@ -452,7 +452,7 @@ def test_cli_batch_marks_and_excludes_low_coverage(server, tmp_path, monkeypatch
         monkeypatch.setenv(k, v)
     monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
     out = tmp_path / "batch"
-    argv = ["batch", "--gemeenten", "GM0307", "GM0034", "--draws", "0", "--uit", str(out)]
+    argv = ["batch", "--gemeenten", "GM0307", "GM0034", "--trekkingen", "0", "--uit", str(out)]
     assert cli.main(argv) == 0
     text = capsys.readouterr().out
     summary = pd.read_csv(out / "batch.csv", index_col="gemeentecode")

@@ -131,7 +131,7 @@ def registry_or_stop() -> Registry:
 
 
 def import_files(gm: str, jaar: int) -> None:
-    """The ``--from`` file import, for when the sources are blocked."""
+    """The ``--van`` file import, for when the sources are blocked."""
     with st.expander("Bestanden importeren (als de bronnen geblokkeerd zijn)", expanded=True):
         st.write(
             "Wijk- en buurtkaart (GeoPackage/GeoJSON), StatLine-CSV of kwb-xlsx en de "

@@ -47,7 +47,7 @@ def match_messages(data) -> list[str]:
     """Dutch notes on sources whose buurtcodes match the indeling badly."""
     out = []
     for rep in data.match.to_dict("records"):
-        if rep["match_rate"] < LOW_MATCH:
+        if rep["aandeel_op_buurtcode"] < LOW_MATCH:
             out.append(
                 f"{source_title(data, rep)} ({rep['periode']}): {rep['op_buurtcode']} van de "
                 f"{rep['buurten']} buurtcodes komen voor in de indeling {data.jaar}; "

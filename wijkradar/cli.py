@@ -95,6 +95,14 @@ def _listing_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _old_spelling(parser: Any, flag: str, **kwargs: Any) -> None:
+    """Accept a flag's old (English) spelling without listing it in ``--help``.
+
+    User-facing flags are Dutch (README, "Ontwikkelen"); the old spelling keeps scripts working.
+    """
+    parser.add_argument(flag, help=argparse.SUPPRESS, **kwargs)
+
+
 def add_fetch_parser(sub: argparse._SubParsersAction) -> None:
     """Register the ``fetch`` sub-command."""
     from .pipeline import DEFAULT_JAAR
@@ -105,12 +113,13 @@ def add_fetch_parser(sub: argparse._SubParsersAction) -> None:
         "--jaar", type=int, default=DEFAULT_JAAR, help=f"indeling year (default {DEFAULT_JAAR})"
     )
     fetch.add_argument(
-        "--from",
+        "--van",
         dest="files",
         nargs="+",
         metavar="FILE",
         help="build from local files instead of the network",
     )
+    _old_spelling(fetch, "--from", dest="files", nargs="+")
     fetch.add_argument(
         "--vernieuw",
         action="store_true",
@@ -147,7 +156,7 @@ def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> 
         print(
             f"{row.bron:<12} {str(row.tabel)[:22]:<22} {str(row.periode):<9} "
             f"{row.op_buurtcode:>4}/{row.buurten:<5} {row.via_wijk:>9} {row.ontbreekt:>9} "
-            f"{fmt_percent(row.match_rate, 1):>7}",
+            f"{fmt_percent(row.aandeel_op_buurtcode, 1):>7}",
             file=out,
         )
     for prov in data.provenance:
@@ -214,7 +223,8 @@ def add_score_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
     p.add_argument("--profiel", default=DEFAULT_PROFILE, help="profile name or YAML path")
     p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--draws", type=int, default=1000)
+    p.add_argument("--trekkingen", dest="draws", type=int, default=1000, help="Monte Carlo draws")
+    _old_spelling(p, "--draws", dest="draws", type=int)
     p.add_argument("--uit", required=True, help="output file: .csv or .gpkg")
     p.set_defaults(func=_cmd_score)
 
@@ -231,7 +241,8 @@ def add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
     p.add_argument("--profiel", default=DEFAULT_PROFILE)
     p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--draws", type=int, default=1000)
+    p.add_argument("--trekkingen", dest="draws", type=int, default=1000, help="Monte Carlo draws")
+    _old_spelling(p, "--draws", dest="draws", type=int)
     p.add_argument("--uit", required=True, help="output folder")
     p.add_argument(
         "--ook-lage-dekking",
@@ -410,8 +421,14 @@ def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
     )
     what = imp.add_mutually_exclusive_group(required=True)
     what.add_argument("--soort", choices=list(ENTITIES))
-    what.add_argument("--all", action="store_true", help="restore a backup from export --all")
-    imp.add_argument("bestand", help=".csv (UTF-8), .xlsx or .geojson; .json with --all")
+    what.add_argument(
+        "--reservekopie",
+        dest="backup",
+        action="store_true",
+        help="restore a backup from export --reservekopie",
+    )
+    _old_spelling(what, "--all", dest="backup", action="store_true")
+    imp.add_argument("bestand", help=".csv (UTF-8), .xlsx or .geojson; .json with --reservekopie")
     imp.add_argument("--gemeente", help="check buurtcodes and assign points to its buurten")
     imp.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
     imp.add_argument("--vervang", action="store_true", help="delete rows not in the file")
@@ -423,8 +440,14 @@ def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
     exp = sub.add_parser("export", help=COMMANDS["export"][1])
     what = exp.add_mutually_exclusive_group(required=True)
     what.add_argument("--soort", choices=list(ENTITIES))
-    what.add_argument("--all", action="store_true", help="back up the whole registry (JSON)")
-    exp.add_argument("bestand", help=".csv, .xlsx or .geojson; .json with --all")
+    what.add_argument(
+        "--reservekopie",
+        dest="backup",
+        action="store_true",
+        help="back up the whole registry (JSON)",
+    )
+    _old_spelling(what, "--all", dest="backup", action="store_true")
+    exp.add_argument("bestand", help=".csv, .xlsx or .geojson; .json with --reservekopie")
     exp.set_defaults(func=_cmd_export)
 
     gaps = sub.add_parser("gaps", help=COMMANDS["gaps"][1])
@@ -439,7 +462,7 @@ def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from .registry import import_file, os_user, restore_backup
 
-    if args.all:
+    if args.backup:
         counts = restore_backup(
             settings, args.bestand, user=os_user(), replace=args.vervang, confirm_empty=args.ja
         )
@@ -468,7 +491,7 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from .registry import export_file, write_backup
 
-    if args.all:
+    if args.backup:
         rows = write_backup(settings, args.bestand)
         print(f"reservekopie van het register geschreven naar {args.bestand}: {rows}")
         return 0

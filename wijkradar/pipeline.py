@@ -202,12 +202,12 @@ def assemble(
             "op_buurtcode",
             "via_wijk",
             "ontbreekt",
-            "match_rate",
+            "aandeel_op_buurtcode",
         ],
     )
     warnings = []
     for rep in reports:
-        if float(rep["match_rate"]) < LOW_MATCH:
+        if float(rep["aandeel_op_buurtcode"]) < LOW_MATCH:
             warnings.append(
                 f"{rep['tabel']} ({rep['periode']}): only {rep['op_buurtcode']} of "
                 f"{rep['buurten']} buurtcodes match the {jaar} indeling; {rep['via_wijk']} use "
@@ -368,7 +368,7 @@ def build_from_files(
     jaar: int = DEFAULT_JAAR,
     limits: FileLimits | None = None,
 ) -> GemeenteData:
-    """Build the same result as a fetch from local files (``wijkradar fetch --from``).
+    """Build the same result as a fetch from local files (``wijkradar fetch --van``).
 
     One file must hold the buurt geometry (CBS Wijk- en buurtkaart); the others add
     Kerncijfers (StatLine CSV, kwb xlsx) and the health monitor (RIVM export).
@@ -405,7 +405,7 @@ def build_from_files(
             sources.append(fs.data)
     if not geometry_frames:
         raise DataFormatError(
-            "none of the --from files holds buurt geometry; add the CBS Wijk- en buurtkaart "
+            "none of the --van files holds buurt geometry; add the CBS Wijk- en buurtkaart "
             "(GeoPackage or GeoJSON with a 'buurtcode' column)"
         )
     kaart = geometry_frames[0]
