@@ -202,9 +202,10 @@ PAGE_BANNED = (
 
 
 def test_the_shared_page_code_loads_no_database_statistics_or_plotting():
-    """ui.common is imported by every page: what it loads, every cold start pays."""
-    loaded = _loaded_after("import ui.common")
-    assert not _banned(loaded, PAGE_BANNED)
+    """What every page and app.py import: every cold start pays for it."""
+    loaded = _loaded_after("import ui.common, ui.sidebar, ui.state")
+    # the map code too: only pages that draw a map load folium
+    assert not _banned(loaded, (*PAGE_BANNED, "folium", "branca"))
 
 
 def test_the_map_page_imports_no_statistics_or_plotting():

@@ -25,7 +25,6 @@ from ui.uploads import saved_uploads
 from wijkradar.escape import markdown_text as md
 from wijkradar.pipeline import fetch_gemeente
 from wijkradar.render.format import fmt_datetime
-from wijkradar.render.maps import top_factors
 from wijkradar.render.offline import DOWNLOADS
 from wijkradar.voorbeeld import banner as example_banner
 
@@ -48,6 +47,8 @@ class View:
         return d.gemeentecode, d.jaar, self.yaml_text, d.created
 
     def factors(self) -> pd.Series:
+        from wijkradar.render.maps import top_factors  # folium: only pages that show factors
+
         return top_factors(self.scores, self.data.catalogue)
 
     def label(self, indicator: str) -> str:

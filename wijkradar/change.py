@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,8 +27,10 @@ from models import ScoringProfile
 from models.change import change_between, change_bins, periods_of, rank_shifts, trend_wide
 
 from .render.format import decimals_for, fmt_signed
-from .render.maps import MapValues
 from .scoring import score_gemeente
+
+if TYPE_CHECKING:
+    from .render.maps import MapValues
 
 __all__ = [
     "DIVERGING",
@@ -115,6 +118,8 @@ def change_map_values(
                 f"{fmt_signed(v, decimals)} ({significance_text(change.loc[code, 'significant'])})"
             )
     frame = pd.DataFrame({"value": value, "status": status, "label": label})
+    from .render.maps import MapValues  # folium: only when a map is drawn
+
     return MapValues(title=title, unit=unit, frame=frame, higher_is_worse=higher_is_worse)
 
 
@@ -226,6 +231,8 @@ def score_change_map_values(
     for code in codes[status == "waarde"]:
         r0, r1 = shifts.loc[code, "rank_voor"], shifts.loc[code, "rank_na"]
         label[code] = f"{fmt_signed(change[code], 1)} punten (rang {int(r0)} → {int(r1)})"
+    from .render.maps import MapValues
+
     return MapValues(
         title=f"Verandering van de score {start}–{end}",
         unit="punten",
