@@ -6,6 +6,8 @@ import streamlit as st
 
 from ui import sidebar, state
 from ui.a11y import dutch_document
+from wijkradar.errors import WijkradarError, error_message
+from wijkradar.escape import markdown_text
 
 st.set_page_config(layout="wide")
 
@@ -32,4 +34,7 @@ dutch_document()
 state.bootstrap()
 sidebar.draw()
 state.publish()
-page.run()
+try:
+    page.run()
+except WijkradarError as exc:  # the edge: a data or input problem shows its Dutch message only
+    st.error(f"Dit kan nu niet worden getoond: {markdown_text(error_message(exc))}")

@@ -188,7 +188,7 @@ def _gemeenten(shared: Path) -> dict[str, object]:
         for gm, name in (("GM0307", "Amersfoort"), ("GM0034", "Almere")):
             out[name] = fetch_gemeente(gm, settings=s)
     # full resolution: the CBS Wijk- en buurtkaart 2024 buurten of Baarn, geometry and
-    # attributes read from the shared file at run time (build_from_files, as --from does)
+    # attributes read from the shared file at run time (build_from_files, as --van does)
     out["Baarn (full resolution)"] = build_from_files([shared / BAARN_KAART], "GM0308")
     return out
 

@@ -118,10 +118,11 @@ else:
     kw = {{"workers": {workers!r}}}
 before = peak_mb()
 start = rss_mb()
-w0 = time.perf_counter()
+w0, c0 = time.perf_counter(), time.process_time()
 out = run(nl, p, seed=1, draws={draws}, lower=lower, upper=upper, **kw)
 print(json.dumps({{"peak_mb": peak_mb(), "before_peak_mb": before, "before_rss_mb": start,
-                  "wall_s": time.perf_counter() - w0, "n": len(nl)}}))
+                  "wall_s": time.perf_counter() - w0, "cpu_s": time.process_time() - c0,
+                  "n": len(nl)}}))
 """
 
 PIPELINE_CHILD = """
@@ -216,7 +217,7 @@ def bench_memory(
     print(
         f"  {who:<22} {case:>10} x {draws:>6} draws: peak {got['peak_mb']:6.0f} MB "
         f"(frame loaded: {got['before_rss_mb']:4.0f} MB; +{row['scoring_increment_mb']:4.0f} MB "
-        f"while scoring) wall {got['wall_s']:6.1f} s",
+        f"while scoring) CPU {got['cpu_s']:6.1f} s, wall {got['wall_s']:6.1f} s",
         flush=True,
     )
 

@@ -12,7 +12,13 @@ __all__ = ["SourceData", "now_iso"]
 
 
 def now_iso() -> str:
-    """Current UTC time as ISO 8601, seconds precision."""
+    """Current UTC time as ISO 8601, seconds precision.
+
+    Returns
+    -------
+    str
+        E.g. ``2026-12-02T06:20:01+00:00``.
+    """
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import DataFormatError, SourceError
 from ._states import NOT_PUBLISHED, PRESENT, SUPPRESSED, state_dtype
+from .errors import DataFormatError, SourceError
 from .indicators import Indicator, Ratio, by_source
 
 __all__ = [
@@ -55,6 +55,16 @@ def to_number(values: pd.Series) -> pd.Series:
 
     ``None``, ``'.'``, empty strings and the sentinels -99995/-99997 become NaN. Any other
     string that is not a number raises :class:`DataFormatError` naming the value.
+
+    Parameters
+    ----------
+    values : Series
+        One OData topic column.
+
+    Returns
+    -------
+    Series
+        Floats, NaN where the source published no value.
     """
     if pd.api.types.is_numeric_dtype(values):
         out = values.astype("float64")
@@ -85,6 +95,16 @@ def rows_to_frame(rows: Sequence[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFr
     Key columns (``WijkenEnBuurten``, ``Perioden``, ``Marges``, ...) are stripped of their
     space padding. Topics are left as they are; :func:`map_indicators` converts the ones it
     uses with :func:`to_number`, so unrelated text columns never cause an error.
+
+    Parameters
+    ----------
+    rows : sequence of mapping or DataFrame
+        The ``value`` rows of an OData response.
+
+    Returns
+    -------
+    DataFrame
+        One row per OData row, key columns stripped.
     """
     frame = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     if "WijkenEnBuurten" not in frame.columns:
@@ -112,7 +132,18 @@ def rows_to_frame(rows: Sequence[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFr
 
 
 def stem_map(columns: Iterable[str]) -> dict[str, list[str]]:
-    """Map each topic name stem (``AantalInwoners``) to the columns that carry it."""
+    """Map each topic name stem (``AantalInwoners``) to the columns that carry it.
+
+    Parameters
+    ----------
+    columns : iterable of str
+        Topic column names (``AantalInwoners_5``).
+
+    Returns
+    -------
+    dict of str to list of str
+        Stem -> the columns with that stem, in order.
+    """
     out: dict[str, list[str]] = {}
     for col in columns:
         out.setdefault(_SUFFIX.sub("", str(col)), []).append(str(col))
@@ -124,6 +155,16 @@ def normalise_title(title: object) -> str:
 
     ``"(Zeer) goed ervaren gezondheid "`` and ``"(zeer) Goed ervaren gezondheid"`` compare
     equal; paraphrases with other words do not.
+
+    Parameters
+    ----------
+    title : object
+        A title (``None`` counts as empty).
+
+    Returns
+    -------
+    str
+        Lower-case ASCII letters and digits only.
     """
     import unicodedata
 

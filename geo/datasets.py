@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._errors import GemeenteNotFoundError
+from .errors import GemeenteNotFoundError
 
 __all__ = [
     "Dataset",

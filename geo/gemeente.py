@@ -12,8 +12,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ._errors import CacheError
 from ._states import state_dtype
+from .errors import CacheError
 from .io import atomic_write
 from .join import IDENTITY_COLUMNS
 
@@ -79,7 +79,22 @@ class GemeenteData:
 
 
 def cache_path(data_dir: str | Path, gemeentecode: str, jaar: int) -> Path:
-    """Where the cache file of a gemeente and year lives."""
+    """Where the cache file of a gemeente and year lives.
+
+    Parameters
+    ----------
+    data_dir : str or Path
+        The data folder.
+    gemeentecode : str
+        E.g. ``GM0307``.
+    jaar : int
+        The indeling year.
+
+    Returns
+    -------
+    Path
+        ``data_dir/cache/<gemeentecode>_<jaar>.parquet``.
+    """
     return Path(data_dir) / "cache" / f"{gemeentecode}_{jaar}.parquet"
 
 
@@ -156,8 +171,8 @@ def read_cache(path: str | Path) -> GemeenteData:
         frame = gpd.GeoDataFrame.from_arrow(table)
     except Exception as exc:
         raise CacheError(
-            f"cache {path} is unreadable ({exc.__class__.__name__}: {exc}); "
-            "delete it and fetch again"
+            f"cache {path} kan niet worden gelezen ({' '.join(str(exc).split())}); "
+            "verwijder het bestand en haal de gegevens opnieuw op"
         ) from None
     if meta.get("schema") != CACHE_SCHEMA:
         raise CacheError(
@@ -184,7 +199,8 @@ def read_cache(path: str | Path) -> GemeenteData:
         upper=upper,
         catalogue=catalogue,
         provenance=meta["provenance"],
-        match=pd.DataFrame(meta["match"]),
+        # caches written before the key was Dutch say "match_rate"
+        match=pd.DataFrame(meta["match"]).rename(columns={"match_rate": "aandeel_op_buurtcode"}),
         reference=pd.DataFrame(ref["data"], index=ref["index"], columns=ref["columns"]),
         trend=pd.DataFrame(trend["data"], columns=trend["columns"]),
         warnings=list(meta.get("warnings", [])),

@@ -502,7 +502,18 @@ def get_indicator(indicator_id: str) -> Indicator:
 
 
 def by_source(source: str) -> list[Indicator]:
-    """Indicators delivered by one source family (``"kerncijfers"`` or ``"gezondheid"``)."""
+    """Indicators delivered by one source family (``"kerncijfers"`` or ``"gezondheid"``).
+
+    Parameters
+    ----------
+    source : str
+        ``"kerncijfers"`` or ``"gezondheid"``.
+
+    Returns
+    -------
+    list of Indicator
+        In catalogue order.
+    """
     return [ind for ind in INDICATORS if ind.source == source]
 
 

@@ -24,11 +24,10 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 
-from ._errors import DataFormatError, SourceError
 from ._model import SourceData, now_iso
 from ._odata import POINT_ESTIMATE, health_frames, map_indicators, rows_to_frame
+from .errors import DataFormatError, SourceError, missing_crs
 from .indicators import by_source
 from .limits import FileLimits, call_with_time_limit, check_xlsx_archive
 
@@ -123,7 +122,7 @@ def file_sha256(path: Path) -> str:
 def read_source_file(
     path: str | Path, *, jaar: int | None = None, limits: FileLimits | None = None
 ) -> FileSource:
-    """Read one ``--from`` file and tell what it holds.
+    """Read one ``--van`` file and tell what it holds.
 
     Parameters
     ----------
@@ -260,7 +259,9 @@ def _read_table(p: Path, limits: FileLimits, *, by_kind: bool = True) -> pd.Data
     except DataFormatError:
         raise
     except Exception as exc:  # pandas raises many types for broken files
-        raise DataFormatError(f"{p}: cannot read table ({exc.__class__.__name__}: {exc})") from None
+        raise DataFormatError(
+            f"{p}: tabel kan niet worden gelezen ({' '.join(str(exc).split())})"
+        ) from None
     limits.check_rows(p, len(table))
     return table
 
@@ -281,7 +282,9 @@ def _read_excel(p: Path, limits: FileLimits, by_kind: bool) -> pd.DataFrame:
     except DataFormatError:
         raise
     except Exception as exc:  # pandas/openpyxl raise many types for broken files
-        raise DataFormatError(f"{p}: cannot read table ({exc.__class__.__name__}: {exc})") from None
+        raise DataFormatError(
+            f"{p}: tabel kan niet worden gelezen ({' '.join(str(exc).split())})"
+        ) from None
     limits.check_rows(p, len(table))
     return table
 
@@ -321,7 +324,7 @@ def read_kaart(
         _read_geodata, p, layer, limits.max_features, seconds=limits.read_seconds, name=str(p)
     )
     if frame.crs is None:
-        raise DataFormatError(f"{p}: layer has no CRS; set it (EPSG:28992 for RD New)")
+        raise missing_crs(str(p))
     if "buurtcode" not in frame.columns:
         raise DataFormatError(
             f"{p}: no 'buurtcode' column; is this the CBS Wijk- en buurtkaart buurten layer? "
@@ -340,6 +343,8 @@ def _read_geodata(p: Path, layer: str | None, max_features: int) -> gpd.GeoDataF
             _check_features(p, rows, max_features)
             frame = gpd.read_parquet(p)
         else:
+            import pyogrio  # GDAL only for these formats: 25 MB not loaded with geo
+
             if layer is None and p.suffix.lower() == ".gpkg":
                 layers = [str(name) for name, _ in pyogrio.list_layers(p)]
                 layer = next((n for n in layers if "buurt" in n.lower()), layers[0])
@@ -350,7 +355,7 @@ def _read_geodata(p: Path, layer: str | None, max_features: int) -> gpd.GeoDataF
         raise
     except Exception as exc:
         raise DataFormatError(
-            f"{p}: cannot read geodata ({exc.__class__.__name__}: {exc})"
+            f"{p}: geodata kunnen niet worden gelezen ({' '.join(str(exc).split())})"
         ) from None
     _check_features(p, len(frame), max_features)
     return frame

@@ -6,9 +6,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ._errors import DataFormatError
 from ._model import SourceData
 from ._states import MISSING, SUPPRESSED, WIJK, state_dtype
+from .errors import DataFormatError, missing_crs
 from .indicators import get_indicator
 
 __all__ = ["normalise_buurten", "join_source", "IDENTITY_COLUMNS", "wijkcode_of"]
@@ -42,7 +42,7 @@ def normalise_buurten(
         How many water buurten were dropped.
     """
     if frame.crs is None:
-        raise DataFormatError("buurt layer has no CRS")
+        raise missing_crs("buurtlaag")
     f = frame.copy()
     f["buurtcode"] = f["buurtcode"].astype(str).str.strip()
     if "gemeentecode" not in f.columns:
@@ -109,7 +109,7 @@ def join_source(
     bounds : dict
         ``lower``/``upper`` frames aligned the same way (empty dict when absent).
     report : dict
-        ``bron, tabel, periode, buurten, op_buurtcode, via_wijk, ontbreekt, match_rate``.
+        ``bron, tabel, periode, buurten, op_buurtcode, via_wijk, ontbreekt, aandeel_op_buurtcode``.
     """
     cols = list(source.values.columns)
     idx = pd.Index(buurtcodes, name="buurtcode")
@@ -151,6 +151,6 @@ def join_source(
         "op_buurtcode": int(in_source.sum()),
         "via_wijk": int(wijk_in_source.sum()) if fallback_cols else 0,
         "ontbreekt": int(n - in_source.sum() - (wijk_in_source.sum() if fallback_cols else 0)),
-        "match_rate": float(in_source.sum() / n) if n else 0.0,
+        "aandeel_op_buurtcode": float(in_source.sum() / n) if n else 0.0,
     }
     return values, states, bounds, report

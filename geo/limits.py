@@ -1,4 +1,4 @@
-"""Limits for reading uploaded and ``--from`` files, so one file cannot tie up the server.
+"""Limits for reading uploaded and ``--van`` files, so one file cannot tie up the server.
 
 Sizes are checked before parsing; an ``.xlsx`` is inspected as a zip archive first (zip
 bombs), read in streaming mode with a row cap and a time limit; JSON/YAML that is nested too
@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ._errors import DataFormatError
+from .errors import DataFormatError
 
 __all__ = [
     "MAX_ROWS",
@@ -115,7 +115,7 @@ def _size_nl(n: int) -> str:
 
 @dataclass(frozen=True)
 class FileLimits:
-    """Limits for one source file read with ``wijkradar fetch --from`` or the app's import.
+    """Limits for one source file read with ``wijkradar fetch --van`` or the app's import.
 
     A file is refused before it is parsed: first on the cap of its suffix (``kaart_bytes``
     for GeoPackage/GeoJSON/Shapefile/GeoParquet, ``csv_bytes``, ``xlsx_bytes``), then, once
@@ -206,8 +206,9 @@ class FileLimits:
             )
 
 
-#: Modules the fork server imports once, so each reading child starts in milliseconds.
-_PRELOAD = ["geo.io"]
+#: Modules the fork server imports once, so each reading child starts in milliseconds (the
+#: fork server is a process of its own: this does not load GDAL into the app's process).
+_PRELOAD = ["geo.io", "pyogrio", "openpyxl"]
 _CONTEXT: multiprocessing.context.BaseContext | None = None
 
 

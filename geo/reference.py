@@ -22,8 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._errors import DataFormatError
 from ._odata import rows_to_frame, to_number
+from .errors import DataFormatError
+from .limits import FileLimits
 
 __all__ = [
     "SES_WOA_TABLE",
@@ -91,7 +92,7 @@ def ses_from_rows(rows: Sequence[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFr
     return out
 
 
-def read_reference_file(path: str | Path) -> pd.DataFrame:
+def read_reference_file(path: str | Path, *, limits: FileLimits | None = None) -> pd.DataFrame:
     """Read SES-WOA and/or Leefbaarometer scores per buurt from a file.
 
     Accepted: a StatLine/OData CSV or JSON export of 86092NED (``WijkenEnBuurten``,
@@ -99,6 +100,19 @@ def read_reference_file(path: str | Path) -> pd.DataFrame:
     buurt table with ``buurt_code``, ``social_economische_score_gemiddeld`` and
     ``leefbarometer_score`` (as in the province of Utrecht table; there 0 means "unknown" and
     becomes NaN).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (``.csv``, ``.xlsx`` or ``.json``).
+    limits : FileLimits, optional
+        Size, row and time caps of CSV and Excel files (``Settings.file_limits``); default
+        :class:`~geo.limits.FileLimits`.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by buurtcode: ``ses_woa`` (and sub-scores) and/or ``leefbaarometer``.
 
     Raises
     ------
@@ -120,9 +134,8 @@ def read_reference_file(path: str | Path) -> pd.DataFrame:
             raise DataFormatError(f"{p}: geen OData-rijen ('value'-lijst) gevonden")
         return _named(ses_from_rows(rows), p)
     from .io import _read_table
-    from .limits import FileLimits
 
-    table = _read_table(p, FileLimits(), by_kind=False)
+    table = _read_table(p, limits or FileLimits(), by_kind=False)
     table.columns = [str(c).strip() for c in table.columns]
     lower = {c.lower(): c for c in table.columns}
     if "WijkenEnBuurten" in table.columns and SES_KEYS["ses_woa"] in table.columns:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import shapely
 
-from ._errors import DataFormatError
+from .errors import missing_crs
 
 __all__ = ["simplify_for_web"]
 
@@ -13,12 +13,24 @@ __all__ = ["simplify_for_web"]
 def simplify_for_web(buurten: gpd.GeoDataFrame, *, tolerance: float = 10.0) -> gpd.GeoDataFrame:
     """Buurt polygons for the web map: coverage-simplified in RD New, then WGS84 at ~1 m.
 
-    ``tolerance`` is in metres (roughly the square root of the smallest triangle area kept,
-    as in Visvalingam-Whyatt). Shared edges are simplified once, so neighbours keep sharing
-    them; rounding to 1e-5 degrees keeps identical vertices identical.
+    Shared edges are simplified once, so neighbours keep sharing them; rounding to 1e-5
+    degrees keeps identical vertices identical.
+
+    Parameters
+    ----------
+    buurten : GeoDataFrame
+        Buurt polygons with a CRS.
+    tolerance : float
+        In metres (roughly the square root of the smallest triangle area kept, as in
+        Visvalingam-Whyatt).
+
+    Returns
+    -------
+    GeoDataFrame
+        The same rows and columns, simplified, in WGS84 (EPSG:4326).
     """
     if buurten.crs is None:
-        raise DataFormatError("buurten have no CRS; set it (EPSG:28992) before simplifying")
+        raise missing_crs("buurten")
     cols = [c for c in ("buurtnaam", "wijkcode", "wijknaam") if c in buurten.columns]
     geo = buurten[[*cols, "geometry"]].copy()
     if geo.crs.to_epsg() != 28992:

@@ -14,6 +14,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo.errors import missing_crs
+
 from ._methods import pick_method
 
 __all__ = [
@@ -55,7 +57,7 @@ DECAYS = {"gaussian": _gaussian, "step": _step}
 
 def _centroids(buurten: gpd.GeoDataFrame) -> np.ndarray:
     if buurten.crs is None:
-        raise ValueError("buurten have no CRS; expected EPSG:28992")
+        raise missing_crs("buurten")
     rd = buurten.to_crs(28992) if buurten.crs.to_epsg() != 28992 else buurten
     c = rd.geometry.centroid
     return np.column_stack([c.x.to_numpy(), c.y.to_numpy()])

@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from ._errors import ProfileError
+from .errors import ProfileError
 
 __all__ = [
     "IndicatorWeight",
@@ -91,7 +91,7 @@ class Domain(BaseModel):
     @classmethod
     def _not_empty(cls, v: list[IndicatorWeight]) -> list[IndicatorWeight]:
         if not v:
-            raise ValueError("a domain needs at least one indicator")
+            raise ValueError("een domein heeft minstens één indicator nodig")
         return v
 
 
@@ -149,28 +149,30 @@ class ScoringProfile(BaseModel):
     def _need_only(self) -> ScoringProfile:
         self._move_composition_to_reach()
         if sum(d.weight for d in self.domains) <= 0:
-            raise ValueError("domain weights sum to 0; give at least one domain a weight > 0")
+            raise ValueError(
+                "de domeingewichten tellen op tot 0; geef minstens één domein een gewicht > 0"
+            )
         for d in self.domains:
             if sum(i.weight for i in d.indicators) <= 0:
-                raise ValueError(f"indicator weights of domain {d.name!r} sum to 0")
+                raise ValueError(f"de indicatorgewichten van domein {d.name!r} tellen op tot 0")
         ids = [i.id for d in self.domains for i in d.indicators]
         dup = {i for i in ids if ids.count(i) > 1}
         if dup:
             raise ValueError(
-                f"indicator(s) {', '.join(sorted(dup))} appear in more than one "
-                "domain; use each indicator once"
+                f"indicator(en) {', '.join(sorted(dup))} staan in meer dan één domein; "
+                "gebruik elke indicator één keer"
             )
         names = [d.name for d in self.domains]
         if len(set(names)) != len(names):
-            raise ValueError("domain names must be unique")
+            raise ValueError("domeinnamen moeten uniek zijn")
         both = sorted(set(ids) & set(self.reach))
         if both:
             raise ValueError(
-                f"indicator(s) {', '.join(both)} are both need (in a domain) and reach; "
-                "use each indicator in one of the two"
+                f"indicator(en) {', '.join(both)} staan zowel bij nood (in een domein) als bij "
+                "bereik (reach); gebruik elke indicator in één van de twee"
             )
         if len(set(self.reach)) != len(self.reach):
-            raise ValueError("reach lists an indicator twice")
+            raise ValueError("reach noemt een indicator twee keer")
         return self
 
     def _move_composition_to_reach(self) -> None:
@@ -198,9 +200,9 @@ class ScoringProfile(BaseModel):
                     self.reach.append(i)
         if not kept:
             raise ValueError(
-                "the profile has only composition indicators "
-                f"({', '.join(i for ids in moved.values() for i in ids)}); these describe who "
-                "lives in a buurt, not need: add need indicators to a domain"
+                "het profiel heeft alleen samenstellingsindicatoren "
+                f"({', '.join(i for ids in moved.values() for i in ids)}); die zeggen wie er "
+                "woont, niet hoeveel nood er is: zet nood-indicatoren in een domein"
             )
         self.domains = kept
         where = "; ".join(
@@ -232,8 +234,8 @@ class ScoringProfile(BaseModel):
         unknown = [i for i in [*self.indicator_ids, *self.reach] if i not in known]
         if unknown:
             raise ProfileError(
-                f"profile {self.name!r}: unknown indicator id(s) {', '.join(unknown)}; "
-                f"known: {', '.join(sorted(known))}"
+                f"profiel {self.name!r}: onbekende indicator(en) {', '.join(unknown)}; "
+                f"bekend: {', '.join(sorted(known))}"
             )
 
     def check_catalogue(
@@ -271,19 +273,19 @@ class ScoringProfile(BaseModel):
         'hoger_beter'
         """
         if on_conflict not in ("warn", "raise"):
-            raise ProfileError(f"on_conflict {on_conflict!r} unknown; choose 'warn' or 'raise'")
+            raise ProfileError(f"on_conflict {on_conflict!r} onbekend; kies 'warn' of 'raise'")
         directions = _directions(catalogue)
         self.validate_ids(directions)
         if self.moved_to_reach and on_conflict == "raise":
             raise ProfileError(
-                f"profile {self.name!r}: {', '.join(self.moved_to_reach)} describe(s) who lives "
-                "in a buurt, not need, and cannot be a need indicator; list it under 'reach'"
+                f"profiel {self.name!r}: {', '.join(self.moved_to_reach)} zegt wie er woont, "
+                "niet hoeveel nood er is, en kan geen nood-indicator zijn; zet het onder 'reach'"
             )
         neutral = [i for i in self.indicator_ids if directions[i] == "neutraal"]
         if neutral:
             raise ProfileError(
-                f"profile {self.name!r}: {', '.join(neutral)} describe(s) the population, not "
-                "need, and cannot be a need indicator; move it to 'reach' or leave it out"
+                f"profiel {self.name!r}: {', '.join(neutral)} beschrijft de bevolking, niet de "
+                "nood, en kan geen nood-indicator zijn; zet het onder 'reach' of laat het weg"
             )
         messages: list[str] = []
         conflicts: list[str] = []
@@ -305,7 +307,7 @@ class ScoringProfile(BaseModel):
                     )
         if conflicts and on_conflict == "raise":
             raise ProfileError(
-                f"profile {self.name!r}: direction against the catalogue: {'; '.join(conflicts)}"
+                f"profiel {self.name!r}: richting tegen de catalogus in: {'; '.join(conflicts)}"
             )
         messages += [f"Let op, richting tegen de catalogus in: {c}" for c in conflicts]
         fixed = ScoringProfile.model_validate(data)
@@ -326,7 +328,7 @@ class ScoringProfile(BaseModel):
             return self
         data = self.model_dump()
         data["domains"] = [d for d in data["domains"] if d["name"] not in empty]
-        out = parse_profile(data, source=f"profile {self.name!r}")
+        out = parse_profile(data, source=f"profiel {self.name!r}")
         out.notes = [
             *self.notes,
             *(
@@ -354,14 +356,15 @@ class ScoringProfile(BaseModel):
         problems = []
         if bad_i:
             problems.append(
-                f"unknown indicator(s) {', '.join(bad_i)}; known: {', '.join(self.indicator_ids)}"
+                f"onbekende indicator(en) {', '.join(bad_i)}; "
+                f"bekend: {', '.join(self.indicator_ids)}"
             )
         if bad_d:
             problems.append(
-                f"unknown domain(s) {', '.join(bad_d)}; known: {', '.join(self.domain_names)}"
+                f"onbekend(e) domein(en) {', '.join(bad_d)}; bekend: {', '.join(self.domain_names)}"
             )
         if problems:
-            raise ProfileError(f"profile {self.name!r}: " + "; ".join(problems))
+            raise ProfileError(f"profiel {self.name!r}: " + "; ".join(problems))
         data = self.model_dump()
         for d in data["domains"]:
             if d["name"] in domain_weights:
@@ -369,7 +372,7 @@ class ScoringProfile(BaseModel):
             for ind in d["indicators"]:
                 if ind["id"] in weights:
                     ind["weight"] = float(weights[ind["id"]])
-        return parse_profile(data, source=f"profile {self.name!r}")
+        return parse_profile(data, source=f"profiel {self.name!r}")
 
     def rename(
         self, name: str | None = None, *, domains: Mapping[str, str] | None = None
@@ -385,15 +388,15 @@ class ScoringProfile(BaseModel):
         bad = sorted(set(domains) - set(self.domain_names))
         if bad:
             raise ProfileError(
-                f"profile {self.name!r}: unknown domain(s) {', '.join(bad)}; "
-                f"known: {', '.join(self.domain_names)}"
+                f"profiel {self.name!r}: onbekend(e) domein(en) {', '.join(bad)}; "
+                f"bekend: {', '.join(self.domain_names)}"
             )
         data = self.model_dump()
         if name is not None:
             data["name"] = name
         for d in data["domains"]:
             d["name"] = domains.get(d["name"], d["name"])
-        return parse_profile(data, source=f"profile {data['name']!r}")
+        return parse_profile(data, source=f"profiel {data['name']!r}")
 
     def merge(
         self,
@@ -418,7 +421,8 @@ def _directions(catalogue: Mapping[str, str] | Any) -> dict[str, str]:
     if isinstance(catalogue, Mapping):
         return {str(k): str(v) for k, v in catalogue.items()}
     raise ProfileError(
-        "catalogue must map indicator id -> direction or be a frame with a 'direction' column"
+        "de catalogus moet indicator-id -> richting geven, of een tabel met een kolom "
+        "'direction' zijn"
     )
 
 
@@ -467,14 +471,14 @@ def merge_profiles(
     bad = sorted(set(wanted) - set(other.domain_names))
     if bad:
         raise ProfileError(
-            f"profile {other.name!r}: unknown domain(s) {', '.join(bad)}; "
-            f"known: {', '.join(other.domain_names)}"
+            f"profiel {other.name!r}: onbekend(e) domein(en) {', '.join(bad)}; "
+            f"bekend: {', '.join(other.domain_names)}"
         )
     clash = sorted(set(wanted) & set(base.domain_names))
     if clash:
         raise ProfileError(
-            f"domain(s) {', '.join(clash)} are in both {base.name!r} and {other.name!r}; "
-            "rename one first (profile.rename(domains={...}))"
+            f"domein(en) {', '.join(clash)} staan in {base.name!r} en in {other.name!r}; "
+            "hernoem er eerst één (profile.rename(domains={...}))"
         )
     data = base.model_dump()
     extra = [d.model_dump() for d in other.domains if d.name in wanted]
@@ -510,11 +514,11 @@ def parse_profile_yaml(text: str, *, source: str = "profile") -> ScoringProfile:
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ProfileError(f"{source}: not valid YAML ({exc})") from None
+        raise ProfileError(f"{source}: geen geldige YAML ({' '.join(str(exc).split())})") from None
     return parse_profile(raw, source=source)
 
 
-def parse_profile(raw: object, *, source: str = "profile") -> ScoringProfile:
+def parse_profile(raw: object, *, source: str = "profiel") -> ScoringProfile:
     """Validate a profile from a mapping (as loaded from YAML or sent by the app).
 
     Parameters
@@ -533,10 +537,46 @@ def parse_profile(raw: object, *, source: str = "profile") -> ScoringProfile:
         return ScoringProfile.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'profile'}: {err['msg']}"
+            f"{'.'.join(str(p) for p in err['loc']) or 'profiel'}: {_dutch(err)}"
             for err in exc.errors()
         )
-        raise ProfileError(f"{source}: invalid profile: {problems}") from None
+        raise ProfileError(f"{source}: ongeldig profiel: {problems}") from None
+
+
+#: pydantic error types -> Dutch text (``{...}`` filled from the error's context)
+_PYDANTIC_NL = {
+    "missing": "verplicht veld ontbreekt",
+    "string_type": "moet tekst zijn",
+    "float_type": "moet een getal zijn",
+    "float_parsing": "moet een getal zijn",
+    "finite_number": "moet een eindig getal zijn",
+    "int_type": "moet een geheel getal zijn",
+    "int_parsing": "moet een geheel getal zijn",
+    "int_from_float": "moet een geheel getal zijn",
+    "bool_type": "moet true of false zijn",
+    "bool_parsing": "moet true of false zijn",
+    "list_type": "moet een lijst zijn",
+    "dict_type": "moet velden met waarden bevatten",
+    "model_type": "moet velden met waarden bevatten",
+    "model_attributes_type": "moet velden met waarden bevatten",
+    "literal_error": "kies uit {expected}",
+    "greater_than": "moet groter zijn dan {gt}",
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "less_than": "moet kleiner zijn dan {lt}",
+    "less_than_equal": "mag hoogstens {le} zijn",
+}
+
+
+def _dutch(err: Mapping[str, Any]) -> str:
+    """One pydantic error in Dutch; our own validators' messages (already Dutch) as they are."""
+    ctx = err.get("ctx") or {}
+    if err["type"] == "value_error" and "error" in ctx:
+        return str(ctx["error"])
+    template = _PYDANTIC_NL.get(err["type"])
+    if template is None:
+        return str(err["msg"])
+    expected = str(ctx.get("expected", "")).replace(" or ", " of ")
+    return template.format(**{**{k: str(v) for k, v in ctx.items()}, "expected": expected})
 
 
 def profile_yaml(profile: ScoringProfile) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._errors import ProfileError
+from .errors import ProfileError
 from .profile import COMPOSITION, ScoringProfile
 
 __all__ = ["reach_table", "impact_ranking", "reach_filter", "REACH_PREFIX", "COUNT_PREFIX"]
@@ -78,7 +78,9 @@ def impact_ranking(
         score itself is unchanged: this is a separate view, never mixed into it.
     """
     if "score" not in scores.columns:
-        raise ProfileError("scores have no 'score' column; pass the output of score_buurten")
+        raise ProfileError(
+            "de scores hebben geen kolom 'score'; geef de uitkomst van score_buurten"
+        )
     people = people.reindex(scores.index).astype(float)
     impact = scores["score"].astype(float) / 100.0 * people
     out = pd.DataFrame({"impact": impact.round(1)}, index=scores.index)
@@ -108,7 +110,7 @@ def reach_filter(reach: pd.DataFrame, column: str, *, quantile: float = 0.75) ->
     """
     if column not in reach.columns:
         raise ProfileError(
-            f"reach column {column!r} not found; available: {', '.join(reach.columns)}"
+            f"bereikkolom {column!r} niet gevonden; beschikbaar: {', '.join(reach.columns)}"
         )
     values = reach[column]
     threshold = values.quantile(quantile)

@@ -15,9 +15,9 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from ._errors import ProfileError
 from ._methods import pick_method
 from ._normalise import NORMALISERS, fit_normaliser
+from .errors import ProfileError
 from .profile import ScoringProfile
 
 __all__ = [
@@ -337,14 +337,14 @@ def _prepare(
             w.append(i.weight / s)
     if not domains:
         raise ProfileError(
-            f"profile {profile.name!r}: no indicator of any domain has data for this gemeente "
-            "and year; choose other indicators or another year"
+            f"profiel {profile.name!r}: geen indicator van enig domein heeft gegevens voor deze "
+            "gemeente en dit jaar; kies andere indicatoren of een ander jaar"
         )
     dweights = {d.name: d.weight for d in profile.domains}
     W = np.array([dweights[name] for name in domains], dtype=float)
     if W.sum() <= 0:
         raise ProfileError(
-            f"profile {profile.name!r}: the domains that have data all have weight 0"
+            f"profiel {profile.name!r}: de domeinen met gegevens hebben allemaal gewicht 0"
         )
     W = W / W.sum()
     direction = {i.id: i.direction for d in profile.domains for i in d.indicators}
@@ -849,14 +849,15 @@ def score_buurten(
     k = top_k or profile.top_k
     if population_column not in frame.columns:
         raise ProfileError(
-            f"frame has no {population_column!r} column; the minimum-population rule needs it"
+            f"de tabel heeft geen kolom {population_column!r}; de regel voor het minimum aantal "
+            "inwoners heeft die nodig"
         )
     pop = frame[population_column].astype(float)
     too_small = pop < profile.min_population
     unknown = pop.isna()
     scored = frame.index[~too_small & ~unknown]
     if len(scored) == 0:
-        raise ProfileError(f"no buurt has at least {profile.min_population} inhabitants")
+        raise ProfileError(f"geen buurt heeft minstens {profile.min_population} inwoners")
     prep = _prepare(frame, profile, scored, states, lower, upper, known_ids)
     # buurten scored mostly from filled-in values get no score: too little data
     effw0 = prep.W[prep.dom_of] * prep.w
@@ -866,8 +867,9 @@ def score_buurten(
         scored = scored[~too_thin.to_numpy()]
         if len(scored) == 0:
             raise ProfileError(
-                f"no buurt has observed values for at least {profile.min_observed_share:.0%} "
-                "of the profile's weight; lower min_observed_share or choose other indicators"
+                f"geen buurt heeft waargenomen waarden voor minstens "
+                f"{profile.min_observed_share:.0%} van het gewicht van het profiel; verlaag "
+                "min_observed_share of kies andere indicatoren"
             )
         prep = _prepare(frame, profile, scored, states, lower, upper, known_ids)
         prep.warnings.append(

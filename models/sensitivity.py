@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._errors import ProfileError
 from ._normalise import NORMALISERS
+from .errors import ProfileError
 from .profile import ScoringProfile
 from .scoring import AGGREGATIONS, MISSING_POLICIES, score_buurten
 
@@ -73,7 +73,7 @@ def weight_grid(
     for name in base:
         for f in factors:
             if f < 0:
-                raise ProfileError(f"weight factor {f} is negative; use factors > 0")
+                raise ProfileError(f"gewichtsfactor {f} is negatief; gebruik factoren > 0")
             grid[f"{name} x{f:g}"] = {**base, name: base[name] * float(f)}
         if leave_one_out and len(base) > 1 and sum(w for n, w in base.items() if n != name) > 0:
             grid[f"zonder {name}"] = {**base, name: 0.0}
@@ -98,7 +98,7 @@ def _check(values: Sequence[str], allowed: Mapping[str, object], what: str) -> l
     unknown = [v for v in values if v not in allowed]
     if unknown:
         raise ProfileError(
-            f"{what} {', '.join(map(repr, unknown))} unknown; choose from {', '.join(allowed)}"
+            f"{what} {', '.join(map(repr, unknown))} onbekend; kies uit {', '.join(allowed)}"
         )
     return list(values)
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from ._methods import pick_method
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = [
     "contiguity_weights",

@@ -1,7 +1,9 @@
 """Numpydoc validation of the public functions (run from ``make lint``).
 
 The public functions are those named in the ``__all__`` of each package (``__init__.py``) of
-``geo``, ``models`` and ``wijkradar``, sub-packages included. Each must have a summary, document
+``geo``, ``models`` and ``wijkradar``, sub-packages included, and of the modules a package
+lists in its ``__all__`` (``wijkradar.render`` lists its modules, imported one by one); a
+package without ``__all__`` has each public module's. Each must have a summary, document
 every parameter of its signature in order and nothing else, and have a Returns section when it
 returns a value (numpydoc's own checks, :data:`CHECKS`). Exits 1 and lists the problems.
 
@@ -46,14 +48,30 @@ def packages(names: tuple[str, ...]) -> Iterator[ModuleType]:
                 yield importlib.import_module(info.name)
 
 
+def api_modules(package: ModuleType) -> Iterator[ModuleType]:
+    """The package and the modules its ``__all__`` names; without ``__all__``, every module."""
+    yield package
+    names = getattr(package, "__all__", None)
+    if names is None:
+        for info in pkgutil.iter_modules(package.__path__, f"{package.__name__}."):
+            if not info.ispkg and not info.name.rsplit(".", 1)[1].startswith("_"):
+                yield importlib.import_module(info.name)
+        return
+    for name in names:
+        obj = getattr(package, name, None)
+        if isinstance(obj, ModuleType):
+            yield obj
+
+
 def public_functions(names: tuple[str, ...]) -> dict[str, object]:
-    """``module.qualname`` -> function, for every function in a package's ``__all__``."""
+    """``module.qualname`` -> function, for every function in the ``__all__`` of the API."""
     found: dict[str, object] = {}
     for package in packages(names):
-        for name in getattr(package, "__all__", ()):
-            obj = getattr(package, name, None)
-            if inspect.isfunction(obj):
-                found.setdefault(f"{obj.__module__}.{obj.__qualname__}", obj)
+        for module in api_modules(package):
+            for name in getattr(module, "__all__", ()):
+                obj = getattr(module, name, None)
+                if inspect.isfunction(obj):
+                    found.setdefault(f"{obj.__module__}.{obj.__qualname__}", obj)
     return found
 
 

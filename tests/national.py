@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo._odata import map_indicators, rows_to_frame
+from geo import map_indicators, rows_to_frame
 from geo.indicators import by_source
 
 
@@ -28,8 +28,15 @@ def _health_2020(path: Path) -> pd.DataFrame:
         parts.append(batch.filter(keep))
     frame = pa.Table.from_batches(parts).to_pandas()
     del parts
-    pa.default_memory_pool().release_unused()
+    _release_arrow_memory()
     return frame
+
+
+def _release_arrow_memory() -> None:
+    """Give the freed buffers of Arrow's memory pool back to the system (it keeps them)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def national_frame(shared: Path) -> pd.DataFrame:
@@ -50,6 +57,8 @@ def national_frame(shared: Path) -> pd.DataFrame:
     )
     k = rows_to_frame(k).set_index("WijkenEnBuurten")
     kern, _ = map_indicators(k, by_source("kerncijfers"))
+    del h, k
+    _release_arrow_memory()  # the source strings (Arrow-backed) are garbage now
     frame = health.join(kern, how="outer")
     frame["inwoners"] = frame["inwoners"].fillna(500.0)
     # indicators this CSV does not carry are 'not published': NaN columns
@@ -64,9 +73,7 @@ def national_geometry(shared: Path):
     g = gpd.read_parquet(
         shared / "geo" / "LEGACY_cbs_buurten_2014_NL_coarse_q1e3_decoded_from_topojson.parquet"
     )
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()  # Arrow's buffers of the file: not needed now
+    _release_arrow_memory()  # Arrow's buffers of the file: not needed now
     g = g[g.geometry.notna() & ~g.geometry.is_empty].to_crs(28992)
     g["geometry"] = g.geometry.make_valid(method="structure", keep_collapsed=False)
     g = g[g.geom_type.isin(["Polygon", "MultiPolygon"]) & (g.area > 0)]

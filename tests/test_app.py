@@ -153,6 +153,20 @@ def test_vergelijken_page(monkeypatch, app_env):
     assert spearman.iloc[0, 0] == "1,00"  # Dutch text, as a screen reader reads it
 
 
+def test_vergelijken_with_an_unreadable_profile_says_so_without_traceback(monkeypatch, app_env):
+    saved = Path(app_env["WIJKRADAR_DATA_DIR"]) / "profiles" / "kapot.yaml"
+    saved.parent.mkdir(parents=True, exist_ok=True)
+    saved.write_text("naam: kapot\nindicatoren:\n  eenzaam: 2\n", encoding="utf-8")
+    try:
+        at = _app(monkeypatch, app_env, "ui/vergelijken.py", gemeente="GM0307", profiel="kapot")
+    finally:
+        saved.unlink()
+    errors = [e.value for e in at.error]
+    assert any("Het profiel kan niet worden gelezen" in e and "kapot" in e for e in errors)
+    assert not any("ProfileError" in e or "Traceback" in e for e in errors)
+    assert not at.dataframe  # nothing is compared on a profile that cannot be read
+
+
 def test_app_says_which_source_failed(fresh_app, monkeypatch):
     srv, env = fresh_app
     srv.inject("/pdok/cbs/wijkenbuurten/2024/wfs/v1_0", "500", times=10_000)

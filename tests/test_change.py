@@ -73,6 +73,28 @@ def test_rank_shifts_match_on_code_and_keep_small_buurten_out():
     assert "D" not in out.index  # too small in the later year: no rank at all
 
 
+def test_score_change_map_values_keep_small_and_missing_apart():
+    from wijkradar.change import score_change_map_values
+
+    shifts = pd.DataFrame(
+        {
+            "rank_voor": [1.0, 2.0, 3.0],
+            "rank_na": [2.0, 1.0, np.nan],
+            "verandering": [-12.5, 4.0, np.nan],
+        },
+        index=["A", "B", "C"],
+    )
+    scores = pd.DataFrame({"te_klein": [False, False, False, True]}, index=["A", "B", "C", "E"])
+    mv = score_change_map_values(shifts, scores, pd.Index(["A", "B", "C", "E", "F"]), 2016, 2020)
+    frame = mv.frame
+    assert frame["status"].tolist() == ["waarde", "waarde", "ontbreekt", "geen_score", "geen_score"]
+    assert frame.loc["A", "label"] == "-12,5 punten (rang 1 → 2)"
+    assert frame.loc["B", "label"] == "+4,0 punten (rang 2 → 1)"
+    assert frame.loc["C", "label"] == "geen score"
+    assert frame.loc["E", "label"] == "geen score (te weinig inwoners)"
+    assert np.isnan(frame.loc["E", "value"]) and mv.title == "Verandering van de score 2016–2020"
+
+
 # -- the service on real Amersfoort data (loopback built from ../shared/data) -------------------
 from tests import test_areas as _area_tests  # noqa: E402
 

@@ -57,3 +57,26 @@ def test_check_flags_missing_and_unknown_parameters_and_returns(tmp_path, monkey
         ("docpkg.mod.wrong_name", "PR01"),
         ("docpkg.mod.wrong_name", "PR02"),
     }
+
+
+def test_a_package_without_all_is_checked_module_by_module(tmp_path, monkeypatch):
+    pkg = tmp_path / "modpkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text('"""Modules are imported one by one."""\n')
+    (pkg / "good.py").write_text("__all__ = ['documented']\n" + GOOD)
+    (pkg / "bad.py").write_text("__all__ = ['undocumented']\n" + BAD)
+    (pkg / "_private.py").write_text("__all__ = ['wrong_name']\n" + BAD)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    found = problems(("modpkg",))
+    assert sorted(line.split()[1] for line in found) == ["PR01", "RT01"]
+    assert all(line.startswith("modpkg.bad.undocumented:") for line in found)
+
+
+def test_modules_a_package_lists_in_all_are_checked(tmp_path, monkeypatch):
+    pkg = tmp_path / "listpkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("from . import bad\n__all__ = ['bad']\n")
+    (pkg / "bad.py").write_text("__all__ = ['undocumented']\n" + BAD)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    found = problems(("listpkg",))
+    assert [line.split()[1] for line in found] == ["PR01", "RT01"]

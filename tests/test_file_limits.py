@@ -1,4 +1,4 @@
-"""Issue #14 (8): ``--from`` files and the app's file import are capped per kind before parsing.
+"""Issue #14 (8): ``--van`` files and the app's file import are capped per kind before parsing.
 
 Every oversized or hostile file here is generated in ``tmp_path``; the caps are lowered to
 the fixture's size instead of writing large files.
@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo._errors import DataFormatError
+from geo.errors import DataFormatError
 from geo.gemeente import cache_path
 from geo.io import read_source_file
 from geo.limits import FILE_KINDS, FileLimits
@@ -234,7 +234,7 @@ def test_cli_from_over_a_limit_is_one_dutch_line(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
     monkeypatch.setenv("WIJKRADAR_FILE_MAX_KAART_BYTES", "1000")
     kaart = small_kaart(tmp_path / "kaart.gpkg")
-    assert cli.main(["fetch", "--gemeente", "GM0999", "--from", str(kaart)]) == 1
+    assert cli.main(["fetch", "--gemeente", "GM0999", "--van", str(kaart)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("fout: ") and err.count("\n") == 1
     assert "kaart.gpkg" in err and "groter dan de limiet" in err and "Traceback" not in err
@@ -256,3 +256,17 @@ def test_the_reading_child_does_not_run_the_main_script(tmp_path, monkeypatch):
     assert len(read_source_file(kaart).geometry) == 2
     assert not marker.exists()
     assert sys.modules["__main__"] is page
+
+
+def test_reference_uploads_follow_the_configured_caps(tmp_path):
+    """SES-WOA/Leefbaarometer files (Methode, Indexen) go through the same suffix caps."""
+    from wijkradar.validity import load_reference
+
+    path = tmp_path / "lbm.csv"
+    path.write_text("buurtcode,lbm\n" + "".join(f"BU0999{i:04d},4.1\n" for i in range(50)))
+    settings = Settings(data_dir=tmp_path / "d", file_max_csv_bytes=100)
+    with pytest.raises(DataFormatError, match="groter dan de limiet") as err:
+        load_reference("GM0999", settings=settings, files=[path])
+    assert "lbm.csv" in str(err.value) and "WIJKRADAR_FILE_MAX_CSV_BYTES" in str(err.value)
+    frame, _ = load_reference("GM0999", settings=Settings(data_dir=tmp_path / "d"), files=[path])
+    assert frame is not None and len(frame) == 50

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo._errors import DataFormatError
+from geo.errors import DataFormatError
 from geo.io import read_source_file
 from geo.registry import STATUSES, THEMES, ImportRejected, Registry, read_registry_file
 
@@ -144,7 +144,7 @@ def test_fuzz_geojson_import(reg, tmp_path, features, crs):
     rows=st.lists(st.lists(cell, min_size=5, max_size=5), max_size=5),
 )
 def test_fuzz_from_file_readers(tmp_path, header, rows):
-    """The ``--from`` CSV readers: a DataFormatError or a frame, never another exception."""
+    """The ``--van`` CSV readers: a DataFormatError or a frame, never another exception."""
     lines = [";".join(header)] + [";".join(r[: len(header)]) for r in rows]
     path = tmp_path / "statline.csv"
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -207,7 +207,7 @@ kaart_feature = st.fixed_dictionaries(
     crs=st.sampled_from([None, "EPSG:28992", "EPSG:4326", "EPSG:3857"]),
 )
 def test_fuzz_from_kaart_geojson(tmp_path, features, crs):
-    """``--from`` kaart files with empty, self-intersecting, NaN or wrongly projected polygons."""
+    """``--van`` kaart files with empty, self-intersecting, NaN or wrongly projected polygons."""
     doc = {"type": "FeatureCollection", "features": features}
     if crs:
         doc["crs"] = {"type": "name", "properties": {"name": crs}}
@@ -233,7 +233,7 @@ def test_fuzz_from_kaart_geojson(tmp_path, features, crs):
     suffix=st.sampled_from([".gpkg", ".xlsx", ".csv", ".geojson", ".json"]),
 )
 def test_fuzz_from_raw_bytes(tmp_path, data, suffix):
-    """``--from`` with corrupt GeoPackage, Excel, CSV and JSON bytes: always a DataFormatError."""
+    """``--van`` with corrupt GeoPackage, Excel, CSV and JSON bytes: always a DataFormatError."""
     path = tmp_path / f"bron{suffix}"
     path.write_bytes(data)
     with warnings.catch_warnings():

@@ -86,6 +86,26 @@ def test_command_table_matches_the_full_parser():
     assert list(sub.choices) == list(cli.COMMANDS)
 
 
+def test_user_facing_flags_are_dutch_old_spellings_still_parse_unlisted(capsys):
+    parser = cli.build_parser()
+    old = parser.parse_args(["fetch", "--gemeente", "GM0307", "--from", "a.gpkg", "b.csv"])
+    new = parser.parse_args(["fetch", "--gemeente", "GM0307", "--van", "a.gpkg", "b.csv"])
+    assert old.files == new.files == ["a.gpkg", "b.csv"]
+    assert parser.parse_args(["export", "--all", "b.json"]).backup
+    assert parser.parse_args(["import", "--reservekopie", "b.json"]).backup
+    assert parser.parse_args(["score", "--gemeente", "GM1", "--uit", "x.csv"]).draws == 1000
+    assert parser.parse_args(["batch", "--alle", "--uit", "d", "--draws", "5"]).draws == 5
+    for command, hidden, shown in [
+        ("fetch", "--from", "--van"),
+        ("export", "--all", "--reservekopie"),
+        ("score", "--draws", "--trekkingen"),
+    ]:
+        with pytest.raises(SystemExit):
+            parser.parse_args([command, "--help"])
+        text = capsys.readouterr().out
+        assert shown in text and hidden not in text.replace(shown, "")
+
+
 def test_help_loads_no_heavy_module():
     code = (
         "import sys\n"
@@ -359,7 +379,7 @@ def test_installed_cli_scores_with_a_shipped_profile(venv, outside, loopback_dat
                 "GM0307",
                 "--profiel",
                 "kansrijke-wijk",
-                "--draws",
+                "--trekkingen",
                 "20",
                 "--uit",
                 str(out),

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from geo._errors import DataFormatError, GemeenteNotFoundError
+from geo.errors import DataFormatError, GemeenteNotFoundError
 from geo.io import read_source_file
 from wijkradar.pipeline import build_from_files
 
@@ -57,14 +57,14 @@ def test_kaart_without_crs_is_refused(tmp_path):
     frame = gpd.read_file(path)
     frame = frame.set_crs(None, allow_override=True)
     frame.to_file(tmp_path / "nocrs.gpkg")
-    with pytest.raises(DataFormatError, match="no CRS"):
+    with pytest.raises(DataFormatError, match="geen coördinatenstelsel"):
         read_source_file(tmp_path / "nocrs.gpkg")
 
 
 def test_no_geometry_file_is_explained(tmp_path):
     csv = tmp_path / "k.csv"
     csv.write_text("WijkenEnBuurten,AantalInwoners_5\nBU09990101,100\n")
-    with pytest.raises(DataFormatError, match="none of the --from files holds buurt geometry"):
+    with pytest.raises(DataFormatError, match="none of the --van files holds buurt geometry"):
         build_from_files([csv], "GM0999")
 
 

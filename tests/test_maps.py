@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from types import SimpleNamespace
 
 import geopandas as gpd
@@ -146,6 +147,23 @@ def test_classify_schemes(scheme):
     assert bins[-1] == 20
     # with few distinct values, k shrinks instead of warning
     assert len(classify(pd.Series([1.0, 1.0, 2.0]), scheme, 5)) <= 2
+
+
+@pytest.mark.parametrize("scheme", ["quantiles", "equal_interval"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_numpy_schemes_give_mapclassifys_bounds(scheme, seed):
+    """Quantiles and equal intervals skip mapclassify's imports but keep its class bounds."""
+    import mapclassify
+
+    rng = np.random.default_rng(seed)
+    values = np.round(rng.gamma(2.0, 10.0, 300), int(seed))  # seed 0: many ties
+    reference = {"quantiles": mapclassify.Quantiles, "equal_interval": mapclassify.EqualInterval}
+    for k in (2, 3, 5, 7, 9):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = np.unique(reference[scheme](values, k=k).bins)
+        got = classify(pd.Series(values), scheme, k)
+        np.testing.assert_allclose(got, expected, rtol=1e-12)
 
 
 def test_classify_rejects_unknown_scheme():

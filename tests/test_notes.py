@@ -175,10 +175,10 @@ def test_backup_with_notes_and_areas_round_trips_exactly(reg, tmp_path, opened, 
     monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
     monkeypatch.setenv("WIJKRADAR_DATABASE_URL", reg.url)
     backup = tmp_path / "backup.json"
-    assert cli.main(["export", "--all", str(backup)]) == 0
+    assert cli.main(["export", "--reservekopie", str(backup)]) == 0
     copy_url = f"sqlite:///{tmp_path / 'copy.sqlite'}"
     monkeypatch.setenv("WIJKRADAR_DATABASE_URL", copy_url)
-    assert cli.main(["import", "--all", str(backup)]) == 0
+    assert cli.main(["import", "--reservekopie", str(backup)]) == 0
     after = opened(copy_url).dump()
     for name in ("buurtnotitie", "gebied"):
         assert after["tables"][name] == before["tables"][name], name

@@ -2,9 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo._errors import DataFormatError
-from geo._odata import map_indicators, rows_to_frame, stem_map, to_number
-from geo._states import PRESENT, SUPPRESSED
+from geo import PRESENT, SUPPRESSED, map_indicators, rows_to_frame, stem_map, to_number
+from geo.errors import DataFormatError
 from geo.indicators import by_source, get_indicator
 
 
@@ -91,7 +90,7 @@ def test_readme_indicator_table_lists_every_indicator_with_its_suppression_rule(
 
 
 def test_titles_match_renamed_keys_after_normalising():
-    from geo._odata import normalise_title
+    from geo import normalise_title
 
     frame = pd.DataFrame({"Eenzaamheid_99": [30.0]}, index=pd.Index(["BU1"], name="code"))
     props = [{"Key": "Eenzaamheid_99", "Title": " EENZAAM ", "Type": "Topic"}]

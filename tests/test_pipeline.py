@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from geo._errors import GemeenteNotFoundError, SourceError
+from geo.errors import GemeenteNotFoundError, SourceError
 from geo.gemeente import cache_path, read_cache
 from tests.conftest import settings_for
 from tests.loopback import LoopbackServer
@@ -231,7 +231,7 @@ def test_cli_from_files(shared, tmp_path, monkeypatch, capsys):
             "fetch",
             "--gemeente",
             "GM0034",
-            "--from",
+            "--van",
             str(shared / "geo" / "cbs_buurten_2024_gegeneraliseerd_GM0307_GM0034.gpkg"),
             str(shared / "gezondheid" / "rivm_cbs_50090NED_2012_2016_2020_GM0307_GM0034_typed.csv"),
         ]
@@ -281,7 +281,17 @@ def test_cli_batch_writes_geoparquet_per_gemeente(server, tmp_path, monkeypatch,
     monkeypatch.setenv("WIJKRADAR_HTTP_RETRIES", "0")
     out = tmp_path / "batch"
     code = cli.main(
-        ["batch", "--gemeenten", "GM0307", "GM0034", "GM9999", "--draws", "20", "--uit", str(out)]
+        [
+            "batch",
+            "--gemeenten",
+            "GM0307",
+            "GM0034",
+            "GM9999",
+            "--trekkingen",
+            "20",
+            "--uit",
+            str(out),
+        ]
     )
     assert code == 1  # GM9999 failed, the others were written
     assert "2 van 3 gemeenten geschreven" in capsys.readouterr().out

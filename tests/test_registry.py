@@ -14,7 +14,7 @@ import pytest
 from shapely.geometry import box
 from sqlalchemy import text, update
 
-from geo._errors import SourceError
+from geo.errors import SourceError
 from geo.registry import (
     SCHEMA_VERSION,
     ConflictError,
@@ -422,12 +422,12 @@ def test_backup_round_trips_exactly(reg, tmp_path, opened, monkeypatch, db_url):
     monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
     monkeypatch.setenv("WIJKRADAR_DATABASE_URL", db_url)
     backup = tmp_path / "backup.json"
-    assert cli.main(["export", "--all", str(backup)]) == 0
+    assert cli.main(["export", "--reservekopie", str(backup)]) == 0
     # restoring into a non-empty registry is refused unless --vervang
-    assert cli.main(["import", "--all", str(backup)]) == 1
+    assert cli.main(["import", "--reservekopie", str(backup)]) == 1
     copy_url = f"sqlite:///{tmp_path / 'copy.sqlite'}"
     monkeypatch.setenv("WIJKRADAR_DATABASE_URL", copy_url)
-    assert cli.main(["import", "--all", str(backup)]) == 0
+    assert cli.main(["import", "--reservekopie", str(backup)]) == 0
     after = opened(copy_url).dump()
     assert after["tables"]["audit"][:-1] == before["tables"]["audit"]
     assert after["tables"]["audit"][-1]["actie"] == "restore"
@@ -435,7 +435,7 @@ def test_backup_round_trips_exactly(reg, tmp_path, opened, monkeypatch, db_url):
         assert after["tables"][name] == before["tables"][name], name
     # and back over the original, replacing it
     monkeypatch.setenv("WIJKRADAR_DATABASE_URL", db_url)
-    assert cli.main(["import", "--all", str(backup), "--vervang"]) == 0
+    assert cli.main(["import", "--reservekopie", str(backup), "--vervang"]) == 0
     again = opened(db_url).dump()
     assert again["tables"]["initiatief"] == before["tables"]["initiatief"]
     assert opened(db_url).audit_log(limit=1).iloc[0]["actie"] == "restore"

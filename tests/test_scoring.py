@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from models import (
+    NORMALISERS,
     ProfileError,
     ScoringProfile,
     compare_profiles,
@@ -12,7 +13,6 @@ from models import (
     parse_profile,
     score_buurten,
 )
-from models._normalise import NORMALISERS
 from wijkradar.profiles import load_profile, save_profile
 
 CODES = [f"BU09990{w}0{b}" for w in (1, 2) for b in range(1, 6)]
@@ -167,11 +167,11 @@ def test_pca_weighting_reports_variance(frame):
 
 
 def test_profile_validation_errors(frame):
-    with pytest.raises(ProfileError, match="unknown indicator id.*nope"):
+    with pytest.raises(ProfileError, match="onbekende indicator.*nope"):
         score_buurten(
             frame, profile(domains=[{"name": "X", "indicators": [{"id": "nope"}]}]), draws=0
         )
-    with pytest.raises(ProfileError, match="weights of domain 'X' sum to 0"):
+    with pytest.raises(ProfileError, match="indicatorgewichten van domein 'X' tellen op tot 0"):
         parse_profile(
             {
                 "name": "z",
@@ -179,7 +179,7 @@ def test_profile_validation_errors(frame):
             }
         )
     nothing = frame.assign(eenzaam=np.nan, gezond=np.nan, rondkomen=np.nan)
-    with pytest.raises(ProfileError, match="no indicator of any domain has data"):
+    with pytest.raises(ProfileError, match="geen indicator van enig domein heeft gegevens"):
         score_buurten(nothing, profile(), draws=0)
 
 
@@ -210,7 +210,7 @@ def test_indicator_absent_from_data_degrades_typo_raises(frame):
     assert "domein Geld heeft geen indicator" in notes
     assert r["score"].notna().sum() == 8
     typo = profile(domains=[{"name": "S", "indicators": [{"id": "eenzam"}]}])
-    with pytest.raises(ProfileError, match="unknown indicator id.*eenzam"):
+    with pytest.raises(ProfileError, match="onbekende indicator.*eenzam"):
         score_buurten(frame, typo, draws=0, known_ids=known)
 
 
@@ -286,7 +286,7 @@ def test_profile_yaml_roundtrip(tmp_path):
     path = save_profile(prof, tmp_path / "p.yaml")
     assert load_profile(path) == prof
     path.write_text("name: [unclosed")
-    with pytest.raises(ProfileError, match="not valid YAML"):
+    with pytest.raises(ProfileError, match="geen geldige YAML"):
         load_profile(path)
 
 
@@ -323,7 +323,7 @@ def test_user_profile_overrides_shipped_by_name(tmp_path):
     assert {"eenzaamheid", "eigen", "kansrijke-wijk"} <= set(list_profiles(settings))
     assert resolve_profile("eenzaamheid", settings).description == "eigen versie van de GGD"
     assert resolve_profile("kansrijke-wijk", settings) == shipped_profile("kansrijke-wijk")
-    with pytest.raises(ProfileError, match="not found; available: .*eigen"):
+    with pytest.raises(ProfileError, match="niet gevonden; beschikbaar: .*eigen"):
         resolve_profile("bestaat-niet", settings)
 
 

@@ -40,7 +40,15 @@ def _profile(**kw):
 
 @pytest.mark.parametrize(
     ("n", "draws", "chunk"),
-    [(30, 1, 1), (30, 7, 3), (25, 100, 100), (25, 230, 40), (60, 999, 17), (12, 2000, 500)],
+    [
+        (30, 1, 1),
+        (30, 7, 3),
+        (25, 100, 100),
+        (25, 230, 40),
+        (60, 999, 17),
+        (12, 2000, 500),
+        (70_000, 5, 2),  # ranks beyond uint16
+    ],
 )
 def test_streamed_rank_statistics_equal_numpy_on_all_draws(n, draws, chunk):
     rng = np.random.default_rng(n + draws)
@@ -51,6 +59,7 @@ def test_streamed_rank_statistics_equal_numpy_on_all_draws(n, draws, chunk):
     for start in range(0, draws, chunk):
         stats.add(ranks[:, start : start + chunk])
     lo, hi, ptop = stats.result()
+    assert stats.low.dtype == (np.uint16 if n < 65_000 else np.uint32)
 
     full = np.where(np.isnan(ranks), n + 1, ranks)  # what the unchunked code did
     want_lo, want_hi = np.percentile(full, [5, 95], axis=1)

@@ -58,7 +58,7 @@ def test_cli_score_reproducible(server, tmp_path, monkeypatch, capsys):
         monkeypatch.setenv(k, v)
     monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
-    argv = ["score", "--gemeente", "GM0307", "--seed", "42", "--draws", "100", "--uit"]
+    argv = ["score", "--gemeente", "GM0307", "--seed", "42", "--trekkingen", "100", "--uit"]
     assert cli.main([*argv, str(a)]) == 0
     assert "opmerking: indicator pct_armoede is door de bron (nog) niet gepubliceerd" in (
         capsys.readouterr().out
@@ -89,7 +89,7 @@ def test_cli_score_reproducible(server, tmp_path, monkeypatch, capsys):
 
     assert len(gpd.read_file(g, layer="scores")) == 145  # the first of several layers
     assert cli.main([*argv, str(g), "--profiel", "bestaat-niet"]) == 1
-    assert "not found; available" in capsys.readouterr().err
+    assert "niet gevonden; beschikbaar" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("gm", ["GM0307", "GM0034"], ids=["Amersfoort", "Almere"])
@@ -99,7 +99,17 @@ def test_every_shipped_profile_scores_from_the_cli(server, tmp_path, monkeypatch
         monkeypatch.setenv(k, v)
     monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
     out_file = tmp_path / "s.csv"
-    argv = ["score", "--gemeente", gm, "--profiel", name, "--draws", "50", "--uit", str(out_file)]
+    argv = [
+        "score",
+        "--gemeente",
+        gm,
+        "--profiel",
+        name,
+        "--trekkingen",
+        "50",
+        "--uit",
+        str(out_file),
+    ]
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
     assert "opmerking: " in out  # what was left out is said
@@ -111,7 +121,7 @@ def test_every_shipped_profile_scores_from_the_cli(server, tmp_path, monkeypatch
 
 def test_shipped_profiles_use_indicators_of_the_real_2024_and_2025_layouts(shared):
     """Each need indicator exists in the real layouts; each domain has real values in 2025."""
-    from geo._odata import map_indicators, rows_to_frame
+    from geo import map_indicators, rows_to_frame
     from geo.indicators import by_source, get_indicator
 
     def keys(name):
@@ -171,10 +181,10 @@ def test_statline_export_with_a_few_columns_scores_with_notes(
     export.to_csv(csv, sep=";", index=False, na_rep=".")
     gpkg = shared / "geo" / "cbs_buurten_2024_gegeneraliseerd_GM0307_GM0034.gpkg"
     monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
-    assert cli.main(["fetch", "--gemeente", "GM0307", "--from", str(gpkg), str(csv)]) == 0
+    assert cli.main(["fetch", "--gemeente", "GM0307", "--van", str(gpkg), str(csv)]) == 0
     for name in ("geldzorgen", "kansrijke-wijk"):
         out_file = tmp_path / f"{name}.csv"
-        argv = ["score", "--gemeente", "GM0307", "--profiel", name, "--draws", "50"]
+        argv = ["score", "--gemeente", "GM0307", "--profiel", name, "--trekkingen", "50"]
         assert cli.main([*argv, "--uit", str(out_file)]) == 0, capsys.readouterr().err
         out = capsys.readouterr().out
         assert "opmerking: indicator moeite_rondkomen zit niet in deze gegevens" in out

@@ -122,5 +122,5 @@ def test_buurt_stability(frame, profile):
 
 
 def test_unknown_method_names_the_allowed_ones(frame, profile):
-    with pytest.raises(ProfileError, match="'mediaan' unknown; choose from percentile"):
+    with pytest.raises(ProfileError, match="'mediaan' onbekend; kies uit percentile"):
         sensitivity_ranks(frame, profile, seed=0, normalisations=["mediaan"])

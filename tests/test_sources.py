@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from geo._errors import SourceError
+from geo.errors import SourceError
 from geo.sources import HttpClient, fetch_health, fetch_kerncijfers, fetch_odata_rows
 from geo.sources.cbs import region_filter
 from geo.sources.pdok import fetch_wfs_features
@@ -318,7 +318,7 @@ def test_loopback_unknown_select_property_is_an_odata_400_and_the_client_falls_b
 
 
 def test_kerncijfers_and_health_select_only_the_topics_used(server):
-    from geo._odata import stem_map
+    from geo import stem_map
 
     kern = fetch_kerncijfers(client(), server.odata_url, "GM0307", 2024)
     asked = _typed_requests(server, "85984NED")[0]["$select"].split(",")
@@ -365,7 +365,7 @@ def test_response_cache_ttl_refresh_and_404(tmp_path, server):
     refresh.get_json(url, {"$format": "json", "$top": "3"})
     assert len(server.requests) == n + 3 and refresh.stats.cached == 0
     # "not served here" is remembered too (tables without DataProperties)
-    from geo.sources._http import NotFound
+    from geo.sources import NotFound
 
     for _ in range(2):
         with pytest.raises(NotFound):

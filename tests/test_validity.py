@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo._errors import DataFormatError
+from geo.errors import DataFormatError
 from geo.indicators import INDICATORS
 from geo.reference import read_reference_file
 from models import (
@@ -110,12 +110,12 @@ def test_domain_of_composition_only_is_dropped_and_all_composition_refused():
     p = parse_profile(raw)
     assert p.domain_names == ["G"] and p.reach == ["pct_65plus"]
     assert "Domein Bevolking had daarna geen indicator meer" in p.notes[0]
-    with pytest.raises(ProfileError, match="only composition indicators"):
+    with pytest.raises(ProfileError, match="alleen samenstellingsindicatoren"):
         parse_profile({"name": "y", "domains": [raw["domains"][1]]})
 
 
 def test_need_and_reach_overlap_refused():
-    with pytest.raises(ProfileError, match="both need .* and reach"):
+    with pytest.raises(ProfileError, match="zowel bij nood .* als bij bereik"):
         _prof(reach=["a"])
 
 
@@ -136,16 +136,16 @@ def test_reach_impact_and_filter():
     assert imp["impact_rang"].tolist()[:2] == [2.0, 1.0] and np.isnan(imp["impact_rang"].iloc[2])
     reach = pd.DataFrame({"bereik__pct_0_15": [10.0, 30.0, np.nan]}, index=scores.index)
     assert reach_filter(reach, "bereik__pct_0_15", quantile=0.5).tolist() == [False, True, False]
-    with pytest.raises(ProfileError, match="available: bereik__pct_0_15"):
+    with pytest.raises(ProfileError, match="beschikbaar: bereik__pct_0_15"):
         reach_filter(reach, "bereik__pct_65plus")
 
 
 # -- strict profile API (#21) -------------------------------------------------------------------
 def test_with_weights_refuses_unknown_names():
     p = _prof()
-    with pytest.raises(ProfileError, match=r"unknown indicator\(s\) eenzam; known: a, b, c"):
+    with pytest.raises(ProfileError, match=r"onbekende indicator\(en\) eenzam; bekend: a, b, c"):
         p.with_weights({"eenzam": 5})
-    with pytest.raises(ProfileError, match=r"unknown domain\(s\) sociaal; known: G, S"):
+    with pytest.raises(ProfileError, match=r"onbekend\(e\) domein\(en\) sociaal; bekend: G, S"):
         p.with_weights({}, domain_weights={"sociaal": 3})
     assert p.with_weights({"a": 3}, domain_weights={"S": 2}).domains[1].weight == 2
 
@@ -164,12 +164,12 @@ def test_check_catalogue_directions_and_neutral():
     kept, notes = explicit.check_catalogue(cat)
     assert kept.domains[0].indicators[0].direction == "hoger_slechter"
     assert "richting tegen de catalogus in" in notes[0]
-    with pytest.raises(ProfileError, match="direction against the catalogue: a:"):
+    with pytest.raises(ProfileError, match="richting tegen de catalogus in: a:"):
         explicit.check_catalogue(cat, on_conflict="raise")
     neutral = _prof(domains=[{"name": "G", "indicators": [{"id": "inwoners"}]}])
-    with pytest.raises(ProfileError, match="inwoners describe.*not need"):
+    with pytest.raises(ProfileError, match="inwoners beschrijft de bevolking, niet de nood"):
         neutral.check_catalogue(cat)
-    with pytest.raises(ProfileError, match="unknown indicator id.*zzz; known: a, b, c"):
+    with pytest.raises(ProfileError, match="onbekende indicator.*zzz; bekend: a, b, c"):
         _prof(domains=[{"name": "G", "indicators": [{"id": "zzz"}]}]).check_catalogue(cat)
 
 
@@ -186,14 +186,14 @@ def test_merge_and_rename():
     b = parse_profile(
         {"name": "b", "domains": [{"name": "S", "indicators": [{"id": "d"}]}], "reach": ["x"]}
     )
-    with pytest.raises(ProfileError, match="domain.*S are in both"):
+    with pytest.raises(ProfileError, match="domein.*S staan in"):
         merge_profiles(a, b)
     m = a.merge(b.rename(domains={"S": "S2"}), name="ab")
     assert m.name == "ab" and m.domain_names == ["G", "S", "S2"]
     assert m.reach == ["pct_0_15", "x"] and m.normalisation == a.normalisation
-    with pytest.raises(ProfileError, match=r"unknown domain\(s\) Q; known: S"):
+    with pytest.raises(ProfileError, match=r"onbekend\(e\) domein\(en\) Q; bekend: S"):
         a.merge(b, domains=["Q"])
-    with pytest.raises(ProfileError, match="unknown domain"):
+    with pytest.raises(ProfileError, match="onbekend\\(e\\) domein"):
         a.rename(domains={"nope": "x"})
 
 
@@ -410,7 +410,7 @@ def test_cli_valideer(server, tmp_path, monkeypatch, capsys, shared):
     ref = str(shared / "kerncijfers" / UTRECHT)
     assert cli.main(["valideer", "--gemeente", "GM0307", "--referentie", ref]) == 0
     assert "Leefbaarometer" in capsys.readouterr().out
-    assert cli.main(["score", "--gemeente", "GM0307", "--draws", "0", "--uit", str(out)]) == 0
+    assert cli.main(["score", "--gemeente", "GM0307", "--trekkingen", "0", "--uit", str(out)]) == 0
     # income and bijstand mostly from wijk values in the 2024 layout (see above)
     assert "dekking: 78% van het gewicht van de score rust op gemeten waarden\n" in (
         capsys.readouterr().out
@@ -452,7 +452,7 @@ def test_cli_batch_marks_and_excludes_low_coverage(server, tmp_path, monkeypatch
         monkeypatch.setenv(k, v)
     monkeypatch.setenv("WIJKRADAR_DATA_DIR", str(tmp_path / "d"))
     out = tmp_path / "batch"
-    argv = ["batch", "--gemeenten", "GM0307", "GM0034", "--draws", "0", "--uit", str(out)]
+    argv = ["batch", "--gemeenten", "GM0307", "GM0034", "--trekkingen", "0", "--uit", str(out)]
     assert cli.main(argv) == 0
     text = capsys.readouterr().out
     summary = pd.read_csv(out / "batch.csv", index_col="gemeentecode")
@@ -486,7 +486,9 @@ def test_unstated_direction_survives_saving_and_strict_refuses_composition(tmp_p
     cat = {i: "hoger_slechter" for i in [*old.indicator_ids, *old.reach]}
     cat["gezondheid_goed"] = "hoger_beter"
     assert old.check_catalogue(cat)[0].reach == ["pct_0_15", "pct_hh_met_kinderen"]
-    with pytest.raises(ProfileError, match=r"pct_0_15, pct_hh_met_kinderen describe.*'reach'"):
+    with pytest.raises(
+        ProfileError, match=r"pct_0_15, pct_hh_met_kinderen zegt wie er woont.*'reach'"
+    ):
         old.check_catalogue(cat, on_conflict="raise")
 
 

@@ -7,15 +7,17 @@ settings (:func:`_cfg`), so cached results never cross data folders or source UR
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
 import yaml
 
-from geo._errors import SourceError, WijkradarError
+from geo.errors import SourceError, WijkradarError
 from geo.gemeente import cache_path
-from geo.registry import Registry
 from geo.sources.tiles import basemap_reachable
+from geo.web import simplify_for_web
 from models import buurt_types, hotspots, need_ranks
 from models.profile import parse_profile
 from ui.state import is_example, settings
@@ -23,11 +25,13 @@ from ui.uploads import saved_uploads
 from wijkradar import Settings, load_gemeente
 from wijkradar.change import score_periods as _score_periods
 from wijkradar.pipeline import fetch_gemeente, list_gemeenten
-from wijkradar.render.maps import map_geometry
 from wijkradar.render.offline import UnreachableMemory
 from wijkradar.scoring import score_gemeente
 from wijkradar.validity import fetch_reference, load_reference
 from wijkradar.voorbeeld import load_example
+
+if TYPE_CHECKING:
+    from geo.registry import Registry
 
 SEED = 42
 DRAWS = 1000
@@ -52,6 +56,8 @@ def basemap_ok(tile_url: str) -> bool:
 
 @st.cache_resource(show_spinner=False)
 def _registry(url: str) -> Registry:
+    from geo.registry import Registry  # SQLAlchemy: loaded by the pages that use the registry
+
     return Registry(url)
 
 
@@ -160,7 +166,7 @@ def reference(gm: str, upload=None) -> tuple[pd.DataFrame | None, list[str]]:
 @st.cache_data(show_spinner=False, max_entries=16)
 def geometry(gm: str, jaar: int, created: str) -> gpd.GeoDataFrame:
     """Coverage-simplified WGS84 buurt polygons for the map."""
-    return map_geometry(load(gm, jaar).buurten)
+    return simplify_for_web(load(gm, jaar).buurten)
 
 
 @st.cache_data(show_spinner="Hotspots berekenen...", max_entries=16)

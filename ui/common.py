@@ -8,12 +8,13 @@ A page opens with ``v = common.scored_view("Titel")``. The sidebar is drawn once
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
 
-from geo._errors import WijkradarError
-from geo.registry import Registry, RegistryError
+from geo.errors import WijkradarError
+from geo.registry import RegistryError
 from models import ProfileError, ScoringProfile, profile_yaml
 from ui import sidebar
 from ui.cached import load, registry, score
@@ -24,9 +25,11 @@ from ui.uploads import saved_uploads
 from wijkradar.escape import markdown_text as md
 from wijkradar.pipeline import fetch_gemeente
 from wijkradar.render.format import fmt_datetime
-from wijkradar.render.maps import top_factors
 from wijkradar.render.offline import DOWNLOADS
 from wijkradar.voorbeeld import banner as example_banner
+
+if TYPE_CHECKING:
+    from geo.registry import Registry
 
 
 @dataclass
@@ -44,6 +47,8 @@ class View:
         return d.gemeentecode, d.jaar, self.yaml_text, d.created
 
     def factors(self) -> pd.Series:
+        from wijkradar.render.maps import top_factors  # folium: only pages that show factors
+
         return top_factors(self.scores, self.data.catalogue)
 
     def label(self, indicator: str) -> str:
@@ -76,7 +81,11 @@ def view() -> View | None:
         st.caption(f"Gegevens uit de cache van {md(fmt_datetime(data.created))}.")
     for text in match_messages(data):
         st.warning(md(text))
-    profile = current_profile()
+    try:
+        profile = current_profile()
+    except ProfileError as exc:  # e.g. a saved profile in the data folder that no longer parses
+        st.error(f"Het profiel kan niet worden gelezen: {md(exc)}")
+        return None
     text = profile_yaml(profile)
     try:
         scores = score(data.gemeentecode, data.jaar, text, data.created)
@@ -122,7 +131,7 @@ def registry_or_stop() -> Registry:
 
 
 def import_files(gm: str, jaar: int) -> None:
-    """The ``--from`` file import, for when the sources are blocked."""
+    """The ``--van`` file import, for when the sources are blocked."""
     with st.expander("Bestanden importeren (als de bronnen geblokkeerd zijn)", expanded=True):
         st.write(
             "Wijk- en buurtkaart (GeoPackage/GeoJSON), StatLine-CSV of kwb-xlsx en de "

@@ -12,7 +12,7 @@ from typing import TypeVar
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from geo._errors import WijkradarError
+from geo.errors import WijkradarError
 from geo.registry import ImportRejected
 from models import ProfileError
 from ui.cached import registry

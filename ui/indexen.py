@@ -11,7 +11,7 @@ from models.validity import REFERENCES, correlations
 from ui import cached, common, downloads, state
 from wijkradar.escape import markdown_text as md
 from wijkradar.render.export import table_csv
-from wijkradar.render.format import fmt_count, fmt_number, fmt_percent, plural
+from wijkradar.render.format import fmt_count, fmt_number, fmt_percent, fmt_signed, plural
 
 v = common.scored_view("Andere indexen")
 data, scores = v.data, v.scores
@@ -114,9 +114,7 @@ labels = data.catalogue["label"].to_dict()
 
 
 def _why(items: list[tuple[str, float]]) -> str:
-    parts = [
-        f"{labels.get(i, i)} ({'+' if d > 0 else ''}{fmt_number(d, 1)} punten)" for i, d in items
-    ]
+    parts = [f"{labels.get(i, i)} ({fmt_signed(d, 1)} punten)" for i, d in items]
     return "; ".join(parts) or "–"
 
 

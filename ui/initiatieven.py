@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo._errors import SourceError, WijkradarError
+from geo.errors import SourceError, WijkradarError
 from geo.registry import (
     ENTITIES,
     LOCATIE_SOORTEN,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo._errors import GemeenteNotFoundError, SourceError, WijkradarError
+from geo.errors import GemeenteNotFoundError, SourceError, WijkradarError
 from ui.cached import load_retry_in, unreachable
 from ui.sidebar import open_example
 from wijkradar.escape import markdown_text as md
@@ -47,7 +47,7 @@ def match_messages(data) -> list[str]:
     """Dutch notes on sources whose buurtcodes match the indeling badly."""
     out = []
     for rep in data.match.to_dict("records"):
-        if rep["match_rate"] < LOW_MATCH:
+        if rep["aandeel_op_buurtcode"] < LOW_MATCH:
             out.append(
                 f"{source_title(data, rep)} ({rep['periode']}): {rep['op_buurtcode']} van de "
                 f"{rep['buurten']} buurtcodes komen voor in de indeling {data.jaar}; "

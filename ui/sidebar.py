@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo._errors import WijkradarError
+from geo.errors import WijkradarError
 from ui.cached import gemeenten, unreachable
 from ui.editing import LOGIN_NEEDED, identity_widget, log_write, writer
 from ui.state import DEFAULTS, PROFILE_KEYS, get, is_example, publish, put, settings, use_profile

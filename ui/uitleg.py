@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo._errors import DataFormatError
+from geo.errors import DataFormatError
 from geo.registry import ENTITIES
 from ui import downloads
 from wijkradar.render.offline import DOWNLOADS, RETRY_AFTER_S
@@ -73,7 +73,7 @@ st.subheader("Als de bronnen niet bereikbaar zijn")
 st.markdown(
     f"""
 Blokkeert het netwerk van uw organisatie de bronnen, download de bestanden dan zelf en
-importeer ze (op de Kaart verschijnt dan een importknop, of gebruik `wijkradar fetch --from`).
+importeer ze (op de Kaart verschijnt dan een importknop, of gebruik `wijkradar fetch --van`).
 Wijkradar onthoudt een onbereikbare bron {int(RETRY_AFTER_S // 60)} minuten, zodat u niet bij
 elke pagina opnieuw hoeft te wachten.
 """

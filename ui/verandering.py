@@ -15,14 +15,15 @@ from wijkradar.change import (
     change_map_values,
     indicator_change,
     score_change,
+    score_change_map_values,
     significance_text,
     trend_indicators,
 )
 from wijkradar.escape import markdown_text as md
 from wijkradar.render.assets import AssetError, install_static
 from wijkradar.render.export import table_csv
-from wijkradar.render.format import decimals_for, fmt_number, plural
-from wijkradar.render.maps import MapValues, build_map
+from wijkradar.render.format import decimals_for, fmt_number, fmt_signed, plural
+from wijkradar.render.maps import build_map
 
 SCORE = "score"
 RULE = (
@@ -31,12 +32,6 @@ RULE = (
     "'niet significant' te boek staan, maar niets heet significant op grond van alleen de "
     "puntschattingen. Zonder intervallen in de bron is de significantie onbekend."
 )
-
-
-def _signed(value: float, decimals: int) -> str:
-    if pd.isna(value):
-        return "–"
-    return ("+" if value > 0 else "") + fmt_number(value, decimals)
 
 
 v = common.scored_view("Verandering")
@@ -108,28 +103,8 @@ if what == SCORE:
         "deze buurtindeling zijn er niet). De score is relatief binnen de gemeente: een stijging "
         "betekent dat de buurt ten opzichte van de andere buurten meer nood kreeg."
     )
-    status = pd.Series("waarde", index=data.buurten.index, dtype=object)
-    change = shifts["verandering"].reindex(data.buurten.index)
-    status[change.isna()] = "ontbreekt"
-    small = scores["te_klein"].reindex(data.buurten.index).fillna(True).astype(bool)
-    status[small] = "geen_score"
-    change = change.where(~small)
-    labels = pd.Series("", index=data.buurten.index, dtype=object)
-    for code in data.buurten.index:
-        if status[code] == "waarde":
-            r0, r1 = shifts.loc[code, "rank_voor"], shifts.loc[code, "rank_na"]
-            labels[code] = f"{_signed(change[code], 1)} punten (rang {int(r0)} → {int(r1)})"
-        else:
-            labels[code] = (
-                "geen score (te weinig inwoners)" if status[code] == "geen_score" else "geen score"
-            )
-    mv = MapValues(
-        title=f"Verandering van de score {start}–{end}",
-        unit="punten",
-        frame=pd.DataFrame({"value": change, "status": status, "label": labels}),
-        higher_is_worse=True,
-        note="Rood = meer nood dan de andere buurten, blauw = minder; één legenda voor alle jaren",
-    )
+    mv = score_change_map_values(shifts, scores, data.buurten.index, start, end)
+    small = mv.frame["status"] == "geen_score"
     colours = change_colours(True, len(bins) - 1)
     fmap = build_map(
         geometry,
@@ -161,7 +136,7 @@ if what == SCORE:
                 "Verschuiving": both["verschuiving"].astype(int).to_numpy(),
                 f"Score {start}": both["score_voor"].map(fmt_number).to_numpy(),
                 f"Score {end}": both["score_na"].map(fmt_number).to_numpy(),
-                "Verandering score": both["verandering"].map(lambda x: _signed(x, 1)).to_numpy(),
+                "Verandering score": both["verandering"].map(lambda x: fmt_signed(x, 1)).to_numpy(),
             }
         ).sort_values("Verschuiving", key=lambda s: -s.abs(), kind="stable")
         st.dataframe(table, hide_index=True, width="stretch")
@@ -243,7 +218,7 @@ table = (
                 _interval(a, b) for a, b in zip(ch["lower_end"], ch["upper_end"], strict=True)
             ],
             f"Verandering ({change_unit})": ch["verandering"]
-            .map(lambda x: _signed(x, dec))
+            .map(lambda x: fmt_signed(x, dec))
             .to_numpy(),
             "Significant": [
                 significance_text(s) if st_ == "beide" else "–"

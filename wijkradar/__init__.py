@@ -10,13 +10,6 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from geo._errors import (
-        CacheError,
-        DataFormatError,
-        GemeenteNotFoundError,
-        SourceError,
-        WijkradarError,
-    )
     from geo.gemeente import GemeenteData
 
     from .analysis import (
@@ -29,6 +22,14 @@ if TYPE_CHECKING:
     from .batch import run_batch
     from .config import Settings, default_data_dir
     from .dataversion import data_version
+    from .errors import (
+        CacheError,
+        DataFormatError,
+        GemeenteNotFoundError,
+        ProfileError,
+        SourceError,
+        WijkradarError,
+    )
     from .pipeline import DEFAULT_JAAR, build_from_files, fetch_gemeente, load_gemeente
     from .profiles import list_profiles, resolve_profile
     from .render.geopackage import write_geopackage
@@ -38,11 +39,12 @@ if TYPE_CHECKING:
 # The public names are imported on first use (PEP 562), so that ``wijkradar --help`` and
 # ``wijkradar app`` do not load pandas and geopandas before they need them.
 _EXPORTS = {
-    "CacheError": "geo._errors",
-    "DataFormatError": "geo._errors",
-    "GemeenteNotFoundError": "geo._errors",
-    "SourceError": "geo._errors",
-    "WijkradarError": "geo._errors",
+    "CacheError": "wijkradar.errors",
+    "DataFormatError": "wijkradar.errors",
+    "GemeenteNotFoundError": "wijkradar.errors",
+    "ProfileError": "wijkradar.errors",
+    "SourceError": "wijkradar.errors",
+    "WijkradarError": "wijkradar.errors",
     "GemeenteData": "geo.gemeente",
     "Settings": "wijkradar.config",
     "default_data_dir": "wijkradar.config",
@@ -96,6 +98,7 @@ __all__ = [
     "DataFormatError",
     "GemeenteNotFoundError",
     "CacheError",
+    "ProfileError",
     "default_data_dir",
     "data_caveats",
     "indicator_coverage",

@@ -8,7 +8,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo._errors import WijkradarError
+from geo.errors import WijkradarError
 from geo.io import atomic_write
 from models import ScoringProfile
 from models.validity import coverage_summary, national_ranks

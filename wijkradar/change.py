@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,9 +26,11 @@ from geo.join import wijkcode_of
 from models import ScoringProfile
 from models.change import change_between, change_bins, periods_of, rank_shifts, trend_wide
 
-from .render.format import decimals_for, fmt_number
-from .render.maps import MapValues
+from .render.format import decimals_for, fmt_signed
 from .scoring import score_gemeente
+
+if TYPE_CHECKING:
+    from .render.maps import MapValues
 
 __all__ = [
     "DIVERGING",
@@ -38,6 +41,7 @@ __all__ = [
     "data_for_period",
     "score_periods",
     "score_change",
+    "score_change_map_values",
     "significance_text",
     "buurt_trend_long",
 ]
@@ -111,10 +115,11 @@ def change_map_values(
         else:
             v = value[code]
             label[code] = (
-                f"{'+' if v > 0 else ''}{fmt_number(v, decimals)} "
-                f"({significance_text(change.loc[code, 'significant'])})"
+                f"{fmt_signed(v, decimals)} ({significance_text(change.loc[code, 'significant'])})"
             )
     frame = pd.DataFrame({"value": value, "status": status, "label": label})
+    from .render.maps import MapValues  # folium: only when a map is drawn
+
     return MapValues(title=title, unit=unit, frame=frame, higher_is_worse=higher_is_worse)
 
 
@@ -191,6 +196,50 @@ def score_change(
     )
     bins = change_bins(long, "score", shifts.index, classes=classes)
     return shifts, bins
+
+
+def score_change_map_values(
+    shifts: pd.DataFrame, scores: pd.DataFrame, codes: pd.Index, start: str, end: str
+) -> MapValues:
+    """:class:`MapValues` of the score change from ``start`` to ``end`` (see :func:`score_change`).
+
+    Parameters
+    ----------
+    shifts
+        The first result of :func:`score_change`.
+    scores
+        The scores of the current view (``te_klein`` says which buurten show no score).
+    codes
+        The buurtcodes of the gemeente (the map's index).
+    start, end
+        The two monitor periods.
+
+    Returns
+    -------
+    MapValues
+        ``value`` the score change (none for small buurten), ``status`` ``waarde``,
+        ``ontbreekt`` or ``geen_score``, and a Dutch label with the rank before and after.
+    """
+    change = shifts["verandering"].reindex(codes)
+    status = pd.Series("waarde", index=codes, dtype=object)
+    status[change.isna()] = "ontbreekt"
+    small = scores["te_klein"].reindex(codes).fillna(True).astype(bool)
+    status[small] = "geen_score"
+    change = change.where(~small)
+    label = pd.Series("geen score", index=codes, dtype=object)
+    label[status == "geen_score"] = "geen score (te weinig inwoners)"
+    for code in codes[status == "waarde"]:
+        r0, r1 = shifts.loc[code, "rank_voor"], shifts.loc[code, "rank_na"]
+        label[code] = f"{fmt_signed(change[code], 1)} punten (rang {int(r0)} → {int(r1)})"
+    from .render.maps import MapValues
+
+    return MapValues(
+        title=f"Verandering van de score {start}–{end}",
+        unit="punten",
+        frame=pd.DataFrame({"value": change, "status": status, "label": label}),
+        higher_is_worse=True,
+        note="Rood = meer nood dan de andere buurten, blauw = minder; één legenda voor alle jaren",
+    )
 
 
 def buurt_trend_long(data, code: str, scores: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import importlib
 import logging
 import os
@@ -96,6 +95,14 @@ def _listing_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _old_spelling(parser: Any, flag: str, **kwargs: Any) -> None:
+    """Accept a flag's old (English) spelling without listing it in ``--help``.
+
+    User-facing flags are Dutch (README, "Ontwikkelen"); the old spelling keeps scripts working.
+    """
+    parser.add_argument(flag, help=argparse.SUPPRESS, **kwargs)
+
+
 def add_fetch_parser(sub: argparse._SubParsersAction) -> None:
     """Register the ``fetch`` sub-command."""
     from .pipeline import DEFAULT_JAAR
@@ -106,12 +113,13 @@ def add_fetch_parser(sub: argparse._SubParsersAction) -> None:
         "--jaar", type=int, default=DEFAULT_JAAR, help=f"indeling year (default {DEFAULT_JAAR})"
     )
     fetch.add_argument(
-        "--from",
+        "--van",
         dest="files",
         nargs="+",
         metavar="FILE",
         help="build from local files instead of the network",
     )
+    _old_spelling(fetch, "--from", dest="files", nargs="+")
     fetch.add_argument(
         "--vernieuw",
         action="store_true",
@@ -148,7 +156,7 @@ def print_summary(data: GemeenteData, *, seconds: float, settings: Settings) -> 
         print(
             f"{row.bron:<12} {str(row.tabel)[:22]:<22} {str(row.periode):<9} "
             f"{row.op_buurtcode:>4}/{row.buurten:<5} {row.via_wijk:>9} {row.ontbreekt:>9} "
-            f"{fmt_percent(row.match_rate, 1):>7}",
+            f"{fmt_percent(row.aandeel_op_buurtcode, 1):>7}",
             file=out,
         )
     for prov in data.provenance:
@@ -183,6 +191,7 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
         print(fetch_stats_line(data.fetch_stats, settings=settings))
     if data.failed_source:  # a source failed and the cache was used: nothing was written
         return 0
+    from .errors import error_message
     from .registry import audit, os_user
 
     # the same audit line as the app's "Opnieuw ophalen" and file import (ui/common.py)
@@ -197,7 +206,7 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
             audit(settings, user=os_user(), action="ophalen", entity="gemeente", key=key)
     except Exception as exc:
         print(
-            f"fout: de cache is bijgewerkt, maar het logboek niet: {_one_line(exc)}",
+            f"fout: de cache is bijgewerkt, maar het logboek niet: {error_message(exc)}",
             file=sys.stderr,
         )
         return 1
@@ -214,7 +223,8 @@ def add_score_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
     p.add_argument("--profiel", default=DEFAULT_PROFILE, help="profile name or YAML path")
     p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--draws", type=int, default=1000)
+    p.add_argument("--trekkingen", dest="draws", type=int, default=1000, help="Monte Carlo draws")
+    _old_spelling(p, "--draws", dest="draws", type=int)
     p.add_argument("--uit", required=True, help="output file: .csv or .gpkg")
     p.set_defaults(func=_cmd_score)
 
@@ -231,7 +241,8 @@ def add_batch_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
     p.add_argument("--profiel", default=DEFAULT_PROFILE)
     p.add_argument("--seed", type=int, default=42)
-    p.add_argument("--draws", type=int, default=1000)
+    p.add_argument("--trekkingen", dest="draws", type=int, default=1000, help="Monte Carlo draws")
+    _old_spelling(p, "--draws", dest="draws", type=int)
     p.add_argument("--uit", required=True, help="output folder")
     p.add_argument(
         "--ook-lage-dekking",
@@ -360,7 +371,7 @@ def add_validate_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
-    from geo._errors import WijkradarError
+    from geo.errors import WijkradarError
     from geo.io import atomic_write
 
     from .escape import spreadsheet_frame
@@ -410,8 +421,14 @@ def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
     )
     what = imp.add_mutually_exclusive_group(required=True)
     what.add_argument("--soort", choices=list(ENTITIES))
-    what.add_argument("--all", action="store_true", help="restore a backup from export --all")
-    imp.add_argument("bestand", help=".csv (UTF-8), .xlsx or .geojson; .json with --all")
+    what.add_argument(
+        "--reservekopie",
+        dest="backup",
+        action="store_true",
+        help="restore a backup from export --reservekopie",
+    )
+    _old_spelling(what, "--all", dest="backup", action="store_true")
+    imp.add_argument("bestand", help=".csv (UTF-8), .xlsx or .geojson; .json with --reservekopie")
     imp.add_argument("--gemeente", help="check buurtcodes and assign points to its buurten")
     imp.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
     imp.add_argument("--vervang", action="store_true", help="delete rows not in the file")
@@ -423,8 +440,14 @@ def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
     exp = sub.add_parser("export", help=COMMANDS["export"][1])
     what = exp.add_mutually_exclusive_group(required=True)
     what.add_argument("--soort", choices=list(ENTITIES))
-    what.add_argument("--all", action="store_true", help="back up the whole registry (JSON)")
-    exp.add_argument("bestand", help=".csv, .xlsx or .geojson; .json with --all")
+    what.add_argument(
+        "--reservekopie",
+        dest="backup",
+        action="store_true",
+        help="back up the whole registry (JSON)",
+    )
+    _old_spelling(what, "--all", dest="backup", action="store_true")
+    exp.add_argument("bestand", help=".csv, .xlsx or .geojson; .json with --reservekopie")
     exp.set_defaults(func=_cmd_export)
 
     gaps = sub.add_parser("gaps", help=COMMANDS["gaps"][1])
@@ -439,7 +462,7 @@ def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from .registry import import_file, os_user, restore_backup
 
-    if args.all:
+    if args.backup:
         counts = restore_backup(
             settings, args.bestand, user=os_user(), replace=args.vervang, confirm_empty=args.ja
         )
@@ -468,7 +491,7 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from .registry import export_file, write_backup
 
-    if args.all:
+    if args.backup:
         rows = write_backup(settings, args.bestand)
         print(f"reservekopie van het register geschreven naar {args.bestand}: {rows}")
         return 0
@@ -567,24 +590,6 @@ def _terminal_safe() -> Iterator[None]:
         sys.stdout, sys.stderr = old
 
 
-def _one_line(exc: BaseException) -> str:
-    """The message of ``exc`` on one line, secrets masked; plain words for common OS errors."""
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return f"schijf vol bij het schrijven van {exc.filename or ''}: maak ruimte vrij".strip()
-    if isinstance(exc, OSError) and exc.errno in (errno.EACCES, errno.EROFS, errno.EPERM):
-        return f"kan {exc.filename or ''} niet schrijven: {exc.strerror} (controleer de rechten)"
-    if isinstance(exc, RecursionError):
-        return "invoer is te diep genest"
-    if isinstance(exc, MemoryError):
-        return "te weinig geheugen voor deze invoer"
-    text = str(exc) or exc.__class__.__name__
-    if isinstance(exc, KeyError):
-        text = f"niet gevonden: {text}"
-    from geo._errors import mask_secrets
-
-    return mask_secrets(" ".join(text.split()))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wijkradar`` console script; returns the exit code."""
     with _terminal_safe():
@@ -601,6 +606,7 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser([command])
     args = parser.parse_args(argv)
     from .config import Settings
+    from .errors import error_message
 
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
@@ -616,10 +622,12 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:
         print("fout: afgebroken", file=sys.stderr)
         return 130
-    except Exception as exc:  # one line, never a traceback (unless --debug)
+    except Exception as exc:  # one line, never a class name or traceback (unless --debug):
+        # a WijkradarError (bad input, data or source) says in Dutch what to fix; OS errors get
+        # plain words; anything else is a bug, and still one line
         if args.debug:
             raise
-        print(f"fout: {_one_line(exc)}", file=sys.stderr)
+        print(f"fout: {error_message(exc)}", file=sys.stderr)
         return 1
 
 

@@ -137,7 +137,7 @@ class Settings(BaseModel):
     locatieserver_url: str = "https://api.pdok.nl/bzk/locatieserver/search/v3_1"
     database_url: str = ""
     import_max_bytes: int = Field(20_000_000, gt=0)
-    #: Caps for ``--from`` files and the app's file import (``geo.limits.FileLimits``; the
+    #: Caps for ``--van`` files and the app's file import (``geo.limits.FileLimits``; the
     #: same defaults, kept equal by tests/test_security.py). Per kind, checked before parsing.
     file_max_kaart_bytes: int = Field(500_000_000, gt=0)
     file_max_csv_bytes: int = Field(200_000_000, gt=0)
@@ -190,7 +190,7 @@ class Settings(BaseModel):
 
     @property
     def file_limits(self) -> FileLimits:
-        """The caps for ``--from`` files and the app's file import."""
+        """The caps for ``--van`` files and the app's file import."""
         from geo.limits import FileLimits
 
         return FileLimits(

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from geo._errors import WijkradarError
+from geo.errors import WijkradarError
 
 __all__ = [
     "AppNotFoundError",

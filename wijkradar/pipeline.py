@@ -11,10 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from geo._errors import CacheError, DataFormatError, GemeenteNotFoundError, SourceError
-from geo._model import SourceData, now_iso
-from geo._states import state_dtype
+from geo import SourceData, now_iso, state_dtype
 from geo.datasets import kerncijfers_table, validate_gemeentecode
+from geo.errors import CacheError, DataFormatError, GemeenteNotFoundError, SourceError
 from geo.gemeente import GemeenteData, cache_path, read_cache, write_cache
 from geo.indicators import indicator_table
 from geo.io import atomic_write, read_source_file
@@ -203,12 +202,12 @@ def assemble(
             "op_buurtcode",
             "via_wijk",
             "ontbreekt",
-            "match_rate",
+            "aandeel_op_buurtcode",
         ],
     )
     warnings = []
     for rep in reports:
-        if float(rep["match_rate"]) < LOW_MATCH:
+        if float(rep["aandeel_op_buurtcode"]) < LOW_MATCH:
             warnings.append(
                 f"{rep['tabel']} ({rep['periode']}): only {rep['op_buurtcode']} of "
                 f"{rep['buurten']} buurtcodes match the {jaar} indeling; {rep['via_wijk']} use "
@@ -369,7 +368,7 @@ def build_from_files(
     jaar: int = DEFAULT_JAAR,
     limits: FileLimits | None = None,
 ) -> GemeenteData:
-    """Build the same result as a fetch from local files (``wijkradar fetch --from``).
+    """Build the same result as a fetch from local files (``wijkradar fetch --van``).
 
     One file must hold the buurt geometry (CBS Wijk- en buurtkaart); the others add
     Kerncijfers (StatLine CSV, kwb xlsx) and the health monitor (RIVM export).
@@ -406,7 +405,7 @@ def build_from_files(
             sources.append(fs.data)
     if not geometry_frames:
         raise DataFormatError(
-            "none of the --from files holds buurt geometry; add the CBS Wijk- en buurtkaart "
+            "none of the --van files holds buurt geometry; add the CBS Wijk- en buurtkaart "
             "(GeoPackage or GeoJSON with a 'buurtcode' column)"
         )
     kaart = geometry_frames[0]

@@ -49,7 +49,7 @@ def load_profile(path: str | Path) -> ScoringProfile:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ProfileError(f"profile file {path} not found") from None
+        raise ProfileError(f"profielbestand {path} niet gevonden") from None
     return parse_profile_yaml(text, source=str(path))
 
 
@@ -85,7 +85,7 @@ def shipped_profile(name: str) -> ScoringProfile:
     shipped = shipped_profiles()
     if name not in shipped:
         raise ProfileError(
-            f"shipped profile {name!r} not found; available: {', '.join(sorted(shipped))}"
+            f"meegeleverd profiel {name!r} niet gevonden; beschikbaar: {', '.join(sorted(shipped))}"
         )
     return _load(shipped[name])
 
@@ -132,8 +132,8 @@ def resolve_profile(name_or_path: str, settings: Settings) -> ScoringProfile:
     profiles = list_profiles(settings)
     if name_or_path not in profiles:
         raise ProfileError(
-            f"profile {name_or_path!r} not found; available: "
-            f"{', '.join(sorted(profiles)) or '(none)'}"
+            f"profiel {name_or_path!r} niet gevonden; beschikbaar: "
+            f"{', '.join(sorted(profiles)) or '(geen)'}"
         )
     return _load(profiles[name_or_path])
 

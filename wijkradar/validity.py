@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo._errors import SourceError
+from geo.errors import SourceError
 from geo.reference import read_reference_file
 from geo.sources.seswoa import fetch_ses_woa
 from models import ScoringProfile
@@ -64,7 +64,7 @@ def load_reference(
     if files:
         frames = []
         for f in files:
-            ref = read_reference_file(f)
+            ref = read_reference_file(f, limits=settings.file_limits)
             notes.append(
                 f"{ref.attrs.get('bron', 'bestand')}: {ref.attrs.get('tabel', Path(f).name)}, "
                 f"periode {ref.attrs.get('periode', 'onbekend')}, {len(ref)} buurten"

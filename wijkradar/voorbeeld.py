@@ -1,7 +1,7 @@
 r"""Voorbeeldgemeente: a small snapshot of real open data that works with no network at all.
 
 The snapshot is Amersfoort (GM0307), indeling 2024, in the same file formats a user downloads
-for the ``--from`` import (CBS Wijk- en buurtkaart as GeoJSON, a StatLine CSV of the CBS
+for the ``--van`` import (CBS Wijk- en buurtkaart as GeoJSON, a StatLine CSV of the CBS
 Kerncijfers, the RIVM/GGD health-monitor export). It ships with the package
 (``wijkradar/voorbeeld/``, under 1 MB) together with ``bron.json``: sources, licence
 (CC BY 4.0), the date of the snapshot and how it was made.
@@ -29,7 +29,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo._errors import CacheError, DataFormatError
+from geo.errors import CacheError, DataFormatError
 from geo.gemeente import GemeenteData, cache_path, read_cache, write_cache
 from geo.io import atomic_write
 

@@ -9,32 +9,42 @@ A package with private modules; import only from here (``from geo.registry impor
 - ``_geocode``: coordinates (RD New or WGS84) and the buurt a point lies in;
 - ``_store``: the :class:`Registry` database itself;
 - ``_files``: reading and writing import files (CSV, Excel, GeoJSON).
+
+The names are imported on first use (PEP 562, through ``lazy_loader``): ``THEMES`` and the
+other vocabularies do not load SQLAlchemy; :class:`Registry` does.
 """
 
-from ._errors import ConflictError, ImportRejected, RegistryError, RowError
-from ._files import REGISTRY_FORMATS, decode_legacy, read_registry_file, write_registry_file
-from ._geocode import location_warnings
-from ._schema import (
-    AUTO_KEY_PREFIX,
-    ENTITIES,
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    Entity,
-    FieldSpec,
-    metadata,
-    new_key,
-    schema_info,
-)
-from ._store import ImportReport, Registry
-from ._validate import parse_amount, parse_buurtcodes, validate_records
-from ._vocab import (
-    GEBIED_SOORTEN,
-    LOCATIE_SOORTEN,
-    MAX_GEBIED_BUURTEN,
-    NOTITIE_SOORTEN,
-    STATUSES,
-    THEMES,
-)
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import lazy_loader
+
+if TYPE_CHECKING:
+    from ._errors import ConflictError, ImportRejected, RegistryError, RowError
+    from ._files import REGISTRY_FORMATS, decode_legacy, read_registry_file, write_registry_file
+    from ._geocode import location_warnings
+    from ._schema import (
+        AUTO_KEY_PREFIX,
+        ENTITIES,
+        MIGRATIONS,
+        SCHEMA_VERSION,
+        Entity,
+        FieldSpec,
+        metadata,
+        new_key,
+        schema_info,
+    )
+    from ._store import ImportReport, Registry
+    from ._validate import parse_amount, parse_buurtcodes, validate_records
+    from ._vocab import (
+        GEBIED_SOORTEN,
+        LOCATIE_SOORTEN,
+        MAX_GEBIED_BUURTEN,
+        NOTITIE_SOORTEN,
+        STATUSES,
+        THEMES,
+    )
 
 __all__ = [
     "Registry",
@@ -67,3 +77,42 @@ __all__ = [
     "REGISTRY_FORMATS",
     "decode_legacy",
 ]
+
+__getattr__, _, _ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "_errors": ["ConflictError", "ImportRejected", "RegistryError", "RowError"],
+        "_files": [
+            "REGISTRY_FORMATS",
+            "decode_legacy",
+            "read_registry_file",
+            "write_registry_file",
+        ],
+        "_geocode": ["location_warnings"],
+        "_schema": [
+            "AUTO_KEY_PREFIX",
+            "ENTITIES",
+            "MIGRATIONS",
+            "SCHEMA_VERSION",
+            "Entity",
+            "FieldSpec",
+            "metadata",
+            "new_key",
+            "schema_info",
+        ],
+        "_store": ["ImportReport", "Registry"],
+        "_validate": ["parse_amount", "parse_buurtcodes", "validate_records"],
+        "_vocab": [
+            "GEBIED_SOORTEN",
+            "LOCATIE_SOORTEN",
+            "MAX_GEBIED_BUURTEN",
+            "NOTITIE_SOORTEN",
+            "STATUSES",
+            "THEMES",
+        ],
+    },
+)
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

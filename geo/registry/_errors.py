@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .._errors import DataFormatError, WijkradarError
+from ..errors import DataFormatError, WijkradarError
 
 
 class RegistryError(WijkradarError):

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._errors import DataFormatError
+from .. import limits
+from ..errors import DataFormatError
 from ..io import atomic_write, csv_delimiter
-from ..limits import MAX_ROWS, Deadline, check_xlsx_archive
+from ..limits import Deadline, check_xlsx_archive
 from ._errors import ImportRejected, RowError
 from ._schema import ENTITIES
 
@@ -142,8 +143,8 @@ def _read_csv(path: Path, text: str) -> pd.DataFrame:
     except csv.Error as exc:
         raise _reject(path, f"CSV kan niet worden gelezen: {exc}") from None
     rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if len(rows) > MAX_ROWS + 1:
-        raise _reject(path, f"meer dan {MAX_ROWS:,} rijen; splits het bestand")
+    if len(rows) > limits.MAX_ROWS + 1:
+        raise _reject(path, f"meer dan {limits.MAX_ROWS:,} rijen; splits het bestand")
     if not rows:
         raise _reject(path, "geen kopregel")
     header = [h.strip() for h in rows[0]]
@@ -176,8 +177,8 @@ def _read_xlsx(path: Path, max_bytes: int) -> pd.DataFrame:
             for i, row in enumerate(sheet.iter_rows(values_only=True)):
                 if i % 1000 == 0:
                     deadline.check()
-                if i > MAX_ROWS:
-                    raise _reject(path, f"meer dan {MAX_ROWS:,} rijen; splits het bestand")
+                if i > limits.MAX_ROWS:
+                    raise _reject(path, f"meer dan {limits.MAX_ROWS:,} rijen; splits het bestand")
                 rows.append(row)
         finally:
             book.close()
@@ -187,7 +188,7 @@ def _read_xlsx(path: Path, max_bytes: int) -> pd.DataFrame:
         raise _reject(path, str(exc).removeprefix(f"{path.name}: ")) from None
     except Exception as exc:  # openpyxl raises many types for broken files
         raise _reject(
-            path, f"Excel-bestand kan niet worden gelezen: {type(exc).__name__}: {exc}"
+            path, f"Excel-bestand kan niet worden gelezen: {' '.join(str(exc).split())}"
         ) from None
     rows = [r for r in rows if any(v is not None and str(v).strip() != "" for v in r)]
     if not rows:
@@ -228,9 +229,9 @@ def _read_geojson(path: Path, text: str) -> pd.DataFrame:
     features = data.get("features") or []
     if not isinstance(features, list):
         raise _reject(path, "'features' is geen lijst")
-    if len(features) > MAX_ROWS:
+    if len(features) > limits.MAX_ROWS:
         raise _reject(
-            path, f"{len(features):,} features, meer dan {MAX_ROWS:,}; splits het bestand"
+            path, f"{len(features):,} features, meer dan {limits.MAX_ROWS:,}; splits het bestand"
         )
     rows, errors = [], []
     for i, feat in enumerate(features):

@@ -37,7 +37,7 @@ from sqlalchemy import delete as sa_delete
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from .._errors import DataFormatError, SourceError, mask_secrets
+from ..errors import DataFormatError, SourceError, mask_secrets
 from ._errors import ConflictError, ImportRejected, RegistryError, RowError
 from ._geocode import _assign_buurten, location_warnings
 from ._schema import (

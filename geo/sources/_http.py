@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 import requests
 import urllib3
 
-from .._errors import SourceError
+from ..errors import SourceError
 from ._cache import CachedResponse, FetchStats, ResponseCache
 
 __all__ = ["HttpClient", "NotFound", "BadRequest", "same_host"]
@@ -59,6 +59,18 @@ def _host_port(url: str) -> tuple[str, str, int | None]:
 
 def same_host(url: str, origin: str) -> bool:
     """True when ``url`` is on the host (and port) of ``origin``; http may become https.
+
+    Parameters
+    ----------
+    url : str
+        The link to check (e.g. ``odata.nextLink``).
+    origin : str
+        The URL it must stay on.
+
+    Returns
+    -------
+    bool
+        Whether following ``url`` stays on the origin's host.
 
     Examples
     --------

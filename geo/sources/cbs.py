@@ -9,7 +9,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._errors import SourceError
 from .._model import SourceData
 from .._odata import (
     HEALTH_AGE_18PLUS,
@@ -21,6 +20,7 @@ from .._odata import (
 )
 from .._states import NOT_PUBLISHED, PRESENT, SUPPRESSED, state_dtype
 from ..datasets import HEALTH_TABLES, KERNCIJFERS_TABLES, Dataset, kerncijfers_table
+from ..errors import SourceError
 from ..indicators import Indicator, by_source
 from ._http import BadRequest, HttpClient, NotFound
 

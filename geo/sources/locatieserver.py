@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .._errors import SourceError
+from ..errors import SourceError
 from ._http import HttpClient
 
 __all__ = ["Geocoded", "geocode"]

@@ -7,8 +7,8 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from .._errors import SourceError
 from ..crs import NL_EXTENT_RD, RD_NEW
+from ..errors import SourceError
 from ._http import HttpClient
 
 __all__ = ["fetch_wfs_features", "wfs_url", "gemeente_filter"]

@@ -15,7 +15,7 @@ import re
 import shutil
 from pathlib import Path
 
-from geo._errors import WijkradarError
+from geo.errors import WijkradarError
 from geo.io import atomic_write
 
 from ..config import Settings
@@ -40,7 +40,18 @@ class AssetError(WijkradarError):
 
 
 def leaflet_dir(settings: Settings) -> Path:
-    """Folder holding ``leaflet.js``, ``leaflet.css`` and ``images/``; checked."""
+    """Folder holding ``leaflet.js``, ``leaflet.css`` and ``images/``; checked.
+
+    Parameters
+    ----------
+    settings : Settings
+        ``leaflet_dir`` says where Leaflet is.
+
+    Returns
+    -------
+    Path
+        The folder.
+    """
     folder = Path(settings.leaflet_dir)
     missing = [f for f in _FILES if not (folder / f).is_file()]
     if missing:
@@ -59,7 +70,20 @@ def leaflet_dir(settings: Settings) -> Path:
 
 
 def install_static(settings: Settings, static_dir: str | Path) -> Path:
-    """Copy Leaflet into ``static_dir/vendor/leaflet`` (only files that differ); return it."""
+    """Copy Leaflet into ``static_dir/vendor/leaflet`` (only files that differ); return it.
+
+    Parameters
+    ----------
+    settings : Settings
+        ``leaflet_dir`` says where Leaflet is.
+    static_dir : str or Path
+        The app's static folder (Streamlit ``static/``).
+
+    Returns
+    -------
+    Path
+        ``static_dir/vendor/leaflet``.
+    """
     source = leaflet_dir(settings)
     target = Path(static_dir) / STATIC_SUBDIR
     (target / "images").mkdir(parents=True, exist_ok=True)
@@ -73,7 +97,20 @@ def install_static(settings: Settings, static_dir: str | Path) -> Path:
 
 
 def inline_leaflet(settings: Settings) -> tuple[str, str]:
-    """Leaflet's JavaScript and its CSS with the images as data URIs, for standalone HTML."""
+    """Leaflet's JavaScript and its CSS with the images as data URIs, for standalone HTML.
+
+    Parameters
+    ----------
+    settings : Settings
+        ``leaflet_dir`` says where Leaflet is.
+
+    Returns
+    -------
+    js : str
+        ``leaflet.js``.
+    css : str
+        ``leaflet.css`` with its images as data URIs.
+    """
     folder = leaflet_dir(settings)
     js = (folder / "leaflet.js").read_text(encoding="utf-8")
     css = (folder / "leaflet.css").read_text(encoding="utf-8")

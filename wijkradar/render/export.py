@@ -49,7 +49,20 @@ RANKING_COLUMNS = [
 
 
 def ranking_table(data, scores: pd.DataFrame) -> pd.DataFrame:
-    """The ranking columns, domain scores and reach, best rank first (unscored buurten last)."""
+    """The ranking columns, domain scores and reach, best rank first (unscored buurten last).
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente the scores belong to.
+    scores : DataFrame
+        Output of ``score_gemeente``.
+
+    Returns
+    -------
+    DataFrame
+        One row per buurt, best rank first.
+    """
     domains = [c for c in scores.columns if c.startswith(("domein__", "bereik"))]
     table = scores[[c for c in RANKING_COLUMNS if c in scores.columns] + domains].copy()
     table.index.name = "buurtcode"
@@ -57,7 +70,18 @@ def ranking_table(data, scores: pd.DataFrame) -> pd.DataFrame:
 
 
 def sources_table(data) -> pd.DataFrame:
-    """Per indicator: label, source table, period, unit and the source's suppression rule."""
+    """Per indicator: label, source table, period, unit and the source's suppression rule.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente the scores belong to.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by indicator id.
+    """
     cat = data.catalogue
     cols = {
         "label": "omschrijving",
@@ -76,6 +100,20 @@ def write_scores(result: pd.DataFrame, data, path: str | Path) -> Path:
 
     The CSV has a ``dataversie`` column (source tables, periods, fetch date, content hash);
     the GeoPackage has the layers of :func:`wijkradar.render.geopackage.write_geopackage`.
+
+    Parameters
+    ----------
+    result : DataFrame
+        Output of ``score_gemeente``.
+    data : GemeenteData or None
+        The gemeente, for the data version and the sources file (``.bronnen.csv``).
+    path : str or Path
+        ``.csv`` or ``.gpkg``.
+
+    Returns
+    -------
+    Path
+        ``path``.
     """
     out = Path(path)
     suffix = out.suffix.lower()
@@ -103,17 +141,55 @@ def _as_bytes(result: pd.DataFrame, data, suffix: str) -> bytes:
 
 
 def ranking_csv(table: pd.DataFrame) -> bytes:
-    """CSV bytes of a ranking table (UTF-8)."""
+    """CSV bytes of a ranking table (UTF-8).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Output of :func:`ranking_table`.
+
+    Returns
+    -------
+    bytes
+        The CSV, formula-safe.
+    """
     return _as_bytes(table, None, ".csv")
 
 
 def ranking_gpkg(data, table: pd.DataFrame) -> bytes:
-    """GeoPackage bytes of a ranking table with the buurt polygons (EPSG:28992)."""
+    """GeoPackage bytes of a ranking table with the buurt polygons (EPSG:28992).
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente the scores belong to.
+    table : DataFrame
+        Output of :func:`ranking_table`.
+
+    Returns
+    -------
+    bytes
+        The GeoPackage file.
+    """
     return _as_bytes(table, data, ".gpkg")
 
 
 def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool = False) -> Path:
     """Write ``frame`` as CSV (UTF-8) or xlsx (by extension), formula-safe and atomic.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table.
+    path : str or Path
+        ``.csv`` or ``.xlsx``.
+    index : bool
+        Also write the index.
+
+    Returns
+    -------
+    Path
+        ``path``.
 
     Raises
     ------
@@ -134,5 +210,18 @@ def write_table(frame: pd.DataFrame, path: str | Path, *, index: bool = False) -
 
 
 def table_csv(frame: pd.DataFrame, *, index: bool = False) -> bytes:
-    """CSV bytes (UTF-8) of ``frame`` for a download button, formula-safe."""
+    """CSV bytes (UTF-8) of ``frame`` for a download button, formula-safe.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table.
+    index : bool
+        Also write the index.
+
+    Returns
+    -------
+    bytes
+        The CSV.
+    """
     return spreadsheet_frame(frame).to_csv(index=index, lineterminator=CSV_EOL).encode("utf-8")

@@ -41,6 +41,7 @@ __all__ = [
     "decimals_for",
     "fmt_number",
     "fmt_count",
+    "fmt_signed",
     "fmt_percent",
     "fmt_euro",
     "fmt_distance",
@@ -62,6 +63,16 @@ _MONTHS_TZ = "Europe/Amsterdam"
 def is_missing(value: object) -> bool:
     """Whether ``value`` is None, NaN, infinite or pandas NA (not: an empty string or zero).
 
+    Parameters
+    ----------
+    value : object
+        Anything.
+
+    Returns
+    -------
+    bool
+        True for None, NaN, infinity and pandas NA.
+
     Examples
     --------
     >>> is_missing(float("nan")), is_missing(None), is_missing(0)
@@ -76,6 +87,16 @@ def is_missing(value: object) -> bool:
 
 def decimals_for(unit: str) -> int:
     """Decimals to show for a unit: none for counts, one otherwise.
+
+    Parameters
+    ----------
+    unit : str
+        A unit of the indicator catalogue, e.g. ``aantal`` or ``%``.
+
+    Returns
+    -------
+    int
+        0 or 1.
 
     Examples
     --------
@@ -100,10 +121,15 @@ def fmt_number(value: object, decimals: int = 1) -> str:
 
     Parameters
     ----------
-    value
+    value : object
         Any real number (numpy scalars included); missing values give ``–``.
-    decimals
+    decimals : int
         Digits after the comma (always shown, so columns line up).
+
+    Returns
+    -------
+    str
+        E.g. ``1.234,5``, or ``–``.
 
     Examples
     --------
@@ -118,13 +144,63 @@ def fmt_number(value: object, decimals: int = 1) -> str:
     return text.lstrip("-") if text.lstrip("-").strip("0.,") == "" else text
 
 
+def fmt_signed(value: object, decimals: int = 1) -> str:
+    """A change: like :func:`fmt_number`, with ``+`` before a rise.
+
+    Parameters
+    ----------
+    value
+        Any real number; missing values give ``–``.
+    decimals
+        Digits after the comma.
+
+    Returns
+    -------
+    str
+        ``+1,5``, ``-0,3``, ``0,0`` or ``–``.
+
+    Examples
+    --------
+    >>> fmt_signed(1.46), fmt_signed(-0.3), fmt_signed(0.0), fmt_signed(None)
+    ('+1,5', '-0,3', '0,0', '–')
+    """
+    if is_missing(value):
+        return MISSING
+    return ("+" if float(value) > 0 else "") + fmt_number(value, decimals)  # type: ignore[arg-type]
+
+
 def fmt_count(value: object) -> str:
-    """A whole number with a thousands dot (``15.887``)."""
+    """A whole number with a thousands dot (``15.887``).
+
+    Parameters
+    ----------
+    value : object
+        Any real number (numpy scalars included); missing values give ``–``.
+
+    Returns
+    -------
+    str
+        E.g. ``15.887``, or ``–``.
+    """
     return fmt_number(value, 0)
 
 
 def fmt_percent(value: object, decimals: int = 0, *, fraction: bool = True) -> str:
     """A percentage: ``value`` is a fraction (0.125) unless ``fraction=False`` (12.5).
+
+    Parameters
+    ----------
+    value : object
+        Any real number (numpy scalars included); missing values give ``–``.
+    decimals : int
+        Digits after the comma.
+    fraction : bool
+        ``value`` is a fraction (0.125 is 12.5%); False: already a percentage.
+
+    Returns
+    -------
+    str
+        E.g. ``12,5%``, or ``–``.
 
     Examples
     --------
@@ -139,6 +215,18 @@ def fmt_percent(value: object, decimals: int = 0, *, fraction: bool = True) -> s
 
 def fmt_euro(value: object, decimals: int = 0) -> str:
     """An amount in euro (``€ 1.234`` or with cents ``€ 1.234,50``).
+
+    Parameters
+    ----------
+    value : object
+        Any real number (numpy scalars included); missing values give ``–``.
+    decimals : int
+        0 for whole euros, 2 for cents.
+
+    Returns
+    -------
+    str
+        E.g. ``€ 1.234,50``, or ``–``.
 
     Examples
     --------
@@ -160,6 +248,16 @@ def fmt_euro(value: object, decimals: int = 0) -> str:
 def fmt_distance(metres: object) -> str:
     """A distance: whole metres below 1 km, kilometres with one decimal above.
 
+    Parameters
+    ----------
+    metres : object
+        A distance in metres; missing values give ``–``.
+
+    Returns
+    -------
+    str
+        E.g. ``671 m`` or ``1,2 km``.
+
     Examples
     --------
     >>> fmt_distance(671.0), fmt_distance(1234)
@@ -179,6 +277,18 @@ def fmt_value(value: object, unit: str) -> str:
     Units are those of the indicator catalogue: ``%``/``% van ...`` give ``28,1%``,
     ``aantal`` a whole number, ``x 1.000 euro`` an amount in euro, ``km`` a distance in
     kilometres, anything else the number followed by the unit.
+
+    Parameters
+    ----------
+    value : object
+        Any real number (numpy scalars included); missing values give ``–``.
+    unit : str
+        The indicator's unit in the catalogue.
+
+    Returns
+    -------
+    str
+        E.g. ``28,1%``, ``€ 31.200`` or ``12,3 per 1.000 inwoners``.
 
     Examples
     --------
@@ -232,6 +342,16 @@ def fmt_date(value: object) -> str:
     Text that is not an ISO date is returned unchanged, so a source's own period label
     (``2022``) passes through.
 
+    Parameters
+    ----------
+    value : object
+        A date, datetime or ISO string; other text passes through.
+
+    Returns
+    -------
+    str
+        E.g. ``1 december 2026``.
+
     Examples
     --------
     >>> fmt_date(date(2026, 12, 1)), fmt_date("2026-12-01T23:30:00+00:00")
@@ -250,6 +370,16 @@ def fmt_datetime(value: object) -> str:
 
     Aware timestamps (the registry and cache store UTC) are shown in Dutch time.
 
+    Parameters
+    ----------
+    value : object
+        A datetime, timestamp or ISO string; aware ones are shown in Dutch time.
+
+    Returns
+    -------
+    str
+        E.g. ``1 december 2026, 14:05``.
+
     Examples
     --------
     >>> fmt_datetime("2026-12-01T13:05:00+00:00")
@@ -265,7 +395,18 @@ def fmt_datetime(value: object) -> str:
 
 
 def fmt_bool(value: object) -> str:
-    """``ja`` or ``nee`` for any truthy/falsy value (numpy booleans included)."""
+    """``ja`` or ``nee`` for any truthy/falsy value (numpy booleans included).
+
+    Parameters
+    ----------
+    value : object
+        Anything truthy or falsy.
+
+    Returns
+    -------
+    str
+        ``ja`` or ``nee``.
+    """
     if is_missing(value):
         return MISSING
     return "ja" if bool(value) else "nee"
@@ -273,6 +414,22 @@ def fmt_bool(value: object) -> str:
 
 def plural(n: object, singular: str, plural_form: str, *, decimals: int = 0) -> str:
     """``1 probleem``, ``3 problemen``, ``1.200 buurten``: the count with the right noun.
+
+    Parameters
+    ----------
+    n : object
+        The count.
+    singular : str
+        The noun for one.
+    plural_form : str
+        The noun for any other number.
+    decimals : int
+        Digits after the comma of the count.
+
+    Returns
+    -------
+    str
+        The count and the noun, e.g. ``3 problemen``.
 
     Examples
     --------
@@ -289,6 +446,18 @@ def plural(n: object, singular: str, plural_form: str, *, decimals: int = 0) -> 
 def fmt_rank(rank: object, low: object = None, high: object = None) -> str:
     """A rank with its 90% interval: ``3 (90%: 1–7)``; just ``3`` without an interval.
 
+    Parameters
+    ----------
+    rank : object
+        The rank; missing gives ``–``.
+    low, high : object, optional
+        The bounds of its 90% interval.
+
+    Returns
+    -------
+    str
+        E.g. ``3 (90%: 1–7)`` or ``3``.
+
     Examples
     --------
     >>> fmt_rank(3.0, 1, 7), fmt_rank(12), fmt_rank(None)
@@ -304,6 +473,18 @@ def fmt_rank(rank: object, low: object = None, high: object = None) -> str:
 
 def fmt_list(items: list[str] | tuple[str, ...], *, last: str = "en") -> str:
     """Items as Dutch text: ``a, b en c``.
+
+    Parameters
+    ----------
+    items : list or tuple of str
+        The items.
+    last : str
+        The word before the last item.
+
+    Returns
+    -------
+    str
+        E.g. ``a, b en c``; empty for no items.
 
     Examples
     --------

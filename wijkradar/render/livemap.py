@@ -87,6 +87,18 @@ def write_geometry(geo: LiveGeometry, static_dir: str | Path) -> Path:
 
     The name is the content hash, so a file once written never changes; it is written to a
     temporary name first and renamed, so a browser never reads half a file.
+
+    Parameters
+    ----------
+    geo : LiveGeometry
+        From :func:`live_geometry`.
+    static_dir : str or Path
+        The app's static folder.
+
+    Returns
+    -------
+    Path
+        The file.
     """
     folder = Path(static_dir) / GEOMETRY_SUBDIR
     path = folder / f"{geo.key}.json"
@@ -136,11 +148,14 @@ def live_args(
         the static folder cannot be written).
     leaflet_js, leaflet_css : str
         URLs of the app's own copy of Leaflet.
-    scores, factors, scheme, k, palette, tile_url, basemap, wijken, labels, hotspots, types,
-    highlight, route
+    scores, factors, scheme, k, palette, tile_url, basemap
+        As for :func:`wijkradar.render.maps.build_map`.
+    wijken, labels, hotspots, types, highlight
         As for :func:`wijkradar.render.maps.build_map`.
     height : int
         Height of the map in pixels.
+    route : str
+        As for :func:`wijkradar.render.maps.build_map`.
 
     Returns
     -------

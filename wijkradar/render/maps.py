@@ -27,7 +27,6 @@ from typing import Any
 
 import folium
 import geopandas as gpd
-import mapclassify
 import numpy as np
 import pandas as pd
 import shapely
@@ -80,11 +79,32 @@ __all__ = [
     "THEME_COLOURS",
 ]
 
-#: Classification schemes (id -> mapclassify class; labels in the app).
+
+def quantile_bins(x: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` quantile classes, as ``mapclassify.Quantiles`` computes them."""
+    return np.percentile(x, np.linspace(100.0 / k, 100.0, k))
+
+
+def equal_interval_bins(x: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` classes of equal width, as ``mapclassify.EqualInterval``."""
+    return np.linspace(x.min(), x.max(), k + 1)[1:]
+
+
+def natural_breaks_bins(x: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds of ``k`` Fisher-Jenks classes (``mapclassify.FisherJenks``)."""
+    # mapclassify loads scipy.stats, scikit-learn and matplotlib.pyplot (about a second):
+    # imported only for this scheme, so the default map does not wait for it
+    import mapclassify
+
+    return np.asarray(mapclassify.FisherJenks(x, k=k).bins, dtype=float)
+
+
+#: Classification schemes (id -> upper class bounds of values ``x`` in ``k`` classes; labels in
+#: the app).
 SCHEMES = {
-    "quantiles": mapclassify.Quantiles,
-    "natural_breaks": mapclassify.FisherJenks,
-    "equal_interval": mapclassify.EqualInterval,
+    "quantiles": quantile_bins,
+    "natural_breaks": natural_breaks_bins,
+    "equal_interval": equal_interval_bins,
 }
 
 #: Colour-blind-safe sequential palettes, light (low need) to dark (high need); labels in ui.
@@ -146,6 +166,16 @@ def cluster_summary(hotspots: pd.DataFrame) -> str:
     """What the cluster layer (local Moran with FDR) says, in plain Dutch.
 
     Uses the global Moran's I and its permutation p-value in ``hotspots.attrs``.
+
+    Parameters
+    ----------
+    hotspots : DataFrame
+        Output of :func:`models.hotspots`.
+
+    Returns
+    -------
+    str
+        One or two Dutch sentences.
     """
     moran = float(hotspots.attrs.get("moran_i", float("nan")))
     p = float(hotspots.attrs.get("moran_p", float("nan")))
@@ -246,6 +276,20 @@ def map_values(scores: pd.DataFrame, data, column: str) -> MapValues:
     """Values of ``column`` (``score``, ``domein__<naam>`` or an indicator id) with states.
 
     Buurten under the minimum population (``te_klein``) show nothing, whatever the column.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Output of ``score_gemeente``.
+    data : GemeenteData
+        The loaded gemeente (indicator values, states and catalogue).
+    column : str
+        ``score``, ``domein__<naam>`` or an indicator id.
+
+    Returns
+    -------
+    MapValues
+        Title, unit and per buurt ``value``, ``status`` and ``label``.
     """
     small = scores["te_klein"].reindex(data.buurten.index).fillna(True).astype(bool)
     source = ""
@@ -293,8 +337,23 @@ def map_values(scores: pd.DataFrame, data, column: str) -> MapValues:
 
 
 def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.ndarray:
-    """Upper class bounds of the non-missing ``values`` with a mapclassify scheme."""
-    make = pick_method(SCHEMES, scheme, "classification")
+    """Upper class bounds of the non-missing ``values`` with a scheme of :data:`SCHEMES`.
+
+    Parameters
+    ----------
+    values : Series
+        The values; missing ones are ignored.
+    scheme : str
+        A key of :data:`SCHEMES`.
+    k : int
+        Number of classes.
+
+    Returns
+    -------
+    numpy.ndarray
+        The upper bounds of the classes, lowest first.
+    """
+    bounds = pick_method(SCHEMES, scheme, "classification")
     x = values.dropna().to_numpy(dtype=float)
     if x.size == 0:
         return np.array([])
@@ -303,12 +362,25 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.nda
         return np.array([x.max()])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # mapclassify warns on ties; k is reduced above
-        bins = make(x, k=k).bins
+        bins = bounds(x, k)
     return np.unique(np.asarray(bins, dtype=float))
 
 
 def class_index(values: np.ndarray, bins: np.ndarray) -> np.ndarray:
-    """0-based class of each value for the upper class ``bins`` (NaN gets class 0)."""
+    """0-based class of each value for the upper class ``bins`` (NaN gets class 0).
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        The values.
+    bins : numpy.ndarray
+        Upper class bounds (:func:`classify`).
+
+    Returns
+    -------
+    numpy.ndarray
+        The class of each value.
+    """
     values = np.asarray(values, dtype=float)
     if not len(bins):
         return np.zeros(len(values), dtype=int)
@@ -328,6 +400,24 @@ def map_table(
 
     One row per buurt (index: buurtcode) with the same value text, class and state as the
     map and its legend, and the rank when ``scores`` are given; highest value first.
+
+    Parameters
+    ----------
+    mv : MapValues
+        What the map shows.
+    names : Series
+        Buurt names by buurtcode.
+    scores : DataFrame, optional
+        Output of ``score_gemeente``, for the rank column.
+    scheme : str
+        A key of :data:`SCHEMES`, as on the map.
+    k : int
+        Number of classes, as on the map.
+
+    Returns
+    -------
+    DataFrame
+        One row per buurt with Dutch column names.
     """
     frame = mv.frame.reindex(names.index)
     bins = classify(frame["value"], scheme, k)
@@ -370,7 +460,20 @@ def _lightest(mv: MapValues, n: int) -> int:
 
 
 def class_colours(palette: str, n: int) -> list[str]:
-    """``n`` class colours of ``palette``, light (low) to dark (high)."""
+    """``n`` class colours of ``palette``, light (low) to dark (high).
+
+    Parameters
+    ----------
+    palette : str
+        A key of :data:`PALETTES`.
+    n : int
+        Number of classes.
+
+    Returns
+    -------
+    list of str
+        Hex colours.
+    """
     ramp = PALETTES[palette]
     if n == 0:
         return []
@@ -385,6 +488,20 @@ def top_factors(scores: pd.DataFrame, catalogue: pd.DataFrame, n: int = 3) -> pd
 
     A contribution that rests on a filled-in value (missing-value policy) is marked
     "(aangevuld)": the buurt's own figure is unknown.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Output of ``score_gemeente`` (its ``bijdrage__<id>`` columns).
+    catalogue : DataFrame
+        The indicator catalogue, for the Dutch labels.
+    n : int
+        How many indicators per buurt.
+
+    Returns
+    -------
+    Series
+        Per buurtcode the labels, comma-separated, largest first; empty without a score.
     """
     cols = [c for c in scores.columns if c.startswith("bijdrage__")]
     labels = catalogue["label"].to_dict()
@@ -885,6 +1002,57 @@ def build_map(
     region's accessible name).
     ``fixed_bins`` (all class bounds, lowest first) with ``fixed_colours`` (one per class)
     replace the classification, so several maps share one legend (change over time).
+
+    Parameters
+    ----------
+    geometry : GeoDataFrame
+        Buurt polygons from :func:`map_geometry` (``buurtnaam``, ``wijkcode``, ...).
+    mv : MapValues
+        Value, status and label per buurt (:func:`map_values`).
+    scores : DataFrame, optional
+        Output of ``score_buurten``: rank and interval in the tooltips; buurten marked
+        ``te_klein`` show no figures.
+    factors : Series, optional
+        The main contributing indicators per buurt (text, :func:`top_factors`), for the
+        tooltips.
+    scheme : str
+        Classification, a key of :data:`SCHEMES`.
+    k : int
+        Number of classes.
+    palette : str
+        A key of :data:`PALETTES`; dark always marks the worrying end.
+    tile_url : str, optional
+        Basemap tile template; None draws no basemap.
+    basemap : str
+        ``pdok`` or ``osm``, for the attribution.
+    leaflet_js, leaflet_css : str
+        URLs the browser loads Leaflet from (the app's static files); use
+        :func:`standalone_html` for a file that opens offline.
+    wijken : bool
+        Draw the wijk boundaries (needs ``wijkcode``).
+    hotspots : DataFrame, optional
+        Output of :func:`models.hotspots`: a layer with the significant quadrants.
+    types : Series, optional
+        Type number per buurt (:func:`models.buurt_types`): a layer with the types.
+    height : int
+        Height of the map in pixels.
+    labels : bool
+        Add wijk names (zoomed out) and buurt names (zoomed in).
+    highlight : str, optional
+        A buurtcode that gets a thick outline and that the map zooms to (the buurt search).
+    fixed_bins : sequence of float, optional
+        All class bounds, lowest first; with ``fixed_colours`` they replace the
+        classification, so several maps share one legend (change over time).
+    fixed_colours : sequence of str, optional
+        One colour per class of ``fixed_bins``.
+    route : str
+        Where keyboard and screen-reader users find the same data as text (the accessible
+        name of the map region).
+
+    Returns
+    -------
+    folium.Map
+        The map; ``m.get_root().render()`` gives its HTML.
     """
     values = value_payload(
         geometry,
@@ -1131,7 +1299,20 @@ def _use_local_leaflet(m: folium.Map, js_url: str, css_url: str) -> None:
 
 
 def table_html(table: pd.DataFrame, caption: str) -> str:
-    """``table`` as an escaped HTML table with a caption and column headers."""
+    """``table`` as an escaped HTML table with a caption and column headers.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The table (e.g. from :func:`map_table`).
+    caption : str
+        The caption.
+
+    Returns
+    -------
+    str
+        The ``<table>`` element.
+    """
     head = "".join(f'<th scope="col">{html_text(c)}</th>' for c in table.columns)
     body = "".join(
         "<tr>"
@@ -1166,6 +1347,26 @@ def standalone_html(
     below the map as the keyboard and screen-reader route to the same data. The document is
     Dutch (``lang="nl"``) and may be zoomed. ``data_version`` (a
     :func:`wijkradar.dataversion.data_version_label`) goes in the header as its own line.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map (:func:`build_map`).
+    settings : Settings
+        Where Leaflet is, to inline it.
+    title : str
+        Page title.
+    details : sequence of str
+        Lines of the header (e.g. gemeente, profile, date).
+    table : DataFrame, optional
+        Output of :func:`map_table`, placed below the map.
+    data_version : str
+        A :func:`wijkradar.dataversion.data_version_label`, for the header.
+
+    Returns
+    -------
+    str
+        The HTML document.
     """
     js, css = inline_leaflet(settings)
     copy = deepcopy(m)
@@ -1228,6 +1429,26 @@ def add_registry_layers(
 
     Texts that came from a user (names, notes) travel as JSON data and are shown with
     ``textContent`` in the browser: never HTML, JavaScript source or template text.
+
+    Parameters
+    ----------
+    m : folium.Map
+        The map to add to.
+    geometry : GeoDataFrame
+        The buurt polygons of the map (for the wijkteam areas).
+    initiatieven : DataFrame, optional
+        The registry's initiatives.
+    locaties : DataFrame, optional
+        The registry's locations.
+    wijkteams : DataFrame, optional
+        The registry's wijkteams (office addresses).
+    toewijzing : DataFrame, optional
+        Buurtcode -> wijkteam, for the areas.
+
+    Returns
+    -------
+    folium.Map
+        ``m``.
     """
     legend: dict = {"title": "", "rows": []}  # one legend for every registry layer (WCAG 1.4.1)
     if initiatieven is not None and not initiatieven.empty:

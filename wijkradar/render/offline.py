@@ -2,7 +2,7 @@
 
 :class:`UnreachableMemory` remembers that a source failed, so the app does not retry (and wait
 for the time-outs) on every page switch; after ``ttl`` seconds it tries again by itself.
-:data:`DOWNLOADS` says where a user gets the files for the ``--from`` import by hand.
+:data:`DOWNLOADS` says where a user gets the files for the ``--van`` import by hand.
 """
 
 from __future__ import annotations

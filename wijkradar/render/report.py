@@ -12,7 +12,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from geo._states import STATE_LABELS
+from geo import STATE_LABELS
 from models.access import active_initiatives
 
 from ..dataversion import data_version, data_version_label
@@ -61,6 +61,16 @@ def bounds_text(data) -> str:
 
     The RIVM tables give 95% bounds only in some years (``Marges`` feed); without them the
     health values are not varied, and the text says so instead of claiming otherwise.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+
+    Returns
+    -------
+    str
+        One Dutch paragraph.
     """
     lower = getattr(data, "lower", None)
     with_bounds = [] if lower is None else [c for c in lower.columns if lower[c].notna().any()]
@@ -83,6 +93,16 @@ def is_robust(value: object) -> bool:
     """The one truth of the ``robust`` column (numpy, pandas nullable or plain booleans).
 
     Missing (no score) counts as not robust. Use this, never ``value is True``.
+
+    Parameters
+    ----------
+    value : object
+        A cell of the ``robust`` column.
+
+    Returns
+    -------
+    bool
+        True for a true value; False for false, missing or unreadable.
     """
     try:
         return bool(value) and not pd.isna(value)  # type: ignore[call-overload]
@@ -91,7 +111,20 @@ def is_robust(value: object) -> bool:
 
 
 def imputed_labels(data, imputed: object) -> list[str]:
-    """Indicator names for the ``geimputeerd`` column (comma-separated ids)."""
+    """Indicator names for the ``geimputeerd`` column (comma-separated ids).
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+    imputed : object
+        A cell of the ``geimputeerd`` column.
+
+    Returns
+    -------
+    list of str
+        Dutch labels of the imputed indicators.
+    """
     labels = data.catalogue["label"].to_dict()
     ids = [i.strip() for i in str(imputed or "").split(",") if i.strip()]
     return [str(labels.get(i, i)) for i in ids]
@@ -102,7 +135,23 @@ def _hidden(scores: pd.DataFrame, code: str) -> bool:
 
 
 def indicator_profile(data, scores: pd.DataFrame, code: str) -> pd.DataFrame:
-    """Every indicator of the buurt against the gemeente and NL (nothing if too small)."""
+    """Every indicator of the buurt against the gemeente and NL (nothing if too small).
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+    scores : DataFrame
+        Output of ``score_gemeente``.
+    code : str
+        The buurtcode.
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator: the buurt's value and state beside the gemeente and NL; a
+        buurt under the minimum population shows "niet getoond".
+    """
     cat = data.catalogue
     rows = []
     hide = _hidden(scores, code)
@@ -140,6 +189,20 @@ def contributions(data, scores: pd.DataFrame, code: str) -> pd.Series:
     Contributions that rest on a filled-in value are labelled "(aangevuld met
     gemeentegemiddelde)", those from the wijk's value "(geschat uit wijkwaarde)": the buurt's
     own figure is not known there.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+    scores : DataFrame
+        Output of ``score_gemeente``.
+    code : str
+        The buurtcode.
+
+    Returns
+    -------
+    Series
+        Points per indicator label, largest first.
     """
     cols = [c for c in scores.columns if c.startswith("bijdrage__")]
     values = scores.loc[code, cols].astype(float)
@@ -159,7 +222,22 @@ def contributions(data, scores: pd.DataFrame, code: str) -> pd.Series:
 
 
 def buurt_trend(data, code: str) -> tuple[pd.DataFrame, str]:
-    """Health-monitor values of the buurt per period (wide) and a note on missing years."""
+    """Health-monitor values of the buurt per period (wide) and a note on missing years.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+    code : str
+        The buurtcode.
+
+    Returns
+    -------
+    trend : DataFrame
+        One row per period, one column per health indicator (Dutch labels).
+    note : str
+        Which years have no figures (empty when none are missing).
+    """
     trend = data.trend
     own = trend[trend["code"] == code]
     periods = sorted(trend["period"].unique())
@@ -180,7 +258,24 @@ def buurt_trend(data, code: str) -> tuple[pd.DataFrame, str]:
 def nearby_initiatives(
     initiatieven: pd.DataFrame, buurten, code: str, *, radius_m: float = 1000.0
 ) -> pd.DataFrame:
-    """Active initiatives in the buurt or within ``radius_m`` of its centroid, nearest first."""
+    """Active initiatives in the buurt or within ``radius_m`` of its centroid, nearest first.
+
+    Parameters
+    ----------
+    initiatieven : DataFrame
+        The registry's initiatives (RD coordinates ``x``, ``y``).
+    buurten : GeoDataFrame
+        The gemeente's buurten.
+    code : str
+        The buurtcode.
+    radius_m : float
+        Distance from the buurt's centroid, in metres.
+
+    Returns
+    -------
+    DataFrame
+        The active initiatives with their distance, nearest first.
+    """
     cols = ["naam", "thema", "status", "organisatie", "afstand_m"]
     if initiatieven is None or initiatieven.empty:
         return pd.DataFrame(columns=cols)
@@ -205,7 +300,18 @@ NEARBY_LABELS = {
 
 
 def nearby_display(nearby: pd.DataFrame) -> pd.DataFrame:
-    """:func:`nearby_initiatives` for display: Dutch headings, distance as ``671 m``."""
+    """:func:`nearby_initiatives` for display: Dutch headings, distance as ``671 m``.
+
+    Parameters
+    ----------
+    nearby : DataFrame
+        Output of :func:`nearby_initiatives`.
+
+    Returns
+    -------
+    DataFrame
+        The same rows with Dutch headings.
+    """
     out = nearby.copy()
     out["afstand_m"] = [
         "in de buurt" if d == 0 else fmt_distance(d) for d in out["afstand_m"].astype(float)
@@ -265,7 +371,26 @@ def _table_html(frame: pd.DataFrame) -> str:
 def buurt_profile_html(
     data, scores: pd.DataFrame, code: str, *, profile_name: str, nearby: pd.DataFrame | None = None
 ) -> str:
-    """A printable, self-contained HTML profile of one buurt."""
+    """A printable, self-contained HTML profile of one buurt.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+    scores : DataFrame
+        Output of ``score_gemeente``.
+    code : str
+        The buurtcode.
+    profile_name : str
+        The profile the scores come from, for the header.
+    nearby : DataFrame, optional
+        Output of :func:`nearby_initiatives`.
+
+    Returns
+    -------
+    str
+        The HTML document (styles inline; prints on A4).
+    """
     esc = html_text
     row = scores.loc[code]
     naam = str(data.buurten.loc[code, "buurtnaam"])

@@ -63,6 +63,17 @@ def _columns(entity: str) -> list[str]:
 def import_columns(entity: str) -> pd.DataFrame:
     """The columns of an import kind: name, required, kind, allowed values, example.
 
+    Parameters
+    ----------
+    entity : str
+        A key of ``ENTITIES`` of the registry, e.g. ``initiatief`` or ``wijkteam_buurt``.
+
+    Returns
+    -------
+    DataFrame
+        One row per column: ``kolom``, ``verplicht``, ``soort``, ``toegestaan`` and
+        ``voorbeeld`` (Dutch texts for the app and the CLI help).
+
     Examples
     --------
     >>> import_columns("wijkteam_buurt")["kolom"].tolist()
@@ -102,6 +113,16 @@ def template_csv(entity: str) -> bytes:
     """A CSV to fill in: the header and an example row (UTF-8 with BOM, opens in Excel).
 
     Kinds without an example in :data:`EXAMPLES` get the header only.
+
+    Parameters
+    ----------
+    entity : str
+        A key of ``ENTITIES`` of the registry, e.g. ``initiatief`` or ``wijkteam_buurt``.
+
+    Returns
+    -------
+    bytes
+        The CSV, UTF-8 with BOM.
     """
     table = import_columns(entity)
     rows = (
@@ -112,7 +133,18 @@ def template_csv(entity: str) -> bytes:
 
 
 def columns_text(entity: str) -> str:
-    """The columns in one line for ``--help``: required ones marked with ``*``."""
+    """The columns in one line for ``--help``: required ones marked with ``*``.
+
+    Parameters
+    ----------
+    entity : str
+        A key of ``ENTITIES`` of the registry, e.g. ``initiatief`` or ``wijkteam_buurt``.
+
+    Returns
+    -------
+    str
+        The column names, comma-separated, required ones followed by ``*``.
+    """
     table = import_columns(entity)
     return ", ".join(
         f"{r.kolom}{'*' if r.verplicht == 'ja' else ''}" for r in table.itertuples(index=False)

@@ -1,4 +1,13 @@
-"""Error types shared by the data layer, so callers can tell a data problem from a bug."""
+"""The root of Wijkradar's one error hierarchy, so callers can tell a data problem from a bug.
+
+Every error Wijkradar raises on purpose derives from :class:`WijkradarError`: the data layer's
+errors below, :class:`models.errors.ProfileError`, the registry's, the HTTP client's and the
+asset errors of the application layer. The command line and the app catch
+:class:`WijkradarError` at their edges and show its message (Dutch, one line) without a class
+name or traceback. This module imports nothing but the standard library, so every layer may
+import it (``models`` imports nothing else from ``geo``). :mod:`wijkradar.errors` re-exports
+the whole hierarchy for the edges.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +20,7 @@ __all__ = [
     "DataFormatError",
     "GemeenteNotFoundError",
     "CacheError",
+    "missing_crs",
 ]
 
 
@@ -39,6 +49,29 @@ class SourceError(WijkradarError):
 
 class DataFormatError(WijkradarError, ValueError):
     """A file or response has the wrong shape: missing columns, bad codes, no CRS, ..."""
+
+
+def missing_crs(what: str) -> DataFormatError:
+    """The error for a layer without a CRS: one type and one message wherever it is found.
+
+    Parameters
+    ----------
+    what : str
+        The layer or file, as the user knows it (a path, ``"buurten"``).
+
+    Returns
+    -------
+    DataFormatError
+        To be raised by the caller.
+
+    Examples
+    --------
+    >>> str(missing_crs("buurten.geojson"))
+    'buurten.geojson: geen coördinatenstelsel (CRS); stel het in (EPSG:28992 voor RD New)'
+    """
+    return DataFormatError(
+        f"{what}: geen coördinatenstelsel (CRS); stel het in (EPSG:28992 voor RD New)"
+    )
 
 
 class GemeenteNotFoundError(WijkradarError, ValueError):
