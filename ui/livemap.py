@@ -58,6 +58,8 @@ def live_map(data, mv: MapValues, *, key: str, **options) -> str | None:
     geo = _geometry(data.gemeentecode, data.jaar, data.created)
     base = static.static_url()
     try:
+        if folder.parent.name == "_app":  # an installed wheel: nothing is written into it
+            raise OSError("the app's static folder is part of the installation")
         write_geometry(geo, folder)
         url: str | None = f"{base}/{GEOMETRY_SUBDIR.as_posix()}/{geo.key}.json"
     except OSError:  # a read-only install: the geometry travels with the arguments
