@@ -76,15 +76,15 @@ def to_number(values: pd.Series) -> pd.Series:
         if bad.any():
             first = text[bad].iloc[0]
             raise DataFormatError(
-                f"column {values.name!r}, row {bad.idxmax()}: value {first!r} is not a number, "
-                "'.' or empty"
+                f"kolom {values.name!r}, rij {bad.idxmax()}: waarde {first!r} is geen getal, "
+                "'.' of leeg"
             )
     infinite = np.isinf(out.to_numpy())
     if infinite.any():  # 'Infinity' or 1e999 is no count a source can mean
         first = values[infinite].iloc[0]
         raise DataFormatError(
-            f"column {values.name!r}, row {values.index[infinite][0]}: value {first!r} is not "
-            "a finite number"
+            f"kolom {values.name!r}, rij {values.index[infinite][0]}: waarde {first!r} is geen "
+            "eindig getal"
         )
     return out.mask(out.isin(SENTINELS))
 
@@ -109,7 +109,7 @@ def rows_to_frame(rows: Sequence[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFr
     frame = rows.copy() if isinstance(rows, pd.DataFrame) else pd.DataFrame(list(rows))
     if "WijkenEnBuurten" not in frame.columns:
         raise DataFormatError(
-            "OData rows have no 'WijkenEnBuurten' column; columns are: "
+            "de OData-rijen hebben geen kolom 'WijkenEnBuurten'; kolommen: "
             + ", ".join(map(str, frame.columns[:12]))
         )
     for col in frame.columns:
@@ -124,8 +124,8 @@ def rows_to_frame(rows: Sequence[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFr
     if empty.any():
         first = int(empty.to_numpy().argmax()) + 1
         raise DataFormatError(
-            f"data row {first}: field 'WijkenEnBuurten' is empty ({int(empty.sum())} such rows); "
-            "every row needs a region code (BU/WK/GM/NL)"
+            f"gegevensrij {first}: veld 'WijkenEnBuurten' is leeg ({int(empty.sum())} zulke "
+            "rijen); elke rij heeft een gebiedscode nodig (BU/WK/GM/NL)"
         )
     frame["WijkenEnBuurten"] = frame["WijkenEnBuurten"].astype(str)
     return frame
@@ -189,7 +189,7 @@ def _resolve(stems: dict[str, list[str]], stem: str) -> str | None:
         return None
     if len(cols) > 1:
         raise DataFormatError(
-            f"topic name {stem!r} is ambiguous: {', '.join(cols)}; map it explicitly"
+            f"onderwerp {stem!r} is niet eenduidig: {', '.join(cols)}; wijs het expliciet toe"
         )
     return cols[0]
 

@@ -114,6 +114,6 @@ def validate_gemeentecode(code: str) -> str:
         norm = "GM" + norm
     if not (len(norm) == 6 and norm.startswith("GM") and norm[2:].isdigit()):
         raise GemeenteNotFoundError(
-            f"gemeente code {code!r} is not valid; use 'GM' and four digits, e.g. GM0307"
+            f"gemeentecode {code!r} is ongeldig; gebruik 'GM' en vier cijfers, bijvoorbeeld GM0307"
         )
     return norm

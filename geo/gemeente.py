@@ -164,7 +164,7 @@ def read_cache(path: str | Path) -> GemeenteData:
     """
     path = Path(path)
     if not path.is_file():
-        raise CacheError(f"no cache at {path}")
+        raise CacheError(f"geen cache in {path}")
     try:
         table = pq.read_table(path)
         meta = json.loads(table.schema.metadata[_META_KEY])
@@ -176,7 +176,8 @@ def read_cache(path: str | Path) -> GemeenteData:
         ) from None
     if meta.get("schema") != CACHE_SCHEMA:
         raise CacheError(
-            f"cache {path} has schema {meta.get('schema')}, expected {CACHE_SCHEMA}; fetch again"
+            f"cache {path} heeft schemaversie {meta.get('schema')}, verwacht {CACHE_SCHEMA}; "
+            "haal de gegevens opnieuw op"
         )
     frame = frame.set_index("buurtcode")
     catalogue = pd.DataFrame(meta["catalogue"]).set_index("id")

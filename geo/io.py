@@ -157,12 +157,14 @@ def read_source_file(
 
 def _read_source_file(p: Path, jaar: int | None, limits: FileLimits) -> FileSource:
     if not p.is_file():
-        raise DataFormatError(f"{p}: file not found")
+        raise DataFormatError(f"{p}: bestand niet gevonden")
     suffix = p.suffix.lower()
     if suffix in GEO_SUFFIXES:
         limits.check_size(p, "kaart")
         if suffix == ".json" and _looks_like_odata_json(p):
-            raise DataFormatError(f"{p}: OData JSON files are not supported; export CSV")
+            raise DataFormatError(
+                f"{p}: OData-JSON wordt niet ondersteund; exporteer de tabel als CSV"
+            )
         return _kaart_source(p, limits)
     if suffix in TABLE_SUFFIXES:
         table = _read_table(p, limits)
@@ -173,7 +175,7 @@ def _read_source_file(p: Path, jaar: int | None, limits: FileLimits) -> FileSour
             return FileSource(p, "kerncijfers", data=_odata_kerncijfers(p, table))
         return FileSource(p, "kerncijfers", data=_kwb_kerncijfers(p, table))
     raise DataFormatError(
-        f"{p}: unsupported file type {suffix or '(none)'}; use one of "
+        f"{p}: bestandstype {suffix or '(geen)'} wordt niet ondersteund; gebruik een van: "
         + ", ".join(sorted(GEO_SUFFIXES | TABLE_SUFFIXES))
     )
 
@@ -205,8 +207,9 @@ def table_kind(path: Path, columns: Iterable[object]) -> str:
     if "gwb_code_10" in cols or "gwb_code" in cols:
         return "kwb"
     raise DataFormatError(
-        f"{path}: not a known CBS/RIVM table: expected a 'WijkenEnBuurten' column (StatLine/"
-        f"OData export) or 'gwb_code_10' (kwb download); found: " + ", ".join(cols[:10])
+        f"{path}: geen bekende CBS/RIVM-tabel: verwacht een kolom 'WijkenEnBuurten' "
+        f"(StatLine/OData-export) of 'gwb_code_10' (kwb-download); gevonden: "
+        + ", ".join(cols[:10])
     )
 
 
@@ -246,7 +249,9 @@ def _read_table(p: Path, limits: FileLimits, *, by_kind: bool = True) -> pd.Data
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise DataFormatError(f"{p}: not UTF-8 encoded; save the export as UTF-8 CSV") from None
+            raise DataFormatError(
+                f"{p}: niet als UTF-8 opgeslagen; sla de export op als CSV (UTF-8)"
+            ) from None
         sep = csv_delimiter(text.split("\n", 1)[0])
         table = pd.read_csv(
             StringIO(text),
@@ -327,8 +332,8 @@ def read_kaart(
         raise missing_crs(str(p))
     if "buurtcode" not in frame.columns:
         raise DataFormatError(
-            f"{p}: no 'buurtcode' column; is this the CBS Wijk- en buurtkaart buurten layer? "
-            f"columns: {', '.join(map(str, frame.columns[:10]))}"
+            f"{p}: geen kolom 'buurtcode'; is dit de laag buurten van de CBS Wijk- en "
+            f"buurtkaart? kolommen: {', '.join(map(str, frame.columns[:10]))}"
         )
     return frame
 

@@ -62,7 +62,7 @@ def normalise_buurten(
     f = f[area]
     if f["buurtcode"].duplicated().any():
         dup = f.loc[f["buurtcode"].duplicated(), "buurtcode"].iloc[0]
-        raise DataFormatError(f"buurt layer has buurtcode {dup} more than once")
+        raise DataFormatError(f"de buurtlaag bevat buurtcode {dup} meer dan eens")
     f = f.to_crs("EPSG:28992")
     invalid = ~f.geometry.is_valid
     if invalid.any():

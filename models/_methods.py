@@ -28,7 +28,7 @@ def pick_method(
     name : str
         The id asked for.
     what : str
-        What kind of method, for the message (``"normalisation"``).
+        What kind of method, for the message (``"normalisatie"``; Dutch, it reaches users).
     error : type of Exception
         The exception to raise for an unknown id (:class:`ValueError` or a subclass).
 
@@ -44,14 +44,14 @@ def pick_method(
 
     Examples
     --------
-    >>> pick_method({"step": abs}, "step", "decay")
+    >>> pick_method({"step": abs}, "step", "afstandsverval")
     <built-in function abs>
-    >>> pick_method({"step": abs}, "stap", "decay")
+    >>> pick_method({"step": abs}, "stap", "afstandsverval")
     Traceback (most recent call last):
     ...
-    ValueError: decay 'stap' unknown; choose one of step
+    ValueError: afstandsverval 'stap' is onbekend; kies uit: step
     """
     try:
         return table[name]
     except KeyError:
-        raise error(f"{what} {name!r} unknown; choose one of {', '.join(table)}") from None
+        raise error(f"{what} {name!r} is onbekend; kies uit: {', '.join(table)}") from None

@@ -113,4 +113,4 @@ def fit_normaliser(name: str, x: np.ndarray) -> Transform:
     ValueError
         For an unknown name, listing the known ones.
     """
-    return pick_method(NORMALISERS, name, "normalisation")(np.asarray(x, dtype=float))
+    return pick_method(NORMALISERS, name, "normalisatie")(np.asarray(x, dtype=float))

@@ -178,7 +178,7 @@ def two_step_fca(
         otherwise every point has capacity 1 (e.g. initiatives).
     decay : {"gaussian", "step"}
     """
-    weight = pick_method(DECAYS, decay, "decay")
+    weight = pick_method(DECAYS, decay, "afstandsverval")
     if catchment_m <= 0:
         raise ValueError(f"catchment_m must be > 0, got {catchment_m}")
     pop = buurten["inwoners"].astype(float).fillna(0.0).to_numpy()

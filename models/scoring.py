@@ -142,7 +142,9 @@ def impute(
     imputed : DataFrame
         Boolean, True where a value was filled.
     """
-    fill = pick_method(MISSING_POLICIES, policy, "missing policy", error=ProfileError)
+    fill = pick_method(
+        MISSING_POLICIES, policy, "aanpak voor ontbrekende waarden", error=ProfileError
+    )
     data = frame[columns].astype(float)
     filled = fill(data)
     mask = data.isna() & filled.notna()
@@ -353,7 +355,7 @@ def _prepare(
     sign = np.array([-1.0 if direction[i] == "hoger_beter" else 1.0 for i in ids])
     raw = filled.to_numpy() * sign
     w_arr = np.array(w)
-    weigh = pick_method(WEIGHTINGS, profile.weighting, "weighting", error=ProfileError)
+    weigh = pick_method(WEIGHTINGS, profile.weighting, "weging", error=ProfileError)
     w_arr, W, explained = weigh(
         w_arr,
         W,
@@ -440,7 +442,7 @@ def _aggregate(dom: np.ndarray, W: np.ndarray, how: str) -> np.ndarray:
 
     Domains without a value for a buurt are left out and the other weights re-normalised.
     """
-    agg = pick_method(AGGREGATIONS, how, "aggregation", error=ProfileError)
+    agg = pick_method(AGGREGATIONS, how, "aggregatie", error=ProfileError)
     acc = np.zeros(dom.shape[1:])
     den = np.zeros(dom.shape[1:])
     for k in range(dom.shape[0]):

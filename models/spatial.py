@@ -84,7 +84,7 @@ def spatial_weights(frame: gpd.GeoDataFrame, kind: str = "queen", *, k: int = 6)
     libpysal.weights.W
         Row-standardised weights on the index of ``frame``.
     """
-    build = pick_method(SPATIAL_WEIGHTS, kind, "weights")
+    build = pick_method(SPATIAL_WEIGHTS, kind, "ruimtelijke gewichten")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         w = build(frame, k)

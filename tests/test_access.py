@@ -81,7 +81,7 @@ def test_two_step_fca_by_hand(layout):
     far = two_step_fca(buurten, teams, capacity="fte", catchment_m=500)
     assert far.tolist() == pytest.approx([0.0, 2 / 2000 * 1000])
     assert two_step_fca(buurten, teams.iloc[0:0], capacity="fte").tolist() == [0.0, 0.0]
-    with pytest.raises(ValueError, match="decay"):
+    with pytest.raises(ValueError, match="afstandsverval"):
         two_step_fca(buurten, teams, decay="linear")
 
 

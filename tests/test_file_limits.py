@@ -139,14 +139,14 @@ def test_kind_cap_is_checked_on_the_header_before_the_body(tmp_path, kind):
     assert f"WIJKRADAR_FILE_MAX_{kind.upper()}_BYTES" in str(err.value)
     # the other kinds' caps do not apply to it
     others = {f"{k}_bytes": size - 1 for k in HEADERS if k != kind}
-    with pytest.raises(DataFormatError, match="not UTF-8"):
+    with pytest.raises(DataFormatError, match="niet als UTF-8"):
         read_source_file(path, limits=replace(FileLimits(), **others))
 
 
 def test_unknown_table_is_refused_on_its_header(tmp_path):
     path = tmp_path / "onbekend.csv"
     path.write_bytes(b"foo,bar\n" + b"\xe9,1\n" * 100)  # the body is never decoded
-    with pytest.raises(DataFormatError, match="not a known CBS/RIVM table.*foo, bar"):
+    with pytest.raises(DataFormatError, match="geen bekende CBS/RIVM-tabel.*foo, bar"):
         read_source_file(path)
 
 

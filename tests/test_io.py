@@ -64,21 +64,21 @@ def test_kaart_without_crs_is_refused(tmp_path):
 def test_no_geometry_file_is_explained(tmp_path):
     csv = tmp_path / "k.csv"
     csv.write_text("WijkenEnBuurten,AantalInwoners_5\nBU09990101,100\n")
-    with pytest.raises(DataFormatError, match="none of the --van files holds buurt geometry"):
+    with pytest.raises(DataFormatError, match="geen van de --van-bestanden bevat buurtgrenzen"):
         build_from_files([csv], "GM0999")
 
 
 def test_gemeente_not_in_file(kaart):
-    with pytest.raises(GemeenteNotFoundError, match="no buurten of GM0307"):
+    with pytest.raises(GemeenteNotFoundError, match="geen buurten van GM0307"):
         build_from_files([kaart], "GM0307")
 
 
 @pytest.mark.parametrize(
     "content,message",
     [
-        (b"foo,bar\n1,2\n", "not a known CBS/RIVM table"),
-        (b"WijkenEnBuurten;AantalInwoners_5\n\xe9\xe9;1\n", "not UTF-8"),
-        (b"WijkenEnBuurten,AantalInwoners_5\nBU09990101,veel\n", "row BU09990101: value 'veel'"),
+        (b"foo,bar\n1,2\n", "geen bekende CBS/RIVM-tabel"),
+        (b"WijkenEnBuurten;AantalInwoners_5\n\xe9\xe9;1\n", "niet als UTF-8"),
+        (b"WijkenEnBuurten,AantalInwoners_5\nBU09990101,veel\n", "rij BU09990101: waarde 'veel'"),
     ],
     ids=["unknown-columns", "wrong-encoding", "bad-number"],
 )
@@ -92,7 +92,7 @@ def test_bad_tables_name_the_problem(kaart, tmp_path, content, message):
 def test_unsupported_suffix(tmp_path):
     path = tmp_path / "x.docx"
     path.write_bytes(b"PK")
-    with pytest.raises(DataFormatError, match="unsupported file type .docx"):
+    with pytest.raises(DataFormatError, match="bestandstype .docx wordt niet ondersteund"):
         read_source_file(path)
 
 

@@ -50,10 +50,12 @@ def test_profile_ids_are_exactly_the_table_ids(field):
 
 
 def test_the_front_door_names_the_unknown_id_and_the_known_ones():
-    assert (
-        pick_method(models.NORMALISERS, "zscore", "normalisation") is models.NORMALISERS["zscore"]
-    )
-    with pytest.raises(ValueError, match="decay 'stap' unknown; choose one of gaussian, step"):
+    assert pick_method(models.NORMALISERS, "zscore", "normalisatie") is models.NORMALISERS["zscore"]
+    with pytest.raises(
+        ValueError, match="afstandsverval 'stap' is onbekend; kies uit: gaussian, step"
+    ):
         two_step_fca(gpd.GeoDataFrame(), pd.DataFrame(), decay="stap")
-    with pytest.raises(ProfileError, match="missing policy 'mediaan' unknown; choose one of"):
+    with pytest.raises(
+        ProfileError, match="aanpak voor ontbrekende waarden 'mediaan' is onbekend; kies uit"
+    ):
         impute(pd.DataFrame({"a": [1.0, None]}), ["a"], "mediaan")

@@ -168,7 +168,7 @@ def test_numpy_schemes_give_mapclassifys_bounds(scheme, seed):
 
 def test_classify_rejects_unknown_scheme():
     with pytest.raises(
-        ValueError, match="classification 'jenks2' unknown; choose one of quantiles"
+        ValueError, match="klassenindeling 'jenks2' is onbekend; kies uit: quantiles"
     ):
         classify(pd.Series([1.0, 2.0]), "jenks2", 3)
 

@@ -16,7 +16,7 @@ def test_to_number_handles_padding_dots_nulls_and_sentinels():
 
 
 def test_to_number_names_column_and_row_of_bad_value():
-    with pytest.raises(DataFormatError, match=r"column 'Roker_11', row 1: value 'abc'"):
+    with pytest.raises(DataFormatError, match=r"kolom 'Roker_11', rij 1: waarde 'abc'"):
         to_number(pd.Series(["1", "abc"], name="Roker_11"))
 
 
@@ -73,7 +73,7 @@ def test_null_in_existing_row_is_suppressed_and_zero_denominator_is_nan():
 def test_ambiguous_stem_is_an_error():
     frame = pd.DataFrame({"AantalInwoners_5": [1], "AantalInwoners_9": [2]})
     assert stem_map(frame.columns)["AantalInwoners"] == ["AantalInwoners_5", "AantalInwoners_9"]
-    with pytest.raises(DataFormatError, match="ambiguous"):
+    with pytest.raises(DataFormatError, match="niet eenduidig"):
         map_indicators(frame, [get_indicator("inwoners")])
 
 

@@ -52,7 +52,7 @@ def test_almere_health_2024_from_50150(settings):
 def test_almere_low_match_is_reported_with_the_old_monitor(loopback_data, tmp_path):
     with LoopbackServer(loopback_data.without("50150NED")) as srv:
         data = fetch_gemeente("GM0034", settings=settings_for(srv, tmp_path / "d"))
-    assert any("16 of 238" in w for w in data.warnings)
+    assert any("16 van de 238" in w for w in data.warnings)
 
 
 def test_income_suppression_falls_back_to_the_wijk(settings):
@@ -94,7 +94,7 @@ def test_cache_roundtrip_and_offline_second_run(server, tmp_path):
     server.inject("/", "500", times=10_000)  # every source down
     second = fetch_gemeente("GM0307", settings=s, refresh=True)  # asks them all again
     assert second.from_cache
-    assert "using the cache" in second.warnings[0]
+    assert "de cache van" in second.warnings[0]
     assert second.buurten.drop(columns="geometry").equals(first.buurten.drop(columns="geometry"))
     assert second.states.equals(first.states)
     assert second.buurten.geometry.geom_equals(first.buurten.geometry).all()
@@ -121,7 +121,7 @@ def test_no_cache_and_source_down_raises(server, tmp_path):
 def test_unknown_gemeente(settings):
     with pytest.raises(GemeenteNotFoundError, match="GM9999 has no buurten"):
         fetch_gemeente("GM9999", settings=settings)
-    with pytest.raises(GemeenteNotFoundError, match="not valid"):
+    with pytest.raises(GemeenteNotFoundError, match="is ongeldig"):
         fetch_gemeente("Amersfoort", settings=settings)
 
 
@@ -157,8 +157,8 @@ def test_cli_fetch_prints_summary(server, tmp_path, monkeypatch, capsys):
     "fault,message",
     [
         ("500", "HTTP 500"),
-        ("badjson", "malformed JSON"),
-        ("html", "expected JSON"),
+        ("badjson", "ongeldige JSON"),
+        ("html", "JSON verwacht"),
     ],
     ids=["http500", "badjson", "wrong-content-type"],
 )
@@ -183,7 +183,7 @@ def test_cli_offline_uses_cache_and_says_so(server, tmp_path, monkeypatch, capsy
     args = ["fetch", "--gemeente", "GM0307", "--vernieuw"]  # ask the (failing) sources again
     assert _run_cli(server, tmp_path, monkeypatch, args) == 0
     out = capsys.readouterr().out
-    assert "uit de cache" in out and "using the cache" in out
+    assert "uit de cache" in out and "de cache van" in out
 
 
 def test_cli_warm_fetch_within_ttl_sends_nothing_and_reports_it(
@@ -324,7 +324,7 @@ def test_parallel_fetch_one_source_down_degrades_as_before(server, tmp_path):
     server.inject("50150NED", "500", times=100)  # RIVM down, PDOK and CBS fine
     data = fetch_gemeente("GM0307", settings=s, refresh=True)
     assert data.from_cache and data.failed_source == "RIVM 50150NED"
-    assert "source unavailable" in data.warnings[0]
+    assert "bron niet bereikbaar" in data.warnings[0]
     assert data.fetch_stats["requests"] > 0 and data.fetch_stats["cached"] == 0
     # without a cache the error of that source is raised (the Dutch note comes from the edge)
     with pytest.raises(SourceError, match="RIVM 50150NED"):
@@ -342,3 +342,29 @@ def test_parallel_fetch_unknown_gemeente_wins_over_other_failures(server, tmp_pa
     server.inject("/odata/", "500", times=100)  # CBS down as well
     with pytest.raises(GemeenteNotFoundError, match="GM9999"):
         fetch_gemeente("GM9999", settings=settings_for(server, tmp_path / "d", retries=0))
+
+
+def test_old_cache_with_english_match_key_is_read_with_the_dutch_name(server, tmp_path):
+    """Caches written before the join report key became Dutch still load."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    s = settings_for(server, tmp_path / "d")
+    fetch_gemeente("GM0307", settings=s)
+    path = cache_path(tmp_path / "d", "GM0307", 2024)
+    table = pq.read_table(path)
+    meta = json.loads(table.schema.metadata[b"wijkradar"])
+    for row in meta["match"]:
+        row["match_rate"] = row.pop("aandeel_op_buurtcode")
+    old = table.replace_schema_metadata(
+        {**table.schema.metadata, b"wijkradar": json.dumps(meta).encode()}
+    )
+    pq.write_table(old, path)
+    assert (
+        "aandeel_op_buurtcode"
+        not in json.loads(pq.read_table(path).schema.metadata[b"wijkradar"])["match"][0]
+    )
+    match = read_cache(path).match
+    assert "match_rate" not in match.columns
+    assert match["aandeel_op_buurtcode"].between(0, 1).all()

@@ -87,7 +87,7 @@ def test_geocoding_failure_is_reported_per_row_in_dutch_and_fast(tmp_path, opene
     addresses = report[report["veld"] == "adres"]
     assert list(addresses["rij"]) == [2, 3, 4, 5, 6]
     assert all("niet bereikbaar" in p for p in addresses["probleem"])
-    assert "attempts" not in str(info.value) and "cannot connect" not in str(info.value)
+    assert "pogingen" not in str(info.value) and "verbinding maken" not in str(info.value)
     # the rest of the report is there too
     assert (report["veld"] == "thema").sum() == 1
     assert "6 fouten" in str(info.value)

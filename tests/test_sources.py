@@ -220,10 +220,10 @@ def test_wfs_filters_and_pages(server):
     "kind,message",
     [
         ("500", "HTTP 500"),
-        ("badjson", "malformed JSON"),
-        ("truncated", "malformed JSON"),
-        ("html", "expected JSON but got text/html"),
-        ("404", "not found"),
+        ("badjson", "ongeldige JSON"),
+        ("truncated", "ongeldige JSON"),
+        ("html", "JSON verwacht, maar text/html ontvangen"),
+        ("404", "niet gevonden"),
     ],
     ids=["http500", "badjson", "truncated", "html", "404"],
 )
@@ -248,7 +248,7 @@ def test_timeout_is_retried_then_reported(server):
     server.timeout_seconds = 1.5
     server.inject("85984NED", "timeout", times=5)
     with pytest.raises(
-        SourceError, match=r"timed out after 0.5 s at .*\(gave up after 2 attempts\)"
+        SourceError, match=r"geen antwoord binnen 0.5 s bij .*\(opgegeven na 2 pogingen\)"
     ):
         fetch_kerncijfers(client(timeout=0.5, retries=1), server.odata_url, "GM0307", 2024)
 
@@ -262,7 +262,7 @@ def test_broken_next_page_fails_cleanly(server):
 
 
 def test_connection_refused_is_a_source_error():
-    with pytest.raises(SourceError, match="cannot connect"):
+    with pytest.raises(SourceError, match="kan geen verbinding maken"):
         client(retries=0).get_json("http://127.0.0.1:9/odata", source="CBS")
 
 

@@ -209,9 +209,9 @@ def assemble(
     for rep in reports:
         if float(rep["aandeel_op_buurtcode"]) < LOW_MATCH:
             warnings.append(
-                f"{rep['tabel']} ({rep['periode']}): only {rep['op_buurtcode']} of "
-                f"{rep['buurten']} buurtcodes match the {jaar} indeling; {rep['via_wijk']} use "
-                f"the wijk value, {rep['ontbreekt']} have no value"
+                f"{rep['tabel']} ({rep['periode']}): maar {rep['op_buurtcode']} van de "
+                f"{rep['buurten']} buurtcodes passen op de indeling {jaar}; {rep['via_wijk']} "
+                f"krijgen de wijkwaarde, {rep['ontbreekt']} hebben geen waarde"
             )
     cat = (
         pd.DataFrame(cat_rows).set_index("id")
@@ -405,13 +405,13 @@ def build_from_files(
             sources.append(fs.data)
     if not geometry_frames:
         raise DataFormatError(
-            "none of the --van files holds buurt geometry; add the CBS Wijk- en buurtkaart "
-            "(GeoPackage or GeoJSON with a 'buurtcode' column)"
+            "geen van de --van-bestanden bevat buurtgrenzen; voeg de CBS Wijk- en buurtkaart toe "
+            "(GeoPackage of GeoJSON met een kolom 'buurtcode')"
         )
     kaart = geometry_frames[0]
     geometry, dropped = normalise_buurten(kaart.geometry, gemeentecode=gm, jaar=jaar)
     if geometry.empty:
-        raise GemeenteNotFoundError(f"{kaart.path}: no buurten of {gm} in this file")
+        raise GemeenteNotFoundError(f"{kaart.path}: geen buurten van {gm} in dit bestand")
     naam = str(geometry["gemeentenaam"].iloc[0])
     geo_prov = geometry_provenance(
         geometry,
@@ -496,7 +496,7 @@ def fetch_gemeente(
             except CacheError:
                 raise exc from None
             cached.warnings.insert(
-                0, f"source unavailable ({exc}); using the cache of {cached.created}"
+                0, f"bron niet bereikbaar ({exc}); de cache van {cached.created} wordt gebruikt"
             )
             cached.failed_source = exc.source or "onbekende bron"
             cached.fetch_stats = client.stats.as_dict()

@@ -207,7 +207,7 @@ def build_snapshot(
         geo = gpd.read_file(kaart)
     geo = geo[geo["gemeentecode"].astype(str).str.strip() == gemeente]
     if geo.empty:
-        raise DataFormatError(f"{kaart}: no buurten of {gemeente}")
+        raise DataFormatError(f"{kaart}: geen buurten van {gemeente}")
     keep = [c for c in ("buurtcode", "buurtnaam", "wijkcode", "wijknaam") if c in geo]
     geo = geo[[*keep, "gemeentecode", "gemeentenaam", "geometry"]].to_crs(28992)
     geo = geo.set_geometry(geo.geometry.set_precision(1.0))  # whole metres, as CBS publishes

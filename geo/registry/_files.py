@@ -286,7 +286,9 @@ def write_registry_file(frame: pd.DataFrame, entity: str, path: str | Path) -> P
     cols = [c for c in [*spec.fields, "x", "y", "version"] if c in frame.columns]
     out = frame[cols].copy()
     if suffix not in REGISTRY_FORMATS:
-        raise DataFormatError(f"{path}: use one of {', '.join(REGISTRY_FORMATS)}")
+        raise DataFormatError(
+            f"{path}: bestandstype niet ondersteund; gebruik een van: {', '.join(REGISTRY_FORMATS)}"
+        )
     with atomic_write(path) as tmp:
         _write(out, suffix, tmp)
     return path

@@ -585,7 +585,10 @@ class Registry:
         """
         version = dump.get("wijkradar_registry") if isinstance(dump, dict) else None
         if version is None or not isinstance(dump.get("tables"), dict):
-            raise DataFormatError("not a Wijkradar registry backup (no 'wijkradar_registry' key)")
+            raise DataFormatError(
+                "geen reservekopie van een Wijkradar-register "
+                "(sleutel 'wijkradar_registry' ontbreekt)"
+            )
         if int(version) > SCHEMA_VERSION:
             raise RegistryError(
                 f"backup has schema version {version}, newer than this Wijkradar "

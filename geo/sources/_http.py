@@ -164,8 +164,8 @@ class HttpClient:
         """
         if same_host_as is not None and not same_host(url, same_host_as):
             raise SourceError(
-                f"{source}: refused to follow a link to another host ({_short(url)}); "
-                f"expected {urlsplit(same_host_as).netloc}",
+                f"{source}: een link naar een andere host wordt niet gevolgd ({_short(url)}); "
+                f"verwacht {urlsplit(same_host_as).netloc}",
                 source=source,
                 url=url,
             )
@@ -176,7 +176,7 @@ class HttpClient:
                 self.stats.hit(entry)
                 if entry.status == 404:
                     raise NotFound(
-                        f"{source}: not found (HTTP 404, remembered from {_when(entry)}) at "
+                        f"{source}: niet gevonden (HTTP 404, onthouden sinds {_when(entry)}) bij "
                         f"{entry.url}",
                         source=source,
                         url=entry.url,
@@ -189,12 +189,12 @@ class HttpClient:
             try:
                 resp = self._get(url, params, end=end, source=source)
             except requests.Timeout:
-                problem = f"timed out after {self.timeout:g} s"
+                problem = f"geen antwoord binnen {self.timeout:g} s"
             except requests.ConnectionError as exc:
-                problem = f"cannot connect ({_short(exc)})"
+                problem = f"kan geen verbinding maken ({_short(exc)})"
             except requests.RequestException as exc:  # invalid URL and the like
                 raise SourceError(
-                    f"{source}: request failed: {_short(exc)}", source=source, url=url
+                    f"{source}: verzoek mislukt: {_short(exc)}", source=source, url=url
                 ) from None
             else:
                 with resp:
@@ -206,7 +206,7 @@ class HttpClient:
                         return payload
                     if resp.status_code == 400:
                         raise BadRequest(
-                            f"{source}: the server refused the query (HTTP 400) at {resp.url}"
+                            f"{source}: de server weigert de vraag (HTTP 400) bij {resp.url}"
                             f"{_odata_message(resp, end)}",
                             source=source,
                             url=resp.url,
@@ -215,25 +215,25 @@ class HttpClient:
                         if self.cache is not None and key is not None:
                             self.cache.put(key, "", b"", status=404)
                         raise NotFound(
-                            f"{source}: not found (HTTP 404) at {resp.url}",
+                            f"{source}: niet gevonden (HTTP 404) bij {resp.url}",
                             source=source,
                             url=resp.url,
                         )
                     problem = f"HTTP {resp.status_code} {resp.reason or ''}".strip()
                     if resp.status_code not in _RETRY_STATUS:
                         raise SourceError(
-                            f"{source}: {problem} at {resp.url}", source=source, url=resp.url
+                            f"{source}: {problem} bij {resp.url}", source=source, url=resp.url
                         )
                     retry_after = resp.headers.get("Retry-After", "")
                     if retry_after.strip().isdigit():
                         wait = float(retry_after)
             wait = min(wait, self.max_wait)
             if attempt >= self.retries or time.monotonic() + wait >= end:
-                gave_up = f"gave up after {attempt + 1} attempts"
+                gave_up = f"opgegeven na {attempt + 1} pogingen"
                 if attempt < self.retries:
-                    gave_up += f", deadline of {self.deadline:g} s"
+                    gave_up += f", tijdslimiet {self.deadline:g} s"
                 raise SourceError(
-                    f"{source}: {problem} at {url} ({gave_up})", source=source, url=url
+                    f"{source}: {problem} bij {url} ({gave_up})", source=source, url=url
                 )
             log.warning("%s: %s; retrying in %.1f s", source, problem, wait)
             self.sleep(wait)
@@ -243,7 +243,7 @@ class HttpClient:
         left = end - time.monotonic()
         if left <= 0:
             raise SourceError(
-                f"{source}: no complete answer within {self.deadline:g} s from {_short(url)}",
+                f"{source}: geen volledig antwoord binnen {self.deadline:g} s van {_short(url)}",
                 source=source,
                 url=url,
             )
@@ -266,13 +266,14 @@ class HttpClient:
             resp.close()
             if not same_host(target, origin):
                 raise SourceError(
-                    f"{source}: refused a redirect to another host ({_short(target)})",
+                    f"{source}: een doorverwijzing naar een andere host is geweigerd "
+                    f"({_short(target)})",
                     source=source,
                     url=url,
                 )
             url, params = target, None
         raise SourceError(
-            f"{source}: more than {MAX_REDIRECTS} redirects from {_short(origin)}",
+            f"{source}: meer dan {MAX_REDIRECTS} doorverwijzingen vanaf {_short(origin)}",
             source=source,
             url=origin,
         )
@@ -280,7 +281,7 @@ class HttpClient:
     def _body(self, resp: requests.Response, *, end: float, source: str) -> bytes:
         """The whole body, read in pieces; over ``max_bytes`` or past the deadline fails."""
         too_big = SourceError(
-            f"{source}: response from {_short(resp.url)} is larger than {self.max_bytes:,} "
+            f"{source}: het antwoord van {_short(resp.url)} is groter dan {self.max_bytes:,} "
             "bytes (WIJKRADAR_HTTP_MAX_BYTES)",
             source=source,
             url=resp.url,
@@ -303,7 +304,8 @@ class HttpClient:
                 chunks.append(chunk)
         except (urllib3.exceptions.HTTPError, requests.RequestException, OSError) as exc:
             raise SourceError(
-                f"{source}: connection broken while reading {_short(resp.url)} ({_short(exc)})",
+                f"{source}: verbinding verbroken tijdens het lezen van {_short(resp.url)} "
+                f"({_short(exc)})",
                 source=source,
                 url=resp.url,
             ) from None
@@ -348,7 +350,7 @@ def _odata_message(resp: requests.Response, end: float) -> str:
 def _decode_body(ctype: str, body: bytes, url: str, source: str) -> Any:
     if "json" not in ctype:
         raise SourceError(
-            f"{source}: expected JSON but got {ctype or 'no content type'} from {url}",
+            f"{source}: JSON verwacht, maar {ctype or 'geen content-type'} ontvangen van {url}",
             source=source,
             url=url,
         )
@@ -356,13 +358,13 @@ def _decode_body(ctype: str, body: bytes, url: str, source: str) -> Any:
         return json.loads(body, parse_constant=_no_constant)
     except (json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
         raise SourceError(
-            f"{source}: malformed JSON from {url} ({exc})",
+            f"{source}: ongeldige JSON van {url} ({exc})",
             source=source,
             url=url,
         ) from None
     except RecursionError:
         raise SourceError(
-            f"{source}: JSON from {url} is nested too deeply", source=source, url=url
+            f"{source}: JSON van {url} is te diep genest", source=source, url=url
         ) from None
 
 

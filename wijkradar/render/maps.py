@@ -353,7 +353,7 @@ def classify(values: pd.Series, scheme: str = "quantiles", k: int = 5) -> np.nda
     numpy.ndarray
         The upper bounds of the classes, lowest first.
     """
-    bounds = pick_method(SCHEMES, scheme, "classification")
+    bounds = pick_method(SCHEMES, scheme, "klassenindeling")
     x = values.dropna().to_numpy(dtype=float)
     if x.size == 0:
         return np.array([])
