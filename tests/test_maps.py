@@ -274,13 +274,13 @@ def test_leaflet_assets(fake_leaflet, tmp_path):
     js, css = inline_leaflet(fake_leaflet)
     assert "url(data:image/png;base64," in css
     missing = Settings(leaflet_dir=tmp_path / "nowhere")
-    with pytest.raises(AssetError, match="Leaflet not found"):
+    with pytest.raises(AssetError, match="Leaflet niet gevonden"):
         leaflet_dir(missing)
     old = tmp_path / "old"
     old.mkdir()
     (old / "leaflet.js").write_text("/* Leaflet 1.7.1 */")
     (old / "leaflet.css").write_text("")
-    with pytest.raises(AssetError, match="needs 1.9"):
+    with pytest.raises(AssetError, match="heeft 1.9"):
         leaflet_dir(Settings(leaflet_dir=old))
 
 

@@ -119,7 +119,7 @@ def test_no_cache_and_source_down_raises(server, tmp_path):
 
 
 def test_unknown_gemeente(settings):
-    with pytest.raises(GemeenteNotFoundError, match="GM9999 has no buurten"):
+    with pytest.raises(GemeenteNotFoundError, match="GM9999 heeft geen buurten"):
         fetch_gemeente("GM9999", settings=settings)
     with pytest.raises(GemeenteNotFoundError, match="is ongeldig"):
         fetch_gemeente("Amersfoort", settings=settings)

@@ -330,8 +330,8 @@ def _from_network(
     buurten_raw, wfs_url = fetched["buurten"]
     if buurten_raw.empty:
         raise GemeenteNotFoundError(
-            f"gemeente {gm} has no buurten in PDOK wijkenbuurten {jaar}; check the code "
-            "(the CBS list of gemeenten changes every year)"
+            f"gemeente {gm} heeft geen buurten in PDOK wijkenbuurten {jaar}; controleer de code "
+            "(de CBS-lijst van gemeenten verandert elk jaar)"
         )
     wijken_raw, _ = fetched["wijken"]
     wijknamen = None

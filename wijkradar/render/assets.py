@@ -56,15 +56,16 @@ def leaflet_dir(settings: Settings) -> Path:
     missing = [f for f in _FILES if not (folder / f).is_file()]
     if missing:
         raise AssetError(
-            f"Leaflet not found in {folder} (missing {', '.join(missing)}); in a source checkout "
-            "run `make run` or `npm ci`, install a built wheel (it carries Leaflet), or set "
-            "WIJKRADAR_LEAFLET_DIR to a Leaflet dist folder"
+            f"Leaflet niet gevonden in {folder} (ontbreekt: {', '.join(missing)}); voer in een "
+            "broncheckout `make run` of `npm ci` uit, installeer een gebouwd wheel (daar zit "
+            "Leaflet in) of zet WIJKRADAR_LEAFLET_DIR op een map met Leaflet (dist)"
         )
     head = (folder / "leaflet.js").read_text(encoding="utf-8", errors="replace")[:200]
     match = re.search(r"Leaflet (\d+\.\d+)", head)
     if match and match.group(1) != LEAFLET_VERSION:
         raise AssetError(
-            f"{folder}/leaflet.js is Leaflet {match.group(1)}; Wijkradar needs {LEAFLET_VERSION}.x"
+            f"{folder}/leaflet.js is Leaflet {match.group(1)}; "
+            f"Wijkradar heeft {LEAFLET_VERSION}.x nodig"
         )
     return folder
 
