@@ -31,7 +31,7 @@ def test_weights_kinds(grid, kind, inner):
     w = spatial_weights(grid, kind)
     assert w.cardinalities["BU09994400"] == inner  # an inner cell
     assert set(w.neighbors) == set(grid.index)
-    with pytest.raises(ValueError, match="choose one of queen, rook, knn"):
+    with pytest.raises(ValueError, match="kies uit: queen, rook, knn"):
         spatial_weights(grid, "afstand")
 
 
