@@ -588,22 +588,31 @@ def js_source(*names: str) -> str:
     return "\n".join((FRONTEND_DIR / n).read_text(encoding="utf-8") for n in names)
 
 
-class _Control(MacroElement):
-    """A Leaflet control: a legend (title + swatch rows) built with ``textContent``."""
+def _call_template(*files_and_function: str) -> Template:
+    """The script of an element that inlines JS ``files`` and calls ``function(map, data)``.
 
-    _template = Template(
+    The element's ``data_json`` (from :func:`script_json`) is the data; its parent is the map.
+    """
+    *files, function = files_and_function
+    return Template(
         """
         {% macro script(this, kwargs) %}
         (function() {
 """
-        + js_source("helpers.js", "legend.js")
-        + """
-            var d = {{ this.data_json }};
-            wrLegend({{ this._parent.get_name() }}, d);
-        })();
-        {% endmacro %}
+        + js_source(*files)
+        + f"""
+            var d = {{{{ this.data_json }}}};
+            {function}({{{{ this._parent.get_name() }}}}, d);
+        }})();
+        {{% endmacro %}}
         """
     )
+
+
+class _Control(MacroElement):
+    """A Leaflet control: a legend (title + swatch rows) built with ``textContent``."""
+
+    _template = _call_template("helpers.js", "legend.js", "wrLegend")
 
     def __init__(self, legend: dict, *, position: str, css_class: str) -> None:
         super().__init__()
@@ -827,19 +836,7 @@ class _A11y(MacroElement):
     and are set with ``setAttribute``/``textContent``.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-"""
-        + js_source("a11y.js")
-        + """
-            var d = {{ this.data_json }};
-            wrA11y({{ this._parent.get_name() }}, d);
-        })();
-        {% endmacro %}
-        """
-    )
+    _template = _call_template("a11y.js", "wrA11y")
 
     def __init__(self, title: str, label: str) -> None:
         super().__init__()
@@ -1246,19 +1243,7 @@ def label_payload(geometry: gpd.GeoDataFrame) -> dict:
 class _Labels(MacroElement):
     """Wijk names from zoom 11 to 13 and buurt names from zoom 14 (set with textContent)."""
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-"""
-        + js_source("helpers.js", "labels.js")
-        + """
-            var d = {{ this.data_json }};
-            wrLabels({{ this._parent.get_name() }}, d);
-        })();
-        {% endmacro %}
-        """
-    )
+    _template = _call_template("helpers.js", "labels.js", "wrLabels")
 
     def __init__(self, payload: dict) -> None:
         super().__init__()
