@@ -7,6 +7,9 @@ files) loads the buurt geometry once and restyles its polygons on every rerun; s
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import streamlit as st
 import streamlit.components.v1 as components
 
@@ -22,12 +25,36 @@ from wijkradar.render.livemap import (
 )
 from wijkradar.render.maps import FRONTEND_DIR, MapValues
 
-_component = components.declare_component("kaart", path=str(FRONTEND_DIR))
+
+@functools.cache
+def _component():
+    """The map component, declared at its first use in a script run.
+
+    Not at import: ``wijkradar app`` imports this module in its preload thread
+    (:mod:`ui.warmup`), where Streamlit does not register a component (no script run).
+    """
+    return components.declare_component("kaart", path=str(FRONTEND_DIR))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _geometry(gm: str, jaar: int, created: str) -> LiveGeometry:
     return live_geometry(cached.geometry(gm, jaar, created))
+
+
+def _written(geo: LiveGeometry, folder: Path) -> bool:
+    """Write the geometry file into the static ``folder``; False when it cannot be written."""
+    try:
+        if folder.parent.name == "_app":  # an installed wheel: nothing is written into it
+            raise OSError("the app's static folder is part of the installation")
+        write_geometry(geo, folder)
+    except OSError:  # a read-only install: the geometry travels with the arguments
+        return False
+    return True
+
+
+def warm(data) -> None:
+    """Prepare the live map of ``data`` before a visit (:mod:`ui.warmup`): geometry and file."""
+    _written(_geometry(data.gemeentecode, data.jaar, data.created), static.static_dir())
 
 
 def tile_url(basemap: str) -> str | None:
@@ -57,13 +84,7 @@ def live_map(data, mv: MapValues, *, key: str, **options) -> str | None:
     geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
     geo = _geometry(data.gemeentecode, data.jaar, data.created)
     base = static.static_url()
-    try:
-        if folder.parent.name == "_app":  # an installed wheel: nothing is written into it
-            raise OSError("the app's static folder is part of the installation")
-        write_geometry(geo, folder)
-        url: str | None = f"{base}/{GEOMETRY_SUBDIR.as_posix()}/{geo.key}.json"
-    except OSError:  # a read-only install: the geometry travels with the arguments
-        url = None
+    url = f"{base}/{GEOMETRY_SUBDIR.as_posix()}/{geo.key}.json" if _written(geo, folder) else None
     args = live_args(
         geo,
         geometry,
@@ -73,6 +94,6 @@ def live_map(data, mv: MapValues, *, key: str, **options) -> str | None:
         leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
         **options,
     )
-    value = _component(**args, key=key, default=None)
+    value = _component()(**args, key=key, default=None)
     code = value.get("buurt") if isinstance(value, dict) else None
     return str(code) if code in geo.codes else None
