@@ -232,9 +232,6 @@ def notes_for_buurten(
 def notes_summary(notes: pd.DataFrame) -> pd.DataFrame:
     """Per buurt: number of notes, number flagged, date and text of the latest note.
 
-    Indexed by buurtcode with columns ``notities``, ``signalen`` (flag set), ``laatste_datum``
-    and ``laatste_notitie``; buurten without notes are absent (join with ``how="left"``).
-
     Parameters
     ----------
     notes : DataFrame
