@@ -687,7 +687,9 @@ class _RankStats:
         prev = np.clip(below.astype(np.intp), 0, draws - 1)
         nxt = np.clip(prev + 1, 0, draws - 1)
         pos = sorted({int(x) for x in (*prev, *nxt)})  # the order statistics (ascending)
-        self.which = [(pos.index(int(a)), pos.index(int(b))) for a, b in zip(prev, nxt)]
+        self.which = [
+            (pos.index(int(a)), pos.index(int(b))) for a, b in zip(prev, nxt, strict=True)
+        ]
         self.count_dtype = np.min_scalar_type(draws)  # a count never exceeds the draws
         # per order statistic and buurt: the first value (rank - 1) of the interval searched,
         # and the position of the order statistic among the values inside it
@@ -743,22 +745,25 @@ class _RankStats:
         """Close a pass over all the draws; True when no further pass is needed."""
         if self.seen != self.draws:
             raise ValueError(f"{self.seen} of {self.draws} draws folded in")
-        rows = np.arange(self.n)
+        step = max(1, (1 << 20) // (self.bins + 1))  # rows at a time: bounded temporaries
         for t in range(len(self.lo)):
             hist = self.counts[0 if self.level == 0 else t].reshape(self.n, self.bins + 1)
-            cum = np.cumsum(hist[:, : self.bins], axis=1, dtype=self.count_dtype)
-            # the bin holding the order statistic: the first whose cumulative count exceeds it
-            b = (cum <= self.need[t][:, None]).sum(axis=1)
-            before = np.where(b > 0, cum[rows, np.maximum(b - 1, 0)], 0)
-            self.lo[t] += b * self.sub
-            self.need[t] -= before.astype(np.int64)
+            for start in range(0, self.n, step):
+                rows = slice(start, start + step)
+                cum = np.cumsum(hist[rows, : self.bins], axis=1, dtype=self.count_dtype)
+                need = self.need[t, rows]
+                # the bin holding the order statistic: the first whose cumulative count
+                # exceeds its position
+                b = (cum <= need[:, None]).sum(axis=1)
+                before = np.take_along_axis(cum, np.maximum(b - 1, 0)[:, None], axis=1)[:, 0]
+                self.lo[t, rows] += b * self.sub
+                need -= np.where(b > 0, before, 0).astype(np.int64)
         self.width = self.sub
         self.level += 1
         self.seen = 0
         self.done = self.width == 1
-        if self.done:
-            self.counts = np.zeros((0, 0), dtype=self.count_dtype)
-        else:
+        self.counts = np.zeros((0, 0), dtype=self.count_dtype)  # freed before the next level
+        if not self.done:
             self._start_level()
         return self.done
 
