@@ -404,7 +404,8 @@ def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
         description="Importeer een CSV (UTF-8 of Windows-1252, ',' of ';'), Excel- of "
         "GeoJSON-bestand in het register. Een bestand met een fout wordt helemaal geweigerd.",
         epilog="kolommen per soort (* = verplicht; een lege id krijgt een nieuw id; x/y in RD "
-        "New of WGS84, of een adres):\n" + "\n".join(f"  {e}: {columns_text(e)}" for e in IMPORT_KINDS),
+        "New of WGS84, of een adres):\n"
+        + "\n".join(f"  {e}: {columns_text(e)}" for e in IMPORT_KINDS),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     what = imp.add_mutually_exclusive_group(required=True)
@@ -579,7 +580,19 @@ def _terminal_safe() -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``wijkradar`` console script; returns the exit code."""
+    """Entry point of the ``wijkradar`` console script; returns the exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments without the program name; ``sys.argv[1:]`` when not given.
+
+    Returns
+    -------
+    int
+        0 on success, 1 after an error (one Dutch line on stderr), 2 for a usage error,
+        130 when interrupted.
+    """
     with _terminal_safe():
         return _main(argv)
 
