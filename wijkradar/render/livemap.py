@@ -4,7 +4,8 @@ The Kaart and Methode pages show the map with a Streamlit component (``ui/livema
 frontend in ``wijkradar/render/kaart``). What does not change while a user moves a slider
 (buurt rings and names, label points, wijk boundaries) is :func:`live_geometry`: the app
 writes it once as a JSON file in its static folder, keyed by a hash of its content, and the
-browser loads it once. What changes (classes, colours, tooltip texts, legend, category
+browser loads it once; files no map used for a week, or beyond the 64 most recently used, are
+removed (:func:`prune_geometry`). What changes (classes, colours, tooltip texts, legend, category
 layers, the searched buurt, the basemap) is :func:`live_args`: a few kB for a gemeente. The
 browser restyles the polygons it already has instead of building a new map.
 
