@@ -185,7 +185,8 @@ def prune_geometry(
     """
     now = time.time()
     try:
-        entries = [e for e in os.scandir(folder) if _GEOMETRY_NAME.fullmatch(e.name)]
+        with os.scandir(folder) as listing:
+            entries = [e for e in listing if _GEOMETRY_NAME.fullmatch(e.name)]
     except OSError:
         return []
     files = []
@@ -206,10 +207,10 @@ def prune_geometry(
         if is_json and age <= max_age_days * 86400 and jsons <= max_files:
             continue
         try:
+            if os.stat(e.path).st_mtime != mtime:  # used again since the listing
+                continue
             os.unlink(e.path)
-        except FileNotFoundError:  # another process pruned it first
-            pass
-        except OSError:  # read-only or busy: try again on the next write
+        except OSError:  # pruned by another process, read-only or busy: next write
             continue
         removed.append(Path(e.path))
     return removed
