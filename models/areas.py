@@ -188,7 +188,7 @@ def aggregate_score(
     Returns a dict with ``score`` (NaN when fewer than ``min_population`` inhabitants live in
     scored members), ``dekking`` (share of the members' inhabitants in scored buurten),
     ``aandeel_ingevuld`` (share of the scored inhabitants whose buurt score used imputed
-    values), ``rank_min``/``rank_max`` (best and worst rank among the members) and
+    values), ``rang_min``/``rang_max`` (best and worst rank among the members) and
     ``buurten_gescoord``.
     """
     idx = pd.Index(list(dict.fromkeys(members)))
@@ -209,8 +209,8 @@ def aggregate_score(
         "score": score,
         "dekking": wsum / total if total > 0 else 0.0,
         "aandeel_ingevuld": float(pop[ok & imputed].sum() / wsum) if wsum > 0 else 0.0,
-        "rank_min": float(sub.loc[ok, "rank"].min()) if ok.any() else np.nan,
-        "rank_max": float(sub.loc[ok, "rank"].max()) if ok.any() else np.nan,
+        "rang_min": float(sub.loc[ok, "rang"].min()) if ok.any() else np.nan,
+        "rang_max": float(sub.loc[ok, "rang"].max()) if ok.any() else np.nan,
         "buurten_gescoord": int(ok.sum()),
     }
 
