@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .batch import run_batch
     from .config import Settings, default_data_dir
     from .dataversion import data_version
+    from .defaults import DEFAULT_JAAR
     from .errors import (
         CacheError,
         DataFormatError,
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
         SourceError,
         WijkradarError,
     )
-    from .pipeline import DEFAULT_JAAR, build_from_files, fetch_gemeente, load_gemeente
+    from .pipeline import build_from_files, fetch_gemeente, load_gemeente
     from .profiles import list_profiles, resolve_profile
     from .render.export import read_scores
     from .render.geopackage import write_geopackage
@@ -57,7 +58,7 @@ _EXPORTS = {
     "data_version": "wijkradar.dataversion",
     "write_geopackage": "wijkradar.render.geopackage",
     "read_scores": "wijkradar.render.export",
-    "DEFAULT_JAAR": "wijkradar.pipeline",
+    "DEFAULT_JAAR": "wijkradar.defaults",
     "build_from_files": "wijkradar.pipeline",
     "fetch_gemeente": "wijkradar.pipeline",
     "load_gemeente": "wijkradar.pipeline",

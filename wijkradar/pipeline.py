@@ -28,6 +28,7 @@ from geo.sources import (
 )
 
 from .config import Settings
+from .defaults import DEFAULT_JAAR
 
 __all__ = [
     "fetch_gemeente",
@@ -52,7 +53,6 @@ def _no_progress(_fraction: float, _step: str) -> None:
 
 
 log = logging.getLogger(__name__)
-DEFAULT_JAAR = 2024
 LOW_MATCH = 0.9
 
 

@@ -16,6 +16,7 @@ from geo.io import atomic_write
 from models import ProfileError, ScoringProfile, parse_profile, parse_profile_yaml, profile_yaml
 
 from .config import Settings
+from .defaults import DEFAULT_PROFILE
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -30,7 +31,6 @@ __all__ = [
     "parse_profile_upload",
 ]
 
-DEFAULT_PROFILE = "kansrijke-wijk"
 #: Largest profile YAML accepted from an upload (shipped profiles are about 3 kB).
 MAX_PROFILE_BYTES = 200_000
 #: Deepest nesting of mappings/lists in a profile YAML (a profile needs 4).
