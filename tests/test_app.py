@@ -216,6 +216,7 @@ def test_initiatieven_page(monkeypatch, app_env):
     log = [t for t in tables if "actie" in t.columns][0]
     log = log[log["entiteit"].isin(["initiatief", "wijkteam"])]  # profile saves are logged too
     assert (log["gebruiker"] == "test").all() and len(log) == 2
+    assert (log["actie"] == "toegevoegd").all()  # the action in Dutch, not the code 'insert'
     # nothing can be edited without a name for the audit trail
     assert all(b.disabled for b in at.button if b.label == "Wijzigingen opslaan")
     _one(at.sidebar.text_input, "Uw naam").set_value("Anna").run()
