@@ -404,7 +404,8 @@ def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
         description="Importeer een CSV (UTF-8 of Windows-1252, ',' of ';'), Excel- of "
         "GeoJSON-bestand in het register. Een bestand met een fout wordt helemaal geweigerd.",
         epilog="kolommen per soort (* = verplicht; een lege id krijgt een nieuw id; x/y in RD "
-        "New of WGS84, of een adres):\n" + "\n".join(f"  {e}: {columns_text(e)}" for e in IMPORT_KINDS),
+        "New of WGS84, of een adres):\n"
+        + "\n".join(f"  {e}: {columns_text(e)}" for e in IMPORT_KINDS),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     what = imp.add_mutually_exclusive_group(required=True)
