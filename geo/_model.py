@@ -50,15 +50,44 @@ class SourceData:
     tables: dict[str, str] = field(default_factory=dict)
 
     def period_of(self, indicator: str) -> str:
-        """The period of one indicator's values."""
+        """The period of one indicator's values.
+
+        Parameters
+        ----------
+        indicator : str
+            The indicator id.
+
+        Returns
+        -------
+        str
+            Its own period, or the source's period when it has none of its own.
+        """
         return self.periods.get(indicator, self.period)
 
     def table_of(self, indicator: str) -> str:
-        """The table one indicator's values came from."""
+        """The table one indicator's values came from.
+
+        Parameters
+        ----------
+        indicator : str
+            The indicator id.
+
+        Returns
+        -------
+        str
+            Its own table id, or the source's table when it has none of its own.
+        """
         return self.tables.get(indicator, self.table)
 
     def provenance(self) -> dict[str, Any]:
-        """Provenance record shown by the CLI and the app."""
+        """Provenance record shown by the CLI and the app.
+
+        Returns
+        -------
+        dict
+            ``bron``, ``tabel``, ``titel``, ``periode``, ``url``, ``opgehaald`` and
+            ``opmerkingen`` (a list).
+        """
         return {
             "bron": self.name,
             "tabel": self.table,

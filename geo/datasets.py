@@ -87,6 +87,16 @@ PDOK_WIJKENBUURTEN = Dataset(
 def kerncijfers_table(jaar: int) -> Dataset:
     """Return the Kerncijfers table of ``jaar``.
 
+    Parameters
+    ----------
+    jaar : int
+        The indeling year, e.g. 2024.
+
+    Returns
+    -------
+    Dataset
+        The registered table of that year.
+
     Raises
     ------
     ValueError
@@ -103,6 +113,16 @@ def kerncijfers_table(jaar: int) -> Dataset:
 
 def validate_gemeentecode(code: str) -> str:
     """Normalise and check a gemeente code (``GM`` + 4 digits); return it upper-cased.
+
+    Parameters
+    ----------
+    code : str
+        ``GM0307``, ``gm0307`` or just the four digits ``0307``.
+
+    Returns
+    -------
+    str
+        The code as ``GM`` + four digits.
 
     Raises
     ------

@@ -74,7 +74,13 @@ class GemeenteData:
         return [c for c in self.catalogue.index if c in self.buurten.columns]
 
     def indicators(self) -> pd.DataFrame:
-        """Indicator values as a plain DataFrame indexed by buurtcode."""
+        """Indicator values as a plain DataFrame indexed by buurtcode.
+
+        Returns
+        -------
+        DataFrame
+            The columns of :attr:`indicator_ids`, without geometry.
+        """
         return pd.DataFrame(self.buurten[self.indicator_ids])
 
 

@@ -100,6 +100,16 @@ def csv_delimiter(first_line: str) -> str:
     tools with ``,``; the header names no decimals, so the more frequent of the two wins (a tie,
     e.g. one column, is ``,``).
 
+    Parameters
+    ----------
+    first_line : str
+        The header line of the file.
+
+    Returns
+    -------
+    str
+        ``;`` or ``,``.
+
     Examples
     --------
     >>> csv_delimiter("id;naam;thema")
@@ -111,7 +121,18 @@ def csv_delimiter(first_line: str) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, for provenance."""
+    """SHA-256 of a file, for provenance.
+
+    Parameters
+    ----------
+    path : Path
+        The file, read in 1 MiB chunks.
+
+    Returns
+    -------
+    str
+        The hex digest.
+    """
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

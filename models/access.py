@@ -77,7 +77,19 @@ def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def active_initiatives(initiatieven: pd.DataFrame | None) -> pd.DataFrame:
-    """The initiatives that count as happening (:data:`ACTIVE_STATUSES`)."""
+    """The initiatives that count as happening (:data:`ACTIVE_STATUSES`).
+
+    Parameters
+    ----------
+    initiatieven : DataFrame or None
+        Registry initiatives with a ``status`` column; None or empty for none.
+
+    Returns
+    -------
+    DataFrame
+        The rows whose status is in :data:`ACTIVE_STATUSES`; an empty frame with the columns
+        ``thema``, ``status``, ``buurtcode``, ``x`` and ``y`` when there are none.
+    """
     if initiatieven is None or initiatieven.empty:
         return pd.DataFrame(columns=["thema", "status", "buurtcode", "x", "y"])
     return initiatieven[initiatieven["status"].isin(ACTIVE_STATUSES)]
@@ -173,10 +185,23 @@ def two_step_fca(
 
     Parameters
     ----------
+    buurten : GeoDataFrame
+        Buurt polygons in RD New with ``inwoners``, indexed by buurtcode.
     supply : DataFrame
         ``x``, ``y`` in RD New and, if ``capacity`` is given, that column (e.g. ``fte``);
         otherwise every point has capacity 1 (e.g. initiatives).
+    capacity : str, optional
+        Column of ``supply`` with each point's capacity.
+    catchment_m : float, default 1500
+        Catchment radius in metres (> 0).
     decay : {"gaussian", "step"}
+        Distance decay within the catchment (a key of :data:`DECAYS`).
+
+    Returns
+    -------
+    Series
+        Access per buurt (supply per 1,000 inhabitants within reach), named ``toegang``,
+        indexed like ``buurten``; 0 where nothing is in reach.
     """
     weight = pick_method(DECAYS, decay, "afstandsverval")
     if catchment_m <= 0:
@@ -215,6 +240,30 @@ def find_gaps(
     ``low_access_quantile``, or when an indicator of a theme is in the top band of the
     gemeente and no active initiative of that theme lies within ``catchment_m``. The
     explanation names the indicators in the top band, by ``labels`` (id -> Dutch label).
+
+    Parameters
+    ----------
+    buurten : GeoDataFrame
+        The buurten, indexed by buurtcode, with ``buurtnaam`` when known.
+    scores : DataFrame
+        Scoring output indexed by buurtcode (score, rank, ``te_klein`` and the normalised
+        indicator columns).
+    initiatieven : DataFrame or None
+        Registry initiatives (``thema``, ``status``, ``x``, ``y`` in RD New); only active ones
+        count (:func:`active_initiatives`).
+    access : Series
+        Access per buurtcode, e.g. from :func:`two_step_fca`; higher is better.
+    catchment_m : float, default 1500
+        Distance in metres within which an initiative of a theme counts as nearby.
+    top_band : float, default 0.2
+        Share of the scored buurten that forms the priority top band.
+    low_access_quantile : float, default 0.25
+        Quantile of access (over the scored buurten) at or below which access is low.
+    labels : mapping of str to str, optional
+        Indicator id -> Dutch label for the explanation; the id when absent.
+    number : callable, optional
+        ``number(value, decimals) -> str`` to format figures; plain ``f"{value:.{d}f}"`` when
+        not given.
 
     Returns
     -------

@@ -45,7 +45,20 @@ CHANGE_STATUS = {
 
 
 def periods_of(trend: pd.DataFrame, indicator: str | None = None) -> list[str]:
-    """The periods (``'2016'``, ``'2020'``, ...) in ``trend``, optionally for one indicator."""
+    """The periods (``'2016'``, ``'2020'``, ...) in ``trend``, optionally for one indicator.
+
+    Parameters
+    ----------
+    trend : DataFrame or None
+        Long trend table with ``period`` and ``indicator`` columns.
+    indicator : str, optional
+        Only the periods of this indicator.
+
+    Returns
+    -------
+    list of str
+        The sorted periods; empty for an empty or missing trend.
+    """
     if trend is None or trend.empty:
         return []
     sub = trend if indicator is None else trend[trend["indicator"] == indicator]
@@ -58,6 +71,24 @@ def trend_wide(
     """One indicator as a table code x period of ``what`` (``value``, ``lower``, ``upper``).
 
     Missing combinations are NaN. Returns an empty frame when ``what`` is not in the trend.
+
+    Parameters
+    ----------
+    trend : DataFrame
+        Long trend table: ``code``, ``period``, ``indicator`` and ``what``.
+    indicator : str
+        The indicator id.
+    codes : iterable of str, optional
+        Rows to return, in this order (missing codes get NaN); all codes in the trend when
+        not given.
+    what : {"value", "lower", "upper"}
+        The column to spread.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``code``, one float column per period (as str); empty when ``what`` is not
+        in the trend.
     """
     sub = trend[trend["indicator"] == indicator]
     if what not in sub.columns or sub.empty:
@@ -78,6 +109,19 @@ def significant_change(
     upper_end: pd.Series | float,
 ) -> pd.Series:
     """Whether the 95% intervals of two periods do not overlap (``<NA>`` without bounds).
+
+    Parameters
+    ----------
+    lower_start, upper_start : Series or float
+        The 95% bounds in the first period.
+    lower_end, upper_end : Series or float
+        The 95% bounds in the second period.
+
+    Returns
+    -------
+    Series of boolean
+        True where the intervals do not overlap, False where they do, ``<NA>`` where a bound
+        is missing.
 
     Examples
     --------
@@ -103,6 +147,18 @@ def change_between(
     codes: Sequence[str] | pd.Index,
 ) -> pd.DataFrame:
     """Change of ``indicator`` from period ``start`` to ``end`` for ``codes``.
+
+    Parameters
+    ----------
+    trend : DataFrame
+        Long trend table: ``code``, ``period``, ``indicator``, ``value`` and, where published,
+        ``lower`` and ``upper`` (95% bounds).
+    indicator : str
+        The indicator id.
+    start, end : str
+        The two periods, e.g. ``'2016'`` and ``'2024'``.
+    codes : sequence of str or Index
+        The buurtcodes to report, in this order.
 
     Returns
     -------
@@ -172,6 +228,22 @@ def change_bins(
     The bound is the largest absolute change between any two periods among ``codes``,
     rounded up to a readable number, so a map of 2016->2024 and one of 2020->2024 share one
     legend and colours mean the same change. ``classes`` (even) classes of equal width.
+
+    Parameters
+    ----------
+    trend : DataFrame
+        Long trend table: ``code``, ``period``, ``indicator``, ``value``.
+    indicator : str
+        The indicator id.
+    codes : sequence of str or Index
+        The buurtcodes whose changes set the bound.
+    classes : int, default 6
+        Number of classes; even and at least 2.
+
+    Returns
+    -------
+    list of float
+        ``classes + 1`` bounds from ``-top`` to ``top`` through 0.
 
     Examples
     --------

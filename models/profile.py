@@ -229,7 +229,13 @@ class ScoringProfile(BaseModel):
         return [d.name for d in self.domains]
 
     def validate_ids(self, known: Iterable[str]) -> None:
-        """Raise :class:`ProfileError` if the profile names an indicator not in ``known``."""
+        """Raise :class:`ProfileError` if the profile names an indicator not in ``known``.
+
+        Parameters
+        ----------
+        known : iterable of str
+            The indicator ids of the catalogue.
+        """
         known = set(known)
         unknown = [i for i in [*self.indicator_ids, *self.reach] if i not in known]
         if unknown:
@@ -321,6 +327,17 @@ class ScoringProfile(BaseModel):
         working when a source stops publishing a domain's figures; the note says what is left
         out. When no domain has data the profile is returned unchanged (the scoring then says
         which domains lack data).
+
+        Parameters
+        ----------
+        with_data : iterable of str
+            The indicator ids that have at least one value.
+
+        Returns
+        -------
+        ScoringProfile
+            A new profile without the empty domains, or this profile when nothing (or
+            everything) is empty.
         """
         have = set(with_data)
         empty = [d.name for d in self.domains if not any(i.id in have for i in d.indicators)]
@@ -343,6 +360,18 @@ class ScoringProfile(BaseModel):
         self, weights: Mapping[str, float], *, domain_weights: Mapping[str, float] | None = None
     ) -> ScoringProfile:
         """A copy with indicator (and optionally domain) weights replaced.
+
+        Parameters
+        ----------
+        weights : mapping of str to float
+            Indicator id -> new weight (>= 0); indicators not named keep theirs.
+        domain_weights : mapping of str to float, optional
+            Domain name -> new weight; domains not named keep theirs.
+
+        Returns
+        -------
+        ScoringProfile
+            A new, validated profile.
 
         Raises
         ------
@@ -379,6 +408,18 @@ class ScoringProfile(BaseModel):
     ) -> ScoringProfile:
         """A copy with another profile name and/or domains renamed (old -> new).
 
+        Parameters
+        ----------
+        name : str, optional
+            The new profile name; unchanged when not given.
+        domains : mapping of str to str, optional
+            Old domain name -> new domain name.
+
+        Returns
+        -------
+        ScoringProfile
+            A new, validated profile.
+
         Raises
         ------
         ProfileError
@@ -410,6 +451,22 @@ class ScoringProfile(BaseModel):
 
         Methods (normalisation, aggregation, missing, ...) come from this profile; reach is the
         union. See :func:`merge_profiles`.
+
+        Parameters
+        ----------
+        other : ScoringProfile
+            The profile whose domains are added.
+        name : str, optional
+            Name of the result; this profile's name when not given.
+        domains : iterable of str, optional
+            Domains of ``other`` to add; all when not given.
+        description : str, optional
+            Description of the result.
+
+        Returns
+        -------
+        ScoringProfile
+            A new, validated profile.
         """
         return merge_profiles(self, other, name=name, domains=domains, description=description)
 

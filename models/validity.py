@@ -207,7 +207,14 @@ class ValidityReport:
         return [] if d.empty else list(d.loc[d["tegen_richting"], "onderdeel"])
 
     def summary(self) -> pd.DataFrame:
-        """One row per onderdeel with rho per reference (wide), for display."""
+        """One row per onderdeel with rho per reference (wide), for display.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by ``onderdeel``, one column of rho per ``referentie``; empty without
+            correlations.
+        """
         if self.correlations.empty:
             return pd.DataFrame()
         return self.correlations.pivot(index="onderdeel", columns="referentie", values="rho")

@@ -155,7 +155,23 @@ def save_profile_for_app(
 
 
 def saved_profile(name: str, path: Path, settings: Settings) -> SavedProfile:
-    """Whether the app (same ``settings``) lists the profile ``name`` saved at ``path``."""
+    """Whether the app (same ``settings``) lists the profile ``name`` saved at ``path``.
+
+    Parameters
+    ----------
+    name : str
+        The profile's name.
+    path : Path
+        Where it was saved.
+    settings : Settings
+        The settings the app runs with (its data folder).
+
+    Returns
+    -------
+    SavedProfile
+        The name, path and data folder, whether the app lists it, and whether the data folder
+        is the default one.
+    """
     path = Path(path).resolve()
     found = list_profiles(settings).get(name)
     return SavedProfile(

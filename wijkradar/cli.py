@@ -580,7 +580,19 @@ def _terminal_safe() -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``wijkradar`` console script; returns the exit code."""
+    """Entry point of the ``wijkradar`` console script; returns the exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments without the program name; ``sys.argv[1:]`` when not given.
+
+    Returns
+    -------
+    int
+        0 on success, 1 after an error (one Dutch line on stderr), 2 for a usage error,
+        130 when interrupted.
+    """
     with _terminal_safe():
         return _main(argv)
 

@@ -173,13 +173,30 @@ class Settings(BaseModel):
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Build settings from ``WIJKRADAR_*`` environment variables."""
+        """Build settings from ``WIJKRADAR_*`` environment variables.
+
+        Parameters
+        ----------
+        environ : mapping of str to str, optional
+            The environment to read; ``os.environ`` when not given. Empty values are ignored.
+        """
         env = os.environ if environ is None else environ
         values = {field: env[var] for field, var in ENV_VARS.items() if env.get(var)}
         return cls.model_validate(values)
 
     def tile_url(self, basemap: str | None = None) -> str | None:
-        """Tile URL template of ``basemap`` (default: the configured one); None for 'geen'."""
+        """Tile URL template of ``basemap`` (default: the configured one); None for 'geen'.
+
+        Parameters
+        ----------
+        basemap : {"pdok", "osm", "geen"}, optional
+            The basemap; the configured one when not given.
+
+        Returns
+        -------
+        str or None
+            The ``{z}/{x}/{y}`` URL template, or None for ``geen`` (no basemap).
+        """
         choice = basemap or self.basemap
         return {"pdok": self.basemap_url, "osm": self.osm_url}.get(choice)
 

@@ -97,6 +97,20 @@ def run_app(*, port: int, address: str, data_dir: Path | None = None) -> int:
     ``data_dir`` defaults to ``WIJKRADAR_DATA_DIR``, else
     :func:`~wijkradar.config.default_data_dir`.
 
+    Parameters
+    ----------
+    port : int
+        The port to listen on.
+    address : str
+        The address to listen on (``127.0.0.1``: this computer only).
+    data_dir : Path, optional
+        The data folder; created when missing.
+
+    Returns
+    -------
+    int
+        Streamlit's exit code.
+
     Raises
     ------
     WijkradarError

@@ -79,6 +79,23 @@ def reasons(data, scores: pd.DataFrame, code: str, n: int = 3) -> list[str]:
     Each reason names the indicator, the buurt's value and the gemeente's value, e.g.
     ``"Eenzaam: 28,1% (gemeente 20,0%)"``. A value the buurt has no figure for (filled in
     by the profile's missing-value rule) or took from its wijk says so.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+    scores : DataFrame
+        Scoring output with ``bijdrage__<indicator>`` columns, indexed by buurtcode.
+    code : str
+        The buurtcode.
+    n : int, default 3
+        How many reasons.
+
+    Returns
+    -------
+    list of str
+        Up to ``n`` Dutch reasons, strongest first; empty for a buurt under the minimum
+        population.
     """
     cols = [c for c in scores.columns if c.startswith("bijdrage__")]
     if not cols or bool(scores.loc[code].get("te_klein", False)):
@@ -239,7 +256,18 @@ def worklist(
 
 
 def worklist_csv(rows: pd.DataFrame) -> bytes:
-    """The worklist as CSV (UTF-8 with BOM for Excel), formula-safe, with Dutch headings."""
+    """The worklist as CSV (UTF-8 with BOM for Excel), formula-safe, with Dutch headings.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        From :func:`worklist`.
+
+    Returns
+    -------
+    bytes
+        The CSV, UTF-8 with BOM.
+    """
     table = rows[list(CSV_COLUMNS)].rename(columns=CSV_COLUMNS)
     return b"\xef\xbb\xbf" + table_csv(table)
 
@@ -279,6 +307,24 @@ def worklist_html(
     """A printable A4 (landscape) page: one row per buurt and an empty notes column.
 
     Self-contained: inline CSS, no scripts, no external requests; every text is escaped.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        From :func:`worklist`.
+    data : GemeenteData
+        The gemeente (name, code, indeling year, data date).
+    profile_name : str
+        The profile, named in the header.
+    title : str, optional
+        The heading; ``Werklijst <gemeente>: N buurten`` when not given.
+    made : date, optional
+        The date printed as *gemaakt op*; today when not given.
+
+    Returns
+    -------
+    str
+        The HTML document.
     """
     esc = html_text
     heading = title or f"Werklijst {data.gemeentenaam}: {plural(len(rows), 'buurt', 'buurten')}"

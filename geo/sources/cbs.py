@@ -52,7 +52,20 @@ _KERNCIJFERS_EXTRA = ("IndelingswijzigingGemeenteWijkBuurt",)
 
 
 def region_filter(gemeentecode: str, *, field: str = "WijkenEnBuurten") -> str:
-    """OData filter for a gemeente's buurten, wijken, the gemeente itself and NL."""
+    """OData filter for a gemeente's buurten, wijken, the gemeente itself and NL.
+
+    Parameters
+    ----------
+    gemeentecode : str
+        ``GM`` + four digits.
+    field : str, default "WijkenEnBuurten"
+        The region dimension of the table.
+
+    Returns
+    -------
+    str
+        An OData ``$filter`` expression of ``startswith`` tests.
+    """
     digits = gemeentecode[2:]
     parts = [f"startswith({field},'{p}{digits}')" for p in ("BU", "WK", "GM")]
     parts.append(f"startswith({field},'NL0')")
@@ -150,7 +163,26 @@ def _fetch_pages(
 def fetch_dimension(
     client: HttpClient, base_url: str, table: str, dimension: str, *, source: str
 ) -> list[dict[str, Any]]:
-    """``Key`` and ``Title`` of the rows of a dimension feed such as ``Marges``."""
+    """``Key`` and ``Title`` of the rows of a dimension feed such as ``Marges``.
+
+    Parameters
+    ----------
+    client : HttpClient
+        The HTTP client.
+    base_url : str
+        The OData API root.
+    table : str
+        The table id, e.g. ``50150NED``.
+    dimension : str
+        The dimension feed, e.g. ``Marges`` or ``Perioden``.
+    source : str
+        The source's name for messages.
+
+    Returns
+    -------
+    list of dict
+        One dict (``Key``, ``Title``) per row.
+    """
     rows, _ = fetch_odata_rows(
         client, base_url, table, dimension, select=DIMENSION_FIELDS, source=source
     )
@@ -160,7 +192,24 @@ def fetch_dimension(
 def fetch_data_properties(
     client: HttpClient, base_url: str, table: str, *, source: str
 ) -> list[dict[str, Any]]:
-    """The table's ``DataProperties`` (``Key``, ``Title``, ``Type``); empty when not served."""
+    """The table's ``DataProperties`` (``Key``, ``Title``, ``Type``); empty when not served.
+
+    Parameters
+    ----------
+    client : HttpClient
+        The HTTP client.
+    base_url : str
+        The OData API root (``WIJKRADAR_CBS_ODATA_URL`` or the dataderden root).
+    table : str
+        The table id, e.g. ``85984NED``.
+    source : str
+        The source's name for messages.
+
+    Returns
+    -------
+    list of dict
+        One dict per property.
+    """
     try:
         rows, _ = fetch_odata_rows(
             client, base_url, table, "DataProperties", select=PROPERTY_FIELDS, source=source

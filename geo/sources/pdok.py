@@ -18,12 +18,36 @@ MAX_PAGES = 100
 
 
 def wfs_url(base_url: str, year: int) -> str:
-    """WFS endpoint of the wijkenbuurten service of ``year``."""
+    """WFS endpoint of the wijkenbuurten service of ``year``.
+
+    Parameters
+    ----------
+    base_url : str
+        The PDOK root (``WIJKRADAR_PDOK_URL``).
+    year : int
+        The indeling year.
+
+    Returns
+    -------
+    str
+        The WFS URL.
+    """
     return f"{base_url.rstrip('/')}/cbs/wijkenbuurten/{year}/wfs/v1_0"
 
 
 def gemeente_filter(gemeentecode: str) -> str:
-    """FES 2.0 filter selecting one gemeente by its code."""
+    """FES 2.0 filter selecting one gemeente by its code.
+
+    Parameters
+    ----------
+    gemeentecode : str
+        ``GM`` + four digits (checked by the caller).
+
+    Returns
+    -------
+    str
+        The FES XML, for the WFS ``FILTER`` parameter.
+    """
     return (
         '<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0">'
         "<fes:PropertyIsEqualTo><fes:ValueReference>gemeentecode</fes:ValueReference>"
