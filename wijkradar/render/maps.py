@@ -261,7 +261,19 @@ _LIGHTEST_STYLE = {"color": "#333333", "weight": 1.4}
 
 @dataclass
 class MapValues:
-    """What the map shows per buurt: numeric ``value``, ``status`` and a text ``label``."""
+    """What the map shows per buurt: numeric ``value``, ``status`` and a text ``label``.
+
+    Attributes
+    ----------
+    title : str
+        The legend's title.
+    unit : str
+        The unit of ``value`` (sets decimals and the legend).
+    frame : DataFrame
+        Per buurtcode: ``value``, ``status`` and ``label`` (the tooltip text).
+    higher_is_worse : bool
+        Whether dark (the worrying end) marks high values.
+    """
 
     title: str
     unit: str
