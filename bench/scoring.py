@@ -12,7 +12,8 @@ a fresh ``python -c`` child so that nothing the parent did counts:
 
 Cases: Amersfoort (GM0307's buurten of the national frame), all NL (``tests/national.py``),
 both with 1,000 draws and the health values varied within (synthetic) 95% bounds, and a
-64,000-buurt frame (NL tiled four times, values jittered) with 10,000 draws for memory. The
+64,000-buurt frame (NL tiled four times, values jittered) with 1,000 and 10,000 draws for
+memory (the peak must not grow with the draws). The
 national pipeline (load + join + score 1,000 draws + local Moran) is measured the same way.
 """
 
@@ -247,8 +248,18 @@ def run(shared: Path | None = None, *, big: bool = True) -> list[dict]:
     for baseline in (False, True):
         bench_memory(results, "amersfoort", 1000, baseline=baseline)
         bench_memory(results, "nl", 1000, baseline=baseline)
-    if big:
-        bench_memory(results, "64k", 10_000)
+    if big:  # the rank statistics do not grow with the draws: the peak stays flat
+        for draws in (1_000, 10_000):
+            bench_memory(results, "64k", draws)
+        flat = [r["peak_mb"] for r in results[-2:]]
+        results.append(
+            {
+                "name": "peak memory 64k buurten, 10,000 / 1,000 draws",
+                "ratio": flat[1] / flat[0],
+                "target": "flat (O(n + chunk))",
+            }
+        )
+        print(f"  64k peak 10,000 / 1,000 draws: {flat[1] / flat[0]:.2f}x (flat: 1.0x)", flush=True)
     bench_pipeline_peak(results)
     return results
 
