@@ -30,6 +30,29 @@ class SourceData:
     ``NL…``) in that source's own boundary year. ``lower``/``upper`` hold 95% interval bounds
     where the source publishes them (health monitor). ``trend`` is a long frame
     ``code, period, indicator, value`` over all periods the source has.
+
+    Attributes
+    ----------
+    name : str
+        The source's name, e.g. ``CBS Kerncijfers``.
+    table : str
+        The table id, e.g. ``85984NED``.
+    title : str
+        The table's title.
+    period : str
+        The period of the values (e.g. ``2024``).
+    url : str
+        Where the values came from (an OData URL or a file).
+    values, states : DataFrame
+        Indicator values and their states, indexed by region code.
+    lower, upper : DataFrame or None
+        95% interval bounds where published.
+    trend : DataFrame or None
+        All periods, long: ``code``, ``period``, ``indicator``, ``value``.
+    fetched_at : str
+        When the values were fetched or read (ISO time).
+    notes : list of str
+        Dutch notes on the source (e.g. topics not found).
     """
 
     name: str

@@ -22,7 +22,21 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Dataset:
-    """Description of one external table or service."""
+    """Description of one external table or service.
+
+    Attributes
+    ----------
+    id : str
+        The table or service id, e.g. ``85984NED``.
+    title : str
+        The title as published.
+    publisher : str
+        Who publishes it (CBS, RIVM, PDOK).
+    licence : str
+        Its licence, e.g. ``CC BY 4.0``.
+    periods : str
+        The periods it covers.
+    """
 
     id: str
     title: str

@@ -48,7 +48,19 @@ TABLE_SUFFIXES = {".csv", ".txt"} | EXCEL_SUFFIXES
 
 @dataclass
 class FileSource:
-    """What one local file contributes."""
+    """What one local file contributes.
+
+    Attributes
+    ----------
+    path : Path
+        The file.
+    kind : str
+        ``kaart``, ``kerncijfers`` or ``gezondheid``.
+    geometry : GeoDataFrame or None
+        The buurten, for a kaart file.
+    data : SourceData or None
+        The indicator values, for a table (or a kaart file with figures).
+    """
 
     path: Path
     kind: str  # "kaart", "kerncijfers" or "gezondheid"

@@ -58,6 +58,15 @@ class IndicatorWeight(BaseModel):
     ``direction`` says whether a higher value means more need (``hoger_slechter``, the
     default) or less (``hoger_beter``). When the profile does not state it, the catalogue's
     direction is taken by :meth:`ScoringProfile.check_catalogue`.
+
+    Attributes
+    ----------
+    id : str
+        The indicator id of the catalogue.
+    weight : float
+        Its relative weight within the domain (>= 0).
+    direction : {"hoger_slechter", "hoger_beter"}
+        Whether a higher value means more need.
     """
 
     id: str
@@ -81,7 +90,17 @@ class IndicatorWeight(BaseModel):
 
 
 class Domain(BaseModel):
-    """A group of need indicators that together form one domain score."""
+    """A group of need indicators that together form one domain score.
+
+    Attributes
+    ----------
+    name : str
+        The domain's name, e.g. ``Gezondheid``.
+    weight : float
+        Its relative weight (>= 0).
+    indicators : list of IndicatorWeight
+        Its need indicators.
+    """
 
     name: str
     weight: float = Field(1.0, ge=0)
@@ -100,24 +119,45 @@ class ScoringProfile(BaseModel):
 
     Attributes
     ----------
+    name : str
+        The profile's name (also its file name).
+    description : str
+        What the profile is for, in Dutch.
+    jaar : int or None
+        The indeling year the profile was written for (informative).
     domains : list of Domain
         Need indicators grouped in domains. Weights are relative: they are normalised to sum
         to 1 within each domain and across domains.
     reach : list of str
         Composition indicators shown next to the score (see :data:`COMPOSITION`); not scored.
+    normalisation : {"percentile", "zscore", "minmax"}
+        How indicator values are made comparable.
+    aggregation : {"arithmetic", "geometric", "exponential"}
+        How indicators and domains are combined.
+    weighting : {"manual", "equal", "pca"}
+        Where the weights come from.
     missing : str
         Policy for values that are absent after loading: ``gemeente_mean`` fills the mean of
         the other buurten, ``wijk_mean`` the mean of the other buurten in the same wijk (then
         the gemeente mean), ``drop`` leaves the indicator out for that buurt and re-weights the
         rest. Every filled cell is flagged.
+    min_population : int
+        Buurten with fewer inhabitants get no score and show no figures.
+    top_k : int
+        The size of the top list for the Monte Carlo probabilities and *robuust*.
     concentration : float
         Concentration of the Dirichlet distribution from which the Monte Carlo analysis draws
         weights around the chosen ones. Higher means draws stay closer to the chosen weights
-        (narrower rank intervals, more buurten counted ``robust``); 50 lets a weight of 0.25
+        (narrower rank intervals, more buurten counted ``robuust_top``); 50 lets a weight of 0.25
         vary roughly between 0.15 and 0.37 (90% of draws). Lower it to test how much the
         ranking depends on the exact weights.
+    vary_normalisation : bool
+        Whether the Monte Carlo analysis also draws the normalisation at random.
     notes : list of str
         Dutch notes from loading (what moved from need to reach); not saved.
+    moved_to_reach : list of str
+        Composition indicators found in a need domain and moved to ``reach`` on loading; not
+        saved.
     """
 
     name: str

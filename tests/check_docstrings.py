@@ -9,10 +9,11 @@ imported. Checked are:
 - every function: a summary, every parameter of its signature documented in order and
   nothing else, and a Returns section when it returns a value (numpydoc's own checks,
   :data:`CHECKS`);
-- every class: the same, where a class's parameters are those of a hand-written
-  ``__init__``; a generated constructor (dataclass, ``NamedTuple``, pydantic model,
-  inherited ``__init__``) takes the class's fields, documented where they are declared, so
-  there only the summary and documented parameters that do not exist are checked;
+- every class: the same for a hand-written ``__init__``. A generated constructor (dataclass,
+  ``NamedTuple``, pydantic model) takes the class's fields: each public field is documented
+  in the class docstring's Parameters or Attributes section or by a ``#:`` comment on or
+  above its declaration (reported as ``PR01``). An inherited constructor is documented on
+  the class that defines it;
 - every public method, static method, class method and property a listed class defines
   itself: the function rules.
 
@@ -32,10 +33,12 @@ import importlib.util
 import inspect
 import pkgutil
 import sys
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
+from numpydoc.docscrape import ClassDoc
 from numpydoc.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,11 +97,66 @@ def api_modules(names: tuple[str, ...]) -> Iterator[ModuleType]:
                 yield importlib.import_module(info.name)
 
 
+def _fields(cls: type) -> list[str] | None:
+    """The public fields of a dataclass, ``NamedTuple`` or pydantic model; None otherwise."""
+    if dataclasses.is_dataclass(cls):
+        names = [f.name for f in dataclasses.fields(cls) if f.init]
+    elif isinstance(getattr(cls, "model_fields", None), dict):
+        names = list(cls.model_fields)
+    elif issubclass(cls, tuple) and hasattr(cls, "_fields"):
+        names = list(cls._fields)
+    else:
+        return None
+    return [n for n in names if not n.startswith("_")]
+
+
 def _own_constructor(cls: type) -> bool:
     """Whether ``cls`` has a hand-written ``__init__`` (not generated, not inherited)."""
-    if dataclasses.is_dataclass(cls) or issubclass(cls, tuple) or hasattr(cls, "model_fields"):
-        return False
-    return "__init__" in vars(cls)
+    return _fields(cls) is None and "__init__" in vars(cls)
+
+
+def _commented_fields(cls: type) -> set[str]:
+    """Fields declared with a ``#:`` comment on the line above or on the same line."""
+    try:
+        lines, _ = inspect.getsourcelines(cls)
+    except (OSError, TypeError):
+        return set()
+    tree = ast.parse(textwrap.dedent("".join(lines)))
+    found = set()
+    for node in tree.body[0].body if tree.body else []:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            here = lines[node.lineno - 1]
+            above = lines[node.lineno - 2].strip() if node.lineno >= 2 else ""
+            if above.startswith("#:") or "#:" in here:
+                found.add(node.target.id)
+    return found
+
+
+def undocumented_fields(cls: type) -> list[str]:
+    """The fields of a generated constructor that are documented nowhere.
+
+    Parameters
+    ----------
+    cls : type
+        A class.
+
+    Returns
+    -------
+    list of str
+        Field names in declaration order; empty for a class without generated constructor.
+    """
+    names = _fields(cls)
+    if not names:
+        return []
+    doc = ClassDoc(cls, config={"show_class_members": False})
+    documented = {
+        name.strip().lstrip("*")
+        for section in ("Parameters", "Attributes")
+        for param in doc[section]
+        for name in param.name.split(",")
+    }
+    commented = _commented_fields(cls)
+    return [n for n in names if n not in documented and n not in commented]
 
 
 def _methods(cls: type, key: str) -> Iterator[tuple[str, object]]:
@@ -155,10 +213,13 @@ def problems(names: tuple[str, ...] = PACKAGES) -> list[str]:
     """
     out = []
     for key, obj in sorted(public_api(names).items()):
-        skip = {"PR01"} if inspect.isclass(obj) and not _own_constructor(obj) else set()
+        generated = inspect.isclass(obj) and not _own_constructor(obj)
         for code, message in validate(key)["errors"]:
-            if code in CHECKS and code not in skip:
+            if code in CHECKS and not (generated and code == "PR01"):
                 out.append(f"{key}: {code} {message}")
+        missing = undocumented_fields(obj) if inspect.isclass(obj) else []
+        if missing:
+            out.append(f"{key}: PR01 fields {', '.join(missing)} not documented")
     return out
 
 

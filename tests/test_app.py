@@ -129,13 +129,13 @@ def test_ranglijst_page(monkeypatch, app_env):
     at = _app(monkeypatch, app_env, "ui/ranglijst.py", gemeente="GM0307")
     table = at.dataframe[0].value
     assert len(table) == 145
-    assert {"score", "rank", "interval", "p_top_k", "robust"} <= set(table.columns)
-    ranks = table["rank"].dropna().tolist()
+    assert {"score", "rang", "interval", "kans_top", "robuust_top"} <= set(table.columns)
+    ranks = table["rang"].dropna().tolist()
     assert ranks == sorted(ranks)
     # Dutch text, as a screen reader reads it: decimal comma, rank with its 90% interval
     assert re.fullmatch(r"\d+,\d", table["score"].iloc[0])
     assert re.fullmatch(r"1 \(90%: \d+–\d+\)", table["interval"].iloc[0])
-    assert table["robust"].isin(["ja", "nee", "–"]).all()
+    assert table["robuust_top"].isin(["ja", "nee", "–"]).all()
     wijk = table["wijknaam"].iloc[0]
     _one(at.multiselect, "Wijk").set_value([wijk]).run()
     filtered = at.dataframe[0].value
@@ -236,6 +236,7 @@ def test_initiatieven_page(monkeypatch, app_env):
     log = [t for t in tables if "actie" in t.columns][0]
     log = log[log["entiteit"].isin(["initiatief", "wijkteam"])]  # profile saves are logged too
     assert (log["gebruiker"] == "test").all() and len(log) == 2
+    assert (log["actie"] == "toegevoegd").all()  # the action in Dutch, not the code 'insert'
     # nothing can be edited without a name for the audit trail
     assert all(b.disabled for b in at.button if b.label == "Wijzigingen opslaan")
     _one(at.sidebar.text_input, "Uw naam").set_value("Anna").run()

@@ -107,6 +107,21 @@ class Record:
     #: The key.
     key: str
     value: float = 0.0
+
+
+@dataclasses.dataclass
+class Documented:
+    """A row.
+
+    Attributes
+    ----------
+    key, value : str
+        Documented in the class docstring.
+    """
+
+    key: str
+    value: str
+    _cache: dict = dataclasses.field(default_factory=dict)
 '''
 
 
@@ -115,16 +130,20 @@ def test_module_all_classes_and_their_methods_are_checked(tmp_path, monkeypatch)
     pkg = tmp_path / "clspkg"
     pkg.mkdir()
     (pkg / "__init__.py").write_text("__all__ = []\n")
-    (pkg / "api.py").write_text("__all__ = ['Client', 'Record', 'undocumented']\n" + CLASSES + BAD)
+    (pkg / "api.py").write_text(
+        "__all__ = ['Client', 'Record', 'Documented', 'undocumented']\n" + CLASSES + BAD
+    )
     # a module without __all__ is never imported (Streamlit pages run when imported)
     (pkg / "page.py").write_text("raise RuntimeError('a page must not be imported')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     found = problems(("clspkg",))
     codes = {(line.split(":")[0], line.split()[1]) for line in found}
+    assert "clspkg.api.Record: PR01 fields value not documented" in found
     assert codes == {
         ("clspkg.api.Client", "PR01"),  # url and timeout of the hand-written __init__
         ("clspkg.api.Client.get", "PR01"),
         ("clspkg.api.Client.get", "RT01"),
+        ("clspkg.api.Record", "PR01"),  # value: neither in the docstring nor with #:
         ("clspkg.api.undocumented", "PR01"),
         ("clspkg.api.undocumented", "RT01"),
     }

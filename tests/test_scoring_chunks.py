@@ -119,9 +119,9 @@ def test_chunked_scoring_equals_all_ranks_at_once(monkeypatch):
     scored = out["score"].notna().to_numpy()
     full = np.where(np.isnan(ranks), scored.sum() + 1, ranks)
     lo, hi = np.percentile(full, [5, 95], axis=1)
-    np.testing.assert_array_equal(out.loc[scored, "rank_low"], np.floor(lo))
-    np.testing.assert_array_equal(out.loc[scored, "rank_high"], np.ceil(hi))
-    np.testing.assert_array_equal(out.loc[scored, "p_top_k"], (full <= 5).mean(axis=1))
+    np.testing.assert_array_equal(out.loc[scored, "rang_laag"], np.floor(lo))
+    np.testing.assert_array_equal(out.loc[scored, "rang_hoog"], np.ceil(hi))
+    np.testing.assert_array_equal(out.loc[scored, "kans_top"], (full <= 5).mean(axis=1))
 
 
 @pytest.mark.parametrize("policy", ["gemeente_mean", "drop"])

@@ -15,7 +15,7 @@ from geo.registry import (
     THEMES,
     ImportRejected,
 )
-from ui import cached, common, downloads, editing, state, uploads
+from ui import cached, common, downloads, editing, labels, state, uploads
 from ui.a11y import SKIP_TARGET, skip_link
 from ui.mapsetup import map_setup
 from wijkradar.escape import markdown_text as md
@@ -255,4 +255,5 @@ with tab_gaten:
 with tab_log:
     log = reg.audit_log(limit=300)
     log["tijd"] = log["tijd"].map(fmt_datetime)  # Dutch time, not ISO
+    log["actie"] = log["actie"].map(lambda a: labels.AUDIT_ACTIONS.get(a, a))
     st.dataframe(log, hide_index=True, width="stretch")

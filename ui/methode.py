@@ -123,14 +123,14 @@ except (ProfileError, ValueError) as exc:
 
 st.header("Resultaat", anchor=False)
 base_scores = cached.score(data.gemeentecode, data.jaar, profile_yaml(base), data.created)
-top = live_scores.sort_values("rank").head(15)
+top = live_scores.sort_values("rang").head(15)
 preview = pd.DataFrame(
     {
         "Buurt": top["buurtnaam"],
         "Score": top["score"].map(fmt_number),
-        "Rang": top["rank"].astype("Int64"),
-        "Rang in het profiel": base_scores["rank"].reindex(top.index).astype("Int64"),
-        "Robuust": top["robust"].map(lambda r: "ja" if is_robust(r) else "nee"),
+        "Rang": top["rang"].astype("Int64"),
+        "Rang in het profiel": base_scores["rang"].reindex(top.index).astype("Int64"),
+        "Robuust": top["robuust_top"].map(lambda r: "ja" if is_robust(r) else "nee"),
     }
 )
 st.dataframe(dutch_frame(preview), width="stretch")

@@ -123,8 +123,8 @@ if what == SCORE:
         table = pd.DataFrame(
             {
                 "Buurt": [f"{names[c]} ({c})" for c in both.index],
-                f"Rang {start}": both["rank_voor"].astype(int).to_numpy(),
-                f"Rang {end}": both["rank_na"].astype(int).to_numpy(),
+                f"Rang {start}": both["rang_voor"].astype(int).to_numpy(),
+                f"Rang {end}": both["rang_na"].astype(int).to_numpy(),
                 "Verschuiving": both["verschuiving"].astype(int).to_numpy(),
                 f"Score {start}": both["score_voor"].map(fmt_number).to_numpy(),
                 f"Score {end}": both["score_na"].map(fmt_number).to_numpy(),

@@ -36,7 +36,23 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Area:
-    """A named pool of buurten; ``bron`` is ``register``, ``wijkteam`` or ``selectie``."""
+    """A named pool of buurten; ``bron`` is ``register``, ``wijkteam`` or ``selectie``.
+
+    Attributes
+    ----------
+    id : str
+        The area's id (``wijkteam:<id>`` for a wijkteam's buurten).
+    naam : str
+        Its name.
+    soort : str
+        One of :data:`geo.registry.GEBIED_SOORTEN`.
+    buurtcodes : tuple of str
+        The member buurten.
+    bron : str
+        Where it comes from: ``register``, ``wijkteam`` or ``selectie``.
+    version : int or None
+        The registry version, for saving an update.
+    """
 
     id: str
     naam: str
@@ -177,7 +193,24 @@ def save_area(
 
 @dataclass
 class AreaProfile:
-    """What :func:`area_profile` computes for one area."""
+    """What :func:`area_profile` computes for one area.
+
+    Attributes
+    ----------
+    area : Area
+        The area.
+    indicators : DataFrame
+        Pooled indicators (:func:`models.areas.aggregate_indicators`).
+    score, gemeente_score : dict of str to float
+        Pooled score of the area and of the whole gemeente
+        (:func:`models.areas.aggregate_score`).
+    inwoners, inwoners_gedekt : float
+        Inhabitants of all members and of the members above the minimum population.
+    buurten_te_klein : int
+        Members under the minimum population.
+    missing_codes : list of str
+        Member codes the gemeente's data do not have (another indeling).
+    """
 
     area: Area
     indicators: pd.DataFrame

@@ -199,6 +199,15 @@ class EditResult:
 
     ``failures`` holds ``(action, key, error)`` with action ``"opslaan"`` or
     ``"verwijderen"``, key None for a new row, in the order they happened.
+
+    Attributes
+    ----------
+    added, updated, deleted : list of str
+        The rows saved new, saved changed and deleted (``"INI-1 Koffie"``).
+    warnings : list of str
+        Dutch warnings, e.g. rows without a location.
+    failures : list of tuple
+        ``(action, key, error)`` of the rows that were not saved or deleted.
     """
 
     added: list[str]
@@ -448,7 +457,15 @@ def export_file(
 
 @dataclass
 class GapAnalysis:
-    """Coverage per buurt, access scores and the gap list of one gemeente."""
+    """Coverage per buurt, access scores and the gap list of one gemeente.
+
+    Attributes
+    ----------
+    coverage : DataFrame
+        Per buurt: initiatives, distances, wijkteam load and the access scores.
+    gaps : DataFrame
+        The gap list (:func:`models.access.find_gaps`).
+    """
 
     coverage: pd.DataFrame
     gaps: pd.DataFrame

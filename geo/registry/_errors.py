@@ -19,7 +19,19 @@ class ConflictError(RegistryError):
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem in an import file: 1-based ``row`` as the user sees it, and the field."""
+    """One problem in an import file: 1-based ``row`` as the user sees it, and the field.
+
+    Attributes
+    ----------
+    row : int
+        1-based row as the user sees it in the file (0: the file as a whole).
+    field : str
+        The column.
+    value : str
+        The bad value as read.
+    message : str
+        What is wrong, in Dutch.
+    """
 
     row: int
     field: str

@@ -32,6 +32,11 @@ from ._vocab import (
 metadata = MetaData()
 
 
+#: Header of the ``version`` column (the optimistic-locking counter, a code mechanic kept in
+#: English in the database) in exported files, where users see it; imports read both names.
+VERSION_HEADER = "versie"
+
+
 def _bookkeeping() -> list[Column]:
     return [
         Column("version", Integer, nullable=False, server_default="1"),
@@ -154,7 +159,19 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 @dataclass(frozen=True)
 class Entity:
-    """An importable entity: its table, key and fields (coordinates are handled apart)."""
+    """An importable entity: its table, key and fields (coordinates are handled apart).
+
+    Attributes
+    ----------
+    table : Table
+        The SQLAlchemy table.
+    fields : dict of str to FieldSpec
+        The import columns and how they are checked.
+    point : bool
+        Whether rows have a location (``x``/``y`` or an address).
+    label : str
+        Dutch plural for messages and the app, e.g. ``initiatieven``.
+    """
 
     table: Table
     fields: dict[str, FieldSpec]

@@ -71,7 +71,23 @@ def _jsonable(record: dict[str, Any] | None) -> str | None:
 
 @dataclass
 class ImportReport:
-    """What an import did."""
+    """What an import did.
+
+    Attributes
+    ----------
+    entity : str
+        The entity imported into.
+    source : str
+        The file name.
+    added, updated, removed : int
+        Rows added, changed and (with ``replace``) deleted.
+    geocoded : int
+        Rows whose address was turned into coordinates.
+    assigned : int
+        Rows that got their buurt by point-in-polygon.
+    notes : list of str
+        Dutch warnings (rows without a location, points outside the gemeente, the encoding).
+    """
 
     entity: str
     source: str

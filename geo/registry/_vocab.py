@@ -28,7 +28,20 @@ MAX_GEBIED_BUURTEN = 1000
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """How an import column is read and checked."""
+    """How an import column is read and checked.
+
+    Attributes
+    ----------
+    kind : str
+        ``text``, ``choice``, ``number``, ``date``, ``code`` (a buurtcode), ``flag`` or
+        ``codes`` (buurtcodes).
+    required : bool
+        Whether every row needs a value.
+    choices : tuple of str
+        The allowed values of a ``choice``.
+    max_len : int
+        The longest text accepted.
+    """
 
     kind: str  # text, choice, number, date, code, flag, codes
     required: bool = False
@@ -42,6 +55,15 @@ class ImportKind:
 
     The database table that goes with it is in ``_schema.ENTITIES``; this half needs no
     SQLAlchemy, so ``wijkradar import --help`` can list the columns without loading it.
+
+    Attributes
+    ----------
+    fields : dict of str to FieldSpec
+        The import columns and how they are checked.
+    point : bool
+        Whether rows have a location (``x``/``y`` or an address).
+    label : str
+        Dutch plural for messages and the app, e.g. ``initiatieven``.
     """
 
     fields: dict[str, FieldSpec]

@@ -151,6 +151,17 @@ class FetchStats:
 
     Thread-safe: the sources of one gemeente are fetched in parallel through one client.
     ``bytes`` counts response bodies after decompression (what was parsed), not headers.
+
+    Attributes
+    ----------
+    requests : int
+        Requests sent over the network.
+    bytes : int
+        Body bytes received (after decompression).
+    cached, cached_bytes : int
+        Answers, and their bytes, served from the response cache.
+    oldest_cached : float or None
+        Time (seconds since the epoch) of the oldest cached answer used.
     """
 
     requests: int = 0

@@ -15,7 +15,17 @@ _POINT = re.compile(r"POINT\(\s*([-\d.eE+]+)\s+([-\d.eE+]+)\s*\)")
 
 @dataclass(frozen=True)
 class Geocoded:
-    """One address found by the Locatieserver."""
+    """One address found by the Locatieserver.
+
+    Attributes
+    ----------
+    x, y : float
+        RD New coordinates of the address's centroid.
+    weergavenaam : str
+        The address as the Locatieserver writes it.
+    score : float
+        The Locatieserver's relevance score.
+    """
 
     x: float
     y: float

@@ -20,7 +20,17 @@ RETRY_AFTER_S = 300.0
 
 @dataclass(frozen=True)
 class Download:
-    """A file a user can download by hand for the import."""
+    """A file a user can download by hand for the import.
+
+    Attributes
+    ----------
+    titel : str
+        What the file is, in Dutch.
+    url : str
+        Where to download it.
+    wat : str
+        What to choose on that page, in Dutch.
+    """
 
     titel: str
     url: str
