@@ -53,6 +53,26 @@ def test_kaart_page(monkeypatch, app_env):
     assert _param(at, "kaart") is None
 
 
+def test_map_pages_say_when_leaflet_or_the_basemap_is_missing(monkeypatch, app_env, tmp_path):
+    """ui.mapsetup, used by every page with a map: one Dutch error without Leaflet (the rest
+    of the page still works); the buurten without a background, and a notice, when the
+    basemap does not answer."""
+    pages = (None, "ui/methode.py", "ui/verandering.py", "ui/initiatieven.py")
+    no_leaflet = {**app_env, "WIJKRADAR_LEAFLET_DIR": str(tmp_path / "geen-leaflet")}
+    for page in pages:
+        at = _app(monkeypatch, no_leaflet, page, gemeente="GM0307")
+        assert [e.value for e in at.error if "Leaflet is niet geïnstalleerd" in e.value], page
+        if page is None:  # Kaart: the table stays, there is no map to download
+            assert at.get("arrow_data_frame") or at.dataframe
+            assert not any("Kaart downloaden" in b.label for b in at.get("download_button"))
+    monkeypatch.delenv("WIJKRADAR_LEAFLET_DIR")
+    no_tiles = {**app_env, "WIJKRADAR_BASEMAP_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png"}
+    for page in pages:
+        at = _app(monkeypatch, no_tiles, page, gemeente="GM0307")
+        assert not at.error, page
+        assert any("achtergrondkaart is niet bereikbaar" in i.value for i in at.info), page
+
+
 def test_gemeente_by_name_and_unknown(monkeypatch, app_env):
     at = _app(monkeypatch, app_env, gemeente="amersfoort")
     assert _one(at.sidebar.selectbox, "Gemeente").value == "GM0307"

@@ -17,7 +17,8 @@ from models import (
 from models.validity import TARGET_RHO
 from ui import cached, common, editing, labels, messages, state
 from ui.a11y import dutch_frame
-from ui.livemap import live_map, tile_url
+from ui.livemap import live_map
+from ui.mapsetup import map_setup
 from wijkradar.analysis import saved_profile
 from wijkradar.escape import markdown_text as md
 from wijkradar.profiles import parse_profile_upload
@@ -137,18 +138,22 @@ for w in live_scores.attrs.get("warnings", []):
     st.caption(md(w))
 
 # The live map follows the sliders: the browser keeps the map and only restyles it.
-basemap = state.settings().basemap
-clicked = live_map(
-    data,
-    map_values(live_scores, data, "score"),
-    key="methode_kaart",
-    scores=live_scores,
-    factors=top_factors(live_scores, data.catalogue),
-    tile_url=tile_url(basemap),
-    basemap=basemap,
-    labels=False,
-    height=480,
-    route="De 15 hoogste scores staan in de tabel hierboven, alle buurten op de pagina Ranglijst.",
+setup = map_setup()
+clicked = (
+    live_map(
+        data,
+        map_values(live_scores, data, "score"),
+        setup,
+        key="methode_kaart",
+        scores=live_scores,
+        factors=top_factors(live_scores, data.catalogue),
+        labels=False,
+        height=480,
+        route="De 15 hoogste scores staan in de tabel hierboven, alle buurten op de pagina "
+        "Ranglijst.",
+    )
+    if setup
+    else None
 )
 if clicked:
     state.put("buurt", clicked)
