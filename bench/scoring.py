@@ -101,9 +101,9 @@ ours = ours.loc[base.index]
 agree = {{
     "n": len(base),
     "score_max_abs_diff": float((ours["score"] - base["score"]).abs().max()),
-    "corr_rank_low": float(np.corrcoef(ours["rank_low"], base["rank_low"])[0, 1]),
-    "corr_rank_high": float(np.corrcoef(ours["rank_high"], base["rank_high"])[0, 1]),
-    "p_top_k_max_abs_diff": float((ours["p_top_k"] - base["p_top_k"]).abs().max()),
+    "corr_rank_low": float(np.corrcoef(ours["rang_laag"], base["rang_laag"])[0, 1]),
+    "corr_rank_high": float(np.corrcoef(ours["rang_hoog"], base["rang_hoog"])[0, 1]),
+    "p_top_k_max_abs_diff": float((ours["kans_top"] - base["kans_top"]).abs().max()),
 }}
 print(json.dumps({{"times": times, "agree": agree}}))
 """
@@ -195,9 +195,9 @@ def bench_cpu(results: list[dict], case: str, *, draws: int = 1000, repeat: int 
     print(
         f"  ratio {ratio:.2f}x [{min(ratios):.2f}-{max(ratios):.2f}] (target <= 1.2x); "
         f"agreement: score max diff {got['agree']['score_max_abs_diff']:.1e}, "
-        f"corr rank_low {got['agree']['corr_rank_low']:.4f}, "
-        f"rank_high {got['agree']['corr_rank_high']:.4f}, "
-        f"p_top_k max diff {got['agree']['p_top_k_max_abs_diff']:.3f}",
+        f"corr rang_laag {got['agree']['corr_rank_low']:.4f}, "
+        f"rang_hoog {got['agree']['corr_rank_high']:.4f}, "
+        f"kans_top max diff {got['agree']['p_top_k_max_abs_diff']:.3f}",
         flush=True,
     )
 

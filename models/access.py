@@ -235,7 +235,7 @@ def find_gaps(
     ``number(value, decimals)`` formats the figures in the explanation (the application
     passes its Dutch formatter, :func:`wijkradar.render.format.fmt_number`).
 
-    A buurt is a gap when it is in the priority top band (``rank`` within the best
+    A buurt is a gap when it is in the priority top band (``rang`` within the best
     ``top_band`` share of scored buurten) and its ``access`` is in the lowest
     ``low_access_quantile``, or when an indicator of a theme is in the top band of the
     gemeente and no active initiative of that theme lies within ``catchment_m``. The
@@ -268,14 +268,14 @@ def find_gaps(
     Returns
     -------
     DataFrame
-        One row per (buurt, reason): ``buurtcode``, ``buurtnaam``, ``rank``, ``soort``
+        One row per (buurt, reason): ``buurtcode``, ``buurtnaam``, ``rang``, ``soort``
         ('toegang' or the theme) and ``toelichting`` (Dutch).
     """
     fmt = number or (lambda v, d: f"{v:.{d}f}")
     scored = scores["score"].notna() & ~scores.get("te_klein", pd.Series(False, index=scores.index))
     n = int(scored.sum())
     cutoff = max(1, math.ceil(top_band * n))
-    top = scored & (scores["rank"] <= cutoff)
+    top = scored & (scores["rang"] <= cutoff)
     acc = access.reindex(scores.index)
     low = acc <= acc[scored].quantile(low_access_quantile)
     names = buurten["buurtnaam"] if "buurtnaam" in buurten else pd.Series("", index=buurten.index)
@@ -285,10 +285,10 @@ def find_gaps(
             {
                 "buurtcode": code,
                 "buurtnaam": names.get(code, ""),
-                "rank": scores.loc[code, "rank"],
+                "rang": scores.loc[code, "rang"],
                 "soort": "toegang",
                 "toelichting": (
-                    f"rang {int(scores.loc[code, 'rank'])} (top {cutoff}) en weinig aanbod in de "
+                    f"rang {int(scores.loc[code, 'rang'])} (top {cutoff}) en weinig aanbod in de "
                     f"buurt (toegang {fmt(acc[code], 2)} per 1.000 inwoners)"
                 ),
             }
@@ -321,7 +321,7 @@ def find_gaps(
                     {
                         "buurtcode": code,
                         "buurtnaam": names.get(code, ""),
-                        "rank": scores.loc[code, "rank"],
+                        "rang": scores.loc[code, "rang"],
                         "soort": thema,
                         "toelichting": (
                             "hoge waarde voor "
@@ -334,5 +334,5 @@ def find_gaps(
                         ),
                     }
                 )
-    gaps = pd.DataFrame(rows, columns=["buurtcode", "buurtnaam", "rank", "soort", "toelichting"])
-    return gaps.sort_values(["rank", "soort"], na_position="last").reset_index(drop=True)
+    gaps = pd.DataFrame(rows, columns=["buurtcode", "buurtnaam", "rang", "soort", "toelichting"])
+    return gaps.sort_values(["rang", "soort"], na_position="last").reset_index(drop=True)

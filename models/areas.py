@@ -205,7 +205,7 @@ def aggregate_score(
     Parameters
     ----------
     scores : DataFrame
-        Scoring output indexed by buurtcode (score, rank, ``te_klein`` and, when present,
+        Scoring output indexed by buurtcode (``score``, ``rang``, ``te_klein`` and, when present,
         ``n_geimputeerd``).
     population : Series
         Inhabitants per buurtcode (the weights).
@@ -220,7 +220,7 @@ def aggregate_score(
         ``score`` (NaN when fewer than ``min_population`` inhabitants live in scored members),
         ``dekking`` (share of the members' inhabitants in scored buurten),
         ``aandeel_ingevuld`` (share of the scored inhabitants whose buurt score used imputed
-        values), ``rank_min``/``rank_max`` (best and worst rank among the members) and
+        values), ``rang_min``/``rang_max`` (best and worst rank among the members) and
         ``buurten_gescoord``.
     """
     idx = pd.Index(list(dict.fromkeys(members)))
@@ -241,8 +241,8 @@ def aggregate_score(
         "score": score,
         "dekking": wsum / total if total > 0 else 0.0,
         "aandeel_ingevuld": float(pop[ok & imputed].sum() / wsum) if wsum > 0 else 0.0,
-        "rank_min": float(sub.loc[ok, "rank"].min()) if ok.any() else np.nan,
-        "rank_max": float(sub.loc[ok, "rank"].max()) if ok.any() else np.nan,
+        "rang_min": float(sub.loc[ok, "rang"].min()) if ok.any() else np.nan,
+        "rang_max": float(sub.loc[ok, "rang"].max()) if ok.any() else np.nan,
         "buurten_gescoord": int(ok.sum()),
     }
 

@@ -272,29 +272,29 @@ def rank_shifts(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     before, after : DataFrame
-        Outputs of :func:`models.scoring.score_buurten`: ``score``, ``rank`` and ``te_klein``.
+        Outputs of :func:`models.scoring.score_buurten`: ``score``, ``rang`` and ``te_klein``.
         Buurten are matched on code only.
 
     Returns
     -------
     DataFrame
-        Indexed by the union of codes: ``score_voor``, ``rank_voor``, ``score_na``,
-        ``rank_na``, ``verschuiving`` (``rank_voor - rank_na``: positive means the buurt moved
+        Indexed by the union of codes: ``score_voor``, ``rang_voor``, ``score_na``,
+        ``rang_na``, ``verschuiving`` (``rang_voor - rang_na``: positive means the buurt moved
         up the priority list, NaN unless scored in both) and ``status`` (``beide``,
         ``alleen_voor``, ``alleen_na``).
     """
 
     def scored(frame: pd.DataFrame) -> pd.DataFrame:
-        keep = ~frame["te_klein"].astype(bool) if "te_klein" in frame else frame["rank"].notna()
-        return frame.loc[keep & frame["rank"].notna(), ["score", "rank"]]
+        keep = ~frame["te_klein"].astype(bool) if "te_klein" in frame else frame["rang"].notna()
+        return frame.loc[keep & frame["rang"].notna(), ["score", "rang"]]
 
     b, a = scored(before), scored(after)
     out = pd.DataFrame(index=b.index.union(a.index))
     out["score_voor"] = b["score"].astype(float)
-    out["rank_voor"] = b["rank"].astype(float)
+    out["rang_voor"] = b["rang"].astype(float)
     out["score_na"] = a["score"].astype(float)
-    out["rank_na"] = a["rank"].astype(float)
-    out["verschuiving"] = out["rank_voor"] - out["rank_na"]
-    in_b, in_a = out["rank_voor"].notna(), out["rank_na"].notna()
+    out["rang_na"] = a["rang"].astype(float)
+    out["verschuiving"] = out["rang_voor"] - out["rang_na"]
+    in_b, in_a = out["rang_voor"].notna(), out["rang_na"].notna()
     out["status"] = np.select([in_b & in_a, in_b], ["beide", "alleen_voor"], default="alleen_na")
     return out

@@ -148,7 +148,7 @@ class ScoringProfile(BaseModel):
     concentration : float
         Concentration of the Dirichlet distribution from which the Monte Carlo analysis draws
         weights around the chosen ones. Higher means draws stay closer to the chosen weights
-        (narrower rank intervals, more buurten counted ``robust``); 50 lets a weight of 0.25
+        (narrower rank intervals, more buurten counted ``robuust_top``); 50 lets a weight of 0.25
         vary roughly between 0.15 and 0.37 (90% of draws). Lower it to test how much the
         ranking depends on the exact weights.
     vary_normalisation : bool

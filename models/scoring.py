@@ -660,7 +660,7 @@ class _RankStats:
 
     The 5th and 95th percentiles are exactly ``np.percentile(ranks, [5, 95], axis=1)`` (linear
     interpolation) over all draws, a draw without a score counting as rank n + 1, and
-    ``p_top_k`` exactly the share of draws with rank <= k; yet no rank is kept. Each
+    ``kans_top`` exactly the share of draws with rank <= k; yet no rank is kept. Each
     percentile needs two neighbouring order statistics of a buurt's N ranks, and ranks are
     integers 1..n + 1, so each order statistic is found by a radix search over repeated passes
     of the same draws (the caller replays them: its seeded chunk streams give the same ranks
@@ -768,7 +768,7 @@ class _RankStats:
         return self.done
 
     def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(5th percentile, 95th percentile, p_top_k) per buurt; NaN when never scored."""
+        """(5th percentile, 95th percentile, kans_top) per buurt; NaN when never scored."""
         if not self.done:
             raise ValueError("the rank statistics need another pass over the draws")
         out = []
@@ -783,18 +783,18 @@ class _RankStats:
         return out[0], out[1], self.top / self.draws
 
 
-def point_ranks(score: pd.Series, p_top_k: pd.Series | None = None) -> pd.Series:
+def point_ranks(score: pd.Series, top_share: pd.Series | None = None) -> pd.Series:
     """Rank 1 = highest score, with ties broken so that every rank is used once.
 
     The tie rule: a higher ``score`` ranks first; equal scores (to 1e-9 points) are ordered
-    by higher ``p_top_k`` (when given), then by buurtcode (ascending). So exactly k buurten
-    have a rank <= k. Buurten without a score get NaN.
+    by higher ``top_share`` (the ``kans_top`` column, when given), then by buurtcode
+    (ascending). So exactly k buurten have a rank <= k. Buurten without a score get NaN.
 
     Parameters
     ----------
     score : Series
         Scores per buurtcode.
-    p_top_k : Series, optional
+    top_share : Series, optional
         Probability of the top k per buurtcode, the first tie-breaker.
 
     Returns
@@ -814,7 +814,9 @@ def point_ranks(score: pd.Series, p_top_k: pd.Series | None = None) -> pd.Series
     key = pd.DataFrame(
         {
             "score": valid.round(9).to_numpy(),
-            "p": 0.0 if p_top_k is None else p_top_k.reindex(valid.index).fillna(0.0).to_numpy(),
+            "p": 0.0
+            if top_share is None
+            else top_share.reindex(valid.index).fillna(0.0).to_numpy(),
             "code": valid.index.astype(str),
         }
     )
@@ -856,7 +858,7 @@ def score_buurten(
     lower, upper : DataFrame, optional
         95% bounds (health monitor); values are varied within them in the Monte Carlo.
     top_k : int, optional
-        k of ``p_top_k``; defaults to ``profile.top_k``.
+        k of ``kans_top``; defaults to ``profile.top_k``.
     population_column : str
         Column of ``frame`` with the number of inhabitants (the minimum population rule).
     chunk : int, optional
@@ -876,9 +878,9 @@ def score_buurten(
     Returns
     -------
     DataFrame
-        Indexed like ``frame``: ``score`` (0-100), ``rank`` (1 = highest need; ties broken
-        by higher ``p_top_k``, then buurtcode, see :func:`point_ranks`), ``rank_low``,
-        ``rank_high`` (90% interval), ``p_top_k``, ``robust``, ``confidence`` (0-1),
+        Indexed like ``frame``: ``score`` (0-100), ``rang`` (1 = highest need; ties broken
+        by higher ``kans_top``, then buurtcode, see :func:`point_ranks`), ``rang_laag``,
+        ``rang_hoog`` (90% interval), ``kans_top``, ``robuust_top``, ``zekerheid`` (0-1),
         ``dekking`` (0-1: share of the weight resting on the buurt's own published values),
         ``n_geimputeerd``, ``geimputeerd``, ``reden`` (why there is no score), ``te_klein``
         (population unknown or under the minimum: show no indicator of this buurt), one
@@ -892,7 +894,7 @@ def score_buurten(
     >>> prof = ScoringProfile(name="t", domains=[{"name": "G", "indicators": [{"id": "a"}]}])
     >>> df = pd.DataFrame({"a": [1.0, 3.0, 2.0], "inwoners": [500, 500, 500]},
     ...                   index=["BU1", "BU2", "BU3"])
-    >>> score_buurten(df, prof, draws=0)["rank"].tolist()
+    >>> score_buurten(df, prof, draws=0)["rang"].tolist()
     [3.0, 1.0, 2.0]
     """
     k = top_k or profile.top_k
@@ -970,7 +972,7 @@ def score_buurten(
         return full
 
     out["score"] = spread(score)
-    out["rank"] = np.nan  # filled below by the tie rule, once p_top_k is known
+    out["rang"] = np.nan  # filled below by the tie rule, once kans_top is known
 
     if draws > 0:
         norm_names = list(NORMALISERS) if profile.vary_normalisation else [profile.normalisation]
@@ -1012,25 +1014,25 @@ def score_buurten(
                         stats.add(ahead.popleft().result())
             stats.end_pass()
         lo, hi, ptop = stats.result()
-        out["rank_low"] = spread(np.floor(lo))
-        out["rank_high"] = spread(np.ceil(hi))
-        out["p_top_k"] = spread(ptop)
-        out["rank"] = point_ranks(out["score"], out["p_top_k"])
-        out["robust"] = (out["p_top_k"] >= 0.9).astype("boolean")
-        out.loc[out["score"].isna(), "robust"] = pd.NA
+        out["rang_laag"] = spread(np.floor(lo))
+        out["rang_hoog"] = spread(np.ceil(hi))
+        out["kans_top"] = spread(ptop)
+        out["rang"] = point_ranks(out["score"], out["kans_top"])
+        out["robuust_top"] = (out["kans_top"] >= 0.9).astype("boolean")
+        out.loc[out["score"].isna(), "robuust_top"] = pd.NA
     else:
-        out["rank"] = point_ranks(out["score"])
-        out["rank_low"] = out["rank"]
-        out["rank_high"] = out["rank"]
-        out["p_top_k"] = (out["rank"] <= k).astype(float).where(out["rank"].notna())
-        out["robust"] = pd.array([pd.NA] * len(out), dtype="boolean")
+        out["rang"] = point_ranks(out["score"])
+        out["rang_laag"] = out["rang"]
+        out["rang_hoog"] = out["rang"]
+        out["kans_top"] = (out["rang"] <= k).astype(float).where(out["rang"].notna())
+        out["robuust_top"] = pd.array([pd.NA] * len(out), dtype="boolean")
     effw = np.array([prep.W[prep.dom_of[j]] * prep.w[j] for j in range(p)])
-    out["confidence"] = spread((prep.quality * effw).sum(axis=1))
+    out["zekerheid"] = spread((prep.quality * effw).sum(axis=1))
     # share of the weight resting on values filled in by the missing-value policy; a buurt
-    # scored mostly from filled-in values is never robust, whatever its p_top_k
+    # scored mostly from filled-in values is never robust, whatever its kans_top
     out["aandeel_aangevuld"] = spread((prep.imputed.to_numpy() * effw).sum(axis=1))
     if draws > 0:
-        out.loc[out["aandeel_aangevuld"] >= 0.5, "robust"] = False
+        out.loc[out["aandeel_aangevuld"] >= 0.5, "robuust_top"] = False
     # coverage: the share of the weight that rests on the buurt's own published values
     # (not filled in, not taken from the wijk)
     out["dekking"] = spread(((prep.quality >= 1.0) * effw).sum(axis=1))

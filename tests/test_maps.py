@@ -115,12 +115,12 @@ def _data_and_scores():
             "buurtnaam": buurten["buurtnaam"],
             "wijknaam": buurten["wijknaam"],
             "score": score,
-            "rank": score.rank(ascending=False),
-            "rank_low": score.rank(ascending=False) - 1,
-            "rank_high": score.rank(ascending=False) + 1,
-            "p_top_k": 0.5,
-            "robust": pd.array([False] * len(codes), dtype="boolean"),
-            "confidence": 1.0,
+            "rang": score.rank(ascending=False),
+            "rang_laag": score.rank(ascending=False) - 1,
+            "rang_hoog": score.rank(ascending=False) + 1,
+            "kans_top": 0.5,
+            "robuust_top": pd.array([False] * len(codes), dtype="boolean"),
+            "zekerheid": 1.0,
             "reden": np.where(small, "geen score: minder dan 100 inwoners", ""),
             "te_klein": small,
             "n_geimputeerd": [0, 0, 0, 1, 0, 0, 0, 0, 0],
@@ -343,7 +343,7 @@ def test_buurt_profile_html_is_escaped_and_discloses_nothing_for_small_buurten()
 def test_ranking_exports_round_trip(tmp_path):
     data, scores = _data_and_scores()
     table = ranking_table(data, scores)
-    assert table["rank"].dropna().is_monotonic_increasing
+    assert table["rang"].dropna().is_monotonic_increasing
     csv = tmp_path / "r.csv"
     csv.write_bytes(ranking_csv(table))
     back = pd.read_csv(csv, index_col="buurtcode")

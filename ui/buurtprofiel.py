@@ -31,7 +31,7 @@ data, scores = v.data, v.scores
 options = v.buurt_options()
 wanted = state.get("buurt")
 if wanted not in options:
-    wanted = str(scores["rank"].idxmin())
+    wanted = str(scores["rang"].idxmin())
 code = st.selectbox("Buurt", options, index=options.index(wanted), format_func=v.buurt_name)
 state.put("buurt", code)
 state.publish()
@@ -50,24 +50,24 @@ if small:
     )
 else:
     top_k = scores.attrs.get("top_k", v.profile.top_k)
-    robust = is_robust(row["robust"])
+    robust = is_robust(row["robuust_top"])
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Score (0-100)", fmt_number(row["score"]))
     c2.metric(
         "Rang",
-        f"{int(row['rank'])} van {int(scores['rank'].max())}",
+        f"{int(row['rang'])} van {int(scores['rang'].max())}",
         help="1 = hoogste nood",
     )
-    if pd.notna(row["rank_low"]):
+    if pd.notna(row["rang_laag"]):
         c3.metric(
             "90%-interval van de rang",
-            f"{int(row['rank_low'])}–{int(row['rank_high'])}",
+            f"{int(row['rang_laag'])}–{int(row['rang_hoog'])}",
             help="Bij andere redelijke gewichten en meetonzekerheid valt de rang meestal binnen "
             "deze grenzen.",
         )
         c4.metric(
             f"Kans in top {top_k}",
-            f"{fmt_number(100 * row['p_top_k'], 0)}%",
+            f"{fmt_number(100 * row['kans_top'], 0)}%",
             help=(
                 f"Robuust: in minstens 90% van de doorrekeningen in de top {top_k}."
                 if robust
@@ -94,7 +94,7 @@ else:
         st.info(
             f"{plural(int(row['n_geimputeerd']), 'indicator', 'indicatoren')} zonder cijfer "
             f"voor deze buurt, ingevuld volgens het profiel ({md(fmt_list(filled))}); dat "
-            f"verlaagt de betrouwbaarheid ({fmt_percent(row['confidence'])})."
+            f"verlaagt de betrouwbaarheid ({fmt_percent(row['zekerheid'])})."
         )
     left, right = st.columns(2)
     with left:

@@ -144,7 +144,7 @@ c2.metric(
 c3.metric("Gemeente (gewogen gemiddelde)", fmt_number(g["score"]))
 c4.metric(
     "Rang van de buurten",
-    "–" if s["buurten_gescoord"] == 0 else f"{int(s['rank_min'])}–{int(s['rank_max'])}",
+    "–" if s["buurten_gescoord"] == 0 else f"{int(s['rang_min'])}–{int(s['rang_max'])}",
 )
 notes = [f"{fmt_percent(s['dekking'])} van de inwoners woont in een buurt met een score"]
 if s["aandeel_ingevuld"] > 0:

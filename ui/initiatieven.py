@@ -15,11 +15,11 @@ from geo.registry import (
     THEMES,
     ImportRejected,
 )
-from ui import cached, common, downloads, editing, state, static, uploads
+from ui import cached, common, downloads, editing, labels, state, uploads
 from ui.a11y import SKIP_TARGET, skip_link
+from ui.mapsetup import map_setup
 from wijkradar.escape import markdown_text as md
 from wijkradar.registry import analyse_gaps, import_file, save_table_edits
-from wijkradar.render.assets import AssetError, install_static
 from wijkradar.render.export import table_csv
 from wijkradar.render.format import fmt_datetime, plural
 from wijkradar.render.maps import add_registry_layers, build_map, map_table, map_values
@@ -73,49 +73,41 @@ ROUTE = (
     "in de tabbladen hiernaast."
 )
 with tab_kaart:
+    setup = None
     if scores is None:
         st.info("Zonder score voor dit profiel is er geen kaart; de tabellen werken wel.")
     else:
-        try:
-            install_static(state.settings(), static.static_dir())
-            base = static.static_url()
-            geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
-            tile_url = state.settings().tile_url()
-            if tile_url and not cached.basemap_ok(tile_url):
-                tile_url = None
-            mv = map_values(scores, data, "score")
-            fmap = build_map(
-                geometry,
-                mv,
-                scores=scores,
-                factors=v.factors(),
-                tile_url=tile_url,
-                leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
-                leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
-                route=ROUTE,
-            )
-            add_registry_layers(
-                fmap,
-                geometry,
-                initiatieven=tables["initiatief"],
-                locaties=tables["locatie"],
-                wijkteams=tables["wijkteam"],
-                toewijzing=tables["wijkteam_buurt"],
-            )
-            skip_link()
-            st_folium(
-                fmap, height=560, use_container_width=True, returned_objects=[], key="reg_kaart"
-            )
-            st.caption(ROUTE)
-            st.subheader("Tabel bij de kaart", anchor=SKIP_TARGET)
-            st.dataframe(
-                map_table(mv, data.buurten["buurtnaam"], scores=scores),
-                hide_index=True,
-                width="stretch",
-                height=360,
-            )
-        except AssetError as exc:
-            st.error(f"De kaart kan niet worden getekend: {md(exc)}")
+        setup = map_setup()
+    if setup is not None:
+        geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
+        mv = map_values(scores, data, "score")
+        fmap = build_map(
+            geometry,
+            mv,
+            scores=scores,
+            factors=v.factors(),
+            route=ROUTE,
+            **setup.leaflet,
+            **setup.tiles,
+        )
+        add_registry_layers(
+            fmap,
+            geometry,
+            initiatieven=tables["initiatief"],
+            locaties=tables["locatie"],
+            wijkteams=tables["wijkteam"],
+            toewijzing=tables["wijkteam_buurt"],
+        )
+        skip_link()
+        st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="reg_kaart")
+        st.caption(ROUTE)
+        st.subheader("Tabel bij de kaart", anchor=SKIP_TARGET)
+        st.dataframe(
+            map_table(mv, data.buurten["buurtnaam"], scores=scores),
+            hide_index=True,
+            width="stretch",
+            height=360,
+        )
 
 
 def _editor(entity: str, frame: pd.DataFrame, column_config: dict, key: str) -> None:
@@ -263,4 +255,5 @@ with tab_gaten:
 with tab_log:
     log = reg.audit_log(limit=300)
     log["tijd"] = log["tijd"].map(fmt_datetime)  # Dutch time, not ISO
+    log["actie"] = log["actie"].map(lambda a: labels.AUDIT_ACTIONS.get(a, a))
     st.dataframe(log, hide_index=True, width="stretch")

@@ -9,7 +9,8 @@ import streamlit as st
 from models import coverage_summary
 from ui import cached, common, labels, state
 from ui.a11y import SKIP_TARGET, skip_link
-from ui.livemap import live_map, tile_url
+from ui.livemap import live_map
+from ui.mapsetup import map_setup
 from wijkradar.dataversion import data_version, data_version_label
 from wijkradar.escape import markdown_text as md
 from wijkradar.render.format import fmt_date, fmt_datetime, fmt_percent
@@ -123,18 +124,17 @@ map_options = {
     "scheme": scheme,
     "k": k,
     "palette": palette,
-    "tile_url": tile_url(basemap),
-    "basemap": basemap,
     "wijken": show_wijken,
     "hotspots": hot,
     "types": types,
     "labels": show_names,
     "highlight": found,
 }
+setup = map_setup(basemap)
 skip_link()
 # The map stays in the browser: a rerun sends only the new classes, colours and texts, and
 # only the clicked buurt comes back.
-selected = live_map(data, mv, key="wijkradar_kaart", **map_options)
+selected = live_map(data, mv, setup, key="wijkradar_kaart", **map_options) if setup else None
 
 # The keyboard and screen-reader route to the map: the same values, classes and states as a
 # table; choosing a row selects the buurt, as a click on the map does.
@@ -179,17 +179,18 @@ version = data_version_label(scores.attrs.get("data_version") or data_version(da
 
 def _offline_html() -> str:
     """The same map with a header, Leaflet inlined: built only when the user downloads it."""
-    fmap = build_map(geometry, mv, **map_options)
+    fmap = build_map(geometry, mv, **map_options, **setup.tiles)
     title = f"{mv.title}: {data.gemeentenaam}"
     return standalone_html(
         fmap, settings, title=title, details=details, table=table, data_version=version
     )
 
 
-st.download_button(
-    "Kaart downloaden (HTML, werkt offline)",
-    data=_offline_html,
-    file_name=f"wijkradar-kaart-{data.gemeentecode}-{column}.html",
-    mime="text/html",
-    on_click="ignore",
-)
+if setup:  # without Leaflet there is no map to download either
+    st.download_button(
+        "Kaart downloaden (HTML, werkt offline)",
+        data=_offline_html,
+        file_name=f"wijkradar-kaart-{data.gemeentecode}-{column}.html",
+        mime="text/html",
+        on_click="ignore",
+    )

@@ -10,9 +10,8 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v1 as components
 
-from ui import cached, state, static
-from wijkradar.escape import markdown_text as md
-from wijkradar.render.assets import AssetError, install_static
+from ui import cached
+from ui.mapsetup import MapSetup
 from wijkradar.render.livemap import (
     GEOMETRY_SUBDIR,
     LiveGeometry,
@@ -30,49 +29,24 @@ def _geometry(gm: str, jaar: int, created: str) -> LiveGeometry:
     return live_geometry(cached.geometry(gm, jaar, created))
 
 
-def tile_url(basemap: str) -> str | None:
-    """The basemap's tile URL, or None (with a notice) when it does not answer."""
-    url = state.settings().tile_url(basemap)
-    if url and not cached.basemap_ok(url):
-        st.info(
-            "De achtergrondkaart is niet bereikbaar; de buurten worden zonder achtergrond getoond."
-        )
-        return None
-    return url
-
-
-def live_map(data, mv: MapValues, *, key: str, **options) -> str | None:
+def live_map(data, mv: MapValues, setup: MapSetup, *, key: str, **options) -> str | None:
     """Draw (or restyle) the live map of ``mv`` for ``data``; the clicked buurtcode or None.
 
-    ``options`` go to :func:`wijkradar.render.livemap.live_args` (scores, factors, scheme,
-    k, palette, tile_url, basemap, wijken, labels, hotspots, types, highlight, height).
+    ``setup`` (:func:`ui.mapsetup.map_setup`) gives Leaflet's URLs, the static folder and
+    the basemap. ``options`` go to :func:`wijkradar.render.livemap.live_args` (scores,
+    factors, scheme, k, palette, wijken, labels, hotspots, types, highlight, height).
     """
-    settings = state.settings()
-    folder = static.static_dir()
-    try:
-        install_static(settings, folder)
-    except (AssetError, OSError) as exc:
-        st.error(f"De kaart kan niet worden getekend: Leaflet is niet geïnstalleerd ({md(exc)}).")
-        return None
+    folder = setup.static_dir
     geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
     geo = _geometry(data.gemeentecode, data.jaar, data.created)
-    base = static.static_url()
     try:
         if folder.parent.name == "_app":  # an installed wheel: nothing is written into it
             raise OSError("the app's static folder is part of the installation")
         write_geometry(geo, folder)
-        url: str | None = f"{base}/{GEOMETRY_SUBDIR.as_posix()}/{geo.key}.json"
+        url: str | None = f"{setup.static_url}/{GEOMETRY_SUBDIR.as_posix()}/{geo.key}.json"
     except OSError:  # a read-only install: the geometry travels with the arguments
         url = None
-    args = live_args(
-        geo,
-        geometry,
-        mv,
-        geometry_url=url,
-        leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
-        leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
-        **options,
-    )
+    args = live_args(geo, geometry, mv, geometry_url=url, **setup.leaflet, **setup.tiles, **options)
     value = _component(**args, key=key, default=None)
     code = value.get("buurt") if isinstance(value, dict) else None
     return str(code) if code in geo.codes else None

@@ -17,7 +17,8 @@ from models import (
 from models.validity import TARGET_RHO
 from ui import cached, common, editing, labels, messages, state
 from ui.a11y import dutch_frame
-from ui.livemap import live_map, tile_url
+from ui.livemap import live_map
+from ui.mapsetup import map_setup
 from wijkradar.analysis import saved_profile
 from wijkradar.escape import markdown_text as md
 from wijkradar.profiles import parse_profile_upload
@@ -122,14 +123,14 @@ except (ProfileError, ValueError) as exc:
 
 st.header("Resultaat", anchor=False)
 base_scores = cached.score(data.gemeentecode, data.jaar, profile_yaml(base), data.created)
-top = live_scores.sort_values("rank").head(15)
+top = live_scores.sort_values("rang").head(15)
 preview = pd.DataFrame(
     {
         "Buurt": top["buurtnaam"],
         "Score": top["score"].map(fmt_number),
-        "Rang": top["rank"].astype("Int64"),
-        "Rang in het profiel": base_scores["rank"].reindex(top.index).astype("Int64"),
-        "Robuust": top["robust"].map(lambda r: "ja" if is_robust(r) else "nee"),
+        "Rang": top["rang"].astype("Int64"),
+        "Rang in het profiel": base_scores["rang"].reindex(top.index).astype("Int64"),
+        "Robuust": top["robuust_top"].map(lambda r: "ja" if is_robust(r) else "nee"),
     }
 )
 st.dataframe(dutch_frame(preview), width="stretch")
@@ -137,18 +138,22 @@ for w in live_scores.attrs.get("warnings", []):
     st.caption(md(w))
 
 # The live map follows the sliders: the browser keeps the map and only restyles it.
-basemap = state.settings().basemap
-clicked = live_map(
-    data,
-    map_values(live_scores, data, "score"),
-    key="methode_kaart",
-    scores=live_scores,
-    factors=top_factors(live_scores, data.catalogue),
-    tile_url=tile_url(basemap),
-    basemap=basemap,
-    labels=False,
-    height=480,
-    route="De 15 hoogste scores staan in de tabel hierboven, alle buurten op de pagina Ranglijst.",
+setup = map_setup()
+clicked = (
+    live_map(
+        data,
+        map_values(live_scores, data, "score"),
+        setup,
+        key="methode_kaart",
+        scores=live_scores,
+        factors=top_factors(live_scores, data.catalogue),
+        labels=False,
+        height=480,
+        route="De 15 hoogste scores staan in de tabel hierboven, alle buurten op de pagina "
+        "Ranglijst.",
+    )
+    if setup
+    else None
 )
 if clicked:
     state.put("buurt", clicked)

@@ -85,7 +85,7 @@ if reach_cols:
             else scores[people]
         )
         imp = impact_ranking(scores, people=counts)
-        table = table.join(imp).sort_values(["impact_rang", "rank"], na_position="last")
+        table = table.join(imp).sort_values(["impact_rang", "rang"], na_position="last")
         impact_note = (
             " Impactweergave: gesorteerd op score x aantal "
             f"{'inwoners' if people == 'inwoners' else markdown_text(count_cols[people].lower())}."
@@ -102,32 +102,32 @@ st.caption(
 # what a screen reader reads; "Rang" orders the same way and stays a number, so the table still
 # sorts. Reach, counts and impact stay numbers (people sort and filter on them). The downloads
 # below keep the plain numbers.
-as_text = ["score", "confidence", *[c for c in table.columns if c.startswith("domein__")]]
+as_text = ["score", "zekerheid", *[c for c in table.columns if c.startswith("domein__")]]
 shown = table.copy()
 for col in as_text:
-    decimals = 2 if col == "confidence" else 1
+    decimals = 2 if col == "zekerheid" else 1
     shown[col] = table[col].map(lambda x, d=decimals: fmt_number(x, d))
 shown["interval"] = [
     fmt_rank(r, lo, hi) if pd.notna(lo) else "–"
-    for r, lo, hi in zip(table["rank"], table["rank_low"], table["rank_high"], strict=True)
+    for r, lo, hi in zip(table["rang"], table["rang_laag"], table["rang_hoog"], strict=True)
 ]
-shown["p_top_k"] = (100 * table["p_top_k"]).round()
-shown = shown.drop(columns=["rank_low", "rank_high"])
-if "robust" in shown:
-    shown["robust"] = table["robust"].map(fmt_bool)
-order = ["buurtnaam", "wijknaam", "score", "rank", "interval"]
+shown["kans_top"] = (100 * table["kans_top"]).round()
+shown = shown.drop(columns=["rang_laag", "rang_hoog"])
+if "robuust_top" in shown:
+    shown["robuust_top"] = table["robuust_top"].map(fmt_bool)
+order = ["buurtnaam", "wijknaam", "score", "rang", "interval"]
 shown = shown[[*order, *[c for c in shown.columns if c not in order]]]
 column_config = {
     "buurtnaam": st.column_config.TextColumn("Buurt"),
     "wijknaam": st.column_config.TextColumn("Wijk"),
     "score": st.column_config.TextColumn("Score"),
-    "rank": st.column_config.NumberColumn("Rang", format="%d"),
+    "rang": st.column_config.NumberColumn("Rang", format="%d"),
     "interval": st.column_config.TextColumn("Rang (90%-interval)"),
-    "p_top_k": st.column_config.ProgressColumn(
+    "kans_top": st.column_config.ProgressColumn(
         f"Kans top {top_k}", min_value=0, max_value=100, format="%d%%"
     ),
-    "robust": st.column_config.TextColumn("Robuust"),
-    "confidence": st.column_config.TextColumn("Betrouwbaarheid"),
+    "robuust_top": st.column_config.TextColumn("Robuust"),
+    "zekerheid": st.column_config.TextColumn("Betrouwbaarheid"),
     "dekking": st.column_config.ProgressColumn(
         "Dekking", min_value=0.0, max_value=1.0, format="percent"
     ),

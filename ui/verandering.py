@@ -8,8 +8,9 @@ from streamlit_folium import st_folium
 
 from models import ProfileError
 from models.change import change_bins, periods_of
-from ui import cached, common, downloads, state, static
+from ui import cached, common, downloads, state
 from ui.a11y import SKIP_TARGET, skip_link
+from ui.mapsetup import map_setup
 from wijkradar.change import (
     change_colours,
     change_map_values,
@@ -20,7 +21,6 @@ from wijkradar.change import (
     trend_indicators,
 )
 from wijkradar.escape import markdown_text as md
-from wijkradar.render.assets import AssetError, install_static
 from wijkradar.render.export import table_csv
 from wijkradar.render.format import decimals_for, fmt_number, fmt_signed, plural
 from wijkradar.render.maps import build_map
@@ -70,16 +70,9 @@ state.put("van", start)
 state.put("naar", end)
 state.publish()
 
-settings = state.settings()
-try:
-    install_static(settings, static.static_dir())
-except (AssetError, OSError) as exc:
-    st.error(f"De kaart kan niet worden getekend: Leaflet is niet geïnstalleerd ({md(exc)}).")
+setup = map_setup()
+if setup is None:
     st.stop()
-base = static.static_url()
-tile_url = settings.tile_url()
-if tile_url and not cached.basemap_ok(tile_url):
-    tile_url = None
 geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
 names = data.buurten["buurtnaam"].astype(str)
 
@@ -110,11 +103,10 @@ if what == SCORE:
         geometry,
         mv,
         scores=scores,
-        tile_url=tile_url,
         fixed_bins=bins,
         fixed_colours=colours,
-        leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
-        leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
+        **setup.leaflet,
+        **setup.tiles,
     )
     skip_link()
     st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="vr_kaart")
@@ -131,8 +123,8 @@ if what == SCORE:
         table = pd.DataFrame(
             {
                 "Buurt": [f"{names[c]} ({c})" for c in both.index],
-                f"Rang {start}": both["rank_voor"].astype(int).to_numpy(),
-                f"Rang {end}": both["rank_na"].astype(int).to_numpy(),
+                f"Rang {start}": both["rang_voor"].astype(int).to_numpy(),
+                f"Rang {end}": both["rang_na"].astype(int).to_numpy(),
                 "Verschuiving": both["verschuiving"].astype(int).to_numpy(),
                 f"Score {start}": both["score_voor"].map(fmt_number).to_numpy(),
                 f"Score {end}": both["score_na"].map(fmt_number).to_numpy(),
@@ -166,11 +158,10 @@ fmap = build_map(
     geometry,
     mv,
     scores=scores,
-    tile_url=tile_url,
     fixed_bins=bins,
     fixed_colours=change_colours(higher_is_worse, len(bins) - 1),
-    leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
-    leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
+    **setup.leaflet,
+    **setup.tiles,
 )
 skip_link()
 st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="vr_kaart")

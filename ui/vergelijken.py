@@ -18,7 +18,7 @@ data, scores = v.data, v.scores
 
 st.header("Buurten naast elkaar", anchor=False)
 options = v.buurt_options()
-default = [str(c) for c in scores.sort_values("rank").index[:2]]
+default = [str(c) for c in scores.sort_values("rang").index[:2]]
 chosen = st.multiselect(
     "Kies twee tot vier buurten",
     options,
@@ -36,10 +36,10 @@ else:
         row = scores.loc[code]
         col = {
             "Score": fmt_number(row["score"]),
-            "Rang": "–" if pd.isna(row["rank"]) else str(int(row["rank"])),
+            "Rang": "–" if pd.isna(row["rang"]) else str(int(row["rang"])),
             "Rang (90%-interval)": "–"
-            if pd.isna(row["rank_low"])
-            else f"{int(row['rank_low'])}–{int(row['rank_high'])}",
+            if pd.isna(row["rang_laag"])
+            else f"{int(row['rang_laag'])}–{int(row['rang_hoog'])}",
         }
         for c in scores.columns:
             if c.startswith("domein__"):

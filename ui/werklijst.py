@@ -18,7 +18,7 @@ st.caption(
     "aantekeningen."
 )
 
-n_scored = int((~scores["te_klein"].astype(bool) & scores["rank"].notna()).sum())
+n_scored = int((~scores["te_klein"].astype(bool) & scores["rang"].notna()).sum())
 state.init_widget("wl_top", "top", range(1, n_scored + 1), min(10, n_scored))
 # another gemeente: keep the chosen number within range and drop buurten of the old one
 st.session_state["wl_top"] = max(1, min(int(st.session_state["wl_top"]), max(n_scored, 1)))

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     )
     from .pipeline import build_from_files, fetch_gemeente, load_gemeente
     from .profiles import list_profiles, resolve_profile
+    from .render.export import read_scores
     from .render.geopackage import write_geopackage
     from .scoring import score_gemeente
     from .validity import load_reference, validate_gemeente
@@ -56,6 +57,7 @@ _EXPORTS = {
     "sensitivity_gemeente": "wijkradar.analysis",
     "data_version": "wijkradar.dataversion",
     "write_geopackage": "wijkradar.render.geopackage",
+    "read_scores": "wijkradar.render.export",
     "DEFAULT_JAAR": "wijkradar.defaults",
     "build_from_files": "wijkradar.pipeline",
     "fetch_gemeente": "wijkradar.pipeline",
@@ -108,6 +110,7 @@ __all__ = [
     "sensitivity_gemeente",
     "data_version",
     "write_geopackage",
+    "read_scores",
 ]
 
 __version__ = "0.1.0"

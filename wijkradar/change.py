@@ -339,7 +339,7 @@ def score_change_map_values(
     label = pd.Series("geen score", index=codes, dtype=object)
     label[status == "geen_score"] = "geen score (te weinig inwoners)"
     for code in codes[status == "waarde"]:
-        r0, r1 = shifts.loc[code, "rank_voor"], shifts.loc[code, "rank_na"]
+        r0, r1 = shifts.loc[code, "rang_voor"], shifts.loc[code, "rang_na"]
         label[code] = f"{fmt_signed(change[code], 1)} punten (rang {int(r0)} → {int(r1)})"
     from .render.maps import MapValues
 

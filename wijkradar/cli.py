@@ -311,12 +311,12 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     )
     for w in result.attrs.get("warnings", []):
         print(f"opmerking: {w}")
-    top = result.sort_values("rank").head(5)
+    top = result.sort_values("rang").head(5)
     for code, row in top.iterrows():
         print(
-            f"  {int(row['rank']):>3}  {code}  {row['buurtnaam']:<30} "
+            f"  {int(row['rang']):>3}  {code}  {row['buurtnaam']:<30} "
             f"{fmt_number(row['score'], 1):>5}  "
-            f"{fmt_rank(row['rank'], row['rank_low'], row['rank_high'])}"
+            f"{fmt_rank(row['rang'], row['rang_laag'], row['rang_hoog'])}"
         )
     return 0
 

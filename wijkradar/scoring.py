@@ -14,7 +14,7 @@ from .dataversion import data_version
 
 __all__ = ["MAX_DRAWS", "check_draws", "checked_profile", "score_gemeente"]
 
-#: Most Monte Carlo draws per run: 10,000 already pins p_top_k to about +/-1 percent point,
+#: Most Monte Carlo draws per run: 10,000 already pins kans_top to about +/-1 percent point,
 #: and every draw costs memory for every buurt.
 MAX_DRAWS = 10_000
 

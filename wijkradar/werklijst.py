@@ -161,7 +161,7 @@ def worklist(
     data : GemeenteData
         Buurten (with geometry), catalogue, states and reference values.
     scores : DataFrame
-        Output of the scorer (``rank``, ``rank_low``, ``rank_high``, ``bijdrage__*``).
+        Output of the scorer (``rang``, ``rang_laag``, ``rang_hoog``, ``bijdrage__*``).
     tables : mapping, optional
         Registry tables by entity (:meth:`geo.registry.Registry.tables`); None when the
         registry is not available (the registry columns then say so).
@@ -178,14 +178,14 @@ def worklist(
         Indexed by buurtcode, ordered by rank, with the keys of :data:`CSV_COLUMNS`;
         ``redenen`` and ``initiatieven_lijst`` hold lists for the HTML page.
     """
-    scored = scores[~scores["te_klein"].astype(bool) & scores["rank"].notna()]
+    scored = scores[~scores["te_klein"].astype(bool) & scores["rang"].notna()]
     if codes is not None:
         unknown = [c for c in codes if c not in scores.index]
         if unknown:
             raise KeyError(f"buurtcodes not in this gemeente: {', '.join(unknown)}")
-        chosen = scored[scored.index.isin(list(codes))].sort_values("rank")
+        chosen = scored[scored.index.isin(list(codes))].sort_values("rang")
     else:
-        chosen = scored.sort_values("rank").head(int(top or 10))
+        chosen = scored.sort_values("rang").head(int(top or 10))
     centres = _centroids(data.buurten)
     version = data_version_label(scores.attrs.get("data_version") or data_version(data))
     registry = tables is not None
@@ -226,14 +226,14 @@ def worklist(
         rows.append(
             {
                 "buurtcode": code,
-                "rang": int(row["rank"]),
-                "interval": fmt_rank(row["rank"], row.get("rank_low"), row.get("rank_high")),
+                "rang": int(row["rang"]),
+                "interval": fmt_rank(row["rang"], row.get("rang_laag"), row.get("rang_hoog")),
                 "buurt": str(data.buurten.loc[code, "buurtnaam"]),
                 "wijk": str(data.buurten["wijknaam"].get(code, ""))
                 if "wijknaam" in data.buurten
                 else "",
                 "score": fmt_number(row["score"]),
-                "robuust": "ja" if is_robust(row.get("robust")) else "nee",
+                "robuust": "ja" if is_robust(row.get("robuust_top")) else "nee",
                 "dekking": fmt_percent(row.get("dekking")),
                 "reden_1": why[0] if len(why) > 0 else "",
                 "reden_2": why[1] if len(why) > 1 else "",

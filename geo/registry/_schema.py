@@ -32,6 +32,11 @@ from ._vocab import (
 metadata = MetaData()
 
 
+#: Header of the ``version`` column (the optimistic-locking counter, a code mechanic kept in
+#: English in the database) in exported files, where users see it; imports read both names.
+VERSION_HEADER = "versie"
+
+
 def _bookkeeping() -> list[Column]:
     return [
         Column("version", Integer, nullable=False, server_default="1"),

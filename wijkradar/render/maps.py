@@ -458,7 +458,7 @@ def map_table(
         index=names.index,
     )
     if scores is not None:
-        out["Rang"] = scores["rank"].reindex(names.index).astype("Int64")
+        out["Rang"] = scores["rang"].reindex(names.index).astype("Int64")
     order = np.lexsort(
         (names.astype(str).str.casefold().to_numpy(), -np.nan_to_num(value, nan=-np.inf))
     )
@@ -836,7 +836,9 @@ def _value_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
             None
             if s or pd.isna(r)
             else [int(r), None if pd.isna(lo) else int(lo), None if pd.isna(hi) else int(hi)]
-            for r, lo, hi, s in zip(sc["rank"], sc["rank_low"], sc["rank_high"], small, strict=True)
+            for r, lo, hi, s in zip(
+                sc["rang"], sc["rang_laag"], sc["rang_hoog"], small, strict=True
+            )
         ]
         if "dekking" in sc.columns:
             payload["dekking"] = [
@@ -974,7 +976,7 @@ def value_payload(
     mv : MapValues
         Values, states and labels (:func:`map_values`).
     scores : pandas.DataFrame, optional
-        Scores with ``rank``, ``rank_low``, ``rank_high``, ``te_klein`` (and ``dekking``).
+        Scores with ``rang``, ``rang_laag``, ``rang_hoog``, ``te_klein`` (and ``dekking``).
     factors : pandas.Series, optional
         Main factors per buurt (:func:`top_factors`).
     scheme, k, palette : str, int, str
