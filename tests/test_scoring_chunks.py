@@ -124,6 +124,28 @@ def test_chunked_scoring_equals_all_ranks_at_once(monkeypatch):
     np.testing.assert_array_equal(out.loc[scored, "kans_top"], (full <= 5).mean(axis=1))
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_replayed_passes_give_the_one_pass_result(monkeypatch, workers):
+    """Few cells (five passes over replayed draws, on threads or not) = one pass, exactly."""
+    frame = _frame(n=90)
+    lower, upper = frame[["eenzaam"]] - 4, frame[["eenzaam"]] + 4
+    kw = {"seed": 5, "draws": 250, "chunk": 30, "lower": lower, "upper": upper}
+    one_pass = score_buurten(frame, _profile(), workers=1, **kw)
+    passes: list[int] = []
+    end_pass = scoring._RankStats.end_pass
+
+    def spy(self):
+        passes.append(self.level)
+        return end_pass(self)
+
+    monkeypatch.setattr(scoring, "_RANK_CELLS", 8)
+    monkeypatch.setattr(scoring._RankStats, "end_pass", spy)
+    replayed = score_buurten(frame, _profile(), workers=workers, **kw)
+    # up to 91 values: 8 bins of 12 ranks, then 2 bins per order statistic: 6, 3, 2, 1 wide
+    assert passes == [0, 1, 2, 3, 4]
+    pd.testing.assert_frame_equal(replayed, one_pass)
+
+
 @pytest.mark.parametrize("policy", ["gemeente_mean", "drop"])
 def test_complete_data_shortcut_equals_the_general_path(policy):
     """The one-pass arithmetic score of complete data equals domain scores + aggregation."""

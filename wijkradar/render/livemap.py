@@ -4,7 +4,8 @@ The Kaart and Methode pages show the map with a Streamlit component (``ui/livema
 frontend in ``wijkradar/render/kaart``). What does not change while a user moves a slider
 (buurt rings and names, label points, wijk boundaries) is :func:`live_geometry`: the app
 writes it once as a JSON file in its static folder, keyed by a hash of its content, and the
-browser loads it once. What changes (classes, colours, tooltip texts, legend, category
+browser loads it once; files no map used for a week, or beyond the 64 most recently used, are
+removed (:func:`prune_geometry`). What changes (classes, colours, tooltip texts, legend, category
 layers, the searched buurt, the basemap) is :func:`live_args`: a few kB for a gemeente. The
 browser restyles the polygons it already has instead of building a new map.
 
@@ -184,7 +185,8 @@ def prune_geometry(
     """
     now = time.time()
     try:
-        entries = [e for e in os.scandir(folder) if _GEOMETRY_NAME.fullmatch(e.name)]
+        with os.scandir(folder) as listing:
+            entries = [e for e in listing if _GEOMETRY_NAME.fullmatch(e.name)]
     except OSError:
         return []
     files = []
@@ -205,10 +207,10 @@ def prune_geometry(
         if is_json and age <= max_age_days * 86400 and jsons <= max_files:
             continue
         try:
+            if os.stat(e.path).st_mtime != mtime:  # used again since the listing
+                continue
             os.unlink(e.path)
-        except FileNotFoundError:  # another process pruned it first
-            pass
-        except OSError:  # read-only or busy: try again on the next write
+        except OSError:  # pruned by another process, read-only or busy: next write
             continue
         removed.append(Path(e.path))
     return removed
