@@ -77,7 +77,7 @@ def _tips(geometry: gpd.GeoDataFrame, mv: MapValues, scores, factors) -> pd.Data
         sc = scores.reindex(out.index)
         out["rang"] = [
             "" if pd.isna(r) else f"{int(r)} ({int(lo)}-{int(hi)})"
-            for r, lo, hi in zip(sc["rank"], sc["rank_low"], sc["rank_high"], strict=True)
+            for r, lo, hi in zip(sc["rang"], sc["rang_laag"], sc["rang_hoog"], strict=True)
         ]
         out["dekking"] = (
             (sc["dekking"] * 100).round().map(lambda v: "" if pd.isna(v) else f"{v:.0f}%")

@@ -67,7 +67,7 @@ def bench_maps(gemeenten: dict, profile) -> None:
     """Map HTML: Wijkradar's map against GeoDataFrame.explore() on the same frame."""
     for name, data in gemeenten.items():
         scores = score_gemeente(data, profile, seed=1, draws=200)
-        geo_frame = data.buurten.join(scores[["score", "rank"]])
+        geo_frame = data.buurten.join(scores[["score", "rang"]])
 
         def ours(data=data, scores=scores):
             geometry = map_geometry(data.buurten)

@@ -4,7 +4,7 @@ It implements the same profile semantics as :func:`models.score_buurten` for wha
 scores (manual or equal weights, ``gemeente_mean`` or ``drop`` missing policy, any
 normalisation and aggregation, health values varied within their 95% bounds, filled-in values
 drawn from the observed ones, Dirichlet weights, the normaliser drawn per draw) and returns the
-score and the Monte Carlo rank statistics (``rank_low``, ``rank_high``, ``p_top_k``). It is
+score and the Monte Carlo rank statistics (``rang_laag``, ``rang_hoog``, ``kans_top``). It is
 written the way one would write it directly in numpy: every draw of a chunk as one
 ``(n, p, c)`` block, einsum for the weighted sums, ``argsort`` for the ranks, all ranks kept and
 ``np.percentile`` at the end. It shares only the fitted normalisers (``models.NORMALISERS``,
@@ -100,7 +100,7 @@ def baseline_scores(
     upper: pd.DataFrame | None = None,
     chunk: int = 50,
 ) -> pd.DataFrame:
-    """Score, rank_low, rank_high and p_top_k of every scored buurt (the baseline)."""
+    """Score, rang_laag, rang_hoog and kans_top of every scored buurt (the baseline)."""
     scored, raw, observed, filled, sd, dom_of, w, W = _prepare(frame, profile, lower, upper)
     n, p = raw.shape
     n_dom = len(W)
@@ -144,7 +144,7 @@ def baseline_scores(
         r[np.isnan(s)] = n + 1
         ranks[:, start : start + c] = r
     lo, hi = np.percentile(ranks, [5, 95], axis=1)
-    out["rank_low"] = np.floor(lo)
-    out["rank_high"] = np.ceil(hi)
-    out["p_top_k"] = (ranks <= profile.top_k).mean(axis=1)
+    out["rang_laag"] = np.floor(lo)
+    out["rang_hoog"] = np.ceil(hi)
+    out["kans_top"] = (ranks <= profile.top_k).mean(axis=1)
     return out

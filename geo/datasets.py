@@ -22,7 +22,21 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Dataset:
-    """Description of one external table or service."""
+    """Description of one external table or service.
+
+    Attributes
+    ----------
+    id : str
+        The table or service id, e.g. ``85984NED``.
+    title : str
+        The title as published.
+    publisher : str
+        Who publishes it (CBS, RIVM, PDOK).
+    licence : str
+        Its licence, e.g. ``CC BY 4.0``.
+    periods : str
+        The periods it covers.
+    """
 
     id: str
     title: str
@@ -87,6 +101,16 @@ PDOK_WIJKENBUURTEN = Dataset(
 def kerncijfers_table(jaar: int) -> Dataset:
     """Return the Kerncijfers table of ``jaar``.
 
+    Parameters
+    ----------
+    jaar : int
+        The indeling year, e.g. 2024.
+
+    Returns
+    -------
+    Dataset
+        The registered table of that year.
+
     Raises
     ------
     ValueError
@@ -103,6 +127,16 @@ def kerncijfers_table(jaar: int) -> Dataset:
 
 def validate_gemeentecode(code: str) -> str:
     """Normalise and check a gemeente code (``GM`` + 4 digits); return it upper-cased.
+
+    Parameters
+    ----------
+    code : str
+        ``GM0307``, ``gm0307`` or just the four digits ``0307``.
+
+    Returns
+    -------
+    str
+        The code as ``GM`` + four digits.
 
     Raises
     ------

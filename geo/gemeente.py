@@ -29,6 +29,12 @@ class GemeenteData:
 
     Attributes
     ----------
+    gemeentecode : str
+        ``GM`` + four digits.
+    gemeentenaam : str
+        The gemeente's name.
+    jaar : int
+        The indeling year of the buurten.
     buurten : GeoDataFrame
         Indexed by ``buurtcode``; identity columns, one column per indicator, EPSG:28992.
     states : DataFrame
@@ -45,6 +51,12 @@ class GemeenteData:
         Gemeente and NL values per indicator (rows ``gemeente``/``nederland``).
     trend : DataFrame
         Long frame ``code, period, indicator, value`` of the health monitor years.
+    warnings : list of str
+        Dutch warnings from loading (e.g. a source that failed).
+    created : str
+        When the data were fetched or built (ISO time).
+    from_cache : bool
+        Whether this copy was read from the cache.
     """
 
     gemeentecode: str
@@ -74,7 +86,13 @@ class GemeenteData:
         return [c for c in self.catalogue.index if c in self.buurten.columns]
 
     def indicators(self) -> pd.DataFrame:
-        """Indicator values as a plain DataFrame indexed by buurtcode."""
+        """Indicator values as a plain DataFrame indexed by buurtcode.
+
+        Returns
+        -------
+        DataFrame
+            The columns of :attr:`indicator_ids`, without geometry.
+        """
         return pd.DataFrame(self.buurten[self.indicator_ids])
 
 

@@ -18,7 +18,15 @@ __all__ = ["Indicator", "Ratio", "INDICATORS", "indicator_table", "by_source", "
 
 @dataclass(frozen=True)
 class Ratio:
-    """A derived figure: ``numerator / denominator * factor``."""
+    """A derived figure: ``numerator / denominator * factor``.
+
+    Attributes
+    ----------
+    numerator, denominator : str
+        Source topics (key stems).
+    factor : float
+        100 for a percentage, 1,000 for per mille.
+    """
 
     numerator: str
     denominator: str

@@ -48,7 +48,19 @@ TABLE_SUFFIXES = {".csv", ".txt"} | EXCEL_SUFFIXES
 
 @dataclass
 class FileSource:
-    """What one local file contributes."""
+    """What one local file contributes.
+
+    Attributes
+    ----------
+    path : Path
+        The file.
+    kind : str
+        ``kaart``, ``kerncijfers`` or ``gezondheid``.
+    geometry : GeoDataFrame or None
+        The buurten, for a kaart file.
+    data : SourceData or None
+        The indicator values, for a table (or a kaart file with figures).
+    """
 
     path: Path
     kind: str  # "kaart", "kerncijfers" or "gezondheid"
@@ -100,6 +112,16 @@ def csv_delimiter(first_line: str) -> str:
     tools with ``,``; the header names no decimals, so the more frequent of the two wins (a tie,
     e.g. one column, is ``,``).
 
+    Parameters
+    ----------
+    first_line : str
+        The header line of the file.
+
+    Returns
+    -------
+    str
+        ``;`` or ``,``.
+
     Examples
     --------
     >>> csv_delimiter("id;naam;thema")
@@ -111,7 +133,18 @@ def csv_delimiter(first_line: str) -> str:
 
 
 def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, for provenance."""
+    """SHA-256 of a file, for provenance.
+
+    Parameters
+    ----------
+    path : Path
+        The file, read in 1 MiB chunks.
+
+    Returns
+    -------
+    str
+        The hex digest.
+    """
     h = hashlib.sha256()
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

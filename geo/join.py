@@ -17,7 +17,18 @@ IDENTITY_COLUMNS = ["buurtnaam", "wijkcode", "wijknaam", "gemeentecode", "gemeen
 
 
 def wijkcode_of(buurtcodes: pd.Index | pd.Series) -> pd.Index:
-    """``WK`` + the 6 digits of gemeente and wijk, from buurt codes."""
+    """``WK`` + the 6 digits of gemeente and wijk, from buurt codes.
+
+    Parameters
+    ----------
+    buurtcodes : Index or Series
+        Buurtcodes such as ``BU03070000``.
+
+    Returns
+    -------
+    Index
+        The wijkcodes (``WK030700``), in the same order.
+    """
     return pd.Index(["WK" + str(c)[2:8] for c in buurtcodes])
 
 
@@ -33,6 +44,22 @@ def normalise_buurten(
 
     Keeps the gemeente's land buurten (``water == 'JA'`` dropped), indexes by ``buurtcode``,
     projects to EPSG:28992 and repairs invalid polygons.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        The buurt layer as read (``buurtcode`` and, where the source has them, ``buurtnaam``,
+        ``wijknaam``, ``gemeentecode``, ``water``), with a CRS.
+    gemeentecode : str
+        The gemeente to keep, e.g. ``GM0307``.
+    jaar : int
+        The indeling year, kept as a column.
+    wijknamen : Series, optional
+        Wijkcode -> wijk name (e.g. from the PDOK wijken layer); wins over the layer's own
+        ``wijknaam``.
+    gemeentenaam : str, optional
+        The gemeente's name; taken from the layer's ``gemeentenaam`` when not given, else the
+        code.
 
     Returns
     -------
@@ -101,6 +128,13 @@ def join_source(
     suppressed (income below 2,500 persons, small-area estimates), take their wijk's value
     when the wijk has one and the indicator allows it (rates, never counts: ``wijkwaarde``);
     otherwise ``ontbreekt`` (no row) or ``onderdrukt`` stays.
+
+    Parameters
+    ----------
+    buurtcodes : Index
+        The buurtcodes of the geometry (the index of the result).
+    source : SourceData
+        One fetched or read source, indexed by region code.
 
     Returns
     -------

@@ -51,6 +51,13 @@ def check_xlsx_archive(path: Path, *, max_unpacked: int) -> None:
     """Refuse an .xlsx that is no zip, unpacks too far or packs suspiciously well.
 
     The :class:`DataFormatError` message is Dutch and names the file.
+
+    Parameters
+    ----------
+    path : Path
+        The .xlsx file.
+    max_unpacked : int
+        Largest total unpacked size in bytes.
     """
     try:
         with zipfile.ZipFile(path) as zf:
@@ -73,6 +80,13 @@ def check_xlsx_archive(path: Path, *, max_unpacked: int) -> None:
 
 class Deadline:
     """Raise a Dutch :class:`DataFormatError` once ``seconds`` have passed.
+
+    Parameters
+    ----------
+    name : str
+        The file name, for the message.
+    seconds : float, optional
+        The time allowed; :data:`PARSE_SECONDS` when not given.
 
     Examples
     --------

@@ -59,6 +59,17 @@ def ses_from_rows(rows: Sequence[Mapping[str, Any]] | pd.DataFrame) -> pd.DataFr
     """SES-WOA per buurt from 86092NED ``TypedDataSet`` rows (or a StatLine CSV export).
 
     Keeps buurten (``BU`` codes) and, per buurt, the latest period with a total score.
+
+    Parameters
+    ----------
+    rows : sequence of mapping or DataFrame
+        ``TypedDataSet`` rows of 86092NED, or a StatLine CSV export read as a frame.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by buurtcode: ``ses_woa`` and the sub-scores the table carries; ``attrs``
+        hold ``bron``, ``tabel``, ``periode`` and ``opmerkingen``.
     """
     frame = rows_to_frame(rows)
     total = SES_KEYS["ses_woa"]

@@ -77,7 +77,19 @@ def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def active_initiatives(initiatieven: pd.DataFrame | None) -> pd.DataFrame:
-    """The initiatives that count as happening (:data:`ACTIVE_STATUSES`)."""
+    """The initiatives that count as happening (:data:`ACTIVE_STATUSES`).
+
+    Parameters
+    ----------
+    initiatieven : DataFrame or None
+        Registry initiatives with a ``status`` column; None or empty for none.
+
+    Returns
+    -------
+    DataFrame
+        The rows whose status is in :data:`ACTIVE_STATUSES`; an empty frame with the columns
+        ``thema``, ``status``, ``buurtcode``, ``x`` and ``y`` when there are none.
+    """
     if initiatieven is None or initiatieven.empty:
         return pd.DataFrame(columns=["thema", "status", "buurtcode", "x", "y"])
     return initiatieven[initiatieven["status"].isin(ACTIVE_STATUSES)]
@@ -173,10 +185,23 @@ def two_step_fca(
 
     Parameters
     ----------
+    buurten : GeoDataFrame
+        Buurt polygons in RD New with ``inwoners``, indexed by buurtcode.
     supply : DataFrame
         ``x``, ``y`` in RD New and, if ``capacity`` is given, that column (e.g. ``fte``);
         otherwise every point has capacity 1 (e.g. initiatives).
+    capacity : str, optional
+        Column of ``supply`` with each point's capacity.
+    catchment_m : float, default 1500
+        Catchment radius in metres (> 0).
     decay : {"gaussian", "step"}
+        Distance decay within the catchment (a key of :data:`DECAYS`).
+
+    Returns
+    -------
+    Series
+        Access per buurt (supply per 1,000 inhabitants within reach), named ``toegang``,
+        indexed like ``buurten``; 0 where nothing is in reach.
     """
     weight = pick_method(DECAYS, decay, "afstandsverval")
     if catchment_m <= 0:
@@ -210,23 +235,47 @@ def find_gaps(
     ``number(value, decimals)`` formats the figures in the explanation (the application
     passes its Dutch formatter, :func:`wijkradar.render.format.fmt_number`).
 
-    A buurt is a gap when it is in the priority top band (``rank`` within the best
+    A buurt is a gap when it is in the priority top band (``rang`` within the best
     ``top_band`` share of scored buurten) and its ``access`` is in the lowest
     ``low_access_quantile``, or when an indicator of a theme is in the top band of the
     gemeente and no active initiative of that theme lies within ``catchment_m``. The
     explanation names the indicators in the top band, by ``labels`` (id -> Dutch label).
 
+    Parameters
+    ----------
+    buurten : GeoDataFrame
+        The buurten, indexed by buurtcode, with ``buurtnaam`` when known.
+    scores : DataFrame
+        Scoring output indexed by buurtcode (score, rank, ``te_klein`` and the normalised
+        indicator columns).
+    initiatieven : DataFrame or None
+        Registry initiatives (``thema``, ``status``, ``x``, ``y`` in RD New); only active ones
+        count (:func:`active_initiatives`).
+    access : Series
+        Access per buurtcode, e.g. from :func:`two_step_fca`; higher is better.
+    catchment_m : float, default 1500
+        Distance in metres within which an initiative of a theme counts as nearby.
+    top_band : float, default 0.2
+        Share of the scored buurten that forms the priority top band.
+    low_access_quantile : float, default 0.25
+        Quantile of access (over the scored buurten) at or below which access is low.
+    labels : mapping of str to str, optional
+        Indicator id -> Dutch label for the explanation; the id when absent.
+    number : callable, optional
+        ``number(value, decimals) -> str`` to format figures; plain ``f"{value:.{d}f}"`` when
+        not given.
+
     Returns
     -------
     DataFrame
-        One row per (buurt, reason): ``buurtcode``, ``buurtnaam``, ``rank``, ``soort``
+        One row per (buurt, reason): ``buurtcode``, ``buurtnaam``, ``rang``, ``soort``
         ('toegang' or the theme) and ``toelichting`` (Dutch).
     """
     fmt = number or (lambda v, d: f"{v:.{d}f}")
     scored = scores["score"].notna() & ~scores.get("te_klein", pd.Series(False, index=scores.index))
     n = int(scored.sum())
     cutoff = max(1, math.ceil(top_band * n))
-    top = scored & (scores["rank"] <= cutoff)
+    top = scored & (scores["rang"] <= cutoff)
     acc = access.reindex(scores.index)
     low = acc <= acc[scored].quantile(low_access_quantile)
     names = buurten["buurtnaam"] if "buurtnaam" in buurten else pd.Series("", index=buurten.index)
@@ -236,10 +285,10 @@ def find_gaps(
             {
                 "buurtcode": code,
                 "buurtnaam": names.get(code, ""),
-                "rank": scores.loc[code, "rank"],
+                "rang": scores.loc[code, "rang"],
                 "soort": "toegang",
                 "toelichting": (
-                    f"rang {int(scores.loc[code, 'rank'])} (top {cutoff}) en weinig aanbod in de "
+                    f"rang {int(scores.loc[code, 'rang'])} (top {cutoff}) en weinig aanbod in de "
                     f"buurt (toegang {fmt(acc[code], 2)} per 1.000 inwoners)"
                 ),
             }
@@ -272,7 +321,7 @@ def find_gaps(
                     {
                         "buurtcode": code,
                         "buurtnaam": names.get(code, ""),
-                        "rank": scores.loc[code, "rank"],
+                        "rang": scores.loc[code, "rang"],
                         "soort": thema,
                         "toelichting": (
                             "hoge waarde voor "
@@ -285,5 +334,5 @@ def find_gaps(
                         ),
                     }
                 )
-    gaps = pd.DataFrame(rows, columns=["buurtcode", "buurtnaam", "rank", "soort", "toelichting"])
-    return gaps.sort_values(["rank", "soort"], na_position="last").reset_index(drop=True)
+    gaps = pd.DataFrame(rows, columns=["buurtcode", "buurtnaam", "rang", "soort", "toelichting"])
+    return gaps.sort_values(["rang", "soort"], na_position="last").reset_index(drop=True)

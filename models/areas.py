@@ -44,7 +44,20 @@ NOT_POOLED = "niet samen te voegen"
 
 
 def pool_method(unit: str) -> str:
-    """How an indicator of ``unit`` is pooled: ``som``, ``huishoudens``, ``inwoners`` or not."""
+    """How an indicator of ``unit`` is pooled: ``som``, ``huishoudens``, ``inwoners`` or not.
+
+    Parameters
+    ----------
+    unit : str
+        The indicator's unit from the catalogue (``aantal``, ``%``, ``% huishoudens``,
+        ``klasse ...``).
+
+    Returns
+    -------
+    str
+        ``som`` (counts are summed), ``huishoudens`` or ``inwoners`` (weighted mean by that
+        weight), or :data:`NOT_POOLED` for classes.
+    """
     unit = (unit or "").strip().lower()
     if unit == "aantal":
         return "som"
@@ -87,6 +100,10 @@ def aggregate_indicators(
         The buurtcodes of the area.
     min_population : int
         The profile's minimum population (per buurt and for the area as a whole).
+    population : str, default "inwoners"
+        Column of ``values`` with the inhabitants (weights of shares of inhabitants).
+    households : str, default "huishoudens"
+        Column of ``values`` with the households (weights of shares of households).
     excluded : Series of bool, optional
         Buurten that get no figures anyway (``te_klein`` of the scoring output); buurten
         under ``min_population`` or with unknown population are always excluded.
@@ -185,11 +202,26 @@ def aggregate_score(
 ) -> dict[str, float]:
     """Population-weighted mean score of the scored members, with its coverage.
 
-    Returns a dict with ``score`` (NaN when fewer than ``min_population`` inhabitants live in
-    scored members), ``dekking`` (share of the members' inhabitants in scored buurten),
-    ``aandeel_ingevuld`` (share of the scored inhabitants whose buurt score used imputed
-    values), ``rank_min``/``rank_max`` (best and worst rank among the members) and
-    ``buurten_gescoord``.
+    Parameters
+    ----------
+    scores : DataFrame
+        Scoring output indexed by buurtcode (``score``, ``rang``, ``te_klein`` and, when present,
+        ``n_geimputeerd``).
+    population : Series
+        Inhabitants per buurtcode (the weights).
+    members : iterable of str
+        The buurtcodes of the area.
+    min_population : int
+        Fewest inhabitants in scored members for the area to get a score.
+
+    Returns
+    -------
+    dict of str to float
+        ``score`` (NaN when fewer than ``min_population`` inhabitants live in scored members),
+        ``dekking`` (share of the members' inhabitants in scored buurten),
+        ``aandeel_ingevuld`` (share of the scored inhabitants whose buurt score used imputed
+        values), ``rang_min``/``rang_max`` (best and worst rank among the members) and
+        ``buurten_gescoord``.
     """
     idx = pd.Index(list(dict.fromkeys(members)))
     sub = scores.reindex(idx)
@@ -209,8 +241,8 @@ def aggregate_score(
         "score": score,
         "dekking": wsum / total if total > 0 else 0.0,
         "aandeel_ingevuld": float(pop[ok & imputed].sum() / wsum) if wsum > 0 else 0.0,
-        "rank_min": float(sub.loc[ok, "rank"].min()) if ok.any() else np.nan,
-        "rank_max": float(sub.loc[ok, "rank"].max()) if ok.any() else np.nan,
+        "rang_min": float(sub.loc[ok, "rang"].min()) if ok.any() else np.nan,
+        "rang_max": float(sub.loc[ok, "rang"].max()) if ok.any() else np.nan,
         "buurten_gescoord": int(ok.sum()),
     }
 
@@ -229,6 +261,21 @@ def aggregate_trend(
     Only members with a value in **every** period are pooled, so a change is not an artefact
     of buurten entering or leaving (a buurtcode missing in an older monitor, a suppressed
     value). Weights are today's inhabitants.
+
+    Parameters
+    ----------
+    trend : DataFrame
+        Long trend table: ``code``, ``period``, ``indicator``, ``value``.
+    indicator : str
+        The indicator id to pool.
+    population : Series
+        Today's inhabitants per buurtcode (the weights).
+    members : iterable of str
+        The buurtcodes of the area.
+    min_population : int
+        Members under it are left out, and the area needs this many pooled inhabitants.
+    excluded : Series of bool, optional
+        Buurten left out anyway (``te_klein`` of the scoring output).
 
     Returns
     -------

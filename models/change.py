@@ -45,7 +45,20 @@ CHANGE_STATUS = {
 
 
 def periods_of(trend: pd.DataFrame, indicator: str | None = None) -> list[str]:
-    """The periods (``'2016'``, ``'2020'``, ...) in ``trend``, optionally for one indicator."""
+    """The periods (``'2016'``, ``'2020'``, ...) in ``trend``, optionally for one indicator.
+
+    Parameters
+    ----------
+    trend : DataFrame or None
+        Long trend table with ``period`` and ``indicator`` columns.
+    indicator : str, optional
+        Only the periods of this indicator.
+
+    Returns
+    -------
+    list of str
+        The sorted periods; empty for an empty or missing trend.
+    """
     if trend is None or trend.empty:
         return []
     sub = trend if indicator is None else trend[trend["indicator"] == indicator]
@@ -58,6 +71,24 @@ def trend_wide(
     """One indicator as a table code x period of ``what`` (``value``, ``lower``, ``upper``).
 
     Missing combinations are NaN. Returns an empty frame when ``what`` is not in the trend.
+
+    Parameters
+    ----------
+    trend : DataFrame
+        Long trend table: ``code``, ``period``, ``indicator`` and ``what``.
+    indicator : str
+        The indicator id.
+    codes : iterable of str, optional
+        Rows to return, in this order (missing codes get NaN); all codes in the trend when
+        not given.
+    what : {"value", "lower", "upper"}
+        The column to spread.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``code``, one float column per period (as str); empty when ``what`` is not
+        in the trend.
     """
     sub = trend[trend["indicator"] == indicator]
     if what not in sub.columns or sub.empty:
@@ -78,6 +109,19 @@ def significant_change(
     upper_end: pd.Series | float,
 ) -> pd.Series:
     """Whether the 95% intervals of two periods do not overlap (``<NA>`` without bounds).
+
+    Parameters
+    ----------
+    lower_start, upper_start : Series or float
+        The 95% bounds in the first period.
+    lower_end, upper_end : Series or float
+        The 95% bounds in the second period.
+
+    Returns
+    -------
+    Series of boolean
+        True where the intervals do not overlap, False where they do, ``<NA>`` where a bound
+        is missing.
 
     Examples
     --------
@@ -103,6 +147,18 @@ def change_between(
     codes: Sequence[str] | pd.Index,
 ) -> pd.DataFrame:
     """Change of ``indicator`` from period ``start`` to ``end`` for ``codes``.
+
+    Parameters
+    ----------
+    trend : DataFrame
+        Long trend table: ``code``, ``period``, ``indicator``, ``value`` and, where published,
+        ``lower`` and ``upper`` (95% bounds).
+    indicator : str
+        The indicator id.
+    start, end : str
+        The two periods, e.g. ``'2016'`` and ``'2024'``.
+    codes : sequence of str or Index
+        The buurtcodes to report, in this order.
 
     Returns
     -------
@@ -173,6 +229,22 @@ def change_bins(
     rounded up to a readable number, so a map of 2016->2024 and one of 2020->2024 share one
     legend and colours mean the same change. ``classes`` (even) classes of equal width.
 
+    Parameters
+    ----------
+    trend : DataFrame
+        Long trend table: ``code``, ``period``, ``indicator``, ``value``.
+    indicator : str
+        The indicator id.
+    codes : sequence of str or Index
+        The buurtcodes whose changes set the bound.
+    classes : int, default 6
+        Number of classes; even and at least 2.
+
+    Returns
+    -------
+    list of float
+        ``classes + 1`` bounds from ``-top`` to ``top`` through 0.
+
     Examples
     --------
     >>> t = pd.DataFrame({"code": ["a", "a", "a"], "period": ["2012", "2016", "2020"],
@@ -200,29 +272,29 @@ def rank_shifts(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     Parameters
     ----------
     before, after : DataFrame
-        Outputs of :func:`models.scoring.score_buurten`: ``score``, ``rank`` and ``te_klein``.
+        Outputs of :func:`models.scoring.score_buurten`: ``score``, ``rang`` and ``te_klein``.
         Buurten are matched on code only.
 
     Returns
     -------
     DataFrame
-        Indexed by the union of codes: ``score_voor``, ``rank_voor``, ``score_na``,
-        ``rank_na``, ``verschuiving`` (``rank_voor - rank_na``: positive means the buurt moved
+        Indexed by the union of codes: ``score_voor``, ``rang_voor``, ``score_na``,
+        ``rang_na``, ``verschuiving`` (``rang_voor - rang_na``: positive means the buurt moved
         up the priority list, NaN unless scored in both) and ``status`` (``beide``,
         ``alleen_voor``, ``alleen_na``).
     """
 
     def scored(frame: pd.DataFrame) -> pd.DataFrame:
-        keep = ~frame["te_klein"].astype(bool) if "te_klein" in frame else frame["rank"].notna()
-        return frame.loc[keep & frame["rank"].notna(), ["score", "rank"]]
+        keep = ~frame["te_klein"].astype(bool) if "te_klein" in frame else frame["rang"].notna()
+        return frame.loc[keep & frame["rang"].notna(), ["score", "rang"]]
 
     b, a = scored(before), scored(after)
     out = pd.DataFrame(index=b.index.union(a.index))
     out["score_voor"] = b["score"].astype(float)
-    out["rank_voor"] = b["rank"].astype(float)
+    out["rang_voor"] = b["rang"].astype(float)
     out["score_na"] = a["score"].astype(float)
-    out["rank_na"] = a["rank"].astype(float)
-    out["verschuiving"] = out["rank_voor"] - out["rank_na"]
-    in_b, in_a = out["rank_voor"].notna(), out["rank_na"].notna()
+    out["rang_na"] = a["rang"].astype(float)
+    out["verschuiving"] = out["rang_voor"] - out["rang_na"]
+    in_b, in_a = out["rang_voor"].notna(), out["rang_na"].notna()
     out["status"] = np.select([in_b & in_a, in_b], ["beide", "alleen_voor"], default="alleen_na")
     return out

@@ -26,11 +26,11 @@ def compare_profiles(results: dict[str, pd.DataFrame], *, k: int = 10) -> dict[s
     """
     if len(results) < 2:
         raise ValueError("compare at least two profiles")
-    ranks = pd.DataFrame({name: r["rank"] for name, r in results.items()})
+    ranks = pd.DataFrame({name: r["rang"] for name, r in results.items()})
     scores = pd.DataFrame({name: r["score"] for name, r in results.items()})
     spearman = scores.corr(method="spearman")
     ranks["verschuiving"] = ranks.max(axis=1) - ranks.min(axis=1)
-    in_top = pd.DataFrame({name: r["rank"] <= k for name, r in results.items()})
+    in_top = pd.DataFrame({name: r["rang"] <= k for name, r in results.items()})
     top = list(in_top.index[in_top.all(axis=1)])
     return {"spearman": spearman, "ranks": ranks, "robuust_top": top}
 

@@ -27,6 +27,21 @@ def need_ranks_pair(
 
     Only buurten with both values are kept. Ties get their average rank.
 
+    Parameters
+    ----------
+    score : Series
+        The Wijkradar score per buurtcode (higher = more need).
+    reference : Series
+        The other index per buurtcode.
+    reference_higher_is_better : bool, default True
+        Whether a higher reference value means less need.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the buurtcodes with both values: ``score``, ``referentie``, ``rang_score``,
+        ``rang_referentie`` and ``verschil`` (score rank minus reference rank).
+
     Examples
     --------
     >>> s = pd.Series([10.0, 50.0, 90.0], index=["a", "b", "c"])
@@ -58,6 +73,8 @@ def disagreement(
         Scoring output: ``score``, ``te_klein`` and ``bijdrage__<indicator>`` columns.
     reference : Series
         The other index per buurtcode (NaN where unknown; never 0 for unknown).
+    reference_higher_is_better : bool, default True
+        Whether a higher reference value means less need (SES-WOA, Leefbaarometer).
     top, explain : int
         Buurten to return; indicators named per buurt.
 

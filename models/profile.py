@@ -58,6 +58,15 @@ class IndicatorWeight(BaseModel):
     ``direction`` says whether a higher value means more need (``hoger_slechter``, the
     default) or less (``hoger_beter``). When the profile does not state it, the catalogue's
     direction is taken by :meth:`ScoringProfile.check_catalogue`.
+
+    Attributes
+    ----------
+    id : str
+        The indicator id of the catalogue.
+    weight : float
+        Its relative weight within the domain (>= 0).
+    direction : {"hoger_slechter", "hoger_beter"}
+        Whether a higher value means more need.
     """
 
     id: str
@@ -81,7 +90,17 @@ class IndicatorWeight(BaseModel):
 
 
 class Domain(BaseModel):
-    """A group of need indicators that together form one domain score."""
+    """A group of need indicators that together form one domain score.
+
+    Attributes
+    ----------
+    name : str
+        The domain's name, e.g. ``Gezondheid``.
+    weight : float
+        Its relative weight (>= 0).
+    indicators : list of IndicatorWeight
+        Its need indicators.
+    """
 
     name: str
     weight: float = Field(1.0, ge=0)
@@ -100,24 +119,45 @@ class ScoringProfile(BaseModel):
 
     Attributes
     ----------
+    name : str
+        The profile's name (also its file name).
+    description : str
+        What the profile is for, in Dutch.
+    jaar : int or None
+        The indeling year the profile was written for (informative).
     domains : list of Domain
         Need indicators grouped in domains. Weights are relative: they are normalised to sum
         to 1 within each domain and across domains.
     reach : list of str
         Composition indicators shown next to the score (see :data:`COMPOSITION`); not scored.
+    normalisation : {"percentile", "zscore", "minmax"}
+        How indicator values are made comparable.
+    aggregation : {"arithmetic", "geometric", "exponential"}
+        How indicators and domains are combined.
+    weighting : {"manual", "equal", "pca"}
+        Where the weights come from.
     missing : str
         Policy for values that are absent after loading: ``gemeente_mean`` fills the mean of
         the other buurten, ``wijk_mean`` the mean of the other buurten in the same wijk (then
         the gemeente mean), ``drop`` leaves the indicator out for that buurt and re-weights the
         rest. Every filled cell is flagged.
+    min_population : int
+        Buurten with fewer inhabitants get no score and show no figures.
+    top_k : int
+        The size of the top list for the Monte Carlo probabilities and *robuust*.
     concentration : float
         Concentration of the Dirichlet distribution from which the Monte Carlo analysis draws
         weights around the chosen ones. Higher means draws stay closer to the chosen weights
-        (narrower rank intervals, more buurten counted ``robust``); 50 lets a weight of 0.25
+        (narrower rank intervals, more buurten counted ``robuust_top``); 50 lets a weight of 0.25
         vary roughly between 0.15 and 0.37 (90% of draws). Lower it to test how much the
         ranking depends on the exact weights.
+    vary_normalisation : bool
+        Whether the Monte Carlo analysis also draws the normalisation at random.
     notes : list of str
         Dutch notes from loading (what moved from need to reach); not saved.
+    moved_to_reach : list of str
+        Composition indicators found in a need domain and moved to ``reach`` on loading; not
+        saved.
     """
 
     name: str
@@ -229,7 +269,13 @@ class ScoringProfile(BaseModel):
         return [d.name for d in self.domains]
 
     def validate_ids(self, known: Iterable[str]) -> None:
-        """Raise :class:`ProfileError` if the profile names an indicator not in ``known``."""
+        """Raise :class:`ProfileError` if the profile names an indicator not in ``known``.
+
+        Parameters
+        ----------
+        known : iterable of str
+            The indicator ids of the catalogue.
+        """
         known = set(known)
         unknown = [i for i in [*self.indicator_ids, *self.reach] if i not in known]
         if unknown:
@@ -321,6 +367,17 @@ class ScoringProfile(BaseModel):
         working when a source stops publishing a domain's figures; the note says what is left
         out. When no domain has data the profile is returned unchanged (the scoring then says
         which domains lack data).
+
+        Parameters
+        ----------
+        with_data : iterable of str
+            The indicator ids that have at least one value.
+
+        Returns
+        -------
+        ScoringProfile
+            A new profile without the empty domains, or this profile when nothing (or
+            everything) is empty.
         """
         have = set(with_data)
         empty = [d.name for d in self.domains if not any(i.id in have for i in d.indicators)]
@@ -343,6 +400,18 @@ class ScoringProfile(BaseModel):
         self, weights: Mapping[str, float], *, domain_weights: Mapping[str, float] | None = None
     ) -> ScoringProfile:
         """A copy with indicator (and optionally domain) weights replaced.
+
+        Parameters
+        ----------
+        weights : mapping of str to float
+            Indicator id -> new weight (>= 0); indicators not named keep theirs.
+        domain_weights : mapping of str to float, optional
+            Domain name -> new weight; domains not named keep theirs.
+
+        Returns
+        -------
+        ScoringProfile
+            A new, validated profile.
 
         Raises
         ------
@@ -379,6 +448,18 @@ class ScoringProfile(BaseModel):
     ) -> ScoringProfile:
         """A copy with another profile name and/or domains renamed (old -> new).
 
+        Parameters
+        ----------
+        name : str, optional
+            The new profile name; unchanged when not given.
+        domains : mapping of str to str, optional
+            Old domain name -> new domain name.
+
+        Returns
+        -------
+        ScoringProfile
+            A new, validated profile.
+
         Raises
         ------
         ProfileError
@@ -410,6 +491,22 @@ class ScoringProfile(BaseModel):
 
         Methods (normalisation, aggregation, missing, ...) come from this profile; reach is the
         union. See :func:`merge_profiles`.
+
+        Parameters
+        ----------
+        other : ScoringProfile
+            The profile whose domains are added.
+        name : str, optional
+            Name of the result; this profile's name when not given.
+        domains : iterable of str, optional
+            Domains of ``other`` to add; all when not given.
+        description : str, optional
+            Description of the result.
+
+        Returns
+        -------
+        ScoringProfile
+            A new, validated profile.
         """
         return merge_profiles(self, other, name=name, domains=domains, description=description)
 

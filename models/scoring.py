@@ -650,85 +650,130 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
     return ranks
 
 
+#: Histogram cells per buurt of the Monte Carlo rank statistics (:class:`_RankStats`): their
+#: memory is n x this many counts, whatever the number of draws.
+_RANK_CELLS = 512
+
+
 class _RankStats:
-    """Running Monte Carlo rank statistics: memory O(n x (kept + chunk)), not O(n x draws).
+    """Exact Monte Carlo rank statistics in memory independent of the number of draws.
 
     The 5th and 95th percentiles are exactly ``np.percentile(ranks, [5, 95], axis=1)`` (linear
     interpolation) over all draws, a draw without a score counting as rank n + 1, and
-    ``p_top_k`` exactly the share of draws with rank <= k; yet all ranks are never held. The
-    percentiles need only two order statistics each: the smallest ``floor(0.05 (N - 1)) + 2``
-    ranks of a buurt and its largest ``N - floor(0.95 (N - 1))``, 5% of the draws each side.
-    Ranks of each chunk are written into a pending block behind the kept ones; when it is
-    full, an in-place partition keeps the smallest (for the high side: ranks stored as
-    ``n + 1 - rank``). Ranks are integers, kept as uint16 up to 65,534 buurten.
+    ``kans_top`` exactly the share of draws with rank <= k; yet no rank is kept. Each
+    percentile needs two neighbouring order statistics of a buurt's N ranks, and ranks are
+    integers 1..n + 1, so each order statistic is found by a radix search over repeated passes
+    of the same draws (the caller replays them: its seeded chunk streams give the same ranks
+    again). Pass 1 counts every buurt's ranks in ``min(n + 1, cells)`` bins and finds the bin
+    holding each order statistic; each next pass counts only the ranks inside that bin, in
+    ``cells // 4`` finer bins per order statistic, until a bin is one rank wide. Memory:
+    about n x ``cells`` counts of the smallest unsigned type that holds ``draws`` (uint16 up
+    to 65,535 draws), plus one chunk. Passes: one while n < ``cells``, two up to ``cells`` x
+    ``cells // 4`` - 1 buurten (65,535 with the default 512), three beyond.
+
+    Use: ``add`` the ranks of every chunk, then ``end_pass``; repeat while it returns False;
+    then ``result``.
     """
 
     Q = np.true_divide(np.array([5, 95]), 100)
 
-    def __init__(self, n: int, draws: int, k: int, chunk: int) -> None:
+    def __init__(self, n: int, draws: int, k: int, cells: int | None = None) -> None:
         self.n, self.draws, self.k = n, draws, k
-        self.dtype = np.uint16 if n + 1 < np.iinfo(np.uint16).max else np.uint32
+        self.cells = max(8, cells or _RANK_CELLS)
         # np.percentile's 'linear' method: virtual index (N - 1) q, neighbours floor and +1
         virtual = (draws - 1) * self.Q
         below = np.floor(virtual)
         self.gamma = virtual - below
         prev = np.clip(below.astype(np.intp), 0, draws - 1)
         nxt = np.clip(prev + 1, 0, draws - 1)
-        self.pos_lo = (int(prev[0]), int(nxt[0]))  # order statistics (ascending) for the 5th
-        self.pos_hi = (draws - 1 - int(prev[1]), draws - 1 - int(nxt[1]))  # descending, 95th
-        self.keep_lo = max(self.pos_lo) + 1
-        self.keep_hi = max(self.pos_hi) + 1
-        # pending draws before a partition: half the kept ones (or a chunk) balances memory
-        # (1.5 x kept) against partition work (3 x the draws)
-        pending = max(chunk, self.keep_lo // 2, self.keep_hi // 2, 1)
-        fill = np.iinfo(self.dtype).max  # 'no draw yet': sorts after every rank
-        self.low = np.full((n, self.keep_lo + pending), fill, dtype=self.dtype)
-        self.high = np.full((n, self.keep_hi + pending), fill, dtype=self.dtype)
-        self.fill_lo, self.fill_hi = self.keep_lo, self.keep_hi
+        pos = sorted({int(x) for x in (*prev, *nxt)})  # the order statistics (ascending)
+        self.which = [
+            (pos.index(int(a)), pos.index(int(b))) for a, b in zip(prev, nxt, strict=True)
+        ]
+        self.count_dtype = np.min_scalar_type(draws)  # a count never exceeds the draws
+        # per order statistic and buurt: the first value (rank - 1) of the interval searched,
+        # and the position of the order statistic among the values inside it
+        self.lo = np.zeros((len(pos), n), dtype=np.int64)
+        self.need = np.repeat(np.array(pos, dtype=np.int64)[:, None], n, axis=1)
+        self.width = n + 1  # values 0..n; n = no score in that draw
+        self.level = 0
+        self.done = False
         self.top = np.zeros(n, dtype=np.int64)
         self.scored = np.zeros(n, dtype=bool)
         self.seen = 0
+        self._start_level()
 
-    @staticmethod
-    def _push(buf: np.ndarray, fill: int, keep: int, values: np.ndarray) -> int:
-        c = values.shape[1]
-        if fill + c > buf.shape[1]:
-            buf[:, :fill].partition(keep - 1, axis=1)
-            fill = keep
-        buf[:, fill : fill + c] = values
-        return fill + c
+    def _start_level(self) -> None:
+        """Histograms of the next pass: one shared on the first, one per order statistic after."""
+        hists = 1 if self.level == 0 else len(self.lo)
+        bins = min(self.width, self.cells if self.level == 0 else max(2, self.cells // hists))
+        self.sub = -(-self.width // bins)  # values per bin
+        self.bins = -(-self.width // self.sub)
+        # one extra bin per buurt collects the values outside the interval searched
+        self.counts = np.zeros((hists, self.n * (self.bins + 1)), dtype=self.count_dtype)
+        self.base = np.arange(self.n, dtype=np.intp) * (self.bins + 1)
 
     def add(self, ranks: np.ndarray) -> None:
         """Fold in the ranks (n, c) of c draws (float, NaN = no score in that draw)."""
-        nan = np.isnan(ranks)
-        if nan.any():
-            self.scored |= ~nan.all(axis=1)
-            r: np.ndarray = np.where(nan, self.n + 1, ranks).astype(self.dtype)
+        if self.done:
+            raise ValueError("every pass is done")
+        by_draw = np.ascontiguousarray(ranks.T)  # (c, n): a view for ranks from _ranks
+        nan = np.isnan(by_draw)
+        if nan.any():  # no score in that draw: value n (rank n + 1)
+            values = np.where(nan, self.n, by_draw - 1).astype(np.intp)
+            if self.level == 0:
+                self.scored |= ~nan.all(axis=0)
         else:
+            values = (by_draw - 1).astype(np.intp)  # 0..n - 1
             self.scored[:] = True
-            r = ranks.astype(self.dtype)
-        self.top += (r <= self.k).sum(axis=1)
-        self.fill_lo = self._push(self.low, self.fill_lo, self.keep_lo, r)
-        np.subtract(self.n + 1, r, out=r)
-        self.fill_hi = self._push(self.high, self.fill_hi, self.keep_hi, r)
+        if self.level == 0:
+            self.top += (values < self.k).sum(axis=0)
+        for h, counts in enumerate(self.counts):
+            if self.level == 0:  # every value lies in the interval: it is all of them
+                d = values // self.sub if self.sub > 1 else values.copy()
+            else:
+                d = values - self.lo[h]
+                outside = (d < 0) | (d >= self.width)
+                d //= self.sub
+                d[outside] = self.bins
+            d += self.base
+            for draw in d:  # one count per buurt and draw: no index repeats within a draw
+                counts[draw] += 1
         self.seen += ranks.shape[1]
 
-    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(5th percentile, 95th percentile, p_top_k) per buurt; NaN when never scored."""
+    def end_pass(self) -> bool:
+        """Close a pass over all the draws; True when no further pass is needed."""
         if self.seen != self.draws:
             raise ValueError(f"{self.seen} of {self.draws} draws folded in")
-        low = self.low[:, : self.fill_lo]
-        low.partition(sorted(set(self.pos_lo)), axis=1)
-        high = self.high[:, : self.fill_hi]
-        high.partition(sorted(set(self.pos_hi)), axis=1)
+        step = max(1, (1 << 20) // (self.bins + 1))  # rows at a time: bounded temporaries
+        for t in range(len(self.lo)):
+            hist = self.counts[0 if self.level == 0 else t].reshape(self.n, self.bins + 1)
+            for start in range(0, self.n, step):
+                rows = slice(start, start + step)
+                cum = np.cumsum(hist[rows, : self.bins], axis=1, dtype=self.count_dtype)
+                need = self.need[t, rows]
+                # the bin holding the order statistic: the first whose cumulative count
+                # exceeds its position
+                b = (cum <= need[:, None]).sum(axis=1)
+                before = np.take_along_axis(cum, np.maximum(b - 1, 0)[:, None], axis=1)[:, 0]
+                self.lo[t, rows] += b * self.sub
+                need -= np.where(b > 0, before, 0).astype(np.int64)
+        self.width = self.sub
+        self.level += 1
+        self.seen = 0
+        self.done = self.width == 1
+        self.counts = np.zeros((0, 0), dtype=self.count_dtype)  # freed before the next level
+        if not self.done:
+            self._start_level()
+        return self.done
+
+    def result(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(5th percentile, 95th percentile, kans_top) per buurt; NaN when never scored."""
+        if not self.done:
+            raise ValueError("the rank statistics need another pass over the draws")
         out = []
-        for q, (a, b) in enumerate(
-            (
-                (low[:, self.pos_lo[0]], low[:, self.pos_lo[1]]),
-                (self.n + 1 - high[:, self.pos_hi[0]], self.n + 1 - high[:, self.pos_hi[1]]),
-            )
-        ):
-            a, b = a.astype(np.float32), b.astype(np.float32)
+        for q, (i, j) in enumerate(self.which):
+            a, b = (self.lo[i] + 1).astype(np.float32), (self.lo[j] + 1).astype(np.float32)
             t = self.gamma[q]
             diff = b - a  # as numpy's _lerp, so the result equals np.percentile's to the bit
             value = a + diff * t if t < 0.5 else b - diff * (1 - t)
@@ -738,18 +783,18 @@ class _RankStats:
         return out[0], out[1], self.top / self.draws
 
 
-def point_ranks(score: pd.Series, p_top_k: pd.Series | None = None) -> pd.Series:
+def point_ranks(score: pd.Series, top_share: pd.Series | None = None) -> pd.Series:
     """Rank 1 = highest score, with ties broken so that every rank is used once.
 
     The tie rule: a higher ``score`` ranks first; equal scores (to 1e-9 points) are ordered
-    by higher ``p_top_k`` (when given), then by buurtcode (ascending). So exactly k buurten
-    have a rank <= k. Buurten without a score get NaN.
+    by higher ``top_share`` (the ``kans_top`` column, when given), then by buurtcode
+    (ascending). So exactly k buurten have a rank <= k. Buurten without a score get NaN.
 
     Parameters
     ----------
     score : Series
         Scores per buurtcode.
-    p_top_k : Series, optional
+    top_share : Series, optional
         Probability of the top k per buurtcode, the first tie-breaker.
 
     Returns
@@ -769,7 +814,9 @@ def point_ranks(score: pd.Series, p_top_k: pd.Series | None = None) -> pd.Series
     key = pd.DataFrame(
         {
             "score": valid.round(9).to_numpy(),
-            "p": 0.0 if p_top_k is None else p_top_k.reindex(valid.index).fillna(0.0).to_numpy(),
+            "p": 0.0
+            if top_share is None
+            else top_share.reindex(valid.index).fillna(0.0).to_numpy(),
             "code": valid.index.astype(str),
         }
     )
@@ -811,14 +858,16 @@ def score_buurten(
     lower, upper : DataFrame, optional
         95% bounds (health monitor); values are varied within them in the Monte Carlo.
     top_k : int, optional
-        k of ``p_top_k``; defaults to ``profile.top_k``.
+        k of ``kans_top``; defaults to ``profile.top_k``.
     population_column : str
         Column of ``frame`` with the number of inhabitants (the minimum population rule).
     chunk : int, optional
         Draws computed together; by default all draws at once while n x draws <= 2 million,
         else 50. Memory: about (varied indicators + 4) x n x chunk x 4 bytes per worker, plus
-        the streamed rank statistics, 2 x n x (7.5% of the draws + chunk) x 2 bytes; never
-        n x draws (64,000 buurten x 10,000 draws peak under 600 MB, see bench/scoring.py).
+        the rank statistics, n x 512 counts of 1-4 bytes, independent of the draws (64,000
+        buurten x 10,000 draws: see bench/scoring.py). From 512 scored buurten on, the
+        draws are computed twice (three times from 65,536): the exact rank percentiles are
+        found in passes over the same draws.
     workers : int, optional
         Threads for the Monte Carlo chunks (default: the number of cores, at most 4, for
         frames of 2,000 buurten or more; one otherwise). The result does not depend on it.
@@ -829,9 +878,9 @@ def score_buurten(
     Returns
     -------
     DataFrame
-        Indexed like ``frame``: ``score`` (0-100), ``rank`` (1 = highest need; ties broken
-        by higher ``p_top_k``, then buurtcode, see :func:`point_ranks`), ``rank_low``,
-        ``rank_high`` (90% interval), ``p_top_k``, ``robust``, ``confidence`` (0-1),
+        Indexed like ``frame``: ``score`` (0-100), ``rang`` (1 = highest need; ties broken
+        by higher ``kans_top``, then buurtcode, see :func:`point_ranks`), ``rang_laag``,
+        ``rang_hoog`` (90% interval), ``kans_top``, ``robuust_top``, ``zekerheid`` (0-1),
         ``dekking`` (0-1: share of the weight resting on the buurt's own published values),
         ``n_geimputeerd``, ``geimputeerd``, ``reden`` (why there is no score), ``te_klein``
         (population unknown or under the minimum: show no indicator of this buurt), one
@@ -845,7 +894,7 @@ def score_buurten(
     >>> prof = ScoringProfile(name="t", domains=[{"name": "G", "indicators": [{"id": "a"}]}])
     >>> df = pd.DataFrame({"a": [1.0, 3.0, 2.0], "inwoners": [500, 500, 500]},
     ...                   index=["BU1", "BU2", "BU3"])
-    >>> score_buurten(df, prof, draws=0)["rank"].tolist()
+    >>> score_buurten(df, prof, draws=0)["rang"].tolist()
     [3.0, 1.0, 2.0]
     """
     k = top_k or profile.top_k
@@ -923,7 +972,7 @@ def score_buurten(
         return full
 
     out["score"] = spread(score)
-    out["rank"] = np.nan  # filled below by the tie rule, once p_top_k is known
+    out["rang"] = np.nan  # filled below by the tie rule, once kans_top is known
 
     if draws > 0:
         norm_names = list(NORMALISERS) if profile.vary_normalisation else [profile.normalisation]
@@ -938,45 +987,52 @@ def score_buurten(
             c = min(chunk, draws - starts[i])
             return _ranks(_mc_chunk(prep, profile, rng, c, norm_names, fits, xn))
 
-        stats = _RankStats(n, draws, k, chunk)
+        stats = _RankStats(n, draws, k)
         default = 1 if n < 2000 else (os.cpu_count() or 1)  # threads only pay off on big frames
         n_workers = max(1, min(workers or default, 4, len(starts)))
-        if n_workers == 1:
-            for r in map(run_chunk, range(len(starts))):
-                stats.add(r)
-        else:  # numpy releases the GIL in the heavy loops: chunks run on all cores
-            from threadpoolctl import threadpool_limits
+        # every pass replays the same chunks (same streams, same ranks); one pass while
+        # n < 512, two for a national frame (see _RankStats)
+        while not stats.done:
+            if n_workers == 1:
+                for r in map(run_chunk, range(len(starts))):
+                    stats.add(r)
+            else:  # numpy releases the GIL in the heavy loops: chunks run on all cores
+                from threadpoolctl import threadpool_limits
 
-            # one BLAS thread per worker; more would oversubscribe the cores. At most two
-            # chunks per worker are in flight, folded in in chunk order: memory stays bounded.
-            with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(n_workers) as pool:
-                ahead: deque = deque()
-                for i in range(len(starts)):
-                    ahead.append(pool.submit(run_chunk, i))
-                    if len(ahead) >= 2 * n_workers:
+                # one BLAS thread per worker; more would oversubscribe the cores. At most two
+                # chunks per worker are in flight, folded in in chunk order: bounded memory.
+                with (
+                    threadpool_limits(1, user_api="blas"),
+                    ThreadPoolExecutor(n_workers) as pool,
+                ):
+                    ahead: deque = deque()
+                    for i in range(len(starts)):
+                        ahead.append(pool.submit(run_chunk, i))
+                        if len(ahead) >= 2 * n_workers:
+                            stats.add(ahead.popleft().result())
+                    while ahead:
                         stats.add(ahead.popleft().result())
-                while ahead:
-                    stats.add(ahead.popleft().result())
+            stats.end_pass()
         lo, hi, ptop = stats.result()
-        out["rank_low"] = spread(np.floor(lo))
-        out["rank_high"] = spread(np.ceil(hi))
-        out["p_top_k"] = spread(ptop)
-        out["rank"] = point_ranks(out["score"], out["p_top_k"])
-        out["robust"] = (out["p_top_k"] >= 0.9).astype("boolean")
-        out.loc[out["score"].isna(), "robust"] = pd.NA
+        out["rang_laag"] = spread(np.floor(lo))
+        out["rang_hoog"] = spread(np.ceil(hi))
+        out["kans_top"] = spread(ptop)
+        out["rang"] = point_ranks(out["score"], out["kans_top"])
+        out["robuust_top"] = (out["kans_top"] >= 0.9).astype("boolean")
+        out.loc[out["score"].isna(), "robuust_top"] = pd.NA
     else:
-        out["rank"] = point_ranks(out["score"])
-        out["rank_low"] = out["rank"]
-        out["rank_high"] = out["rank"]
-        out["p_top_k"] = (out["rank"] <= k).astype(float).where(out["rank"].notna())
-        out["robust"] = pd.array([pd.NA] * len(out), dtype="boolean")
+        out["rang"] = point_ranks(out["score"])
+        out["rang_laag"] = out["rang"]
+        out["rang_hoog"] = out["rang"]
+        out["kans_top"] = (out["rang"] <= k).astype(float).where(out["rang"].notna())
+        out["robuust_top"] = pd.array([pd.NA] * len(out), dtype="boolean")
     effw = np.array([prep.W[prep.dom_of[j]] * prep.w[j] for j in range(p)])
-    out["confidence"] = spread((prep.quality * effw).sum(axis=1))
+    out["zekerheid"] = spread((prep.quality * effw).sum(axis=1))
     # share of the weight resting on values filled in by the missing-value policy; a buurt
-    # scored mostly from filled-in values is never robust, whatever its p_top_k
+    # scored mostly from filled-in values is never robust, whatever its kans_top
     out["aandeel_aangevuld"] = spread((prep.imputed.to_numpy() * effw).sum(axis=1))
     if draws > 0:
-        out.loc[out["aandeel_aangevuld"] >= 0.5, "robust"] = False
+        out.loc[out["aandeel_aangevuld"] >= 0.5, "robuust_top"] = False
     # coverage: the share of the weight that rests on the buurt's own published values
     # (not filled in, not taken from the wijk)
     out["dekking"] = spread(((prep.quality >= 1.0) * effw).sum(axis=1))

@@ -147,7 +147,7 @@ def sensitivity_ranks(
     DataFrame
         One row per scenario and scored buurt: ``scenario`` (a readable id),
         ``gewichten``, ``normalisatie``, ``ontbrekend``, ``aggregatie``, ``basis`` (bool),
-        ``buurtcode``, ``score`` and ``rank``.
+        ``buurtcode``, ``score`` and ``rang``.
     """
     grid = dict(weight_grid(profile) if weights is None else weights)
     grid.setdefault(_BASE, {d.name: float(d.weight) for d in profile.domains})
@@ -177,7 +177,7 @@ def sensitivity_ranks(
                     "basis": (wname, norm, pol, agg) == base,
                     "buurtcode": scored.index.astype(str),
                     "score": scored["score"].to_numpy(),
-                    "rank": scored["rank"].to_numpy(),
+                    "rang": scored["rang"].to_numpy(),
                 }
             )
         )
@@ -203,13 +203,13 @@ def summarise_sensitivity(ranks: pd.DataFrame, *, k: int) -> pd.DataFrame:
         divided by k), ``rank_shift_mean``, ``rank_shift_median``, ``rank_shift_max``
         (absolute rank changes) and ``grootste_verschuiving`` (buurtcode of the largest).
     """
-    basis = ranks[ranks["basis"]].set_index("buurtcode")["rank"]
+    basis = ranks[ranks["basis"]].set_index("buurtcode")["rang"]
     if basis.empty:
         raise ValueError("ranks has no basis scenario; use the output of sensitivity_ranks")
     top = set(basis.index[basis <= k])
     rows = []
     for _, part in ranks.groupby("scenario", sort=False):
-        r = part.set_index("buurtcode")["rank"]
+        r = part.set_index("buurtcode")["rang"]
         common = basis.index.intersection(r.index)
         shift = (r[common] - basis[common]).abs()
         mine = set(r.index[r <= k])
@@ -244,22 +244,22 @@ def buurt_stability(ranks: pd.DataFrame, *, k: int) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        Indexed by buurtcode, sorted by basis rank: ``rank_basis``, ``rank_min``,
-        ``rank_median``, ``rank_max``, ``aandeel_top_k`` (0-1, share of scenarios with rank
+        Indexed by buurtcode, sorted by basis rank: ``rang_basis``, ``rang_min``,
+        ``rang_mediaan``, ``rang_max``, ``aandeel_top_k`` (0-1, share of scenarios with rank
         <= k) and ``scenarios`` (how many scenarios scored the buurt).
     """
-    g = ranks.groupby("buurtcode")["rank"]
+    g = ranks.groupby("buurtcode")["rang"]
     out = pd.DataFrame(
         {
-            "rank_basis": ranks[ranks["basis"]].set_index("buurtcode")["rank"],
-            "rank_min": g.min(),
-            "rank_median": g.median(),
-            "rank_max": g.max(),
+            "rang_basis": ranks[ranks["basis"]].set_index("buurtcode")["rang"],
+            "rang_min": g.min(),
+            "rang_mediaan": g.median(),
+            "rang_max": g.max(),
             "aandeel_top_k": g.apply(lambda r: float((r <= k).mean())),
             "scenarios": g.size(),
         }
     )
-    return out.sort_values(["rank_basis", "rank_median"], na_position="last")
+    return out.sort_values(["rang_basis", "rang_mediaan"], na_position="last")
 
 
 def sensitivity_analysis(

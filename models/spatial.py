@@ -61,7 +61,18 @@ SPATIAL_WEIGHTS = {
 
 
 def contiguity_weights(frame: gpd.GeoDataFrame):
-    """Queen contiguity, with each island linked to its nearest neighbour (row-standardised)."""
+    """Queen contiguity, with each island linked to its nearest neighbour (row-standardised).
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        Buurt polygons, indexed by buurtcode.
+
+    Returns
+    -------
+    libpysal.weights.W
+        Row-standardised queen weights (see :func:`spatial_weights`).
+    """
     return spatial_weights(frame, "queen")
 
 

@@ -186,7 +186,23 @@ def coverage_summary(scores: pd.DataFrame, *, min_coverage: float = MIN_COVERAGE
 
 @dataclass
 class ValidityReport:
-    """The standing validity report of one scoring (see :func:`validity_report`)."""
+    """The standing validity report of one scoring (see :func:`validity_report`).
+
+    Attributes
+    ----------
+    correlations : DataFrame
+        Per part (score, domains) and reference: ``n`` and Spearman's ``rho``.
+    directions : DataFrame
+        Per part: whether it runs against deprivation (``tegen_richting``) and the verdict.
+    coverage : dict
+        Mean coverage over the scored buurten and how many are under 50%.
+    rho_score : float
+        Rho of the score against SES-WOA (NaN without it).
+    target : float
+        The target rho (at most this, as the score measures need).
+    notes : list of str
+        Dutch notes (references missing, buurten compared).
+    """
 
     correlations: pd.DataFrame
     directions: pd.DataFrame
@@ -207,7 +223,14 @@ class ValidityReport:
         return [] if d.empty else list(d.loc[d["tegen_richting"], "onderdeel"])
 
     def summary(self) -> pd.DataFrame:
-        """One row per onderdeel with rho per reference (wide), for display."""
+        """One row per onderdeel with rho per reference (wide), for display.
+
+        Returns
+        -------
+        DataFrame
+            Indexed by ``onderdeel``, one column of rho per ``referentie``; empty without
+            correlations.
+        """
         if self.correlations.empty:
             return pd.DataFrame()
         return self.correlations.pivot(index="onderdeel", columns="referentie", values="rho")

@@ -88,7 +88,7 @@ def test_two_step_fca_by_hand(layout):
 def test_gaps(layout):
     buurten, ini, *_ = layout
     scores = pd.DataFrame(
-        {"score": [70.0, 40.0], "rank": [1.0, 2.0], "te_klein": [False, False]},
+        {"score": [70.0, 40.0], "rang": [1.0, 2.0], "te_klein": [False, False]},
         index=buurten.index,
     )
     access = pd.Series([0.0, 3.0], index=buurten.index)

@@ -76,8 +76,8 @@ def test_sensitivity_of_a_gemeente_starts_from_the_scored_profile(settings):
     ranks = sensitivity_gemeente(
         data, prof, seed=0, normalisations=["percentile"], aggregations=["arithmetic"]
     )
-    basis = ranks[ranks["basis"]].set_index("buurtcode")["rank"]
-    scored = score_gemeente(data, prof, seed=0, draws=0)["rank"].dropna()
+    basis = ranks[ranks["basis"]].set_index("buurtcode")["rang"]
+    scored = score_gemeente(data, prof, seed=0, draws=0)["rang"].dropna()
     assert basis.sort_index().tolist() == scored.sort_index().tolist()
     assert ranks["ontbrekend"].nunique() == 3
 

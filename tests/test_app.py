@@ -53,6 +53,26 @@ def test_kaart_page(monkeypatch, app_env):
     assert _param(at, "kaart") is None
 
 
+def test_map_pages_say_when_leaflet_or_the_basemap_is_missing(monkeypatch, app_env, tmp_path):
+    """ui.mapsetup, used by every page with a map: one Dutch error without Leaflet (the rest
+    of the page still works); the buurten without a background, and a notice, when the
+    basemap does not answer."""
+    pages = (None, "ui/methode.py", "ui/verandering.py", "ui/initiatieven.py")
+    no_leaflet = {**app_env, "WIJKRADAR_LEAFLET_DIR": str(tmp_path / "geen-leaflet")}
+    for page in pages:
+        at = _app(monkeypatch, no_leaflet, page, gemeente="GM0307")
+        assert [e.value for e in at.error if "Leaflet is niet geïnstalleerd" in e.value], page
+        if page is None:  # Kaart: the table stays, there is no map to download
+            assert at.get("arrow_data_frame") or at.dataframe
+            assert not any("Kaart downloaden" in b.label for b in at.get("download_button"))
+    monkeypatch.delenv("WIJKRADAR_LEAFLET_DIR")
+    no_tiles = {**app_env, "WIJKRADAR_BASEMAP_URL": "http://127.0.0.1:9/{z}/{x}/{y}.png"}
+    for page in pages:
+        at = _app(monkeypatch, no_tiles, page, gemeente="GM0307")
+        assert not at.error, page
+        assert any("achtergrondkaart is niet bereikbaar" in i.value for i in at.info), page
+
+
 def test_gemeente_by_name_and_unknown(monkeypatch, app_env):
     at = _app(monkeypatch, app_env, gemeente="amersfoort")
     assert _one(at.sidebar.selectbox, "Gemeente").value == "GM0307"
@@ -109,13 +129,13 @@ def test_ranglijst_page(monkeypatch, app_env):
     at = _app(monkeypatch, app_env, "ui/ranglijst.py", gemeente="GM0307")
     table = at.dataframe[0].value
     assert len(table) == 145
-    assert {"score", "rank", "interval", "p_top_k", "robust"} <= set(table.columns)
-    ranks = table["rank"].dropna().tolist()
+    assert {"score", "rang", "interval", "kans_top", "robuust_top"} <= set(table.columns)
+    ranks = table["rang"].dropna().tolist()
     assert ranks == sorted(ranks)
     # Dutch text, as a screen reader reads it: decimal comma, rank with its 90% interval
     assert re.fullmatch(r"\d+,\d", table["score"].iloc[0])
     assert re.fullmatch(r"1 \(90%: \d+–\d+\)", table["interval"].iloc[0])
-    assert table["robust"].isin(["ja", "nee", "–"]).all()
+    assert table["robuust_top"].isin(["ja", "nee", "–"]).all()
     wijk = table["wijknaam"].iloc[0]
     _one(at.multiselect, "Wijk").set_value([wijk]).run()
     filtered = at.dataframe[0].value
@@ -216,6 +236,7 @@ def test_initiatieven_page(monkeypatch, app_env):
     log = [t for t in tables if "actie" in t.columns][0]
     log = log[log["entiteit"].isin(["initiatief", "wijkteam"])]  # profile saves are logged too
     assert (log["gebruiker"] == "test").all() and len(log) == 2
+    assert (log["actie"] == "toegevoegd").all()  # the action in Dutch, not the code 'insert'
     # nothing can be edited without a name for the audit trail
     assert all(b.disabled for b in at.button if b.label == "Wijzigingen opslaan")
     _one(at.sidebar.text_input, "Uw naam").set_value("Anna").run()

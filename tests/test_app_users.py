@@ -11,7 +11,7 @@ def seed_registry(settings, data, scores, *, top: int = 3) -> dict:
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     centres = data.buurten.to_crs(28992).geometry.centroid
-    best = list(scores.sort_values("rank").index[:top])
+    best = list(scores.sort_values("rang").index[:top])
     with Registry(settings.registry_url) as reg:
         reg.save("wijkteam", {"id": "WT1", "naam": "Wijkteam Amersfoort-Noord", "fte": 6}, user="t")
         for code in data.buurten.index:
@@ -174,9 +174,9 @@ def test_buurtprofiel_speaks_one_robust_truth_and_plain_dutch(monkeypatch, app_e
     at = _app(monkeypatch, app_env, gemeente="GM0307")
     data = load_gemeente("GM0307", settings=settings)
     scores = score_gemeente(data, resolve_profile("kansrijke-wijk", settings), seed=42, draws=1000)
-    flags = scores["robust"].fillna(False).astype(bool)
-    assert flags.any() and not flags[scores["rank"].notna()].all()
-    for code in [flags.idxmax(), scores["rank"].idxmax()]:
+    flags = scores["robuust_top"].fillna(False).astype(bool)
+    assert flags.any() and not flags[scores["rang"].notna()].all()
+    for code in [flags.idxmax(), scores["rang"].idxmax()]:
         robust = bool(flags[code])
         at = _app(monkeypatch, app_env, "ui/buurtprofiel.py", gemeente="GM0307", buurt=code)
         metric = next(m for m in at.metric if m.label.startswith("Kans in top"))

@@ -88,7 +88,7 @@ def test_area_score_and_trend_pool_only_complete_buurten():
     scores = pd.DataFrame(
         {
             "score": [80.0, 40.0, np.nan],
-            "rank": [1.0, 2.0, np.nan],
+            "rang": [1.0, 2.0, np.nan],
             "te_klein": [False, False, True],
             "n_geimputeerd": [1, 0, 0],
         },
@@ -97,7 +97,7 @@ def test_area_score_and_trend_pool_only_complete_buurten():
     pop = pd.Series([1000.0, 3000.0, 40.0], index=IDX)
     s = aggregate_score(scores, pop, IDX, min_population=100)
     assert s["score"] == pytest.approx(50.0) and s["aandeel_ingevuld"] == pytest.approx(0.25)
-    assert (s["rank_min"], s["rank_max"], s["buurten_gescoord"]) == (1.0, 2.0, 2)
+    assert (s["rang_min"], s["rang_max"], s["buurten_gescoord"]) == (1.0, 2.0, 2)
     trend = pd.DataFrame(
         {
             "code": ["BU1", "BU1", "BU2", "BU3", "BU3"],

@@ -168,7 +168,7 @@ def test_exported_html_opens_offline(app_server, browser, tmp_path):
     table = map_table(mv, data.buurten["buurtnaam"], scores=scores)
     map_file = tmp_path / "kaart.html"
     map_file.write_text(standalone_html(m, settings, table=table), encoding="utf-8")
-    code = str(scores["rank"].idxmin())
+    code = str(scores["rang"].idxmin())
     profile_file = tmp_path / "profiel.html"
     profile_file.write_text(buurt_profile_html(data, scores, code, profile_name="kansrijke-wijk"))
 

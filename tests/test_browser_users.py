@@ -48,7 +48,7 @@ def test_werklijst_top10_amersfoort(seeded_app, browser):  # noqa: F811
     sheet.locator("tbody tr").first.wait_for(timeout=180_000)
     rows = sheet.locator("tbody tr")
     assert rows.count() == 10
-    top10 = list(scores.sort_values("rank").index[:10])
+    top10 = list(scores.sort_values("rang").index[:10])
     assert "Werklijst Amersfoort: 10 buurten" in sheet.locator("h1").inner_text()
     for i, code in enumerate(top10):
         text = rows.nth(i).inner_text()

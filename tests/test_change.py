@@ -60,11 +60,11 @@ def test_legend_is_the_same_for_every_pair_of_years():
 
 def test_rank_shifts_match_on_code_and_keep_small_buurten_out():
     before = pd.DataFrame(
-        {"score": [90.0, 50.0, 10.0], "rank": [1, 2, 3], "te_klein": [False, False, False]},
+        {"score": [90.0, 50.0, 10.0], "rang": [1, 2, 3], "te_klein": [False, False, False]},
         index=["A", "B", "C"],
     )
     after = pd.DataFrame(
-        {"score": [40.0, 80.0, np.nan], "rank": [2, 1, np.nan], "te_klein": [False, False, True]},
+        {"score": [40.0, 80.0, np.nan], "rang": [2, 1, np.nan], "te_klein": [False, False, True]},
         index=["A", "B", "D"],
     )
     out = rank_shifts(before, after)
@@ -78,8 +78,8 @@ def test_score_change_map_values_keep_small_and_missing_apart():
 
     shifts = pd.DataFrame(
         {
-            "rank_voor": [1.0, 2.0, 3.0],
-            "rank_na": [2.0, 1.0, np.nan],
+            "rang_voor": [1.0, 2.0, 3.0],
+            "rang_na": [2.0, 1.0, np.nan],
             "verandering": [-12.5, 4.0, np.nan],
         },
         index=["A", "B", "C"],
@@ -134,7 +134,7 @@ def test_score_change_between_monitor_years(amersfoort):
     shifts, bins = score_change(by_period, "2016", "2020")
     both = shifts[shifts["status"] == "beide"]
     assert len(both) > 100
-    assert (both["verschuiving"] == both["rank_voor"] - both["rank_na"]).all()
+    assert (both["verschuiving"] == both["rang_voor"] - both["rang_na"]).all()
     assert bins[0] == -bins[-1] and bins[0] <= -both["verandering"].abs().max()
     # the same buurten are too small in every year: never ranked
     small = scores.index[scores["te_klein"].astype(bool)]
@@ -145,7 +145,7 @@ def test_buurt_trend_long_carries_bounds_and_hides_small_buurten(amersfoort):
     from wijkradar.change import buurt_trend_long
 
     data, scores, _profile, _ = amersfoort
-    code = str(scores["rank"].idxmin())
+    code = str(scores["rang"].idxmin())
     long = buurt_trend_long(data, code, scores)
     assert set(long["periode"]) == {"2012", "2016", "2020", "2022", "2024"}  # 50150NED
     assert long["ondergrens"].isna().all()  # the shared extract publishes no bounds

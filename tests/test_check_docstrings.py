@@ -80,3 +80,70 @@ def test_modules_a_package_lists_in_all_are_checked(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     found = problems(("listpkg",))
     assert [line.split()[1] for line in found] == ["PR01", "RT01"]
+
+
+CLASSES = '''
+import dataclasses
+
+
+class Client:
+    """Talk to a server."""
+
+    def __init__(self, url, *, timeout=30):
+        self.url = url
+
+    def get(self, path):
+        """Get ``path``."""
+        return self.url + path
+
+    def _private(self, x):
+        return x
+
+
+@dataclasses.dataclass
+class Record:
+    """A row; its fields are documented where they are declared."""
+
+    #: The key.
+    key: str
+    value: float = 0.0
+
+
+@dataclasses.dataclass
+class Documented:
+    """A row.
+
+    Attributes
+    ----------
+    key, value : str
+        Documented in the class docstring.
+    """
+
+    key: str
+    value: str
+    _cache: dict = dataclasses.field(default_factory=dict)
+'''
+
+
+def test_module_all_classes_and_their_methods_are_checked(tmp_path, monkeypatch):
+    """A module's ``__all__`` counts even when its package's ``__all__`` does not list it."""
+    pkg = tmp_path / "clspkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("__all__ = []\n")
+    (pkg / "api.py").write_text(
+        "__all__ = ['Client', 'Record', 'Documented', 'undocumented']\n" + CLASSES + BAD
+    )
+    # a module without __all__ is never imported (Streamlit pages run when imported)
+    (pkg / "page.py").write_text("raise RuntimeError('a page must not be imported')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    found = problems(("clspkg",))
+    codes = {(line.split(":")[0], line.split()[1]) for line in found}
+    assert "clspkg.api.Record: PR01 fields value not documented" in found
+    assert codes == {
+        ("clspkg.api.Client", "PR01"),  # url and timeout of the hand-written __init__
+        ("clspkg.api.Client.get", "PR01"),
+        ("clspkg.api.Client.get", "RT01"),
+        ("clspkg.api.Record", "PR01"),  # value: neither in the docstring nor with #:
+        ("clspkg.api.undocumented", "PR01"),
+        ("clspkg.api.undocumented", "RT01"),
+    }

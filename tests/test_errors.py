@@ -51,6 +51,10 @@ def test_every_error_class_of_the_project_is_a_wijkradar_error():
     assert any(name.endswith("RegistryError") for name in classes)
     outside = sorted(n for n, cls in classes.items() if not issubclass(cls, WijkradarError))
     assert not outside, f"not part of the WijkradarError hierarchy: {outside}"
+    # ... and the edges can import every one of them from wijkradar.errors
+    exported = {getattr(wijkradar.errors, n) for n in wijkradar.errors.__all__}
+    missing = sorted(n for n, cls in classes.items() if cls not in exported)
+    assert not missing, f"not re-exported by wijkradar.errors: {missing}"
 
 
 def test_profile_error_is_a_project_error_and_a_value_error():

@@ -7,10 +7,17 @@ import pyogrio
 import pytest
 import yaml
 
+from geo.errors import DataFormatError
 from wijkradar import data_version, load_gemeente, write_geopackage
 from wijkradar.dataversion import content_hash, data_version_label
 from wijkradar.profiles import resolve_profile
-from wijkradar.render.export import ranking_table, write_scores
+from wijkradar.render.export import (
+    OLD_COLUMNS,
+    ranking_table,
+    read_scores,
+    rename_old_columns,
+    write_scores,
+)
 from wijkradar.render.geopackage import HIDDEN_STATE, LAYERS
 from wijkradar.scoring import score_gemeente
 
@@ -50,7 +57,7 @@ def test_geopackage_layers_read_back(scored, tmp_path):
     assert info["crs"] == "EPSG:28992" and info["features"] == len(data.buurten)
 
     scores = pyogrio.read_dataframe(path, layer="scores").set_index("buurtcode")
-    assert scores["rank"].equals(result["rank"].reindex(scores.index))
+    assert scores["rang"].equals(result["rang"].reindex(scores.index))
     assert any(c.startswith("domein_") for c in scores.columns)
     assert (scores["dataversie"] == data_version_label(result.attrs["data_version"])).all()
 
@@ -92,3 +99,50 @@ def test_every_score_export_carries_the_data_version(scored, tmp_path):
     unscored = table.index[table["score"].isna()]
     assert ind.loc[unscored, data.indicator_ids].isna().all().all()
     assert not (tmp_path / "r.gpkg.tmp.gpkg").exists()
+
+
+def _old_format(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the English score columns files had before the Dutch names."""
+    return frame.rename(columns={new: old for old, new in OLD_COLUMNS.items()})
+
+
+def test_score_files_of_older_versions_still_load(scored, tmp_path):
+    data, _, result = scored
+    # today's files read back with today's names
+    csv = read_scores(write_scores(result, data, tmp_path / "nieuw.csv"))
+    assert set(OLD_COLUMNS.values()) <= set(csv.columns)
+    assert csv["rang"].equals(result["rang"].reindex(csv.index))
+    # a CSV written by an older version: the same header, in English
+    old_csv = tmp_path / "oud.csv"
+    _old_format(pd.read_csv(tmp_path / "nieuw.csv", dtype=str)).to_csv(old_csv, index=False)
+    assert "rank" in pd.read_csv(old_csv, nrows=0).columns
+    back = read_scores(old_csv)
+    assert list(back.columns) == list(csv.columns)
+    pd.testing.assert_frame_equal(back, csv)
+    # an older GeoPackage scores layer and an older batch GeoParquet
+    gpkg = write_geopackage(result, data, tmp_path / "nieuw.gpkg")
+    layer = pyogrio.read_dataframe(gpkg, layer="scores")
+    pyogrio.write_dataframe(_old_format(layer), tmp_path / "oud.gpkg", layer="scores")
+    old_gpkg = read_scores(tmp_path / "oud.gpkg")
+    assert old_gpkg["rang_laag"].equals(layer.set_index("buurtcode")["rang_laag"])
+    assert not set(OLD_COLUMNS) & set(old_gpkg.columns)
+    old_parquet = tmp_path / "GM0307_2024_oud.parquet"
+    _old_format(layer.set_index("buurtcode")).to_parquet(old_parquet)
+    batch = read_scores(old_parquet)
+    assert batch.crs.to_epsg() == 28992
+    assert batch["robuust_top"].equals(layer.set_index("buurtcode")["robuust_top"])
+
+
+def test_old_and_new_names_side_by_side_and_bad_files(tmp_path):
+    both = pd.DataFrame({"buurtcode": ["BU1"], "rang": [1.0], "rank": [2.0], "p_top_k": [0.5]})
+    assert rename_old_columns(both).columns.tolist() == ["buurtcode", "rang", "rank", "kans_top"]
+    (tmp_path / "x.csv").write_text("code;rank\nBU1;1\n", encoding="utf-8")
+    with pytest.raises(DataFormatError, match="x.csv: geen kolom 'buurtcode'"):
+        read_scores(tmp_path / "x.csv")
+    (tmp_path / "kapot.gpkg").write_bytes(b"geen geopackage")
+    with pytest.raises(DataFormatError, match="kapot.gpkg: kan het bestand niet lezen"):
+        read_scores(tmp_path / "kapot.gpkg")
+    with pytest.raises(DataFormatError, match="weg.csv: bestand niet gevonden"):
+        read_scores(tmp_path / "weg.csv")
+    with pytest.raises(DataFormatError, match=r"scores.xlsx: kies een \.csv"):
+        read_scores(tmp_path / "scores.xlsx")

@@ -153,10 +153,11 @@ CLI_BANNED = (
     "streamlit",
     "folium",
     "sqlalchemy",
-    "scipy.stats",
+    "scipy",
     "matplotlib",
     "geopandas",
     "pandas",
+    "numpy",
 )
 
 
@@ -175,19 +176,45 @@ def test_models_loads_no_database_network_ui_or_plotting(code):
     assert {m for m in loaded if m.split(".")[0] == "geo"} <= {"geo", "geo.errors"}
 
 
+def _cli_commands() -> list[str]:
+    sys.path.insert(0, str(ROOT))
+    from wijkradar.cli import COMMANDS
+
+    return list(COMMANDS)
+
+
 @pytest.mark.parametrize(
     "code",
     [
         "import wijkradar.cli",
         "from wijkradar.cli import main\nmain(['--help'])",
-        "from wijkradar.cli import main\nmain(['app', '--help'])",
+        *(f"from wijkradar.cli import main\nmain([{c!r}, '--help'])" for c in _cli_commands()),
     ],
-    ids=["import", "--help", "app --help"],
+    ids=["import", "--help", *(f"{c} --help" for c in _cli_commands())],
 )
 def test_the_command_line_entry_loads_nothing_heavy(code):
+    """``wijkradar --help`` and every sub-command's ``--help``: no pandas, numpy, SQLAlchemy..."""
     loaded = _loaded_after(code)
     assert "wijkradar.cli" in loaded
     assert not _banned(loaded, CLI_BANNED)
+
+
+def test_sub_command_help_shows_the_defaults_and_import_columns(capsys):
+    """The light defaults and the import columns are the ones the services use."""
+    sys.path.insert(0, str(ROOT))
+    from geo.registry import ENTITIES, IMPORT_KINDS
+    from wijkradar.cli import build_parser, main
+    from wijkradar.pipeline import DEFAULT_JAAR
+    from wijkradar.profiles import DEFAULT_PROFILE
+
+    for command in ("score", "gaps"):
+        args = build_parser([command]).parse_args([command, "--gemeente", "GM0307", "--uit", "x"])
+        assert (args.jaar, args.profiel) == (DEFAULT_JAAR, DEFAULT_PROFILE)
+    assert list(IMPORT_KINDS) == list(ENTITIES)
+    assert all(IMPORT_KINDS[k].fields is ENTITIES[k].fields for k in ENTITIES)
+    with pytest.raises(SystemExit):
+        main(["import", "--help"])
+    assert "initiatief: id, naam*" in capsys.readouterr().out
 
 
 PAGE_BANNED = (

@@ -391,7 +391,7 @@ def test_installed_cli_scores_with_a_shipped_profile(venv, outside, loopback_dat
     scores = pd.read_csv(out, dtype={"buurtcode": str})
     assert len(scores) == 145 and scores["buurtcode"].str.startswith("BU0307").all()
     assert scores["score"].notna().sum() > 100
-    assert {"rank_low", "rank_high", "p_top_k"} <= set(scores.columns)
+    assert {"rang_laag", "rang_hoog", "kans_top"} <= set(scores.columns)
 
 
 #: Sources that cannot answer: the example gemeente must draw from the installed files alone.

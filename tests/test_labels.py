@@ -59,3 +59,16 @@ def test_the_front_door_names_the_unknown_id_and_the_known_ones():
         ProfileError, match="aanpak voor ontbrekende waarden 'mediaan' is onbekend; kies uit"
     ):
         impute(pd.DataFrame({"a": [1.0, None]}), ["a"], "mediaan")
+
+
+def test_every_audit_action_the_registry_writes_has_a_dutch_label():
+    """The Initiatieven log shows ``actie`` in Dutch: a new action code needs a label."""
+    import re
+    from pathlib import Path
+
+    import geo.registry
+
+    source = (Path(geo.registry.__file__).parent / "_store.py").read_text(encoding="utf-8")
+    written = set(re.findall(r'_audit\(\s*conn,\s*user,\s*"(\w+)"', source))
+    written |= set(re.findall(r'"actie": "(\w+)"', source))
+    assert written == set(labels.AUDIT_ACTIONS)

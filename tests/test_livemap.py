@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 
 from tests.test_maps import EVIL, _data_and_scores
-from wijkradar.render.livemap import GEOMETRY_SUBDIR, live_args, live_geometry, write_geometry
+from wijkradar.render.livemap import (
+    GEOMETRY_SUBDIR,
+    live_args,
+    live_geometry,
+    prune_geometry,
+    write_geometry,
+)
 from wijkradar.render.maps import FRONTEND_DIR, build_map, map_geometry, map_values, top_factors
 
 
@@ -72,6 +80,53 @@ def test_geometry_file_is_written_once_under_its_content_key(tmp_path):
     before = path.stat().st_mtime_ns
     assert write_geometry(geo, tmp_path) == path and path.stat().st_mtime_ns == before
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no temporary files
+
+
+def _old_geometry_files(folder, ages_h):
+    """Geometry files named as write_geometry names them, last used ``ages_h`` hours ago."""
+    folder.mkdir(parents=True, exist_ok=True)
+    now = time.time()
+    paths = []
+    for i, age in enumerate(ages_h):
+        p = folder / f"{i:020x}.json"
+        p.write_text("{}", encoding="utf-8")
+        os.utime(p, (now - age * 3600, now - age * 3600))
+        paths.append(p)
+    return paths
+
+
+def test_geometry_folder_stays_bounded(tmp_path):
+    """Writing a new geometry prunes files unused for days and beyond the most recent ones."""
+    folder = tmp_path / GEOMETRY_SUBDIR
+    # 2 used within the grace hour, then 2, 3, ... 9 hours ago, and one unused for 8 days
+    old = _old_geometry_files(folder, [0.1, 0.5, 2, 3, 4, 5, 6, 7, 8, 9, 24 * 8])
+    foreign = [folder / "eigen.json", folder / "notitie.txt"]  # not ours: never touched
+    for p in foreign:
+        p.write_text("x", encoding="utf-8")
+    stale_tmp = folder / f"{'a' * 20}.{'b' * 8}.tmp"  # a write that died half-way
+    fresh_tmp = folder / f"{'c' * 20}.{'d' * 8}.tmp"  # a write in progress
+    for p in (stale_tmp, fresh_tmp):
+        p.write_text("{", encoding="utf-8")
+    os.utime(stale_tmp, (time.time() - 7200, time.time() - 7200))
+
+    data, _scores = _data_and_scores()
+    geo = live_geometry(map_geometry(data.buurten))
+    path = write_geometry(geo, tmp_path, max_files=4, max_age_days=7)
+    left = {p.name for p in folder.iterdir()}
+    # the new file, the two in use within the grace hour, and the most recent older one
+    want = {path.name, old[0].name, old[1].name, old[2].name, fresh_tmp.name}
+    assert left == want | {p.name for p in foreign}
+
+    # a file used again is marked as used and outlives files unused since
+    os.utime(path, (time.time() - 3 * 86400, time.time() - 3 * 86400))
+    assert write_geometry(geo, tmp_path) == path
+    assert time.time() - path.stat().st_mtime < 60
+    removed = {p.name for p in prune_geometry(folder, max_files=1, grace_s=0)}
+    assert path.exists() and removed == {old[0].name, old[1].name, old[2].name, fresh_tmp.name}
+    # removed while a map still points at it: written again on the next rerun
+    path.unlink()
+    assert write_geometry(geo, tmp_path).read_text(encoding="utf-8") == geo.text
+    assert prune_geometry(tmp_path / "missing") == []
 
 
 def test_frontend_is_local_and_safe_to_inline_in_templates():

@@ -115,12 +115,12 @@ def _data_and_scores():
             "buurtnaam": buurten["buurtnaam"],
             "wijknaam": buurten["wijknaam"],
             "score": score,
-            "rank": score.rank(ascending=False),
-            "rank_low": score.rank(ascending=False) - 1,
-            "rank_high": score.rank(ascending=False) + 1,
-            "p_top_k": 0.5,
-            "robust": pd.array([False] * len(codes), dtype="boolean"),
-            "confidence": 1.0,
+            "rang": score.rank(ascending=False),
+            "rang_laag": score.rank(ascending=False) - 1,
+            "rang_hoog": score.rank(ascending=False) + 1,
+            "kans_top": 0.5,
+            "robuust_top": pd.array([False] * len(codes), dtype="boolean"),
+            "zekerheid": 1.0,
             "reden": np.where(small, "geen score: minder dan 100 inwoners", ""),
             "te_klein": small,
             "n_geimputeerd": [0, 0, 0, 1, 0, 0, 0, 0, 0],
@@ -245,16 +245,24 @@ def test_build_map_escapes_uses_local_leaflet_and_styles_states(fake_leaflet):
         "rang",
         "factoren",
         "factorlabels",
+        "teksten",
     }
     assert EVIL in payload["naam"]  # raw text: the browser shows it with textContent
     assert payload["rang"][0] is None  # under the minimum population: no rank shown
-    assert all(isinstance(v, int) for ring in payload["geom"][1][0] for v in ring)
-    # decoding the first ring of buurt 1 gives back its (simplified) coordinates within 1e-5
-    flat = np.cumsum(np.array(payload["geom"][1][0][0]).reshape(-1, 2), axis=0)
-    decoded = flat / payload["scale"] + payload["origin"]
-    original = np.asarray(geo.geometry.iloc[1].exterior.coords)
-    assert np.abs(decoded - original[: len(decoded)]).max() < 2e-5
-    assert len(decoded) == len(original) - 1  # open ring: Leaflet adds the closing point
+    # texts several buurten share are sent once; each buurt keeps its own text
+    waarde = [payload["teksten"][v] if isinstance(v, int) else v for v in payload["waarde"]]
+    assert waarde == mv.frame["label"].reindex(geo.index).tolist()
+    assert payload["waarde"].count(0) == 2 and "geen score (te weinig inwoners)" in waarde
+    # decoding every ring gives back the (simplified) coordinates within 1e-5
+    for text, shape in zip(payload["geom"], geo.geometry, strict=True):
+        assert set(text) <= set(_DIGITS + " |")  # plain text in JSON, HTML, JS and Jinja
+        polygons = [p.split(" ") for p in text.split("|")]
+        assert len(polygons) == len(getattr(shape, "geoms", [shape]))
+        flat = np.cumsum(np.array(_varints(polygons[0][0])).reshape(-1, 2), axis=0)
+        decoded = flat / payload["scale"] + payload["origin"]
+        original = np.asarray(shape.exterior.coords)
+        assert np.abs(decoded - original[: len(decoded)]).max() < 2e-5
+        assert len(decoded) == len(original) - 1  # open ring: Leaflet adds the closing point
 
     standalone = standalone_html(m, fake_leaflet)
     assert "<script src" not in standalone.replace("<script src=x", "")
@@ -264,6 +272,34 @@ def test_build_map_escapes_uses_local_leaflet_and_styles_states(fake_leaflet):
     header = standalone_html(m, fake_leaflet, title="Kaart", data_version="GM0307 <b>x</b>")
     assert "<p>dataversie GM0307 &lt;b&gt;x&lt;/b&gt;</p></header>" in header
     assert "dataversie" not in standalone
+
+
+_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def _varints(text: str) -> list[int]:
+    """The numbers of a ring: zigzag varints, 5 bits a digit, digits >= 32 continue."""
+    out, value, shift = [], 0, 0
+    for ch in text:
+        digit = _DIGITS.index(ch)
+        value |= (digit & 31) << shift
+        shift += 5
+        if digit < 32:
+            out.append(value >> 1 if value % 2 == 0 else -((value + 1) >> 1))
+            value, shift = 0, 0
+    return out
+
+
+def test_ring_encoding_round_trips_large_and_negative_numbers():
+    from wijkradar.render.maps import _encode_ring
+
+    rng = np.random.default_rng(3)
+    values = np.concatenate(
+        [[0, -1, 1, -16, 15, 16, -17, 511, -512, 2**40, -(2**40)], rng.integers(-9e5, 9e5, 500)]
+    )
+    assert _varints(_encode_ring(values)) == values.tolist()
+    assert _encode_ring(np.array([0, -1, 1, 15, 16])) == "ABCe" + "gB"  # 0,1,2,30; 32=0+1*32
+    assert _encode_ring(np.array([], dtype=int)) == ""
 
 
 def test_leaflet_assets(fake_leaflet, tmp_path):
@@ -307,7 +343,7 @@ def test_buurt_profile_html_is_escaped_and_discloses_nothing_for_small_buurten()
 def test_ranking_exports_round_trip(tmp_path):
     data, scores = _data_and_scores()
     table = ranking_table(data, scores)
-    assert table["rank"].dropna().is_monotonic_increasing
+    assert table["rang"].dropna().is_monotonic_increasing
     csv = tmp_path / "r.csv"
     csv.write_bytes(ranking_csv(table))
     back = pd.read_csv(csv, index_col="buurtcode")
@@ -323,6 +359,57 @@ def test_basemap_reachable(server):
     assert basemap_reachable(server.tile_url)
     assert not basemap_reachable("http://127.0.0.1:9/{z}/{x}/{y}.png", timeout=1)
     assert not basemap_reachable(f"{server.base}/pdok/nothing/{{z}}/{{x}}/{{y}}.png")
+
+
+def test_every_script_file_is_inlined_once_per_map(fake_leaflet):
+    """Legend, buurten, labels, a11y, tile notice and every layer share one copy of the code."""
+    from streamlit_folium import generate_leaflet_string
+
+    from wijkradar.render.maps import _JS_FILES, add_registry_layers, js_source
+
+    data, scores = _data_and_scores()
+    codes = list(data.buurten.index)
+    geo = map_geometry(data.buurten)
+    hot = pd.DataFrame({"kwadrant": ["hoog-hoog"] * 3 + ["laag-laag"] * 6}, index=codes)
+    types = pd.Series([1, 2, 3] * 3, index=codes)
+    m = build_map(
+        geo,
+        map_values(scores, data, "score"),
+        scores=scores,
+        hotspots=hot,
+        types=types,
+        highlight=codes[2],
+        tile_url="http://127.0.0.1:9/{z}/{x}/{y}.png",
+    )
+    # a map without registry layers still carries no code it does not call
+    functions = {
+        "helpers.js": "function wrTip(",
+        "buurten.js": "function wrBuurten(",
+        "legend.js": "function wrLegend(",
+        "layers.js": "function wrTextLayer(",
+        "labels.js": "function wrLabels(",
+        "a11y.js": "function wrA11y(",
+    }
+    assert set(functions) == set(_JS_FILES)
+    bare = build_map(geo, map_values(scores, data, "score"), wijken=False, labels=False)
+    bare_html = bare.get_root().render()
+    assert "function wrLabels(" not in bare_html and "function wrTextLayer(" not in bare_html
+    assert bare_html.count("function wrTip(") == 1
+    ini = pd.DataFrame(
+        [{"naam": "a", "thema": "geldzorgen", "status": "lopend", "x": 150_200.0, "y": 450_200.0}]
+    )
+    add_registry_layers(m, geo, initiatieven=ini)
+    html = m.get_root().render()
+    streamlit = generate_leaflet_string(m)  # the script st_folium runs (not the header)
+    offline = standalone_html(m, fake_leaflet)
+    for text in (html, streamlit, offline):
+        for name, function in functions.items():
+            assert text.count(function) == 1, name
+        assert text.count(js_source("helpers.js")) == 1
+        # compact: no comments or indentation of the source files
+        assert "/* Wijkradar map helpers" not in text and "var el = document" not in text
+    # five layers, two legends, labels, a11y, tile notice and buurten: one copy, many calls
+    assert html.count("wrTextLayer(d)") >= 5 and html.count("wrLegend(map_") >= 3
 
 
 def test_registry_layers_escape_user_text_and_add_a_theme_legend():
@@ -501,7 +588,7 @@ def test_map_is_dutch_named_zoomable_and_hatches_geen_score(fake_leaflet):
     html = m.get_root().render()
     assert "user-scalable=no" not in html and "maximum-scale" not in html
     assert "<title>Kaart: Prioriteitsscore per buurt · Wijkradar</title>" in html
-    assert "setAttribute('lang', 'nl')" in html and "frameElement" in html
+    assert "setAttribute('lang','nl')" in html and "frameElement" in html
     assert NO_SCORE_FILL == "url(#wr-geen-score)" and '"fillColor":"url(#wr-geen-score)"' in html
     assert "repeating-linear-gradient" in html  # the legend swatch shows the same hatch
     assert '"weight":1.4' in html  # the lightest class has the stronger outline

@@ -198,7 +198,7 @@ out = {
 }
 at.switch_page("ui/ranglijst.py")
 at.run()
-out["ranks"] = at.dataframe[0].value["rank"].astype(float).to_dict() if at.dataframe else {}
+out["ranks"] = at.dataframe[0].value["rang"].astype(float).to_dict() if at.dataframe else {}
 print("RESULT" + json.dumps(out))
 """
 
@@ -230,7 +230,7 @@ def test_profile_of_notebook_02_is_listed_by_the_app_without_data_dir(executed, 
 
     # and the app ranks exactly as the notebook did
     notebook = pd.read_csv(copy / "data" / "exports" / f"{PROFILE}-notebook.csv")
-    nb_ranks = notebook.set_index("buurtcode")["rank"]
+    nb_ranks = notebook.set_index("buurtcode")["rang"]
     assert len(result["preview"]) == 15
     for code, rank in result["preview"].items():
         assert nb_ranks[code] == rank

@@ -296,7 +296,7 @@ def test_cli_batch_writes_geoparquet_per_gemeente(server, tmp_path, monkeypatch,
     assert code == 1  # GM9999 failed, the others were written
     assert "2 van 3 gemeenten geschreven" in capsys.readouterr().out
     frame = gpd.read_parquet(out / "GM0307_2024_kansrijke-wijk.parquet")
-    assert len(frame) == 145 and frame.crs.to_epsg() == 28992 and "rank_low" in frame
+    assert len(frame) == 145 and frame.crs.to_epsg() == 28992 and "rang_laag" in frame
     summary = (out / "batch.csv").read_text()
     assert "GM0034,ok,238" in summary and "GM9999,fout" in summary
 

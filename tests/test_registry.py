@@ -114,7 +114,7 @@ def test_migrations_create_schema_and_refuse_a_newer_database(db_url, opened):
     assert opened(db_url).migrate() == SCHEMA_VERSION  # idempotent
     with reg.engine.begin() as conn:
         conn.execute(update(schema_info).values(waarde="99"))
-    with pytest.raises(RegistryError, match="schema version 99, newer than this Wijkradar"):
+    with pytest.raises(RegistryError, match="schemaversie 99, nieuwer dan deze Wijkradar"):
         Registry(db_url)
     assert reg.schema_version() == 99  # untouched
 
@@ -292,6 +292,23 @@ def test_export_import_round_trip(reg, tmp_path, opened):
         )
 
 
+def test_export_header_versie_and_old_files_with_version(reg, tmp_path):
+    """The locking counter is exported as ``versie``; files with ``version`` still import."""
+    _import(reg, _csv(tmp_path, GOOD))
+    path = write_registry_file(reg.table("initiatief"), "initiatief", tmp_path / "e.csv")
+    header = path.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert "versie" in header and "version" not in header
+    # an export of an older Wijkradar: English header, a counter that is out of date
+    old = tmp_path / "oud.csv"
+    text = path.read_bytes().decode("utf-8")
+    old.write_bytes(text.replace(",versie", ",version").replace(",1\r\n", ",0\r\n").encode())
+    with pytest.raises(ConflictError, match="versie 1, u had versie 0"):
+        _import(reg, old)
+    report = _import(reg, path)  # the current counter: an update, no conflict
+    assert report.updated == 3
+    assert (reg.table("initiatief")["version"] == 2).all()
+
+
 def test_locatieserver_client(server):
     client = HttpClient(timeout=5, retries=0, backoff=0)
     hit = geocode(client, server.locatieserver_url, "Stadhuisplein 1, Amersfoort")
@@ -401,7 +418,7 @@ def test_cli_import_export_gaps(server, tmp_path, monkeypatch, capsys):
     gaps = tmp_path / "gaps.csv"
     assert cli.main(["gaps", "--gemeente", "GM0307", "--uit", str(gaps)]) == 0
     table = pd.read_csv(gaps)
-    assert {"buurtcode", "buurtnaam", "rank", "soort", "toelichting"} <= set(table.columns)
+    assert {"buurtcode", "buurtnaam", "rang", "soort", "toelichting"} <= set(table.columns)
     assert len(table) > 0 and table["buurtcode"].str.startswith("BU0307").all()
     assert table["dataversie"].str.startswith("GM0307 indeling 2024; 85984NED").all()
 

@@ -71,7 +71,7 @@ def test_direction_and_index(frame):
     r = score_buurten(frame, one, draws=0)
     scored = r["score"].dropna().index
     best_health = frame.loc[scored, "gezond"].idxmax()
-    assert r.loc[best_health, "rank"] == r["rank"].max()  # healthiest = least need
+    assert r.loc[best_health, "rang"] == r["rang"].max()  # healthiest = least need
 
 
 def test_small_and_unknown_population_get_reasons(frame):
@@ -86,7 +86,7 @@ def test_small_and_unknown_population_get_reasons(frame):
 def test_missing_policies_flag_and_lower_confidence(frame, policy):
     r = score_buurten(frame, profile(missing=policy), draws=0)
     code = CODES[3]  # rondkomen missing
-    assert r.loc[code, "confidence"] == pytest.approx(2 / 3)
+    assert r.loc[code, "zekerheid"] == pytest.approx(2 / 3)
     if policy == "drop":
         assert r.loc[code, "n_geimputeerd"] == 0
         assert np.isnan(r.loc[code, "domein__Geld"])
@@ -132,10 +132,10 @@ def test_seed_reproduces_and_intervals_hold(frame):
     b = score_buurten(frame, profile(top_k=3), seed=7, draws=300)
     pd.testing.assert_frame_equal(a, b)
     s = a["score"].notna()
-    assert (a.loc[s, "rank_low"] <= a.loc[s, "rank"]).all()
-    assert (a.loc[s, "rank"] <= a.loc[s, "rank_high"]).all()
-    assert ((a.loc[s, "p_top_k"] >= 0) & (a.loc[s, "p_top_k"] <= 1)).all()
-    assert a.loc[s, "p_top_k"].sum() == pytest.approx(3, abs=0.5)  # ~k buurten in top k
+    assert (a.loc[s, "rang_laag"] <= a.loc[s, "rang"]).all()
+    assert (a.loc[s, "rang"] <= a.loc[s, "rang_hoog"]).all()
+    assert ((a.loc[s, "kans_top"] >= 0) & (a.loc[s, "kans_top"] <= 1)).all()
+    assert a.loc[s, "kans_top"].sum() == pytest.approx(3, abs=0.5)  # ~k buurten in top k
 
 
 def test_bounds_widen_rank_intervals(frame):
@@ -144,7 +144,7 @@ def test_bounds_widen_rank_intervals(frame):
     upper = frame[["eenzaam"]] + 20
     narrow = score_buurten(frame, prof, seed=1, draws=200)
     wide = score_buurten(frame, prof, seed=1, draws=200, lower=lower, upper=upper)
-    width = lambda r: (r["rank_high"] - r["rank_low"]).sum()  # noqa: E731
+    width = lambda r: (r["rang_hoog"] - r["rang_laag"]).sum()  # noqa: E731
     assert width(wide) > width(narrow)
 
 
@@ -253,11 +253,11 @@ def test_filled_in_buurt_gets_a_wider_interval_and_is_never_robust():
     holed.loc[holed.index[0], "b"] = np.nan  # 50% of the weight filled in (gemeente mean)
     filled = score_buurten(holed, prof, seed=3, draws=400)
     code = frame.index[0]
-    width = lambda r: r.loc[code, "rank_high"] - r.loc[code, "rank_low"]  # noqa: E731
+    width = lambda r: r.loc[code, "rang_hoog"] - r.loc[code, "rang_laag"]  # noqa: E731
     assert filled.loc[code, "aandeel_aangevuld"] == pytest.approx(0.5)
     assert width(filled) > width(observed)
-    assert bool(observed.loc[code, "robust"]) is True
-    assert bool(filled.loc[code, "robust"]) is False
+    assert bool(observed.loc[code, "robuust_top"]) is True
+    assert bool(filled.loc[code, "robuust_top"]) is False
 
 
 def test_minimum_observed_share_leaves_thin_buurten_unscored():
@@ -295,7 +295,7 @@ def test_compare_profiles(frame):
     b = score_buurten(frame, profile(aggregation="geometric"), draws=0)
     cmp = compare_profiles({"a": a, "b": b}, k=3)
     assert cmp["spearman"].loc["a", "b"] > 0.5
-    assert set(cmp["robuust_top"]) <= set(a.index[a["rank"] <= 3])
+    assert set(cmp["robuust_top"]) <= set(a.index[a["rang"] <= 3])
 
 
 def test_shipped_profiles_load():
@@ -365,13 +365,13 @@ def test_rank_ties_are_broken_so_top_k_has_k_buurten(draws):
     )
     out = score_buurten(frame, prof, draws=draws, seed=3)
     assert out["score"].duplicated().sum() == 27  # 3 distinct scores for 30 buurten
-    assert sorted(out["rank"]) == list(range(1, 31))
-    assert (out["rank"] <= 10).sum() == 10
-    # the rule: score descending, then p_top_k descending, then buurtcode ascending
+    assert sorted(out["rang"]) == list(range(1, 31))
+    assert (out["rang"] <= 10).sum() == 10
+    # the rule: score descending, then kans_top descending, then buurtcode ascending
     ordered = out.assign(code=out.index).sort_values(
-        ["score", "p_top_k", "code"], ascending=[False, False, True]
+        ["score", "kans_top", "code"], ascending=[False, False, True]
     )
-    assert ordered["rank"].tolist() == list(range(1, 31))
+    assert ordered["rang"].tolist() == list(range(1, 31))
     pd.testing.assert_index_equal(out.index, frame.index)
 
 

@@ -39,27 +39,41 @@ def _profile(**kw):
 
 
 @pytest.mark.parametrize(
-    ("n", "draws", "chunk"),
+    ("n", "draws", "chunk", "cells"),
     [
-        (30, 1, 1),
-        (30, 7, 3),
-        (25, 100, 100),
-        (25, 230, 40),
-        (60, 999, 17),
-        (12, 2000, 500),
-        (70_000, 5, 2),  # ranks beyond uint16
+        (30, 1, 1, None),
+        (30, 7, 3, None),
+        (25, 100, 100, None),
+        (25, 230, 40, None),
+        (60, 999, 17, None),
+        (12, 2000, 500, None),
+        (25, 230, 40, 8),  # passes: bins of 4, then one rank wide
+        (60, 999, 17, 8),  # three passes
+        (61, 300, 300, 16),
+        (600, 120, 50, None),  # two passes with the default cells
+        (70_000, 5, 2, None),  # ranks beyond uint16, three passes
     ],
 )
-def test_streamed_rank_statistics_equal_numpy_on_all_draws(n, draws, chunk):
+def test_streamed_rank_statistics_equal_numpy_on_all_draws(n, draws, chunk, cells):
     rng = np.random.default_rng(n + draws)
     ranks = np.column_stack([rng.permutation(n).astype(np.float32) + 1 for _ in range(draws)])
     ranks[3, rng.random(draws) < 0.3] = np.nan  # sometimes no score
     ranks[5] = np.nan  # never a score
-    stats = scoring._RankStats(n, draws, k=4, chunk=chunk)
-    for start in range(0, draws, chunk):
-        stats.add(ranks[:, start : start + chunk])
+    ranks[7] = 2.0  # always the same rank
+    stats = scoring._RankStats(n, draws, k=4, cells=cells)
+    passes = 0
+    while not stats.done:
+        for start in range(0, draws, chunk):
+            stats.add(ranks[:, start : start + chunk])
+        stats.end_pass()
+        passes += 1
     lo, hi, ptop = stats.result()
-    assert stats.low.dtype == (np.uint16 if n < 65_000 else np.uint32)
+    width = n + 1
+    for level in range(passes):  # as many passes as bins of that many cells need
+        width = -(-width // min(width, stats.cells if level == 0 else stats.cells // 4))
+    assert width == 1 and passes >= 1
+    assert passes == 1 or n + 1 > stats.cells
+    assert stats.count_dtype == np.min_scalar_type(draws)
 
     full = np.where(np.isnan(ranks), n + 1, ranks)  # what the unchunked code did
     want_lo, want_hi = np.percentile(full, [5, 95], axis=1)
@@ -68,6 +82,23 @@ def test_streamed_rank_statistics_equal_numpy_on_all_draws(n, draws, chunk):
     np.testing.assert_array_equal(lo, want_lo)  # to the bit, NaN where never scored
     np.testing.assert_array_equal(hi, want_hi)
     np.testing.assert_array_equal(ptop, (full <= 4).mean(axis=1))
+
+
+def test_rank_statistics_refuse_a_missing_pass_or_draw():
+    ranks = np.arange(1, 21, dtype=np.float32)[:, None].repeat(10, axis=1)
+    stats = scoring._RankStats(20, 10, k=3, cells=16)
+    stats.add(ranks[:, :5])
+    with pytest.raises(ValueError, match="5 of 10 draws"):
+        stats.end_pass()
+    stats.add(ranks[:, 5:])
+    assert not stats.end_pass()  # 21 values in bins of 2: a second pass is needed
+    with pytest.raises(ValueError, match="another pass"):
+        stats.result()
+    stats.add(ranks)
+    assert stats.end_pass()
+    np.testing.assert_array_equal(stats.result()[0], np.arange(1, 21))
+    with pytest.raises(ValueError, match="every pass"):
+        stats.add(ranks)
 
 
 def test_chunked_scoring_equals_all_ranks_at_once(monkeypatch):
@@ -88,9 +119,31 @@ def test_chunked_scoring_equals_all_ranks_at_once(monkeypatch):
     scored = out["score"].notna().to_numpy()
     full = np.where(np.isnan(ranks), scored.sum() + 1, ranks)
     lo, hi = np.percentile(full, [5, 95], axis=1)
-    np.testing.assert_array_equal(out.loc[scored, "rank_low"], np.floor(lo))
-    np.testing.assert_array_equal(out.loc[scored, "rank_high"], np.ceil(hi))
-    np.testing.assert_array_equal(out.loc[scored, "p_top_k"], (full <= 5).mean(axis=1))
+    np.testing.assert_array_equal(out.loc[scored, "rang_laag"], np.floor(lo))
+    np.testing.assert_array_equal(out.loc[scored, "rang_hoog"], np.ceil(hi))
+    np.testing.assert_array_equal(out.loc[scored, "kans_top"], (full <= 5).mean(axis=1))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_replayed_passes_give_the_one_pass_result(monkeypatch, workers):
+    """Few cells (five passes over replayed draws, on threads or not) = one pass, exactly."""
+    frame = _frame(n=90)
+    lower, upper = frame[["eenzaam"]] - 4, frame[["eenzaam"]] + 4
+    kw = {"seed": 5, "draws": 250, "chunk": 30, "lower": lower, "upper": upper}
+    one_pass = score_buurten(frame, _profile(), workers=1, **kw)
+    passes: list[int] = []
+    end_pass = scoring._RankStats.end_pass
+
+    def spy(self):
+        passes.append(self.level)
+        return end_pass(self)
+
+    monkeypatch.setattr(scoring, "_RANK_CELLS", 8)
+    monkeypatch.setattr(scoring._RankStats, "end_pass", spy)
+    replayed = score_buurten(frame, _profile(), workers=workers, **kw)
+    # up to 91 values: 8 bins of 12 ranks, then 2 bins per order statistic: 6, 3, 2, 1 wide
+    assert passes == [0, 1, 2, 3, 4]
+    pd.testing.assert_frame_equal(replayed, one_pass)
 
 
 @pytest.mark.parametrize("policy", ["gemeente_mean", "drop"])
@@ -121,11 +174,12 @@ def test_complete_data_shortcut_equals_the_general_path(policy):
 
 
 def test_memory_is_bounded_by_the_chunk_not_the_draws(monkeypatch):
-    """10x the draws: the same chunk arrays, and rank buffers far below n x draws."""
+    """10x the draws: the same chunk arrays and the same rank counts; passes replay the draws."""
     frame = _frame(n=200)
     made: list[scoring._RankStats] = []
     shapes: list[tuple[int, int]] = []
     init, add = scoring._RankStats.__init__, scoring._RankStats.add
+    cells: dict[int, list[int]] = {}
 
     def spy_init(self, *a, **kw):
         init(self, *a, **kw)
@@ -133,22 +187,22 @@ def test_memory_is_bounded_by_the_chunk_not_the_draws(monkeypatch):
 
     def spy_add(self, ranks):
         shapes.append(ranks.shape)
+        cells.setdefault(self.draws, []).append(self.counts.size)
         add(self, ranks)
 
+    monkeypatch.setattr(scoring, "_RANK_CELLS", 64)  # 200 buurten: two passes
     monkeypatch.setattr(scoring._RankStats, "__init__", spy_init)
     monkeypatch.setattr(scoring._RankStats, "add", spy_add)
-    cells = {}
     for draws in (1_000, 10_000):
         shapes.clear()
         score_buurten(frame, _profile(), seed=1, draws=draws, chunk=100, workers=1)
         assert {s[1] for s in shapes} == {100}  # every chunk is (n, 100), whatever the draws
+        assert len(shapes) == 2 * draws // 100  # two passes over the same draws
         stats = made[-1]
-        cells[draws] = stats.low.size + stats.high.size
-        # per buurt: 5% of the draws on each side (the order statistics the percentiles
-        # need) plus what is pending (a chunk, or half the kept), as uint16; never all ranks
-        assert cells[draws] <= stats.n * (0.15 * draws + 6 + 2 * 100)
-        assert stats.low.dtype == stats.high.dtype == np.uint16
-    assert cells[10_000] < 0.2 * 200 * 10_000  # all ranks: 200 x 10,000
+        assert stats.done and stats.count_dtype == np.uint16
+        # per buurt: the cells (plus one bin for values outside), never the draws
+        assert max(cells[draws]) <= stats.n * (64 + 4)
+    assert max(cells[10_000]) == max(cells[1_000])
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

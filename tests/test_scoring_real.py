@@ -30,7 +30,7 @@ def test_default_profile_on_amersfoort(amersfoort):
     assert "Domein Jeugd en gezin heeft voor deze gemeente en dit jaar geen gegevens" in notes
     # buurten with wijk values have lower confidence than fully observed ones
     wijk = amersfoort.states["eenzaam"] == "wijkwaarde"
-    assert r.loc[wijk, "confidence"].max() < 1.0
+    assert r.loc[wijk, "zekerheid"].max() < 1.0
 
 
 def test_hotspots_and_types_on_amersfoort(amersfoort):
@@ -74,11 +74,11 @@ def test_cli_score_reproducible(server, tmp_path, monkeypatch, capsys):
     for col in [
         "buurtnaam",
         "score",
-        "rank",
-        "rank_low",
-        "rank_high",
-        "p_top_k",
-        "robust",
+        "rang",
+        "rang_laag",
+        "rang_hoog",
+        "kans_top",
+        "robuust_top",
         "domein__Gezondheid",
     ]:
         assert col in df.columns

@@ -64,18 +64,18 @@ def test_weight_grid_varies_one_domain_at_a_time(profile):
 def test_ranks_are_tidy_and_the_basis_matches_score_buurten(frame, profile):
     ranks = sensitivity_ranks(frame, profile, seed=0)
     assert ranks["scenario"].nunique() == len(weight_grid(profile)) * 27
-    assert set(ranks.columns) >= {"scenario", "gewichten", "buurtcode", "score", "rank", "basis"}
+    assert set(ranks.columns) >= {"scenario", "gewichten", "buurtcode", "score", "rang", "basis"}
     basis = ranks[ranks["basis"]]
     assert basis["scenario"].nunique() == 1
     direct = score_buurten(frame, profile, draws=0)
     pd.testing.assert_series_equal(
-        basis.set_index("buurtcode")["rank"],
-        direct["rank"].dropna().rename_axis("buurtcode"),
+        basis.set_index("buurtcode")["rang"],
+        direct["rang"].dropna().rename_axis("buurtcode"),
         check_names=False,
     )
     # every scenario ranks the same scored buurten 1..n without ties
     for _, part in ranks.groupby("scenario"):
-        assert sorted(part["rank"]) == list(range(1, len(part) + 1))
+        assert sorted(part["rang"]) == list(range(1, len(part) + 1))
 
 
 def test_summary_overlap_and_shifts(frame, profile):
@@ -90,8 +90,8 @@ def test_summary_overlap_and_shifts(frame, profile):
     assert (summary["top_k_overlap_share"] == summary["top_k_overlap"] / 5).all()
     # shifts recomputed by hand for one scenario
     row = summary.iloc[-1]
-    basis = ranks[ranks["basis"]].set_index("buurtcode")["rank"]
-    other = ranks[ranks["scenario"] == row["scenario"]].set_index("buurtcode")["rank"]
+    basis = ranks[ranks["basis"]].set_index("buurtcode")["rang"]
+    other = ranks[ranks["scenario"] == row["scenario"]].set_index("buurtcode")["rang"]
     shift = (other - basis.reindex(other.index)).abs()
     assert row["rank_shift_max"] == shift.max()
     assert row["rank_shift_mean"] == pytest.approx(shift.mean())
@@ -113,10 +113,10 @@ def test_random_weights_depend_on_the_seed_only(frame, profile):
 def test_buurt_stability(frame, profile):
     ranks = sensitivity_ranks(frame, profile, seed=0, aggregations=["arithmetic"])
     stab = buurt_stability(ranks, k=5)
-    assert (stab["rank_min"] <= stab["rank_basis"]).all()
-    assert (stab["rank_basis"] <= stab["rank_max"]).all()
+    assert (stab["rang_min"] <= stab["rang_basis"]).all()
+    assert (stab["rang_basis"] <= stab["rang_max"]).all()
     assert stab["aandeel_top_k"].between(0, 1).all()
-    assert stab.iloc[0]["rank_basis"] == 1
+    assert stab.iloc[0]["rang_basis"] == 1
     n = ranks["scenario"].nunique()
     assert (stab["scenarios"] == n).all()
 

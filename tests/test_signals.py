@@ -66,10 +66,10 @@ def test_higher_is_better_indicator_marks_the_low_values_dark():
 def test_one_robust_truth_in_the_printable_profile():
     data, scores = _data_and_scores()
     code = list(data.buurten.index)[4]
-    scores["robust"] = np.array([True] * len(scores))  # numpy bools, as the scorer returns
+    scores["robuust_top"] = np.array([True] * len(scores))  # numpy bools, as the scorer returns
     page = buurt_profile_html(data, scores, code, profile_name="p")
     assert "Robuust<b>ja" in page
-    scores["robust"] = pd.array([True] * len(scores), dtype="boolean")
+    scores["robuust_top"] = pd.array([True] * len(scores), dtype="boolean")
     assert "Robuust<b>ja" in buurt_profile_html(data, scores, code, profile_name="p")
 
 

@@ -32,7 +32,7 @@ def _fixture():
     data.reference["inkomen"] = [31.2, 33.0]
     scores["bijdrage__inkomen"] = scores["score"] / 2
     centres = data.buurten.geometry.centroid
-    top = scores.sort_values("rank").index[0]
+    top = scores.sort_values("rang").index[0]
     tables = {
         "initiatief": pd.DataFrame(
             [

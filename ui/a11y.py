@@ -67,7 +67,15 @@ def skip_link(
     *,
     target: str = SKIP_TARGET,
 ) -> None:
-    """A link that moves keyboard focus past the map to the table ``target`` (WCAG 2.4.1)."""
+    """A link that moves keyboard focus past the map to the table ``target`` (WCAG 2.4.1).
+
+    Parameters
+    ----------
+    text : str
+        The link text (Dutch).
+    target : str
+        The ``id`` of the element that gets the focus.
+    """
     st.html(_SKIP_HTML.format(target=target, text=text), unsafe_allow_javascript=True)
 
 
@@ -76,6 +84,18 @@ def dutch_frame(frame: pd.DataFrame, decimals: int = 1) -> pd.DataFrame:
 
     A table shows (and a screen reader reads) what this returns instead of raw floats such as
     ``88.24000000000001``; whole-number columns stay numbers so they sort as numbers.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table to show.
+    decimals : int, default 1
+        Decimals of the float columns.
+
+    Returns
+    -------
+    DataFrame
+        A copy with float columns as Dutch text and boolean columns as ``ja``/``nee``.
     """
     out = frame.copy()
     for col in out.columns:

@@ -44,3 +44,11 @@ PALETTES = {
     "viridis": "Viridis",
     "cividis": "Cividis",
 }
+#: The registry's audit actions (codes in the database, like the method ids) as users read them.
+AUDIT_ACTIONS = {
+    "insert": "toegevoegd",
+    "update": "gewijzigd",
+    "delete": "verwijderd",
+    "import": "geïmporteerd",
+    "restore": "teruggezet uit reservekopie",
+}

@@ -13,9 +13,8 @@ from pathlib import Path
 import streamlit as st
 import streamlit.components.v1 as components
 
-from ui import cached, state, static
-from wijkradar.escape import markdown_text as md
-from wijkradar.render.assets import AssetError, install_static
+from ui import cached, static
+from ui.mapsetup import MapSetup
 from wijkradar.render.livemap import (
     GEOMETRY_SUBDIR,
     LiveGeometry,
@@ -24,6 +23,7 @@ from wijkradar.render.livemap import (
     write_geometry,
 )
 from wijkradar.render.maps import FRONTEND_DIR, MapValues
+
 
 
 @functools.cache
@@ -57,43 +57,19 @@ def warm(data) -> None:
     _written(_geometry(data.gemeentecode, data.jaar, data.created), static.static_dir())
 
 
-def tile_url(basemap: str) -> str | None:
-    """The basemap's tile URL, or None (with a notice) when it does not answer."""
-    url = state.settings().tile_url(basemap)
-    if url and not cached.basemap_ok(url):
-        st.info(
-            "De achtergrondkaart is niet bereikbaar; de buurten worden zonder achtergrond getoond."
-        )
-        return None
-    return url
-
-
-def live_map(data, mv: MapValues, *, key: str, **options) -> str | None:
+def live_map(data, mv: MapValues, setup: MapSetup, *, key: str, **options) -> str | None:
     """Draw (or restyle) the live map of ``mv`` for ``data``; the clicked buurtcode or None.
 
-    ``options`` go to :func:`wijkradar.render.livemap.live_args` (scores, factors, scheme,
-    k, palette, tile_url, basemap, wijken, labels, hotspots, types, highlight, height).
+    ``setup`` (:func:`ui.mapsetup.map_setup`) gives Leaflet's URLs, the static folder and
+    the basemap. ``options`` go to :func:`wijkradar.render.livemap.live_args` (scores,
+    factors, scheme, k, palette, wijken, labels, hotspots, types, highlight, height).
     """
-    settings = state.settings()
-    folder = static.static_dir()
-    try:
-        install_static(settings, folder)
-    except (AssetError, OSError) as exc:
-        st.error(f"De kaart kan niet worden getekend: Leaflet is niet geïnstalleerd ({md(exc)}).")
-        return None
+    folder = setup.static_dir
     geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
     geo = _geometry(data.gemeentecode, data.jaar, data.created)
-    base = static.static_url()
-    url = f"{base}/{GEOMETRY_SUBDIR.as_posix()}/{geo.key}.json" if _written(geo, folder) else None
-    args = live_args(
-        geo,
-        geometry,
-        mv,
-        geometry_url=url,
-        leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
-        leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
-        **options,
-    )
+    name = f"{GEOMETRY_SUBDIR.as_posix()}/{geo.key}.json"
+    url = f"{setup.static_url}/{name}" if _written(geo, folder) else None
+    args = live_args(geo, geometry, mv, geometry_url=url, **setup.leaflet, **setup.tiles, **options)
     value = _component()(**args, key=key, default=None)
     code = value.get("buurt") if isinstance(value, dict) else None
     return str(code) if code in geo.codes else None

@@ -12,9 +12,8 @@ from wijkradar.render.export import ranking_csv, ranking_gpkg, ranking_table
 from wijkradar.render.format import fmt_bool, fmt_number, fmt_rank
 
 v = common.scored_view("Ranglijst")
-data, scores = v.data, v.scores
-top_k = scores.attrs.get("top_k", v.profile.top_k)
-table = ranking_table(data, scores)
+top_k = v.scores.attrs.get("top_k", v.profile.top_k)
+table = ranking_table(v.data, v.scores)
 
 with st.container(horizontal=True):
     wijken = st.multiselect(
@@ -76,16 +75,16 @@ if reach_cols:
             "niet; dit is een aparte weergave om de inzet te schalen.",
         )
     if many:
-        keep = reach_filter(scores[reach_cols], many)
+        keep = reach_filter(v.scores[reach_cols], many)
         table = table[keep.reindex(table.index).fillna(False).astype(bool)]
     if people:
         counts = (
-            data.buurten["inwoners"].where(~scores["te_klein"].astype(bool))
+            v.data.buurten["inwoners"].where(~v.scores["te_klein"].astype(bool))
             if people == "inwoners"
-            else scores[people]
+            else v.scores[people]
         )
-        imp = impact_ranking(scores, people=counts)
-        table = table.join(imp).sort_values(["impact_rang", "rank"], na_position="last")
+        imp = impact_ranking(v.scores, people=counts)
+        table = table.join(imp).sort_values(["impact_rang", "rang"], na_position="last")
         impact_note = (
             " Impactweergave: gesorteerd op score x aantal "
             f"{'inwoners' if people == 'inwoners' else markdown_text(count_cols[people].lower())}."
@@ -102,32 +101,32 @@ st.caption(
 # what a screen reader reads; "Rang" orders the same way and stays a number, so the table still
 # sorts. Reach, counts and impact stay numbers (people sort and filter on them). The downloads
 # below keep the plain numbers.
-as_text = ["score", "confidence", *[c for c in table.columns if c.startswith("domein__")]]
+as_text = ["score", "zekerheid", *[c for c in table.columns if c.startswith("domein__")]]
 shown = table.copy()
 for col in as_text:
-    decimals = 2 if col == "confidence" else 1
+    decimals = 2 if col == "zekerheid" else 1
     shown[col] = table[col].map(lambda x, d=decimals: fmt_number(x, d))
 shown["interval"] = [
     fmt_rank(r, lo, hi) if pd.notna(lo) else "–"
-    for r, lo, hi in zip(table["rank"], table["rank_low"], table["rank_high"], strict=True)
+    for r, lo, hi in zip(table["rang"], table["rang_laag"], table["rang_hoog"], strict=True)
 ]
-shown["p_top_k"] = (100 * table["p_top_k"]).round()
-shown = shown.drop(columns=["rank_low", "rank_high"])
-if "robust" in shown:
-    shown["robust"] = table["robust"].map(fmt_bool)
-order = ["buurtnaam", "wijknaam", "score", "rank", "interval"]
+shown["kans_top"] = (100 * table["kans_top"]).round()
+shown = shown.drop(columns=["rang_laag", "rang_hoog"])
+if "robuust_top" in shown:
+    shown["robuust_top"] = table["robuust_top"].map(fmt_bool)
+order = ["buurtnaam", "wijknaam", "score", "rang", "interval"]
 shown = shown[[*order, *[c for c in shown.columns if c not in order]]]
 column_config = {
     "buurtnaam": st.column_config.TextColumn("Buurt"),
     "wijknaam": st.column_config.TextColumn("Wijk"),
     "score": st.column_config.TextColumn("Score"),
-    "rank": st.column_config.NumberColumn("Rang", format="%d"),
+    "rang": st.column_config.NumberColumn("Rang", format="%d"),
     "interval": st.column_config.TextColumn("Rang (90%-interval)"),
-    "p_top_k": st.column_config.ProgressColumn(
+    "kans_top": st.column_config.ProgressColumn(
         f"Kans top {top_k}", min_value=0, max_value=100, format="%d%%"
     ),
-    "robust": st.column_config.TextColumn("Robuust"),
-    "confidence": st.column_config.TextColumn("Betrouwbaarheid"),
+    "robuust_top": st.column_config.TextColumn("Robuust"),
+    "zekerheid": st.column_config.TextColumn("Betrouwbaarheid"),
     "dekking": st.column_config.ProgressColumn(
         "Dekking", min_value=0.0, max_value=1.0, format="percent"
     ),
@@ -145,12 +144,12 @@ for col, name in count_cols.items():
 st.dataframe(shown, column_config=column_config, width="stretch", height=560)
 
 st.page_link("ui/werklijst.py", label="Werklijst maken voor buurtnetwerkers (printbaar en CSV)")
-name = f"wijkradar-{data.gemeentecode}-{data.jaar}-{v.profile.name}"
+name = f"wijkradar-{v.data.gemeentecode}-{v.data.jaar}-{v.profile.name}"
 with st.container(horizontal=True):
     downloads.csv_download("Download CSV", ranking_csv(table), f"{name}.csv")
     st.download_button(
         "Download GeoPackage",
-        ranking_gpkg(data, table),
+        ranking_gpkg(v.data, table),
         file_name=f"{name}.gpkg",
         mime="application/geopackage+sqlite3",
         on_click="ignore",

@@ -8,8 +8,9 @@ from streamlit_folium import st_folium
 
 from models import ProfileError
 from models.change import change_bins, periods_of
-from ui import cached, common, downloads, state, static
+from ui import cached, common, downloads, state
 from ui.a11y import SKIP_TARGET, skip_link
+from ui.mapsetup import map_setup
 from wijkradar.change import (
     change_colours,
     change_map_values,
@@ -20,7 +21,6 @@ from wijkradar.change import (
     trend_indicators,
 )
 from wijkradar.escape import markdown_text as md
-from wijkradar.render.assets import AssetError, install_static
 from wijkradar.render.export import table_csv
 from wijkradar.render.format import decimals_for, fmt_number, fmt_signed, plural
 from wijkradar.render.maps import build_map
@@ -35,9 +35,8 @@ RULE = (
 
 
 v = common.scored_view("Verandering")
-data, scores = v.data, v.scores
 
-inds = trend_indicators(data)
+inds = trend_indicators(v.data)
 if not inds:
     st.info(
         "De gezondheidsmonitor heeft voor deze gemeente maar één jaar; verandering is niet te "
@@ -54,7 +53,7 @@ what = st.selectbox(
     ),
     key="vr_wat",
 )
-periods = periods_of(data.trend) if what == SCORE else periods_of(data.trend, what)
+periods = periods_of(v.data.trend) if what == SCORE else periods_of(v.data.trend, what)
 state.init_widget("vr_van", "van", periods[:-1], periods[0])
 if st.session_state.get("vr_van") not in periods[:-1]:
     st.session_state["vr_van"] = periods[0]
@@ -70,18 +69,11 @@ state.put("van", start)
 state.put("naar", end)
 state.publish()
 
-settings = state.settings()
-try:
-    install_static(settings, static.static_dir())
-except (AssetError, OSError) as exc:
-    st.error(f"De kaart kan niet worden getekend: Leaflet is niet geïnstalleerd ({md(exc)}).")
+setup = map_setup()
+if setup is None:
     st.stop()
-base = static.static_url()
-tile_url = settings.tile_url()
-if tile_url and not cached.basemap_ok(tile_url):
-    tile_url = None
-geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
-names = data.buurten["buurtnaam"].astype(str)
+geometry = cached.geometry(v.data.gemeentecode, v.data.jaar, v.data.created)
+names = v.data.buurten["buurtnaam"].astype(str)
 
 if what == SCORE:
     in_trend = [i for i in v.profile.indicator_ids if i in inds]
@@ -99,26 +91,25 @@ if what == SCORE:
     shifts, bins = score_change(by_period, start, end)
     st.caption(
         f"Beide scores zijn herberekend met profiel {md(v.profile.name)}: de gezondheidscijfers "
-        f"van {start} en van {end}, de CBS-kerncijfers van {data.jaar} (oudere kerncijfers op "
+        f"van {start} en van {end}, de CBS-kerncijfers van {v.data.jaar} (oudere kerncijfers op "
         "deze buurtindeling zijn er niet). De score is relatief binnen de gemeente: een stijging "
         "betekent dat de buurt ten opzichte van de andere buurten meer nood kreeg."
     )
-    mv = score_change_map_values(shifts, scores, data.buurten.index, start, end)
+    mv = score_change_map_values(shifts, v.scores, v.data.buurten.index, start, end)
     small = mv.frame["status"] == "geen_score"
     colours = change_colours(True, len(bins) - 1)
     fmap = build_map(
         geometry,
         mv,
-        scores=scores,
-        tile_url=tile_url,
+        scores=v.scores,
         fixed_bins=bins,
         fixed_colours=colours,
-        leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
-        leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
+        **setup.leaflet,
+        **setup.tiles,
     )
     skip_link()
     st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="vr_kaart")
-    both = shifts[(shifts["status"] == "beide") & shifts.index.isin(data.buurten.index[~small])]
+    both = shifts[(shifts["status"] == "beide") & shifts.index.isin(v.data.buurten.index[~small])]
     st.header(f"Rangverschuivingen {start} → {end} (1 = hoogste nood)", anchor=SKIP_TARGET)
     if both.empty:
         st.write("Geen buurten met een score in beide jaren.")
@@ -131,8 +122,8 @@ if what == SCORE:
         table = pd.DataFrame(
             {
                 "Buurt": [f"{names[c]} ({c})" for c in both.index],
-                f"Rang {start}": both["rank_voor"].astype(int).to_numpy(),
-                f"Rang {end}": both["rank_na"].astype(int).to_numpy(),
+                f"Rang {start}": both["rang_voor"].astype(int).to_numpy(),
+                f"Rang {end}": both["rang_na"].astype(int).to_numpy(),
                 "Verschuiving": both["verschuiving"].astype(int).to_numpy(),
                 f"Score {start}": both["score_voor"].map(fmt_number).to_numpy(),
                 f"Score {end}": both["score_na"].map(fmt_number).to_numpy(),
@@ -143,18 +134,18 @@ if what == SCORE:
         downloads.csv_download(
             "Download rangverschuivingen (CSV)",
             table_csv(table),
-            f"verandering-score-{data.gemeentecode}-{start}-{end}.csv",
+            f"verandering-score-{v.data.gemeentecode}-{start}-{end}.csv",
         )
     st.stop()
 
-cat = data.catalogue.loc[what]
+cat = v.data.catalogue.loc[what]
 unit = str(cat["unit"])
 change_unit = "procentpunt" if unit.startswith("%") else unit
 dec = decimals_for(unit)
 higher_is_worse = str(cat["direction"]) != "hoger_beter"
-ch = indicator_change(data, scores, what, start, end)
+ch = indicator_change(v.data, v.scores, what, start, end)
 shown_codes = ch.index[ch["status"] != "te_klein"]
-bins = change_bins(data.trend, what, shown_codes)
+bins = change_bins(v.data.trend, what, shown_codes)
 mv = change_map_values(
     ch,
     title=f"Verandering {cat['label']} {start}–{end}",
@@ -165,12 +156,11 @@ mv.note = "Rood = verslechterd, blauw = verbeterd; één legenda voor alle jaren
 fmap = build_map(
     geometry,
     mv,
-    scores=scores,
-    tile_url=tile_url,
+    scores=v.scores,
     fixed_bins=bins,
     fixed_colours=change_colours(higher_is_worse, len(bins) - 1),
-    leaflet_js=f"{base}/vendor/leaflet/leaflet.js",
-    leaflet_css=f"{base}/vendor/leaflet/leaflet.css",
+    **setup.leaflet,
+    **setup.tiles,
 )
 skip_link()
 st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="vr_kaart")
@@ -236,5 +226,5 @@ st.dataframe(table, hide_index=True, width="stretch")
 downloads.csv_download(
     "Download verandering (CSV)",
     table_csv(table),
-    f"verandering-{what}-{data.gemeentecode}-{start}-{end}.csv",
+    f"verandering-{what}-{v.data.gemeentecode}-{start}-{end}.csv",
 )

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .batch import run_batch
     from .config import Settings, default_data_dir
     from .dataversion import data_version
+    from .defaults import DEFAULT_JAAR
     from .errors import (
         CacheError,
         DataFormatError,
@@ -30,8 +31,9 @@ if TYPE_CHECKING:
         SourceError,
         WijkradarError,
     )
-    from .pipeline import DEFAULT_JAAR, build_from_files, fetch_gemeente, load_gemeente
+    from .pipeline import build_from_files, fetch_gemeente, load_gemeente
     from .profiles import list_profiles, resolve_profile
+    from .render.export import read_scores
     from .render.geopackage import write_geopackage
     from .scoring import score_gemeente
     from .validity import load_reference, validate_gemeente
@@ -55,7 +57,8 @@ _EXPORTS = {
     "sensitivity_gemeente": "wijkradar.analysis",
     "data_version": "wijkradar.dataversion",
     "write_geopackage": "wijkradar.render.geopackage",
-    "DEFAULT_JAAR": "wijkradar.pipeline",
+    "read_scores": "wijkradar.render.export",
+    "DEFAULT_JAAR": "wijkradar.defaults",
     "build_from_files": "wijkradar.pipeline",
     "fetch_gemeente": "wijkradar.pipeline",
     "load_gemeente": "wijkradar.pipeline",
@@ -107,6 +110,7 @@ __all__ = [
     "sensitivity_gemeente",
     "data_version",
     "write_geopackage",
+    "read_scores",
 ]
 
 __version__ = "0.1.0"

@@ -88,7 +88,22 @@ def indicator_coverage(data) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class SavedProfile:
-    """Where :func:`save_profile_for_app` wrote a profile and whether the app lists it."""
+    """Where :func:`save_profile_for_app` wrote a profile and whether the app lists it.
+
+    Attributes
+    ----------
+    name : str
+        The profile's name.
+    path : Path
+        The YAML file written.
+    data_dir : Path
+        The data folder it was written to.
+    listed : bool
+        Whether the app (with these settings) lists the profile under this name.
+    default_data_dir : bool
+        Whether that folder is the default data folder (the one the app uses without
+        ``WIJKRADAR_DATA_DIR``).
+    """
 
     name: str
     path: Path
@@ -155,7 +170,23 @@ def save_profile_for_app(
 
 
 def saved_profile(name: str, path: Path, settings: Settings) -> SavedProfile:
-    """Whether the app (same ``settings``) lists the profile ``name`` saved at ``path``."""
+    """Whether the app (same ``settings``) lists the profile ``name`` saved at ``path``.
+
+    Parameters
+    ----------
+    name : str
+        The profile's name.
+    path : Path
+        Where it was saved.
+    settings : Settings
+        The settings the app runs with (its data folder).
+
+    Returns
+    -------
+    SavedProfile
+        The name, path and data folder, whether the app lists it, and whether the data folder
+        is the default one.
+    """
     path = Path(path).resolve()
     found = list_profiles(settings).get(name)
     return SavedProfile(

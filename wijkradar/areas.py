@@ -36,7 +36,23 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Area:
-    """A named pool of buurten; ``bron`` is ``register``, ``wijkteam`` or ``selectie``."""
+    """A named pool of buurten; ``bron`` is ``register``, ``wijkteam`` or ``selectie``.
+
+    Attributes
+    ----------
+    id : str
+        The area's id (``wijkteam:<id>`` for a wijkteam's buurten).
+    naam : str
+        Its name.
+    soort : str
+        One of :data:`geo.registry.GEBIED_SOORTEN`.
+    buurtcodes : tuple of str
+        The member buurten.
+    bron : str
+        Where it comes from: ``register``, ``wijkteam`` or ``selectie``.
+    version : int or None
+        The registry version, for saving an update.
+    """
 
     id: str
     naam: str
@@ -47,7 +63,18 @@ class Area:
 
 
 def stored_areas(table: pd.DataFrame) -> list[Area]:
-    """The areas of the registry table ``gebied`` (sorted by name)."""
+    """The areas of the registry table ``gebied`` (sorted by name).
+
+    Parameters
+    ----------
+    table : DataFrame
+        Rows of the ``gebied`` table.
+
+    Returns
+    -------
+    list of Area
+        One area per row, ``bron="register"``.
+    """
     out = []
     for rec in table.to_dict("records"):
         out.append(
@@ -64,7 +91,20 @@ def stored_areas(table: pd.DataFrame) -> list[Area]:
 
 
 def wijkteam_areas(wijkteams: pd.DataFrame, toewijzing: pd.DataFrame) -> list[Area]:
-    """One area per wijkteam with at least one buurt assigned (``wijkteam_buurt``)."""
+    """One area per wijkteam with at least one buurt assigned (``wijkteam_buurt``).
+
+    Parameters
+    ----------
+    wijkteams : DataFrame
+        Rows of the ``wijkteam`` table.
+    toewijzing : DataFrame
+        Rows of the ``wijkteam_buurt`` table.
+
+    Returns
+    -------
+    list of Area
+        ``Wijkteam <naam>`` areas, ``bron="wijkteam"``, sorted by name.
+    """
     if wijkteams.empty or toewijzing.empty:
         return []
     names = wijkteams.set_index("id")["naam"].astype(str)
@@ -101,6 +141,32 @@ def save_area(
 ) -> dict[str, Any]:
     """Store an area (new, or an update of ``area_id`` read at ``version``); audited.
 
+    Parameters
+    ----------
+    registry : Registry
+        The open registry.
+    naam : str
+        The area's name.
+    soort : str
+        One of :data:`geo.registry.GEBIED_SOORTEN`.
+    buurtcodes : iterable of str
+        The member buurten.
+    user : str
+        Who saves, for the audit trail.
+    known : iterable of str, optional
+        The gemeente's buurtcodes, to check the members against.
+    area_id : str, optional
+        The id of the area to update; None for a new area (an id is made from the name).
+    version : int, optional
+        The version that was read, for an update.
+    notities : str, optional
+        Free text.
+
+    Returns
+    -------
+    dict
+        The ``gebied`` row as stored.
+
     Raises
     ------
     geo.registry.ImportRejected
@@ -127,7 +193,24 @@ def save_area(
 
 @dataclass
 class AreaProfile:
-    """What :func:`area_profile` computes for one area."""
+    """What :func:`area_profile` computes for one area.
+
+    Attributes
+    ----------
+    area : Area
+        The area.
+    indicators : DataFrame
+        Pooled indicators (:func:`models.areas.aggregate_indicators`).
+    score, gemeente_score : dict of str to float
+        Pooled score of the area and of the whole gemeente
+        (:func:`models.areas.aggregate_score`).
+    inwoners, inwoners_gedekt : float
+        Inhabitants of all members and of the members above the minimum population.
+    buurten_te_klein : int
+        Members under the minimum population.
+    missing_codes : list of str
+        Member codes the gemeente's data do not have (another indeling).
+    """
 
     area: Area
     indicators: pd.DataFrame
@@ -140,7 +223,25 @@ class AreaProfile:
 
 
 def area_profile(data, scores: pd.DataFrame, area: Area, *, min_population: int) -> AreaProfile:
-    """Pooled indicators and score of ``area`` (buurtcodes not in ``data`` are reported)."""
+    """Pooled indicators and score of ``area`` (buurtcodes not in ``data`` are reported).
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+    scores : DataFrame
+        Scoring output of the gemeente, indexed by buurtcode.
+    area : Area
+        The area.
+    min_population : int
+        The profile's minimum population (per buurt and for the area).
+
+    Returns
+    -------
+    AreaProfile
+        Pooled indicators, the area's and the gemeente's pooled score, inhabitants (all and
+        covered), members under the minimum and the codes not in ``data``.
+    """
     present = [c for c in area.buurtcodes if c in data.buurten.index]
     missing = [c for c in area.buurtcodes if c not in data.buurten.index]
     values = pd.DataFrame(data.buurten.drop(columns="geometry"))
@@ -170,7 +271,22 @@ def area_profile(data, scores: pd.DataFrame, area: Area, *, min_population: int)
 
 
 def area_indicator_table(prof: AreaProfile, data) -> pd.DataFrame:
-    """Dutch display table: the area next to the gemeente and NL, with coverage and method."""
+    """Dutch display table: the area next to the gemeente and NL, with coverage and method.
+
+    Parameters
+    ----------
+    prof : AreaProfile
+        The area's pooled figures (:func:`area_profile`).
+    data : GemeenteData
+        The gemeente (catalogue and gemeente/NL reference values).
+
+    Returns
+    -------
+    DataFrame
+        One row per indicator with Dutch headings: ``Indicator``, ``Domein``, ``Gebied``,
+        ``Gemeente``, ``Nederland``, ``Eenheid``, ``Dekking``, ``Samengevoegd`` and
+        ``Opmerking`` (values as Dutch text, ``–`` where none is shown).
+    """
     cat = data.catalogue
     ref = data.reference
     method_labels = {
@@ -211,9 +327,27 @@ def area_trend_table(
 ) -> pd.DataFrame:
     """Per period: the area (pooled), the gemeente and NL for one trend indicator.
 
-    Columns ``Gebied``, ``Gemeente``, ``Nederland`` (floats, NaN where absent); indexed by
-    period. The area pools only members with a value in every period
+    The area pools only members with a value in every period
     (:func:`models.areas.aggregate_trend`).
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+    area : Area
+        The area.
+    indicator : str
+        A trend (monitor) indicator id.
+    min_population : int
+        The profile's minimum population.
+    excluded : Series of bool, optional
+        Buurten left out anyway (``te_klein`` of the scoring output).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by period: ``Gebied``, ``Gemeente``, ``Nederland`` (floats, NaN where
+        absent).
     """
     trend = data.trend
     periods = periods_of(trend, indicator)
@@ -243,7 +377,20 @@ def area_trend_table(
 
 
 def describe_members(area: Area, names: Mapping[str, str]) -> str:
-    """``Liendert-Noord, Liendert-Zuid en 2 andere`` style summary of an area's buurten."""
+    """``Liendert-Noord, Liendert-Zuid en 2 andere`` style summary of an area's buurten.
+
+    Parameters
+    ----------
+    area : Area
+        The area.
+    names : mapping of str to str
+        Buurtcode -> buurt name (the code when absent).
+
+    Returns
+    -------
+    str
+        Up to six names, or five and ``en N andere``.
+    """
     shown = [names.get(c, c) for c in area.buurtcodes]
     if len(shown) <= 6:
         return ", ".join(shown)

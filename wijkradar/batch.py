@@ -96,7 +96,7 @@ def run_batch(
                 }
             )
             national.append(
-                result[["buurtnaam", "score", "rank", "dekking"]].assign(
+                result[["buurtnaam", "score", "rang", "dekking"]].assign(
                     gemeentecode=data.gemeentecode, dataversie=version
                 )
             )

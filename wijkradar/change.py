@@ -51,13 +51,35 @@ DIVERGING = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#67a9cf", "#2166ac"]
 
 
 def trend_indicators(data) -> list[str]:
-    """Indicators of ``data`` with at least two periods in the trend (catalogue order)."""
+    """Indicators of ``data`` with at least two periods in the trend (catalogue order).
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+
+    Returns
+    -------
+    list of str
+        Indicator ids.
+    """
     trend = data.trend
     return [i for i in data.indicator_ids if len(periods_of(trend, i)) >= 2]
 
 
 def significance_text(value: object) -> str:
-    """Dutch text for a nullable significance flag."""
+    """Dutch text for a nullable significance flag.
+
+    Parameters
+    ----------
+    value : object
+        True, False, or missing (``<NA>``, None, NaN).
+
+    Returns
+    -------
+    str
+        ``significant``, ``niet significant`` or ``onbekend (geen 95%-intervallen)``.
+    """
     if value is pd.NA or value is None or (isinstance(value, float) and np.isnan(value)):
         return "onbekend (geen 95%-intervallen)"
     return "significant" if bool(value) else "niet significant"
@@ -70,6 +92,22 @@ def indicator_change(
 
     Buurten under the minimum population (``te_klein`` in ``scores``) get no values at all
     (status ``te_klein``), as everywhere else in Wijkradar.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+    scores : DataFrame
+        Scoring output (``te_klein``), indexed by buurtcode.
+    indicator : str
+        A trend indicator id.
+    start, end : str
+        The two periods.
+
+    Returns
+    -------
+    DataFrame
+        :func:`models.change.change_between` per buurtcode, with ``buurtnaam`` first.
     """
     out = change_between(data.trend, indicator, start, end, data.buurten.index)
     out.index.name = "buurtcode"
@@ -87,6 +125,18 @@ def change_colours(higher_is_worse: bool, n: int = 6) -> list[str]:
 
     Red marks a change for the worse, blue one for the better, whatever the indicator's
     direction (for ``hoger_beter`` indicators a decrease is the worrying change).
+
+    Parameters
+    ----------
+    higher_is_worse : bool
+        Whether an increase of the indicator is the worrying change.
+    n : int, default 6
+        Number of classes.
+
+    Returns
+    -------
+    list of str
+        ``n`` hex colours, most negative change first.
     """
     base = DIVERGING if n == 6 else _ramp(n)
     return base[::-1] if higher_is_worse else list(base)
@@ -100,7 +150,24 @@ def _ramp(n: int) -> list[str]:
 def change_map_values(
     change: pd.DataFrame, *, title: str, unit: str, higher_is_worse: bool
 ) -> MapValues:
-    """:class:`MapValues` of a change frame (``verandering``, ``significant``, ``status``)."""
+    """:class:`MapValues` of a change frame (``verandering``, ``significant``, ``status``).
+
+    Parameters
+    ----------
+    change : DataFrame
+        From :func:`indicator_change` or :func:`score_change`.
+    title : str
+        The map title.
+    unit : str
+        The indicator's unit (sets the decimals).
+    higher_is_worse : bool
+        Whether an increase is the worrying change.
+
+    Returns
+    -------
+    MapValues
+        The change per buurt with its status and a Dutch tooltip label.
+    """
     value = change["verandering"].astype(float)
     status = pd.Series("waarde", index=change.index, dtype=object)
     status[value.isna()] = "ontbreekt"
@@ -128,6 +195,18 @@ def data_for_period(data, period: str):
 
     A buurt without a row in that period takes its wijk's value (state ``wijkwaarde``), or
     none (``ontbreekt``); 95% bounds come along when the trend has them.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+    period : str
+        A monitor period, e.g. ``'2016'``.
+
+    Returns
+    -------
+    GemeenteData
+        A copy; indicators without that period keep today's values.
     """
     period = str(period)
     buurten = data.buurten.copy()
@@ -163,7 +242,24 @@ def data_for_period(data, period: str):
 def score_periods(
     data, profile: ScoringProfile, periods: Sequence[str], *, seed: int = 42
 ) -> dict[str, pd.DataFrame]:
-    """The profile's scores (no Monte Carlo) with the health values of each period."""
+    """The profile's scores (no Monte Carlo) with the health values of each period.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+    profile : ScoringProfile
+        The profile to score with.
+    periods : sequence of str
+        The monitor periods.
+    seed : int, default 42
+        Random seed (no draws are made; kept for a reproducible call).
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Period -> scoring output with that period's health values.
+    """
     return {
         str(p): score_gemeente(data_for_period(data, str(p)), profile, seed=seed, draws=0)
         for p in periods
@@ -175,8 +271,22 @@ def score_change(
 ) -> tuple[pd.DataFrame, list[float]]:
     """Score and rank change from ``start`` to ``end`` and a legend fixed over all periods.
 
-    Returns the :func:`models.change.rank_shifts` frame plus ``verandering`` (score change)
-    and the class bounds, computed from the score changes between any two periods.
+    Parameters
+    ----------
+    by_period : dict of str to DataFrame
+        Scoring output per period (:func:`score_periods`).
+    start, end : str
+        The two periods.
+    classes : int, default 6
+        Number of legend classes (even).
+
+    Returns
+    -------
+    shifts : DataFrame
+        :func:`models.change.rank_shifts` of the two periods plus ``verandering`` (score
+        change).
+    bins : list of float
+        The class bounds, from the score changes between any two periods.
     """
     shifts = rank_shifts(by_period[str(start)], by_period[str(end)])
     shifts["verandering"] = shifts["score_na"] - shifts["score_voor"]
@@ -229,7 +339,7 @@ def score_change_map_values(
     label = pd.Series("geen score", index=codes, dtype=object)
     label[status == "geen_score"] = "geen score (te weinig inwoners)"
     for code in codes[status == "waarde"]:
-        r0, r1 = shifts.loc[code, "rank_voor"], shifts.loc[code, "rank_na"]
+        r0, r1 = shifts.loc[code, "rang_voor"], shifts.loc[code, "rang_na"]
         label[code] = f"{fmt_signed(change[code], 1)} punten (rang {int(r0)} → {int(r1)})"
     from .render.maps import MapValues
 
@@ -245,8 +355,21 @@ def score_change_map_values(
 def buurt_trend_long(data, code: str, scores: pd.DataFrame | None = None) -> pd.DataFrame:
     """The buurt's trend (every monitor indicator and period) with bounds, long format.
 
-    Columns ``indicator`` (label), ``periode``, ``waarde``, ``ondergrens``, ``bovengrens``;
-    empty for a buurt under the minimum population.
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+    code : str
+        The buurtcode.
+    scores : DataFrame, optional
+        Scoring output; a buurt marked ``te_klein`` gets no trend.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``indicator`` (label), ``periode``, ``waarde``, ``ondergrens``,
+        ``bovengrens``, sorted by indicator and period; empty for a buurt under the minimum
+        population or without trend rows.
     """
     cols = ["indicator", "periode", "waarde", "ondergrens", "bovengrens"]
     if scores is not None and bool(scores["te_klein"].get(code, True)):

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from .defaults import DEFAULT_JAAR, DEFAULT_PROFILE
 from .escape import terminal_text
 
 if TYPE_CHECKING:
@@ -105,8 +106,6 @@ def _old_spelling(parser: Any, flag: str, **kwargs: Any) -> None:
 
 def add_fetch_parser(sub: argparse._SubParsersAction) -> None:
     """Register the ``fetch`` sub-command."""
-    from .pipeline import DEFAULT_JAAR
-
     fetch = sub.add_parser("fetch", help=COMMANDS["fetch"][1])
     fetch.add_argument("--gemeente", required=True, help="gemeente code, e.g. GM0307")
     fetch.add_argument(
@@ -215,9 +214,6 @@ def _cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
 
 def add_score_parser(sub: argparse._SubParsersAction) -> None:
     """Register the ``score`` sub-command."""
-    from .pipeline import DEFAULT_JAAR
-    from .profiles import DEFAULT_PROFILE
-
     p = sub.add_parser("score", help="score the buurten of a gemeente")
     p.add_argument("--gemeente", required=True)
     p.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
@@ -231,9 +227,6 @@ def add_score_parser(sub: argparse._SubParsersAction) -> None:
 
 def add_batch_parser(sub: argparse._SubParsersAction) -> None:
     """Register the ``batch`` sub-command (server deployments: precompute every gemeente)."""
-    from .pipeline import DEFAULT_JAAR
-    from .profiles import DEFAULT_PROFILE
-
     p = sub.add_parser("batch", help="fetch and score many gemeenten, one GeoParquet each")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--gemeenten", nargs="+", metavar="GM", help="gemeente codes")
@@ -318,12 +311,12 @@ def _cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     )
     for w in result.attrs.get("warnings", []):
         print(f"opmerking: {w}")
-    top = result.sort_values("rank").head(5)
+    top = result.sort_values("rang").head(5)
     for code, row in top.iterrows():
         print(
-            f"  {int(row['rank']):>3}  {code}  {row['buurtnaam']:<30} "
+            f"  {int(row['rang']):>3}  {code}  {row['buurtnaam']:<30} "
             f"{fmt_number(row['score'], 1):>5}  "
-            f"{fmt_rank(row['rank'], row['rank_low'], row['rank_high'])}"
+            f"{fmt_rank(row['rang'], row['rang_laag'], row['rang_hoog'])}"
         )
     return 0
 
@@ -353,9 +346,6 @@ def fetch_stats_line(stats: dict[str, Any], *, settings: Settings) -> str:
 
 def add_validate_parser(sub: argparse._SubParsersAction) -> None:
     """Register the ``valideer`` sub-command."""
-    from .pipeline import DEFAULT_JAAR
-    from .profiles import DEFAULT_PROFILE
-
     p = sub.add_parser("valideer", help=COMMANDS["valideer"][1])
     p.add_argument("--gemeente", required=True)
     p.add_argument("--jaar", type=int, default=DEFAULT_JAAR)
@@ -404,10 +394,8 @@ def _cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
 
 def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
     """Register ``import``, ``export`` and ``gaps``."""
-    from geo.registry import ENTITIES
+    from geo.registry import IMPORT_KINDS  # the fields only: no SQLAlchemy
 
-    from .pipeline import DEFAULT_JAAR
-    from .profiles import DEFAULT_PROFILE
     from .render.templates import columns_text
 
     imp = sub.add_parser(
@@ -416,11 +404,12 @@ def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
         description="Importeer een CSV (UTF-8 of Windows-1252, ',' of ';'), Excel- of "
         "GeoJSON-bestand in het register. Een bestand met een fout wordt helemaal geweigerd.",
         epilog="kolommen per soort (* = verplicht; een lege id krijgt een nieuw id; x/y in RD "
-        "New of WGS84, of een adres):\n" + "\n".join(f"  {e}: {columns_text(e)}" for e in ENTITIES),
+        "New of WGS84, of een adres):\n"
+        + "\n".join(f"  {e}: {columns_text(e)}" for e in IMPORT_KINDS),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     what = imp.add_mutually_exclusive_group(required=True)
-    what.add_argument("--soort", choices=list(ENTITIES))
+    what.add_argument("--soort", choices=list(IMPORT_KINDS))
     what.add_argument(
         "--reservekopie",
         dest="backup",
@@ -439,7 +428,7 @@ def add_registry_parsers(sub: argparse._SubParsersAction) -> None:
 
     exp = sub.add_parser("export", help=COMMANDS["export"][1])
     what = exp.add_mutually_exclusive_group(required=True)
-    what.add_argument("--soort", choices=list(ENTITIES))
+    what.add_argument("--soort", choices=list(IMPORT_KINDS))
     what.add_argument(
         "--reservekopie",
         dest="backup",
@@ -591,7 +580,19 @@ def _terminal_safe() -> Iterator[None]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``wijkradar`` console script; returns the exit code."""
+    """Entry point of the ``wijkradar`` console script; returns the exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments without the program name; ``sys.argv[1:]`` when not given.
+
+    Returns
+    -------
+    int
+        0 on success, 1 after an error (one Dutch line on stderr), 2 for a usage error,
+        130 when interrupted.
+    """
     with _terminal_safe():
         return _main(argv)
 

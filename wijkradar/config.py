@@ -108,6 +108,40 @@ def default_data_dir(*, checkout: Path | None = None) -> Path:
 class Settings(BaseModel):
     """Where Wijkradar fetches from and keeps its files.
 
+    Each field is read from its ``WIJKRADAR_*`` environment variable (:data:`ENV_VARS`,
+    :meth:`from_env`); the fields not listed below are described where they are declared.
+
+    Attributes
+    ----------
+    cbs_odata_url, cbs_dataderden_url, pdok_url : str
+        Roots of CBS OData (opendata and dataderden) and PDOK.
+    data_dir : Path
+        The data folder (cache, own profiles, SQLite registry).
+    http_timeout, http_retries, http_backoff : float, int, float
+        Seconds per connect/read, extra attempts, first wait between attempts.
+    http_deadline : float
+        Seconds one request may take in total.
+    basemap : {"pdok", "osm", "geen"}
+        The map's background.
+    basemap_url, osm_url : str
+        Tile URL templates of the PDOK and OpenStreetMap basemaps.
+    leaflet_dir : Path
+        Where Leaflet's files are.
+    locatieserver_url : str
+        The PDOK Locatieserver, for geocoding addresses.
+    database_url : str
+        SQLAlchemy URL of the registry; empty for SQLite in the data folder.
+    import_max_bytes : int
+        Largest registry import file.
+    file_max_csv_bytes, file_max_xlsx_bytes, file_max_xlsx_unpacked_bytes : int
+        Caps per file type, like ``file_max_kaart_bytes`` (unpacked: an xlsx's zip content).
+    file_max_kerncijfers_bytes, file_max_gezondheid_bytes, file_max_kwb_bytes : int
+        Caps per table kind, checked once the header row tells the kind.
+    file_max_rows, file_max_features : int
+        Most table rows; most features in a geodata layer.
+    file_read_seconds : float
+        Seconds allowed to read one geodata or Excel file (in a child process).
+
     Examples
     --------
     >>> Settings.from_env({}).cbs_odata_url
@@ -173,13 +207,30 @@ class Settings(BaseModel):
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Build settings from ``WIJKRADAR_*`` environment variables."""
+        """Build settings from ``WIJKRADAR_*`` environment variables.
+
+        Parameters
+        ----------
+        environ : mapping of str to str, optional
+            The environment to read; ``os.environ`` when not given. Empty values are ignored.
+        """
         env = os.environ if environ is None else environ
         values = {field: env[var] for field, var in ENV_VARS.items() if env.get(var)}
         return cls.model_validate(values)
 
     def tile_url(self, basemap: str | None = None) -> str | None:
-        """Tile URL template of ``basemap`` (default: the configured one); None for 'geen'."""
+        """Tile URL template of ``basemap`` (default: the configured one); None for 'geen'.
+
+        Parameters
+        ----------
+        basemap : {"pdok", "osm", "geen"}, optional
+            The basemap; the configured one when not given.
+
+        Returns
+        -------
+        str or None
+            The ``{z}/{x}/{y}`` URL template, or None for ``geen`` (no basemap).
+        """
         choice = basemap or self.basemap
         return {"pdok": self.basemap_url, "osm": self.osm_url}.get(choice)
 

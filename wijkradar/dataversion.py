@@ -21,6 +21,16 @@ def content_hash(data) -> str:
     Covers the buurtcodes, every indicator value, its state and 95% bounds, and the
     geometry (WKB). The hash does not depend on column order or on whether the data came
     from the sources or from the cache.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+
+    Returns
+    -------
+    str
+        The hex digest.
     """
     ids = sorted(data.indicator_ids)
     index = data.buurten.index.astype(str)
@@ -75,6 +85,17 @@ def data_version(data) -> dict[str, Any]:
 
 def data_version_label(version: dict[str, Any]) -> str:
     """One line for a caption or a CSV column: tables with periods, fetch date, short hash.
+
+    Parameters
+    ----------
+    version : dict
+        A data version (:func:`data_version`): ``gemeentecode``, ``jaar``, ``bronnen``,
+        ``opgehaald`` and ``inhoud_sha256``.
+
+    Returns
+    -------
+    str
+        The label.
 
     Examples
     --------

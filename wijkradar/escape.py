@@ -73,6 +73,16 @@ def html_text(value: Any) -> str:
     ``& < > " '`` become character references, and so do ``{`` and ``}`` so that the result
     may pass through a Jinja template (folium/branca) unchanged.
 
+    Parameters
+    ----------
+    value : object
+        Any value; ``None`` becomes the empty string, anything else its ``str``.
+
+    Returns
+    -------
+    str
+        The escaped text.
+
     Examples
     --------
     >>> html_text("<b>Koffie {{ 7*7 }}</b>")
@@ -85,6 +95,16 @@ def html_attr(value: Any) -> str:
     """Escape ``value`` for a quoted HTML attribute value (``title="..."``).
 
     As :func:`html_text`, plus the backtick and line breaks. Always quote the attribute.
+
+    Parameters
+    ----------
+    value : object
+        Any value; ``None`` becomes the empty string, anything else its ``str``.
+
+    Returns
+    -------
+    str
+        The escaped text.
 
     Examples
     --------
@@ -116,6 +136,18 @@ def js_string(value: Any, *, quote: bool = True) -> str:
     context (quotes, backtick, ``$``, ``\``, ``<``, ``/``, ``{``, ``}``, line terminators,
     control characters) is written as a ``\uXXXX`` escape, so the body is safe inside
     ``'...'``, ``"..."`` and template literals alike, and inside an inline script.
+
+    Parameters
+    ----------
+    value : object
+        Any value; ``None`` becomes the empty string, anything else its ``str``.
+    quote : bool, default True
+        Return a quoted literal (``"..."``); False for the body alone.
+
+    Returns
+    -------
+    str
+        The literal or its body.
 
     Examples
     --------
@@ -151,6 +183,16 @@ def script_json(data: Any) -> str:
     Separators are compact: maps carry thousands of numbers, and ``", "`` would be a sixth
     of their geometry.
 
+    Parameters
+    ----------
+    data : object
+        JSON-serialisable data (no NaN or infinity).
+
+    Returns
+    -------
+    str
+        Compact JSON.
+
     Examples
     --------
     >>> script_json({"naam": "</script>{{x}}"})
@@ -166,6 +208,16 @@ def jinja_text(markup: str) -> str:
     Use it on markup that is already safe HTML (our tags plus :func:`html_text` output)
     and that folium/branca will render as a template, e.g. a legend or popup: ``{`` and
     ``}`` become character references, which the browser shows as the braces.
+
+    Parameters
+    ----------
+    markup : str
+        Safe HTML built by Wijkradar.
+
+    Returns
+    -------
+    str
+        The markup with ``{``, ``}`` and CR as character references.
 
     Examples
     --------
@@ -195,6 +247,16 @@ def markdown_text(value: Any) -> str:
     after ``@``, so links, images, emphasis, HTML, LaTeX (``$``), Streamlit directives
     (``:red[...]``), bare URLs and e-mail addresses show as plain text.
 
+    Parameters
+    ----------
+    value : object
+        Any value; ``None`` becomes the empty string, anything else its ``str``.
+
+    Returns
+    -------
+    str
+        Text that Markdown shows as written.
+
     Examples
     --------
     >>> markdown_text("[klik](https://evil.example)")
@@ -215,6 +277,16 @@ def spreadsheet_cell(value: Any) -> Any:
 
     Numbers, dates and missing values are returned unchanged (``-2`` stays a number).
 
+    Parameters
+    ----------
+    value : object
+        One cell.
+
+    Returns
+    -------
+    object
+        The text with a leading ``'`` when it starts a formula; anything else unchanged.
+
     Examples
     --------
     >>> spreadsheet_cell('=HYPERLINK("http://evil","x")')
@@ -228,7 +300,18 @@ def spreadsheet_cell(value: Any) -> Any:
 
 
 def spreadsheet_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with every text cell, column name and index label neutralised."""
+    """A copy of ``frame`` with every text cell, column name and index label neutralised.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table to export.
+
+    Returns
+    -------
+    DataFrame
+        The neutralised copy (text columns as ``object``).
+    """
     import pandas as pd
 
     out = frame.copy()
@@ -252,6 +335,18 @@ def terminal_text(value: Any, *, newlines: bool = False) -> str:
     Control characters (ANSI escape sequences, backspace, carriage return, bell) and
     invisible format characters such as bidi overrides cannot move the cursor, recolour
     the terminal or hide text. ``newlines=True`` keeps ``\n``.
+
+    Parameters
+    ----------
+    value : object
+        Any value; ``None`` becomes the empty string, anything else its ``str``.
+    newlines : bool, default False
+        Keep line feeds (for multi-line output).
+
+    Returns
+    -------
+    str
+        Printable text.
 
     Examples
     --------

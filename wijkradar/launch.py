@@ -129,6 +129,20 @@ def run_app(*, port: int, address: str, data_dir: Path | None = None, preload: b
     :func:`~wijkradar.config.default_data_dir`. ``preload``: import the pages' modules and
     warm the default view in the background while the server starts (:func:`start_preload`).
 
+    Parameters
+    ----------
+    port : int
+        The port to listen on.
+    address : str
+        The address to listen on (``127.0.0.1``: this computer only).
+    data_dir : Path, optional
+        The data folder; created when missing.
+
+    Returns
+    -------
+    int
+        Streamlit's exit code.
+
     Raises
     ------
     WijkradarError

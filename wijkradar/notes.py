@@ -50,7 +50,13 @@ NOTE_COLUMNS = [
 
 
 def new_note_id() -> str:
-    """A new unique note id (``N-`` + 12 hex digits)."""
+    """A new unique note id (``N-`` + 12 hex digits).
+
+    Returns
+    -------
+    str
+        ``N-`` and 12 random hex digits.
+    """
     return f"N-{uuid.uuid4().hex[:12]}"
 
 
@@ -66,6 +72,30 @@ def add_note(
     buurtcodes: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """Store a new note (audited under ``user``) and return it as saved.
+
+    Parameters
+    ----------
+    registry : Registry
+        The open registry.
+    buurtcode : str
+        The buurt the note is about.
+    datum : date
+        The date of the observation or conversation.
+    soort : str
+        One of :data:`geo.registry.NOTITIE_SOORTEN`.
+    tekst : str
+        The note (plain text, at most 5,000 characters).
+    user : str
+        The author, for ``gewijzigd_door`` and the audit trail.
+    cijfers_kloppen_niet : bool, default False
+        The flag "the figures do not match what we see".
+    buurtcodes : iterable of str, optional
+        The gemeente's buurtcodes, to check ``buurtcode`` against.
+
+    Returns
+    -------
+    dict
+        The note as stored (with ``id`` and ``version``).
 
     Raises
     ------
@@ -109,6 +139,24 @@ def search_notes(
 
     Matching ignores case and accents. ``names`` maps buurtcode to buurt name so a search for
     "Liendert" finds the notes of that buurt even when the text does not name it.
+
+    Parameters
+    ----------
+    notes : DataFrame
+        Rows of the ``buurtnotitie`` table.
+    query : str, optional
+        Words that must all occur; every note when empty.
+    names : mapping of str to str, optional
+        Buurtcode -> buurt name, searched too.
+    only_flagged : bool, default False
+        Only notes with the flag *cijfers kloppen niet*.
+    since : date, optional
+        Only notes dated on or after this day.
+
+    Returns
+    -------
+    DataFrame
+        The matching notes, newest first.
 
     Examples
     --------
@@ -184,8 +232,17 @@ def notes_for_buurten(
 def notes_summary(notes: pd.DataFrame) -> pd.DataFrame:
     """Per buurt: number of notes, number flagged, date and text of the latest note.
 
-    Indexed by buurtcode with columns ``notities``, ``signalen`` (flag set), ``laatste_datum``
-    and ``laatste_notitie``; buurten without notes are absent (join with ``how="left"``).
+    Parameters
+    ----------
+    notes : DataFrame
+        Rows of the ``buurtnotitie`` table.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by buurtcode with columns ``notities``, ``signalen`` (flag set),
+        ``laatste_datum`` and ``laatste_notitie``; buurten without notes are absent (join with
+        ``how="left"``).
     """
     cols = ["notities", "signalen", "laatste_datum", "laatste_notitie"]
     ordered = _sorted(notes)
@@ -205,7 +262,20 @@ def notes_summary(notes: pd.DataFrame) -> pd.DataFrame:
 
 
 def notes_csv(notes: pd.DataFrame, names: Mapping[str, str] | None = None) -> bytes:
-    """Notes as a UTF-8 CSV for spreadsheets (Dutch headers, formula prefixes neutralised)."""
+    """Notes as a UTF-8 CSV for spreadsheets (Dutch headers, formula prefixes neutralised).
+
+    Parameters
+    ----------
+    notes : DataFrame
+        Rows of the ``buurtnotitie`` table.
+    names : mapping of str to str, optional
+        Buurtcode -> buurt name, for the ``buurt`` column.
+
+    Returns
+    -------
+    bytes
+        The CSV, UTF-8.
+    """
     names = names or {}
     frame = pd.DataFrame(
         {
@@ -228,6 +298,20 @@ def notes_digest(
 
     ``"3 notities, 1 signaal (cijfers kloppen niet); laatste 20-11-2025: <tekst>"``; buurten
     without notes are absent. Plain text: escape it for the output context.
+
+    Parameters
+    ----------
+    notes : DataFrame
+        Rows of the ``buurtnotitie`` table.
+    buurtcodes : iterable of str
+        The buurten to summarise.
+    max_chars : int, default 160
+        The latest note's text is cut to this length (with an ellipsis).
+
+    Returns
+    -------
+    dict of str to str
+        Buurtcode -> the line, for the buurten with notes.
     """
     summary = notes_summary(notes_for_buurten(notes, buurtcodes))
     out = {}

@@ -28,6 +28,7 @@ from geo.sources import (
 )
 
 from .config import Settings
+from .defaults import DEFAULT_JAAR
 
 __all__ = [
     "fetch_gemeente",
@@ -52,7 +53,6 @@ def _no_progress(_fraction: float, _step: str) -> None:
 
 
 log = logging.getLogger(__name__)
-DEFAULT_JAAR = 2024
 LOW_MATCH = 0.9
 
 
@@ -104,7 +104,17 @@ def _geometry_notes(geometry: pd.DataFrame, water: int) -> list[str]:
 def make_client(settings: Settings, *, refresh: bool = False) -> HttpClient:
     """An HTTP client configured from ``settings``, with the response cache of the data folder.
 
-    ``refresh``: ask every server again (the cache is renewed, not read).
+    Parameters
+    ----------
+    settings : Settings
+        The configuration.
+    refresh : bool, default False
+        Ask every server again (the cache is renewed, not read).
+
+    Returns
+    -------
+    HttpClient
+        The client.
     """
     cache = ResponseCache(
         settings.data_dir / "cache" / "http",
@@ -130,7 +140,30 @@ def assemble(
     jaar: int,
     extra_provenance: Sequence[dict] = (),
 ) -> GemeenteData:
-    """Join every source onto the normalised buurt geometry and collect the reports."""
+    """Join every source onto the normalised buurt geometry and collect the reports.
+
+    Parameters
+    ----------
+    geometry : DataFrame
+        The normalised buurten (:func:`geo.join.normalise_buurten`), indexed by buurtcode.
+    sources : sequence of SourceData
+        The fetched or read sources, newest first; an indicator already taken from an earlier
+        source is not taken again.
+    gemeentecode : str
+        ``GM`` + four digits.
+    gemeentenaam : str
+        The gemeente's name.
+    jaar : int
+        The indeling year.
+    extra_provenance : sequence of dict
+        Provenance records added to those of the sources (e.g. the geometry's).
+
+    Returns
+    -------
+    GemeenteData
+        Buurten with every indicator, their states, bounds, match reports, catalogue,
+        gemeente/NL reference values and the trend.
+    """
     idx = geometry.index
     buurten = geometry.copy()
     states_parts: list[pd.DataFrame] = []
@@ -245,8 +278,16 @@ def assemble(
 def indicator_summary(data: GemeenteData) -> pd.DataFrame:
     """Per indicator: source table, period and how many buurten have which value state.
 
-    Indexed by indicator id; columns ``tabel, periode`` and one count per state
-    (``aanwezig``, ``wijkwaarde``, ``onderdrukt``, ``niet_gepubliceerd``, ``ontbreekt``).
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by indicator id; columns ``tabel``, ``periode`` and one count per state
+        (``aanwezig``, ``wijkwaarde``, ``onderdrukt``, ``niet_gepubliceerd``, ``ontbreekt``).
     """
     rows = []
     for ind in data.indicator_ids:
@@ -553,6 +594,20 @@ def list_gemeenten(
 
     The list is cached in the data folder; when PDOK is unreachable the cached list is used
     and, without one, the :class:`SourceError` is raised.
+
+    Parameters
+    ----------
+    jaar : int
+        The indeling year.
+    settings : Settings, optional
+        The configuration; from the environment when not given.
+    client : HttpClient, optional
+        The HTTP client; :func:`make_client` when not given.
+
+    Returns
+    -------
+    Series
+        ``gemeentenaam`` indexed by ``gemeentecode``, sorted by name.
     """
     settings = settings or Settings.from_env()
     path = settings.data_dir / "cache" / f"gemeenten_{jaar}.json"

@@ -16,6 +16,7 @@ from geo.io import atomic_write
 from models import ProfileError, ScoringProfile, parse_profile, parse_profile_yaml, profile_yaml
 
 from .config import Settings
+from .defaults import DEFAULT_PROFILE
 
 __all__ = [
     "DEFAULT_PROFILE",
@@ -30,7 +31,6 @@ __all__ = [
     "parse_profile_upload",
 ]
 
-DEFAULT_PROFILE = "kansrijke-wijk"
 #: Largest profile YAML accepted from an upload (shipped profiles are about 3 kB).
 MAX_PROFILE_BYTES = 200_000
 #: Deepest nesting of mappings/lists in a profile YAML (a profile needs 4).
@@ -39,6 +39,16 @@ MAX_PROFILE_DEPTH = 12
 
 def load_profile(path: str | Path) -> ScoringProfile:
     """Read a profile YAML.
+
+    Parameters
+    ----------
+    path : str or Path
+        The YAML file.
+
+    Returns
+    -------
+    ScoringProfile
+        The validated profile.
 
     Raises
     ------
@@ -54,7 +64,20 @@ def load_profile(path: str | Path) -> ScoringProfile:
 
 
 def save_profile(profile: ScoringProfile, path: str | Path) -> Path:
-    """Write a profile YAML (atomically)."""
+    """Write a profile YAML (atomically).
+
+    Parameters
+    ----------
+    profile : ScoringProfile
+        The profile.
+    path : str or Path
+        The YAML file to write.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
     path = Path(path)
     with atomic_write(path) as tmp:
         tmp.write_text(profile_yaml(profile), encoding="utf-8")
@@ -66,6 +89,11 @@ def shipped_profiles() -> dict[str, Traversable]:
 
     Read through :mod:`importlib.resources`, so they are found in a git checkout, an editable
     install and an installed wheel alike.
+
+    Returns
+    -------
+    dict of str to Traversable
+        Profile name -> YAML resource, sorted by file name.
     """
     folder = files("models") / "profiles"
     return {
@@ -81,7 +109,18 @@ def _load(entry: Traversable | Path) -> ScoringProfile:
 
 
 def shipped_profile(name: str) -> ScoringProfile:
-    """Load a shipped profile by name (ignoring user profiles of the same name)."""
+    """Load a shipped profile by name (ignoring user profiles of the same name).
+
+    Parameters
+    ----------
+    name : str
+        The profile's name, e.g. ``kansrijke-wijk``.
+
+    Returns
+    -------
+    ScoringProfile
+        The validated profile.
+    """
     shipped = shipped_profiles()
     if name not in shipped:
         raise ProfileError(
@@ -144,6 +183,18 @@ def parse_profile_upload(data: bytes, *, source: str) -> ScoringProfile:
     The YAML event stream is checked first (iteratively, so nesting cannot exhaust the
     stack, and without building anything): anchors/aliases are refused (no "billion laughs")
     and so is nesting deeper than :data:`MAX_PROFILE_DEPTH`.
+
+    Parameters
+    ----------
+    data : bytes
+        The uploaded file.
+    source : str
+        The file name, for messages.
+
+    Returns
+    -------
+    ScoringProfile
+        The validated profile.
 
     Raises
     ------

@@ -52,7 +52,13 @@ __all__ = [
 
 
 def os_user() -> str:
-    """The OS user name (for the audit trail of CLI changes)."""
+    """The OS user name (for the audit trail of CLI changes).
+
+    Returns
+    -------
+    str
+        The user name, or ``onbekend``.
+    """
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -60,7 +66,18 @@ def os_user() -> str:
 
 
 def open_registry(settings: Settings) -> Registry:
-    """The registry of ``settings`` (SQLite in the data folder unless a database URL is set)."""
+    """The registry of ``settings`` (SQLite in the data folder unless a database URL is set).
+
+    Parameters
+    ----------
+    settings : Settings
+        Where the registry is (``database_url`` or the data folder).
+
+    Returns
+    -------
+    Registry
+        The open, migrated registry (use it as a context manager to close it).
+    """
     if not settings.database_url:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     return Registry(settings.registry_url)
@@ -76,7 +93,25 @@ def audit(
     after: dict | None = None,
     registry: Registry | None = None,
 ) -> None:
-    """Log a write outside the registry tables (profile saved, gemeente fetched or imported)."""
+    """Log a write outside the registry tables (profile saved, gemeente fetched or imported).
+
+    Parameters
+    ----------
+    settings : Settings
+        Where the registry is (``database_url`` or the data folder).
+    user : str
+        Who did it.
+    action : str
+        What was done, e.g. ``profiel`` or ``fetch``.
+    entity : str
+        What kind of thing, e.g. ``profiel`` or ``gemeente``.
+    key : str, optional
+        Which one, e.g. the profile name or gemeentecode.
+    after : dict, optional
+        Details of the result, as JSON-ready data.
+    registry : Registry, optional
+        An open registry to use; otherwise the one of ``settings`` is opened and closed.
+    """
     if registry is not None:
         registry.record(user=user, action=action, entity=entity, key=key, after=after)
         return
@@ -91,6 +126,22 @@ def save_user_profile(
 
     Shipped profiles cannot be replaced this way: a user profile with a shipped name would
     silently change the scores of every user, the CLI and ``batch``.
+
+    Parameters
+    ----------
+    profile : ScoringProfile
+        The profile to save (its name is the file name).
+    settings : Settings
+        Gives the data folder and the registry.
+    user : str
+        Who saves, for the audit trail.
+    registry : Registry, optional
+        An open registry to use; otherwise the one of ``settings`` is opened and closed.
+
+    Returns
+    -------
+    Path
+        The YAML file written.
 
     Raises
     ------
@@ -148,6 +199,15 @@ class EditResult:
 
     ``failures`` holds ``(action, key, error)`` with action ``"opslaan"`` or
     ``"verwijderen"``, key None for a new row, in the order they happened.
+
+    Attributes
+    ----------
+    added, updated, deleted : list of str
+        The rows saved new, saved changed and deleted (``"INI-1 Koffie"``).
+    warnings : list of str
+        Dutch warnings, e.g. rows without a location.
+    failures : list of tuple
+        ``(action, key, error)`` of the rows that were not saved or deleted.
     """
 
     added: list[str]
@@ -237,6 +297,13 @@ def save_table_edits(
 def buurt_wijkteam(registry: Registry, buurtcode: str) -> dict | None:
     """The wijkteam buurt ``buurtcode`` is assigned to (``wijkteam_buurt``), or None.
 
+    Parameters
+    ----------
+    registry : Registry
+        The open registry.
+    buurtcode : str
+        The buurt.
+
     Returns
     -------
     dict or None
@@ -255,7 +322,20 @@ GEOCODE_TIMEOUT_S = 5.0
 
 
 def make_geocoder(settings: Settings, client=None):
-    """Address -> (x, y) in RD New through the PDOK Locatieserver (None when not found)."""
+    """Address -> (x, y) in RD New through the PDOK Locatieserver (None when not found).
+
+    Parameters
+    ----------
+    settings : Settings
+        Gives the Locatieserver URL and the HTTP settings.
+    client : HttpClient, optional
+        The HTTP client; one with a single try and a short time-out when not given.
+
+    Returns
+    -------
+    callable
+        ``lookup(address) -> (x, y) or None``.
+    """
     # one try per address with a short time-out: an unreachable Locatieserver must not hold
     # the import for minutes; the import reports the rows it could not look up
     client = client or make_client(
@@ -290,6 +370,33 @@ def import_file(
 
     With ``gemeente`` the buurtcodes are checked against that gemeente's buurten and points
     get their buurt by point-in-polygon.
+
+    Parameters
+    ----------
+    settings : Settings
+        Where the registry is (``database_url`` or the data folder).
+    entity : str
+        A key of :data:`geo.registry.ENTITIES`.
+    path : str or Path
+        ``.csv``, ``.xlsx`` or ``.geojson``.
+    user : str
+        Who imports, for the audit trail.
+    gemeente : str, optional
+        Gemeentecode whose buurten the rows are checked against.
+    jaar : int
+        The indeling year of those buurten.
+    replace : bool, default False
+        Delete the rows the file does not contain.
+    confirm_empty : bool, default False
+        With ``replace``, allow a file without rows to empty the table.
+    registry : Registry, optional
+        An open registry to use; otherwise the one of ``settings`` is opened and closed.
+
+    Returns
+    -------
+    ImportReport
+        What was added, updated, removed, geocoded and assigned, with notes (the encoding
+        when the file was not UTF-8).
     """
     if entity not in ENTITIES:
         raise ValueError(f"unknown entity {entity!r}; choose from {', '.join(ENTITIES)}")
@@ -320,7 +427,24 @@ def import_file(
 def export_file(
     settings: Settings, entity: str, path: str | Path, *, registry: Registry | None = None
 ) -> Path:
-    """Write the rows of ``entity`` to CSV, Excel or GeoJSON."""
+    """Write the rows of ``entity`` to CSV, Excel or GeoJSON.
+
+    Parameters
+    ----------
+    settings : Settings
+        Where the registry is (``database_url`` or the data folder).
+    entity : str
+        A key of :data:`geo.registry.ENTITIES`.
+    path : str or Path
+        ``.csv``, ``.xlsx`` or ``.geojson``.
+    registry : Registry, optional
+        An open registry to use; otherwise the one of ``settings`` is opened and closed.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     if registry is not None:
         table = registry.table(entity)
     else:
@@ -333,7 +457,15 @@ def export_file(
 
 @dataclass
 class GapAnalysis:
-    """Coverage per buurt, access scores and the gap list of one gemeente."""
+    """Coverage per buurt, access scores and the gap list of one gemeente.
+
+    Attributes
+    ----------
+    coverage : DataFrame
+        Per buurt: initiatives, distances, wijkteam load and the access scores.
+    gaps : DataFrame
+        The gap list (:func:`models.access.find_gaps`).
+    """
 
     coverage: pd.DataFrame
     gaps: pd.DataFrame
@@ -350,6 +482,25 @@ def analyse_gaps(
     """Coverage, 2SFCA access (wijkteam FTE and initiatives) and the gaps of a gemeente.
 
     ``tables`` are the registry tables by entity, as :meth:`Registry.tables` returns them.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente (buurten with ``inwoners`` and the catalogue).
+    scores : DataFrame
+        Scoring output of the gemeente, indexed by buurtcode.
+    tables : mapping of str to DataFrame
+        The registry tables by entity, as :meth:`Registry.tables` returns them.
+    catchment_m : float, default 1500
+        Catchment of the initiatives in metres (twice that for the wijkteams).
+    top_band : float, default 0.2
+        Share of the scored buurten that forms the priority top band.
+
+    Returns
+    -------
+    GapAnalysis
+        ``coverage`` per buurt (with ``toegang_wijkteam`` and ``toegang_initiatieven``) and
+        the ``gaps`` list.
     """
     buurten = data.buurten
     ini = tables["initiatief"]
@@ -389,7 +540,25 @@ def restore_backup(
     replace: bool = False,
     confirm_empty: bool = False,
 ) -> dict[str, int]:
-    """Restore a registry backup (``export --alle``, JSON); rows restored per table.
+    """Restore a registry backup (``export --reservekopie``, JSON); rows restored per table.
+
+    Parameters
+    ----------
+    settings : Settings
+        Where the registry is (``database_url`` or the data folder).
+    path : str or Path
+        The JSON file written by ``export --reservekopie``.
+    user : str
+        Who restores, for the audit trail.
+    replace : bool, default False
+        Replace the rows of a non-empty registry (``--vervang``).
+    confirm_empty : bool, default False
+        With ``replace``, allow a backup without rows (``--ja``).
+
+    Returns
+    -------
+    dict of str to int
+        Rows restored per table.
 
     Raises
     ------
@@ -403,15 +572,28 @@ def restore_backup(
     rows = sum(len(v) for k, v in (tables or {}).items() if k in ENTITIES and v)
     if replace and rows == 0 and not confirm_empty:
         raise RegistryError(
-            f"{path.name}: the backup holds no rows; --vervang would empty "
-            "the registry. Nothing was changed (add --ja if that is really intended)"
+            f"{path.name}: de reservekopie heeft geen rijen; --vervang zou het register "
+            "leegmaken. Er is niets gewijzigd (geef --ja als dat echt de bedoeling is)"
         )
     with open_registry(settings) as reg:
         return reg.restore(dump, user=user, replace=replace)
 
 
 def write_backup(settings: Settings, path: str | Path) -> dict[str, int]:
-    """Write the whole registry as a JSON backup (atomically); rows written per table."""
+    """Write the whole registry as a JSON backup (atomically); rows written per table.
+
+    Parameters
+    ----------
+    settings : Settings
+        Where the registry is (``database_url`` or the data folder).
+    path : str or Path
+        The JSON file to write.
+
+    Returns
+    -------
+    dict of str to int
+        Rows written per table (audit trail included).
+    """
     out = Path(path)
     with open_registry(settings) as reg:
         dump = reg.dump()

@@ -14,7 +14,7 @@ from .dataversion import data_version
 
 __all__ = ["MAX_DRAWS", "check_draws", "checked_profile", "score_gemeente"]
 
-#: Most Monte Carlo draws per run: 10,000 already pins p_top_k to about +/-1 percent point,
+#: Most Monte Carlo draws per run: 10,000 already pins kans_top to about +/-1 percent point,
 #: and every draw costs memory for every buurt.
 MAX_DRAWS = 10_000
 
@@ -24,6 +24,18 @@ def checked_profile(data, profile: ScoringProfile) -> ScoringProfile:
 
     Checked against the catalogue (directions filled in, conflicts noted) and without the
     domains that have no data.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+    profile : ScoringProfile
+        The profile as chosen.
+
+    Returns
+    -------
+    ScoringProfile
+        The profile as scored.
     """
     # the whole catalogue: an indicator these data lack is left out with a note, not an error
     catalogue = pd.concat([data.catalogue, indicator_table().drop(index=data.catalogue.index)])
@@ -33,7 +45,18 @@ def checked_profile(data, profile: ScoringProfile) -> ScoringProfile:
 
 
 def check_draws(draws: object) -> int:
-    """``draws`` as an int in 0 .. :data:`MAX_DRAWS`, or ``ValueError`` saying what is allowed."""
+    """``draws`` as an int in 0 .. :data:`MAX_DRAWS`, or ``ValueError`` saying what is allowed.
+
+    Parameters
+    ----------
+    draws : object
+        The requested number of Monte Carlo draws.
+
+    Returns
+    -------
+    int
+        The number of draws.
+    """
     if isinstance(draws, bool) or not isinstance(draws, numbers.Integral):
         raise ValueError(f"draws {draws!r} is not a whole number")
     if not 0 <= int(draws) <= MAX_DRAWS:

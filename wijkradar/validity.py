@@ -85,6 +85,20 @@ def load_reference(
 def fetch_reference(gemeentecode: str, *, settings: Settings) -> tuple[pd.DataFrame, list[str]]:
     """SES-WOA of the gemeente's buurten from CBS ``86092NED`` and Dutch notes.
 
+    Parameters
+    ----------
+    gemeentecode : str
+        ``GM`` + four digits.
+    settings : Settings
+        Gives the CBS OData URL and the HTTP settings.
+
+    Returns
+    -------
+    reference : DataFrame
+        SES-WOA per buurtcode (:func:`geo.reference.ses_from_rows`).
+    notes : list of str
+        Dutch lines on the table, period and coverage.
+
     Raises
     ------
     SourceError
@@ -143,7 +157,22 @@ def validate_gemeente(
 
 
 def report_lines(report: ValidityReport, *, gemeente: str, profile: str) -> list[str]:
-    """The report as plain text lines (for the terminal)."""
+    """The report as plain text lines (for the terminal).
+
+    Parameters
+    ----------
+    report : ValidityReport
+        The validity report.
+    gemeente : str
+        The gemeente, for the heading.
+    profile : str
+        The profile's name, for the heading.
+
+    Returns
+    -------
+    list of str
+        The lines, without line ends.
+    """
     cov = report.coverage
     lines = [
         f"validity of profile {profile!r} in {gemeente}",

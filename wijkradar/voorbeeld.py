@@ -87,12 +87,29 @@ ADULTS = "20300"
 
 
 def snapshot_dir() -> Path:
-    """The folder of the shipped snapshot (package data)."""
+    """The folder of the shipped snapshot (package data).
+
+    Returns
+    -------
+    Path
+        ``wijkradar/voorbeeld`` of the installed package.
+    """
     return Path(str(resources.files("wijkradar") / "voorbeeld"))
 
 
 def metadata(folder: Path | None = None) -> dict:
-    """Sources, licence and date of the snapshot (``bron.json``)."""
+    """Sources, licence and date of the snapshot (``bron.json``).
+
+    Parameters
+    ----------
+    folder : Path, optional
+        The snapshot folder; :func:`snapshot_dir` when not given.
+
+    Returns
+    -------
+    dict
+        The parsed ``bron.json``.
+    """
     path = (folder or snapshot_dir()) / META
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -101,7 +118,18 @@ def metadata(folder: Path | None = None) -> dict:
 
 
 def banner(meta: dict | None = None) -> str:
-    """One line that marks the example everywhere it is shown."""
+    """One line that marks the example everywhere it is shown.
+
+    Parameters
+    ----------
+    meta : dict, optional
+        The snapshot's ``bron.json``; read when not given.
+
+    Returns
+    -------
+    str
+        The Dutch banner text (plain text; escape it for its context).
+    """
     meta = meta or metadata()
     return (
         f"Voorbeeld, momentopname van {fmt_date(meta['momentopname'])}: {meta['gemeente']} "
@@ -111,13 +139,35 @@ def banner(meta: dict | None = None) -> str:
 
 
 def example_settings(settings: Settings | None = None) -> Settings:
-    """``settings`` with its own data folder for the example (``<datamap>/voorbeeld``)."""
+    """``settings`` with its own data folder for the example (``<datamap>/voorbeeld``).
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        The base settings; from the environment when not given.
+
+    Returns
+    -------
+    Settings
+        A copy whose data folder is ``<datamap>/voorbeeld``.
+    """
     settings = settings or Settings.from_env()
     return settings.model_copy(update={"data_dir": settings.data_dir / EXAMPLE_PARAM})
 
 
 def install_example_profile(settings: Settings | None = None) -> Path:
-    """Put the example's own profile (``voorbeeld``) into the example's profile folder."""
+    """Put the example's own profile (``voorbeeld``) into the example's profile folder.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        The base settings; from the environment when not given.
+
+    Returns
+    -------
+    Path
+        The profile file (rewritten only when it differs from the shipped one).
+    """
     s = example_settings(settings)
     target = s.data_dir / "profiles" / f"{EXAMPLE_PROFILE}.yaml"
     source = snapshot_dir() / PROFILE_FILE
@@ -134,6 +184,12 @@ def load_example(settings: Settings | None = None) -> GemeenteData:
     ----------
     settings : Settings, optional
         Only the data folder is used; the example goes into its ``voorbeeld`` subfolder.
+
+    Returns
+    -------
+    GemeenteData
+        Amersfoort from the snapshot, named ``... (voorbeeld)``, with the snapshot's sources
+        and date as provenance.
 
     Examples
     --------
@@ -194,6 +250,10 @@ def build_snapshot(
         RIVM/GGD 50090NED UntypedDataSet export (CSV); only 18+ is kept.
     out_dir : path
         Where the three files and ``bron.json`` go.
+    gemeente : str
+        The gemeentecode to cut out (Amersfoort by default).
+    snapshot_date : date, optional
+        The date recorded as ``momentopname``; today when not given.
 
     Returns
     -------

@@ -79,6 +79,23 @@ def reasons(data, scores: pd.DataFrame, code: str, n: int = 3) -> list[str]:
     Each reason names the indicator, the buurt's value and the gemeente's value, e.g.
     ``"Eenzaam: 28,1% (gemeente 20,0%)"``. A value the buurt has no figure for (filled in
     by the profile's missing-value rule) or took from its wijk says so.
+
+    Parameters
+    ----------
+    data : GemeenteData
+        The loaded gemeente.
+    scores : DataFrame
+        Scoring output with ``bijdrage__<indicator>`` columns, indexed by buurtcode.
+    code : str
+        The buurtcode.
+    n : int, default 3
+        How many reasons.
+
+    Returns
+    -------
+    list of str
+        Up to ``n`` Dutch reasons, strongest first; empty for a buurt under the minimum
+        population.
     """
     cols = [c for c in scores.columns if c.startswith("bijdrage__")]
     if not cols or bool(scores.loc[code].get("te_klein", False)):
@@ -144,7 +161,7 @@ def worklist(
     data : GemeenteData
         Buurten (with geometry), catalogue, states and reference values.
     scores : DataFrame
-        Output of the scorer (``rank``, ``rank_low``, ``rank_high``, ``bijdrage__*``).
+        Output of the scorer (``rang``, ``rang_laag``, ``rang_hoog``, ``bijdrage__*``).
     tables : mapping, optional
         Registry tables by entity (:meth:`geo.registry.Registry.tables`); None when the
         registry is not available (the registry columns then say so).
@@ -161,14 +178,14 @@ def worklist(
         Indexed by buurtcode, ordered by rank, with the keys of :data:`CSV_COLUMNS`;
         ``redenen`` and ``initiatieven_lijst`` hold lists for the HTML page.
     """
-    scored = scores[~scores["te_klein"].astype(bool) & scores["rank"].notna()]
+    scored = scores[~scores["te_klein"].astype(bool) & scores["rang"].notna()]
     if codes is not None:
         unknown = [c for c in codes if c not in scores.index]
         if unknown:
             raise KeyError(f"buurtcodes not in this gemeente: {', '.join(unknown)}")
-        chosen = scored[scored.index.isin(list(codes))].sort_values("rank")
+        chosen = scored[scored.index.isin(list(codes))].sort_values("rang")
     else:
-        chosen = scored.sort_values("rank").head(int(top or 10))
+        chosen = scored.sort_values("rang").head(int(top or 10))
     centres = _centroids(data.buurten)
     version = data_version_label(scores.attrs.get("data_version") or data_version(data))
     registry = tables is not None
@@ -209,14 +226,14 @@ def worklist(
         rows.append(
             {
                 "buurtcode": code,
-                "rang": int(row["rank"]),
-                "interval": fmt_rank(row["rank"], row.get("rank_low"), row.get("rank_high")),
+                "rang": int(row["rang"]),
+                "interval": fmt_rank(row["rang"], row.get("rang_laag"), row.get("rang_hoog")),
                 "buurt": str(data.buurten.loc[code, "buurtnaam"]),
                 "wijk": str(data.buurten["wijknaam"].get(code, ""))
                 if "wijknaam" in data.buurten
                 else "",
                 "score": fmt_number(row["score"]),
-                "robuust": "ja" if is_robust(row.get("robust")) else "nee",
+                "robuust": "ja" if is_robust(row.get("robuust_top")) else "nee",
                 "dekking": fmt_percent(row.get("dekking")),
                 "reden_1": why[0] if len(why) > 0 else "",
                 "reden_2": why[1] if len(why) > 1 else "",
@@ -239,7 +256,18 @@ def worklist(
 
 
 def worklist_csv(rows: pd.DataFrame) -> bytes:
-    """The worklist as CSV (UTF-8 with BOM for Excel), formula-safe, with Dutch headings."""
+    """The worklist as CSV (UTF-8 with BOM for Excel), formula-safe, with Dutch headings.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        From :func:`worklist`.
+
+    Returns
+    -------
+    bytes
+        The CSV, UTF-8 with BOM.
+    """
     table = rows[list(CSV_COLUMNS)].rename(columns=CSV_COLUMNS)
     return b"\xef\xbb\xbf" + table_csv(table)
 
@@ -279,6 +307,24 @@ def worklist_html(
     """A printable A4 (landscape) page: one row per buurt and an empty notes column.
 
     Self-contained: inline CSS, no scripts, no external requests; every text is escaped.
+
+    Parameters
+    ----------
+    rows : DataFrame
+        From :func:`worklist`.
+    data : GemeenteData
+        The gemeente (name, code, indeling year, data date).
+    profile_name : str
+        The profile, named in the header.
+    title : str, optional
+        The heading; ``Werklijst <gemeente>: N buurten`` when not given.
+    made : date, optional
+        The date printed as *gemaakt op*; today when not given.
+
+    Returns
+    -------
+    str
+        The HTML document.
     """
     esc = html_text
     heading = title or f"Werklijst {data.gemeentenaam}: {plural(len(rows), 'buurt', 'buurten')}"

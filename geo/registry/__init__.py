@@ -2,7 +2,7 @@
 
 A package with private modules; import only from here (``from geo.registry import Registry``):
 
-- ``_vocab``: themes, statuses and kinds, and the plausible extents of the Netherlands;
+- ``_vocab``: themes, statuses and kinds, and the import kinds' fields (:data:`IMPORT_KINDS`);
 - ``_errors``: :class:`RegistryError`, :class:`ConflictError`, :class:`ImportRejected`;
 - ``_schema``: the SQLAlchemy tables, versioned :data:`MIGRATIONS` and :data:`ENTITIES`;
 - ``_validate``: checking import rows (:func:`validate_records`);
@@ -25,12 +25,10 @@ if TYPE_CHECKING:
     from ._files import REGISTRY_FORMATS, decode_legacy, read_registry_file, write_registry_file
     from ._geocode import location_warnings
     from ._schema import (
-        AUTO_KEY_PREFIX,
         ENTITIES,
         MIGRATIONS,
         SCHEMA_VERSION,
         Entity,
-        FieldSpec,
         metadata,
         new_key,
         schema_info,
@@ -38,12 +36,16 @@ if TYPE_CHECKING:
     from ._store import ImportReport, Registry
     from ._validate import parse_amount, parse_buurtcodes, validate_records
     from ._vocab import (
+        AUTO_KEY_PREFIX,
         GEBIED_SOORTEN,
+        IMPORT_KINDS,
         LOCATIE_SOORTEN,
         MAX_GEBIED_BUURTEN,
         NOTITIE_SOORTEN,
         STATUSES,
         THEMES,
+        FieldSpec,
+        ImportKind,
     )
 
 __all__ = [
@@ -55,6 +57,8 @@ __all__ = [
     "RowError",
     "ENTITIES",
     "Entity",
+    "IMPORT_KINDS",
+    "ImportKind",
     "FieldSpec",
     "AUTO_KEY_PREFIX",
     "new_key",
@@ -90,12 +94,10 @@ __getattr__, _, _ = lazy_loader.attach(
         ],
         "_geocode": ["location_warnings"],
         "_schema": [
-            "AUTO_KEY_PREFIX",
             "ENTITIES",
             "MIGRATIONS",
             "SCHEMA_VERSION",
             "Entity",
-            "FieldSpec",
             "metadata",
             "new_key",
             "schema_info",
@@ -103,6 +105,10 @@ __getattr__, _, _ = lazy_loader.attach(
         "_store": ["ImportReport", "Registry"],
         "_validate": ["parse_amount", "parse_buurtcodes", "validate_records"],
         "_vocab": [
+            "AUTO_KEY_PREFIX",
+            "FieldSpec",
+            "IMPORT_KINDS",
+            "ImportKind",
             "GEBIED_SOORTEN",
             "LOCATIE_SOORTEN",
             "MAX_GEBIED_BUURTEN",

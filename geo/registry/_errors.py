@@ -19,7 +19,19 @@ class ConflictError(RegistryError):
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem in an import file: 1-based ``row`` as the user sees it, and the field."""
+    """One problem in an import file: 1-based ``row`` as the user sees it, and the field.
+
+    Attributes
+    ----------
+    row : int
+        1-based row as the user sees it in the file (0: the file as a whole).
+    field : str
+        The column.
+    value : str
+        The bad value as read.
+    message : str
+        What is wrong, in Dutch.
+    """
 
     row: int
     field: str
@@ -33,7 +45,17 @@ class RowError:
 
 
 class ImportRejected(DataFormatError):
-    """An import file was rejected as a whole; :attr:`errors` lists every problem found."""
+    """An import file was rejected as a whole; :attr:`errors` lists every problem found.
+
+    Parameters
+    ----------
+    source : str
+        The file (or record) that was rejected, for the message.
+    errors : list of RowError
+        Every problem found.
+    limit : int, default 5
+        How many problems the message names; :meth:`report` has all of them.
+    """
 
     def __init__(self, source: str, errors: list[RowError], *, limit: int = 5) -> None:
         shown = "; ".join(str(e) for e in errors[:limit])
@@ -44,7 +66,14 @@ class ImportRejected(DataFormatError):
         self.errors = errors
 
     def report(self) -> pd.DataFrame:
-        """The errors as a table (rij, veld, waarde, probleem)."""
+        """The errors as a table (rij, veld, waarde, probleem).
+
+        Returns
+        -------
+        DataFrame
+            One row per problem: ``rij`` (``hele bestand`` for the file as a whole), ``veld``,
+            ``waarde`` and ``probleem``.
+        """
         return pd.DataFrame(
             [
                 {

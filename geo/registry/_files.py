@@ -19,7 +19,7 @@ from ..errors import DataFormatError
 from ..io import atomic_write, csv_delimiter
 from ..limits import Deadline, check_xlsx_archive
 from ._errors import ImportRejected, RowError
-from ._schema import ENTITIES
+from ._schema import ENTITIES, VERSION_HEADER
 
 __all__ = ["read_registry_file", "write_registry_file", "REGISTRY_FORMATS", "decode_legacy"]
 
@@ -284,7 +284,8 @@ def write_registry_file(frame: pd.DataFrame, entity: str, path: str | Path) -> P
     suffix = path.suffix.lower()
     spec = ENTITIES[entity]
     cols = [c for c in [*spec.fields, "x", "y", "version"] if c in frame.columns]
-    out = frame[cols].copy()
+    # the optimistic-locking counter is read back on import, under its Dutch header
+    out = frame[cols].rename(columns={"version": VERSION_HEADER})
     if suffix not in REGISTRY_FORMATS:
         raise DataFormatError(
             f"{path}: bestandstype niet ondersteund; gebruik een van: {', '.join(REGISTRY_FORMATS)}"

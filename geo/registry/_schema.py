@@ -23,16 +23,18 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from ._vocab import (
-    GEBIED_SOORTEN,
-    LOCATIE_SOORTEN,
-    MAX_GEBIED_BUURTEN,
-    NOTITIE_SOORTEN,
-    STATUSES,
-    THEMES,
+    AUTO_KEY_PREFIX,
+    IMPORT_KINDS,
+    FieldSpec,
 )
 
 # -- schema -----------------------------------------------------------------------------------
 metadata = MetaData()
+
+
+#: Header of the ``version`` column (the optimistic-locking counter, a code mechanic kept in
+#: English in the database) in exported files, where users see it; imports read both names.
+VERSION_HEADER = "versie"
 
 
 def _bookkeeping() -> list[Column]:
@@ -156,18 +158,20 @@ SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
 @dataclass(frozen=True)
-class FieldSpec:
-    """How an import column is read and checked."""
-
-    kind: str  # text, choice, number, date, code, flag, codes
-    required: bool = False
-    choices: tuple[str, ...] = ()
-    max_len: int = 300
-
-
-@dataclass(frozen=True)
 class Entity:
-    """An importable entity: its table, key and fields (coordinates are handled apart)."""
+    """An importable entity: its table, key and fields (coordinates are handled apart).
+
+    Attributes
+    ----------
+    table : Table
+        The SQLAlchemy table.
+    fields : dict of str to FieldSpec
+        The import columns and how they are checked.
+    point : bool
+        Whether rows have a location (``x``/``y`` or an address).
+    label : str
+        Dutch plural for messages and the app, e.g. ``initiatieven``.
+    """
 
     table: Table
     fields: dict[str, FieldSpec]
@@ -175,81 +179,18 @@ class Entity:
     label: str = ""
 
 
+#: The tables of the import kinds of :data:`IMPORT_KINDS`.
+_TABLES = {
+    "initiatief": initiatief,
+    "wijkteam": wijkteam,
+    "wijkteam_buurt": wijkteam_buurt,
+    "locatie": locatie,
+    "buurtnotitie": buurtnotitie,
+    "gebied": gebied,
+}
 ENTITIES: dict[str, Entity] = {
-    "initiatief": Entity(
-        initiatief,
-        {
-            "id": FieldSpec("text", True, max_len=64),
-            "naam": FieldSpec("text", True),
-            "organisatie": FieldSpec("text", max_len=200),
-            "thema": FieldSpec("choice", True, THEMES),
-            "doelgroep": FieldSpec("text", max_len=200),
-            "status": FieldSpec("choice", True, STATUSES),
-            "subsidie": FieldSpec("number"),
-            "startdatum": FieldSpec("date"),
-            "einddatum": FieldSpec("date"),
-            "adres": FieldSpec("text"),
-            "buurtcode": FieldSpec("code"),
-            "notities": FieldSpec("text", max_len=5000),
-        },
-        label="initiatieven",
-    ),
-    "wijkteam": Entity(
-        wijkteam,
-        {
-            "id": FieldSpec("text", True, max_len=64),
-            "naam": FieldSpec("text", True, max_len=200),
-            "adres": FieldSpec("text"),
-            "fte": FieldSpec("number", True),
-            "notities": FieldSpec("text", max_len=5000),
-        },
-        label="wijkteams",
-    ),
-    "wijkteam_buurt": Entity(
-        wijkteam_buurt,
-        {
-            "buurtcode": FieldSpec("code", True),
-            "wijkteam_id": FieldSpec("text", True, max_len=64),
-        },
-        point=False,
-        label="toewijzing van buurten aan wijkteams",
-    ),
-    "locatie": Entity(
-        locatie,
-        {
-            "id": FieldSpec("text", True, max_len=64),
-            "soort": FieldSpec("choice", True, LOCATIE_SOORTEN),
-            "naam": FieldSpec("text", True, max_len=200),
-            "adres": FieldSpec("text"),
-            "buurtcode": FieldSpec("code"),
-        },
-        label="locaties",
-    ),
-    "buurtnotitie": Entity(
-        buurtnotitie,
-        {
-            "id": FieldSpec("text", True, max_len=64),
-            "buurtcode": FieldSpec("code", True),
-            "datum": FieldSpec("date", True),
-            "soort": FieldSpec("choice", True, NOTITIE_SOORTEN),
-            "cijfers_kloppen_niet": FieldSpec("flag"),
-            "tekst": FieldSpec("text", True, max_len=5000),
-        },
-        point=False,
-        label="buurtnotities",
-    ),
-    "gebied": Entity(
-        gebied,
-        {
-            "id": FieldSpec("text", True, max_len=64),
-            "naam": FieldSpec("text", True, max_len=200),
-            "soort": FieldSpec("choice", True, GEBIED_SOORTEN),
-            "buurtcodes": FieldSpec("codes", True, max_len=11 * MAX_GEBIED_BUURTEN),
-            "notities": FieldSpec("text", max_len=5000),
-        },
-        point=False,
-        label="eigen gebieden",
-    ),
+    name: Entity(_TABLES[name], kind.fields, point=kind.point, label=kind.label)
+    for name, kind in IMPORT_KINDS.items()
 }
 
 
@@ -257,8 +198,6 @@ def _key(entity: str) -> str:
     return list(ENTITIES[entity].table.primary_key.columns)[0].name
 
 
-#: Entities whose ``id`` is made up when a row leaves it empty (prefix per entity).
-AUTO_KEY_PREFIX = {"initiatief": "INI", "wijkteam": "WT", "locatie": "LOC"}
 #: Marks a record whose key was generated (removed before writing).
 GENERATED = "_id_aangemaakt"
 

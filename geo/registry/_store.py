@@ -71,7 +71,23 @@ def _jsonable(record: dict[str, Any] | None) -> str | None:
 
 @dataclass
 class ImportReport:
-    """What an import did."""
+    """What an import did.
+
+    Attributes
+    ----------
+    entity : str
+        The entity imported into.
+    source : str
+        The file name.
+    added, updated, removed : int
+        Rows added, changed and (with ``replace``) deleted.
+    geocoded : int
+        Rows whose address was turned into coordinates.
+    assigned : int
+        Rows that got their buurt by point-in-polygon.
+    notes : list of str
+        Dutch warnings (rows without a location, points outside the gemeente, the encoding).
+    """
 
     entity: str
     source: str
@@ -109,12 +125,12 @@ class Registry:
         try:
             self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
-            shown = repr(mask_secrets(url)) if "://" in url else "(not a URL, not shown)"
+            shown = repr(mask_secrets(url)) if "://" in url else "(geen URL, niet getoond)"
             hint = ""
             if url.startswith("postgres://") or url.startswith("postgresql://"):
-                hint = "; use postgresql+psycopg://user:password@host/database"
+                hint = "; gebruik postgresql+psycopg://gebruiker:wachtwoord@host/database"
             raise RegistryError(
-                f"registry URL {shown} cannot be used: {mask_secrets(str(exc))}{hint}"
+                f"register-URL {shown} is niet bruikbaar: {mask_secrets(str(exc))}{hint}"
             ) from None
         if self.engine.dialect.name == "sqlite" and not self.read_only:
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -143,7 +159,13 @@ class Registry:
 
     # -- schema --
     def schema_version(self) -> int:
-        """Schema version of the database (0 when empty)."""
+        """Schema version of the database (0 when empty).
+
+        Returns
+        -------
+        int
+            The version recorded in ``schema_info``; 0 for an empty database.
+        """
         try:
             with self.engine.connect() as conn:
                 if not self.engine.dialect.has_table(conn, schema_info.name):
@@ -153,18 +175,24 @@ class Registry:
                 ).scalar()
         except OperationalError as exc:
             raise RegistryError(
-                f"registry database {self._safe_url()} unreachable: {exc}"
+                f"registerdatabase {self._safe_url()} niet bereikbaar: {mask_secrets(str(exc))}"
             ) from None
         return int(value or 0)
 
     def migrate(self) -> int:
-        """Apply pending migrations in one transaction; return the schema version."""
+        """Apply pending migrations in one transaction; return the schema version.
+
+        Returns
+        -------
+        int
+            The schema version after migrating.
+        """
         current = self.schema_version()
         if current > SCHEMA_VERSION:
             raise RegistryError(
-                f"registry database {self._safe_url()} has schema version {current}, newer than "
-                f"this Wijkradar ({SCHEMA_VERSION}); upgrade Wijkradar. The database was not "
-                "changed."
+                f"registerdatabase {self._safe_url()} heeft schemaversie {current}, nieuwer dan "
+                f"deze Wijkradar ({SCHEMA_VERSION}); installeer een nieuwere Wijkradar. De "
+                "database is niet gewijzigd."
             )
         if current == SCHEMA_VERSION:
             self._ensure_spatial()
@@ -189,7 +217,13 @@ class Registry:
     SPATIAL_TABLES = ("initiatief", "wijkteam", "locatie")
 
     def spatial(self) -> bool:
-        """Whether the database has PostGIS and the ``geom`` columns (for QGIS and SQL)."""
+        """Whether the database has PostGIS and the ``geom`` columns (for QGIS and SQL).
+
+        Returns
+        -------
+        bool
+            True on PostgreSQL with PostGIS and the generated ``geom`` columns.
+        """
         if self.engine.dialect.name != "postgresql":
             return False
         with self.engine.connect() as conn:
@@ -240,7 +274,18 @@ class Registry:
 
     # -- reading --
     def table(self, entity: str) -> pd.DataFrame:
-        """All rows of ``entity`` (sorted by key), bookkeeping columns included."""
+        """All rows of ``entity`` (sorted by key), bookkeeping columns included.
+
+        Parameters
+        ----------
+        entity : str
+            A key of ``ENTITIES`` (``initiatief``, ``wijkteam``, ...).
+
+        Returns
+        -------
+        DataFrame
+            One row per record, columns as in the database table.
+        """
         spec = ENTITIES[entity]
         with self.engine.connect() as conn:
             rows = conn.execute(select(spec.table).order_by(*spec.table.primary_key)).mappings()
@@ -248,18 +293,48 @@ class Registry:
         return frame
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every entity table by name (see :meth:`table`)."""
+        """Every entity table by name (see :meth:`table`).
+
+        Returns
+        -------
+        dict of str to DataFrame
+            Entity name -> :meth:`table`.
+        """
         return {name: self.table(name) for name in ENTITIES}
 
     def get(self, entity: str, key: str) -> dict[str, Any] | None:
-        """One row as a dict, or None."""
+        """One row as a dict, or None.
+
+        Parameters
+        ----------
+        entity : str
+            A key of ``ENTITIES`` (``initiatief``, ``wijkteam``, ...).
+        key : str
+            The row's key.
+
+        Returns
+        -------
+        dict or None
+            The row, or None when there is no row with that key.
+        """
         t = ENTITIES[entity].table
         with self.engine.connect() as conn:
             row = conn.execute(select(t).where(t.c[_key(entity)] == key)).mappings().first()
         return dict(row) if row else None
 
     def audit_log(self, limit: int | None = None) -> pd.DataFrame:
-        """The audit trail, newest first."""
+        """The audit trail, newest first.
+
+        Parameters
+        ----------
+        limit : int, optional
+            Newest lines to return; all when not given.
+
+        Returns
+        -------
+        DataFrame
+            One row per audit line, with the columns of the ``audit`` table.
+        """
         query = select(audit).order_by(audit.c.nr.desc())
         if limit:
             query = query.limit(limit)
@@ -294,6 +369,19 @@ class Registry:
         """Add a line to the audit trail for a write outside the registry tables.
 
         For example a profile saved in the data folder or a gemeente imported from files.
+
+        Parameters
+        ----------
+        user : str
+            Who did it.
+        action : str
+            What was done, e.g. ``save`` or ``refresh`` (at most 20 characters are kept).
+        entity : str
+            What kind of thing, e.g. ``profiel`` or ``gemeente``.
+        key : str, optional
+            Which one, e.g. the profile name.
+        before, after : dict, optional
+            The state before and after, as JSON-ready data.
         """
         with self._begin() as conn:
             self._audit(
@@ -403,6 +491,24 @@ class Registry:
     ) -> dict[str, Any]:
         """Validate and insert or update one record (``version`` = the version that was read).
 
+        Parameters
+        ----------
+        entity : str
+            A key of ``ENTITIES`` (``initiatief``, ``wijkteam``, ...).
+        record : dict
+            The fields of the row; an empty key gets a new one where the entity allows it.
+        user : str
+            Who saves, for ``gewijzigd_door`` and the audit trail.
+        version : int, optional
+            The version that was read; None for a new row.
+        buurtcodes : iterable of str, optional
+            The gemeente's buurtcodes, to check ``buurtcode`` against.
+
+        Returns
+        -------
+        dict
+            The row as stored (with its new version).
+
         Raises
         ------
         ImportRejected
@@ -427,7 +533,20 @@ class Registry:
         return saved
 
     def delete(self, entity: str, key: str, *, user: str, version: int) -> None:
-        """Delete a row if it still has ``version``; audited."""
+        """Delete a row if it still has ``version``; audited.
+
+        Parameters
+        ----------
+        entity : str
+            A key of ``ENTITIES`` (``initiatief``, ``wijkteam``, ...).
+        key : str
+            The row's key.
+        user : str
+            Who deletes, for the audit trail.
+        version : int
+            The version that was read; another version means someone changed the row meanwhile
+            (:class:`ConflictError`).
+        """
         t = ENTITIES[entity].table
         k = _key(entity)
         with _integrity(f"{entity} {key!r} niet verwijderd"), self._begin() as conn:
@@ -461,6 +580,16 @@ class Registry:
 
         Parameters
         ----------
+        entity : str
+            A key of ``ENTITIES`` (``initiatief``, ``wijkteam``, ...).
+        frame : DataFrame
+            The rows as read from the file (strings), one column per field.
+        user : str
+            Who imports, for the audit trail.
+        source : str
+            The file name, for messages and the audit trail.
+        first_row : int, default 2
+            The file's row number of the first frame row (2: after a header line).
         buurten : GeoDataFrame, optional
             Buurt polygons (EPSG:28992, indexed by buurtcode): codes are checked against them
             and points without a buurtcode get one by point-in-polygon.
@@ -471,6 +600,11 @@ class Registry:
         confirm_empty : bool
             With ``replace``, a file without rows empties the table only when this is True
             (``--ja``); otherwise it is refused.
+
+        Returns
+        -------
+        ImportReport
+            What was added, updated, removed, geocoded and assigned a buurt, with notes.
         """
         codes = list(buurten.index) if buurten is not None else None
         if replace and len(frame) == 0 and not confirm_empty:
@@ -568,7 +702,14 @@ class Registry:
 
     # -- backup --
     def dump(self) -> dict[str, Any]:
-        """Every row of every table (audit trail included) as JSON-ready data."""
+        """Every row of every table (audit trail included) as JSON-ready data.
+
+        Returns
+        -------
+        dict
+            ``wijkradar_registry`` (the schema version) and ``tables`` (table name -> list of
+            rows), for :meth:`restore`.
+        """
         out: dict[str, Any] = {"wijkradar_registry": SCHEMA_VERSION, "tables": {}}
         with self.engine.connect() as conn:
             for t in (*(e.table for e in ENTITIES.values()), audit):
@@ -582,6 +723,20 @@ class Registry:
         """Load a :meth:`dump` exactly (versions and audit trail kept), in one transaction.
 
         Refuses a non-empty registry unless ``replace``; every entity row is validated first.
+
+        Parameters
+        ----------
+        dump : dict
+            A :meth:`dump` (as read from ``export --reservekopie``).
+        user : str
+            Who restores, for the audit trail.
+        replace : bool, default False
+            Replace the rows of a non-empty registry.
+
+        Returns
+        -------
+        dict of str to int
+            Rows restored per table.
         """
         version = dump.get("wijkradar_registry") if isinstance(dump, dict) else None
         if version is None or not isinstance(dump.get("tables"), dict):
@@ -591,8 +746,8 @@ class Registry:
             )
         if int(version) > SCHEMA_VERSION:
             raise RegistryError(
-                f"backup has schema version {version}, newer than this Wijkradar "
-                f"({SCHEMA_VERSION}); upgrade Wijkradar"
+                f"reservekopie heeft schemaversie {version}, nieuwer dan deze Wijkradar "
+                f"({SCHEMA_VERSION}); installeer een nieuwere Wijkradar"
             )
         tables = dump["tables"]
         errors: list[RowError] = []
@@ -616,8 +771,8 @@ class Registry:
             )
             if present and not replace:
                 raise RegistryError(
-                    f"the registry already holds {present} rows; restore into an empty "
-                    "database or pass replace (--vervang) to overwrite it"
+                    f"het register bevat al {present} rijen; zet de reservekopie terug in een "
+                    "leeg register of vervang de inhoud (--vervang)"
                 )
             order = [
                 "wijkteam_buurt",
@@ -647,7 +802,18 @@ class Registry:
         return counts
 
     def count(self, entity: str) -> int:
-        """Number of rows of ``entity``."""
+        """Number of rows of ``entity``.
+
+        Parameters
+        ----------
+        entity : str
+            A key of ``ENTITIES`` (``initiatief``, ``wijkteam``, ...).
+
+        Returns
+        -------
+        int
+            The number of rows.
+        """
         t = ENTITIES[entity].table
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(t)).scalar() or 0)
@@ -659,7 +825,7 @@ class Registry:
                 conn.execute(text("select 1"))
         except OperationalError as exc:
             raise RegistryError(
-                f"registry database {self._safe_url()} unreachable: {exc}"
+                f"registerdatabase {self._safe_url()} niet bereikbaar: {mask_secrets(str(exc))}"
             ) from None
 
 

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ._errors import RowError
 from ._geocode import _to_rd
-from ._schema import AUTO_KEY_PREFIX, ENTITIES, GENERATED, _key, new_key
+from ._schema import AUTO_KEY_PREFIX, ENTITIES, GENERATED, VERSION_HEADER, _key, new_key
 from ._vocab import MAX_GEBIED_BUURTEN
 
 
@@ -210,7 +210,7 @@ def validate_records(
             RowError(1, f, "", f"verplichte kolom ontbreekt (kolommen: {', '.join(columns)})")
             for f in missing
         ]
-    known = set(spec.fields) | {"x", "y", "lon", "lat", "version"}
+    known = set(spec.fields) | {"x", "y", "lon", "lat", VERSION_HEADER, "version"}
     for extra in sorted(set(columns) - known):
         errors.append(RowError(1, extra, "", f"onbekende kolom; toegestaan: {', '.join(known)}"))
     codes = set(buurtcodes) if buurtcodes is not None else None
@@ -298,12 +298,13 @@ def validate_records(
                     RowError(rownr, key, str(k), f"dubbele sleutel (ook in rij {seen[k]})")
                 )
             seen[k] = rownr
-        version = get.get("version")
+        # files exported before the Dutch header have ``version``: read both
+        version = get.get(VERSION_HEADER, get.get("version"))
         if not _blank(version):
             try:
                 rec["version"] = int(float(str(version)))
             except (TypeError, ValueError):
-                errors.append(RowError(rownr, "version", str(version), "geen geheel getal"))
+                errors.append(RowError(rownr, VERSION_HEADER, str(version), "geen geheel getal"))
         records.append(rec)
     return records, errors
 

@@ -85,7 +85,18 @@ class ResponseCache:
         return self.folder / (hashlib.sha256(url.encode("utf-8")).hexdigest() + ".json")
 
     def get(self, url: str) -> CachedResponse | None:
-        """The entry of ``url`` if younger than the TTL (None when absent, old or unreadable)."""
+        """The entry of ``url`` if younger than the TTL (None when absent, old or unreadable).
+
+        Parameters
+        ----------
+        url : str
+            The cache key: the URL with its query.
+
+        Returns
+        -------
+        CachedResponse or None
+            The stored response, or None.
+        """
         if self.refresh or self.ttl <= 0:
             return None
         try:
@@ -105,7 +116,19 @@ class ResponseCache:
         return CachedResponse(url, str(meta.get("content_type", "")), body, fetched, status)
 
     def put(self, url: str, content_type: str, body: bytes, *, status: int = 200) -> None:
-        """Store a response (200, or 404); a read-only or full disk only costs the cache."""
+        """Store a response (200, or 404); a read-only or full disk only costs the cache.
+
+        Parameters
+        ----------
+        url : str
+            The cache key: the URL with its query.
+        content_type : str
+            The response's ``Content-Type``.
+        body : bytes
+            The response body.
+        status : int, default 200
+            The HTTP status (200, or 404 to remember that something does not exist).
+        """
         path = self._path(url)
         meta = {
             "format": _FORMAT,
@@ -128,6 +151,17 @@ class FetchStats:
 
     Thread-safe: the sources of one gemeente are fetched in parallel through one client.
     ``bytes`` counts response bodies after decompression (what was parsed), not headers.
+
+    Attributes
+    ----------
+    requests : int
+        Requests sent over the network.
+    bytes : int
+        Body bytes received (after decompression).
+    cached, cached_bytes : int
+        Answers, and their bytes, served from the response cache.
+    oldest_cached : float or None
+        Time (seconds since the epoch) of the oldest cached answer used.
     """
 
     requests: int = 0
@@ -138,14 +172,29 @@ class FetchStats:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def sent(self) -> None:
+        """Count a request sent over the network."""
         with self._lock:
             self.requests += 1
 
     def received(self, size: int) -> None:
+        """Count the bytes of a response body received over the network.
+
+        Parameters
+        ----------
+        size : int
+            The body's size in bytes.
+        """
         with self._lock:
             self.bytes += size
 
     def hit(self, entry: CachedResponse) -> None:
+        """Count an answer served from the cache.
+
+        Parameters
+        ----------
+        entry : CachedResponse
+            The cached answer (its size and age are counted).
+        """
         with self._lock:
             self.cached += 1
             self.cached_bytes += len(entry.body)
@@ -153,7 +202,14 @@ class FetchStats:
                 self.oldest_cached = entry.fetched
 
     def as_dict(self) -> dict[str, object]:
-        """Plain numbers (for the CLI line, the bench and the app)."""
+        """Plain numbers (for the CLI line, the bench and the app).
+
+        Returns
+        -------
+        dict
+            ``requests``, ``bytes``, ``cached``, ``cached_bytes`` and ``oldest_cached`` (ISO time in
+            UTC, or None).
+        """
         with self._lock:
             oldest = (
                 datetime.fromtimestamp(self.oldest_cached, UTC).isoformat(timespec="seconds")

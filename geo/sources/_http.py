@@ -109,6 +109,8 @@ class HttpClient:
         the body included).
     sleep : callable
         Injected for tests.
+    user_agent : str
+        The ``User-Agent`` header sent with every request.
     cache : ResponseCache, optional
         Serve fresh cached answers without a request and store new ones.
     """
@@ -161,6 +163,23 @@ class HttpClient:
 
         ``same_host_as``: refuse ``url`` unless it is on that URL's host (for links that
         came from a response, such as ``odata.nextLink``).
+
+        Parameters
+        ----------
+        url : str
+            The URL to get.
+        params : mapping, optional
+            Query parameters.
+        source : str
+            The source's name for messages (``CBS``, ``PDOK``, ...).
+        same_host_as : str, optional
+            Refuse ``url`` unless it is on that URL's host (for links that came from a response,
+            such as ``odata.nextLink``).
+
+        Returns
+        -------
+        object
+            The decoded JSON (``Infinity``/``NaN`` refused).
         """
         if same_host_as is not None and not same_host(url, same_host_as):
             raise SourceError(

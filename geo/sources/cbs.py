@@ -52,7 +52,20 @@ _KERNCIJFERS_EXTRA = ("IndelingswijzigingGemeenteWijkBuurt",)
 
 
 def region_filter(gemeentecode: str, *, field: str = "WijkenEnBuurten") -> str:
-    """OData filter for a gemeente's buurten, wijken, the gemeente itself and NL."""
+    """OData filter for a gemeente's buurten, wijken, the gemeente itself and NL.
+
+    Parameters
+    ----------
+    gemeentecode : str
+        ``GM`` + four digits.
+    field : str, default "WijkenEnBuurten"
+        The region dimension of the table.
+
+    Returns
+    -------
+    str
+        An OData ``$filter`` expression of ``startswith`` tests.
+    """
     digits = gemeentecode[2:]
     parts = [f"startswith({field},'{p}{digits}')" for p in ("BU", "WK", "GM")]
     parts.append(f"startswith({field},'NL0')")
@@ -131,7 +144,8 @@ def _fetch_pages(
         payload = client.get_json(url, params, source=source, same_host_as=first_url)
         if not isinstance(payload, dict) or not isinstance(payload.get("value"), list):
             raise SourceError(
-                f"{source}: response from {url} has no 'value' list; is this an OData feed?",
+                f"{source}: het antwoord van {url} heeft geen 'value'-lijst; is dit een "
+                "OData-feed?",
                 source=source,
                 url=url,
             )
@@ -150,7 +164,26 @@ def _fetch_pages(
 def fetch_dimension(
     client: HttpClient, base_url: str, table: str, dimension: str, *, source: str
 ) -> list[dict[str, Any]]:
-    """``Key`` and ``Title`` of the rows of a dimension feed such as ``Marges``."""
+    """``Key`` and ``Title`` of the rows of a dimension feed such as ``Marges``.
+
+    Parameters
+    ----------
+    client : HttpClient
+        The HTTP client.
+    base_url : str
+        The OData API root.
+    table : str
+        The table id, e.g. ``50150NED``.
+    dimension : str
+        The dimension feed, e.g. ``Marges`` or ``Perioden``.
+    source : str
+        The source's name for messages.
+
+    Returns
+    -------
+    list of dict
+        One dict (``Key``, ``Title``) per row.
+    """
     rows, _ = fetch_odata_rows(
         client, base_url, table, dimension, select=DIMENSION_FIELDS, source=source
     )
@@ -160,7 +193,24 @@ def fetch_dimension(
 def fetch_data_properties(
     client: HttpClient, base_url: str, table: str, *, source: str
 ) -> list[dict[str, Any]]:
-    """The table's ``DataProperties`` (``Key``, ``Title``, ``Type``); empty when not served."""
+    """The table's ``DataProperties`` (``Key``, ``Title``, ``Type``); empty when not served.
+
+    Parameters
+    ----------
+    client : HttpClient
+        The HTTP client.
+    base_url : str
+        The OData API root (``WIJKRADAR_CBS_ODATA_URL`` or the dataderden root).
+    table : str
+        The table id, e.g. ``85984NED``.
+    source : str
+        The source's name for messages.
+
+    Returns
+    -------
+    list of dict
+        One dict per property.
+    """
     try:
         rows, _ = fetch_odata_rows(
             client, base_url, table, "DataProperties", select=PROPERTY_FIELDS, source=source
@@ -230,8 +280,8 @@ def _kerncijfers_frame(
         return pd.DataFrame(index=pd.Index([], name="code")), url
     if not rows:  # not even the NL row: the table or the filter is not what we expect
         raise SourceError(
-            f"{source}: no rows for {gemeentecode} (not even Nederland) from {url}; the "
-            "table may have changed or be empty",
+            f"{source}: geen rijen voor {gemeentecode} (zelfs niet voor Nederland) van {url}; "
+            "de tabel is misschien veranderd of leeg",
             source=source,
             url=url,
         )
@@ -431,7 +481,8 @@ def fetch_health(
         return _health_from_rows(rows, ds, url, marges, jaar, props)
     assert last_error is not None
     raise SourceError(
-        f"no health table found on {base_url} (tried {', '.join(d.id for d in tables)})",
+        f"geen gezondheidstabel gevonden op {base_url} (geprobeerd: "
+        f"{', '.join(d.id for d in tables)})",
         source="RIVM",
         url=last_error.url,
     )
@@ -463,7 +514,7 @@ def _health_from_rows(
 ) -> SourceData:
     if not rows:
         raise SourceError(
-            f"RIVM {ds.id}: no rows for this gemeente at {url}", source="RIVM", url=url
+            f"RIVM {ds.id}: geen rijen voor deze gemeente bij {url}", source="RIVM", url=url
         )
     frame = rows_to_frame(rows)
     period, frames, states, trend, periods = health_frames(

@@ -15,7 +15,17 @@ _POINT = re.compile(r"POINT\(\s*([-\d.eE+]+)\s+([-\d.eE+]+)\s*\)")
 
 @dataclass(frozen=True)
 class Geocoded:
-    """One address found by the Locatieserver."""
+    """One address found by the Locatieserver.
+
+    Attributes
+    ----------
+    x, y : float
+        RD New coordinates of the address's centroid.
+    weergavenaam : str
+        The address as the Locatieserver writes it.
+    score : float
+        The Locatieserver's relevance score.
+    """
 
     x: float
     y: float
@@ -61,7 +71,9 @@ def geocode(client: HttpClient, base_url: str, address: str) -> Geocoded | None:
     docs = response.get("docs") if isinstance(response, dict) else None
     if not isinstance(docs, list):
         raise SourceError(
-            f"{source}: response from {url} has no response.docs list", source=source, url=url
+            f"{source}: het antwoord van {url} heeft geen response.docs-lijst",
+            source=source,
+            url=url,
         )
     if not docs:
         return None

@@ -18,12 +18,36 @@ MAX_PAGES = 100
 
 
 def wfs_url(base_url: str, year: int) -> str:
-    """WFS endpoint of the wijkenbuurten service of ``year``."""
+    """WFS endpoint of the wijkenbuurten service of ``year``.
+
+    Parameters
+    ----------
+    base_url : str
+        The PDOK root (``WIJKRADAR_PDOK_URL``).
+    year : int
+        The indeling year.
+
+    Returns
+    -------
+    str
+        The WFS URL.
+    """
     return f"{base_url.rstrip('/')}/cbs/wijkenbuurten/{year}/wfs/v1_0"
 
 
 def gemeente_filter(gemeentecode: str) -> str:
-    """FES 2.0 filter selecting one gemeente by its code."""
+    """FES 2.0 filter selecting one gemeente by its code.
+
+    Parameters
+    ----------
+    gemeentecode : str
+        ``GM`` + four digits (checked by the caller).
+
+    Returns
+    -------
+    str
+        The FES XML, for the WFS ``FILTER`` parameter.
+    """
     return (
         '<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0">'
         "<fes:PropertyIsEqualTo><fes:ValueReference>gemeentecode</fes:ValueReference>"
@@ -94,7 +118,9 @@ def fetch_wfs_features(
         page = payload.get("features") if isinstance(payload, dict) else None
         if not isinstance(page, list):
             raise SourceError(
-                f"{source}: response has no 'features' list ({url})", source=source, url=url
+                f"{source}: het antwoord heeft geen 'features'-lijst ({url})",
+                source=source,
+                url=url,
             )
         features.extend(page)
         if len(page) < page_size:
@@ -113,7 +139,7 @@ def fetch_wfs_features(
         frame = gpd.GeoDataFrame.from_features(features, crs=RD_NEW)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise SourceError(
-            f"{source}: features cannot be read as GeoJSON ({exc})", source=source, url=url
+            f"{source}: de features zijn geen leesbare GeoJSON ({exc})", source=source, url=url
         ) from None
     _check_rd(frame, source, url)
     if gemeentecode and "gemeentecode" in frame.columns:
@@ -129,8 +155,8 @@ def _check_rd(frame: gpd.GeoDataFrame, source: str, url: str) -> None:
     bx0, by0, bx1, by1 = NL_EXTENT_RD  # catches lon/lat mix-ups
     if minx < bx0 or miny < by0 or maxx > bx1 or maxy > by1:
         raise SourceError(
-            f"{source}: coordinates ({minx:.1f}, {miny:.1f}, {maxx:.1f}, {maxy:.1f}) are not in "
-            f"RD New (EPSG:28992); was srsName ignored?",
+            f"{source}: coördinaten ({minx:.1f}, {miny:.1f}, {maxx:.1f}, {maxy:.1f}) liggen niet "
+            "in RD New (EPSG:28992); negeerde de server srsName?",
             source=source,
             url=url,
         )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from geo.errors import DataFormatError
 from geo.io import atomic_write
 
 from ..dataversion import data_version, data_version_label
@@ -25,6 +26,9 @@ __all__ = [
     "write_table",
     "table_csv",
     "RANKING_COLUMNS",
+    "OLD_COLUMNS",
+    "read_scores",
+    "rename_old_columns",
     "sources_table",
 ]
 
@@ -36,16 +40,100 @@ RANKING_COLUMNS = [
     "buurtnaam",
     "wijknaam",
     "score",
-    "rank",
-    "rank_low",
-    "rank_high",
-    "p_top_k",
-    "robust",
-    "confidence",
+    "rang",
+    "rang_laag",
+    "rang_hoog",
+    "kans_top",
+    "robuust_top",
+    "zekerheid",
     "dekking",
     "aandeel_aangevuld",
     "reden",
 ]
+
+#: English score columns of files written before the columns were renamed to Dutch (CSV,
+#: GeoPackage and batch GeoParquet): the one place that maps them to today's names on read.
+OLD_COLUMNS = {
+    "rank": "rang",
+    "rank_low": "rang_laag",
+    "rank_high": "rang_hoog",
+    "p_top_k": "kans_top",
+    "robust": "robuust_top",
+    "confidence": "zekerheid",
+}
+
+
+def rename_old_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with the English score columns of older files renamed (:data:`OLD_COLUMNS`).
+
+    A column is only renamed when its Dutch name is not there already, so a file that has
+    both keeps both as they are.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        A score table as read from a file.
+
+    Returns
+    -------
+    DataFrame
+        The same rows, with today's column names.
+
+    Examples
+    --------
+    >>> rename_old_columns(pd.DataFrame({"score": [50.0], "rank": [1.0]})).columns.tolist()
+    ['score', 'rang']
+    """
+    names = {old: new for old, new in OLD_COLUMNS.items() if new not in frame.columns}
+    return frame.rename(columns=names)
+
+
+def read_scores(path: str | Path, *, layer: str = "scores") -> pd.DataFrame:
+    """Read a score file Wijkradar wrote, of this version or an older one, by buurtcode.
+
+    Reads the CSV of ``score``/the Ranglijst (and ``nationaal.csv`` of ``batch``), a
+    GeoPackage layer or the GeoParquet of ``batch``; the English score columns of older
+    versions get their Dutch names (:func:`rename_old_columns`).
+
+    Parameters
+    ----------
+    path : str or Path
+        ``.csv``, ``.gpkg`` or ``.parquet``.
+    layer : str
+        The GeoPackage layer.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``buurtcode`` (a GeoDataFrame for GeoPackage and GeoParquet).
+
+    Raises
+    ------
+    DataFormatError
+        When the file is missing, unreadable, of another kind or has no ``buurtcode``.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix not in (".csv", ".gpkg", ".parquet"):
+        raise DataFormatError(f"{p.name}: kies een .csv-, .gpkg- of .parquet-bestand met scores")
+    if not p.is_file():
+        raise DataFormatError(f"{p.name}: bestand niet gevonden ({p.parent})")
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(p, dtype={"buurtcode": str})
+        else:
+            import geopandas as gpd
+
+            frame = gpd.read_parquet(p) if suffix == ".parquet" else gpd.read_file(p, layer=layer)
+    except (OSError, ValueError, RuntimeError):  # pyogrio's errors are RuntimeErrors
+        raise DataFormatError(
+            f"{p.name}: kan het bestand niet lezen; is het een {suffix[1:]}-bestand van Wijkradar?"
+        ) from None
+    if frame.index.name != "buurtcode":
+        if "buurtcode" not in frame.columns:
+            raise DataFormatError(f"{p.name}: geen kolom 'buurtcode'")
+        frame = frame.set_index("buurtcode")
+    return rename_old_columns(frame)
 
 
 def ranking_table(data, scores: pd.DataFrame) -> pd.DataFrame:
@@ -66,7 +154,7 @@ def ranking_table(data, scores: pd.DataFrame) -> pd.DataFrame:
     domains = [c for c in scores.columns if c.startswith(("domein__", "bereik"))]
     table = scores[[c for c in RANKING_COLUMNS if c in scores.columns] + domains].copy()
     table.index.name = "buurtcode"
-    return table.sort_values(["rank", "buurtnaam"], na_position="last")
+    return table.sort_values(["rang", "buurtnaam"], na_position="last")
 
 
 def sources_table(data) -> pd.DataFrame:

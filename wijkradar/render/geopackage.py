@@ -3,7 +3,8 @@
 One file, written atomically, with these layers (EPSG:28992 for the polygons):
 
 ``scores``
-    Buurt polygons with score, rank, rank interval, ``p_top_k``, robust, confidence, reason,
+    Buurt polygons with ``score``, ``rang``, ``rang_laag``/``rang_hoog``, ``kans_top``,
+    ``robuust_top``, ``zekerheid``, ``reden``,
     domain scores (``domein_*``), contributions (``bijdrage_*``) and ``dataversie``.
 ``indicatoren``
     Buurt polygons with every indicator value, its state (``<id>_status``: aanwezig,

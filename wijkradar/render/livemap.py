@@ -4,7 +4,8 @@ The Kaart and Methode pages show the map with a Streamlit component (``ui/livema
 frontend in ``wijkradar/render/kaart``). What does not change while a user moves a slider
 (buurt rings and names, label points, wijk boundaries) is :func:`live_geometry`: the app
 writes it once as a JSON file in its static folder, keyed by a hash of its content, and the
-browser loads it once. What changes (classes, colours, tooltip texts, legend, category
+browser loads it once; files no map used for a week, or beyond the 64 most recently used, are
+removed (:func:`prune_geometry`). What changes (classes, colours, tooltip texts, legend, category
 layers, the searched buurt, the basemap) is :func:`live_args`: a few kB for a gemeente. The
 browser restyles the polygons it already has instead of building a new map.
 
@@ -16,6 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import time
+from collections.abc import Collection
 from pathlib import Path
 
 import geopandas as gpd
@@ -33,10 +38,24 @@ from .maps import (
     wijk_lines,
 )
 
-__all__ = ["LiveGeometry", "live_geometry", "live_args", "write_geometry", "GEOMETRY_SUBDIR"]
+__all__ = [
+    "LiveGeometry",
+    "live_geometry",
+    "live_args",
+    "write_geometry",
+    "prune_geometry",
+    "GEOMETRY_SUBDIR",
+]
 
 #: Folder under the app's ``static/`` where the geometry files go.
 GEOMETRY_SUBDIR = Path("kaart")
+#: Bounds of that folder (see :func:`prune_geometry`): at most this many files that no map
+#: used within ``GEOMETRY_GRACE_S``, none unused for ``GEOMETRY_MAX_AGE_DAYS``.
+GEOMETRY_MAX_FILES = 64
+GEOMETRY_MAX_AGE_DAYS = 7.0
+#: A file used this recently is never removed: a browser may still be loading it.
+GEOMETRY_GRACE_S = 3600.0
+_GEOMETRY_NAME = re.compile(r"[0-9a-f]{20}\.json|[0-9a-f]{20}\.[0-9a-f]{8}\.tmp")
 _TILE_NOTICE = "Achtergrondkaart niet bereikbaar; de kaart toont alleen de buurten."
 
 
@@ -82,11 +101,20 @@ def live_geometry(geometry: gpd.GeoDataFrame, *, labels: bool = True) -> LiveGeo
     return LiveGeometry(payload, bounds)
 
 
-def write_geometry(geo: LiveGeometry, static_dir: str | Path) -> Path:
+def write_geometry(
+    geo: LiveGeometry,
+    static_dir: str | Path,
+    *,
+    max_files: int = GEOMETRY_MAX_FILES,
+    max_age_days: float = GEOMETRY_MAX_AGE_DAYS,
+) -> Path:
     """Write ``geo`` as ``static_dir/kaart/<key>.json`` unless it is there; return the path.
 
     The name is the content hash, so a file once written never changes; it is written to a
-    temporary name first and renamed, so a browser never reads half a file.
+    temporary name first and renamed, so a browser never reads half a file. A file found is
+    marked as used (its modification time, renewed at most every quarter of
+    ``GEOMETRY_GRACE_S``); after writing a new file the folder is pruned
+    (:func:`prune_geometry`), so it stays bounded however many gemeenten and years are shown.
 
     Parameters
     ----------
@@ -94,6 +122,8 @@ def write_geometry(geo: LiveGeometry, static_dir: str | Path) -> Path:
         From :func:`live_geometry`.
     static_dir : str or Path
         The app's static folder.
+    max_files, max_age_days : int, float
+        Bounds of the folder, passed to :func:`prune_geometry`.
 
     Returns
     -------
@@ -102,12 +132,88 @@ def write_geometry(geo: LiveGeometry, static_dir: str | Path) -> Path:
     """
     folder = Path(static_dir) / GEOMETRY_SUBDIR
     path = folder / f"{geo.key}.json"
-    if not path.is_file():
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{hashlib.sha256(str(id(geo)).encode()).hexdigest()[:8]}.tmp")
-        tmp.write_text(geo.text, encoding="utf-8")
-        tmp.replace(path)
+    if path.is_file():
+        try:
+            if time.time() - path.stat().st_mtime > GEOMETRY_GRACE_S / 4:
+                os.utime(path)  # in use: pruning leaves it alone
+        except OSError:  # pruned by another process meanwhile, or read-only: write it again
+            pass
+        if path.is_file():
+            return path
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{hashlib.sha256(str(id(geo)).encode()).hexdigest()[:8]}.tmp")
+    tmp.write_text(geo.text, encoding="utf-8")
+    tmp.replace(path)
+    prune_geometry(folder, keep={geo.key}, max_files=max_files, max_age_days=max_age_days)
     return path
+
+
+def prune_geometry(
+    folder: str | Path,
+    *,
+    keep: Collection[str] = (),
+    max_files: int = GEOMETRY_MAX_FILES,
+    max_age_days: float = GEOMETRY_MAX_AGE_DAYS,
+    grace_s: float = GEOMETRY_GRACE_S,
+) -> list[Path]:
+    """Remove geometry files of :func:`write_geometry` that no map uses any more.
+
+    Only files named like this module names them are considered (``<key>.json`` and
+    abandoned ``<key>.<id>.tmp``); anything else in ``folder`` is left alone, as are the
+    files of ``keep`` and every file used (modified) within ``grace_s``: a browser may still
+    be loading it. Of the others, files unused for ``max_age_days`` go, and beyond
+    ``max_files`` (counting the kept and recent ones) the least recently used go. A removed
+    file that a map asks for again is simply written again.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The geometry folder (``static/kaart``).
+    keep : collection of str
+        Keys (content hashes) never to remove, e.g. the geometry just written.
+    max_files : int
+        At most this many geometry files stay (more only while used within ``grace_s``).
+    max_age_days : float
+        Files unused for longer are removed.
+    grace_s : float
+        Files used within this many seconds are never removed.
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    now = time.time()
+    try:
+        with os.scandir(folder) as listing:
+            entries = [e for e in listing if _GEOMETRY_NAME.fullmatch(e.name)]
+    except OSError:
+        return []
+    files = []
+    for e in entries:
+        try:
+            files.append((e.stat().st_mtime, e))
+        except OSError:  # removed meanwhile
+            continue
+    files.sort(key=lambda f: f[0], reverse=True)  # most recently used first
+    removed = []
+    jsons = 0
+    for mtime, e in files:
+        age = now - mtime
+        is_json = e.name.endswith(".json")
+        jsons += is_json
+        if age < grace_s or (is_json and e.name.split(".")[0] in keep):
+            continue
+        if is_json and age <= max_age_days * 86400 and jsons <= max_files:
+            continue
+        try:
+            if os.stat(e.path).st_mtime != mtime:  # used again since the listing
+                continue
+            os.unlink(e.path)
+        except OSError:  # pruned by another process, read-only or busy: next write
+            continue
+        removed.append(Path(e.path))
+    return removed
 
 
 def live_args(

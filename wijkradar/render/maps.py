@@ -18,6 +18,7 @@ import json
 import math
 import re
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import dataclass
@@ -260,7 +261,19 @@ _LIGHTEST_STYLE = {"color": "#333333", "weight": 1.4}
 
 @dataclass
 class MapValues:
-    """What the map shows per buurt: numeric ``value``, ``status`` and a text ``label``."""
+    """What the map shows per buurt: numeric ``value``, ``status`` and a text ``label``.
+
+    Attributes
+    ----------
+    title : str
+        The legend's title.
+    unit : str
+        The unit of ``value`` (sets decimals and the legend).
+    frame : DataFrame
+        Per buurtcode: ``value``, ``status`` and ``label`` (the tooltip text).
+    higher_is_worse : bool
+        Whether dark (the worrying end) marks high values.
+    """
 
     title: str
     unit: str
@@ -445,7 +458,7 @@ def map_table(
         index=names.index,
     )
     if scores is not None:
-        out["Rang"] = scores["rank"].reindex(names.index).astype("Int64")
+        out["Rang"] = scores["rang"].reindex(names.index).astype("Int64")
     order = np.lexsort(
         (names.astype(str).str.casefold().to_numpy(), -np.nan_to_num(value, nan=-np.inf))
     )
@@ -576,43 +589,79 @@ def _legend(
 
 
 #: The map's browser code lives in JavaScript files next to the live map component
-#: (``wijkradar/render/kaart``): the folium elements inline the parts they need, the component
-#: loads them as files. Texts from data only ever reach the page through ``textContent``;
-#: data arrive as :func:`wijkradar.escape.script_json`.
+#: (``wijkradar/render/kaart``): the folium map inlines each file it needs once
+#: (:class:`_Scripts`), its elements only call the functions; the component loads them as
+#: files. Texts from data only ever reach the page through ``textContent``; data arrive as
+#: :func:`wijkradar.escape.script_json`.
 FRONTEND_DIR = Path(__file__).resolve().parent / "kaart"
+#: The files of the folium map's code, in the order the live map's ``index.html`` loads them.
+_JS_FILES = ("helpers.js", "buurten.js", "legend.js", "layers.js", "labels.js", "a11y.js")
 
 
 @cache
 def js_source(*names: str) -> str:
-    """The JavaScript files ``names`` of :data:`FRONTEND_DIR`, joined (for inlining)."""
-    return "\n".join((FRONTEND_DIR / n).read_text(encoding="utf-8") for n in names)
+    """The JavaScript files ``names`` of :data:`FRONTEND_DIR`, joined and compacted.
+
+    Comments and needless whitespace go (``rjsmin``); strings and code stay as written.
+
+    Parameters
+    ----------
+    *names : str
+        File names in :data:`FRONTEND_DIR`, in the order they are joined.
+
+    Returns
+    -------
+    str
+        The compacted source, one file per line.
+    """
+    import rjsmin  # small and pure Python; only maps need it
+
+    return "\n".join(rjsmin.jsmin((FRONTEND_DIR / n).read_text(encoding="utf-8")) for n in names)
 
 
-def _call_template(*files_and_function: str) -> Template:
-    """The script of an element that inlines JS ``files`` and calls ``function(map, data)``.
+class _Scripts(MacroElement):
+    """The map's browser code, once: the union of the files its elements name in ``js_files``.
+
+    The first child of the map, so its functions exist before any element calls them; it
+    looks at the elements when the map is rendered, so later layers (registry layers) count.
+    It is part of the map's script (not the page header), as ``st_folium`` runs only that.
+    """
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.source() }}\n{% endmacro %}")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "WijkradarScripts"
+
+    def source(self) -> str:
+        """The compacted code of every file an element of the map needs, in load order."""
+        needed = {f for el in _walk(self._parent) for f in getattr(el, "js_files", ())}
+        return js_source(*(f for f in _JS_FILES if f in needed))
+
+
+def _with_scripts(m: folium.Map) -> None:
+    """Give ``m`` its :class:`_Scripts` element (first child), unless it has one."""
+    if not any(isinstance(el, _Scripts) for el in m._children.values()):
+        m.add_child(_Scripts(), index=0)
+
+
+def _call_template(function: str) -> Template:
+    """The script of an element that calls ``function(map, data)`` (code in :class:`_Scripts`).
 
     The element's ``data_json`` (from :func:`script_json`) is the data; its parent is the map.
     """
-    *files, function = files_and_function
     return Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-"""
-        + js_source(*files)
-        + f"""
-            var d = {{{{ this.data_json }}}};
-            {function}({{{{ this._parent.get_name() }}}}, d);
-        }})();
-        {{% endmacro %}}
-        """
+        "{% macro script(this, kwargs) %}(function(){var d = {{ this.data_json }};\n"
+        + function
+        + "({{ this._parent.get_name() }},d);})();\n{% endmacro %}"
     )
 
 
 class _Control(MacroElement):
     """A Leaflet control: a legend (title + swatch rows) built with ``textContent``."""
 
-    _template = _call_template("helpers.js", "legend.js", "wrLegend")
+    _template = _call_template("wrLegend")
+    js_files = ("helpers.js", "legend.js")
 
     def __init__(self, legend: dict, *, position: str, css_class: str) -> None:
         super().__init__()
@@ -623,38 +672,22 @@ class _Control(MacroElement):
 class _CompactChoropleth(MacroElement):
     """The buurt polygons in a compact form, with their tooltips.
 
-    Rings are quantised to 1e-5 degree and delta-encoded, styles come from one table and
-    tooltip parts from arrays. Texts are HTML-escaped in Python.
+    Rings are quantised to 1e-5 degree, delta-encoded and written as short text
+    (:func:`geometry_payload`), styles come from one table and tooltip parts from arrays
+    (texts many buurten share from one more table). Texts are JSON data, shown with
+    ``textContent`` (``wrBuurten`` in ``kaart/buurten.js``).
 
-    About 3x smaller than folium's GeoJSON with per-feature properties and a style map; every
-    buurt is one SVG path with class ``wr-buurt``.
+    Like for like, over 5x smaller than ``GeoDataFrame.explore()`` (``bench/mapsize.py``);
+    every buurt is one SVG path with class ``wr-buurt``.
     """
 
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-"""
-        + js_source("helpers.js", "buurten.js")
-        + """
-            var d = {{ this.payload_json }};
-            var layer = L.featureGroup();
-            d.geom.forEach(function(g, i) {
-                var style = Object.assign({className: 'wr-buurt'}, d.styles[d.style[i]]);
-                L.polygon(wrLatLngs(d, g), style)
-                    .bindTooltip(function() { return wrBuurtTip(d, i); }, {sticky: true})
-                    .addTo(layer);
-            });
-            layer.addTo({{ this._parent.get_name() }});
-        })();
-        {% endmacro %}
-        """
-    )
+    _template = _call_template("wrBuurten")
+    js_files = ("helpers.js", "buurten.js")
 
     def __init__(self, payload: dict) -> None:
         super().__init__()
         self._name = "WijkradarChoropleth"
-        self.payload_json = script_json(payload)
+        self.data_json = script_json(payload)
 
 
 class _TextLayer(Layer):
@@ -666,18 +699,10 @@ class _TextLayer(Layer):
     """
 
     _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = (function() {
-"""
-        + js_source("helpers.js", "layers.js")
-        + """
-            var d = {{ this.data_json }};
-            return wrTextLayer(d);
-        })();
-        {% endmacro %}
-        """
+        "{% macro script(this, kwargs) %}var {{ this.get_name() }} = (function(){"
+        "var d = {{ this.data_json }};\nreturn wrTextLayer(d);})();\n{% endmacro %}"
     )
+    js_files = ("helpers.js", "layers.js")
 
     def __init__(
         self, features: list[dict], *, name: str, show: bool = True, interactive: bool = True
@@ -704,16 +729,45 @@ def _features(frame: gpd.GeoDataFrame, styles: Sequence[dict], tips: Sequence[An
     return out
 
 
-def _encode_geometry(geom, ox: float, oy: float, scale: float) -> list:
-    """[[ring, ...], ...] per polygon; each ring a flat delta-encoded integer list.
+#: The 64 digits of the ring encoding (URL-safe base64's): no quote, backslash, brace or
+#: angle bracket, so a ring is plain text in JSON, HTML, JavaScript and Jinja alike.
+_DIGITS = np.frombuffer(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", dtype=np.uint8
+)
 
-    Rings are open (no closing point: Leaflet closes them) and repeated points are dropped.
+
+def _encode_ring(values: np.ndarray) -> str:
+    """Integers as zigzag varints: 5 bits a digit, least significant first.
+
+    Digits 0-31 end a number, digits 32-63 say that more of it follows (``wrRing`` in
+    ``kaart/buurten.js`` reads them). Zigzag maps 0, -1, 1, -2, ... to 0, 1, 2, 3, ..., so
+    a small delta of either sign takes one or two characters instead of up to six.
+    """
+    v = np.asarray(values, dtype=np.int64)
+    if not v.size:
+        return ""
+    z = ((v << 1) ^ (v >> 63)).astype(np.uint64)
+    width = max(1, -(-int(z.max()).bit_length() // 5))
+    shifts = np.arange(width, dtype=np.uint64) * np.uint64(5)
+    groups = (z[:, None] >> shifts) & np.uint64(31)
+    count = np.maximum(1, np.count_nonzero(z[:, None] >> shifts, axis=1))
+    position = np.arange(width)
+    more = position[None, :] < (count - 1)[:, None]
+    digits = groups.astype(np.intp) + 32 * more
+    return _DIGITS[digits[position[None, :] < count[:, None]]].tobytes().decode("ascii")
+
+
+def _encode_geometry(geom, ox: float, oy: float, scale: float) -> str:
+    """A buurt's shape as text: polygons joined by ``|``, the rings of a polygon by a space.
+
+    Each ring is quantised to ``1 / scale`` degree, delta-encoded (the first point from
+    ``(ox, oy)``) and written with :func:`_encode_ring` as x, y, x, y, .... Rings are open
+    (no closing point: Leaflet closes them) and repeated points are dropped.
     """
     if geom is None or geom.is_empty:
-        return []
-    polys = list(getattr(geom, "geoms", [geom]))
-    out = []
-    for poly in polys:
+        return ""
+    polys = []
+    for poly in getattr(geom, "geoms", [geom]):
         if not hasattr(poly, "exterior"):
             continue
         rings = []
@@ -725,15 +779,16 @@ def _encode_geometry(geom, ox: float, oy: float, scale: float) -> list:
             d = np.vstack([q[:1], np.diff(q, axis=0)])
             keep = np.ones(len(d), dtype=bool)
             keep[1:] = np.any(d[1:] != 0, axis=1)  # drop repeated points
-            rings.append(d[keep].ravel().tolist())
-        out.append(rings)
-    return out
+            rings.append(_encode_ring(d[keep].ravel()))
+        polys.append(" ".join(rings))
+    return "|".join(polys)
 
 
 def geometry_payload(geometry: gpd.GeoDataFrame) -> dict:
     """The static part of the buurt layer: rings and buurt names.
 
-    Rings are quantised to 1e-5 degree and delta-encoded (see :func:`_encode_geometry`).
+    Rings are quantised to 1e-5 degree, delta-encoded and written as short text (see
+    :func:`_encode_geometry`): about 2.3 characters per coordinate instead of 5 or 6.
 
     ``geometry`` comes from :func:`map_geometry` (EPSG:4326, ``buurtnaam``). The live map
     sends this once per gemeente; reruns send only :func:`value_payload`.
@@ -746,7 +801,7 @@ def geometry_payload(geometry: gpd.GeoDataFrame) -> dict:
     Returns
     -------
     dict
-        ``origin``, ``scale``, ``geom`` (rings per buurt) and ``naam``, in the order of
+        ``origin``, ``scale``, ``geom`` (one text per buurt) and ``naam``, in the order of
         ``geometry``.
     """
     scale = 1e5
@@ -781,7 +836,9 @@ def _value_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
             None
             if s or pd.isna(r)
             else [int(r), None if pd.isna(lo) else int(lo), None if pd.isna(hi) else int(hi)]
-            for r, lo, hi, s in zip(sc["rank"], sc["rank_low"], sc["rank_high"], small, strict=True)
+            for r, lo, hi, s in zip(
+                sc["rang"], sc["rang_laag"], sc["rang_hoog"], small, strict=True
+            )
         ]
         if "dekking" in sc.columns:
             payload["dekking"] = [
@@ -798,25 +855,36 @@ def _value_payload(geo, mv: MapValues, styles, sc, factors, small) -> dict:
             pos = {p: i for i, p in enumerate(labels)}
             payload["factorlabels"] = labels
             payload["factoren"] = [[pos[p] for p in ps] for ps in parts]
+    _share_texts(payload, ("waarde", "dekking"))
     return payload
+
+
+def _share_texts(payload: dict, keys: Sequence[str]) -> None:
+    """Texts that several buurten show go once into ``payload["teksten"]``.
+
+    In the columns ``keys`` such a text becomes its index in that table (most frequent
+    first); other texts and None stay as they are (``wrText`` in ``kaart/buurten.js`` reads
+    both). "geen score (te weinig inwoners)" is then sent once, not for every small buurt.
+    """
+    counts = Counter(t for k in keys for t in payload.get(k, ()) if t is not None)
+    table = [t for t, n in counts.most_common() if n > 1]
+    if not table:
+        return
+    pos = {t: i for i, t in enumerate(table)}
+    for k in keys:
+        if k in payload:
+            payload[k] = [t if t is None else pos.get(t, t) for t in payload[k]]
+    payload["teksten"] = table
 
 
 class _TileNotice(MacroElement):
     """Tells the user, on the map, when basemap tiles cannot be loaded."""
 
     _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function() {
-"""
-        + js_source("layers.js")
-        + """
-            wrTileNotice({{ this._parent.get_name() }}, {{ this.tiles.get_name() }},
-                         {{ this.message_json }});
-        })();
-        {% endmacro %}
-        """
+        "{% macro script(this, kwargs) %}wrTileNotice({{ this._parent.get_name() }},"
+        "{{ this.tiles.get_name() }},{{ this.message_json }});\n{% endmacro %}"
     )
+    js_files = ("layers.js",)
 
     def __init__(self, tiles: folium.TileLayer, message: str) -> None:
         super().__init__()
@@ -836,7 +904,8 @@ class _A11y(MacroElement):
     and are set with ``setAttribute``/``textContent``.
     """
 
-    _template = _call_template("a11y.js", "wrA11y")
+    _template = _call_template("wrA11y")
+    js_files = ("a11y.js",)
 
     def __init__(self, title: str, label: str) -> None:
         super().__init__()
@@ -907,7 +976,7 @@ def value_payload(
     mv : MapValues
         Values, states and labels (:func:`map_values`).
     scores : pandas.DataFrame, optional
-        Scores with ``rank``, ``rank_low``, ``rank_high``, ``te_klein`` (and ``dekking``).
+        Scores with ``rang``, ``rang_laag``, ``rang_hoog``, ``te_klein`` (and ``dekking``).
     factors : pandas.Series, optional
         Main factors per buurt (:func:`top_factors`).
     scheme, k, palette : str, int, str
@@ -1113,6 +1182,7 @@ def build_map(
         folium.LayerControl(collapsed=False).add_to(m)
     m.fit_bounds(bounds, max_zoom=15)
     _use_local_leaflet(m, leaflet_js, leaflet_css)
+    _with_scripts(m)
     return m
 
 
@@ -1243,7 +1313,8 @@ def label_payload(geometry: gpd.GeoDataFrame) -> dict:
 class _Labels(MacroElement):
     """Wijk names from zoom 11 to 13 and buurt names from zoom 14 (set with textContent)."""
 
-    _template = _call_template("helpers.js", "labels.js", "wrLabels")
+    _template = _call_template("wrLabels")
+    js_files = ("helpers.js", "labels.js")
 
     def __init__(self, payload: dict) -> None:
         super().__init__()
@@ -1509,6 +1580,7 @@ def add_registry_layers(
         _Control(legend, position="bottomleft", css_class="wr-legend").add_to(m)
     _layer_control_last(m)
     _drop_cdn_assets(m)
+    _with_scripts(m)
     return m
 
 
@@ -1533,7 +1605,8 @@ def _point_features(pts: pd.DataFrame, styles: list[dict], tips: list[dict]) -> 
     return [
         {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+            # 1e-6 degree (about 0.1 m): the full float of the projection is noise
+            "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
             "properties": {"style": style, "tip": tip},
         }
         for lon, lat, style, tip in zip(pts["lon"], pts["lat"], styles, tips, strict=True)

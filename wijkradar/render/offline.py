@@ -20,7 +20,17 @@ RETRY_AFTER_S = 300.0
 
 @dataclass(frozen=True)
 class Download:
-    """A file a user can download by hand for the import."""
+    """A file a user can download by hand for the import.
+
+    Attributes
+    ----------
+    titel : str
+        What the file is, in Dutch.
+    url : str
+        Where to download it.
+    wat : str
+        What to choose on that page, in Dutch.
+    """
 
     titel: str
     url: str
@@ -51,6 +61,13 @@ DOWNLOADS = (
 class UnreachableMemory:
     """Remember failures per key for ``ttl`` seconds (thread-safe).
 
+    Parameters
+    ----------
+    ttl : float
+        Seconds a failure is remembered (:data:`RETRY_AFTER_S` by default).
+    clock : callable
+        Returns the time in seconds; injected for tests.
+
     Examples
     --------
     >>> memory = UnreachableMemory(ttl=60, clock=lambda: 0.0)
@@ -66,12 +83,31 @@ class UnreachableMemory:
         self._failed: dict[Hashable, tuple[float, BaseException]] = {}
 
     def remember(self, key: Hashable, exc: BaseException) -> None:
-        """Note that ``key`` failed with ``exc`` now."""
+        """Note that ``key`` failed with ``exc`` now.
+
+        Parameters
+        ----------
+        key : hashable
+            What failed, e.g. a gemeentecode or a source name.
+        exc : BaseException
+            The error it failed with.
+        """
         with self._lock:
             self._failed[key] = (self._clock(), exc)
 
     def failure(self, key: Hashable) -> tuple[float, BaseException] | None:
-        """(time of the failure, exception) while it is remembered, else None."""
+        """(time of the failure, exception) while it is remembered, else None.
+
+        Parameters
+        ----------
+        key : hashable
+            What failed, e.g. a gemeentecode or a source name.
+
+        Returns
+        -------
+        tuple of (float, BaseException) or None
+            When it failed and how, or None.
+        """
         with self._lock:
             hit = self._failed.get(key)
             if hit is not None and self._clock() - hit[0] >= self.ttl:
@@ -80,12 +116,29 @@ class UnreachableMemory:
             return hit
 
     def retry_in(self, key: Hashable) -> float:
-        """Seconds until ``key`` is tried again (0 when it is not remembered)."""
+        """Seconds until ``key`` is tried again (0 when it is not remembered).
+
+        Parameters
+        ----------
+        key : hashable
+            What failed, e.g. a gemeentecode or a source name.
+
+        Returns
+        -------
+        float
+            Seconds, 0 or more.
+        """
         hit = self.failure(key)
         return 0.0 if hit is None else max(0.0, self.ttl - (self._clock() - hit[0]))
 
     def forget(self, key: Hashable | None = None) -> None:
-        """Forget ``key`` (or everything), so the next call tries the source again."""
+        """Forget ``key`` (or everything), so the next call tries the source again.
+
+        Parameters
+        ----------
+        key : hashable, optional
+            What to forget; everything when not given.
+        """
         with self._lock:
             if key is None:
                 self._failed.clear()

@@ -90,14 +90,14 @@ def bounds_text(data) -> str:
 
 
 def is_robust(value: object) -> bool:
-    """The one truth of the ``robust`` column (numpy, pandas nullable or plain booleans).
+    """The one truth of the ``robuust_top`` column (numpy, pandas nullable or plain booleans).
 
     Missing (no score) counts as not robust. Use this, never ``value is True``.
 
     Parameters
     ----------
     value : object
-        A cell of the ``robust`` column.
+        A cell of the ``robuust_top`` column.
 
     Returns
     -------
@@ -419,15 +419,15 @@ def buurt_profile_html(
         )
     else:
         rank = (
-            f"{int(row['rank'])} (90%-interval {int(row['rank_low'])}–{int(row['rank_high'])})"
-            if pd.notna(row["rank_low"])
-            else f"{int(row['rank'])}"
+            f"{int(row['rang'])} (90%-interval {int(row['rang_laag'])}–{int(row['rang_hoog'])})"
+            if pd.notna(row["rang_laag"])
+            else f"{int(row['rang'])}"
         )
         parts.append(
             f"<div><span class='kpi'>Score<b>{fmt_number(row['score'])}</b></span>"
             f"<span class='kpi'>Rang<b>{esc(rank)}</b></span>"
-            f"<span class='kpi'>Kans top {top_k}<b>{fmt_number(100 * row['p_top_k'], 0)}%</b>"
-            f"</span><span class='kpi'>Robuust<b>{'ja' if is_robust(row['robust']) else 'nee'}"
+            f"<span class='kpi'>Kans top {top_k}<b>{fmt_number(100 * row['kans_top'], 0)}%</b>"
+            f"</span><span class='kpi'>Robuust<b>{'ja' if is_robust(row['robuust_top']) else 'nee'}"
             "</b></span>"
             + (
                 f"<span class='kpi'>Dekking<b>{fmt_percent(row['dekking'])}</b></span>"

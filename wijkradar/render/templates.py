@@ -1,16 +1,18 @@
 """Import templates: the columns of each registry import kind, and a CSV to fill in.
 
 One source for the Importeren tab, the Uitleg page, ``wijkradar import --help`` and the
-README: the columns come from :data:`geo.registry.ENTITIES`, so they cannot drift apart.
+README: the columns come from :data:`geo.registry.IMPORT_KINDS`, so they cannot drift apart.
+:func:`columns_text` (for ``--help``) loads neither pandas nor SQLAlchemy.
 """
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from geo.registry import AUTO_KEY_PREFIX, ENTITIES
+from geo.registry import AUTO_KEY_PREFIX, IMPORT_KINDS
 
-from .export import table_csv
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["import_columns", "template_csv", "columns_text", "EXAMPLES"]
 
@@ -56,30 +58,16 @@ EXAMPLES: dict[str, dict[str, str]] = {
 
 
 def _columns(entity: str) -> list[str]:
-    spec = ENTITIES[entity]
+    spec = IMPORT_KINDS[entity]
     return [*spec.fields, *(["x", "y"] if spec.point else [])]
 
 
-def import_columns(entity: str) -> pd.DataFrame:
-    """The columns of an import kind: name, required, kind, allowed values, example.
+_FIELDS = ("kolom", "verplicht", "soort", "toegestaan", "voorbeeld")
 
-    Parameters
-    ----------
-    entity : str
-        A key of ``ENTITIES`` of the registry, e.g. ``initiatief`` or ``wijkteam_buurt``.
 
-    Returns
-    -------
-    DataFrame
-        One row per column: ``kolom``, ``verplicht``, ``soort``, ``toegestaan`` and
-        ``voorbeeld`` (Dutch texts for the app and the CLI help).
-
-    Examples
-    --------
-    >>> import_columns("wijkteam_buurt")["kolom"].tolist()
-    ['buurtcode', 'wijkteam_id']
-    """
-    spec = ENTITIES[entity]
+def _column_rows(entity: str) -> list[dict[str, str]]:
+    """The rows of :func:`import_columns` as plain dicts (no pandas)."""
+    spec = IMPORT_KINDS[entity]
     example = EXAMPLES.get(entity, {})
     rows = []
     for name, fs in spec.fields.items():
@@ -106,7 +94,31 @@ def import_columns(entity: str) -> pd.DataFrame:
                     "voorbeeld": value if not example.get("adres") else "",
                 }
             )
-    return pd.DataFrame(rows, columns=["kolom", "verplicht", "soort", "toegestaan", "voorbeeld"])
+    return rows
+
+
+def import_columns(entity: str) -> pd.DataFrame:
+    """The columns of an import kind: name, required, kind, allowed values, example.
+
+    Parameters
+    ----------
+    entity : str
+        A key of ``ENTITIES`` of the registry, e.g. ``initiatief`` or ``wijkteam_buurt``.
+
+    Returns
+    -------
+    DataFrame
+        One row per column: ``kolom``, ``verplicht``, ``soort``, ``toegestaan`` and
+        ``voorbeeld`` (Dutch texts for the app and the CLI help).
+
+    Examples
+    --------
+    >>> import_columns("wijkteam_buurt")["kolom"].tolist()
+    ['buurtcode', 'wijkteam_id']
+    """
+    import pandas as pd
+
+    return pd.DataFrame(_column_rows(entity), columns=list(_FIELDS))
 
 
 def template_csv(entity: str) -> bytes:
@@ -124,6 +136,10 @@ def template_csv(entity: str) -> bytes:
     bytes
         The CSV, UTF-8 with BOM.
     """
+    import pandas as pd
+
+    from .export import table_csv
+
     table = import_columns(entity)
     rows = (
         [dict(zip(table["kolom"], table["voorbeeld"], strict=True))] if entity in EXAMPLES else []
@@ -145,7 +161,6 @@ def columns_text(entity: str) -> str:
     str
         The column names, comma-separated, required ones followed by ``*``.
     """
-    table = import_columns(entity)
     return ", ".join(
-        f"{r.kolom}{'*' if r.verplicht == 'ja' else ''}" for r in table.itertuples(index=False)
+        f"{r['kolom']}{'*' if r['verplicht'] == 'ja' else ''}" for r in _column_rows(entity)
     )
