@@ -25,7 +25,6 @@ from wijkradar.render.livemap import (
 from wijkradar.render.maps import FRONTEND_DIR, MapValues
 
 
-
 @functools.cache
 def _component():
     """The map component, declared at its first use in a script run.

@@ -45,7 +45,7 @@ def page_modules(*scripts: Path) -> list[str]:
 
     Parameters
     ----------
-    scripts : Path
+    *scripts : Path
         Python files of the app (read, not executed).
 
     Returns

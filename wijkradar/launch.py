@@ -126,8 +126,7 @@ def run_app(*, port: int, address: str, data_dir: Path | None = None, preload: b
     """Run the Streamlit app until it stops; the exit code.
 
     ``data_dir`` defaults to ``WIJKRADAR_DATA_DIR``, else
-    :func:`~wijkradar.config.default_data_dir`. ``preload``: import the pages' modules and
-    warm the default view in the background while the server starts (:func:`start_preload`).
+    :func:`~wijkradar.config.default_data_dir`.
 
     Parameters
     ----------
@@ -137,6 +136,9 @@ def run_app(*, port: int, address: str, data_dir: Path | None = None, preload: b
         The address to listen on (``127.0.0.1``: this computer only).
     data_dir : Path, optional
         The data folder; created when missing.
+    preload : bool
+        Import the pages' modules and warm the default view in the background while the
+        server starts (:func:`start_preload`).
 
     Returns
     -------
