@@ -368,8 +368,8 @@ def health_frames(
         periods_used = periods
     if not periods_used:
         raise SourceError(
-            "health rows carry no Perioden like 2020JJ00; is this a 50150NED/50120NED/50090NED "
-            "table?",
+            "de gezondheidsrijen hebben geen Perioden zoals 2020JJ00; is dit een tabel "
+            "50150NED/50120NED/50090NED?",
             source="RIVM",
         )
     point_key = marges.get("point", POINT_ESTIMATE)

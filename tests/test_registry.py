@@ -114,7 +114,7 @@ def test_migrations_create_schema_and_refuse_a_newer_database(db_url, opened):
     assert opened(db_url).migrate() == SCHEMA_VERSION  # idempotent
     with reg.engine.begin() as conn:
         conn.execute(update(schema_info).values(waarde="99"))
-    with pytest.raises(RegistryError, match="schema version 99, newer than this Wijkradar"):
+    with pytest.raises(RegistryError, match="schemaversie 99, nieuwer dan deze Wijkradar"):
         Registry(db_url)
     assert reg.schema_version() == 99  # untouched
 

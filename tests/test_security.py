@@ -531,7 +531,7 @@ def test_10_zero_rows_from_cbs_is_a_clear_source_error(server, tmp_path):
     from wijkradar import fetch_gemeente
 
     server.inject("/85984NED/TypedDataSet", "empty", times=100)
-    with pytest.raises(SourceError, match=r"85984NED: no rows for GM0307"):
+    with pytest.raises(SourceError, match=r"85984NED: geen rijen voor GM0307"):
         fetch_gemeente("GM0307", settings=settings_for(server, tmp_path / "d", retries=0))
 
 

@@ -26,22 +26,21 @@ from wijkradar.render.report import (
 )
 
 v = common.scored_view("Buurtprofiel")
-data, scores = v.data, v.scores
 
 options = v.buurt_options()
 wanted = state.get("buurt")
 if wanted not in options:
-    wanted = str(scores["rang"].idxmin())
+    wanted = str(v.scores["rang"].idxmin())
 code = st.selectbox("Buurt", options, index=options.index(wanted), format_func=v.buurt_name)
 state.put("buurt", code)
 state.publish()
 
-row = scores.loc[code]
+row = v.scores.loc[code]
 small = bool(row["te_klein"])
 st.header(md(v.buurt_name(code)), anchor=False)
 st.caption(
-    f"Wijk {md(data.buurten.loc[code, 'wijknaam'])} · {md(data.gemeentenaam)} · "
-    f"indeling {data.jaar}"
+    f"Wijk {md(v.data.buurten.loc[code, 'wijknaam'])} · {md(v.data.gemeentenaam)} · "
+    f"indeling {v.data.jaar}"
 )
 if small:
     st.warning(
@@ -49,13 +48,13 @@ if small:
         "cijfers (onthullingsbeheersing)."
     )
 else:
-    top_k = scores.attrs.get("top_k", v.profile.top_k)
+    top_k = v.scores.attrs.get("top_k", v.profile.top_k)
     robust = is_robust(row["robuust_top"])
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Score (0-100)", fmt_number(row["score"]))
     c2.metric(
         "Rang",
-        f"{int(row['rang'])} van {int(scores['rang'].max())}",
+        f"{int(row['rang'])} van {int(v.scores['rang'].max())}",
         help="1 = hoogste nood",
     )
     if pd.notna(row["rang_laag"]):
@@ -79,7 +78,7 @@ else:
             f"Dekking: {fmt_percent(row['dekking'])} van het gewicht van het profiel rust op "
             "gepubliceerde cijfers van deze buurt (niet ingevuld, niet van de wijk)."
         )
-    reach = [c for c in scores.columns if c.startswith("bereik__")]
+    reach = [c for c in v.scores.columns if c.startswith("bereik__")]
     if reach:
         parts = []
         for col in reach:
@@ -90,7 +89,7 @@ else:
             parts.append(f"{md(v.label(rid))}: {amount}")
         st.caption("Bereik (wie er woont, telt niet mee in de score): " + "; ".join(parts))
     if row["n_geimputeerd"]:
-        filled = imputed_labels(data, row["geimputeerd"])
+        filled = imputed_labels(v.data, row["geimputeerd"])
         st.info(
             f"{plural(int(row['n_geimputeerd']), 'indicator', 'indicatoren')} zonder cijfer "
             f"voor deze buurt, ingevuld volgens het profiel ({md(fmt_list(filled))}); dat "
@@ -100,22 +99,22 @@ else:
     with left:
         st.subheader("Domeinscores", anchor=False)
         domains = {
-            c.removeprefix("domein__"): row[c] for c in scores.columns if c.startswith("domein__")
+            c.removeprefix("domein__"): row[c] for c in v.scores.columns if c.startswith("domein__")
         }
         st.altair_chart(bar_chart(pd.Series(domains), value="score", label="Domein"))
     with right:
         st.subheader("Waarom hoog: bijdrage per indicator (punten van de score)", anchor=False)
-        st.altair_chart(bar_chart(contributions(data, scores, code).head(10), value="punten"))
+        st.altair_chart(bar_chart(contributions(v.data, v.scores, code).head(10), value="punten"))
 
 st.subheader("Indicatoren: buurt, gemeente en Nederland", anchor=False)
-st.dataframe(indicator_profile(data, scores, code), hide_index=True, width="stretch")
+st.dataframe(indicator_profile(v.data, v.scores, code), hide_index=True, width="stretch")
 
 if not small:
     st.subheader("Trend in de gezondheidsmonitor", anchor=False)
-    wide, note = buurt_trend(data, code)
+    wide, note = buurt_trend(v.data, code)
     if note:
         st.caption(md(note))
-    long = buurt_trend_long(data, code, scores)
+    long = buurt_trend_long(v.data, code, v.scores)
     if wide.empty or long.empty:
         st.write("Geen monitorgegevens voor deze buurtcode.")
     else:
@@ -147,7 +146,7 @@ st.subheader("In en rond de buurt", anchor=False)
 nearby = None
 try:
     reg = cached.registry()
-    nearby = nearby_initiatives(reg.table("initiatief"), data.buurten, code, radius_m=1000)
+    nearby = nearby_initiatives(reg.table("initiatief"), v.data.buurten, code, radius_m=1000)
     team = buurt_wijkteam(reg, code)
     if team is not None:
         st.write(f"Wijkteam: {md(team['naam'])} ({fmt_number(team['fte'], 1)} fte)")
@@ -165,21 +164,21 @@ try:
     buurt_notes(
         cached.registry(),
         code,
-        str(data.buurten.loc[code, "buurtnaam"]),
-        set(data.buurten.index),
+        str(v.data.buurten.loc[code, "buurtnaam"]),
+        set(v.data.buurten.index),
         editing.editor_name(),
     )
 except RegistryError as exc:
     st.caption(f"Register niet bereikbaar: {md(exc)}")
 
 with st.expander("Bronnen en kanttekeningen"):
-    st.dataframe(messages.provenance_table(data), hide_index=True, width="stretch")
+    st.dataframe(messages.provenance_table(v.data), hide_index=True, width="stretch")
     for c in CAVEATS:
         st.markdown(f"- {c}")
 
 st.download_button(
     "Printbaar buurtprofiel (HTML)",
-    buurt_profile_html(data, scores, code, profile_name=v.profile.name, nearby=nearby),
+    buurt_profile_html(v.data, v.scores, code, profile_name=v.profile.name, nearby=nearby),
     file_name=f"buurtprofiel-{code}.html",
     mime="text/html",
     on_click="ignore",

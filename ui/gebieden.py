@@ -21,9 +21,8 @@ from wijkradar.escape import markdown_text as md
 from wijkradar.render.format import fmt_count, fmt_number, fmt_percent, plural
 
 v = common.scored_view("Eigen gebieden")
-data, scores = v.data, v.scores
-codes = set(data.buurten.index)
-names = data.buurten["buurtnaam"].astype(str).to_dict()
+codes = set(v.data.buurten.index)
+names = v.data.buurten["buurtnaam"].astype(str).to_dict()
 min_pop = int(v.profile.min_population)
 
 reg = common.registry_or_stop()
@@ -114,7 +113,7 @@ if area is None:
     st.info("Kies een gebied of een paar buurten.")
     st.stop()
 
-prof = area_profile(data, scores, area, min_population=min_pop)
+prof = area_profile(v.data, v.scores, area, min_population=min_pop)
 st.header(md(area.naam), anchor=False)
 st.caption(
     f"{plural(len(area.buurtcodes), 'buurt', 'buurten')}: {md(describe_members(area, names))}"
@@ -122,7 +121,7 @@ st.caption(
 if prof.missing_codes:
     st.warning(
         f"{plural(len(prof.missing_codes), 'buurtcode bestaat', 'buurtcodes bestaan')} niet in "
-        f"de indeling {data.jaar} en {'telt' if len(prof.missing_codes) == 1 else 'tellen'} niet "
+        f"de indeling {v.data.jaar} en {'telt' if len(prof.missing_codes) == 1 else 'tellen'} niet "
         f"mee: {md(', '.join(prof.missing_codes[:10]))}."
     )
 if prof.buurten_te_klein:
@@ -160,20 +159,20 @@ if prof.inwoners_gedekt < min_pop:
     )
 
 st.subheader("Indicatoren: gebied, gemeente en Nederland", anchor=False)
-st.dataframe(area_indicator_table(prof, data), hide_index=True, width="stretch")
+st.dataframe(area_indicator_table(prof, v.data), hide_index=True, width="stretch")
 
 st.subheader("Verandering in de gezondheidsmonitor", anchor=False)
-health = [i for i in data.indicator_ids if len(periods_of(data.trend, i)) >= 2]
+health = [i for i in v.data.indicator_ids if len(periods_of(v.data.trend, i)) >= 2]
 if not health:
     st.write("Geen monitorgegevens over meerdere jaren voor deze gemeente.")
 else:
     ind = st.selectbox("Indicator", health, format_func=v.label, key="gb_trend")
     table = area_trend_table(
-        data,
+        v.data,
         area,
         ind,
         min_population=min_pop,
-        excluded=scores["te_klein"].astype(bool),
+        excluded=v.scores["te_klein"].astype(bool),
     )
     if table["Gebied"].notna().any():
         st.caption(

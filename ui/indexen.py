@@ -14,7 +14,6 @@ from wijkradar.render.export import table_csv
 from wijkradar.render.format import fmt_count, fmt_number, fmt_percent, fmt_signed, plural
 
 v = common.scored_view("Andere indexen")
-data, scores = v.data, v.scores
 
 st.write(
     "Hoe verhoudt de Wijkradar-score zich tot andere indexen? De SES-WOA-score van het CBS "
@@ -25,7 +24,7 @@ st.write(
 upload = st.file_uploader(
     "Leefbaarometer- of SES-WOA-bestand (CSV of JSON)", type=["csv", "json"], key="ix_bestand"
 )
-ref, notes = cached.reference(data.gemeentecode, upload)
+ref, notes = cached.reference(v.data.gemeentecode, upload)
 for note in notes:
     st.caption(md(note))
 if ref is None or ref.empty:
@@ -46,19 +45,19 @@ state.put("index", None if column == usable[0] else column)
 state.publish()
 label = REFERENCES.get(column, (column, -1))[0]
 series = ref[column].astype(float)
-matched = series.index.intersection(data.buurten.index)
-small = scores["te_klein"].astype(bool)
-shown_ref = series.reindex(data.buurten.index).where(~small)
+matched = series.index.intersection(v.data.buurten.index)
+small = v.scores["te_klein"].astype(bool)
+shown_ref = series.reindex(v.data.buurten.index).where(~small)
 st.caption(
     f"{fmt_count(series.notna().sum())} buurten met een waarde voor {md(label)}; "
-    f"{fmt_count(len(matched))} van de {fmt_count(len(data.buurten))} buurtcodes van de "
-    f"indeling {data.jaar} gevonden (een oudere editie gebruikt een oudere indeling). Buurten "
+    f"{fmt_count(len(matched))} van de {fmt_count(len(v.data.buurten))} buurtcodes van de "
+    f"indeling {v.data.jaar} gevonden (een oudere editie gebruikt een oudere indeling). Buurten "
     f"met minder dan {v.profile.min_population} inwoners tellen niet mee."
 )
 
-corr = correlations(scores[~small], pd.DataFrame({column: shown_ref}))
+corr = correlations(v.scores[~small], pd.DataFrame({column: shown_ref}))
 row = corr[corr["onderdeel"] == "score"].iloc[0]
-pair = need_ranks_pair(scores.loc[~small, "score"], shown_ref)
+pair = need_ranks_pair(v.scores.loc[~small, "score"], shown_ref)
 c1, c2, c3 = st.columns(3)
 c1.metric(
     "Spearman-correlatie",
@@ -76,8 +75,8 @@ if len(pair) < 10:
     st.warning("Te weinig buurten met beide scores voor een betrouwbare vergelijking.")
     st.stop()
 
-top = disagreement(scores, shown_ref, top=10)
-names = data.buurten["buurtnaam"].astype(str)
+top = disagreement(v.scores, shown_ref, top=10)
+names = v.data.buurten["buurtnaam"].astype(str)
 plot = pair.assign(
     buurt=[names[c] for c in pair.index],
     code=list(pair.index),
@@ -110,7 +109,7 @@ st.caption(
     "het meest boven (of onder) hun gemiddelde bijdrage aan de score liggen; waarom de andere "
     "index anders uitkomt, kan Wijkradar niet zien."
 )
-labels = data.catalogue["label"].to_dict()
+labels = v.data.catalogue["label"].to_dict()
 
 
 def _why(items: list[tuple[str, float]]) -> str:
@@ -135,7 +134,7 @@ st.dataframe(table, hide_index=True, width="stretch")
 downloads.csv_download(
     "Download vergelijking (CSV)",
     table_csv(table),
-    f"andere-index-{column}-{data.gemeentecode}.csv",
+    f"andere-index-{column}-{v.data.gemeentecode}.csv",
 )
 st.caption(
     f"{plural(int((top['richting'] == 'wijkradar_hoger').sum()), 'buurt', 'buurten')} waar "

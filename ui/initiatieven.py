@@ -24,14 +24,13 @@ from wijkradar.render.export import table_csv
 from wijkradar.render.format import fmt_datetime, plural
 from wijkradar.render.maps import add_registry_layers, build_map, map_table, map_values
 
-v = common.scored_view("Initiatieven en wijkteams", need_scores=False)
-data, scores = v.data, v.scores  # scores may be None: the registry needs no score
+v = common.scored_view("Initiatieven en wijkteams", need_scores=False)  # v.scores may be None
 
 reg = common.registry_or_stop()
 
 user = editing.editor_name()
 tables = reg.tables()
-codes = set(data.buurten.index)
+codes = set(v.data.buurten.index)
 ini_here = tables["initiatief"]
 st.caption(
     f"{len(ini_here)} initiatieven, {len(tables['wijkteam'])} wijkteams, "
@@ -74,17 +73,17 @@ ROUTE = (
 )
 with tab_kaart:
     setup = None
-    if scores is None:
+    if v.scores is None:
         st.info("Zonder score voor dit profiel is er geen kaart; de tabellen werken wel.")
     else:
         setup = map_setup()
     if setup is not None:
-        geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
-        mv = map_values(scores, data, "score")
+        geometry = cached.geometry(v.data.gemeentecode, v.data.jaar, v.data.created)
+        mv = map_values(v.scores, v.data, "score")
         fmap = build_map(
             geometry,
             mv,
-            scores=scores,
+            scores=v.scores,
             factors=v.factors(),
             route=ROUTE,
             **setup.leaflet,
@@ -103,7 +102,7 @@ with tab_kaart:
         st.caption(ROUTE)
         st.subheader("Tabel bij de kaart", anchor=SKIP_TARGET)
         st.dataframe(
-            map_table(mv, data.buurten["buurtnaam"], scores=scores),
+            map_table(mv, v.data.buurten["buurtnaam"], scores=v.scores),
             hide_index=True,
             width="stretch",
             height=360,
@@ -127,7 +126,7 @@ def _editor(entity: str, frame: pd.DataFrame, column_config: dict, key: str) -> 
     )
     if not st.button("Wijzigingen opslaan", key=f"{key}_opslaan", disabled=not user):
         return
-    result = save_table_edits(reg, entity, shown, edited, user=user, buurten=data.buurten)
+    result = save_table_edits(reg, entity, shown, edited, user=user, buurten=v.data.buurten)
     for action, row_key, exc in result.failures:
         if action == "verwijderen":
             st.error(f"Niet verwijderd: {md(exc)}")
@@ -202,8 +201,8 @@ with tab_import:
                     entity,
                     path,
                     user=user,
-                    gemeente=data.gemeentecode,
-                    jaar=data.jaar,
+                    gemeente=v.data.gemeentecode,
+                    jaar=v.data.jaar,
                     replace=replace,
                     registry=reg,
                 )
@@ -231,14 +230,14 @@ with tab_import:
                 st.rerun()  # the counts and tables show the import
 
 with tab_gaten:
-    if scores is None:
+    if v.scores is None:
         st.info("Gaten worden bepaald met de score; kies een profiel dat bij deze gegevens past.")
     else:
         afstand = st.slider("Bereik (meter)", 250, 5000, 1500, 250, key="gap_afstand")
         band = st.slider(
             "Topgroep prioriteit (aandeel buurten)", 0.05, 0.5, 0.2, 0.05, key="gap_band"
         )
-        result = analyse_gaps(data, scores, tables, catchment_m=float(afstand), top_band=band)
+        result = analyse_gaps(v.data, v.scores, tables, catchment_m=float(afstand), top_band=band)
         st.markdown(
             f"**{len(result.gaps)} gaten**: buurten in de topgroep met weinig aanbod in de "
             "buurt, en buurten met een hoge waarde op een thema zonder lopend initiatief "
@@ -246,10 +245,10 @@ with tab_gaten:
         )
         st.dataframe(result.gaps, hide_index=True, width="stretch")
         downloads.csv_download(
-            "Download gatenlijst (CSV)", table_csv(result.gaps), f"gaten-{data.gemeentecode}.csv"
+            "Download gatenlijst (CSV)", table_csv(result.gaps), f"gaten-{v.data.gemeentecode}.csv"
         )
         with st.expander("Dekking per buurt"):
-            cov = data.buurten[["buurtnaam"]].join(result.coverage)
+            cov = v.data.buurten[["buurtnaam"]].join(result.coverage)
             st.dataframe(cov, width="stretch")
 
 with tab_log:

@@ -25,17 +25,16 @@ from wijkradar.render.maps import (
 )
 
 v = common.scored_view("Kaart")
-data, scores = v.data, v.scores
-cov = coverage_summary(scores)
+cov = coverage_summary(v.scores)
 st.caption(
-    f"{md(data.gemeentenaam)} ({md(data.gemeentecode)}), indeling {data.jaar}, "
+    f"{md(v.data.gemeentenaam)} ({md(v.data.gemeentecode)}), indeling {v.data.jaar}, "
     f"profiel {md(v.profile.name)}. Dekking: {fmt_percent(cov['dekking'])} van het gewicht "
     "rust op gepubliceerde cijfers van de buurten zelf"
     + (" (onder 50%: de score zegt hier weinig)." if cov["onder_drempel"] else ".")
 )
 
-domain_cols = [c for c in scores.columns if c.startswith("domein__")]
-options = ["score", *domain_cols, *data.indicator_ids]
+domain_cols = [c for c in v.scores.columns if c.startswith("domein__")]
+options = ["score", *domain_cols, *v.data.indicator_ids]
 
 
 def _label(col: str) -> str:
@@ -81,8 +80,8 @@ with st.container(horizontal=True):
         help="Buurten met een hoge score die naast elkaar liggen (en zo ook lage scores).",
     )
     show_types = st.checkbox("Buurttypen", key="kaart_laag_typen")
-names = data.buurten["buurtnaam"].astype(str)
-wijknamen = data.buurten.get("wijknaam", names).astype(str)
+names = v.data.buurten["buurtnaam"].astype(str)
+wijknamen = v.data.buurten.get("wijknaam", names).astype(str)
 if st.session_state.get("kaart_zoek") not in names.index:
     st.session_state.pop("kaart_zoek", None)  # a buurt of another gemeente
 found = st.selectbox(
@@ -114,12 +113,12 @@ with st.container(horizontal=True):
     st.page_link("ui/werklijst.py", label="Werklijst maken voor buurtnetwerkers")
 
 settings = state.settings()
-mv = map_values(scores, data, column)
+mv = map_values(v.scores, v.data, column)
 hot = cached.hotspot_table(*v.key) if show_hot else None
 types = cached.type_table(*v.key)[0] if show_types else None
-table = map_table(mv, data.buurten["buurtnaam"], scores=scores, scheme=scheme, k=k)
+table = map_table(mv, v.data.buurten["buurtnaam"], scores=v.scores, scheme=scheme, k=k)
 map_options = {
-    "scores": scores,
+    "scores": v.scores,
     "factors": v.factors(),
     "scheme": scheme,
     "k": k,
@@ -134,7 +133,7 @@ setup = map_setup(basemap)
 skip_link()
 # The map stays in the browser: a rerun sends only the new classes, colours and texts, and
 # only the clicked buurt comes back.
-selected = live_map(data, mv, setup, key="wijkradar_kaart", **map_options) if setup else None
+selected = live_map(v.data, mv, setup, key="wijkradar_kaart", **map_options) if setup else None
 
 # The keyboard and screen-reader route to the map: the same values, classes and states as a
 # table; choosing a row selects the buurt, as a click on the map does.
@@ -165,22 +164,22 @@ if hot is not None:
     st.caption(cluster_summary(hot))
 if types is not None:
     st.dataframe(cached.type_table(*v.key)[1], width="stretch")
-geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
+geometry = cached.geometry(v.data.gemeentecode, v.data.jaar, v.data.created)
 details = [
-    f"{data.gemeentenaam} ({data.gemeentecode})",
-    f"indeling {data.jaar}",
+    f"{v.data.gemeentenaam} ({v.data.gemeentecode})",
+    f"indeling {v.data.jaar}",
     f"profiel {v.profile.name}",
     f"klassen: {labels.SCHEMES[scheme].lower()}, {k}",
     f"gemaakt op {fmt_date(date.today())}",
-    f"gegevens van {fmt_datetime(data.created)}",
+    f"gegevens van {fmt_datetime(v.data.created)}",
 ]
-version = data_version_label(scores.attrs.get("data_version") or data_version(data))
+version = data_version_label(v.scores.attrs.get("data_version") or data_version(v.data))
 
 
 def _offline_html() -> str:
     """The same map with a header, Leaflet inlined: built only when the user downloads it."""
     fmap = build_map(geometry, mv, **map_options, **setup.tiles)
-    title = f"{mv.title}: {data.gemeentenaam}"
+    title = f"{mv.title}: {v.data.gemeentenaam}"
     return standalone_html(
         fmap, settings, title=title, details=details, table=table, data_version=version
     )
@@ -190,7 +189,7 @@ if setup:  # without Leaflet there is no map to download either
     st.download_button(
         "Kaart downloaden (HTML, werkt offline)",
         data=_offline_html,
-        file_name=f"wijkradar-kaart-{data.gemeentecode}-{column}.html",
+        file_name=f"wijkradar-kaart-{v.data.gemeentecode}-{column}.html",
         mime="text/html",
         on_click="ignore",
     )

@@ -29,7 +29,6 @@ from wijkradar.render.report import bounds_text, is_robust
 from wijkradar.validity import validate_gemeente
 
 v = common.scored_view("Methode", need_scores=False)
-data = v.data
 base = state.base_profile()
 profile = v.profile
 
@@ -42,7 +41,7 @@ een hogere waarde gunstig is, zoals ervaren gezondheid, worden omgedraaid). Per 
 de indicatoren gewogen gemiddeld tot een domeinscore (0-100); de domeinscores samen vormen de
 prioriteitsscore. Buurten met minder dan {base.min_population} inwoners krijgen geen score en
 tonen geen cijfers. De onzekerheid van de rang komt uit {cached.DRAWS} Monte-Carlotrekkingen:
-de gewichten variëren rond de gekozen waarden en de normalisatie wisselt. {bounds_text(data)}
+de gewichten variëren rond de gekozen waarden en de normalisatie wisselt. {bounds_text(v.data)}
 Een buurt is *robuust* als hij in ten minste 90% van de trekkingen in de top {base.top_k} staat.
 """
 )
@@ -116,13 +115,13 @@ state.publish()
 try:
     live = state.current_profile()
     live_text = profile_yaml(live)
-    live_scores = cached.score(data.gemeentecode, data.jaar, live_text, data.created)
+    live_scores = cached.score(v.data.gemeentecode, v.data.jaar, live_text, v.data.created)
 except (ProfileError, ValueError) as exc:
     st.error(f"Met deze keuzes kan niet worden gescoord: {md(exc)}")
     st.stop()
 
 st.header("Resultaat", anchor=False)
-base_scores = cached.score(data.gemeentecode, data.jaar, profile_yaml(base), data.created)
+base_scores = cached.score(v.data.gemeentecode, v.data.jaar, profile_yaml(base), v.data.created)
 top = live_scores.sort_values("rang").head(15)
 preview = pd.DataFrame(
     {
@@ -141,12 +140,12 @@ for w in live_scores.attrs.get("warnings", []):
 setup = map_setup()
 clicked = (
     live_map(
-        data,
-        map_values(live_scores, data, "score"),
+        v.data,
+        map_values(live_scores, v.data, "score"),
         setup,
         key="methode_kaart",
         scores=live_scores,
-        factors=top_factors(live_scores, data.catalogue),
+        factors=top_factors(live_scores, v.data.catalogue),
         labels=False,
         height=480,
         route="De 15 hoogste scores staan in de tabel hierboven, alle buurten op de pagina "
@@ -183,8 +182,8 @@ st.markdown(
 ref_upload = st.file_uploader(
     "Eigen SES-WOA- of Leefbaarometerbestand (CSV)", type=["csv", "json"], key="m_referentie"
 )
-ref_frame, ref_notes = cached.reference(data.gemeentecode, ref_upload)
-report, _ = validate_gemeente(data, live, reference=ref_frame)
+ref_frame, ref_notes = cached.reference(v.data.gemeentecode, ref_upload)
+report, _ = validate_gemeente(v.data, live, reference=ref_frame)
 cov = report.coverage
 k1, k2, k3 = st.columns(3)
 k1.metric(
@@ -263,7 +262,7 @@ with s2:
         try:
             # size, nesting and alias limits before anything is built (issue #14)
             loaded = parse_profile_upload(upload.getvalue(), source=upload.name)
-            loaded.check_catalogue(data.catalogue)  # unknown ids, neutral indicators as need
+            loaded.check_catalogue(v.data.catalogue)  # unknown ids, neutral indicators as need
             if re.fullmatch(r"[a-z0-9][a-z0-9-]{1,60}", loaded.name) is None:
                 raise ProfileError(f"profielnaam {loaded.name!r}: gebruik a-z, 0-9 en '-'")
         except ProfileError as exc:
@@ -280,8 +279,8 @@ with st.expander("Profiel als YAML"):
     st.code(live_text, language="yaml")
 
 st.header("Bronnen en perioden", anchor=False)
-st.dataframe(messages.provenance_table(data), hide_index=True, width="stretch")
-cat = data.catalogue[["label", "domain", "unit", "kind", "tabel", "periode"]].rename(
+st.dataframe(messages.provenance_table(v.data), hide_index=True, width="stretch")
+cat = v.data.catalogue[["label", "domain", "unit", "kind", "tabel", "periode"]].rename(
     columns={
         "label": "Indicator",
         "domain": "Domein",

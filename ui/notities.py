@@ -11,16 +11,15 @@ from wijkradar.notes import FLAG_LABEL, NOTITIE_SOORTEN, notes_csv, notes_for_bu
 from wijkradar.render.format import fmt_date, plural
 
 v = common.scored_view("Buurtnotities", need_scores=False)
-data = v.data
 reg = common.registry_or_stop()
 user = editing.editor_name()
-codes = set(data.buurten.index)
-names = data.buurten["buurtnaam"].astype(str).to_dict()
+codes = set(v.data.buurten.index)
+names = v.data.buurten["buurtnaam"].astype(str).to_dict()
 
 st.write(
     "Lokale kennis van buurtnetwerkers en wijkteams: waarnemingen, gesprekken en signalen dat "
     "de cijfers niet kloppen met wat men ziet. Notities staan in het register "
-    f"({markdown_text(data.gemeentenaam)}), met logboek; alleen wie zijn naam invult of "
+    f"({markdown_text(v.data.gemeentenaam)}), met logboek; alleen wie zijn naam invult of "
     "inlogt kan ze toevoegen of wijzigen."
 )
 c1, c2, c3 = st.columns([3, 1, 1])
@@ -38,7 +37,9 @@ st.caption(
 if not notes.empty:
     st.dataframe(notes_display(notes, names), hide_index=True, width="stretch")
     downloads.csv_download(
-        "Download notities (CSV)", notes_csv(notes, names), f"buurtnotities-{data.gemeentecode}.csv"
+        "Download notities (CSV)",
+        notes_csv(notes, names),
+        f"buurtnotities-{v.data.gemeentecode}.csv",
     )
 
 st.subheader("Notitie toevoegen")

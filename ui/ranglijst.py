@@ -12,9 +12,8 @@ from wijkradar.render.export import ranking_csv, ranking_gpkg, ranking_table
 from wijkradar.render.format import fmt_bool, fmt_number, fmt_rank
 
 v = common.scored_view("Ranglijst")
-data, scores = v.data, v.scores
-top_k = scores.attrs.get("top_k", v.profile.top_k)
-table = ranking_table(data, scores)
+top_k = v.scores.attrs.get("top_k", v.profile.top_k)
+table = ranking_table(v.data, v.scores)
 
 with st.container(horizontal=True):
     wijken = st.multiselect(
@@ -76,15 +75,15 @@ if reach_cols:
             "niet; dit is een aparte weergave om de inzet te schalen.",
         )
     if many:
-        keep = reach_filter(scores[reach_cols], many)
+        keep = reach_filter(v.scores[reach_cols], many)
         table = table[keep.reindex(table.index).fillna(False).astype(bool)]
     if people:
         counts = (
-            data.buurten["inwoners"].where(~scores["te_klein"].astype(bool))
+            v.data.buurten["inwoners"].where(~v.scores["te_klein"].astype(bool))
             if people == "inwoners"
-            else scores[people]
+            else v.scores[people]
         )
-        imp = impact_ranking(scores, people=counts)
+        imp = impact_ranking(v.scores, people=counts)
         table = table.join(imp).sort_values(["impact_rang", "rang"], na_position="last")
         impact_note = (
             " Impactweergave: gesorteerd op score x aantal "
@@ -145,12 +144,12 @@ for col, name in count_cols.items():
 st.dataframe(shown, column_config=column_config, width="stretch", height=560)
 
 st.page_link("ui/werklijst.py", label="Werklijst maken voor buurtnetwerkers (printbaar en CSV)")
-name = f"wijkradar-{data.gemeentecode}-{data.jaar}-{v.profile.name}"
+name = f"wijkradar-{v.data.gemeentecode}-{v.data.jaar}-{v.profile.name}"
 with st.container(horizontal=True):
     downloads.csv_download("Download CSV", ranking_csv(table), f"{name}.csv")
     st.download_button(
         "Download GeoPackage",
-        ranking_gpkg(data, table),
+        ranking_gpkg(v.data, table),
         file_name=f"{name}.gpkg",
         mime="application/geopackage+sqlite3",
         on_click="ignore",

@@ -35,9 +35,8 @@ RULE = (
 
 
 v = common.scored_view("Verandering")
-data, scores = v.data, v.scores
 
-inds = trend_indicators(data)
+inds = trend_indicators(v.data)
 if not inds:
     st.info(
         "De gezondheidsmonitor heeft voor deze gemeente maar één jaar; verandering is niet te "
@@ -54,7 +53,7 @@ what = st.selectbox(
     ),
     key="vr_wat",
 )
-periods = periods_of(data.trend) if what == SCORE else periods_of(data.trend, what)
+periods = periods_of(v.data.trend) if what == SCORE else periods_of(v.data.trend, what)
 state.init_widget("vr_van", "van", periods[:-1], periods[0])
 if st.session_state.get("vr_van") not in periods[:-1]:
     st.session_state["vr_van"] = periods[0]
@@ -73,8 +72,8 @@ state.publish()
 setup = map_setup()
 if setup is None:
     st.stop()
-geometry = cached.geometry(data.gemeentecode, data.jaar, data.created)
-names = data.buurten["buurtnaam"].astype(str)
+geometry = cached.geometry(v.data.gemeentecode, v.data.jaar, v.data.created)
+names = v.data.buurten["buurtnaam"].astype(str)
 
 if what == SCORE:
     in_trend = [i for i in v.profile.indicator_ids if i in inds]
@@ -92,17 +91,17 @@ if what == SCORE:
     shifts, bins = score_change(by_period, start, end)
     st.caption(
         f"Beide scores zijn herberekend met profiel {md(v.profile.name)}: de gezondheidscijfers "
-        f"van {start} en van {end}, de CBS-kerncijfers van {data.jaar} (oudere kerncijfers op "
+        f"van {start} en van {end}, de CBS-kerncijfers van {v.data.jaar} (oudere kerncijfers op "
         "deze buurtindeling zijn er niet). De score is relatief binnen de gemeente: een stijging "
         "betekent dat de buurt ten opzichte van de andere buurten meer nood kreeg."
     )
-    mv = score_change_map_values(shifts, scores, data.buurten.index, start, end)
+    mv = score_change_map_values(shifts, v.scores, v.data.buurten.index, start, end)
     small = mv.frame["status"] == "geen_score"
     colours = change_colours(True, len(bins) - 1)
     fmap = build_map(
         geometry,
         mv,
-        scores=scores,
+        scores=v.scores,
         fixed_bins=bins,
         fixed_colours=colours,
         **setup.leaflet,
@@ -110,7 +109,7 @@ if what == SCORE:
     )
     skip_link()
     st_folium(fmap, height=560, use_container_width=True, returned_objects=[], key="vr_kaart")
-    both = shifts[(shifts["status"] == "beide") & shifts.index.isin(data.buurten.index[~small])]
+    both = shifts[(shifts["status"] == "beide") & shifts.index.isin(v.data.buurten.index[~small])]
     st.header(f"Rangverschuivingen {start} → {end} (1 = hoogste nood)", anchor=SKIP_TARGET)
     if both.empty:
         st.write("Geen buurten met een score in beide jaren.")
@@ -135,18 +134,18 @@ if what == SCORE:
         downloads.csv_download(
             "Download rangverschuivingen (CSV)",
             table_csv(table),
-            f"verandering-score-{data.gemeentecode}-{start}-{end}.csv",
+            f"verandering-score-{v.data.gemeentecode}-{start}-{end}.csv",
         )
     st.stop()
 
-cat = data.catalogue.loc[what]
+cat = v.data.catalogue.loc[what]
 unit = str(cat["unit"])
 change_unit = "procentpunt" if unit.startswith("%") else unit
 dec = decimals_for(unit)
 higher_is_worse = str(cat["direction"]) != "hoger_beter"
-ch = indicator_change(data, scores, what, start, end)
+ch = indicator_change(v.data, v.scores, what, start, end)
 shown_codes = ch.index[ch["status"] != "te_klein"]
-bins = change_bins(data.trend, what, shown_codes)
+bins = change_bins(v.data.trend, what, shown_codes)
 mv = change_map_values(
     ch,
     title=f"Verandering {cat['label']} {start}–{end}",
@@ -157,7 +156,7 @@ mv.note = "Rood = verslechterd, blauw = verbeterd; één legenda voor alle jaren
 fmap = build_map(
     geometry,
     mv,
-    scores=scores,
+    scores=v.scores,
     fixed_bins=bins,
     fixed_colours=change_colours(higher_is_worse, len(bins) - 1),
     **setup.leaflet,
@@ -227,5 +226,5 @@ st.dataframe(table, hide_index=True, width="stretch")
 downloads.csv_download(
     "Download verandering (CSV)",
     table_csv(table),
-    f"verandering-{what}-{data.gemeentecode}-{start}-{end}.csv",
+    f"verandering-{what}-{v.data.gemeentecode}-{start}-{end}.csv",
 )

@@ -14,11 +14,10 @@ from wijkradar.render.format import fmt_number
 from wijkradar.render.report import indicator_profile
 
 v = common.scored_view("Vergelijken")
-data, scores = v.data, v.scores
 
 st.header("Buurten naast elkaar", anchor=False)
 options = v.buurt_options()
-default = [str(c) for c in scores.sort_values("rang").index[:2]]
+default = [str(c) for c in v.scores.sort_values("rang").index[:2]]
 chosen = st.multiselect(
     "Kies twee tot vier buurten",
     options,
@@ -33,7 +32,7 @@ if len(chosen) < 2:
 else:
     summary = {}
     for code in chosen:
-        row = scores.loc[code]
+        row = v.scores.loc[code]
         col = {
             "Score": fmt_number(row["score"]),
             "Rang": "–" if pd.isna(row["rang"]) else str(int(row["rang"])),
@@ -41,14 +40,14 @@ else:
             if pd.isna(row["rang_laag"])
             else f"{int(row['rang_laag'])}–{int(row['rang_hoog'])}",
         }
-        for c in scores.columns:
+        for c in v.scores.columns:
             if c.startswith("domein__"):
                 col[f"Domein {c.removeprefix('domein__')}"] = fmt_number(row[c])
-        prof = indicator_profile(data, scores, code)
+        prof = indicator_profile(v.data, v.scores, code)
         col.update(dict(zip(prof["Indicator"].astype(str), prof["Buurt"], strict=True)))
         summary[v.buurt_name(code)] = col
     table = pd.DataFrame(summary)
-    ref = indicator_profile(data, scores, chosen[0])
+    ref = indicator_profile(v.data, v.scores, chosen[0])
     table["Gemeente"] = pd.Series(dict(zip(ref["Indicator"], ref["Gemeente"], strict=True)))
     table["Nederland"] = pd.Series(dict(zip(ref["Indicator"], ref["Nederland"], strict=True)))
     st.dataframe(table.fillna(""), width="stretch", height=640)
@@ -64,11 +63,11 @@ second = st.multiselect(
     key="vg_profielen",
 )
 if second:
-    results = {v.profile.name: scores}
+    results = {v.profile.name: v.scores}
     for name in second:
         try:
             text = profile_yaml(resolve_profile(name, state.settings()))
-            results[name] = cached.score(data.gemeentecode, data.jaar, text, data.created)
+            results[name] = cached.score(v.data.gemeentecode, v.data.jaar, text, v.data.created)
         except ProfileError as exc:
             st.warning(
                 f"Profiel '{md(name)}' past niet bij deze gegevens en is overgeslagen: {md(exc)}"
@@ -79,7 +78,7 @@ if second and len(results) > 1:
     st.subheader("Rangcorrelatie (Spearman) van de scores", anchor=False)
     st.dataframe(cmp["spearman"].map(lambda r: fmt_number(r, 2)), width="stretch")
     ranks = cmp["ranks"].copy()
-    ranks.insert(0, "Buurt", data.buurten["buurtnaam"].reindex(ranks.index))
+    ranks.insert(0, "Buurt", v.data.buurten["buurtnaam"].reindex(ranks.index))
     ranks = ranks.sort_values("verschuiving", ascending=False)
     st.subheader("Rangverschuivingen", anchor=False)
     st.caption("Grootste eerst; 'verschuiving' = hoogste − laagste rang.")
@@ -88,7 +87,7 @@ if second and len(results) > 1:
     st.subheader(f"In de top {k} onder elk gekozen profiel ({len(top)})", anchor=False)
     if top:
         st.dataframe(
-            pd.DataFrame({"Buurt": data.buurten["buurtnaam"].reindex(top)}), width="stretch"
+            pd.DataFrame({"Buurt": v.data.buurten["buurtnaam"].reindex(top)}), width="stretch"
         )
     else:
         st.write("Geen buurt staat onder elk profiel in de top.")

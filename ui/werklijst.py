@@ -11,19 +11,18 @@ from wijkradar.render.format import plural
 from wijkradar.werklijst import CSV_COLUMNS, worklist, worklist_csv, worklist_html
 
 v = common.scored_view("Werklijst")
-data, scores = v.data, v.scores
 st.caption(
     "Een lijst om mee te nemen: per buurt de rang, waarom de buurt hoog staat, het wijkteam, "
     "de initiatieven in de buurt en het dichtstbijzijnde informatiepunt, met ruimte voor "
     "aantekeningen."
 )
 
-n_scored = int((~scores["te_klein"].astype(bool) & scores["rang"].notna()).sum())
+n_scored = int((~v.scores["te_klein"].astype(bool) & v.scores["rang"].notna()).sum())
 state.init_widget("wl_top", "top", range(1, n_scored + 1), min(10, n_scored))
 # another gemeente: keep the chosen number within range and drop buurten of the old one
 st.session_state["wl_top"] = max(1, min(int(st.session_state["wl_top"]), max(n_scored, 1)))
 st.session_state["wl_keuze"] = [
-    c for c in st.session_state.get("wl_keuze", []) if c in data.buurten.index
+    c for c in st.session_state.get("wl_keuze", []) if c in v.data.buurten.index
 ]
 with st.container(horizontal=True):
     top = st.number_input(
@@ -51,7 +50,7 @@ except RegistryError as exc:
         f"Het register is niet bereikbaar ({md(exc)}); wijkteams, initiatieven en locaties "
         "ontbreken in de werklijst."
     )
-rows = worklist(data, scores, tables, top=int(top), codes=chosen or None)
+rows = worklist(v.data, v.scores, tables, top=int(top), codes=chosen or None)
 if rows.empty:
     st.info("Geen buurten met een score in deze keuze.")
     st.stop()
@@ -61,11 +60,11 @@ shown = rows[[c for c in CSV_COLUMNS if c not in ("buurtcode", "notities")]].ren
     columns=CSV_COLUMNS
 )
 st.dataframe(shown, hide_index=True, width="stretch")
-name = f"werklijst-{data.gemeentecode}-{v.profile.name}-{len(rows)}"
+name = f"werklijst-{v.data.gemeentecode}-{v.profile.name}-{len(rows)}"
 with st.container(horizontal=True):
     st.download_button(
         "Printbare werklijst (HTML, A4)",
-        worklist_html(rows, data, profile_name=v.profile.name),
+        worklist_html(rows, v.data, profile_name=v.profile.name),
         file_name=f"{name}.html",
         mime="text/html",
         on_click="ignore",
@@ -73,4 +72,4 @@ with st.container(horizontal=True):
     downloads.csv_download("Werklijst als CSV (Excel)", worklist_csv(rows), f"{name}.csv")
 with st.expander("Voorbeeld van de printbare werklijst", expanded=True):
     # in its own frame, so the page's print styles stay out of the app
-    st.iframe(worklist_html(rows, data, profile_name=v.profile.name), height=640)
+    st.iframe(worklist_html(rows, v.data, profile_name=v.profile.name), height=640)

@@ -572,8 +572,8 @@ def restore_backup(
     rows = sum(len(v) for k, v in (tables or {}).items() if k in ENTITIES and v)
     if replace and rows == 0 and not confirm_empty:
         raise RegistryError(
-            f"{path.name}: the backup holds no rows; --vervang would empty "
-            "the registry. Nothing was changed (add --ja if that is really intended)"
+            f"{path.name}: de reservekopie heeft geen rijen; --vervang zou het register "
+            "leegmaken. Er is niets gewijzigd (geef --ja als dat echt de bedoeling is)"
         )
     with open_registry(settings) as reg:
         return reg.restore(dump, user=user, replace=replace)

@@ -125,12 +125,12 @@ class Registry:
         try:
             self.engine: Engine = create_engine(url, future=True, pool_pre_ping=True)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
-            shown = repr(mask_secrets(url)) if "://" in url else "(not a URL, not shown)"
+            shown = repr(mask_secrets(url)) if "://" in url else "(geen URL, niet getoond)"
             hint = ""
             if url.startswith("postgres://") or url.startswith("postgresql://"):
-                hint = "; use postgresql+psycopg://user:password@host/database"
+                hint = "; gebruik postgresql+psycopg://gebruiker:wachtwoord@host/database"
             raise RegistryError(
-                f"registry URL {shown} cannot be used: {mask_secrets(str(exc))}{hint}"
+                f"register-URL {shown} is niet bruikbaar: {mask_secrets(str(exc))}{hint}"
             ) from None
         if self.engine.dialect.name == "sqlite" and not self.read_only:
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -175,7 +175,7 @@ class Registry:
                 ).scalar()
         except OperationalError as exc:
             raise RegistryError(
-                f"registry database {self._safe_url()} unreachable: {exc}"
+                f"registerdatabase {self._safe_url()} niet bereikbaar: {mask_secrets(str(exc))}"
             ) from None
         return int(value or 0)
 
@@ -190,9 +190,9 @@ class Registry:
         current = self.schema_version()
         if current > SCHEMA_VERSION:
             raise RegistryError(
-                f"registry database {self._safe_url()} has schema version {current}, newer than "
-                f"this Wijkradar ({SCHEMA_VERSION}); upgrade Wijkradar. The database was not "
-                "changed."
+                f"registerdatabase {self._safe_url()} heeft schemaversie {current}, nieuwer dan "
+                f"deze Wijkradar ({SCHEMA_VERSION}); installeer een nieuwere Wijkradar. De "
+                "database is niet gewijzigd."
             )
         if current == SCHEMA_VERSION:
             self._ensure_spatial()
@@ -746,8 +746,8 @@ class Registry:
             )
         if int(version) > SCHEMA_VERSION:
             raise RegistryError(
-                f"backup has schema version {version}, newer than this Wijkradar "
-                f"({SCHEMA_VERSION}); upgrade Wijkradar"
+                f"reservekopie heeft schemaversie {version}, nieuwer dan deze Wijkradar "
+                f"({SCHEMA_VERSION}); installeer een nieuwere Wijkradar"
             )
         tables = dump["tables"]
         errors: list[RowError] = []
@@ -771,8 +771,8 @@ class Registry:
             )
             if present and not replace:
                 raise RegistryError(
-                    f"the registry already holds {present} rows; restore into an empty "
-                    "database or pass replace (--vervang) to overwrite it"
+                    f"het register bevat al {present} rijen; zet de reservekopie terug in een "
+                    "leeg register of vervang de inhoud (--vervang)"
                 )
             order = [
                 "wijkteam_buurt",
@@ -825,7 +825,7 @@ class Registry:
                 conn.execute(text("select 1"))
         except OperationalError as exc:
             raise RegistryError(
-                f"registry database {self._safe_url()} unreachable: {exc}"
+                f"registerdatabase {self._safe_url()} niet bereikbaar: {mask_secrets(str(exc))}"
             ) from None
 
 

@@ -144,7 +144,8 @@ def _fetch_pages(
         payload = client.get_json(url, params, source=source, same_host_as=first_url)
         if not isinstance(payload, dict) or not isinstance(payload.get("value"), list):
             raise SourceError(
-                f"{source}: response from {url} has no 'value' list; is this an OData feed?",
+                f"{source}: het antwoord van {url} heeft geen 'value'-lijst; is dit een "
+                "OData-feed?",
                 source=source,
                 url=url,
             )
@@ -279,8 +280,8 @@ def _kerncijfers_frame(
         return pd.DataFrame(index=pd.Index([], name="code")), url
     if not rows:  # not even the NL row: the table or the filter is not what we expect
         raise SourceError(
-            f"{source}: no rows for {gemeentecode} (not even Nederland) from {url}; the "
-            "table may have changed or be empty",
+            f"{source}: geen rijen voor {gemeentecode} (zelfs niet voor Nederland) van {url}; "
+            "de tabel is misschien veranderd of leeg",
             source=source,
             url=url,
         )
@@ -480,7 +481,8 @@ def fetch_health(
         return _health_from_rows(rows, ds, url, marges, jaar, props)
     assert last_error is not None
     raise SourceError(
-        f"no health table found on {base_url} (tried {', '.join(d.id for d in tables)})",
+        f"geen gezondheidstabel gevonden op {base_url} (geprobeerd: "
+        f"{', '.join(d.id for d in tables)})",
         source="RIVM",
         url=last_error.url,
     )
@@ -512,7 +514,7 @@ def _health_from_rows(
 ) -> SourceData:
     if not rows:
         raise SourceError(
-            f"RIVM {ds.id}: no rows for this gemeente at {url}", source="RIVM", url=url
+            f"RIVM {ds.id}: geen rijen voor deze gemeente bij {url}", source="RIVM", url=url
         )
     frame = rows_to_frame(rows)
     period, frames, states, trend, periods = health_frames(

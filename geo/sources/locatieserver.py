@@ -71,7 +71,9 @@ def geocode(client: HttpClient, base_url: str, address: str) -> Geocoded | None:
     docs = response.get("docs") if isinstance(response, dict) else None
     if not isinstance(docs, list):
         raise SourceError(
-            f"{source}: response from {url} has no response.docs list", source=source, url=url
+            f"{source}: het antwoord van {url} heeft geen response.docs-lijst",
+            source=source,
+            url=url,
         )
     if not docs:
         return None

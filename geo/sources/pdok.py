@@ -118,7 +118,9 @@ def fetch_wfs_features(
         page = payload.get("features") if isinstance(payload, dict) else None
         if not isinstance(page, list):
             raise SourceError(
-                f"{source}: response has no 'features' list ({url})", source=source, url=url
+                f"{source}: het antwoord heeft geen 'features'-lijst ({url})",
+                source=source,
+                url=url,
             )
         features.extend(page)
         if len(page) < page_size:
@@ -137,7 +139,7 @@ def fetch_wfs_features(
         frame = gpd.GeoDataFrame.from_features(features, crs=RD_NEW)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         raise SourceError(
-            f"{source}: features cannot be read as GeoJSON ({exc})", source=source, url=url
+            f"{source}: de features zijn geen leesbare GeoJSON ({exc})", source=source, url=url
         ) from None
     _check_rd(frame, source, url)
     if gemeentecode and "gemeentecode" in frame.columns:
@@ -153,8 +155,8 @@ def _check_rd(frame: gpd.GeoDataFrame, source: str, url: str) -> None:
     bx0, by0, bx1, by1 = NL_EXTENT_RD  # catches lon/lat mix-ups
     if minx < bx0 or miny < by0 or maxx > bx1 or maxy > by1:
         raise SourceError(
-            f"{source}: coordinates ({minx:.1f}, {miny:.1f}, {maxx:.1f}, {maxy:.1f}) are not in "
-            f"RD New (EPSG:28992); was srsName ignored?",
+            f"{source}: coördinaten ({minx:.1f}, {miny:.1f}, {maxx:.1f}, {maxy:.1f}) liggen niet "
+            "in RD New (EPSG:28992); negeerde de server srsName?",
             source=source,
             url=url,
         )
