@@ -25,6 +25,7 @@ import ast
 import gc
 import importlib
 import logging
+import sys
 import threading
 import time
 from pathlib import Path
@@ -109,8 +110,11 @@ def _wait_for_runtime(timeout: float) -> bool:
     return False
 
 
-def _warm_default_view() -> None:
-    """Fill the caches of the default view, as :func:`ui.common.view` and the Kaart page do."""
+def _warm_default_view() -> str:
+    """Fill the caches of the default view, as :func:`ui.common.view` and the Kaart page do.
+
+    Returns what was prepared, in Dutch, for the server's console.
+    """
     from geo.gemeente import cache_path
     from models import profile_yaml
     from ui import cached, livemap, state
@@ -124,11 +128,12 @@ def _warm_default_view() -> None:
     if url:
         cached.basemap_ok(url)
     if not cache_path(settings.data_dir, gm, jaar).exists():
-        return  # nothing is fetched at start-up
+        return f"{gm} ({jaar}) staat nog niet in de cache"  # nothing is fetched at start-up
     data = cached.load(gm, jaar)
     text = profile_yaml(resolve_profile(state.DEFAULTS["profiel"], settings))
     cached.score(data.gemeentecode, data.jaar, text, data.created)
     livemap.warm(data)
+    return f"standaardweergave {gm} ({jaar}) klaar"
 
 
 class _PreloadThreadFilter(logging.Filter):
@@ -160,11 +165,12 @@ def preload(app: Path = _APP / "app.py", *, timeout: float = 120.0) -> None:
         gc.collect()
         gc.freeze()  # module-level objects live as long as the server
         imported = time.perf_counter() - started
-        _warm_default_view()
-        log.info(
-            "preload: modules in %.1f s, default view ready after %.1f s",
-            imported,
-            time.perf_counter() - started,
+        done = _warm_default_view()
+        print(
+            f"Wijkradar: voorbereid in {time.perf_counter() - started:.1f} s "
+            f"(modules {imported:.1f} s; {done})",
+            file=sys.stderr,
+            flush=True,
         )
     except Exception:  # noqa: BLE001 - a visitor's run does the work then
         log.warning("preload of the default view failed", exc_info=True)
