@@ -1,10 +1,12 @@
 """Browser-side timings of the map (issue #16 items 1, 3, 7), in headless chromium (Playwright).
 
 What a user waits for, measured in the browser rather than in the script run: the first map
-painted after a cold server start, a second visitor, the map repainted after a weight slider
-(Methode) and after a class-count change (Kaart), five sessions opening the map at once, and
-the server's RSS after one and after five sessions. The restyle of the national map (about
-13k buurten) is timed on the component page alone, fed the messages Streamlit would send.
+painted after a cold server start (started as users start it, ``wijkradar app``, which
+preloads the default view; ``streamlit run app.py`` alongside), a second visitor, the map
+repainted after a weight slider (Methode) and after a class-count change (Kaart), five
+sessions opening the map at once, and the server's RSS after one and after five sessions.
+The restyle of the national map (about 13k buurten) is timed on the component page alone,
+fed the messages Streamlit would send.
 
 "Painted" means every buurt path is in the document with the expected fill (class change,
 computed in Python from the same data), or the live map put the version of the values it
@@ -66,7 +68,7 @@ def _row(results: list, name: str, samples: list[float], *, target: str = "", no
 
 
 def _rss_mb(port: int) -> float:
-    """Resident memory of the Streamlit server listening on ``port`` (from /proc)."""
+    """Resident memory of the app server listening on ``port`` (from /proc)."""
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
@@ -75,7 +77,8 @@ def _rss_mb(port: int) -> float:
             status = (proc / "status").read_text()
         except OSError:
             continue
-        if b"streamlit" in b" ".join(argv) and str(port).encode() in argv:
+        line = b" ".join(argv)
+        if (b"streamlit" in line or b"wijkradar" in line) and str(port).encode() in argv:
             for line in status.splitlines():
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) / 1024
@@ -123,13 +126,19 @@ class _App:
     def __init__(self, label: str, root: Path, env: dict) -> None:
         self.label, self.root, self.env = label, root, env
 
-    def server(self, log: Path):
-        from tests.appserver import running_app
+    def server(self, log: Path, *, launcher: bool = True):
+        """The app's server as users start it (``wijkradar app``), or ``streamlit run``."""
+        from tests.appserver import launcher_command, running_app
 
         env = dict(self.env)
         if self.root != ROOT:  # the baseline's packages win over the editable install
             env["PYTHONPATH"] = str(self.root)
-        return running_app(env, log, cwd=self.root, app=self.root / "app.py", timeout=180)
+        command = None
+        if launcher and (self.root / "wijkradar" / "launch.py").is_file():
+            command = launcher_command
+        return running_app(
+            env, log, cwd=self.root, app=self.root / "app.py", timeout=180, command=command
+        )
 
 
 def _unpack(ref: str, into: Path) -> Path:
@@ -197,10 +206,19 @@ def _measure_app(app: _App, settings, fills: dict, results: list, *, cold_runs: 
     from tests.appserver import CHROMIUM_ARGS
 
     tag = f"[{app.label}]"
-    cold, warm, concurrent = [], [], []
+    cold, warm, concurrent, plain = [], [], [], []
     rss1 = rss5 = wall = float("nan")
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for attempt in range(cold_runs):  # the same, started without the launcher's preload
+            t0 = time.perf_counter()
+            log = settings.data_dir / f"bench-{app.label}-plain-{attempt}.log"
+            with app.server(log, launcher=False) as base:
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                page.goto(base + KAART, wait_until="domcontentloaded")
+                _wait_painted(page)
+                plain.append(time.perf_counter() - t0)
+                page.close()
         for attempt in range(cold_runs):
             t0 = time.perf_counter()
             with app.server(settings.data_dir / f"bench-{app.label}-{attempt}.log") as base:
@@ -224,7 +242,19 @@ def _measure_app(app: _App, settings, fills: dict, results: list, *, cold_runs: 
                     rss5 = _rss_mb(port)
                 page.close()
         browser.close()
-    _row(results, f"{tag} cold server start -> first map painted", cold, target=TARGETS["cold"])
+    _row(
+        results,
+        f"{tag} cold server start -> first map painted",
+        cold,
+        target=TARGETS["cold"],
+        note="wijkradar app (make run, the container)",
+    )
+    _row(
+        results,
+        f"{tag}   idem, streamlit run app.py",
+        plain,
+        note="no preload of the default view",
+    )
     _row(results, f"{tag} second visitor -> map painted", warm, target=TARGETS["warm"])
     _row(
         results,

@@ -33,6 +33,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def launcher_command(port: int) -> list[str]:
+    """``wijkradar app`` of this interpreter on 127.0.0.1:``port``, as users start the app."""
+    return [sys.executable, "-m", "wijkradar", "app", "--poort", str(port), "--adres", "127.0.0.1"]
+
+
 @contextlib.contextmanager
 def running_app(
     env: Mapping[str, str],

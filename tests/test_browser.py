@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.appserver import CHROMIUM_ARGS, running_app
+from tests.appserver import CHROMIUM_ARGS, launcher_command, running_app
 from tests.loopback import LoopbackServer
 from wijkradar import Settings, load_gemeente
 from wijkradar.profiles import resolve_profile
@@ -560,8 +560,8 @@ def hostile_app(loopback_data, tmp_path_factory):
                 },
                 user="browser-test",
             )
-        try:
-            with running_app(env, data_dir / "streamlit.log") as base:
+        try:  # started as users start it: `wijkradar app`, with its preload (ui/warmup.py)
+            with running_app(env, data_dir / "streamlit.log", command=launcher_command) as base:
                 yield base, srv, settings
         except RuntimeError as exc:
             pytest.fail(str(exc))

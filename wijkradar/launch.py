@@ -18,6 +18,7 @@ from geo.errors import WijkradarError
 __all__ = [
     "AppNotFoundError",
     "run_app",
+    "start_preload",
     "app_script",
     "streamlit_argv",
     "DEFAULT_PORT",
@@ -91,7 +92,37 @@ def streamlit_argv(script: Path, *, port: int, address: str) -> list[str]:
     ]
 
 
-def run_app(*, port: int, address: str, data_dir: Path | None = None) -> int:
+def start_preload(script: Path) -> bool:
+    """Start the app's preload (``ui/warmup.py`` next to ``script``) in a background thread.
+
+    The thread imports what the default page needs and fills the caches of the default
+    view while Streamlit starts its server, so the first visitor does not wait for it (see
+    ``ui/warmup.py``). The app's folder goes first on ``sys.path``, as Streamlit puts it
+    for the app, so the pages find the modules already imported.
+
+    Parameters
+    ----------
+    script : Path
+        The app's main script (:func:`app_script`).
+
+    Returns
+    -------
+    bool
+        Whether the preload was started (False when the app has no ``ui/warmup.py``).
+    """
+    folder = script.resolve().parent
+    if not (folder / "ui" / "warmup.py").is_file():
+        return False
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
+    import importlib
+
+    warmup = importlib.import_module("ui.warmup")
+    warmup.start(script.resolve())
+    return True
+
+
+def run_app(*, port: int, address: str, data_dir: Path | None = None, preload: bool = True) -> int:
     """Run the Streamlit app until it stops; the exit code.
 
     ``data_dir`` defaults to ``WIJKRADAR_DATA_DIR``, else
@@ -105,6 +136,9 @@ def run_app(*, port: int, address: str, data_dir: Path | None = None) -> int:
         The address to listen on (``127.0.0.1``: this computer only).
     data_dir : Path, optional
         The data folder; created when missing.
+    preload : bool
+        Import the pages' modules and warm the default view in the background while the
+        server starts (:func:`start_preload`).
 
     Returns
     -------
@@ -134,6 +168,8 @@ def run_app(*, port: int, address: str, data_dir: Path | None = None) -> int:
 
     from streamlit.web import cli as streamlit_cli
 
+    if preload:
+        start_preload(script)
     sys.argv = streamlit_argv(script, port=port, address=address)
     try:
         streamlit_cli.main(prog_name="streamlit")

@@ -65,14 +65,22 @@
             wrTileNotice(S.map, S.tiles, a.tiles.notice);
         }
     }
-    function ensureGeometry(a) {
-        if (S.key === a.geometry.key) { return Promise.resolve(false); }
-        var got = a.geometry.data ? Promise.resolve(a.geometry.data) :
-            fetch(a.geometry.url, {credentials: 'same-origin'}).then(function(r) {
-                if (!r.ok) { throw new Error('geometrie: HTTP ' + r.status); }
-                return r.json();
-            });
-        return got.then(function(g) { buildBase(g); S.key = a.geometry.key; return true; });
+    function fetchGeometry(a) {
+        // started before Leaflet has loaded: the two downloads run side by side
+        if (S.key === a.geometry.key) { return Promise.resolve(null); }
+        if (a.geometry.data) { return Promise.resolve(a.geometry.data); }
+        return fetch(a.geometry.url, {credentials: 'same-origin'}).then(function(r) {
+            if (!r.ok) { throw new Error('geometrie: HTTP ' + r.status); }
+            return r.json();
+        });
+    }
+    function ensureGeometry(a, got) {
+        return got.then(function(g) {
+            if (g === null) { return false; }
+            buildBase(g);
+            S.key = a.geometry.key;
+            return true;
+        });
     }
     function select(i) {
         S.clicks += 1;
@@ -96,8 +104,7 @@
             p.on('click', function() { select(i); });
             return p;
         });
-        S.wijken = g.wijken ? wrTextLayer({type: 'FeatureCollection', features: g.wijken,
-                                           interactive: false}) : null;
+        S.wijken = g.wijken ? wrLines(g.wijken) : null;
         S.overlayKey = null;
         S.highlightKey = null;
         S.controlKey = null;
@@ -192,10 +199,12 @@
     }
     function apply(a, t0) {
         ensureHeight(a);
+        var got = fetchGeometry(a);
+        got.catch(function() {});  // reported below, once Leaflet is there
         return ensureLeaflet(a).then(function() {
             ensureMap(a);
             ensureTiles(a);
-            return ensureGeometry(a);
+            return ensureGeometry(a, got);
         }).then(function(fresh) {
             restyle(a.buurten);
             ensureLegend(a);
