@@ -652,7 +652,7 @@ def _ranks(scores: np.ndarray) -> np.ndarray:
 
 #: Histogram cells per buurt of the Monte Carlo rank statistics (:class:`_RankStats`): their
 #: memory is n x this many counts, whatever the number of draws.
-_RANK_CELLS = 512
+_RANK_CELLS = 1024
 
 
 class _RankStats:
@@ -668,8 +668,9 @@ class _RankStats:
     holding each order statistic; each next pass counts only the ranks inside that bin, in
     ``cells // 4`` finer bins per order statistic, until a bin is one rank wide. Memory:
     about n x ``cells`` counts of the smallest unsigned type that holds ``draws`` (uint16 up
-    to 65,535 draws), plus one chunk. Passes: one while n < ``cells``, two up to ``cells`` x
-    ``cells // 4`` - 1 buurten (65,535 with the default 512), three beyond.
+    to 65,535 draws), plus one chunk. Passes: one while n < ``cells`` (every gemeente with
+    the default 1,024), two up to ``cells`` x ``cells // 4`` - 1 buurten (262,143), three
+    beyond.
 
     Use: ``add`` the ranks of every chunk, then ``end_pass``; repeat while it returns False;
     then ``result``.
@@ -864,9 +865,9 @@ def score_buurten(
     chunk : int, optional
         Draws computed together; by default all draws at once while n x draws <= 2 million,
         else 50. Memory: about (varied indicators + 4) x n x chunk x 4 bytes per worker, plus
-        the rank statistics, n x 512 counts of 1-4 bytes, independent of the draws (64,000
-        buurten x 10,000 draws: see bench/scoring.py). From 512 scored buurten on, the
-        draws are computed twice (three times from 65,536): the exact rank percentiles are
+        the rank statistics, n x 1,024 counts of 1-4 bytes, independent of the draws (64,000
+        buurten x 10,000 draws: see bench/scoring.py). From 1,024 scored buurten on, the
+        draws are computed twice (three times from 262,144): the exact rank percentiles are
         found in passes over the same draws.
     workers : int, optional
         Threads for the Monte Carlo chunks (default: the number of cores, at most 4, for
@@ -991,7 +992,7 @@ def score_buurten(
         default = 1 if n < 2000 else (os.cpu_count() or 1)  # threads only pay off on big frames
         n_workers = max(1, min(workers or default, 4, len(starts)))
         # every pass replays the same chunks (same streams, same ranks); one pass while
-        # n < 512, two for a national frame (see _RankStats)
+        # n < 1,024 (any gemeente), two for a national frame (see _RankStats)
         while not stats.done:
             if n_workers == 1:
                 for r in map(run_chunk, range(len(starts))):

@@ -302,6 +302,24 @@ def test_ring_encoding_round_trips_large_and_negative_numbers():
     assert _encode_ring(np.array([], dtype=int)) == ""
 
 
+def test_wijk_lines_decode_to_the_wijk_boundaries():
+    from wijkradar.render.maps import wijk_lines
+
+    data, _scores = _data_and_scores()
+    geo = map_geometry(data.buurten)
+    lines = wijk_lines(geo)
+    assert set(lines) == {"origin", "scale", "lines", "style"}
+    boundaries = geo.dissolve("wijkcode").boundary
+    assert len(lines["lines"]) == sum(len(getattr(b, "geoms", [b])) for b in boundaries)
+    for text, line in zip(lines["lines"], boundaries, strict=True):
+        assert set(text) <= set(_DIGITS)
+        flat = np.cumsum(np.array(_varints(text)).reshape(-1, 2), axis=0)
+        decoded = flat / lines["scale"] + lines["origin"]
+        original = np.asarray(line.coords)
+        assert len(decoded) == len(original)  # the last point stays: the line is closed
+        assert np.abs(decoded - original).max() < 2e-5
+
+
 def test_leaflet_assets(fake_leaflet, tmp_path):
     target = install_static(fake_leaflet, tmp_path / "static")
     assert (target / "leaflet.js").read_text().endswith("window.L={};")

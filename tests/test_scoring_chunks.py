@@ -50,8 +50,8 @@ def _profile(**kw):
         (25, 230, 40, 8),  # passes: bins of 4, then one rank wide
         (60, 999, 17, 8),  # three passes
         (61, 300, 300, 16),
-        (600, 120, 50, None),  # two passes with the default cells
-        (70_000, 5, 2, None),  # ranks beyond uint16, three passes
+        (1100, 120, 50, None),  # two passes with the default cells
+        (70_000, 5, 2, None),  # ranks beyond uint16
     ],
 )
 def test_streamed_rank_statistics_equal_numpy_on_all_draws(n, draws, chunk, cells):

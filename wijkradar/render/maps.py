@@ -657,6 +657,14 @@ def _call_template(function: str) -> Template:
     )
 
 
+def _layer_template(function: str) -> Template:
+    """The script of a layer (in the layer control) that ``function(data)`` returns."""
+    return Template(
+        "{% macro script(this, kwargs) %}var {{ this.get_name() }} = (function(){"
+        "var d = {{ this.data_json }};\nreturn " + function + "(d);})();\n{% endmacro %}"
+    )
+
+
 class _Control(MacroElement):
     """A Leaflet control: a legend (title + swatch rows) built with ``textContent``."""
 
@@ -698,10 +706,7 @@ class _TextLayer(Layer):
     Used for hotspots, buurt types, wijkteam areas, initiatives and locations.
     """
 
-    _template = Template(
-        "{% macro script(this, kwargs) %}var {{ this.get_name() }} = (function(){"
-        "var d = {{ this.data_json }};\nreturn wrTextLayer(d);})();\n{% endmacro %}"
-    )
+    _template = _layer_template("wrTextLayer")
     js_files = ("helpers.js", "layers.js")
 
     def __init__(
@@ -711,6 +716,18 @@ class _TextLayer(Layer):
         self._name = "WijkradarLayer"
         data = {"type": "FeatureCollection", "features": features, "interactive": interactive}
         self.data_json = script_json(data)
+
+
+class _LineLayer(Layer):
+    """Lines from :func:`wijk_lines`, as one path that takes no pointer events."""
+
+    _template = _layer_template("wrLines")
+    js_files = ("buurten.js",)
+
+    def __init__(self, lines: dict, *, name: str) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=True)
+        self._name = "WijkradarLayer"
+        self.data_json = script_json(lines)
 
 
 def _features(frame: gpd.GeoDataFrame, styles: Sequence[dict], tips: Sequence[Any]) -> list:
@@ -757,6 +774,15 @@ def _encode_ring(values: np.ndarray) -> str:
     return _DIGITS[digits[position[None, :] < count[:, None]]].tobytes().decode("ascii")
 
 
+def _deltas(q: np.ndarray) -> np.ndarray:
+    """Quantised points ``q`` (n x 2) as x, y, x, y, ... deltas; repeated points dropped."""
+    q = q.astype(np.int64)
+    d = np.vstack([q[:1], np.diff(q, axis=0)])
+    keep = np.ones(len(d), dtype=bool)
+    keep[1:] = np.any(d[1:] != 0, axis=1)
+    return d[keep].ravel()
+
+
 def _encode_geometry(geom, ox: float, oy: float, scale: float) -> str:
     """A buurt's shape as text: polygons joined by ``|``, the rings of a polygon by a space.
 
@@ -772,14 +798,10 @@ def _encode_geometry(geom, ox: float, oy: float, scale: float) -> str:
             continue
         rings = []
         for ring in [poly.exterior, *poly.interiors]:
-            xy = np.asarray(ring.coords)[:, :2]
-            q = np.round((xy - (ox, oy)) * scale).astype(np.int64)
+            q = np.round((np.asarray(ring.coords)[:, :2] - (ox, oy)) * scale)
             if len(q) > 3 and (q[0] == q[-1]).all():
                 q = q[:-1]  # Leaflet closes rings itself (and wants them open)
-            d = np.vstack([q[:1], np.diff(q, axis=0)])
-            keep = np.ones(len(d), dtype=bool)
-            keep[1:] = np.any(d[1:] != 0, axis=1)  # drop repeated points
-            rings.append(_encode_ring(d[keep].ravel()))
+            rings.append(_encode_ring(_deltas(q)))
         polys.append(" ".join(rings))
     return "|".join(polys)
 
@@ -1158,7 +1180,7 @@ def build_map(
     _CompactChoropleth(payload).add_to(m)
 
     if wijken and "wijkcode" in geometry.columns:
-        _TextLayer(wijk_lines(geometry), name="Wijkgrenzen", interactive=False).add_to(m)
+        _LineLayer(wijk_lines(geometry), name="Wijkgrenzen").add_to(m)
     for layer in category_overlays(hotspots, types):
         _category_layer(m, geometry, layer)
     legend = values["legend"]
@@ -1227,22 +1249,37 @@ def category_overlay(labels: pd.Series, name: str, colours: dict) -> dict | None
     }
 
 
-def wijk_lines(geometry: gpd.GeoDataFrame) -> list[dict]:
-    """Wijk boundaries as GeoJSON line features with their style (no tooltip).
+def wijk_lines(geometry: gpd.GeoDataFrame) -> dict:
+    """Wijk boundaries as compact lines with their style (no tooltip).
+
+    Each line is quantised and written as text like the buurt rings (:func:`geometry_payload`),
+    its last point kept; ``wrLines`` in ``kaart/buurten.js`` draws them as one path.
 
     Parameters
     ----------
     geometry : geopandas.GeoDataFrame
-        Buurt polygons with a ``wijkcode`` column.
+        Buurt polygons in EPSG:4326 with a ``wijkcode`` column.
 
     Returns
     -------
-    list of dict
-        One feature per wijk.
+    dict
+        ``origin``, ``scale``, ``lines`` (one text per line) and ``style``.
     """
-    lines = geometry.dissolve("wijkcode").boundary
-    style = {"color": "#212121", "weight": 2, "fill": False}
-    return _features(gpd.GeoDataFrame(geometry=lines), [style] * len(lines), [None] * len(lines))
+    boundaries = geometry.dissolve("wijkcode").boundary
+    scale = 1e5
+    origin = np.array([float(v) for v in geometry.total_bounds[:2]])
+    lines = [
+        _encode_ring(_deltas(np.round((np.asarray(line.coords)[:, :2] - origin) * scale)))
+        for shape in boundaries
+        if shape is not None and not shape.is_empty
+        for line in getattr(shape, "geoms", [shape])
+    ]
+    return {
+        "origin": origin.tolist(),
+        "scale": scale,
+        "lines": lines,
+        "style": {"color": "#212121", "weight": 2},
+    }
 
 
 def category_overlays(hotspots: pd.DataFrame | None, types: pd.Series | None) -> list[dict]:

@@ -56,3 +56,8 @@ function wrBuurten(map, d) {
     layer.addTo(map);
     return layer;
 }
+/* Lines of wijkradar.render.maps.wijk_lines (wijk boundaries): one path, no pointer events. */
+function wrLines(d) {
+    var lines = d.lines.map(function(s) { return wrRing(d, s); });
+    return L.polyline(lines, Object.assign({interactive: false}, d.style));
+}

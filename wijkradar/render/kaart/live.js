@@ -104,8 +104,7 @@
             p.on('click', function() { select(i); });
             return p;
         });
-        S.wijken = g.wijken ? wrTextLayer({type: 'FeatureCollection', features: g.wijken,
-                                           interactive: false}) : null;
+        S.wijken = g.wijken ? wrLines(g.wijken) : null;
         S.overlayKey = null;
         S.highlightKey = null;
         S.controlKey = null;
