@@ -14,6 +14,9 @@ computed in Python from the same data), or the live map put the version of the v
 drew on its ``body`` (after the next animation frame). ``data-wr-ms`` is the live map's own
 time from the message to that frame: the browser part of a repaint.
 
+The same first and second visit is also timed for a Streamlit app that writes one line of
+text (``[streamlit alone]``): the framework's floor, beside which the map rows are read.
+
 Set ``WIJKRADAR_BENCH_BASELINE`` to a git ref (e.g. the commit before the live map) to run the
 same measurements on that version of the app from the same data, in the same run; its code is
 unpacked with ``git archive`` into a temporary folder. Targets are printed, not asserted.
@@ -436,6 +439,49 @@ def _national_restyle(shared: Path, results: list, national_geometry) -> None:
     _row(results, "[live map]   of which in the live map", inside, target=TARGETS["weight_nl"])
 
 
+#: The framework's floor: a Streamlit app that only writes one line of text.
+_FLOOR_APP = 'import streamlit as st\n\nst.write("Wijkradar-vloer")\n'
+
+
+def _streamlit_floor(results: list, *, runs: int = 3) -> None:
+    """What Streamlit itself costs a visitor: an app that writes one line, in the same browser.
+
+    The same server start (``streamlit run``, Wijkradar's ``.streamlit/config.toml``), browser,
+    viewport and waits as the Kaart rows,
+    so the two are comparable: cold start -> the line painted, and a second visitor. The
+    difference between these rows and the map rows is what Wijkradar adds.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from tests.appserver import CHROMIUM_ARGS, running_app
+
+    cold, warm = [], []
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
+        app = Path(tmp) / "vloer.py"
+        app.write_text(_FLOOR_APP, encoding="utf-8")
+        (Path(tmp) / ".streamlit").mkdir()  # the same server configuration as Wijkradar's
+        (Path(tmp) / ".streamlit" / "config.toml").write_bytes(
+            (ROOT / ".streamlit" / "config.toml").read_bytes()
+        )
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        for attempt in range(runs):
+            t0 = time.perf_counter()
+            with running_app(
+                {}, Path(tmp) / f"vloer-{attempt}.log", cwd=Path(tmp), app=app
+            ) as base:
+                for samples in (cold, warm):
+                    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                    if samples is warm:
+                        t0 = time.perf_counter()
+                    page.goto(base + "/", wait_until="domcontentloaded")
+                    page.get_by_text("Wijkradar-vloer").wait_for(timeout=120_000)
+                    samples.append(time.perf_counter() - t0)
+                    page.close()
+        browser.close()
+    _row(results, "[streamlit alone] cold server start -> text painted", cold, note="floor")
+    _row(results, "[streamlit alone] second visitor -> text painted", warm, note="floor")
+
+
 def bench_browser(srv, settings, results: list, shared: Path, national_geometry) -> None:
     """All browser-side timings; with ``WIJKRADAR_BENCH_BASELINE`` also for that version.
 
@@ -458,6 +504,7 @@ def bench_browser(srv, settings, results: list, shared: Path, national_geometry)
             apps.insert(0, _App(f"baseline {baseline}", _unpack(baseline, Path(tmp)), env))
         for app in apps:
             _measure_app(app, settings, fills, results, cold_runs=3)
+    _streamlit_floor(results)
     _national_restyle(shared, results, national_geometry)
 
 
