@@ -189,6 +189,11 @@ def test_spreadsheet_cell_leaves_other_values(value):
     assert escape.spreadsheet_cell(value) == value
 
 
+@pytest.mark.parametrize("value", FORMULAS + [-2, None, "Koffie", "'t Zand", "-", "'"])
+def test_spreadsheet_unquote_reads_back_what_spreadsheet_cell_wrote(value):
+    assert escape.spreadsheet_unquote(escape.spreadsheet_cell(value)) == value
+
+
 def test_spreadsheet_frame_neutralises_cells_names_and_index_but_not_numbers():
     frame = pd.DataFrame(
         {"naam": FORMULAS + ["gewoon"], "=kolom": range(len(FORMULAS) + 1)},

@@ -133,6 +133,19 @@ def test_score_files_of_older_versions_still_load(scored, tmp_path):
     assert batch["robuust_top"].equals(layer.set_index("buurtcode")["robuust_top"])
 
 
+def test_score_csv_reads_back_names_that_look_like_formulas(scored, tmp_path):
+    data, _, result = scored
+    hostile = result.copy()
+    codes = hostile.index[:3]
+    hostile.loc[codes, "buurtnaam"] = ["=1+1", "@SUM(A1)", "-Zuid"]
+    path = write_scores(hostile, data, tmp_path / "scores.csv")
+    raw = pd.read_csv(path, dtype=str).set_index("buurtcode")
+    assert raw.loc[codes, "buurtnaam"].str.startswith("'").all()  # guarded in the file
+    back = read_scores(path)
+    assert back.loc[codes, "buurtnaam"].tolist() == ["=1+1", "@SUM(A1)", "-Zuid"]
+    assert back["rang"].equals(hostile["rang"].reindex(back.index))
+
+
 def test_old_and_new_names_side_by_side_and_bad_files(tmp_path):
     both = pd.DataFrame({"buurtcode": ["BU1"], "rang": [1.0], "rank": [2.0], "p_top_k": [0.5]})
     assert rename_old_columns(both).columns.tolist() == ["buurtcode", "rang", "rank", "kans_top"]
