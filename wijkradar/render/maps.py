@@ -783,12 +783,32 @@ def _deltas(q: np.ndarray) -> np.ndarray:
     return d[keep].ravel()
 
 
-def _encode_geometry(geom, ox: float, oy: float, scale: float) -> str:
+#: Coordinates of the map payloads are quantised to ``1 / _SCALE`` degree (about 1 m).
+_SCALE = 1e5
+
+
+def _origin(geometry: gpd.GeoDataFrame) -> tuple[float, float]:
+    """The south-west corner of ``geometry``: the first point of every line is a delta from it."""
+    minx, miny = (float(v) for v in geometry.total_bounds[:2])
+    return minx, miny
+
+
+def _encode_coords(coords, origin: tuple[float, float], *, ring: bool = False) -> str:
+    """A line or ring quantised to ``1 / _SCALE`` degree, delta-encoded from ``origin``, as text.
+
+    Written with :func:`_encode_ring` as x, y, x, y, ...; repeated points are dropped. A
+    ``ring`` is left open (no closing point: Leaflet closes rings itself and wants them open).
+    """
+    q = np.round((np.asarray(coords)[:, :2] - origin) * _SCALE)
+    if ring and len(q) > 3 and (q[0] == q[-1]).all():
+        q = q[:-1]
+    return _encode_ring(_deltas(q))
+
+
+def _encode_geometry(geom, origin: tuple[float, float]) -> str:
     """A buurt's shape as text: polygons joined by ``|``, the rings of a polygon by a space.
 
-    Each ring is quantised to ``1 / scale`` degree, delta-encoded (the first point from
-    ``(ox, oy)``) and written with :func:`_encode_ring` as x, y, x, y, .... Rings are open
-    (no closing point: Leaflet closes them) and repeated points are dropped.
+    Each ring is written by :func:`_encode_coords` (open, the first point from ``origin``).
     """
     if geom is None or geom.is_empty:
         return ""
@@ -796,12 +816,9 @@ def _encode_geometry(geom, ox: float, oy: float, scale: float) -> str:
     for poly in getattr(geom, "geoms", [geom]):
         if not hasattr(poly, "exterior"):
             continue
-        rings = []
-        for ring in [poly.exterior, *poly.interiors]:
-            q = np.round((np.asarray(ring.coords)[:, :2] - (ox, oy)) * scale)
-            if len(q) > 3 and (q[0] == q[-1]).all():
-                q = q[:-1]  # Leaflet closes rings itself (and wants them open)
-            rings.append(_encode_ring(_deltas(q)))
+        rings = [
+            _encode_coords(r.coords, origin, ring=True) for r in [poly.exterior, *poly.interiors]
+        ]
         polys.append(" ".join(rings))
     return "|".join(polys)
 
@@ -826,12 +843,11 @@ def geometry_payload(geometry: gpd.GeoDataFrame) -> dict:
         ``origin``, ``scale``, ``geom`` (one text per buurt) and ``naam``, in the order of
         ``geometry``.
     """
-    scale = 1e5
-    minx, miny = (float(v) for v in geometry.total_bounds[:2])
+    origin = _origin(geometry)
     return {
-        "origin": [minx, miny],
-        "scale": scale,
-        "geom": [_encode_geometry(g, minx, miny, scale) for g in geometry.geometry],
+        "origin": list(origin),
+        "scale": _SCALE,
+        "geom": [_encode_geometry(g, origin) for g in geometry.geometry],
         "naam": [str(n) for n in geometry["buurtnaam"]],
     }
 
@@ -1266,17 +1282,16 @@ def wijk_lines(geometry: gpd.GeoDataFrame) -> dict:
         ``origin``, ``scale``, ``lines`` (one text per line) and ``style``.
     """
     boundaries = geometry.dissolve("wijkcode").boundary
-    scale = 1e5
-    origin = np.array([float(v) for v in geometry.total_bounds[:2]])
+    origin = _origin(geometry)
     lines = [
-        _encode_ring(_deltas(np.round((np.asarray(line.coords)[:, :2] - origin) * scale)))
+        _encode_coords(line.coords, origin)
         for shape in boundaries
         if shape is not None and not shape.is_empty
         for line in getattr(shape, "geoms", [shape])
     ]
     return {
-        "origin": origin.tolist(),
-        "scale": scale,
+        "origin": list(origin),
+        "scale": _SCALE,
         "lines": lines,
         "style": {"color": "#212121", "weight": 2},
     }
