@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from ._vocab import (
     AUTO_KEY_PREFIX,
     IMPORT_KINDS,
-    FieldSpec,
+    ImportKind,
 )
 
 # -- schema -----------------------------------------------------------------------------------
@@ -157,9 +157,11 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
-@dataclass(frozen=True)
-class Entity:
-    """An importable entity: its table, key and fields (coordinates are handled apart).
+@dataclass(frozen=True, kw_only=True)
+class Entity(ImportKind):
+    """An importable entity: its import kind (fields, point, label) with its database table.
+
+    Coordinates are handled apart from the fields.
 
     Attributes
     ----------
@@ -174,9 +176,6 @@ class Entity:
     """
 
     table: Table
-    fields: dict[str, FieldSpec]
-    point: bool = True
-    label: str = ""
 
 
 #: The tables of the import kinds of :data:`IMPORT_KINDS`.
@@ -189,8 +188,7 @@ _TABLES = {
     "gebied": gebied,
 }
 ENTITIES: dict[str, Entity] = {
-    name: Entity(_TABLES[name], kind.fields, point=kind.point, label=kind.label)
-    for name, kind in IMPORT_KINDS.items()
+    name: Entity(table=_TABLES[name], **vars(kind)) for name, kind in IMPORT_KINDS.items()
 }
 
 
