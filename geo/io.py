@@ -39,6 +39,8 @@ __all__ = [
     "table_kind",
     "atomic_write",
     "csv_delimiter",
+    "unquote_formula",
+    "FORMULA_PREFIXES",
 ]
 
 GEO_SUFFIXES = {".gpkg", ".geojson", ".json", ".shp", ".parquet", ".fgb"}
@@ -130,6 +132,40 @@ def csv_delimiter(first_line: str) -> str:
     ','
     """
     return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+#: Exports put ``'`` before text starting with these (``wijkradar.escape.spreadsheet_cell``,
+#: which keeps its own copy so the CLI's ``--help`` loads no pandas; a test keeps them equal).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unquote_formula(value):
+    """Undo an export's ``'`` before a formula character, so export -> import round-trips.
+
+    The text stays text: nothing evaluates it, and exports prefix it again. A text that itself
+    starts with ``'`` and a formula character comes back without its ``'`` (the export's guard
+    is idempotent, so the two cannot be told apart).
+
+    Parameters
+    ----------
+    value : object
+        One cell as read.
+
+    Returns
+    -------
+    object
+        The text without the guard; anything else unchanged.
+
+    Examples
+    --------
+    >>> unquote_formula("'=1+1")
+    '=1+1'
+    >>> unquote_formula("'t Zand")
+    "'t Zand"
+    """
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] in FORMULA_PREFIXES:
+        return value[1:]
+    return value
 
 
 def file_sha256(path: Path) -> str:

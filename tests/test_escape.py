@@ -19,6 +19,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from geo.io import FORMULA_PREFIXES as io_prefixes
+from geo.io import unquote_formula
 from tests.hostile import CORPUS, FORMULAS, HOSTILE, HOSTILE_IDS, HOSTILE_NAME
 from wijkradar import escape
 
@@ -190,8 +192,12 @@ def test_spreadsheet_cell_leaves_other_values(value):
 
 
 @pytest.mark.parametrize("value", FORMULAS + [-2, None, "Koffie", "'t Zand", "-", "'"])
-def test_spreadsheet_unquote_reads_back_what_spreadsheet_cell_wrote(value):
-    assert escape.spreadsheet_unquote(escape.spreadsheet_cell(value)) == value
+def test_unquote_formula_reads_back_what_spreadsheet_cell_wrote(value):
+    assert unquote_formula(escape.spreadsheet_cell(value)) == value
+
+
+def test_formula_prefixes_of_export_and_import_are_the_same():
+    assert escape.FORMULA_PREFIXES == io_prefixes
 
 
 def test_spreadsheet_frame_neutralises_cells_names_and_index_but_not_numbers():

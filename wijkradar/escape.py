@@ -12,8 +12,7 @@ helper                 context
 :func:`jinja_text`     HTML built by us that passes through a folium/branca template
 :func:`markdown_text`  ``st.markdown``/``st.write``/``st.caption``/``st.warning`` text
 :func:`spreadsheet_cell`, :func:`spreadsheet_frame`
-                       CSV and xlsx cells (formula prefixes ``= + - @`` tab CR);
-                       :func:`spreadsheet_unquote` reads them back
+                       CSV and xlsx cells (formula prefixes ``= + - @`` tab CR)
 :func:`terminal_text`  text printed to a terminal (control characters, bidi overrides)
 =====================  ==========================================================
 
@@ -45,7 +44,6 @@ __all__ = [
     "markdown_text",
     "spreadsheet_cell",
     "spreadsheet_frame",
-    "spreadsheet_unquote",
     "terminal_text",
     "FORMULA_PREFIXES",
 ]
@@ -298,36 +296,6 @@ def spreadsheet_cell(value: Any) -> Any:
     """
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
-    return value
-
-
-def spreadsheet_unquote(value: Any) -> Any:
-    r"""Undo :func:`spreadsheet_cell` on a cell read back from a CSV Wijkradar wrote.
-
-    A ``'`` followed by a formula character is dropped; anything else is returned unchanged.
-    ``spreadsheet_unquote(spreadsheet_cell(x)) == x`` for every text except one that itself
-    starts with ``'`` and a formula character (``spreadsheet_cell`` is idempotent, so such a
-    text comes back without its ``'``); the registry's import reads cells the same way.
-
-    Parameters
-    ----------
-    value : object
-        One cell as read.
-
-    Returns
-    -------
-    object
-        The text as it was before the export; anything else unchanged.
-
-    Examples
-    --------
-    >>> spreadsheet_unquote("'=1+1")
-    '=1+1'
-    >>> spreadsheet_unquote("'t Zand")
-    "'t Zand"
-    """
-    if isinstance(value, str) and value[:1] == "'" and value[1:2] in FORMULA_PREFIXES:
-        return value[1:]
     return value
 
 

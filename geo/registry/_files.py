@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import limits
 from ..errors import DataFormatError
-from ..io import atomic_write, csv_delimiter
+from ..io import atomic_write, csv_delimiter, unquote_formula
 from ..limits import Deadline, check_xlsx_archive
 from ._errors import ImportRejected, RowError
 from ._schema import ENTITIES, VERSION_HEADER
@@ -114,24 +114,11 @@ def read_registry_file(path: str | Path, *, max_bytes: int) -> tuple[pd.DataFram
     return _read_geojson(path, text), 1
 
 
-#: Exports prefix text starting with these with ``'`` (wijkradar.escape.spreadsheet_cell).
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _unquote_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Undo the export's ``'`` before a formula character, so export -> import round-trips.
-
-    The text stays text: the registry never evaluates it, and exports prefix it again.
-    """
-
-    def unquote(value):
-        if isinstance(value, str) and value[:1] == "'" and value[1:2] in _FORMULA_PREFIXES:
-            return value[1:]
-        return value
-
+    """Every cell through :func:`geo.io.unquote_formula` (export -> import round-trips)."""
     out = frame.copy()
     for column in out.columns:
-        values = [unquote(v) for v in out[column]]  # no type inference: keep the cells as read
+        values = [unquote_formula(v) for v in out[column]]  # no type inference: cells as read
         out[column] = pd.Series(values, index=out.index, dtype=object)
     return out
 

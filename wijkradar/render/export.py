@@ -12,10 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from geo.errors import DataFormatError
-from geo.io import atomic_write
+from geo.io import atomic_write, unquote_formula
 
 from ..dataversion import data_version, data_version_label
-from ..escape import spreadsheet_frame, spreadsheet_unquote
+from ..escape import spreadsheet_frame
 from .geopackage import write_geopackage
 
 __all__ = [
@@ -94,7 +94,7 @@ def read_scores(path: str | Path, *, layer: str = "scores") -> pd.DataFrame:
     Reads the CSV of ``score``/the Ranglijst (and ``nationaal.csv`` of ``batch``), a
     GeoPackage layer or the GeoParquet of ``batch``; the English score columns of older
     versions get their Dutch names (:func:`rename_old_columns`). Text cells of a CSV lose the
-    ``'`` the export put before a formula character (:func:`wijkradar.escape.spreadsheet_unquote`),
+    ``'`` the export put before a formula character (:func:`geo.io.unquote_formula`),
     so names read back as they were.
 
     Parameters
@@ -125,7 +125,7 @@ def read_scores(path: str | Path, *, layer: str = "scores") -> pd.DataFrame:
             frame = pd.read_csv(p, dtype={"buurtcode": str})
             for column in frame.columns:  # undo the formula guard on text cells
                 if pd.api.types.is_string_dtype(frame[column]):
-                    frame[column] = frame[column].map(spreadsheet_unquote)
+                    frame[column] = frame[column].map(unquote_formula)
         else:
             import geopandas as gpd
 
